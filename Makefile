@@ -1,0 +1,55 @@
+# leakwatch — every target installs what it needs, idempotently (Debian packages included).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: help setup system-deps venv test lint typecheck unit demo eval bench tor clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+system-deps: ## Debian packages: Chromium for browser sources and UI tests
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "installing Debian packages (chromium)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Python virtualenv with the project and its dev tools
+
+setup: system-deps venv ## everything the project needs
+
+lint: setup ## ruff lint + format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup ## mypy --strict on the package
+	$(VENV)/bin/mypy
+
+unit: setup ## pytest only (no lint); exit code 5 (no tests collected) is a failure
+	$(PY) -m pytest -q
+
+test: lint typecheck unit ## the whole check suite CI runs
+
+demo: setup ## the main job on bundled loopback demo sources
+	$(VENV)/bin/leakwatch demo
+
+eval: setup ## matcher precision / recall / F1 on the labelled set
+	$(PY) -m crawler.matching.evaluate tests/data/match_eval.jsonl
+
+bench: setup ## every benchmark, each prints its figures on its last line
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+tor: ## install Debian's tor and run it with a SOCKS port on 127.0.0.1:9050 (stream isolation per source)
+	@command -v tor >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tor >/dev/null)
+	tor -f deploy/torrc
+
+clean:
+	rm -rf $(VENV) *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Storage: typed SQLAlchemy 2.0 models, engine set-up, named queries and Alembic migrations."""
