@@ -1,1 +1,1 @@
-"""Alert delivery: the outbox deliverer and one sender per channel type (Slack, webhook, Apprise)."""
+"""Alert delivery: the outbox deliverer and one sender per channel (Slack, webhook, Apprise)."""

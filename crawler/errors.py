@@ -1,11 +1,11 @@
 """Errors raised by the ``crawler`` package.
 
-    LeakwatchError
-    ├── ConfigError          the configuration file or environment is invalid (CLI exit code 2)
-    ├── SourceError          a source cannot be crawled as configured
-    │   ├── SourceBroken     a page answered 200 but the parser found nothing (markup changed)
-    │   └── SourceBlocked    login wall, ban, captcha or anti-bot interstitial
-    └── WatchlistError       a watchlist file cannot be read
+LeakwatchError
+├── ConfigError          the configuration file or environment is invalid (CLI exit code 2)
+├── SourceError          a source cannot be crawled as configured
+│   ├── SourceBroken     a page answered 200 but the parser found nothing (markup changed)
+│   └── SourceBlocked    login wall, ban, captcha or anti-bot interstitial
+└── WatchlistError       a watchlist file cannot be read
 """
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 from crawler import __version__
+from crawler.cli import crawl, database, sources
+from crawler.cli.state import CliState
 
 app = typer.Typer(
     name="leakwatch",
@@ -12,13 +17,41 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            envvar="LEAKWATCH_CONFIG",
+            help="Config file (default: ./leakwatch.toml). Env: LEAKWATCH_CONFIG.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """leakwatch: spot French health-sector data sale posts as soon as they appear.
+
+    Configuration comes from leakwatch.toml plus LEAKWATCH_* environment variables
+    (see docs/configuration.md).
+    """
+    ctx.obj = CliState(config=config)
 
 
 @app.command()
 def version() -> None:
     """Print the leakwatch version."""
     typer.echo(f"leakwatch {__version__}")
+
+
+app.add_typer(database.app, name="db")
+app.add_typer(sources.app, name="sources")
+app.command(name="crawl")(crawl.crawl)
 
 
 def main() -> None:

@@ -1,0 +1,48 @@
+"""What every CLI command shares: the config path and the loaded settings (loaded once)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from crawler.config import Settings, load_config
+from crawler.errors import ConfigError
+
+#: Exit code for an invalid configuration or invalid arguments.
+EXIT_CONFIG = 2
+
+
+@dataclass
+class CliState:
+    """Global options given before the command, and the settings loaded from them."""
+
+    config: Path | None = None
+    _settings: Settings | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        """The validated settings; a bad config exits with code 2 and one clear message."""
+        if self._settings is None:
+            try:
+                self._settings = load_config(self.config)
+            except ConfigError as exc:
+                fail(f"configuration error: {exc}")
+        assert self._settings is not None
+        return self._settings
+
+
+def state_of(ctx: typer.Context) -> CliState:
+    """The shared state of the running command."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, CliState):
+        root.obj = CliState()
+    return root.obj
+
+
+def fail(message: str, code: int = EXIT_CONFIG) -> None:
+    """Print ``message`` on stderr and exit with ``code`` (2 by default)."""
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(code)

@@ -1,0 +1,99 @@
+"""Run one crawl of one configured source, in this process (``leakwatch crawl SOURCE``).
+
+Twisted's reactor cannot be restarted, so a process runs at most one :func:`run_crawl`; the
+daemon starts a child process per crawl.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings as ScrapySettings
+from scrapy.utils.project import get_project_settings
+
+from crawler.config import Settings, SourceConfig
+from crawler.context import APP_SETTINGS_KEY, RUN_ID_KEY
+from db.engine import make_engine, make_session_factory
+from db.models import CrawlRun
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a finished crawl recorded."""
+
+    run_id: int
+    status: str
+    health: str | None
+    pages: int
+    items: int
+    new_posts: int
+    hits: int
+    errors: int
+    detail: str | None
+
+
+def scrapy_settings_for(
+    settings: Settings, source: SourceConfig, run_id: int | None = None
+) -> ScrapySettings:
+    """Project Scrapy settings with the source's politeness, caps and our app settings."""
+    scrapy_settings = get_project_settings()
+    overrides: dict[str, Any] = {
+        APP_SETTINGS_KEY: settings,
+        "AUTOTHROTTLE_START_DELAY": max(source.download_delay, 0.1),
+        "CLOSESPIDER_PAGECOUNT": source.max_pages,
+        "CLOSESPIDER_TIMEOUT": source.max_wall_seconds,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": source.concurrency,
+        "DOWNLOAD_DELAY": source.download_delay,
+        "LOG_LEVEL": settings.log_level,
+    }
+    if source.download_delay == 0:
+        overrides["AUTOTHROTTLE_ENABLED"] = False
+        overrides["RANDOMIZE_DOWNLOAD_DELAY"] = False
+    if run_id is not None:
+        overrides[RUN_ID_KEY] = run_id
+    scrapy_settings.setdict(overrides, priority="cmdline")
+    return scrapy_settings
+
+
+def run_crawl(settings: Settings, source_name: str, run_id: int | None = None) -> RunSummary:
+    """Crawl ``source_name`` once, store what it finds and return the recorded run.
+
+    Raises ConfigError for an unknown source, KeyError if no spider handles its kind.
+    """
+    source = settings.source(source_name)
+    process = CrawlerProcess(
+        scrapy_settings_for(settings, source, run_id), install_root_handler=True
+    )
+    spider_class = process.spider_loader.load(source.kind)
+    crawler = process.create_crawler(spider_class)
+    process.crawl(crawler, source=source)
+    process.start()
+    context = getattr(crawler, "_leakwatch_context", None)
+    if context is None:
+        raise RuntimeError(f"crawl of {source_name} did not start (see the log above)")
+    return read_run(settings, context.run_id)
+
+
+def read_run(settings: Settings, run_id: int) -> RunSummary:
+    """The recorded outcome of run ``run_id``."""
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            run = session.get(CrawlRun, run_id)
+            if run is None:
+                raise LookupError(f"no crawl run {run_id}")
+            return RunSummary(
+                run_id=run.id,
+                status=run.status,
+                health=run.health,
+                pages=run.pages,
+                items=run.items,
+                new_posts=run.new_posts,
+                hits=run.hits,
+                errors=run.errors,
+                detail=run.error_detail,
+            )
+    finally:
+        engine.dispose()

@@ -1,0 +1,39 @@
+"""How a crawl ended, and what that says about the source's health (pure functions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spiders.base import HealthReport
+
+#: Scrapy close reasons that mean the crawl hit one of our caps rather than finishing.
+CAPPED_REASONS = ("closespider_pagecount", "closespider_timeout", "closespider_itemcount")
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """A run's final ``status`` (ok, partial, failed, interrupted) and the source's ``health``."""
+
+    status: str
+    health: str
+    detail: str | None
+
+
+def run_outcome(
+    reason: str, report: HealthReport | None, pages: int, errors: int, items: int
+) -> RunOutcome:
+    """Decide a run's status and the source's health from what the crawl saw.
+
+    A spider's own report (parser_broken, auth_required, challenge, no_preview) wins. A run
+    that fetched no page at all is ``down``; errors next to good pages are ``degraded``.
+    """
+    if report is not None and report.status != "ok":
+        return RunOutcome("failed", report.status, report.detail)
+    if reason == "shutdown":
+        return RunOutcome("interrupted", "ok" if pages else "degraded", "stopped before the end")
+    if pages == 0:
+        return RunOutcome("failed", "down", f"no page could be fetched ({errors} error(s))")
+    status = "partial" if reason in CAPPED_REASONS else "ok"
+    if errors:
+        return RunOutcome(status, "degraded", f"{errors} error(s) during the crawl")
+    return RunOutcome(status, "ok", None if status == "ok" else f"stopped by cap: {reason}")

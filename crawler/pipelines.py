@@ -1,0 +1,76 @@
+"""Item pipelines: every item becomes a stored post, written in batches in one unit of work.
+
+Spiders yield family items (crawler.items); :class:`StoragePipeline` maps them to post rows,
+upserts them (``last_seen`` refreshed, never duplicated) and, when a matcher is configured,
+stores hits, claims and outbox rows for the same posts in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from crawler.context import CrawlContext
+from crawler.items import PostRecord, SourceItem, to_post_record
+from db.repository import PostRow, upsert_posts
+
+logger = logging.getLogger(__name__)
+
+
+class StoragePipeline:
+    """Batch items into posts and store them; stats ``leakwatch/posts_new`` and ``…_updated``."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.batch_size = crawler.settings.getint("STORAGE_BATCH_SIZE", 200)
+        self.batch: list[PostRecord] = []
+        self.context: CrawlContext | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StoragePipeline:
+        """Build the pipeline for ``crawler``."""
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        """Open the crawl context (database, source row, run)."""
+        self.context = CrawlContext.of(self.crawler)
+
+    def process_item(self, item: SourceItem) -> SourceItem:
+        """Queue the item's post; flush when the batch is full."""
+        self.batch.append(to_post_record(item))
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+        return item
+
+    def close_spider(self) -> None:
+        """Store what is left in the batch."""
+        self.flush()
+
+    def flush(self) -> None:
+        """Write the batch in one transaction."""
+        if not self.batch or self.context is None:
+            return
+        records, self.batch = self.batch, []
+        context = self.context
+        with context.sessions.begin() as session:
+            stored = upsert_posts(session, context.source_id, [post_row(r) for r in records])
+        stats = self.crawler.stats
+        stats.inc_value("leakwatch/posts_new", sum(1 for s in stored if s.is_new))
+        stats.inc_value("leakwatch/posts_updated", sum(1 for s in stored if not s.is_new))
+
+
+def post_row(record: PostRecord, excerpt: str = "") -> PostRow:
+    """The storable part of a post record: metadata, hash, size and a redacted excerpt."""
+    return PostRow(
+        external_id=record.external_id[:255],
+        url=record.url,
+        title=record.title,
+        author=record.author[:255] if record.author else None,
+        posted_at=record.posted_at,
+        activity_at=record.activity_at,
+        content_hash=record.content_hash,
+        excerpt=excerpt,
+        raw_length=len(record.text),
+        tags=record.tags,
+        extra=record.extra,
+    )

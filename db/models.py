@@ -1,0 +1,286 @@
+"""Typed SQLAlchemy 2.0 models: sources, crawl runs, posts, the watchlist, hits, claims, incidents
+and the alert outbox.
+
+Every datetime column is timezone-aware UTC on both engines (:class:`UTCDateTime`). Schema changes
+are Alembic revisions under ``db/migrations``; ``tests/db/test_migrations.py`` fails on drift.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A datetime stored as UTC and always returned timezone-aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention so migrations name constraints the same way."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONType, list[str]: JSONType}
+
+
+class Source(Base):
+    """A configured source, its incremental crawl state and its health."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    engine: Mapped[str] = mapped_column(String(32))
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    health: Mapped[str] = mapped_column(String(16), default="unknown")
+    health_detail: Mapped[str | None] = mapped_column(Text)
+    health_changed_at: Mapped[datetime | None]
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    backoff_until: Mapped[datetime | None]
+    last_run_at: Mapped[datetime | None]
+    next_run_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    runs: Mapped[list[CrawlRun]] = relationship(back_populates="source")
+
+
+class CrawlRun(Base):
+    """One crawl of one source: what it fetched, found and how it ended."""
+
+    __tablename__ = "crawl_runs"
+    __table_args__ = (Index("ix_crawl_runs_source_started", "source_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    health: Mapped[str | None] = mapped_column(String(16))
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    items: Mapped[int] = mapped_column(Integer, default=0)
+    new_posts: Mapped[int] = mapped_column(Integer, default=0)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    bytes: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    error_detail: Mapped[str | None] = mapped_column(Text)
+    snapshot_path: Mapped[str | None] = mapped_column(String(512))
+
+    source: Mapped[Source] = relationship(back_populates="runs")
+
+
+class Post(Base):
+    """A crawled post (thread, message, paste, leak-site entry, feed entry): metadata only.
+
+    The full text is never stored: ``excerpt`` is short and redacted, ``raw_length`` its size.
+    """
+
+    __tablename__ = "posts"
+    __table_args__ = (
+        UniqueConstraint("source_id", "external_id", name="uq_posts_source_external"),
+        Index("ix_posts_first_seen", "first_seen"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(255))
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(255))
+    posted_at: Mapped[datetime | None]
+    activity_at: Mapped[datetime | None]
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[datetime | None]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    excerpt: Mapped[str] = mapped_column(Text, default="")
+    raw_length: Mapped[int] = mapped_column(Integer, default=0)
+    sale_score: Mapped[float] = mapped_column(Float, default=0.0)
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    source: Mapped[Source] = relationship()
+    hits: Mapped[list[Hit]] = relationship(back_populates="post")
+    claims: Mapped[list[Claim]] = relationship(back_populates="post")
+
+
+class Entity(Base):
+    """A watched entity: FINESS establishment or legal entity, group, vendor, insurer, lab.
+
+    ``key`` is the stable identity used for upserts: ``finess:<ET>``, ``finess-ej:<EJ>`` or
+    ``<kind>:<slug>`` for curated and custom entries.
+    """
+
+    __tablename__ = "entities"
+    __table_args__ = (Index("ix_entities_department", "department"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(Text)
+    finess_et: Mapped[str | None] = mapped_column(String(9), index=True)
+    finess_ej: Mapped[str | None] = mapped_column(String(9), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"))
+    category: Mapped[str | None] = mapped_column(String(128))
+    department: Mapped[str | None] = mapped_column(String(3))
+    region: Mapped[str | None] = mapped_column(String(64))
+    city: Mapped[str | None] = mapped_column(String(128))
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+    domains: Mapped[list[str]] = mapped_column(default=list)
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    origin: Mapped[str] = mapped_column(String(16), default="bundled")
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False)
+    closed_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    parent: Mapped[Entity | None] = relationship(remote_side=[id])
+
+
+class Incident(Base):
+    """One entity's hits across sources, grouped in time (a sale re-posted on Telegram is one)."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incidents_entity_last_seen", "entity_id", "last_seen"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    severity: Mapped[str] = mapped_column(String(16), default="low")
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    hit_count: Mapped[int] = mapped_column(Integer, default=0)
+    slack_thread: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    entity: Mapped[Entity] = relationship()
+    hits: Mapped[list[Hit]] = relationship(back_populates="incident")
+
+
+class Hit(Base):
+    """A post naming an entity: where (field, span), what matched, how sure, and its triage."""
+
+    __tablename__ = "hits"
+    __table_args__ = (
+        UniqueConstraint("post_id", "entity_id", "field", "start", name="uq_hits_post_entity_span"),
+        Index("ix_hits_created_at", "created_at"),
+        Index("ix_hits_entity_created", "entity_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incidents.id", ondelete="SET NULL"), index=True
+    )
+    field: Mapped[str] = mapped_column(String(16))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    matched: Mapped[str] = mapped_column(Text)
+    score: Mapped[float] = mapped_column(Float)
+    severity: Mapped[str] = mapped_column(String(16), default="low")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    triage_status: Mapped[str] = mapped_column(String(16), default="new")
+    triage_note: Mapped[str | None] = mapped_column(Text)
+    triaged_by: Mapped[str | None] = mapped_column(String(64))
+    triaged_at: Mapped[datetime | None]
+
+    post: Mapped[Post] = relationship(back_populates="hits")
+    entity: Mapped[Entity] = relationship()
+    incident: Mapped[Incident | None] = relationship(back_populates="hits")
+
+
+class Claim(Base):
+    """What a sale post claims, per version of the post (claims can change over time)."""
+
+    __tablename__ = "claims"
+    __table_args__ = (UniqueConstraint("post_id", "content_hash", name="uq_claims_post_content"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    records: Mapped[int | None] = mapped_column(Numeric(20, 0))
+    data_types: Mapped[list[str]] = mapped_column(default=list)
+    price: Mapped[float | None] = mapped_column(Float)
+    currency: Mapped[str | None] = mapped_column(String(8))
+    seller: Mapped[str | None] = mapped_column(String(255))
+    sample_offered: Mapped[bool] = mapped_column(Boolean, default=False)
+    sale_score: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    post: Mapped[Post] = relationship(back_populates="claims")
+
+
+class OutboxMessage(Base):
+    """An alert waiting for delivery, written in the same transaction as the hit it reports.
+
+    ``idempotency_key`` (hit × channel) is unique and is sent as the ``webhook-id``: a retry
+    carries the same id so receivers deduplicate.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="alert")
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None]
+    hit_id: Mapped[int | None] = mapped_column(ForeignKey("hits.id", ondelete="SET NULL"))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"))

@@ -1,0 +1,202 @@
+"""Named queries and writes. The CLI, the web UI, pipelines and jobs go through these functions.
+
+Upserts use the dialect's ``INSERT … ON CONFLICT`` (SQLite and PostgreSQL share the construct),
+so re-crawling a post updates it in place and concurrent writers never create duplicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from crawler.config import SourceConfig
+from db.models import CrawlRun, Post, Source, utcnow
+
+
+@dataclass(frozen=True)
+class PostRow:
+    """Values of one post to upsert (already redacted: ``excerpt`` is safe to store)."""
+
+    external_id: str
+    url: str | None
+    title: str
+    author: str | None
+    posted_at: datetime | None
+    activity_at: datetime | None
+    content_hash: str
+    excerpt: str
+    raw_length: int
+    tags: list[str]
+    extra: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StoredPost:
+    """Outcome of an upsert: the post id, whether it is new, and whether its content changed."""
+
+    id: int
+    external_id: str
+    is_new: bool
+    changed: bool
+
+
+def dialect_insert(session: Session) -> Any:
+    """The ``insert`` construct of the session's dialect (both offer ``on_conflict_do_*``)."""
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert
+    if name == "sqlite":
+        return sqlite.insert
+    raise NotImplementedError(f"unsupported database dialect: {name}")
+
+
+def sync_sources(session: Session, sources: Iterable[SourceConfig]) -> dict[str, int]:
+    """Create or update one ``Source`` row per configured source; return name → id."""
+    insert = dialect_insert(session)
+    ids: dict[str, int] = {}
+    for source in sources:
+        values = {
+            "name": source.name,
+            "kind": source.kind,
+            "engine": source.engine,
+            "config": source.model_dump(mode="json", exclude={"options"}),
+            "enabled": source.enabled,
+        }
+        stmt = insert(Source).values(**values, state={}, health="unknown", created_at=utcnow())
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[Source.name],
+            set_={key: stmt.excluded[key] for key in ("kind", "engine", "config", "enabled")},
+        ).returning(Source.id)
+        ids[source.name] = session.execute(stmt).scalar_one()
+    return ids
+
+
+def source_by_name(session: Session, name: str) -> Source | None:
+    """The source row called ``name``."""
+    return session.execute(select(Source).where(Source.name == name)).scalar_one_or_none()
+
+
+def upsert_posts(
+    session: Session, source_id: int, rows: Sequence[PostRow], now: datetime | None = None
+) -> list[StoredPost]:
+    """Insert new posts and refresh known ones (``last_seen``, content); return their outcome.
+
+    Rows repeating an ``external_id`` within the batch collapse to the last one. A post that
+    had been marked removed and is seen again gets ``removed_at`` cleared.
+    """
+    if not rows:
+        return []
+    now = now or utcnow()
+    unique = {row.external_id: row for row in rows}
+    previous = dict(
+        session.execute(
+            select(Post.external_id, Post.content_hash).where(
+                Post.source_id == source_id, Post.external_id.in_(list(unique))
+            )
+        ).tuples()
+    )
+    insert = dialect_insert(session)
+    values = [
+        {
+            "source_id": source_id,
+            "external_id": row.external_id,
+            "url": row.url,
+            "title": row.title,
+            "author": row.author,
+            "posted_at": row.posted_at,
+            "activity_at": row.activity_at,
+            "first_seen": now,
+            "last_seen": now,
+            "content_hash": row.content_hash,
+            "excerpt": row.excerpt,
+            "raw_length": row.raw_length,
+            "sale_score": 0.0,
+            "tags": row.tags,
+            "extra": row.extra,
+        }
+        for row in unique.values()
+    ]
+    stmt = insert(Post).values(values)
+    excluded = stmt.excluded
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Post.source_id, Post.external_id],
+        set_={
+            "url": excluded.url,
+            "title": excluded.title,
+            "author": func.coalesce(excluded.author, Post.author),
+            "posted_at": func.coalesce(Post.posted_at, excluded.posted_at),
+            "activity_at": func.coalesce(excluded.activity_at, Post.activity_at),
+            "last_seen": excluded.last_seen,
+            "removed_at": None,
+            "content_hash": excluded.content_hash,
+            "excerpt": excluded.excerpt,
+            "raw_length": excluded.raw_length,
+            "tags": excluded.tags,
+            "extra": excluded.extra,
+        },
+    ).returning(Post.id, Post.external_id)
+    stored = []
+    for post_id, external_id in session.execute(stmt).tuples():
+        old_hash = previous.get(external_id)
+        stored.append(
+            StoredPost(
+                id=post_id,
+                external_id=external_id,
+                is_new=external_id not in previous,
+                changed=old_hash is not None and old_hash != unique[external_id].content_hash,
+            )
+        )
+    return stored
+
+
+def mark_removed(
+    session: Session, source_id: int, seen_external_ids: Iterable[str], now: datetime | None = None
+) -> int:
+    """Set ``removed_at`` on the source's posts absent from a complete listing; return count."""
+    seen = list(seen_external_ids)
+    stmt = (
+        update(Post)
+        .where(Post.source_id == source_id, Post.removed_at.is_(None))
+        .values(removed_at=now or utcnow())
+    )
+    if seen:
+        stmt = stmt.where(Post.external_id.not_in(seen))
+    return session.execute(stmt).rowcount or 0  # type: ignore[attr-defined]
+
+
+def start_run(session: Session, source_id: int) -> CrawlRun:
+    """Record the start of a crawl of ``source_id``."""
+    run = CrawlRun(source_id=source_id, started_at=utcnow(), status="running")
+    session.add(run)
+    session.flush()
+    return run
+
+
+def latest_runs(session: Session) -> dict[int, CrawlRun]:
+    """The most recent run of every source, by source id."""
+    newest = (
+        select(CrawlRun.source_id, func.max(CrawlRun.id).label("run_id"))
+        .group_by(CrawlRun.source_id)
+        .subquery()
+    )
+    runs = session.execute(select(CrawlRun).join(newest, CrawlRun.id == newest.c.run_id))
+    return {run.source_id: run for run in runs.scalars()}
+
+
+def sources_query() -> Select[Source]:
+    """All sources, by name."""
+    return select(Source).order_by(Source.name)
+
+
+def count_posts(session: Session, source_id: int | None = None) -> int:
+    """Number of stored posts, for one source or all."""
+    stmt = select(func.count(Post.id))
+    if source_id is not None:
+        stmt = stmt.where(Post.source_id == source_id)
+    return session.execute(stmt).scalar_one()

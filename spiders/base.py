@@ -1,0 +1,105 @@
+"""The base every family spider builds on.
+
+A source is data (:class:`crawler.config.SourceConfig`), not a class: one spider class per family
+(``forum``, ``telegram``, ``paste``, ``leaksite``, ``feed``) is instantiated per source.
+
+Contract with the crawl runner (``crawler.crawl``):
+
+* ``source`` is the validated :class:`SourceConfig` (or its name, resolved through the config
+  file when started by ``scrapy crawl <family> -a source=<name>``).
+* ``state`` is the source's saved incremental state (a JSON object, e.g. the newest thread id or
+  the last Telegram message id). The spider reads it and writes the new state into
+  ``self.state``; the runner persists it when the crawl ends.
+* Problems are reported with :meth:`SourceSpider.report_health`, never by raising: the runner
+  turns the worst report of the run into the source's health and a ``CrawlRun`` record.
+
+Spiders never touch the database, httpx or alerts.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+import scrapy
+
+from crawler.config import SourceConfig, load_config
+
+HealthStatus = Literal[
+    "ok", "degraded", "down", "parser_broken", "auth_required", "challenge", "no_preview"
+]
+#: Worse statuses sort later; the runner keeps the worst one reported during a run.
+HEALTH_ORDER: tuple[HealthStatus, ...] = (
+    "ok",
+    "degraded",
+    "no_preview",
+    "parser_broken",
+    "challenge",
+    "auth_required",
+    "down",
+)
+PAGE_SNAPSHOT_LIMIT = 512 * 1024
+
+
+@dataclass
+class HealthReport:
+    """A problem seen during a crawl: status, a one-line detail, the URL and a page copy."""
+
+    status: HealthStatus
+    detail: str
+    url: str | None = None
+    page: bytes | None = None
+
+
+class SourceSpider(scrapy.Spider):
+    """Base class of family spiders: holds the source config, its state and health reports."""
+
+    family: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        source: SourceConfig | str | None = None,
+        state: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if source is None:
+            raise ValueError(f"spider {self.name!r} needs -a source=<source name>")
+        if isinstance(source, str):
+            source = load_config().source(source)
+        self.source: SourceConfig = source
+        self.state: dict[str, Any] = dict(state or {})
+        self.health_reports: list[HealthReport] = []
+
+    @property
+    def option(self) -> dict[str, Any]:
+        """The source's per-family options table."""
+        return self.source.options
+
+    def report_health(
+        self,
+        status: HealthStatus,
+        detail: str,
+        url: str | None = None,
+        page: bytes | None = None,
+    ) -> None:
+        """Record a problem for this run; the page copy is truncated to PAGE_SNAPSHOT_LIMIT."""
+        snapshot = page[:PAGE_SNAPSHOT_LIMIT] if page is not None else None
+        self.health_reports.append(HealthReport(status, detail, url, snapshot))
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"leakwatch/health/{status}")
+        self.logger.log(
+            logging.WARNING if status != "ok" else logging.INFO,
+            "source %s: %s: %s%s",
+            self.source.name,
+            status,
+            detail,
+            f" ({url})" if url else "",
+        )
+
+    def worst_health(self) -> HealthReport | None:
+        """The most serious report of this run, or None when nothing was reported."""
+        if not self.health_reports:
+            return None
+        return max(self.health_reports, key=lambda report: HEALTH_ORDER.index(report.status))
