@@ -50,6 +50,19 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def resolve_env_reference(value: Any) -> Any:
+    """Resolve a secret written as ``"env:NAME"`` from the environment variable ``NAME``.
+
+    Raises ValueError (reported against the key) when the variable is not set.
+    """
+    if isinstance(value, str) and value.startswith("env:"):
+        name = value[4:]
+        if name not in os.environ:
+            raise ValueError(f"environment variable {name} is not set")
+        return os.environ[name]
+    return value
+
+
 class Schedule(StrictModel):
     """When a source is crawled: ``every`` ("90s", "5m", "1h") or a five-field ``cron``."""
 
@@ -146,6 +159,11 @@ class ChannelConfig(StrictModel):
     rate_per_second: float = Field(default=1.0, gt=0)
     enabled: bool = True
 
+    @field_validator("url", "token", "signing_secret", mode="before")
+    @classmethod
+    def _env_secret(cls, value: Any) -> Any:
+        return resolve_env_reference(value)
+
     @model_validator(mode="after")
     def _secrets(self) -> ChannelConfig:
         if self.type == "slack" and self.url is None and self.token is None:
@@ -184,6 +202,11 @@ class WebConfig(StrictModel):
     port: int = Field(default=8080, ge=1, le=65535)
     secret_key: SecretStr | None = None
     session_max_age: int = Field(default=12 * 3600, ge=60)
+
+    @field_validator("secret_key", mode="before")
+    @classmethod
+    def _env_secret(cls, value: Any) -> Any:
+        return resolve_env_reference(value)
 
 
 class WatchlistEntry(StrictModel):
@@ -287,7 +310,7 @@ def config_path(explicit: Path | None, environ: Mapping[str, str] | None = None)
     """The config file to read: ``--config``, else ``LEAKWATCH_CONFIG``, else ./leakwatch.toml."""
     env = os.environ if environ is None else environ
     if explicit is not None:
-        return explicit
+        return Path(explicit)
     if env.get("LEAKWATCH_CONFIG"):
         return Path(env["LEAKWATCH_CONFIG"])
     local = Path("leakwatch.toml")

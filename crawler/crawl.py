@@ -57,15 +57,22 @@ def scrapy_settings_for(
     return scrapy_settings
 
 
-def run_crawl(settings: Settings, source_name: str, run_id: int | None = None) -> RunSummary:
+def run_crawl(
+    settings: Settings,
+    source_name: str,
+    run_id: int | None = None,
+    scrapy_overrides: dict[str, Any] | None = None,
+) -> RunSummary:
     """Crawl ``source_name`` once, store what it finds and return the recorded run.
 
+    ``scrapy_overrides`` replace Scrapy settings (tests use it for ``SPIDER_MODULES``).
     Raises ConfigError for an unknown source, KeyError if no spider handles its kind.
     """
     source = settings.source(source_name)
-    process = CrawlerProcess(
-        scrapy_settings_for(settings, source, run_id), install_root_handler=True
-    )
+    scrapy_settings = scrapy_settings_for(settings, source, run_id)
+    if scrapy_overrides:
+        scrapy_settings.setdict(scrapy_overrides, priority="cmdline")
+    process = CrawlerProcess(scrapy_settings)
     spider_class = process.spider_loader.load(source.kind)
     crawler = process.create_crawler(spider_class)
     process.crawl(crawler, source=source)

@@ -94,13 +94,12 @@ def upsert_posts(
         return []
     now = now or utcnow()
     unique = {row.external_id: row for row in rows}
-    previous = dict(
-        session.execute(
-            select(Post.external_id, Post.content_hash).where(
-                Post.source_id == source_id, Post.external_id.in_(list(unique))
-            )
-        ).tuples()
+    known = session.execute(
+        select(Post.external_id, Post.content_hash).where(
+            Post.source_id == source_id, Post.external_id.in_(list(unique))
+        )
     )
+    previous = {external_id: content_hash for external_id, content_hash in known}
     insert = dialect_insert(session)
     values = [
         {
@@ -142,7 +141,7 @@ def upsert_posts(
         },
     ).returning(Post.id, Post.external_id)
     stored = []
-    for post_id, external_id in session.execute(stmt).tuples():
+    for post_id, external_id in session.execute(stmt):
         old_hash = previous.get(external_id)
         stored.append(
             StoredPost(
