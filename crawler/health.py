@@ -37,3 +37,27 @@ def run_outcome(
     if errors:
         return RunOutcome(status, "degraded", f"{errors} error(s) during the crawl")
     return RunOutcome(status, "ok", None if status == "ok" else f"stopped by cap: {reason}")
+
+
+#: Health states a spider reports itself; they stand until a run proves otherwise.
+SPIDER_STATES = ("parser_broken", "auth_required", "challenge", "no_preview")
+FAILED_STATUSES = ("failed", "timeout", "abandoned")
+
+
+def source_health(recent_statuses: list[str], last_health: str | None) -> str:
+    """A source's health from its recent runs (newest last) and the newest run's health.
+
+    Three failures in a row make it ``down``; a failure among the last five runs, or a
+    degraded newest run, makes it ``degraded``; a spider-reported state wins over both.
+    """
+    if last_health in SPIDER_STATES:
+        return last_health
+    if not recent_statuses:
+        return "unknown"
+    if len(recent_statuses) >= 3 and all(s in FAILED_STATUSES for s in recent_statuses[-3:]):
+        return "down"
+    if last_health == "down":
+        return "degraded" if len(recent_statuses) > 1 else "down"
+    if last_health == "degraded" or any(s in FAILED_STATUSES for s in recent_statuses[-5:]):
+        return "degraded"
+    return "ok"

@@ -91,6 +91,8 @@ class Source(Base):
     backoff_until: Mapped[datetime | None]
     last_run_at: Mapped[datetime | None]
     next_run_at: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     runs: Mapped[list[CrawlRun]] = relationship(back_populates="source")

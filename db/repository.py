@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crawler.config import SourceConfig
-from db.models import CrawlRun, Post, Source, utcnow
+from db.models import CrawlRun, Hit, Post, Source, utcnow
 
 
 @dataclass(frozen=True)
@@ -199,3 +199,14 @@ def count_posts(session: Session, source_id: int | None = None) -> int:
     if source_id is not None:
         stmt = stmt.where(Post.source_id == source_id)
     return session.execute(stmt).scalar_one()
+
+
+def hits_since_by_source(session: Session, since: datetime) -> dict[int, int]:
+    """Number of hits created since ``since``, per source id."""
+    rows = session.execute(
+        select(Post.source_id, func.count(Hit.id))
+        .join(Hit, Hit.post_id == Post.id)
+        .where(Hit.created_at >= since)
+        .group_by(Post.source_id)
+    )
+    return {source_id: count for source_id, count in rows}

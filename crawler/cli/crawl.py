@@ -13,6 +13,9 @@ from db.migrate import upgrade
 def crawl(
     ctx: typer.Context,
     source: str = typer.Argument(..., help="Name of a source in the config."),
+    run_id: int | None = typer.Option(
+        None, "--run-id", hidden=True, help="Record into this existing run (used by the daemon)."
+    ),
 ) -> None:
     """Crawl one configured source now and store what it finds.
 
@@ -24,8 +27,9 @@ def crawl(
         settings.source(source)
     except ConfigError as exc:
         fail(str(exc))
-    upgrade(settings.database_url)
-    summary = run_crawl(settings, source)
+    if run_id is None:
+        upgrade(settings.database_url)
+    summary = run_crawl(settings, source, run_id=run_id)
     typer.echo(
         f"run {summary.run_id}: {summary.status} (health {summary.health}): "
         f"{summary.pages} page(s), {summary.items} item(s), {summary.new_posts} new post(s), "

@@ -1,0 +1,100 @@
+"""``leakwatch run`` (the daemon) and ``leakwatch status``."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from crawler.cli.state import state_of
+from crawler.daemon import Daemon
+from crawler.metrics import Metrics
+from db.engine import make_engine, make_session_factory
+from db.migrate import upgrade
+from db.models import utcnow
+from db.repository import hits_since_by_source, latest_runs, sources_query, sync_sources
+
+
+def run(
+    ctx: typer.Context,
+    metrics_port: int | None = typer.Option(
+        None, "--metrics-port", help="Serve Prometheus metrics on 127.0.0.1:PORT."
+    ),
+    kill_grace: float = typer.Option(
+        30.0, "--kill-grace", help="Seconds past a source's max_wall_seconds before a hard kill."
+    ),
+) -> None:
+    """Run the daemon: crawl every enabled source on its schedule and deliver alerts.
+
+    Each crawl runs in a child process killed at the source's wall-time limit. SIGHUP reloads
+    the configuration; SIGTERM stops cleanly.
+    """
+    state = state_of(ctx)
+    settings = state.settings
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    upgrade(settings.database_url)
+    metrics = Metrics(metrics_port)
+    Daemon(settings, state.config, metrics=metrics, kill_grace_seconds=kill_grace).run()
+
+
+def status(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+) -> None:
+    """Sources with last run, next run, health, last error and new hits in the last 24 h."""
+    settings = state_of(ctx).settings
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    rows: list[dict[str, object]] = []
+    with make_session_factory(engine).begin() as session:
+        sync_sources(session, settings.sources)
+        runs = latest_runs(session)
+        hits = hits_since_by_source(session, utcnow() - timedelta(hours=24))
+        configured = {source.name for source in settings.sources}
+        for source in session.execute(sources_query()).scalars():
+            if source.name not in configured:
+                continue
+            run_row = runs.get(source.id)
+            rows.append(
+                {
+                    "name": source.name,
+                    "kind": source.kind,
+                    "enabled": source.enabled,
+                    "health": source.health,
+                    "last_run": _iso(run_row.started_at) if run_row else None,
+                    "last_status": run_row.status if run_row else None,
+                    "last_items": run_row.items if run_row else None,
+                    "next_run": _iso(source.next_run_at),
+                    "last_error": source.health_detail,
+                    "hits_24h": hits.get(source.id, 0),
+                }
+            )
+    engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title="leakwatch status")
+    for column in ("source", "kind", "health", "last run", "next run", "hits 24h", "last error"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        last = f"{row['last_run']} {row['last_status']}" if row["last_run"] else "never"
+        table.add_row(
+            str(row["name"]),
+            str(row["kind"]),
+            str(row["health"]),
+            last,
+            str(row["next_run"] or "—"),
+            str(row["hits_24h"]),
+            str(row["last_error"] or ""),
+        )
+    Console(markup=False, width=160).print(table)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else None

@@ -1,0 +1,86 @@
+"""APScheduler job registration: one job per enabled source, plus the alert deliverer.
+
+Every job has ``max_instances=1`` and ``coalesce=True`` so a slow source never stacks runs, and a
+misfire grace so a run delayed by a busy machine still happens. The job logic itself lives in
+:mod:`crawler.daemon` and is tested without the scheduler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from crawler.config import Schedule, Settings
+
+JOB_PREFIX = "source:"
+DELIVERER_JOB = "alerts:deliver"
+MISFIRE_GRACE_SECONDS = 300
+
+
+def trigger_for(schedule: Schedule, start: datetime | None = None) -> BaseTrigger:
+    """The APScheduler trigger of a source schedule (interval or cron, with jitter)."""
+    jitter = schedule.jitter_seconds or None
+    every = schedule.every_seconds
+    if every is not None:
+        return IntervalTrigger(seconds=every, jitter=jitter, start_date=start, timezone="UTC")
+    assert schedule.cron is not None
+    trigger = CronTrigger.from_crontab(schedule.cron, timezone="UTC")
+    trigger.jitter = jitter
+    return trigger
+
+
+def schedule_sources(
+    scheduler: BaseScheduler,
+    settings: Settings,
+    run_source: Callable[[str], None],
+    first_run: datetime | None = None,
+) -> list[str]:
+    """Add or replace one job per enabled source and remove jobs of removed sources.
+
+    ``first_run`` makes every new source run once right away (at start-up). Returns the
+    names of the sources scheduled.
+    """
+    wanted = {source.name: source for source in settings.sources if source.enabled}
+    for job in scheduler.get_jobs():
+        if job.id.startswith(JOB_PREFIX) and job.id[len(JOB_PREFIX) :] not in wanted:
+            job.remove()
+    for name, source in wanted.items():
+        job_id = JOB_PREFIX + name
+        extra: dict[str, Any] = {}
+        if first_run is not None and scheduler.get_job(job_id) is None:
+            extra["next_run_time"] = first_run
+        scheduler.add_job(
+            run_source,
+            trigger=trigger_for(source.schedule),
+            args=[name],
+            id=job_id,
+            name=f"crawl {name}",
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+            **extra,
+        )
+    return sorted(wanted)
+
+
+def schedule_deliverer(
+    scheduler: BaseScheduler, deliver: Callable[[], None], every_seconds: float = 1.0
+) -> None:
+    """Run the alert deliverer every ``every_seconds``, never twice at once."""
+    scheduler.add_job(
+        deliver,
+        trigger=IntervalTrigger(seconds=every_seconds, timezone="UTC"),
+        id=DELIVERER_JOB,
+        name="deliver alerts",
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=MISFIRE_GRACE_SECONDS,
+    )

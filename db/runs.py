@@ -1,0 +1,90 @@
+"""Crawl runs and source leases: what the scheduler reads and writes around each crawl.
+
+A lease is a conditional ``UPDATE`` on the source row (portable to SQLite and PostgreSQL): the
+scheduler that sets ``lease_owner``/``lease_until`` first crawls the source, so two daemons
+sharing one PostgreSQL database never crawl the same source at the same time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from db.models import CrawlRun, Source, utcnow
+
+
+def claim_source(
+    session: Session, source_id: int, owner: str, until: datetime, now: datetime | None = None
+) -> bool:
+    """Take the source's lease until ``until``; False when another owner holds a live lease."""
+    now = now or utcnow()
+    result = session.execute(
+        update(Source)
+        .where(
+            Source.id == source_id,
+            or_(
+                Source.lease_until.is_(None),
+                Source.lease_until < now,
+                Source.lease_owner == owner,
+            ),
+        )
+        .values(lease_owner=owner, lease_until=until)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def release_source(session: Session, source_id: int, owner: str) -> None:
+    """Give the lease back (only if ``owner`` still holds it)."""
+    session.execute(
+        update(Source)
+        .where(Source.id == source_id, Source.lease_owner == owner)
+        .values(lease_owner=None, lease_until=None)
+    )
+
+
+def close_stale_runs(session: Session, now: datetime | None = None) -> int:
+    """Mark runs left ``running`` by a killed process as ``abandoned``; return how many.
+
+    A run is stale when its source has no live lease (its scheduler is gone).
+    """
+    now = now or utcnow()
+    live = select(Source.id).where(Source.lease_until.is_not(None), Source.lease_until >= now)
+    result = session.execute(
+        update(CrawlRun)
+        .where(CrawlRun.status == "running", CrawlRun.source_id.not_in(live))
+        .values(status="abandoned", finished_at=now, error_detail="process ended before the run")
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def record_timeout(session: Session, run_id: int, limit_seconds: float) -> None:
+    """Record that run ``run_id`` was killed at its wall-time limit."""
+    run = session.get(CrawlRun, run_id)
+    if run is None or run.status != "running":
+        return
+    run.status = "timeout"
+    run.finished_at = utcnow()
+    run.health = "degraded"
+    run.error_detail = f"killed after the {limit_seconds}s wall-time limit"
+
+
+def runs_between(
+    session: Session, source_id: int, since: datetime, until: datetime | None = None
+) -> list[CrawlRun]:
+    """Runs of a source started in ``[since, until)``, oldest first."""
+    stmt = select(CrawlRun).where(CrawlRun.source_id == source_id, CrawlRun.started_at >= since)
+    if until is not None:
+        stmt = stmt.where(CrawlRun.started_at < until)
+    return list(session.execute(stmt.order_by(CrawlRun.started_at)).scalars())
+
+
+def backoff_delay(
+    consecutive_failures: int, interval_seconds: int, cap_seconds: int = 3600
+) -> timedelta:
+    """How long to skip a source that keeps failing: 0 for the first two failures, then
+    doubling from one interval, capped (one hour by default)."""
+    if consecutive_failures < 3:
+        return timedelta(0)
+    return timedelta(seconds=min(cap_seconds, interval_seconds * 2 ** (consecutive_failures - 3)))

@@ -1,0 +1,95 @@
+"""The daemon against loopback sources: runs happen on schedule, never overlap, a hanging source
+is killed at its limit while the others keep their schedule, SIGTERM stops cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from db.engine import make_engine, make_session_factory
+from db.models import CrawlRun, Post, Source
+from tests.loopback import serve
+
+ROOT = Path(__file__).parents[2]
+LISTING = b'<ul><li class="thread" data-id="1"><a href="/t/1">Vente base patients</a></li></ul>'
+
+CONFIG = """
+database_url = "{database_url}"
+data_dir = "{data_dir}"
+
+[[sources]]
+name = "steady"
+kind = "forum"
+engine = "custom"
+start_urls = ["{base}/forum"]
+download_delay = 0
+schedule = {{ every = "2s" }}
+
+[[sources]]
+name = "hanging"
+kind = "forum"
+engine = "custom"
+start_urls = ["{base}/hang"]
+download_delay = 0
+max_wall_seconds = 5
+schedule = {{ every = "2s" }}
+"""
+
+
+def _hang() -> tuple[int, str, bytes]:
+    time.sleep(120)
+    return 200, "text/html", LISTING
+
+
+def daemon_env() -> dict[str, str]:
+    """Environment making child crawls use the sample test spiders."""
+    env = dict(os.environ)
+    env["SCRAPY_SETTINGS_MODULE"] = "tests.crawler.scrapy_test_settings"
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def test_schedule_overlap_hard_kill_and_clean_stop(tmp_path: Path, migrated_url: str) -> None:
+    with serve({"/forum": (200, "text/html", LISTING), "/hang": _hang}) as site:
+        config = tmp_path / "leakwatch.toml"
+        config.write_text(
+            CONFIG.format(database_url=migrated_url, data_dir=tmp_path / "data", base=site.base_url)
+        )
+        daemon = subprocess.Popen(
+            [sys.executable, "-m", "crawler", "--config", str(config), "run", "--kill-grace", "2"],
+            cwd=ROOT,
+            env=daemon_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        time.sleep(16)
+        daemon.send_signal(signal.SIGTERM)
+        output, _ = daemon.communicate(timeout=60)
+    log = output.decode(errors="replace")
+    assert daemon.returncode == 0, log[-3000:]
+    assert "daemon stopped" in log
+    engine = make_engine(migrated_url)
+    with make_session_factory(engine).begin() as session:
+        sources = {s.name: s for s in session.execute(select(Source)).scalars()}
+        runs = session.execute(select(CrawlRun).order_by(CrawlRun.id)).scalars().all()
+        steady = [r for r in runs if r.source_id == sources["steady"].id]
+        hanging = [r for r in runs if r.source_id == sources["hanging"].id]
+        # The steady source kept its 2 s schedule while the other one hung for 7 s.
+        assert len(steady) >= 4, [(r.status, r.started_at) for r in steady]
+        assert all(r.status in ("ok", "interrupted") for r in steady)
+        for earlier, later in zip(steady, steady[1:], strict=False):
+            assert earlier.finished_at is not None and earlier.finished_at <= later.started_at
+        assert hanging[0].status == "timeout", [(r.status, r.error_detail) for r in hanging]
+        assert "wall-time limit" in (hanging[0].error_detail or "")
+        assert hanging[0].finished_at is not None
+        assert (hanging[0].finished_at - hanging[0].started_at).total_seconds() < 15
+        assert all(r.status != "running" for r in runs)
+        assert session.execute(select(Post)).scalars().all()[0].title == "Vente base patients"
+        assert sources["steady"].lease_owner is None
+    engine.dispose()
