@@ -1,0 +1,256 @@
+"""Store what the matcher found in a post: entities, hits, claims and incidents, and decide each
+hit's severity. Runs inside the storage pipeline's transaction, so a hit and its outbox rows are
+committed together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Claim, Entity, Hit, Incident, utcnow
+from db.repository import dialect_insert
+
+#: Hits of one entity closer than this in time belong to the same incident.
+INCIDENT_WINDOW = timedelta(days=30)
+SEVERITY_ORDER = ("low", "medium", "high", "critical")
+#: Data types that make a sale post about a named establishment critical.
+HEALTH_DATA_TYPES = frozenset(
+    {"nir", "carte_vitale", "mutuelle", "prescriptions", "medical_records", "birth_date"}
+)
+SALE_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    """The watchlist entity a hit names, as stored in the ``entities`` table."""
+
+    key: str
+    kind: str
+    name: str
+    finess_et: str | None = None
+    finess_ej: str | None = None
+    parent_key: str | None = None
+    category: str | None = None
+    department: str | None = None
+    region: str | None = None
+    city: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    domains: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HitRecord:
+    """One confirmed match of an entity in a post field."""
+
+    entity: EntityRecord
+    field: str
+    start: int
+    end: int
+    matched: str
+    score: float
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """What a post claims to sell."""
+
+    records: int | None = None
+    data_types: list[str] = field(default_factory=list)
+    price: float | None = None
+    currency: str | None = None
+    seller: str | None = None
+    sample_offered: bool = False
+
+
+@dataclass(frozen=True)
+class PostFindings:
+    """Everything the matcher says about one post."""
+
+    hits: list[HitRecord]
+    sale_score: float
+    claim: ClaimRecord
+
+
+def severity_of(
+    entity_kind: str, sale_score: float, claim: ClaimRecord, source_kind: str, score: float
+) -> str:
+    """How urgent a hit is.
+
+    critical: a sale post (or a ransomware leak-site listing) naming an establishment, lab or
+    group and claiming health data or a record count; high: any sale post or leak-site listing
+    naming a watched entity; medium: a weaker sale signal or a confident match; low: chatter.
+    """
+    health_target = entity_kind in ("establishment", "group", "lab", "insurer")
+    claims_data = bool(HEALTH_DATA_TYPES & set(claim.data_types)) or bool(claim.records)
+    if source_kind == "leaksite":
+        return "critical" if health_target else "high"
+    if sale_score >= SALE_THRESHOLD:
+        return "critical" if health_target and claims_data else "high"
+    if sale_score >= SALE_THRESHOLD / 2 or score >= 0.9:
+        return "medium"
+    return "low"
+
+
+def upsert_entities(session: Session, entities: Sequence[EntityRecord]) -> dict[str, int]:
+    """Create missing entities (by ``key``) and return key → id, parents included."""
+    unique = {entity.key: entity for entity in entities}
+    ids = dict(
+        (key, entity_id)
+        for key, entity_id in session.execute(
+            select(Entity.key, Entity.id).where(Entity.key.in_(list(unique)))
+        )
+    )
+    insert = dialect_insert(session)
+    for key, entity in unique.items():
+        if key in ids:
+            continue
+        parent_id = None
+        if entity.parent_key:
+            parent_id = session.execute(
+                select(Entity.id).where(Entity.key == entity.parent_key)
+            ).scalar_one_or_none()
+        stmt = (
+            insert(Entity)
+            .values(
+                key=key,
+                kind=entity.kind,
+                name=entity.name,
+                finess_et=entity.finess_et,
+                finess_ej=entity.finess_ej,
+                parent_id=parent_id,
+                category=entity.category,
+                department=entity.department,
+                region=entity.region,
+                city=entity.city,
+                aliases=list(entity.aliases),
+                domains=list(entity.domains),
+                tags=list(entity.tags),
+                origin="watchlist",
+                excluded=False,
+                updated_at=utcnow(),
+            )
+            .on_conflict_do_nothing(index_elements=[Entity.key])
+        )
+        session.execute(stmt)
+        ids[key] = session.execute(select(Entity.id).where(Entity.key == key)).scalar_one()
+    return ids
+
+
+def store_findings(
+    session: Session,
+    post_id: int,
+    content_hash: str,
+    findings: PostFindings,
+    source_kind: str,
+    now: datetime | None = None,
+) -> list[int]:
+    """Store a post's hits (new ones only), its claim and incidents; return new hit ids.
+
+    Hits are unique per (post, entity, field, start), so a re-crawl adds nothing; a hit
+    of an excluded entity is dropped.
+    """
+    now = now or utcnow()
+    if findings.sale_score > 0 or findings.claim.records or findings.claim.seller:
+        _store_claim(session, post_id, content_hash, findings)
+    if not findings.hits:
+        return []
+    entity_ids = upsert_entities(session, [hit.entity for hit in findings.hits])
+    excluded = set(
+        session.execute(
+            select(Entity.id).where(Entity.id.in_(entity_ids.values()), Entity.excluded.is_(True))
+        ).scalars()
+    )
+    insert = dialect_insert(session)
+    new_ids: list[int] = []
+    for hit in findings.hits:
+        entity_id = entity_ids[hit.entity.key]
+        if entity_id in excluded:
+            continue
+        severity = severity_of(
+            hit.entity.kind, findings.sale_score, findings.claim, source_kind, hit.score
+        )
+        stmt = (
+            insert(Hit)
+            .values(
+                post_id=post_id,
+                entity_id=entity_id,
+                field=hit.field,
+                start=hit.start,
+                end=hit.end,
+                matched=hit.matched[:500],
+                score=hit.score,
+                severity=severity,
+                created_at=now,
+                triage_status="new",
+            )
+            .on_conflict_do_nothing(
+                index_elements=[Hit.post_id, Hit.entity_id, Hit.field, Hit.start]
+            )
+            .returning(Hit.id)
+        )
+        hit_id = session.execute(stmt).scalar_one_or_none()
+        if hit_id is None:
+            continue
+        _attach_incident(session, hit_id, entity_id, severity, now)
+        new_ids.append(hit_id)
+    return new_ids
+
+
+def _store_claim(session: Session, post_id: int, content_hash: str, findings: PostFindings) -> None:
+    claim = findings.claim
+    insert = dialect_insert(session)
+    values: dict[str, Any] = {
+        "post_id": post_id,
+        "content_hash": content_hash,
+        "records": claim.records,
+        "data_types": sorted(set(claim.data_types)),
+        "price": claim.price,
+        "currency": claim.currency,
+        "seller": claim.seller[:255] if claim.seller else None,
+        "sample_offered": claim.sample_offered,
+        "sale_score": findings.sale_score,
+        "created_at": utcnow(),
+    }
+    session.execute(
+        insert(Claim)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[Claim.post_id, Claim.content_hash])
+    )
+
+
+def _attach_incident(
+    session: Session, hit_id: int, entity_id: int, severity: str, now: datetime
+) -> None:
+    incident = session.execute(
+        select(Incident)
+        .where(Incident.entity_id == entity_id, Incident.last_seen >= now - INCIDENT_WINDOW)
+        .order_by(Incident.last_seen.desc())
+        .limit(1)
+        .with_for_update()
+    ).scalar_one_or_none()
+    if incident is None:
+        incident = Incident(
+            entity_id=entity_id,
+            first_seen=now,
+            last_seen=now,
+            severity=severity,
+            status="new",
+            hit_count=0,
+            slack_thread={},
+        )
+        session.add(incident)
+        session.flush()
+    incident.last_seen = max(incident.last_seen, now)
+    incident.hit_count += 1
+    if SEVERITY_ORDER.index(severity) > SEVERITY_ORDER.index(incident.severity):
+        incident.severity = severity
+    hit = session.get(Hit, hit_id)
+    if hit is not None:
+        hit.incident_id = incident.id
