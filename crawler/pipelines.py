@@ -8,11 +8,16 @@ stores hits, claims and outbox rows for the same posts in the same transaction.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from crawler.context import CrawlContext
+from crawler.findings import PostFindings, store_findings
 from crawler.items import PostRecord, SourceItem, to_post_record
 from db.repository import PostRow, upsert_posts
+
+#: Turns a post into what the matcher found in it, plus the redacted excerpt to store.
+Finder = Callable[[PostRecord], tuple[PostFindings, str]]
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +30,8 @@ class StoragePipeline:
         self.batch_size = crawler.settings.getint("STORAGE_BATCH_SIZE", 200)
         self.batch: list[PostRecord] = []
         self.context: CrawlContext | None = None
+        self.finder: Finder | None = None
+        self.enqueue_alerts: Callable[..., int] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoragePipeline:
@@ -34,6 +41,7 @@ class StoragePipeline:
     def open_spider(self) -> None:
         """Open the crawl context (database, source row, run)."""
         self.context = CrawlContext.of(self.crawler)
+        self.finder, self.enqueue_alerts = load_matching(self.context)
 
     def process_item(self, item: SourceItem) -> SourceItem:
         """Queue the item's post; flush when the batch is full."""
@@ -52,14 +60,42 @@ class StoragePipeline:
             return
         records, self.batch = self.batch, []
         context = self.context
+        found: dict[str, PostFindings] = {}
+        rows = []
+        for record in records:
+            excerpt = ""
+            if self.finder is not None:
+                found[record.external_id], excerpt = self.finder(record)
+            sale = found[record.external_id].sale_score if record.external_id in found else 0.0
+            rows.append(post_row(record, excerpt, sale))
+        hashes = {record.external_id: record.content_hash for record in records}
+        new_hits: list[int] = []
         with context.sessions.begin() as session:
-            stored = upsert_posts(session, context.source_id, [post_row(r) for r in records])
+            stored = upsert_posts(session, context.source_id, rows)
+            for post in stored:
+                findings = found.get(post.external_id)
+                if findings is None or (not post.is_new and not post.changed):
+                    continue
+                new_hits += store_findings(
+                    session, post.id, hashes[post.external_id], findings, context.source.kind
+                )
+            if new_hits and self.enqueue_alerts is not None:
+                self.enqueue_alerts(session, context.settings, new_hits)
         stats = self.crawler.stats
         stats.inc_value("leakwatch/posts_new", sum(1 for s in stored if s.is_new))
         stats.inc_value("leakwatch/posts_updated", sum(1 for s in stored if not s.is_new))
+        stats.inc_value("leakwatch/hits", len(new_hits))
 
 
-def post_row(record: PostRecord, excerpt: str = "") -> PostRow:
+def load_matching(context: CrawlContext) -> tuple[Finder | None, Callable[..., int] | None]:
+    """The matcher-backed finder and the alert enqueuer for this crawl.
+
+    Both are wired in :mod:`crawler.finder` and :mod:`alerts.outbox`.
+    """
+    return None, None
+
+
+def post_row(record: PostRecord, excerpt: str = "", sale_score: float = 0.0) -> PostRow:
     """The storable part of a post record: metadata, hash, size and a redacted excerpt."""
     return PostRow(
         external_id=record.external_id[:255],
@@ -73,4 +109,5 @@ def post_row(record: PostRecord, excerpt: str = "") -> PostRow:
         raw_length=len(record.text),
         tags=record.tags,
         extra=record.extra,
+        sale_score=sale_score,
     )

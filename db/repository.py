@@ -34,6 +34,7 @@ class PostRow:
     raw_length: int
     tags: list[str]
     extra: dict[str, Any]
+    sale_score: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def upsert_posts(
             "content_hash": row.content_hash,
             "excerpt": row.excerpt,
             "raw_length": row.raw_length,
-            "sale_score": 0.0,
+            "sale_score": row.sale_score,
             "tags": row.tags,
             "extra": row.extra,
         }
@@ -136,6 +137,7 @@ def upsert_posts(
             "content_hash": excluded.content_hash,
             "excerpt": excluded.excerpt,
             "raw_length": excluded.raw_length,
+            "sale_score": excluded.sale_score,
             "tags": excluded.tags,
             "extra": excluded.extra,
         },
