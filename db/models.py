@@ -266,14 +266,23 @@ class OutboxMessage(Base):
     """An alert waiting for delivery, written in the same transaction as the hit it reports.
 
     ``idempotency_key`` (hit × channel) is unique and is sent as the ``webhook-id``: a retry
-    carries the same id so receivers deduplicate.
+    carries the same id so receivers deduplicate. ``status`` is ``pending`` (due at
+    ``next_attempt_at``), ``delivered``, ``dead`` (gave up, ``last_error`` says why), ``held``
+    (waiting for its channel's digest) or ``digested`` (summarised in a digest message). A
+    deliverer leases the messages it is sending with ``locked_by``/``locked_until``;
+    ``last_attempt_at`` paces each channel.
     """
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_status_channel", "status", "channel", "id"),
+        Index("ix_outbox_channel_attempt", "channel", "last_attempt_at"),
+        Index("ix_outbox_incident_channel", "incident_id", "channel"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(64), index=True)
+    channel: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16), default="alert")
     payload: Mapped[dict[str, Any]] = mapped_column()
     idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
@@ -281,6 +290,8 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     locked_until: Mapped[datetime | None]
+    locked_by: Mapped[str | None] = mapped_column(String(128))
+    last_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     delivered_at: Mapped[datetime | None]

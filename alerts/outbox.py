@@ -1,0 +1,157 @@
+"""The transactional outbox: alert messages are queued in the transaction that stores the hits.
+
+:func:`enqueue_hit_alerts` is called by the storage pipeline after it flushes new hits and
+before it commits; :func:`enqueue_operations_alert` by the daemon when a source's health
+changes. Nothing here talks to the network: :mod:`alerts.deliverer` sends the queued messages.
+
+One message per hit × routed channel (idempotency key ``hit:<hit id>:<channel>``, unique, so a
+re-crawl never alerts twice). Several hits of one entity in one post (title and body, repeated
+mentions) make one alert, for the most severe of them. A hit on an incident the channel was
+already told about is a follow-up: an ``alert.updated`` document whose ``update`` says why
+(``repost``: another post or source; ``claim_update``: the post's claims changed;
+``post_changed``: the post was edited) and whether it raised the severity (``escalated``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from alerts.payload import (
+    ALERT_CREATED,
+    ALERT_UPDATED,
+    SOURCE_HEALTH_CHANGED,
+    alert_data,
+    envelope,
+    iso,
+    operations_data,
+)
+from alerts.routing import channels_for, facts_of, operations_channels
+from crawler.config import Settings
+from crawler.findings import SEVERITY_ORDER
+from db.models import Entity, Hit, Post, utcnow
+from db.outbox import HELD, PENDING, insert_message, prior_alerts
+
+
+def enqueue_hit_alerts(
+    session: Session, settings: Settings, hit_ids: Sequence[int], now: datetime | None = None
+) -> int:
+    """Queue the alerts of newly stored hits for their routed channels; return how many.
+
+    Messages of a channel in digest mode are held for its digest. Must run in the transaction
+    that stored the hits, after a flush (the hits need their ids and incidents).
+    """
+    if not hit_ids or not settings.routes:
+        return 0
+    now = now or utcnow()
+    digest = {channel.name for channel in settings.channels if channel.digest != "off"}
+    queued = 0
+    for hit in _representatives(_load_hits(session, hit_ids)):
+        post = hit.post
+        extra_tags = [*post.tags, *(post.source.config or {}).get("tags", [])]
+        facts = facts_of(hit.severity, hit.entity, post.source.kind, extra_tags)
+        channels = channels_for(settings, facts)
+        if not channels:
+            continue
+        data = alert_data(hit)
+        for channel in channels:
+            update = _follow_up(session, hit, channel)
+            document = envelope(
+                ALERT_UPDATED if update else ALERT_CREATED, {**data, "update": update}, now
+            )
+            message_id = insert_message(
+                session,
+                channel=channel,
+                kind="alert",
+                payload=document,
+                idempotency_key=f"hit:{hit.id}:{channel}",
+                now=now,
+                status=HELD if channel in digest else PENDING,
+                hit_id=hit.id,
+                incident_id=hit.incident_id,
+            )
+            queued += message_id is not None
+    return queued
+
+
+def enqueue_operations_alert(
+    session: Session,
+    settings: Settings,
+    source_name: str,
+    old_health: str,
+    new_health: str,
+    detail: str | None,
+    now: datetime | None = None,
+) -> int:
+    """Queue a ``source.health_changed`` message for every operations channel; return count.
+
+    Never held for a digest: operations messages are sent as they come.
+    """
+    now = now or utcnow()
+    kinds = {source.name: source.kind for source in settings.sources}
+    data = operations_data(source_name, kinds.get(source_name), old_health, new_health, detail)
+    document = envelope(SOURCE_HEALTH_CHANGED, data, now)
+    queued = 0
+    for channel in operations_channels(settings):
+        identity = f"{source_name}|{old_health}|{new_health}|{iso(now)}|{channel}"
+        key = "health:" + hashlib.sha256(identity.encode()).hexdigest()[:40]
+        message_id = insert_message(
+            session,
+            channel=channel,
+            kind="operations",
+            payload=document,
+            idempotency_key=key,
+            now=now,
+        )
+        queued += message_id is not None
+    return queued
+
+
+def _load_hits(session: Session, hit_ids: Sequence[int]) -> list[Hit]:
+    stmt = (
+        select(Hit)
+        .where(Hit.id.in_(list(hit_ids)))
+        .options(
+            selectinload(Hit.post).selectinload(Post.claims),
+            selectinload(Hit.post).selectinload(Post.source),
+            selectinload(Hit.entity).selectinload(Entity.parent),
+            selectinload(Hit.incident),
+        )
+        .order_by(Hit.id)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def _representatives(hits: list[Hit]) -> list[Hit]:
+    """One hit per (post, entity): the most severe, then the first; in id order."""
+    best: dict[tuple[int, int], Hit] = {}
+    for hit in hits:
+        key = (hit.post_id, hit.entity_id)
+        if key not in best or _rank(hit.severity) > _rank(best[key].severity):
+            best[key] = hit
+    return sorted(best.values(), key=lambda hit: hit.id)
+
+
+def _follow_up(session: Session, hit: Hit, channel: str) -> dict[str, Any] | None:
+    if hit.incident_id is None:
+        return None
+    prior = prior_alerts(session, hit.incident_id, channel)
+    if not prior:
+        return None
+    if all(post_id != hit.post_id for post_id, _ in prior):
+        reason = "repost"
+    elif len(hit.post.claims) > 1:
+        reason = "claim_update"
+    else:
+        reason = "post_changed"
+    escalated = _rank(hit.severity) > max(_rank(severity) for _, severity in prior)
+    return {"reason": reason, "escalated": escalated}
+
+
+def _rank(severity: str) -> int:
+    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else 0

@@ -1,0 +1,132 @@
+"""The versioned JSON document every channel is sent (``docs/webhooks.md`` describes it).
+
+Every message is an envelope ``{"version", "type", "timestamp", "data"}`` in the Standard
+Webhooks layout. ``type`` is one of :data:`EVENT_TYPES`. The document is built once, when the
+message is enqueued, and stored in the outbox row, so every retry sends the same bytes.
+
+Crawled text (title, author, excerpt, seller, matched words) is redacted here with
+:func:`crawler.redaction.redact`, before it is stored in the outbox, whatever the channel.
+Channels that interpret markup (Slack) escape it when they render.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from alerts.routing import region_of_department
+from crawler.redaction import redact
+from db.models import Claim, Entity, Hit, Incident, Post
+
+#: Bumped on any incompatible change to the document; additive changes keep it.
+SCHEMA_VERSION = 1
+ALERT_CREATED = "alert.created"
+ALERT_UPDATED = "alert.updated"
+SOURCE_HEALTH_CHANGED = "source.health_changed"
+DIGEST = "digest"
+TEST = "test"
+EVENT_TYPES = (ALERT_CREATED, ALERT_UPDATED, SOURCE_HEALTH_CHANGED, DIGEST, TEST)
+#: Longest excerpt sent, in characters.
+MAX_EXCERPT = 1_000
+MAX_TITLE = 300
+
+
+def envelope(event_type: str, data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The outer document: schema version, event type, creation time and ``data``."""
+    if event_type not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {event_type!r}")
+    return {"version": SCHEMA_VERSION, "type": event_type, "timestamp": iso(now), "data": data}
+
+
+def alert_data(hit: Hit, update: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``data`` of an ``alert.created``/``alert.updated`` document for ``hit``.
+
+    ``update`` is None for a new alarm, else ``{"reason": …, "escalated": bool}``.
+    """
+    post = hit.post
+    return {
+        "hit_id": hit.id,
+        "severity": hit.severity,
+        "update": update,
+        "incident": _incident(hit.incident),
+        "entity": _entity(hit.entity),
+        "source": {"name": post.source.name, "kind": post.source.kind},
+        "post": {
+            "url": post.url,
+            "title": redact(post.title)[:MAX_TITLE],
+            "author": redact(post.author) if post.author else None,
+            "posted_at": iso(post.posted_at),
+            "first_seen": iso(post.first_seen),
+        },
+        "sale_score": round(post.sale_score, 3),
+        "claims": _claims(latest_claim(post)),
+        "matched": redact(hit.matched),
+        "excerpt": redact(post.excerpt)[:MAX_EXCERPT],
+    }
+
+
+def operations_data(
+    source_name: str, source_kind: str | None, old_health: str, new_health: str, detail: str | None
+) -> dict[str, Any]:
+    """The ``data`` of a ``source.health_changed`` document."""
+    return {
+        "source": {"name": source_name, "kind": source_kind},
+        "old_health": old_health,
+        "new_health": new_health,
+        "detail": redact(detail)[:MAX_EXCERPT] if detail else None,
+    }
+
+
+def check_data(channel: str) -> dict[str, Any]:
+    """The ``data`` of a ``test`` document (``leakwatch alerts test``)."""
+    return {"channel": channel, "message": f"leakwatch test message for channel {channel}"}
+
+
+def latest_claim(post: Post) -> Claim | None:
+    """The claim of the post's newest version (claims are stored per content version)."""
+    return max(post.claims, key=lambda claim: (claim.created_at, claim.id), default=None)
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a ``Z`` suffix, or None."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _incident(incident: Incident | None) -> dict[str, Any] | None:
+    if incident is None:
+        return None
+    return {
+        "id": incident.id,
+        "first_seen": iso(incident.first_seen),
+        "hit_count": incident.hit_count,
+        "severity": incident.severity,
+    }
+
+
+def _entity(entity: Entity) -> dict[str, Any]:
+    return {
+        "key": entity.key,
+        "name": entity.name,
+        "kind": entity.kind,
+        "city": entity.city,
+        "department": entity.department,
+        "region": entity.region or region_of_department(entity.department),
+        "finess_et": entity.finess_et,
+        "finess_ej": entity.finess_ej,
+        "parent": entity.parent.name if entity.parent is not None else None,
+    }
+
+
+def _claims(claim: Claim | None) -> dict[str, Any] | None:
+    if claim is None:
+        return None
+    return {
+        "records": int(claim.records) if claim.records is not None else None,
+        "data_types": list(claim.data_types),
+        "price": claim.price,
+        "currency": claim.currency,
+        "seller": redact(claim.seller) if claim.seller else None,
+        "sample_offered": claim.sample_offered,
+    }

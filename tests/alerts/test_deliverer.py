@@ -1,0 +1,306 @@
+"""The deliverer against loopback sinks: outages, failures, pacing, order, threads, leases."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts.channels import build_senders
+from alerts.deliverer import DeliveryPolicy, deliver_due
+from alerts.outbox import enqueue_hit_alerts
+from alerts.payload import TEST, envelope
+from alerts.transport import OutgoingMessage, SendResult, http_client
+from crawler.config import Settings
+from crawler.demo.webhook_sink import ReceivedRequest, SinkResponse, WebhookSink, slack_ok
+from db.models import Incident, OutboxMessage
+from db.outbox import insert_message, requeue, status_counts
+from tests.alerts.support import T0, FakeClock, settings_for, store_hits, webhook_channel
+
+
+def _queue(sessions: sessionmaker[Session], channel: str, count: int, at: datetime) -> None:
+    with sessions.begin() as session:
+        for n in range(count):
+            insert_message(
+                session,
+                channel=channel,
+                kind="test",
+                payload=envelope(TEST, {"channel": channel, "n": n, "message": f"#{n}"}, at),
+                idempotency_key=f"msg:{channel}:{n}",
+                now=at,
+            )
+
+
+def _statuses(sessions: sessionmaker[Session]) -> dict[str, list[str]]:
+    with sessions.begin() as session:
+        rows = session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars()
+        result: dict[str, list[str]] = {}
+        for message in rows:
+            result.setdefault(message.channel, []).append(message.status)
+        return result
+
+
+def _drain(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    senders: dict[str, Any],
+    clock: FakeClock,
+    step: float = 1.0,
+    limit: int = 5000,
+) -> None:
+    for _ in range(limit):
+        with sessions.begin() as session:
+            if not status_counts(session).keys() & {(c.name, "pending") for c in settings.channels}:
+                return
+        report = deliver_due(sessions, settings, senders, clock=clock)
+        if not report.attempted:
+            clock.advance(step)
+    raise AssertionError("outbox not drained")
+
+
+def _n(request: ReceivedRequest) -> int:
+    return int(request.json()["data"]["n"])
+
+
+@pytest.fixture
+def client() -> Iterator[Any]:
+    with http_client() as http:
+        yield http
+
+
+def test_long_outage_then_up_delivers_everything_once_in_order(
+    sessions: sessionmaker[Session], client: Any
+) -> None:
+    clock = FakeClock()
+    up = threading.Event()
+
+    def responder(request: ReceivedRequest) -> SinkResponse:
+        return SinkResponse(204) if up.is_set() else SinkResponse(drop=True)
+
+    with WebhookSink(responder, clock=clock.now) as sink:
+        settings = settings_for(
+            "sqlite://",
+            [webhook_channel("a", sink.url + "/a"), webhook_channel("b", sink.url + "/b")],
+            [],
+        )
+        senders = build_senders(settings, client)
+        _queue(sessions, "a", 25, T0)
+        _queue(sessions, "b", 25, T0)
+        while clock.now() < T0 + timedelta(hours=8):  # down for 8 hours, a pass a minute
+            deliver_due(sessions, settings, senders, clock=clock)
+            clock.advance(60)
+        during = sink.requests
+        # Only each channel's oldest message was tried, with a growing backoff.
+        assert {r.webhook_id for r in during} == {"msg:a:0", "msg:b:0"}
+        tries = [r.received_at for r in during if r.path == "/a"]
+        assert 12 <= len(tries) <= 40
+        assert tries[-1] - tries[-2] > timedelta(minutes=10)
+        up.set()
+        _drain(sessions, settings, senders, clock, step=60)
+        after = sink.requests[len(during) :]
+    assert _statuses(sessions) == {"a": ["delivered"] * 25, "b": ["delivered"] * 25}
+    for path, channel in (("/a", "a"), ("/b", "b")):
+        received = [r for r in after if r.path == path]
+        assert [_n(r) for r in received] == list(range(25))
+        assert [r.webhook_id for r in received] == [f"msg:{channel}:{n}" for n in range(25)]
+    ids_by_message: dict[int, set[str | None]] = {}
+    for request in during + after:
+        ids_by_message.setdefault(hash(request.path) ^ _n(request), set()).add(request.webhook_id)
+    assert all(len(ids) == 1 for ids in ids_by_message.values())
+
+
+def test_500_is_retried_429_waits_400_is_dead_lettered(
+    sessions: sessionmaker[Session], client: Any
+) -> None:
+    clock = FakeClock()
+    answers = {
+        ("/flaky", 0): [SinkResponse(500, b"boom")],
+        ("/throttled", 0): [SinkResponse(429, b"slow down", {"Retry-After": "120"})],
+        ("/rejecting", 0): [SinkResponse(400, b"invalid payload")],
+    }
+
+    def responder(request: ReceivedRequest) -> SinkResponse:
+        queue = answers.get((request.path, _n(request)))
+        return queue.pop(0) if queue else SinkResponse(200)
+
+    with WebhookSink(responder, clock=clock.now) as sink:
+        settings = settings_for(
+            "sqlite://",
+            [
+                webhook_channel(name, f"{sink.url}/{name}")
+                for name in ("flaky", "throttled", "rejecting")
+            ],
+            [],
+        )
+        senders = build_senders(settings, client)
+        for name in ("flaky", "throttled", "rejecting"):
+            _queue(sessions, name, 2, T0)
+        report = deliver_due(sessions, settings, senders, clock=clock)
+        assert (report.retried, report.dead, report.delivered) == (2, 1, 1)
+        with sessions.begin() as session:
+            rows = {
+                (m.channel, m.idempotency_key[-1]): m
+                for m in session.execute(select(OutboxMessage)).scalars()
+            }
+        assert rows[("throttled", "0")].next_attempt_at == T0 + timedelta(seconds=120)
+        assert "HTTP 429" in (rows[("throttled", "0")].last_error or "")
+        assert rows[("rejecting", "0")].status == "dead"
+        assert "HTTP 400: invalid payload" in (rows[("rejecting", "0")].last_error or "")
+        assert rows[("rejecting", "1")].status == "delivered"  # a dead message blocks nothing
+        assert rows[("flaky", "0")].attempts == 1 and rows[("flaky", "0")].status == "pending"
+        clock.advance(60)
+        deliver_due(sessions, settings, senders, clock=clock)
+        assert _statuses(sessions)["flaky"] == ["delivered", "delivered"]
+        assert _statuses(sessions)["throttled"] == ["pending", "pending"]
+        assert len([r for r in sink.requests if r.path == "/throttled"]) == 1
+        clock.advance(61)
+        deliver_due(sessions, settings, senders, clock=clock)
+    assert _statuses(sessions)["throttled"] == ["delivered", "delivered"]
+
+
+@pytest.mark.slow
+def test_burst_of_1000_is_paced_in_order_and_holds_nobody_up(
+    sessions: sessionmaker[Session], client: Any
+) -> None:
+    clock = FakeClock()
+    with WebhookSink(slack_ok, clock=clock.now) as sink:
+        slack = {
+            "name": "cert-slack",
+            "type": "slack",
+            "token": "xoxb-test",
+            "slack_channel": "C0123",
+            "url": sink.url + "/api/",
+            "rate_per_second": 1.0,
+        }
+        other = webhook_channel("siem", sink.url + "/siem", rate_per_second=1e6)
+        settings = settings_for("sqlite://", [slack, other], [])
+        senders = build_senders(settings, client)
+        _queue(sessions, "cert-slack", 1000, T0)
+        _queue(sessions, "siem", 20, T0)
+        _drain(sessions, settings, senders, clock, step=0.5)
+        received = sink.requests
+    to_slack = [r for r in received if r.path == "/api/chat.postMessage"]
+    to_siem = [r for r in received if r.path == "/siem"]
+    assert len(to_slack) == 1000 and len(to_siem) == 20
+    assert [r.json()["blocks"][1]["text"]["text"] for r in to_slack] == [
+        f"#{n}" for n in range(1000)
+    ]
+    gaps = [
+        (b.received_at - a.received_at).total_seconds()
+        for a, b in zip(to_slack, to_slack[1:], strict=False)
+    ]
+    assert min(gaps) >= 1.0 - 1e-3
+    assert to_slack[-1].received_at - to_slack[0].received_at >= timedelta(seconds=999 - 1)
+    assert all(r.received_at - T0 < timedelta(seconds=3) for r in to_siem)
+
+
+def test_concurrent_deliverers_neither_duplicate_nor_reorder(
+    sessions: sessionmaker[Session], client: Any
+) -> None:
+    with WebhookSink(lambda request: SinkResponse(204)) as sink:
+        names = ["c1", "c2", "c3"]
+        settings = settings_for(
+            "sqlite://", [webhook_channel(n, f"{sink.url}/{n}") for n in names], []
+        )
+        senders = build_senders(settings, client)
+        now = datetime.now(T0.tzinfo)
+        for name in names:
+            _queue(sessions, name, 150, now)
+        policy = DeliveryPolicy(batch_size=10)
+
+        def deliverer() -> None:
+            for _ in range(200):
+                report = deliver_due(sessions, settings, senders, policy=policy)
+                statuses = _statuses(sessions).values()
+                if not report.attempted and all(s == "delivered" for ss in statuses for s in ss):
+                    return
+
+        threads = [threading.Thread(target=deliverer) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        received = sink.requests
+    assert len(received) == 450
+    for name in names:
+        assert [_n(r) for r in received if r.path == f"/{name}"] == list(range(150))
+
+
+def test_slack_thread_of_an_incident_gets_its_follow_ups(
+    sessions: sessionmaker[Session], client: Any
+) -> None:
+    clock = FakeClock()
+    with WebhookSink(slack_ok) as sink:
+        slack = {
+            "name": "cert-bot",
+            "type": "slack",
+            "token": "xoxb-test",
+            "slack_channel": "C0123",
+            "url": sink.url + "/api",
+            "rate_per_second": 100.0,
+        }
+        settings = settings_for("sqlite://", [slack], [{"channel": "cert-bot"}])
+        with sessions.begin() as session:
+            enqueue_hit_alerts(session, settings, store_hits(session), now=T0)
+            repost = store_hits(session, source="tg", kind="telegram", external_id="c/1")
+            enqueue_hit_alerts(session, settings, repost, now=T0)
+        _drain(sessions, settings, build_senders(settings, client), clock)
+        first, second = (r.json() for r in sink.requests)
+    assert "thread_ts" not in first
+    assert second["thread_ts"] == "1700000000.000000"
+    with sessions.begin() as session:
+        incident = session.execute(select(Incident)).scalar_one()
+    assert incident.slack_thread == {"cert-bot": "1700000000.000000"}
+
+
+def test_a_message_failing_for_a_day_is_dead_then_can_be_retried(
+    sessions: sessionmaker[Session], client: Any
+) -> None:
+    clock = FakeClock()
+    up = threading.Event()
+
+    def responder(request: ReceivedRequest) -> SinkResponse:
+        return SinkResponse(204) if up.is_set() else SinkResponse(503, b"maintenance")
+
+    with WebhookSink(responder, clock=clock.now) as sink:
+        settings = settings_for("sqlite://", [webhook_channel("a", sink.url + "/a")], [])
+        senders = build_senders(settings, client)
+        _queue(sessions, "a", 3, T0)
+        while clock.now() < T0 + timedelta(hours=26):
+            deliver_due(sessions, settings, senders, clock=clock)
+            clock.advance(300)
+        assert _statuses(sessions)["a"] == ["dead", "dead", "dead"]
+        with sessions.begin() as session:
+            errors = [m.last_error for m in session.execute(select(OutboxMessage)).scalars()]
+        assert all(e and e.startswith("gave up after") and "HTTP 503" in e for e in errors)
+        up.set()
+        with sessions.begin() as session:
+            assert requeue(session, clock.now()) == 3
+        _drain(sessions, settings, senders, clock)
+        assert [_n(r) for r in sink.requests if r.path == "/a"][-3:] == [0, 1, 2]
+    assert _statuses(sessions)["a"] == ["delivered"] * 3
+
+
+class _BrokenSender:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def send(self, message: OutgoingMessage) -> SendResult:
+        if message.idempotency_key.endswith(":0"):
+            raise KeyError("renderer bug")
+        self.sent.append(message.idempotency_key)
+        return SendResult()
+
+
+def test_a_sender_bug_dead_letters_one_message_only(sessions: sessionmaker[Session]) -> None:
+    settings = settings_for("sqlite://", [webhook_channel("a", "http://127.0.0.1:9/a")], [])
+    sender = _BrokenSender()
+    _queue(sessions, "a", 3, T0)
+    report = deliver_due(sessions, settings, {"a": sender}, clock=FakeClock())
+    assert (report.dead, report.delivered) == (1, 2)
+    assert sender.sent == ["msg:a:1", "msg:a:2"]
