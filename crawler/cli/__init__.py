@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from crawler import __version__
-from crawler.cli import crawl, daemon, database, sources
+from crawler.cli import crawl, daemon, database, parse, sources
 from crawler.cli.state import CliState
 
 app = typer.Typer(
@@ -52,6 +52,7 @@ def version() -> None:
 app.add_typer(database.app, name="db")
 app.add_typer(sources.app, name="sources")
 app.command(name="crawl")(crawl.crawl)
+app.command(name="parse")(parse.parse)
 app.command(name="run")(daemon.run)
 app.command(name="status")(daemon.status)
 

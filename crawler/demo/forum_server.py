@@ -115,6 +115,13 @@ class ForumServer:
         """Absolute URL of the login form."""
         return self.base_url + self.routes.login
 
+    def open_session(self) -> str:
+        """A logged-in session cookie (``name=value``), as a browser export would hold it."""
+        session = secrets.token_hex(12)
+        with self._lock:
+            self._sessions.add(session)
+        return f"{self.routes.session_cookie}={session}"
+
     def listing_requests(self) -> list[str]:
         """The listing pages requested so far (paths)."""
         marker = {"mybb": "forumdisplay.php", "phpbb": "viewforum.php"}.get(self.engine)
@@ -237,10 +244,7 @@ class ForumServer:
                 "custom": "Identifiants incorrects.",
             }[self.engine]
             return self._page("login", None, redirect="/", error=error, explain="")
-        session = secrets.token_hex(12)
-        with self._lock:
-            self._sessions.add(session)
-        cookie = f"{routes.session_cookie}={session}; path=/; HttpOnly"
+        cookie = f"{self.open_session()}; path=/; HttpOnly"
         return 302, {"Location": "/index.php", "Set-Cookie": cookie}, b""
 
     def _page(self, template: str, user: str | None, **context: Any) -> Any:

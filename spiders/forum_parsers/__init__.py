@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from crawler.config import SourceConfig
+from crawler.dates import DateResolver
+from crawler.items import ForumThread
 from spiders.forum_parsers.layout import ListingLayout, check_selectors, is_xpath
 from spiders.forum_parsers.listing import ThreadListPage, parse_first_post, parse_thread_list
 from spiders.forum_parsers.mybb import MYBB
@@ -23,6 +26,7 @@ __all__ = [
     "ThreadListPage",
     "layout_for",
     "parse_first_post",
+    "parse_forum_page",
     "parse_thread_list",
 ]
 
@@ -62,6 +66,22 @@ def layout_for(engine: str, options: Mapping[str, Any]) -> ListingLayout:
         raise ValueError(f"unknown forum engine {engine!r} (known: custom, {', '.join(LAYOUTS)})")
     check_selectors(layout)
     return layout
+
+
+def parse_forum_page(
+    engine: str, html: str, url: str, source: SourceConfig | None = None
+) -> list[ForumThread]:
+    """Threads of a saved listing page, read with ``engine``'s table and the source's options.
+
+    The source (optional for built-in engines) gives selector overrides, ``date_order`` and
+    the timezone of displayed dates. Raises ValueError for a bad engine or selector table.
+    """
+    options = source.options if source is not None else {}
+    dates = DateResolver(
+        source.timezone if source is not None else "UTC",
+        date_order=options.get("date_order", "MDY"),
+    )
+    return parse_thread_list(html, url, layout_for(engine, options), dates).threads
 
 
 def _href_selectors(url_selectors: tuple[str, ...]) -> list[str]:

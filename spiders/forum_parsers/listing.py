@@ -133,7 +133,13 @@ def text_of(found: list[Selector]) -> str:
 
 
 def _string_of(node: Selector) -> str:
-    value = node.root if isinstance(node.root, str) else node.xpath("string()").get("")
+    root = node.root
+    if isinstance(root, str):
+        value = root
+    elif isinstance(getattr(root, "tag", None), str):
+        value = node.xpath("string()").get("")
+    else:  # comments and processing instructions have no text worth reading
+        value = ""
     return _SPACES.sub(" ", value.replace("\u00a0", " ")).strip()
 
 
@@ -155,7 +161,7 @@ def date_of(found: list[Selector], dates: DateResolver) -> datetime | None:
         return None
     node = found[0]
     if isinstance(node.root, str):
-        value = node.root.strip()
+        value = node.root.rsplit("»", 1)[-1].strip()
         return dates.from_timestamp(value) or dates.from_iso(value) or dates.parse(value)
     for attribute, convert in (
         ("data-timestamp", dates.from_timestamp),

@@ -59,7 +59,8 @@ MYBB = ListingLayout(
         f"xpath:(./{_NUMERIC_CELL})[2]",
     ),
     tags=(
-        f"xpath:.//*[{_TID}]/preceding-sibling::node()[not(self::a[.//img])][normalize-space()]",
+        f"xpath:.//*[{_TID}]/preceding-sibling::node()[not(self::comment() or self::a[.//img])]"
+        "[normalize-space()]",
         f"xpath:.//*[{_TID}]/a/preceding-sibling::*[normalize-space()]",
     ),
     sticky=(

@@ -46,11 +46,11 @@ PHPBB = ListingLayout(
     created_at=(
         "xpath:.//*[has-class('topic-poster')]//time",
         "xpath:.//*[has-class('topic-poster')]",
-        "xpath:.//dt",
+        "xpath:(.//dt/text()[contains(., '»')])[last()]",
     ),
     last_post_at=(
         "xpath:.//dd[has-class('lastpost')]//time",
-        "xpath:.//dd[has-class('lastpost')]/span",
+        "xpath:(.//dd[has-class('lastpost')]/span/text()[normalize-space()])[last()]",
         "xpath:.//*[has-class('lastpost')]",
     ),
     replies=("xpath:.//dd[has-class('posts')]", "xpath:.//td[has-class('posts')]"),
