@@ -44,14 +44,13 @@ _ISO = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
 )
 _EPOCH = re.compile(r"^\d{9,11}(?:\.\d+)?$")
+_NUMERIC = re.compile(
+    r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{2,4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
+    r"\s*(?:([ap])\.?m\.?)?)?$"
+)
 _WEEKDAY_PREFIX = re.compile(
     r"^(?:mon|tue|wed|thu|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim)[a-z]*\.?,?\s+(?=\S*\d)"
 )
-_ABSOLUTE_SHAPES = (
-    "%m-%d-%Y, %I:%M %p", "%m-%d-%Y %I:%M %p", "%m-%d-%Y, %H:%M", "%m-%d-%Y %H:%M",
-    "%m/%d/%Y, %I:%M %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y, %H:%M", "%m/%d/%Y %H:%M",
-    "%m.%d.%Y, %H:%M", "%m.%d.%Y %H:%M", "%m-%d-%Y", "%m/%d/%Y", "%m.%d.%Y",
-)  # fmt: skip
 _TEXT_SHAPES = (
     "%b %d, %Y %I:%M %p", "%b %d, %Y, %I:%M %p", "%b %d, %Y at %I:%M %p", "%b %d, %Y %H:%M",
     "%B %d, %Y %I:%M %p", "%B %d, %Y, %I:%M %p", "%B %d, %Y at %I:%M %p", "%b %d, %Y",
@@ -93,7 +92,6 @@ class DateResolver:
         self.local_now = self.now.astimezone(self.zone)
         self.date_order = date_order
         self.languages = list(languages)
-        self._numeric_shapes = _ordered_shapes(date_order)
         self._cache: dict[str, datetime | None] = {}
 
     def from_timestamp(self, value: str | float | None) -> datetime | None:
@@ -176,14 +174,38 @@ class DateResolver:
             return None
         return self._local(day, clock)
 
+    def _numeric(self, text: str) -> datetime | None:
+        """Numeric dates ("11-23-2026, 08:50 am", "23/11/2026 21:14"), in ``date_order``."""
+        match = _NUMERIC.match(text)
+        if not match:
+            return None
+        first, second, third = (int(part) for part in match.group(1, 2, 3))
+        if len(match.group(1)) == 4:
+            year, month, day = first, second, third
+        else:
+            month, day = (first, second) if self.date_order == "MDY" else (second, first)
+            if month > 12 and day <= 12:
+                month, day = day, month
+            year = third + 2000 if third < 100 else third
+        clock = time(0, 0)
+        if match.group(4):
+            meridiem = f" {match.group(7)}m" if match.group(7) else ""
+            parsed_clock = parse_clock(
+                f"{match.group(4)}:{match.group(5)}:{match.group(6) or '00'}{meridiem}"
+            )
+            if parsed_clock is None:
+                return None
+            clock = parsed_clock
+        try:
+            return self._local(date(year, month, day), clock)
+        except ValueError:
+            return None
+
     def _absolute(self, text: str) -> datetime | None:
+        numeric = self._numeric(text)
+        if numeric is not None:
+            return numeric
         bare = _WEEKDAY_PREFIX.sub("", text).replace(" à ", " ").replace(" - ", " ")
-        for shape in self._numeric_shapes:
-            try:
-                parsed = datetime.strptime(bare, shape)
-            except ValueError:
-                continue
-            return self._aware(parsed)
         for shape in _TEXT_SHAPES:
             try:
                 parsed = datetime.strptime(bare, shape)
@@ -236,17 +258,6 @@ def parse_clock(text: str) -> time | None:
     if hour > 23 or minute > 59 or second > 59:
         return None
     return time(hour, minute, second)
-
-
-def _ordered_shapes(date_order: str) -> tuple[str, ...]:
-    if date_order == "MDY":
-        return _ABSOLUTE_SHAPES + tuple(_swap_day_month(shape) for shape in _ABSOLUTE_SHAPES)
-    swapped = tuple(_swap_day_month(shape) for shape in _ABSOLUTE_SHAPES)
-    return swapped + _ABSOLUTE_SHAPES
-
-
-def _swap_day_month(shape: str) -> str:
-    return shape.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
 
 
 def _months_before(moment: datetime, months: int) -> datetime:

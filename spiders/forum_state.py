@@ -5,11 +5,14 @@ The state is the JSON object the crawl runner saves between runs (``SourceSpider
     {"sections": {"<section URL>": {"max_id": 1234,
                                      "threads": {"1234": [replies, last_post_epoch], …}}}}
 
+(a third element, 1, marks a sticky thread).
+
 A thread is *new* when its id is unknown, *changed* when its reply count (or, without one,
 its last-post time) moved. Listings are sorted by last activity, so the crawl stops paging a
 section at the first page whose non-sticky threads are all known and unchanged. Each section
 keeps its :data:`KNOWN_THREADS_LIMIT` most recently active threads: enough to cover the pages
-a recrawl reads, bounded however large the forum.
+a recrawl reads, bounded however large the forum; stickies are always kept, since they sit on
+the first page however old they are.
 """
 
 from __future__ import annotations
@@ -51,7 +54,10 @@ class SectionState:
 
     def remember(self, thread: ForumThread) -> None:
         """Record ``thread`` as seen with its current activity."""
-        self.threads[thread.thread_id] = [thread.replies, _epoch(thread)]
+        known: list[int | None] = [thread.replies, _epoch(thread)]
+        if thread.sticky:
+            known.append(1)
+        self.threads[thread.thread_id] = known
         if thread.thread_id.isdigit():
             self.data["max_id"] = max(int(self.data["max_id"]), int(thread.thread_id))
         if len(self.threads) > KNOWN_THREADS_LIMIT + KNOWN_THREADS_LIMIT // 4:
@@ -62,10 +68,10 @@ class SectionState:
         self.threads.pop(thread_id, None)
 
     def trim(self) -> None:
-        """Keep the :data:`KNOWN_THREADS_LIMIT` most recently active threads."""
+        """Keep the stickies and the most recently active threads, at most the limit."""
         ranked = sorted(
             self.threads.items(),
-            key=lambda item: (item[1][1] or 0, _numeric(item[0])),
+            key=lambda item: (len(item[1]) > 2, item[1][1] or 0, _numeric(item[0])),
             reverse=True,
         )
         self.threads.clear()

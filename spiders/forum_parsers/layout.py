@@ -3,7 +3,8 @@
 Every field lists alternatives; the first one that matches anything wins, so a table covers
 an engine's versions and common themes. A selector is CSS (with parsel's ``::text`` and
 ``::attr(name)``) or XPath: written with an ``xpath:`` prefix, or starting with ``/``, ``./``,
-``(``, ``@`` or an axis such as ``ancestor::``. Row-level selectors are relative to the row.
+``(``, ``@`` or an axis such as ``ancestor::``; parsel's ``has-class('name')`` works in XPath.
+Row-level selectors are relative to the row.
 """
 
 from __future__ import annotations
@@ -12,15 +13,20 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from cssselect import SelectorError
-from parsel import Selector, SelectorList
+from lxml import etree  # type: ignore[import-untyped]
+from parsel import Selector
+from parsel.csstranslator import HTMLTranslator
 
 Selectors = tuple[str, ...]
 #: (selector, regular expression whose first group is the id)
 IdRules = tuple[tuple[str, str], ...]
 
+_CSS = HTMLTranslator()
+_HAS_CLASS = re.compile(r"""has-class\((['"])([\w-]+)\1\)""")
 _XPATH_START = re.compile(
     r"^(xpath:|\.?/|\(|@|(ancestor|ancestor-or-self|child|descendant|descendant-or-self"
     r"|following|following-sibling|parent|preceding|preceding-sibling|self)::)"
@@ -90,32 +96,52 @@ def is_xpath(expression: str) -> bool:
     return bool(_XPATH_START.match(expression))
 
 
-def select(node: Selector, expression: str) -> SelectorList[Selector]:
-    """Apply one CSS or XPath selector to ``node``."""
-    if is_xpath(expression):
-        return node.xpath(expression.removeprefix("xpath:"))
-    return node.css(expression)
+@cache
+def compiled(expression: str) -> Any:
+    """The lxml XPath evaluator of a CSS or XPath selector, compiled once per process.
+
+    ``has-class('name')`` is rewritten into plain XPath: parsel's extension function is a
+    Python callback per node, several times slower on a listing page.
+    """
+    if not is_xpath(expression):
+        return etree.XPath(_CSS.css_to_xpath(expression, prefix="descendant-or-self::"))
+    xpath = _HAS_CLASS.sub(
+        lambda match: (
+            f"(contains(@class, '{match[2]}')"
+            f" and contains(concat(' ', normalize-space(@class), ' '), ' {match[2]} '))"
+        ),
+        expression.removeprefix("xpath:"),
+    )
+    return etree.XPath(xpath)
 
 
-def first_match(node: Selector, selectors: Selectors) -> SelectorList[Selector]:
+def select(node: Any, expression: str) -> list[Any]:
+    """Apply one CSS or XPath selector to an lxml ``node``: elements and/or strings."""
+    found = compiled(expression)(node)
+    if isinstance(found, list):
+        return found
+    return [found] if isinstance(found, str) and found else []
+
+
+def first_match(node: Any, selectors: Selectors) -> list[Any]:
     """Matches of the first selector that matches anything (empty when none does)."""
     for expression in selectors:
         found = select(node, expression)
         if found:
             return found
-    return SelectorList()
+    return []
 
 
 def check_selectors(layout: ListingLayout) -> None:
     """Compile every selector of ``layout`` once; raises ValueError naming a bad one."""
-    probe = Selector(text="<html><body><p>probe</p></body></html>")
+    probe = Selector(text="<html><body><p>probe</p></body></html>").root
     for field in _SELECTOR_FIELDS:
         value = getattr(layout, field)
         expressions = [rule[0] for rule in value] if field == "thread_id" else list(value)
         for expression in expressions:
             try:
                 select(probe, expression)
-            except (ValueError, SelectorError) as exc:
+            except (ValueError, SelectorError, etree.XPathError) as exc:
                 raise ValueError(f"invalid {field} selector {expression!r}: {exc}") from None
         if field == "thread_id":
             for _, pattern in value:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from lxml import etree  # type: ignore[import-untyped]
 from parsel import Selector
 
 from crawler.dates import DateResolver
@@ -31,6 +32,11 @@ _BLOCK_TAGS = {
     "table", "td", "th", "tr", "ul",
 }  # fmt: skip
 _SKIPPED_TAGS = {"script", "style", "noscript", "template"}
+_DATA_TIMESTAMP = etree.XPath("descendant-or-self::*[@data-timestamp][1]/@data-timestamp")
+_DATA_TIME = etree.XPath("descendant-or-self::*[@data-time][1]/@data-time")
+_DATETIME = etree.XPath("descendant-or-self::*[@datetime][1]/@datetime")
+_TITLED_SPAN = etree.XPath("descendant-or-self::span[@title][1]")
+_LINK_HREF = etree.XPath(".//a/@href")
 _EMPTY_SECTION = (
     "there are currently no threads in this forum",
     "there are no threads in this forum",
@@ -60,7 +66,7 @@ def parse_thread_list(
     html: str, url: str, layout: ListingLayout, dates: DateResolver
 ) -> ThreadListPage:
     """Threads of a listing page at ``url``; an empty list when the layout finds no row."""
-    page = Selector(text=html)
+    page = parse_html(html)
     section = text_of(first_match(page, layout.section)) or None
     threads: list[ForumThread] = []
     seen: set[str] = set()
@@ -77,15 +83,20 @@ def parse_thread_list(
 
 def parse_first_post(html: str, layout: ListingLayout) -> str | None:
     """Text of the first post of a thread page (line breaks kept, size-capped), or None."""
-    found = first_match(Selector(text=html), layout.first_post)
-    if not found or isinstance(found[0].root, str):
+    found = first_match(parse_html(html), layout.first_post)
+    if not found or isinstance(found[0], str):
         return text_of(found) or None
-    text = block_text(found[0].root)
+    text = block_text(found[0])
     return text[:FIRST_POST_LIMIT] or None
 
 
+def parse_html(html: str) -> Any:
+    """The lxml root of a page, parsed the way Scrapy's selectors parse it."""
+    return Selector(text=html).root
+
+
 def _thread_of(
-    row: Selector, url: str, layout: ListingLayout, dates: DateResolver, section: str | None
+    row: Any, url: str, layout: ListingLayout, dates: DateResolver, section: str | None
 ) -> ForumThread | None:
     thread_id = _thread_id(row, layout.thread_id)
     link = first_match(row, layout.url)
@@ -108,74 +119,75 @@ def _thread_of(
     )
 
 
-def _thread_id(row: Selector, rules: IdRules) -> str | None:
+def _thread_id(row: Any, rules: IdRules) -> str | None:
     for expression, pattern in rules:
         for value in select(row, expression):
-            match = re.search(pattern, _string_of(value))
+            match = re.search(pattern, string_of(value))
             if match:
                 return match.group(1)
     return None
 
 
-def _tags(row: Selector, layout: ListingLayout) -> list[str]:
+def _tags(row: Any, layout: ListingLayout) -> list[str]:
     ignored = re.compile(layout.ignored_tags, re.IGNORECASE) if layout.ignored_tags else None
     tags: list[str] = []
     for node in first_match(row, layout.tags):
-        tag = _string_of(node)
+        tag = string_of(node)
         if tag and tag not in tags and not (ignored and ignored.fullmatch(tag)):
             tags.append(tag)
     return tags
 
 
-def text_of(found: list[Selector]) -> str:
+def text_of(found: list[Any]) -> str:
     """Whitespace-collapsed text of the first match (an element's text, or a string)."""
-    return _string_of(found[0]) if found else ""
+    return string_of(found[0]) if found else ""
 
 
-def _string_of(node: Selector) -> str:
-    root = node.root
-    if isinstance(root, str):
-        value = root
-    elif isinstance(getattr(root, "tag", None), str):
-        value = node.xpath("string()").get("")
+def string_of(node: Any) -> str:
+    """Whitespace-collapsed text of an lxml element or XPath string result."""
+    if isinstance(node, str):
+        value = node
+    elif isinstance(getattr(node, "tag", None), str):
+        value = "".join(node.itertext())
     else:  # comments and processing instructions have no text worth reading
         value = ""
     return _SPACES.sub(" ", value.replace("\u00a0", " ")).strip()
 
 
-def _href_of(node: Selector) -> str:
-    if isinstance(node.root, str):
-        return node.root.strip()
-    href = node.attrib.get("href") or node.xpath(".//a/@href").get() or ""
-    return href.strip()
+def _href_of(node: Any) -> str:
+    if isinstance(node, str):
+        return node.strip()
+    href = node.get("href") or next(iter(_LINK_HREF(node)), "")
+    return str(href).strip()
 
 
-def date_of(found: list[Selector], dates: DateResolver) -> datetime | None:
+def date_of(found: list[Any], dates: DateResolver) -> datetime | None:
     """The date a node shows: machine attributes first, then a MyBB title, then its text.
 
     Attributes: ``data-timestamp`` (XenForo 2.3), numeric ``data-time`` (XenForo 2.0–2.2),
     ``datetime`` (phpBB 3.1+, XenForo). MyBB writes ``<span title="11-23-2026">Today</span>,
-    08:50 AM``. Text is split at ``<br>``; the first part that reads as a date wins.
+    08:50 AM``. Text is split at ``<br>``; the first part that reads as a date wins; text
+    after a "»" (phpBB 3.0: "by admin » Tue Mar 16, 2010 1:23 pm") is the date.
     """
     if not found:
         return None
     node = found[0]
-    if isinstance(node.root, str):
-        value = node.root.rsplit("»", 1)[-1].strip()
+    if isinstance(node, str):
+        value = node.rsplit("»", 1)[-1].strip()
         return dates.from_timestamp(value) or dates.from_iso(value) or dates.parse(value)
-    for attribute, convert in (
-        ("data-timestamp", dates.from_timestamp),
-        ("data-time", dates.from_timestamp),
-        ("datetime", dates.from_iso),
+    for query, convert in (
+        (_DATA_TIMESTAMP, dates.from_timestamp),
+        (_DATA_TIME, dates.from_timestamp),
+        (_DATETIME, dates.from_iso),
     ):
-        found_value = node.xpath(f"descendant-or-self::*[@{attribute}][1]/@{attribute}").get()
-        parsed = convert(found_value) if found_value else None
+        values = query(node)
+        parsed = convert(str(values[0])) if values else None
         if parsed is not None:
             return parsed
-    titled = node.xpath("descendant-or-self::span[@title][1]")
+    titled = _TITLED_SPAN(node)
     if titled:
-        title = titled[0].attrib["title"].strip()
-        tail = (titled[0].root.tail or "").strip(" ,\u00a0\n\t")
+        title = titled[0].get("title", "").strip()
+        tail = (titled[0].tail or "").strip(" ,\u00a0\n\t")
         parsed = dates.parse(f"{title}, {tail}" if tail else title)
         if parsed is not None:
             return parsed
@@ -188,17 +200,15 @@ def date_of(found: list[Selector], dates: DateResolver) -> datetime | None:
     return None
 
 
-def _segments(node: Selector) -> list[str]:
+def _segments(node: Any) -> list[str]:
     """Text of ``node`` split at its ``<br>`` children."""
-    segments = [""]
-    for child in node.xpath("./node()"):
-        root = child.root
-        if isinstance(root, str):
-            segments[-1] += root
-        elif getattr(root, "tag", None) == "br":
+    segments = [node.text or ""]
+    for child in node:
+        if child.tag == "br":
             segments.append("")
-        elif isinstance(getattr(root, "tag", None), str):
-            segments[-1] += child.xpath("string()").get("")
+        elif isinstance(child.tag, str):
+            segments[-1] += "".join(child.itertext())
+        segments[-1] += child.tail or ""
     return [_SPACES.sub(" ", s.replace("\u00a0", " ")).strip() for s in segments if s.strip()]
 
 

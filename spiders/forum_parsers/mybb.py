@@ -16,8 +16,11 @@ _WHO_POSTED = "a[contains(@href,'whoposted') or contains(@onclick,'whoPosted')]"
 _NUMERIC_CELL = (
     "td[string-length(normalize-space(.))>0][translate(normalize-space(.),'0123456789,. ','')='']"
 )
+# Themes without the forumdisplay_sticky/regular cell classes: the row is sticky when the
+# separator row above it is "Important Threads".
 _STICKY_SEPARATOR = (
-    "preceding-sibling::tr[td[has-class('trow_sep')]][1]"
+    "self::*[not(td[contains(@class, 'forumdisplay_')])]"
+    "/preceding-sibling::tr[td[has-class('trow_sep')]][1]"
     "[contains(translate(.,'IMPORTANSTICKYÉPINGL','importanstickyépingl'),'important')"
     " or contains(translate(.,'STICKY','sticky'),'sticky')"
     " or contains(translate(.,'ÉPINGL','épingl'),'épingl')]"

@@ -47,11 +47,14 @@ def test_state_survives_json_and_is_bounded(monkeypatch) -> None:  # type: ignor
     monkeypatch.setattr(forum_state, "KNOWN_THREADS_LIMIT", 8)
     state: dict = {"sections": {}}
     section = ForumState(state).section("s")
+    rules = thread("100", last=T0 - timedelta(days=400))
+    rules.sticky = True
+    section.remember(rules)
     for number in range(1, 30):
         section.remember(thread(str(number), last=T0 + timedelta(minutes=number)))
     kept = state["sections"]["s"]["threads"]
     assert len(kept) <= 8 + 8 // 4
-    assert "29" in kept and "1" not in kept
-    assert state["sections"]["s"]["max_id"] == 29
+    assert "29" in kept and "1" not in kept and "100" in kept
+    assert state["sections"]["s"]["max_id"] == 100
     section.forget("29")
     assert ForumState(state).section("s").is_fresh(thread("29"))
