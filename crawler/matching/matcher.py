@@ -68,7 +68,6 @@ class EntityMatch:
         """The ``leakwatch match`` contract's object for this match."""
         return {
             "entity": self.entity.name,
-            "key": self.entity.key,
             "kind": self.entity.kind,
             "finess": self.entity.finess_et or self.entity.finess_ej,
             "matched": self.matched,
