@@ -66,6 +66,8 @@ GROUP_CITIES = {
     "Hôpital de Fourvière": ("Lyon", "69"),
     "Centre hospitalier de la région de Saint-Omer": ("Saint-Omer", "62"),
 }
+#: Curated groups that are the university hospital of their city ("CHU de Marseille" = AP-HM).
+UNIVERSITY_GROUPS = frozenset({"AP-HP", "Hospices Civils de Lyon", "AP-HM", "CHU Grenoble Alpes"})
 TYPE_DISPLAY = {
     "chu": "CHU",
     "ch": "Centre hospitalier",
@@ -218,6 +220,8 @@ class BundleBuilder:
                 "domains": [d.strip().lower() for d in row["domains"].split("|") if d.strip()],
                 "tags": [f"country:{row['country'].strip()}"] if row["country"].strip() else [],
             }
+            if name in UNIVERSITY_GROUPS:
+                self.groups[normalise_phrase(f"CHU {_of(GROUP_CITIES[name][0])}")] = key
             if row["kind"].strip() == "group":
                 for alias in [name, *aliases]:
                     self.groups.setdefault(normalise_phrase(f"groupe {alias}"), key)
@@ -271,8 +275,12 @@ class BundleBuilder:
         common = [(f, n) for f, n in counts.most_common() if n >= 2 and not is_generic_core(f.core)]
         if common:
             form = common[0][0]
+            if form.type == "chu":
+                return _name_from_form(form)
+            if _university_name(sites):
+                return _university_name(sites)
             cities = {normalise_phrase(site.get("city") or "") for site in sites}
-            if form.type == "chu" or form.core in cities:
+            if form.core in cities:
                 return _name_from_form(form)
             named = [
                 site["name"]
@@ -281,11 +289,7 @@ class BundleBuilder:
             ]
             if named:
                 return str(min(named, key=len))
-        if any("C.H.R." in (site.get("category") or "") for site in sites):
-            cities = Counter(site["city"] for site in sites if site.get("city"))
-            if cities:
-                return f"CHU {_of(cities.most_common(1)[0][0])}"
-        return None
+        return _university_name(sites)
 
     def write(self, output: Path) -> int:
         """Write the gzipped JSON Lines file; return the number of entities."""
@@ -300,6 +304,17 @@ class BundleBuilder:
             for record in records:
                 handle.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
         return len(records)
+
+
+def _university_name(sites: list[dict[str, Any]]) -> str | None:
+    # A regional hospital's legal entity is "CHU de <the city most of its sites are in>".
+    if not any("C.H.R." in (site.get("category") or "") for site in sites):
+        return None
+    cities = Counter(site["city"] for site in sites if site.get("city"))
+    if not cities:
+        return None
+    city = re.sub(r"(\s+\d+)+$", "", cities.most_common(1)[0][0])
+    return f"CHU {_of(city)}"
 
 
 def _of(city: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -37,9 +38,9 @@ from crawler.matching.watchlist import Watchlist
 
 logger = logging.getLogger(__name__)
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 #: Candidate strengths.
-STRONG, WEAK, SUPPORT, GENERIC = 0, 1, 2, 3
+STRONG, WEAK, SUPPORT, GENERIC, COMMON = 0, 1, 2, 3, 4
 #: Where a candidate's key comes from.
 FROM_NAME, FROM_ALIAS, FROM_DOMAIN, FROM_CITY, FROM_PART = 0, 1, 2, 3, 4
 
@@ -80,7 +81,8 @@ class MatcherIndex:
 
 
 def _entity_context(entity: Any, departments: dict[str, str]) -> EntityContext:
-    cities = tuple(core_variants(normalise_phrase(entity.city))) if entity.city else ()
+    city = re.sub(r"( \d+)+$", "", normalise_phrase(entity.city)) if entity.city else ""
+    cities = tuple(core_variants(city)) if city else ()
     department_name = departments.get(entity.department or "")
     supporting = set()
     for alias in [entity.name, *entity.aliases]:
@@ -126,7 +128,7 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
         for origin, text in [(FROM_NAME, entity.name)] + [(FROM_ALIAS, a) for a in entity.aliases]:
             for form in forms_of_name(text):
                 if form.type is None:
-                    strength = {"strong": STRONG, "weak": WEAK, "support": SUPPORT}[
+                    strength = {"strong": STRONG, "weak": WEAK, "support": SUPPORT, "common": COMMON}[
                         alias_strength(form.core, form.core)
                     ]
                     if entity.kind == "establishment" and " " not in form.core:
@@ -135,7 +137,11 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                 else:
                     strength = GENERIC if is_generic_core(form.core) else STRONG
                     variants = [(form.core, strength, FROM_PART if form.secondary else origin)]
-                    variants += [(p, GENERIC, FROM_CITY) for p in _city_parts(form.core, cities)]
+                    own = contexts[-1].cities
+                    variants += [
+                        (part, STRONG if part in own else GENERIC, FROM_CITY)
+                        for part in _city_parts(form.core, cities)
+                    ]
                 for core, level, source in variants:
                     for variant in core_variants(core):
                         if variant in excluded or (variant, form.type) in seen:

@@ -26,6 +26,7 @@ from crawler.matching.index import (
     FROM_DOMAIN,
     FROM_NAME,
     FROM_PART,
+    COMMON,
     GENERIC,
     STRONG,
     SUPPORT,
@@ -200,7 +201,7 @@ class Matcher:
         accepted: list[_Candidate] = []
         for candidate in raw:
             candidate.supported = self._supported(candidate, context, postcodes)
-            candidate.score = self._score(candidate, health or bool(sale), french)
+            candidate.score = self._score(candidate, health, bool(sale), french)
             if candidate.score >= THRESHOLD or candidate.level == GENERIC:
                 accepted.append(candidate)
         matches, ambiguous = self._resolve(accepted)
@@ -233,13 +234,15 @@ class Matcher:
         return any(f" {place} " in context for place in places if place)
 
     @staticmethod
-    def _score(candidate: _Candidate, health: bool, french: bool) -> float:
+    def _score(candidate: _Candidate, health: bool, sale: bool, french: bool) -> float:
         level, origin = candidate.level, candidate.origin
         if origin in (FROM_FINESS, FROM_DOMAIN):
             score = 0.95
         elif level == STRONG:
             score = 0.85 if origin == FROM_NAME else 0.8
         elif level == WEAK:
+            score = 0.6 if health or sale else 0.3
+        elif level == COMMON:
             score = 0.6 if health else 0.3
         elif level == SUPPORT:
             score = 0.65 if candidate.supported else 0.2
@@ -307,6 +310,12 @@ class Matcher:
             )
         return list(matches.values()), ambiguous
 
+    def _spells_name(self, candidate: _Candidate) -> bool:
+        name = self.watchlist.entities[candidate.entity].name
+        compact = normalise(name).text.replace(" ", "")
+        matched = candidate.field.folded.text[candidate.start : candidate.end].replace(" ", "")
+        return bool(compact) and compact in matched
+
     def _pick(self, group: list[_Candidate]) -> _Candidate | None:
         # One entity for a span: confirmed ones first, primary names before parts of names,
         # the entity named so before one that has it as an alias, one family → its head.
@@ -314,8 +323,8 @@ class Matcher:
         if not pool:
             return None
         for keep in (
-            lambda c: c.supported,
             lambda c: c.origin != FROM_PART,
+            lambda c: c.supported,
             lambda c: c.origin in (FROM_NAME, FROM_FINESS, FROM_DOMAIN),
         ):
             narrowed = [c for c in pool if keep(c)]
@@ -327,7 +336,9 @@ class Matcher:
         contexts = self.index.contexts
         families = {contexts[c.entity].family for c in pool}
         if len(families) != 1:
-            return None
+            # A shared domain or alias: the entity whose name the matched text spells.
+            spelled = [c for c in pool if self._spells_name(c)]
+            return spelled[0] if len({c.entity for c in spelled}) == 1 else None
         family = families.pop()
         keys = self.watchlist.entities
         heads = [c for c in pool if keys[c.entity].key == family]

@@ -84,7 +84,13 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
         "clin",
         "cl",
     ),
-    "institut": ("institut", "institute", "inst"),
+    "institut": (
+        "centre de lutte contre le cancer",
+        "institut",
+        "institute",
+        "inst",
+        "clcc",
+    ),
     "centre": ("centre medical", "medical center", "medical centre", "centre", "center", "ctre"),
     "had": ("hospitalisation a domicile", "had"),
     "ehpad": ("ehpad", "maison de retraite"),
@@ -156,7 +162,7 @@ COMMON_WORDS = frozenset(
 CONCEPT_PHRASES = frozenset({"securite sociale", "assurance maladie", "sante", "mutuelle"})
 
 TypeClass = str
-Strength = Literal["strong", "weak", "support"]
+Strength = Literal["strong", "weak", "common", "support"]
 
 
 @dataclass(frozen=True)
@@ -235,6 +241,10 @@ def _segment_forms(segment: str) -> list[NameForm]:
             return [NameForm(kind, " ".join(rest[:index]))] + _tail_forms(rest[index:])
     if not rest or rest == ["de"]:
         return []
+    if "site" in rest[1:]:
+        # "GUSTAVE ROUSSY SITE VILLEJUIF": the establishment is named without its site too.
+        head = rest[: rest.index("site", 1)]
+        return [NameForm(kind, " ".join(rest)), NameForm(kind, " ".join(head))]
     return [NameForm(kind, " ".join(rest))]
 
 
@@ -288,8 +298,9 @@ def alias_strength(alias: str, folded: str | None = None) -> Strength:
 
     ``support``: two or three letters ("HM", "OX", "HCL") or an ordinary concept ("sécurité
     sociale"): matches only with another name, city or domain of the same entity in the text.
-    ``weak``: a short or common word ("Harmonie", "Alan", "Maiia", "CNAM"): needs health or sale
-    context. ``strong``: may stand alone.
+    ``common``: an ordinary word ("Harmonie", "Alan", "Orbis"): needs health context.
+    ``weak``: a short name ("Maiia", "CNAM", "MGEN"): needs health or sale context.
+    ``strong``: may stand alone.
     """
     folded = normalise_phrase(alias) if folded is None else folded
     words = folded.split(" ")
@@ -298,8 +309,8 @@ def alias_strength(alias: str, folded: str | None = None) -> Strength:
         return "support"
     if all(w in GENERIC_WORDS or w in COMMON_PATRONS for w in words):
         return "support"
-    if len(words) == 1 and (len(compact) <= 5 or folded in COMMON_WORDS or compact.isdigit()):
-        return "weak"
-    if len(compact) <= 5 or all(w in COMMON_WORDS or w in GENERIC_WORDS for w in words):
+    if all(w in COMMON_WORDS or w in GENERIC_WORDS for w in words):
+        return "common"
+    if len(compact) <= 5 or compact.isdigit():
         return "weak"
     return "strong"

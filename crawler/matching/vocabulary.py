@@ -19,7 +19,9 @@ HEALTH_WORDS = _phrases(
     |assurance maladie|carte vitale|securite sociale|dpi|dossier patient|dossiers patients
     |medecin|medecins|doctor|doctors|pharmacie|laboratoire|biologie|analyses medicales
     |ordonnances|prescriptions|soins|urgences|radiologie|imagerie|ehpad|chu|finess|ars|ght
-    |tiers payant|logiciel medical|health data|donnees de sante|hds|hospitalier|hospitaliere"""
+    |tiers payant|logiciel medical|health data|donnees de sante|hds|hospitalier|hospitaliere
+    |nir|adherents|assures|beneficiaires|resultats|labo|lab|labs|laboratoires|biologie medicale
+    |lab results|test results|pcr|oncology|cancer|radiology|pacs|ris|his|emr|ehr"""
 )
 #: Markers of a place outside France (negative context near a candidate).
 FOREIGN_WORDS = _phrases(
