@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from crawler.matching.vocabulary import SALE_SIGNALS
 
 MAX_CLAIM_CHARS = 20_000
+_DIGIT = re.compile(r"\d")
 _NUMBER = r"\d{1,3}(?:[ ,.'\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?"
 _MULTIPLIER = r"k|m|mm|million|millions|mil|mille|thousand|bn|billion|milliard|milliards"
 _RECORD_WORDS = (
@@ -147,16 +148,23 @@ def seller_of(text: str) -> str | None:
 
 
 def extract_claims(
-    title: str, text: str, data_types: Iterable[str], sample_offered: bool
+    title: str, text: str, data_types: Iterable[str], signals: Iterable[str]
 ) -> Claims:
-    """Claims of a post from its original title and text and the data-type words found."""
-    joined = f"{title}\n{text}"
-    price, currency = price_of(joined)
+    """Claims of a post from its original title and text and the vocabulary found in it.
+
+    Each regex runs only when cheap substring checks or the signals say it can find something.
+    """
+    joined = f"{title}\n{text}"[:MAX_CLAIM_CHARS]
+    signals = set(signals)
+    price, currency = (None, None)
+    if "price" in signals or any(symbol in joined for symbol in "$€£"):
+        price, currency = price_of(joined)
+    has_digit = _DIGIT.search(joined) is not None
     return Claims(
-        records=record_count(joined),
+        records=record_count(joined) if has_digit else None,
         data_types=sorted(set(data_types)),
         price=price,
         currency=currency,
-        seller=seller_of(joined),
-        sample_offered=sample_offered,
+        seller=seller_of(joined) if "@" in joined or "t.me/" in joined else None,
+        sample_offered="sample" in signals,
     )

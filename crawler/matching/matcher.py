@@ -193,7 +193,7 @@ class Matcher:
                 if entity_index is not None:
                     raw.append(_Candidate(item, start, end, entity_index, STRONG, FROM_FINESS))
         assessment = sale_assessment(sale)
-        claims = extract_claims(title, text, data_types, "sample" in sale)
+        claims = extract_claims(title, text, data_types, sale)
         if not raw:
             return MatchResult([], [], assessment, claims)
         context = " ".join(item.folded.text for item in fields)

@@ -130,15 +130,24 @@ def _fold(text: str) -> tuple[str, list[int] | None]:
 
 
 def _unleet(text: str) -> str:
-    if not _LEET_SPOT.search(text):
+    # Only the words around a letter/digit contact are looked at (one C-level scan otherwise).
+    spots = [match.start() for match in _LEET_SPOT.finditer(text)]
+    if not spots:
         return text
-    pieces = text.split(" ")
-    for position, word in enumerate(pieces):
-        if _LEET_SPOT.search(word):
-            digits = sum(c.isdigit() for c in word)
-            if len(word) - digits >= 2 and len(word) - digits > digits:
-                pieces[position] = word.translate(LEET)
-    return " ".join(pieces)
+    chars = list(text)
+    done = -1
+    for spot in spots:
+        if spot < done:
+            continue
+        start = text.rfind(" ", 0, spot + 1) + 1
+        end = text.find(" ", spot)
+        end = len(text) if end < 0 else end
+        done = end
+        word = text[start:end]
+        digits = sum(c.isdigit() for c in word)
+        if len(word) - digits >= 2 and len(word) - digits > digits:
+            chars[start:end] = word.translate(LEET)
+    return "".join(chars)
 
 
 def normalise(text: str) -> Normalised:
