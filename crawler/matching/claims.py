@@ -47,6 +47,8 @@ _SELLER = re.compile(
     r"|(?<![\w.@])@([A-Za-z][\w]{2,31})\b(?!\.[a-z]{2,})",
     re.IGNORECASE,
 )
+_CURRENCY_MARKERS = ("$", "€", "£", "usd", "eur", "btc", "xmr", "ltc", "eth", "bitcoin", "monero")
+_CURRENCY_MARKERS += ("dollar", "tether", "gbp")
 _MULTIPLIERS = {"k": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "millions": 1e6, "mil": 1e3}
 _MULTIPLIERS.update({"mille": 1e3, "thousand": 1e3, "bn": 1e9, "billion": 1e9})
 _MULTIPLIERS.update({"milliard": 1e9, "milliards": 1e9})
@@ -121,21 +123,42 @@ def record_count(text: str) -> int | None:
 def price_of(text: str) -> tuple[float | None, str | None]:
     """The first price and its currency code (USD, EUR, GBP, BTC, XMR, USDT, LTC, ETH)."""
     window = text[:MAX_CLAIM_CHARS]
+    lower = window.lower()
+    spots = sorted(
+        position
+        for marker in _CURRENCY_MARKERS
+        for position in _positions(lower, marker)
+    )
     found: list[tuple[int, float, str]] = []
-    for match in _PRICE_AFTER.finditer(window):
-        number, thousands, currency = match.groups()
-        value = parse_number(number)
-        if value is not None:
-            found.append((match.start(), value * (1000 if thousands else 1), currency))
-    for match in _PRICE_BEFORE.finditer(window):
-        currency, number, thousands = match.groups()
-        value = parse_number(number)
-        if value is not None:
-            found.append((match.start(), value * (1000 if thousands else 1), currency))
+    for spot in spots[:50]:
+        offset = max(0, spot - 24)
+        piece = window[offset : spot + 24]
+        for match in _PRICE_AFTER.finditer(piece):
+            number, thousands, currency = match.groups()
+            value = parse_number(number)
+            if value is not None:
+                found.append((offset + match.start(), value * (1000 if thousands else 1), currency))
+        for match in _PRICE_BEFORE.finditer(piece):
+            currency, number, thousands = match.groups()
+            value = parse_number(number)
+            if value is not None:
+                found.append((offset + match.start(), value * (1000 if thousands else 1), currency))
+        if found:
+            break
     if not found:
         return None, None
     _, value, currency = min(found)
     return value, _CURRENCY_WORDS.get(currency.lower(), currency.upper())
+
+
+def _positions(text: str, marker: str) -> list[int]:
+    # str.find is a C scan: much cheaper than a regex over the whole post.
+    positions = []
+    position = text.find(marker)
+    while position >= 0 and len(positions) < 20:
+        positions.append(position)
+        position = text.find(marker, position + 1)
+    return positions
 
 
 def seller_of(text: str) -> str | None:

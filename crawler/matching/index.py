@@ -38,7 +38,7 @@ from crawler.matching.watchlist import Watchlist
 
 logger = logging.getLogger(__name__)
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 #: Candidate strengths.
 STRONG, WEAK, SUPPORT, GENERIC, COMMON = 0, 1, 2, 3, 4
 #: Where a candidate's key comes from.
@@ -71,11 +71,17 @@ class EntityContext:
 
 @dataclass
 class MatcherIndex:
-    """Automaton, key entries, per-entity context and FINESS lookup for one watchlist."""
+    """Automata, key entries, per-entity context and FINESS lookup for one watchlist.
+
+    ``automaton`` holds entity keys and foreign-place words (their positions matter);
+    ``vocabulary`` holds health, French, sale and data-type words (only their presence does).
+    """
 
     fingerprint: str
     automaton: Any
     entries: list[IndexEntry]
+    vocabulary: Any
+    vocabulary_tags: list[tuple[tuple[str, str], ...]]
     contexts: list[EntityContext]
     finess: dict[str, int]
 
@@ -152,10 +158,26 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
             folded = normalise_phrase(domain)
             if folded and folded not in excluded:
                 keyed[folded].append((index, None, STRONG, FROM_DOMAIN))
-    for word in HEALTH_WORDS:
-        tags[word].append(("health", ""))
     for word in FOREIGN_WORDS:
         tags[word].append(("foreign", ""))
+    automaton = ahocorasick.Automaton()
+    entries: list[IndexEntry] = []
+    for key in sorted(set(keyed) | set(tags)):
+        if not key.strip():
+            continue
+        entries.append(IndexEntry(len(key) + 2, tuple(keyed.get(key, ())), tuple(tags.get(key, ()))))
+        automaton.add_word(f" {key} ", len(entries) - 1)
+    automaton.make_automaton()
+    vocabulary, vocabulary_tags = _vocabulary_automaton()
+    return MatcherIndex(
+        watchlist.fingerprint(), automaton, entries, vocabulary, vocabulary_tags, contexts, finess
+    )
+
+
+def _vocabulary_automaton() -> tuple[Any, list[tuple[tuple[str, str], ...]]]:
+    tags: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for word in HEALTH_WORDS:
+        tags[word].append(("health", ""))
     for word in FRENCH_WORDS:
         tags[word].append(("french", ""))
     for category, (_, phrases) in SALE_SIGNALS.items():
@@ -165,14 +187,12 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
         for phrase in phrases:
             tags[phrase].append(("data", data_type))
     automaton = ahocorasick.Automaton()
-    entries: list[IndexEntry] = []
-    for key in sorted(set(keyed) | set(tags)):
-        if not key.strip():
-            continue
-        entries.append(IndexEntry(len(key) + 2, tuple(keyed.get(key, ())), tuple(tags.get(key, ()))))
-        automaton.add_word(f" {key} ", len(entries) - 1)
+    values: list[tuple[tuple[str, str], ...]] = []
+    for word in sorted(tags):
+        values.append(tuple(tags[word]))
+        automaton.add_word(f" {word} ", len(values) - 1)
     automaton.make_automaton()
-    return MatcherIndex(watchlist.fingerprint(), automaton, entries, contexts, finess)
+    return automaton, values
 
 
 def load_or_build(watchlist: Watchlist, cache_dir: Path | None) -> MatcherIndex:

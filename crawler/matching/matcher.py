@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from operator import itemgetter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,20 +171,21 @@ class Matcher:
         health = french = False
         for item in fields:
             folded = item.folded.text
-            for end, entry_id in self.index.automaton.iter(folded):
-                entry = entries[entry_id]
-                start = end - entry.length + 2
-                for tag, value in entry.tags:
+            for word in set(map(itemgetter(1), self.index.vocabulary.iter(folded))):
+                for tag, value in self.index.vocabulary_tags[word]:
                     if tag == "sale":
                         sale.add(value)
                     elif tag == "data":
                         data_types.add(value)
                     elif tag == "health":
                         health = True
-                    elif tag == "foreign":
-                        item.foreign.append(start)
                     else:
                         french = True
+            for end, entry_id in self.index.automaton.iter(folded):
+                entry = entries[entry_id]
+                start = end - entry.length + 2
+                if entry.tags:
+                    item.foreign.append(start)
                 for entity, kind, level, origin in entry.candidates:
                     span = self._typed_span(folded, start, end, kind)
                     if span is not None:

@@ -134,20 +134,20 @@ def _unleet(text: str) -> str:
     spots = [match.start() for match in _LEET_SPOT.finditer(text)]
     if not spots:
         return text
-    chars = list(text)
-    done = -1
+    pieces: list[str] = []
+    done = 0
     for spot in spots:
         if spot < done:
             continue
         start = text.rfind(" ", 0, spot + 1) + 1
         end = text.find(" ", spot)
         end = len(text) if end < 0 else end
-        done = end
         word = text[start:end]
         digits = sum(c.isdigit() for c in word)
         if len(word) - digits >= 2 and len(word) - digits > digits:
-            chars[start:end] = word.translate(LEET)
-    return "".join(chars)
+            pieces += [text[done:start], word.translate(LEET)]
+            done = end
+    return "".join(pieces) + text[done:] if pieces else text
 
 
 def normalise(text: str) -> Normalised:
