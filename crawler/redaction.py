@@ -21,7 +21,10 @@ DEFAULT_WIDTH = 300
 
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
-_NIR = re.compile(r"(?<![\d])[12][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[AB])[ .]?\d{3}[ .]?\d{3}(?:[ .]?\d{2})?(?!\d)")
+_NIR = re.compile(
+    r"(?<![\d])[12][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[AB])[ .]?\d{3}[ .]?\d{3}"
+    r"(?:[ .]?\d{2})?(?!\d)"
+)
 _CARD = re.compile(r"(?<!\d)\d{4}(?:[ -]?\d{4}){2}[ -]?\d{1,7}(?!\d)")
 _PHONE = re.compile(r"(?<![\d+])(?:\+33[ .]?|0033[ .]?|0)[1-9](?:[ .-]?\d{2}){4}(?!\d)")
 
@@ -52,8 +55,11 @@ def redact(text: str) -> str:
     text = _IBAN.sub(lambda m: "[IBAN]" if iban.is_valid(m.group()) else m.group(), text)
     text = _NIR.sub(lambda m: "[NIR]" if _is_nir(m.group()) else m.group(), text)
     text = _CARD.sub(
-        lambda m: "[CARD]" if 13 <= len(_compact(m.group())) <= 19
-        and luhn.is_valid(_compact(m.group())) else m.group(),
+        lambda m: (
+            "[CARD]"
+            if 13 <= len(_compact(m.group())) <= 19 and luhn.is_valid(_compact(m.group()))
+            else m.group()
+        ),
         text,
     )
     return _PHONE.sub(lambda m: "[PHONE]" if _is_phone(m.group()) else m.group(), text)

@@ -13,7 +13,8 @@ import typer
 from crawler.cli.state import fail, state_of
 from crawler.errors import WatchlistError
 from crawler.matching.finess_import import read_etalab, store_entities
-from crawler.matching.watchlist import entity_to_dict, load_watchlist, normalise_phrase
+from crawler.matching.normalise import normalise_phrase
+from crawler.matching.watchlist import entity_to_dict, load_watchlist
 from db.engine import make_engine, make_session_factory
 
 app = typer.Typer(help="The watchlist of French health entities.", no_args_is_help=True)
@@ -69,5 +70,7 @@ def show(
     folded = normalise_phrase(query)
     for entity in watchlist.entities:
         names = " | ".join(normalise_phrase(n) for n in [entity.name, *entity.aliases])
-        if query in (entity.key, entity.finess_et, entity.finess_ej) or (folded and folded in names):
+        if query in (entity.key, entity.finess_et, entity.finess_ej) or (
+            folded and folded in names
+        ):
             typer.echo(json.dumps(entity_to_dict(entity), ensure_ascii=False))

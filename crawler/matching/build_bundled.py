@@ -77,10 +77,59 @@ TYPE_DISPLAY = {
     "hopital": "Hôpital",
 }
 _UPPER = frozenset(
-    "ch chu chr chru chi chs chg ghu gh ght hp had ssr cmp cattp ehpad usld smur hj epsm gie "
-    "gcs irm ime mas fam cms cpam ccas sih".split()
+    [
+        "ch",
+        "chu",
+        "chr",
+        "chru",
+        "chi",
+        "chs",
+        "chg",
+        "ghu",
+        "gh",
+        "ght",
+        "hp",
+        "had",
+        "ssr",
+        "cmp",
+        "cattp",
+        "ehpad",
+        "usld",
+        "smur",
+        "hj",
+        "epsm",
+        "gie",
+        "gcs",
+        "irm",
+        "ime",
+        "mas",
+        "fam",
+        "cms",
+        "cpam",
+        "ccas",
+        "sih",
+    ]
 )
-_LOWER = frozenset("de du des la le les et sur sous en a au aux pour l d".split())
+_LOWER = frozenset(
+    [
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "et",
+        "sur",
+        "sous",
+        "en",
+        "a",
+        "au",
+        "aux",
+        "pour",
+        "l",
+        "d",
+    ]
+)
 _CEDEX = re.compile(r"\s+CEDEX(\s+\d+)?$", re.IGNORECASE)
 
 
@@ -106,7 +155,7 @@ def display_name(raw: str) -> str:
 
 
 def city_of(line: str) -> str | None:
-    """"01440 VIRIAT" → "Viriat"; "06001 NICE CEDEX 1" → "Nice"."""
+    """ "01440 VIRIAT" → "Viriat"; "06001 NICE CEDEX 1" → "Nice"."""
     text = _CEDEX.sub("", line.strip())
     text = re.sub(r"^\d{5}\s*", "", text).strip()
     return display_name(text) if text else None
@@ -268,7 +317,7 @@ class BundleBuilder:
     def _common_name(sites: list[dict[str, Any]]) -> str | None:
         counts: Counter[NameForm] = Counter()
         for site in sites:
-            forms = set()
+            forms: set[NameForm] = set()
             for name in [site["name"], *site["aliases"]]:
                 forms.update(f for f in forms_of_name(name) if f.type in TYPE_DISPLAY)
             counts.update(forms)
@@ -295,8 +344,7 @@ class BundleBuilder:
         """Write the gzipped JSON Lines file; return the number of entities."""
         output.parent.mkdir(parents=True, exist_ok=True)
         records = [
-            entity_to_dict(EntityRecord(**entity))
-            for _, entity in sorted(self.entities.items())
+            entity_to_dict(EntityRecord(**entity)) for _, entity in sorted(self.entities.items())
         ]
         meta = {"meta": {"format": 1, "departments": dict(sorted(self.departments.items()))}}
         with gzip.open(output, "wt", encoding="utf-8", compresslevel=9) as handle:
@@ -343,7 +391,9 @@ def build(sources: list[Path], output: Path = OUTPUT) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("sources", nargs="+", type=Path, help="CSV files (FHOFF, Eurostat, curated)")
+    parser.add_argument(
+        "sources", nargs="+", type=Path, help="CSV files (FHOFF, Eurostat, curated)"
+    )
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
     count = build(args.sources, args.output)

@@ -37,7 +37,7 @@ _PRICE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _PRICE_BEFORE = re.compile(
-    rf"(\$|€|£|usdt|usd|eur|btc|xmr)\s?(\d+(?:[.,]\d+)?|\d{{1,3}}(?:[ ,.]\d{{3}})+)\s?(k)?\b",
+    r"(\$|€|£|usdt|usd|eur|btc|xmr)\s?(\d+(?:[.,]\d+)?|\d{1,3}(?:[ ,.]\d{3})+)\s?(k)?\b",
     re.IGNORECASE,
 )
 _SELLER = re.compile(
@@ -47,8 +47,24 @@ _SELLER = re.compile(
     r"|(?<![\w.@])@([A-Za-z][\w]{2,31})\b(?!\.[a-z]{2,})",
     re.IGNORECASE,
 )
-_CURRENCY_MARKERS = ("$", "€", "£", "usd", "eur", "btc", "xmr", "ltc", "eth", "bitcoin", "monero")
-_CURRENCY_MARKERS += ("dollar", "tether", "gbp")
+_CURRENCY_MARKERS = tuple(
+    [
+        "$",
+        "€",
+        "£",
+        "usd",
+        "eur",
+        "btc",
+        "xmr",
+        "ltc",
+        "eth",
+        "bitcoin",
+        "monero",
+        "dollar",
+        "tether",
+        "gbp",
+    ]
+)
 _MULTIPLIERS = {"k": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "millions": 1e6, "mil": 1e3}
 _MULTIPLIERS.update({"mille": 1e3, "thousand": 1e3, "bn": 1e9, "billion": 1e9})
 _MULTIPLIERS.update({"milliard": 1e9, "milliards": 1e9})
@@ -125,9 +141,7 @@ def price_of(text: str) -> tuple[float | None, str | None]:
     window = text[:MAX_CLAIM_CHARS]
     lower = window.lower()
     spots = sorted(
-        position
-        for marker in _CURRENCY_MARKERS
-        for position in _positions(lower, marker)
+        position for marker in _CURRENCY_MARKERS for position in _positions(lower, marker)
     )
     found: list[tuple[int, float, str]] = []
     for spot in spots[:50]:
@@ -153,7 +167,7 @@ def price_of(text: str) -> tuple[float | None, str | None]:
 
 def _positions(text: str, marker: str) -> list[int]:
     # str.find is a C scan: much cheaper than a regex over the whole post.
-    positions = []
+    positions: list[int] = []
     position = text.find(marker)
     while position >= 0 and len(positions) < 20:
         positions.append(position)

@@ -24,12 +24,38 @@ from crawler.matching.build_bundled import REGION_OF, city_of, display_name
 from crawler.matching.finess import is_valid_finess
 from db.models import Entity, utcnow
 
-STRUCTURE_FIELDS = (
-    "nofinesset nofinessej rs rslongue complrs compldistrib numvoie typvoie voie compvoie "
-    "lieuditbp commune departement libdepartement ligneacheminement telephone telecopie "
-    "categetab libcategetab categagretab libcategagretab siret codeape codemft libmft codesph "
-    "libsph dateouv dateautor datemaj"
-).split()
+STRUCTURE_FIELDS = [
+    "nofinesset",
+    "nofinessej",
+    "rs",
+    "rslongue",
+    "complrs",
+    "compldistrib",
+    "numvoie",
+    "typvoie",
+    "voie",
+    "compvoie",
+    "lieuditbp",
+    "commune",
+    "departement",
+    "libdepartement",
+    "ligneacheminement",
+    "telephone",
+    "telecopie",
+    "categetab",
+    "libcategetab",
+    "categagretab",
+    "libcategagretab",
+    "siret",
+    "codeape",
+    "codemft",
+    "libmft",
+    "codesph",
+    "libsph",
+    "dateouv",
+    "dateautor",
+    "datemaj",
+]
 ORIGIN = "finess"
 
 

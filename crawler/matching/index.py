@@ -134,9 +134,12 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
         for origin, text in [(FROM_NAME, entity.name)] + [(FROM_ALIAS, a) for a in entity.aliases]:
             for form in forms_of_name(text):
                 if form.type is None:
-                    strength = {"strong": STRONG, "weak": WEAK, "support": SUPPORT, "common": COMMON}[
-                        alias_strength(form.core, form.core)
-                    ]
+                    strength = {
+                        "strong": STRONG,
+                        "weak": WEAK,
+                        "support": SUPPORT,
+                        "common": COMMON,
+                    }[alias_strength(form.core, form.core)]
                     if entity.kind == "establishment" and " " not in form.core:
                         strength = max(strength, WEAK)
                     variants = [(form.core, strength, origin)]
@@ -165,7 +168,9 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     for key in sorted(set(keyed) | set(tags)):
         if not key.strip():
             continue
-        entries.append(IndexEntry(len(key) + 2, tuple(keyed.get(key, ())), tuple(tags.get(key, ()))))
+        entries.append(
+            IndexEntry(len(key) + 2, tuple(keyed.get(key, ())), tuple(tags.get(key, ())))
+        )
         automaton.add_word(f" {key} ", len(entries) - 1)
     automaton.make_automaton()
     vocabulary, vocabulary_tags = _vocabulary_automaton()
@@ -217,9 +222,9 @@ def load_or_build(watchlist: Watchlist, cache_dir: Path | None) -> MatcherIndex:
     index = build_index(watchlist)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
-            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as temporary:
+            pickle.dump(index, temporary, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary.name, path)
     except OSError as exc:
         logger.warning("cannot write matcher cache %s: %s", path, exc)
     return index

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from operator import itemgetter
 from dataclasses import asdict, dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +23,10 @@ from crawler.findings import EntityRecord
 from crawler.matching.claims import Claims, SaleAssessment, extract_claims, sale_assessment
 from crawler.matching.finess import find_finess
 from crawler.matching.index import (
-    FROM_ALIAS,
+    COMMON,
     FROM_DOMAIN,
     FROM_NAME,
     FROM_PART,
-    COMMON,
     GENERIC,
     STRONG,
     SUPPORT,
@@ -199,7 +198,9 @@ class Matcher:
         if not raw:
             return MatchResult([], [], assessment, claims)
         context = " ".join(item.folded.text for item in fields)
-        postcodes = {code[:3] if code.startswith("97") else code[:2] for code in _POSTCODE.findall(context)}
+        postcodes = {
+            code[:3] if code.startswith("97") else code[:2] for code in _POSTCODE.findall(context)
+        }
         accepted: list[_Candidate] = []
         for candidate in raw:
             candidate.supported = self._supported(candidate, context, postcodes)
@@ -297,7 +298,9 @@ class Matcher:
         ambiguous = []
         for group in unclear:
             first = group[0]
-            if any(f == first.field.name and s <= first.start and first.end <= e for f, s, e in covered):
+            if any(
+                f == first.field.name and s <= first.start and first.end <= e for f, s, e in covered
+            ):
                 continue
             start, end = first.field.folded.span(first.start, first.end)
             seen = dict.fromkeys(c.entity for c in group)

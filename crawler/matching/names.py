@@ -116,7 +116,26 @@ ACCEPTS: dict[str, frozenset[str]] = {
 }
 
 LEGAL_FORMS = frozenset(
-    "sa sas sasu sarl eurl selarl selas sca scm sci snc gie gcs sem spa ltd inc gmbh".split()
+    [
+        "sa",
+        "sas",
+        "sasu",
+        "sarl",
+        "eurl",
+        "selarl",
+        "selas",
+        "sca",
+        "scm",
+        "sci",
+        "snc",
+        "gie",
+        "gcs",
+        "sem",
+        "spa",
+        "ltd",
+        "inc",
+        "gmbh",
+    ]
 )
 ARTICLES = ("de la", "de l", "du", "des", "de", "d", "la", "le", "les", "l", "of the", "of", "the")
 ARTICLE_WORDS = frozenset(word for article in ARTICLES for word in article.split(" "))
@@ -125,38 +144,261 @@ SAINT_VARIANTS.update({"sainte": ("sainte", "ste"), "ste": ("sainte", "ste")})
 
 #: Words that say nothing about which establishment is meant.
 GENERIC_WORDS = frozenset(
-    """
-    de du des la le les l d et a au aux en sur sous pour of the and
-    parc sud nord est ouest centre central centrale pins cedres tilleuls lilas roses rose source
-    sources lac bois val vallee colline collines jardin jardins plateau pays ville mer montagne
-    soleil beau belle beausoleil belvedere fontaine fontaines chateau mont monts oliviers platanes
-    vignes residence europe european europeen france francais internationale international
-    medical medicale medicales chirurgical chirurgicale chirurgie prive privee general generale
-    mutualiste mutualite regional regionale universitaire specialise specialisee psychiatrie
-    psychiatrique sante soins soin readaptation reeducation convalescence gériatrique geriatrie
-    geriatrique enfants enfant adultes adulte adolescents jour nuit site unite unites service
-    longue duree courte moyen sejour dialyse maternite cancer cancerologie oncologie radiologie
-    imagerie ssr usld cmp cattp hdj had smur samu urgences annexe antenne pole groupe nouvelle
-    nouveau vieux ancien grand grande petit petite haut haute bas basse saint sainte st ste
-    notre dame cote cotes ile iles riviere pont ponts port gare eglise montagnes village
-    alpes ocean atlantique mediterranee provence bretagne normandie
-    """.split()
+    [
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "l",
+        "d",
+        "et",
+        "a",
+        "au",
+        "aux",
+        "en",
+        "sur",
+        "sous",
+        "pour",
+        "of",
+        "the",
+        "and",
+        "parc",
+        "sud",
+        "nord",
+        "est",
+        "ouest",
+        "centre",
+        "central",
+        "centrale",
+        "pins",
+        "cedres",
+        "tilleuls",
+        "lilas",
+        "roses",
+        "rose",
+        "source",
+        "sources",
+        "lac",
+        "bois",
+        "val",
+        "vallee",
+        "colline",
+        "collines",
+        "jardin",
+        "jardins",
+        "plateau",
+        "pays",
+        "ville",
+        "mer",
+        "montagne",
+        "soleil",
+        "beau",
+        "belle",
+        "beausoleil",
+        "belvedere",
+        "fontaine",
+        "fontaines",
+        "chateau",
+        "mont",
+        "monts",
+        "oliviers",
+        "platanes",
+        "vignes",
+        "residence",
+        "europe",
+        "european",
+        "europeen",
+        "france",
+        "francais",
+        "internationale",
+        "international",
+        "medical",
+        "medicale",
+        "medicales",
+        "chirurgical",
+        "chirurgicale",
+        "chirurgie",
+        "prive",
+        "privee",
+        "general",
+        "generale",
+        "mutualiste",
+        "mutualite",
+        "regional",
+        "regionale",
+        "universitaire",
+        "specialise",
+        "specialisee",
+        "psychiatrie",
+        "psychiatrique",
+        "sante",
+        "soins",
+        "soin",
+        "readaptation",
+        "reeducation",
+        "convalescence",
+        "gériatrique",
+        "geriatrie",
+        "geriatrique",
+        "enfants",
+        "enfant",
+        "adultes",
+        "adulte",
+        "adolescents",
+        "jour",
+        "nuit",
+        "site",
+        "unite",
+        "unites",
+        "service",
+        "longue",
+        "duree",
+        "courte",
+        "moyen",
+        "sejour",
+        "dialyse",
+        "maternite",
+        "cancer",
+        "cancerologie",
+        "oncologie",
+        "radiologie",
+        "imagerie",
+        "ssr",
+        "usld",
+        "cmp",
+        "cattp",
+        "hdj",
+        "had",
+        "smur",
+        "samu",
+        "urgences",
+        "annexe",
+        "antenne",
+        "pole",
+        "groupe",
+        "nouvelle",
+        "nouveau",
+        "vieux",
+        "ancien",
+        "grand",
+        "grande",
+        "petit",
+        "petite",
+        "haut",
+        "haute",
+        "bas",
+        "basse",
+        "saint",
+        "sainte",
+        "st",
+        "ste",
+        "notre",
+        "dame",
+        "cote",
+        "cotes",
+        "ile",
+        "iles",
+        "riviere",
+        "pont",
+        "ponts",
+        "port",
+        "gare",
+        "eglise",
+        "montagnes",
+        "village",
+        "alpes",
+        "ocean",
+        "atlantique",
+        "mediterranee",
+        "provence",
+        "bretagne",
+        "normandie",
+    ]
 )
 #: Saints and people that name many French establishments: a core made of them is generic.
 COMMON_PATRONS = frozenset(
-    """
-    joseph jean martin louis pierre paul michel jacques vincent francois anne marie luc roch
-    georges antoine germain come damien charles elisabeth therese catherine christophe
-    camille claudel pasteur curie jeanne arc jaures hugo bernard pare esquirol pinel
-    """.split()
+    [
+        "joseph",
+        "jean",
+        "martin",
+        "louis",
+        "pierre",
+        "paul",
+        "michel",
+        "jacques",
+        "vincent",
+        "francois",
+        "anne",
+        "marie",
+        "luc",
+        "roch",
+        "georges",
+        "antoine",
+        "germain",
+        "come",
+        "damien",
+        "charles",
+        "elisabeth",
+        "therese",
+        "catherine",
+        "christophe",
+        "camille",
+        "claudel",
+        "pasteur",
+        "curie",
+        "jeanne",
+        "arc",
+        "jaures",
+        "hugo",
+        "bernard",
+        "pare",
+        "esquirol",
+        "pinel",
+    ]
 )
 #: Words too common in ordinary text for a one-word alias to stand alone.
 COMMON_WORDS = frozenset(
-    """
-    harmonie harmony alan nexus orbis ideo hexagone crossway sedona osiris sillage emeis aleo
-    tamm osoft invitro vivalto almaviva humanis cerba inovie clinea ameli lifen axigate corwin
-    expertiz weda maiia synlab labco unilabs biomnis eurofins santeclair enovacom dedalus
-    """.split()
+    [
+        "harmonie",
+        "harmony",
+        "alan",
+        "nexus",
+        "orbis",
+        "ideo",
+        "hexagone",
+        "crossway",
+        "sedona",
+        "osiris",
+        "sillage",
+        "emeis",
+        "aleo",
+        "tamm",
+        "osoft",
+        "invitro",
+        "vivalto",
+        "almaviva",
+        "humanis",
+        "cerba",
+        "inovie",
+        "clinea",
+        "ameli",
+        "lifen",
+        "axigate",
+        "corwin",
+        "expertiz",
+        "weda",
+        "maiia",
+        "synlab",
+        "labco",
+        "unilabs",
+        "biomnis",
+        "eurofins",
+        "santeclair",
+        "enovacom",
+        "dedalus",
+    ]
 )
 #: Phrases that appear as aliases but are ordinary words in leak posts.
 CONCEPT_PHRASES = frozenset({"securite sociale", "assurance maladie", "sante", "mutuelle"})
@@ -243,8 +485,8 @@ def _segment_forms(segment: str) -> list[NameForm]:
         return []
     if "site" in rest[1:]:
         # "GUSTAVE ROUSSY SITE VILLEJUIF": the establishment is named without its site too.
-        head = rest[: rest.index("site", 1)]
-        return [NameForm(kind, " ".join(rest)), NameForm(kind, " ".join(head))]
+        without_site = rest[: rest.index("site", 1)]
+        return [NameForm(kind, " ".join(rest)), NameForm(kind, " ".join(without_site))]
     return [NameForm(kind, " ".join(rest))]
 
 

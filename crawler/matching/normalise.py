@@ -159,5 +159,5 @@ def normalise(text: str) -> Normalised:
 
 
 def normalise_phrase(text: str) -> str:
-    """A name or alias folded like text, without the padding (``"CH d'Arles"`` → ``"ch d arles"``)."""
+    """A name or alias folded like text, without padding: ``"CH d'Arles"`` → ``"ch d arles"``."""
     return normalise(text).text.strip()

@@ -133,8 +133,7 @@ DATA_TYPES: dict[str, tuple[str, ...]] = {
         |medical data|donnees medicales|health records|imaging|radiologie"""
     ),
     "doctor": _phrases(
-        "medecin|medecins|medecin traitant|doctor|doctors|physician|physicians|praticien|rpps"
-        "|adeli"
+        "medecin|medecins|medecin traitant|doctor|doctors|physician|physicians|praticien|rpps|adeli"
     ),
     "payment": _phrases(
         "iban|ibans|rib|ribs|carte bancaire|cartes bancaires|credit card|credit cards|cc|bic"

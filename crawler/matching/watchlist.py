@@ -108,11 +108,13 @@ def read_bundled_lines(path: Path | None = None) -> Iterator[dict[str, Any]]:
         else:
             handle = path.open("rb")
         with handle, gzip.open(handle, "rt", encoding="utf-8") as lines:
-            for number, line in enumerate(lines, 1):
+            for line in lines:
                 if line.strip():
                     yield json.loads(line)
     except (OSError, EOFError, json.JSONDecodeError) as exc:
-        raise WatchlistError(f"cannot read bundled watchlist {path or BUNDLED_NAME}: {exc}") from exc
+        raise WatchlistError(
+            f"cannot read bundled watchlist {path or BUNDLED_NAME}: {exc}"
+        ) from exc
 
 
 def load_bundled(path: Path | None = None) -> Watchlist:

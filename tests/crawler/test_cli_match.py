@@ -96,6 +96,8 @@ def test_import_finess_command(tmp_path: Path) -> None:
     config.write_text(f'database_url = "{url}"\n', encoding="utf-8")
     assert runner.invoke(app, ["--config", str(config), "db", "upgrade"]).exit_code == 0
     fixture = Path(__file__).parents[1] / "fixtures" / "finess" / "etalab_cs1100507_SYNTHETIC.csv"
-    result = runner.invoke(app, ["--config", str(config), "watchlist", "import-finess", str(fixture)])
+    result = runner.invoke(
+        app, ["--config", str(config), "watchlist", "import-finess", str(fixture)]
+    )
     assert result.exit_code == 0, result.output
     assert "added 3, changed 0, closed 0" in result.stdout

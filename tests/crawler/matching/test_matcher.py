@@ -79,7 +79,9 @@ def test_json_contract(small_matcher: Matcher) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(), st.text())
-def test_no_crash_and_offsets_hold_on_any_unicode(small_matcher: Matcher, title: str, text: str) -> None:
+def test_no_crash_and_offsets_hold_on_any_unicode(
+    small_matcher: Matcher, title: str, text: str
+) -> None:
     result = small_matcher.match(title, text)
     for match in result.matches:
         source = title if match.field == "title" else text
@@ -87,7 +89,9 @@ def test_no_crash_and_offsets_hold_on_any_unicode(small_matcher: Matcher, title:
 
 
 def test_bundled_issue_examples(bundled_matcher: Matcher) -> None:
-    title = "Selling 750k patients db — Clin. Ste-Isabelle / HP Thiais (Mediboard), sample in PM, 2 BTC"
+    title = (
+        "Selling 750k patients db — Clin. Ste-Isabelle / HP Thiais (Mediboard), sample in PM, 2 BTC"
+    )
     assert keys(bundled_matcher, title) == {
         "finess:800002503",
         "finess:940300445",

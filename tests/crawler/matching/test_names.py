@@ -2,8 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.matching.names import NameForm, alias_strength, core_variants, forms_of_name
-from crawler.matching.names import is_generic_core
+from crawler.matching.names import (
+    NameForm,
+    alias_strength,
+    core_variants,
+    forms_of_name,
+    is_generic_core,
+)
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,15 @@ from crawler.matching.normalise import normalise, normalise_phrase
 
 
 def test_folds_case_accents_ligatures_and_punctuation() -> None:
-    assert normalise("Cœur  de l'Hôpital—Privé, STRAßE").text == " coeur de l hopital prive strasse "
+    assert (
+        normalise("Cœur  de l'Hôpital—Privé, STRAßE").text == " coeur de l hopital prive strasse "
+    )
 
 
 def test_light_leet_inside_words_only() -> None:
-    assert normalise_phrase("H0pital Cl1nique 750k 2024 covid") == "hopital clinique 750k 2024 covid"
+    assert (
+        normalise_phrase("H0pital Cl1nique 750k 2024 covid") == "hopital clinique 750k 2024 covid"
+    )
 
 
 def test_span_maps_back_to_original_text() -> None:
