@@ -22,7 +22,7 @@ _RECORD_WORDS = (
     r"|users|utilisateurs|clients|personnes|people|dossiers|accounts|comptes|fiches|fullz"
 )
 _RECORDS = re.compile(
-    rf"(?<![\w.,])({_NUMBER})\s?({_MULTIPLIER})?\b\s?(?:de\s|d')?\s?(?:({_RECORD_WORDS})\b)?",
+    rf"({_NUMBER})\s?({_MULTIPLIER})?\b\s?(?:de\s|d')?\s?(?:({_RECORD_WORDS})\b)?",
     re.IGNORECASE,
 )
 _CURRENCY_WORDS = {
@@ -115,6 +115,9 @@ def record_count(text: str) -> int | None:
     best: float | None = None
     for match in _RECORDS.finditer(text[:MAX_CLAIM_CHARS]):
         number, multiplier, unit = match.groups()
+        before = text[match.start() - 1 : match.start()]
+        if before and (before.isalnum() or before in "_.,"):
+            continue
         value = parse_number(number)
         if value is None:
             continue

@@ -15,7 +15,7 @@ from stdnum import luhn
 
 _FINESS = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{7}$")
 #: In folded text (lower case, words separated by single spaces).
-_IN_TEXT = re.compile(r"(?<= )(?:[0-9]{2}|2[ab])[0-9]{7}(?= )")
+_IN_TEXT = re.compile(r"[0-9][0-9ab][0-9]{7}(?= )")
 
 
 def is_valid_finess(number: str) -> bool:
@@ -31,6 +31,8 @@ def is_valid_finess(number: str) -> bool:
 def find_finess(folded: str) -> Iterator[tuple[int, int, str]]:
     """``(start, end, number)`` of each valid FINESS number in folded, space-padded text."""
     for match in _IN_TEXT.finditer(folded):
+        if folded[match.start() - 1] != " ":
+            continue
         number = match.group().upper()
         if is_valid_finess(number):
             yield match.start(), match.end(), number

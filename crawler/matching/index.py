@@ -38,7 +38,7 @@ from crawler.matching.watchlist import Watchlist
 
 logger = logging.getLogger(__name__)
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 #: Candidate strengths.
 STRONG, WEAK, SUPPORT, GENERIC, COMMON = 0, 1, 2, 3, 4
 #: Where a candidate's key comes from.
@@ -152,6 +152,10 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         for part in _city_parts(form.core, cities)
                     ]
                 for core, level, source in variants:
+                    if level == GENERIC and len(core) <= 3:
+                        # "Clinique de l'Est": "est" is in every French sentence and the name
+                        # would still need context; the other names of such entities remain.
+                        continue
                     for variant in core_variants(core):
                         if variant in excluded or (variant, form.type) in seen:
                             continue
