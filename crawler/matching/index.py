@@ -14,6 +14,7 @@ import pickle
 import re
 import tempfile
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ from crawler.matching.watchlist import Watchlist
 
 logger = logging.getLogger(__name__)
 
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 #: Candidate strengths.
 STRONG, WEAK, SUPPORT, GENERIC, COMMON = 0, 1, 2, 3, 4
 #: Where a candidate's key comes from.
@@ -48,13 +49,9 @@ FROM_NAME, FROM_ALIAS, FROM_DOMAIN, FROM_CITY, FROM_PART = 0, 1, 2, 3, 4
 Candidate = tuple[int, str | None, int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class IndexEntry:
-    """What one automaton key stands for."""
-
-    length: int
-    candidates: tuple[Candidate, ...]
-    tags: tuple[tuple[str, str], ...]
+#: What one automaton key stands for: (key length with padding, candidates, tags). A plain
+#: tuple, so that a cached index of 100k entities unpickles quickly.
+IndexEntry = tuple[int, tuple[Candidate, ...], tuple[tuple[str, str], ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +68,7 @@ class EntityContext:
 
 @dataclass
 class MatcherIndex:
-    """Automata, key entries, per-entity context and FINESS lookup for one watchlist.
+    """Automata and key entries for one watchlist (what is cached on disk).
 
     ``automaton`` holds entity keys and foreign-place words (their positions matter);
     ``vocabulary`` holds health, French, sale and data-type words (only their presence does).
@@ -82,11 +79,10 @@ class MatcherIndex:
     entries: list[IndexEntry]
     vocabulary: Any
     vocabulary_tags: list[tuple[tuple[str, str], ...]]
-    contexts: list[EntityContext]
-    finess: dict[str, int]
 
 
-def _entity_context(entity: Any, departments: dict[str, str]) -> EntityContext:
+def entity_context(entity: Any, departments: Mapping[str, str]) -> EntityContext:
+    """What confirms ``entity`` in a post: its cities, department, domains, family, names."""
     city = re.sub(r"( \d+)+$", "", normalise_phrase(entity.city)) if entity.city else ""
     cities = tuple(core_variants(city)) if city else ()
     department_name = departments.get(entity.department or "")
@@ -122,14 +118,9 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     tags: dict[str, list[tuple[str, str]]] = defaultdict(list)
     departments = dict(watchlist.departments)
     cities = {normalise_phrase(e.city) for e in watchlist.entities if e.city}
-    contexts: list[EntityContext] = []
-    finess: dict[str, int] = {}
     excluded = watchlist.exclusions
     for index, entity in enumerate(watchlist.entities):
-        contexts.append(_entity_context(entity, departments))
-        for number in (entity.finess_et, entity.finess_ej if not entity.finess_et else None):
-            if number:
-                finess.setdefault(number.upper(), index)
+        own = entity_context(entity, departments).cities
         seen: set[tuple[str, str | None]] = set()
         for origin, text in [(FROM_NAME, entity.name)] + [(FROM_ALIAS, a) for a in entity.aliases]:
             for form in forms_of_name(text):
@@ -146,7 +137,6 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                 else:
                     strength = GENERIC if is_generic_core(form.core) else STRONG
                     variants = [(form.core, strength, FROM_PART if form.secondary else origin)]
-                    own = contexts[-1].cities
                     variants += [
                         (part, STRONG if part in own else GENERIC, FROM_CITY)
                         for part in _city_parts(form.core, cities)
@@ -172,15 +162,11 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     for key in sorted(set(keyed) | set(tags)):
         if not key.strip():
             continue
-        entries.append(
-            IndexEntry(len(key) + 2, tuple(keyed.get(key, ())), tuple(tags.get(key, ())))
-        )
+        entries.append((len(key) + 2, tuple(keyed.get(key, ())), tuple(tags.get(key, ()))))
         automaton.add_word(f" {key} ", len(entries) - 1)
     automaton.make_automaton()
     vocabulary, vocabulary_tags = _vocabulary_automaton()
-    return MatcherIndex(
-        watchlist.fingerprint(), automaton, entries, vocabulary, vocabulary_tags, contexts, finess
-    )
+    return MatcherIndex(watchlist.fingerprint(), automaton, entries, vocabulary, vocabulary_tags)
 
 
 def _vocabulary_automaton() -> tuple[Any, list[tuple[tuple[str, str], ...]]]:

@@ -31,7 +31,9 @@ from crawler.matching.index import (
     STRONG,
     SUPPORT,
     WEAK,
+    EntityContext,
     MatcherIndex,
+    entity_context,
     load_or_build,
 )
 from crawler.matching.names import ACCEPTS, ARTICLES, TYPE_SURFACES
@@ -146,6 +148,20 @@ class Matcher:
     def __init__(self, watchlist: Watchlist, cache_dir: Path | None = None) -> None:
         self.watchlist = watchlist
         self.index: MatcherIndex = load_or_build(watchlist, cache_dir)
+        self.finess: dict[str, int] = {}
+        for position, entity in enumerate(watchlist.entities):
+            number = entity.finess_et or entity.finess_ej
+            if number:
+                self.finess.setdefault(number.upper(), position)
+        self._contexts: dict[int, EntityContext] = {}
+
+    def _context(self, entity: int) -> EntityContext:
+        # Computed for candidates only: most entities never appear in a post.
+        context = self._contexts.get(entity)
+        if context is None:
+            context = entity_context(self.watchlist.entities[entity], self.watchlist.departments)
+            self._contexts[entity] = context
+        return context
 
     @classmethod
     def from_settings(cls, settings: Settings, extra_files: tuple[Path, ...] = ()) -> Matcher:
@@ -181,16 +197,16 @@ class Matcher:
                     else:
                         french = True
             for end, entry_id in self.index.automaton.iter(folded):
-                entry = entries[entry_id]
-                start = end - entry.length + 2
-                if entry.tags:
+                length, candidates, tags = entries[entry_id]
+                start = end - length + 2
+                if tags:
                     item.foreign.append(start)
-                for entity, kind, level, origin in entry.candidates:
+                for entity, kind, level, origin in candidates:
                     span = self._typed_span(folded, start, end, kind)
                     if span is not None:
                         raw.append(_Candidate(item, span[0], span[1], entity, level, origin))
             for start, end, number in find_finess(folded):
-                entity_index = self.index.finess.get(number)
+                entity_index = self.finess.get(number)
                 if entity_index is not None:
                     raw.append(_Candidate(item, start, end, entity_index, STRONG, FROM_FINESS))
         assessment = sale_assessment(sale)
@@ -225,7 +241,7 @@ class Matcher:
         return None
 
     def _supported(self, candidate: _Candidate, context: str, postcodes: set[str]) -> bool:
-        entity = self.index.contexts[candidate.entity]
+        entity = self._context(candidate.entity)
         if entity.department and entity.department.lower() in postcodes:
             return True
         # The name itself does not confirm the name ("Clinique Saint-Joseph" in Saint-Joseph).
@@ -338,8 +354,7 @@ class Matcher:
         entities = {c.entity for c in pool}
         if len(entities) == 1:
             return max(pool, key=lambda c: c.score)
-        contexts = self.index.contexts
-        families = {contexts[c.entity].family for c in pool}
+        families = {self._context(c.entity).family for c in pool}
         if len(families) != 1:
             # A shared domain or alias: the entity whose name the matched text spells.
             spelled = [c for c in pool if self._spells_name(c)]

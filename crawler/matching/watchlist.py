@@ -31,6 +31,7 @@ from crawler.matching.normalise import normalise_phrase
 
 BUNDLED_NAME = "watchlist.jsonl.gz"
 _ENTITY_FIELDS = {f.name for f in dataclasses.fields(EntityRecord)}
+_FIELD_ORDER = tuple(f.name for f in dataclasses.fields(EntityRecord))
 _LIST_FIELDS = ("aliases", "domains", "tags")
 
 
@@ -45,8 +46,8 @@ class Watchlist:
     def fingerprint(self) -> str:
         """A hash of everything the matcher index is built from (names the on-disk cache)."""
         digest = hashlib.sha256()
-        for entity in self.entities:
-            digest.update(json.dumps(entity_to_dict(entity), sort_keys=True).encode())
+        rows = [[getattr(entity, name) for name in _FIELD_ORDER] for entity in self.entities]
+        digest.update(json.dumps(rows).encode())
         digest.update(json.dumps(dict(self.departments), sort_keys=True).encode())
         digest.update(json.dumps(sorted(self.exclusions)).encode())
         return digest.hexdigest()[:24]
