@@ -93,3 +93,64 @@ def test_schedule_overlap_hard_kill_and_clean_stop(tmp_path: Path, migrated_url:
         assert session.execute(select(Post)).scalars().all()[0].title == "Vente base patients"
         assert sources["steady"].lease_owner is None
     engine.dispose()
+
+
+SLOW_CONFIG = """
+database_url = "{database_url}"
+data_dir = "{data_dir}"
+
+[[sources]]
+name = "slow"
+kind = "forum"
+engine = "custom"
+start_urls = ["{base}/slow"]
+download_delay = 0
+schedule = {{ every = "2s" }}
+"""
+
+
+def _slow() -> tuple[int, str, bytes]:
+    time.sleep(3)
+    return 200, "text/html", LISTING
+
+
+def _start(config: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler", "--config", str(config), "run", "--kill-grace", "2"],
+        cwd=ROOT,
+        env=daemon_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def test_sigkill_mid_crawl_then_restart_loses_and_duplicates_nothing(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    with serve({"/slow": _slow}) as site:
+        config = tmp_path / "leakwatch.toml"
+        config.write_text(
+            SLOW_CONFIG.format(
+                database_url=migrated_url, data_dir=tmp_path / "data", base=site.base_url
+            )
+        )
+        first = _start(config)
+        time.sleep(4)  # the first crawl is waiting on the slow page
+        first.kill()
+        first.communicate(timeout=30)
+        second = _start(config)
+        time.sleep(9)
+        second.send_signal(signal.SIGTERM)
+        log = second.communicate(timeout=60)[0].decode(errors="replace")
+    assert second.returncode == 0, log[-3000:]
+    engine = make_engine(migrated_url)
+    with make_session_factory(engine).begin() as session:
+        posts = session.execute(select(Post)).scalars().all()
+        runs = session.execute(select(CrawlRun).order_by(CrawlRun.id)).scalars().all()
+        assert len(posts) == 1  # crawled several times, stored once
+        statuses = [r.status for r in runs]
+        assert "ok" in statuses, statuses
+        assert "running" not in statuses, statuses
+        # The killed daemon's crawl was stopped with it, not left behind.
+        assert statuses[0] in ("interrupted", "abandoned", "ok"), statuses
+    engine.dispose()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from crawler.config import Settings
 from crawler.finder import make_finder
 from crawler.findings import EntityRecord
 from crawler.items import PostRecord
@@ -9,7 +10,7 @@ from crawler.matching.watchlist import Watchlist
 
 def test_finder_gives_findings_and_redacted_excerpt() -> None:
     entity = EntityRecord(key="vendor:mediboard", kind="vendor", name="Mediboard")
-    find = make_finder(Matcher(Watchlist((entity,))))
+    find = make_finder(Settings(), Matcher(Watchlist((entity,))))
     record = PostRecord(
         external_id="1",
         url=None,
