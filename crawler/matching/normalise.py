@@ -26,10 +26,10 @@ _LEET_SPOT = re.compile(r"[013457](?:(?=[a-z])|(?<=[a-z][013457]))")
 _SPACES = re.compile("  +")
 #: Characters outside Latin-1 that fold to letters, plus Latin-1 letters that expand (æ, ß).
 _SLOW = re.compile(
-    "[\u00c6\u00e6\u00df\u0100-\u024f\u0300-\u036f\u1e00-\u1eff\ufb00-\ufb06\uff10-\uff5a]"
+    "[\u00c6\u00e6\u00de\u00df\u00fe\u0100-\u024f\u0300-\u036f\u1e00-\u1eff\ufb00-\ufb06\uff10-\uff5a]"
 )
-#: Latin-1 letters that fold to two letters (æ, Æ, ß).
-_EXPANDING = (b"\xe6", b"\xc6", b"\xdf")
+#: Latin-1 letters that fold to two letters (æ, Æ, ß, þ, Þ).
+_EXPANDING = (b"\xe6", b"\xc6", b"\xdf", b"\xde", b"\xfe")
 _SPECIAL = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "ð": "d"}
 _SPECIAL.update({"Ð": "d", "þ": "th", "Þ": "th", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ı": "i"})
 
