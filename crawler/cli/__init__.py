@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from crawler import __version__
-from crawler.cli import crawl, daemon, database, parse, sources
+from crawler.cli import crawl, daemon, database, match, parse, sources, watchlist
 from crawler.cli.state import CliState
 
 app = typer.Typer(
@@ -55,6 +55,8 @@ app.command(name="crawl")(crawl.crawl)
 app.command(name="parse")(parse.parse)
 app.command(name="run")(daemon.run)
 app.command(name="status")(daemon.status)
+app.command(name="match")(match.match)
+app.add_typer(watchlist.app, name="watchlist")
 
 
 def main() -> None:
