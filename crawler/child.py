@@ -7,6 +7,7 @@ passes, the whole group (Scrapy and any Chromium it started) is terminated, then
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
@@ -18,6 +19,7 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 TERMINATE_GRACE_SECONDS = 5.0
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,11 @@ class ChildCrawls:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with log_path.open("ab") as log:
             process = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=_terminate_with_parent,
             )
             with self._lock:
                 self._running[process.pid] = process
@@ -74,6 +80,16 @@ class ChildCrawls:
             running = list(self._running.values())
         for process in running:
             stop_group(process)
+
+
+def _terminate_with_parent() -> None:
+    # Linux: the child gets SIGTERM when the daemon dies (even by SIGKILL), so a crashed
+    # daemon leaves no orphan crawl behind; Scrapy then stops gracefully.
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        return
 
 
 def stop_group(process: subprocess.Popen[bytes]) -> None:

@@ -6,6 +6,7 @@ daemon starts a child process per crawl.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from scrapy.utils.project import get_project_settings
 
 from crawler.config import Settings, SourceConfig
 from crawler.context import APP_SETTINGS_KEY, RUN_ID_KEY
+from crawler.credentials import CREDENTIALS_KEY, read_credentials
 from db.engine import make_engine, make_session_factory
 from db.models import CrawlRun
 
@@ -62,14 +64,19 @@ def run_crawl(
     source_name: str,
     run_id: int | None = None,
     scrapy_overrides: dict[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> RunSummary:
     """Crawl ``source_name`` once, store what it finds and return the recorded run.
 
     ``scrapy_overrides`` replace Scrapy settings (tests use it for ``SPIDER_MODULES``).
-    Raises ConfigError for an unknown source, KeyError if no spider handles its kind.
+    ``environ`` holds the source's secrets (login, cookies: crawler.credentials); the CLI
+    passes the process environment. Raises ConfigError for an unknown source or a missing
+    secret, KeyError if no spider handles its kind.
     """
     source = settings.source(source_name)
     scrapy_settings = scrapy_settings_for(settings, source, run_id)
+    credentials = read_credentials(source, environ or {})
+    scrapy_settings.set(CREDENTIALS_KEY, credentials, priority="cmdline")
     if scrapy_overrides:
         scrapy_settings.setdict(scrapy_overrides, priority="cmdline")
     process = CrawlerProcess(scrapy_settings)

@@ -28,7 +28,14 @@ from crawler.scheduling import JOB_PREFIX, schedule_deliverer, schedule_sources
 from db.engine import make_engine, make_session_factory
 from db.models import CrawlRun, Source, utcnow
 from db.repository import start_run, sync_sources
-from db.runs import backoff_delay, claim_source, close_stale_runs, record_timeout, release_source
+from db.runs import (
+    backoff_delay,
+    claim_source,
+    close_stale_runs,
+    record_timeout,
+    release_dead_leases,
+    release_source,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +79,10 @@ class Daemon:
         """Run until SIGTERM or SIGINT; SIGHUP reloads the configuration."""
         with self.sessions.begin() as session:
             sync_sources(session, self.settings.sources)
+            freed = release_dead_leases(session, socket.gethostname(), process_alive)
             stale = close_stale_runs(session)
+        if freed:
+            logger.warning("freed leases of a dead daemon on: %s", ", ".join(freed))
         if stale:
             logger.warning("marked %d run(s) left by a killed process as abandoned", stale)
         scheduled = schedule_sources(
@@ -218,3 +228,14 @@ class Daemon:
     def _wait_for_jobs(self, timeout: float) -> None:
         with self._idle:
             self._idle.wait_for(lambda: self._in_flight == 0, timeout=timeout)
+
+
+def process_alive(pid: int) -> bool:
+    """True when a process with ``pid`` exists on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

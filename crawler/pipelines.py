@@ -12,12 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 from crawler.context import CrawlContext
+from crawler.finder import Finder, make_finder
 from crawler.findings import PostFindings, store_findings
 from crawler.items import PostRecord, SourceItem, to_post_record
 from db.repository import PostRow, upsert_posts
-
-#: Turns a post into what the matcher found in it, plus the redacted excerpt to store.
-Finder = Callable[[PostRecord], tuple[PostFindings, str]]
 
 logger = logging.getLogger(__name__)
 
@@ -88,11 +86,8 @@ class StoragePipeline:
 
 
 def load_matching(context: CrawlContext) -> tuple[Finder | None, Callable[..., int] | None]:
-    """The matcher-backed finder and the alert enqueuer for this crawl.
-
-    Both are wired in :mod:`crawler.finder` and :mod:`alerts.outbox`.
-    """
-    return None, None
+    """The matcher-backed finder and the alert enqueuer for this crawl."""
+    return make_finder(context.settings), None
 
 
 def post_row(record: PostRecord, excerpt: str = "", sale_score: float = 0.0) -> PostRow:

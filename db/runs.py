@@ -7,6 +7,7 @@ sharing one PostgreSQL database never crawl the same source at the same time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -42,6 +43,25 @@ def release_source(session: Session, source_id: int, owner: str) -> None:
         .where(Source.id == source_id, Source.lease_owner == owner)
         .values(lease_owner=None, lease_until=None)
     )
+
+
+def release_dead_leases(session: Session, host: str, alive: Callable[[int], bool]) -> list[str]:
+    """Free leases held by dead processes of this host (``host:pid`` owners); return sources.
+
+    After a crash and restart, the new daemon need not wait for the old leases to expire.
+    """
+    freed = []
+    rows = session.execute(
+        select(Source).where(Source.lease_owner.is_not(None), Source.lease_owner.like(f"{host}:%"))
+    ).scalars()
+    for source in rows:
+        owner = source.lease_owner or ""
+        pid = owner.rsplit(":", 1)[-1]
+        if pid.isdigit() and not alive(int(pid)):
+            source.lease_owner = None
+            source.lease_until = None
+            freed.append(source.name)
+    return freed
 
 
 def close_stale_runs(session: Session, now: datetime | None = None) -> int:

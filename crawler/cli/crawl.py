@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from crawler.cli.state import fail, state_of
@@ -29,7 +31,7 @@ def crawl(
         fail(str(exc))
     if run_id is None:
         upgrade(settings.database_url)
-    summary = run_crawl(settings, source, run_id=run_id)
+    summary = run_crawl(settings, source, run_id=run_id, environ=os.environ)
     typer.echo(
         f"run {summary.run_id}: {summary.status} (health {summary.health}): "
         f"{summary.pages} page(s), {summary.items} item(s), {summary.new_posts} new post(s), "

@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import make_engine, make_session_factory
-from db.models import CrawlRun, Post, Source
+from db.models import CrawlRun, Hit, Post, Source
 from tests.loopback import serve
 
 LISTING = b"""<html><body><ul>
-<li class="thread" data-id="101"><a href="/t/101">[SELLING] Clinique X patients db</a>
+<li class="thread" data-id="101">
+  <a href="/t/101">[SELLING] HP Thiais patients db (Mediboard), 2 BTC</a>
   <span class="author">seller1</span></li>
 <li class="thread" data-id="102"><a href="/t/102">Looking for combolists</a>
   <span class="author">kid</span></li>
@@ -74,12 +75,18 @@ def test_crawl_stores_posts_once_and_records_runs(config_for, migrated_url: str)
         first = _crawl(config)
         second = _crawl(config)
     assert first["status"] == "ok" and first["items"] == 2 and first["new_posts"] == 2
+    assert first["hits"] == 2  # the hospital and the vendor, in the same transaction
     assert second["status"] == "ok" and second["items"] == 2 and second["new_posts"] == 0
+    assert second["hits"] == 0  # a re-crawl adds no hit
     engine = make_engine(migrated_url)
     with make_session_factory(engine).begin() as session:
         posts = session.execute(select(Post).order_by(Post.external_id)).scalars().all()
         assert [p.external_id for p in posts] == ["101", "102"]
-        assert posts[0].title == "[SELLING] Clinique X patients db"
+        assert posts[0].title == "[SELLING] HP Thiais patients db (Mediboard), 2 BTC"
+        assert posts[0].sale_score > 0.5 and posts[1].sale_score < 0.5
+        hits = session.execute(select(Hit)).scalars().all()
+        assert {hit.matched for hit in hits} == {"HP Thiais", "Mediboard"}
+        assert {hit.post_id for hit in hits} == {posts[0].id}
         assert posts[0].last_seen > posts[0].first_seen
         runs = session.execute(select(CrawlRun)).scalars().all()
         assert [r.status for r in runs] == ["ok", "ok"]

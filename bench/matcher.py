@@ -1,0 +1,230 @@
+"""Matcher throughput on generated forum-like text, against bare pyahocorasick on the same text.
+
+Builds (or loads from its cache) the bundled watchlist and a synthetic 100,000-entity one,
+generates at least 50 MB of mixed French/English posts, then measures ``Matcher.match`` per post
+(normalisation included) and bare ``automaton.iter`` over the same posts pre-normalised.
+Last line: ``matcher: entities=N mb=X mbps=Y raw_mbps=Z ratio=Y/Z build_s=B rss_mb=R``.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from crawler.findings import EntityRecord  # noqa: E402
+from crawler.matching.matcher import Matcher  # noqa: E402
+from crawler.matching.normalise import normalise  # noqa: E402
+from crawler.matching.watchlist import Watchlist, load_bundled  # noqa: E402
+
+TARGET_BYTES = 52 * 1024 * 1024
+SYLLABLES = [
+    "ber",
+    "lan",
+    "mont",
+    "ville",
+    "cour",
+    "bois",
+    "char",
+    "tre",
+    "gni",
+    "vil",
+    "ard",
+    "ros",
+    "mar",
+    "sai",
+    "lou",
+    "pel",
+    "neu",
+    "fon",
+]
+WORDS_FR = [
+    "le",
+    "la",
+    "les",
+    "de",
+    "des",
+    "du",
+    "un",
+    "une",
+    "pour",
+    "avec",
+    "sans",
+    "sur",
+    "dans",
+    "est",
+    "sont",
+    "vends",
+    "base",
+    "donnees",
+    "fuite",
+    "patients",
+    "hopital",
+    "clinique",
+    "prix",
+    "contact",
+    "bonjour",
+    "merci",
+    "quelqu",
+    "un",
+    "aurait",
+    "acces",
+    "serveur",
+    "mot",
+    "de",
+    "passe",
+    "liste",
+    "fichier",
+    "echantillon",
+    "gratuit",
+    "serieux",
+    "uniquement",
+    "lignes",
+    "envoi",
+    "rapide",
+]
+WORDS_EN = [
+    "the",
+    "a",
+    "of",
+    "and",
+    "to",
+    "in",
+    "for",
+    "with",
+    "selling",
+    "database",
+    "leak",
+    "fresh",
+    "dump",
+    "records",
+    "price",
+    "escrow",
+    "sample",
+    "dm",
+    "me",
+    "telegram",
+    "anyone",
+    "got",
+    "access",
+    "server",
+    "hello",
+    "thanks",
+    "vouch",
+    "legit",
+    "combo",
+    "list",
+    "cheap",
+    "fast",
+    "french",
+    "company",
+    "customers",
+    "emails",
+    "phones",
+    "private",
+    "exclusive",
+    "first",
+    "hand",
+    "update",
+    "new",
+]
+ENTITY_SNIPPETS = (
+    "CHU de Toulouse", "Clin. Ste-Isabelle", "HP Thiais", "Mediboard", "Doctolib",
+    "CH de Dax", "AP-HP", "Hôpital Foch", "Viamedis", "ch-arles.fr", "CHU Bordeaux",
+)  # fmt: skip
+
+
+def synthetic_watchlist(count: int, rng: random.Random) -> Watchlist:
+    """``count`` invented clinics, hospitals and vendors with plausible French names."""
+    kinds = ("Clinique", "Centre hospitalier de", "Polyclinique", "Hôpital privé de", "Institut")
+    entities = []
+    for number in range(count):
+        name = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+        city = "".join(rng.choice(SYLLABLES) for _ in range(2)).capitalize()
+        entities.append(
+            EntityRecord(
+                key=f"other:synthetic-{number}",
+                kind="establishment",
+                name=f"{rng.choice(kinds)} {name} {city}",
+                city=city,
+                department=f"{rng.randint(1, 95):02d}",
+            )
+        )
+    return Watchlist(tuple(entities))
+
+
+def generate_posts(rng: random.Random) -> list[tuple[str, str]]:
+    """Forum-like posts (title, text), 1–4 KB each, about 5 % naming a watched entity."""
+    posts, size = [], 0
+    while size < TARGET_BYTES:
+        words = WORDS_FR if rng.random() < 0.5 else WORDS_EN
+        body = []
+        for _ in range(rng.randint(150, 600)):
+            word = rng.choice(words)
+            body.append(word.capitalize() if rng.random() < 0.05 else word)
+            if rng.random() < 0.08:
+                body.append(rng.choice((",", ".", "!", "?", " -", ":")))
+            if rng.random() < 0.01:
+                body.append(f"{rng.randint(1, 999)}k")
+        if rng.random() < 0.05:
+            body.insert(rng.randrange(len(body)), rng.choice(ENTITY_SNIPPETS))
+        title = " ".join(rng.choice(words) for _ in range(rng.randint(3, 9)))
+        text = " ".join(body)
+        posts.append((title, text))
+        size += len(title.encode()) + len(text.encode())
+    return posts
+
+
+def measure(matcher: Matcher, posts: list[tuple[str, str]]) -> tuple[float, float]:
+    """(matcher seconds, bare automata seconds) over ``posts``: both of the matcher's
+    automata (entity names, vocabulary) iterated over the same posts pre-normalised."""
+    folded = [(normalise(title).text, normalise(text).text) for title, text in posts]
+    automata = (matcher.index.automaton, matcher.index.vocabulary)
+    start = time.perf_counter()
+    for title, text in folded:
+        for automaton in automata:
+            for _ in automaton.iter(title):
+                pass
+            for _ in automaton.iter(text):
+                pass
+    raw = time.perf_counter() - start
+    start = time.perf_counter()
+    for title, text in posts:
+        matcher.match(title, text)
+    full = time.perf_counter() - start
+    return full, raw
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    rng = random.Random(20241123)
+    cache = Path(tempfile.gettempdir()) / "leakwatch-bench-cache"
+    bundled = load_bundled()
+    synthetic = synthetic_watchlist(100_000, rng).merged(bundled.entities)
+    Matcher(synthetic, cache)  # fill the cache; the timed build below loads it
+    start = time.perf_counter()
+    matcher = Matcher(synthetic, cache)
+    build = time.perf_counter() - start
+    posts = generate_posts(rng)
+    megabytes = sum(len(t.encode()) + len(x.encode()) for t, x in posts) / 1e6
+    bundled_matcher = Matcher(bundled, cache)
+    full_b, raw_b = measure(bundled_matcher, posts)
+    print(f"bundled: entities={len(bundled.entities)} mbps={megabytes / full_b:.1f} "
+          f"raw_mbps={megabytes / raw_b:.1f}")  # fmt: skip
+    full, raw = measure(matcher, posts)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    mbps, raw_mbps = megabytes / full, megabytes / raw
+    print(
+        f"matcher: entities={len(synthetic.entities)} mb={megabytes:.1f} mbps={mbps:.1f} "
+        f"raw_mbps={raw_mbps:.1f} ratio={mbps / raw_mbps:.2f} build_s={build:.2f} "
+        f"rss_mb={rss:.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

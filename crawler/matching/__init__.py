@@ -1,0 +1,1 @@
+"""Matching crawled posts against the watchlist of French health entities."""

@@ -1,0 +1,94 @@
+"""Precision, recall and F1 of the matcher on a labelled set of posts.
+
+Usage: ``python -m crawler.matching.evaluate tests/data/match_eval.jsonl [--show-errors]``
+
+Each line has ``id``, ``title``, ``text``, ``expected`` (entity keys the post names) and
+``split`` (``dev`` or ``holdout``). Scores count entities per post: a reported entity is right
+when it is expected, or is the parent or a child of an expected one (the matcher may name the
+"CHU de Toulouse" legal entity for a post about one of its sites). Scores are printed for each
+split and overall; the last line is the overall one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+from crawler.matching.matcher import Matcher
+
+
+@dataclass
+class Tally:
+    """Counts of right, wrong and missed entities."""
+
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+
+    def line(self, label: str) -> str:
+        """``label: precision=… recall=… f1=… (tp fp fn)``."""
+        found = self.true_positives + self.false_positives
+        wanted = self.true_positives + self.false_negatives
+        precision = self.true_positives / found if found else 1.0
+        recall = self.true_positives / wanted if wanted else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return (
+            f"{label}: precision={precision:.3f} recall={recall:.3f} f1={f1:.3f} "
+            f"(tp={self.true_positives} fp={self.false_positives} fn={self.false_negatives})"
+        )
+
+
+def evaluate(path: Path, matcher: Matcher, show_errors: bool = False) -> dict[str, Tally]:
+    """Run every labelled post through ``matcher``; return tallies per split and ``all``."""
+    parents = {e.key: e.parent_key for e in matcher.watchlist.entities}
+    known = set(parents)
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        post = json.loads(line)
+        expected = set(post["expected"])
+        for key in expected - known:
+            sys.stderr.write(f"{post['id']}: unknown expected key {key}\n")
+        result = matcher.match(post.get("title", ""), post.get("text", ""))
+        found = {match.entity.key for match in result.matches}
+        right = {k for k in found if _related(k, expected, parents)}
+        missed = {k for k in expected if not _related(k, found, parents)}
+        for split in (post.get("split", "dev"), "all"):
+            tallies[split].true_positives += len(expected) - len(missed)
+            tallies[split].false_positives += len(found - right)
+            tallies[split].false_negatives += len(missed)
+        if show_errors and (missed or found - right):
+            sys.stderr.write(
+                f"{post['id']}: missed={sorted(missed)} wrong={sorted(found - right)} "
+                f"| {post.get('title', '')[:60]!r} {post.get('text', '')[:60]!r}\n"
+            )
+    return tallies
+
+
+def _related(key: str, keys: set[str], parents: dict[str, str | None]) -> bool:
+    return key in keys or parents.get(key) in keys or any(parents.get(k) == key for k in keys)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point: print one score line per split, overall last."""
+    parser = argparse.ArgumentParser(description="Matcher precision / recall / F1.")
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--show-errors", action="store_true", help="list misses on stderr")
+    args = parser.parse_args(argv)
+    matcher = Matcher.bundled(Path(user_cache_dir("leakwatch")))
+    tallies = evaluate(args.path, matcher, args.show_errors)
+    for split in sorted(s for s in tallies if s != "all"):
+        sys.stdout.write(tallies[split].line(split) + "\n")
+    sys.stdout.write(tallies["all"].line("all") + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,220 @@
+"""The search index: one Aho-Corasick automaton over every entity form and vocabulary phrase.
+
+Keys are folded phrases padded with spaces (``" sainte isabelle "``), so the automaton itself
+only reports whole words. Each key's value is the index of an :class:`IndexEntry` listing the
+entity candidates and vocabulary tags it stands for. Building is done once per watchlist and
+cached on disk as a pickle named by the watchlist fingerprint (:func:`load_or_build`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import re
+import tempfile
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+from crawler.matching.names import (
+    alias_strength,
+    core_variants,
+    forms_of_name,
+    is_generic_core,
+)
+from crawler.matching.normalise import normalise_phrase
+from crawler.matching.vocabulary import (
+    DATA_TYPES,
+    FOREIGN_WORDS,
+    FRENCH_WORDS,
+    HEALTH_WORDS,
+    SALE_SIGNALS,
+)
+from crawler.matching.watchlist import Watchlist
+
+logger = logging.getLogger(__name__)
+
+INDEX_VERSION = 7
+#: Candidate strengths.
+STRONG, WEAK, SUPPORT, GENERIC, COMMON = 0, 1, 2, 3, 4
+#: Where a candidate's key comes from.
+FROM_NAME, FROM_ALIAS, FROM_DOMAIN, FROM_CITY, FROM_PART = 0, 1, 2, 3, 4
+
+#: (entity index, type class needed next to the core or None, strength, origin)
+Candidate = tuple[int, str | None, int, int]
+
+
+#: What one automaton key stands for: (key length with padding, candidates, tags). A plain
+#: tuple, so that a cached index of 100k entities unpickles quickly.
+IndexEntry = tuple[int, tuple[Candidate, ...], tuple[tuple[str, str], ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityContext:
+    """Folded facts about an entity that confirm it when they appear in the same post."""
+
+    cities: tuple[str, ...]
+    department: str | None
+    department_name: str | None
+    domains: tuple[str, ...]
+    family: str
+    words: frozenset[str]
+
+
+@dataclass
+class MatcherIndex:
+    """Automata and key entries for one watchlist (what is cached on disk).
+
+    ``automaton`` holds entity keys and foreign-place words (their positions matter);
+    ``vocabulary`` holds health, French, sale and data-type words (only their presence does).
+    """
+
+    fingerprint: str
+    automaton: Any
+    entries: list[IndexEntry]
+    vocabulary: Any
+    vocabulary_tags: list[tuple[tuple[str, str], ...]]
+
+
+def entity_context(entity: Any, departments: Mapping[str, str]) -> EntityContext:
+    """What confirms ``entity`` in a post: its cities, department, domains, family, names."""
+    city = re.sub(r"( \d+)+$", "", normalise_phrase(entity.city)) if entity.city else ""
+    cities = tuple(core_variants(city)) if city else ()
+    department_name = departments.get(entity.department or "")
+    supporting = set()
+    for alias in [entity.name, *entity.aliases]:
+        folded = normalise_phrase(alias)
+        if folded and alias_strength(alias, folded) != "support":
+            supporting.add(folded)
+    return EntityContext(
+        cities=tuple(c for c in cities if c),
+        department=entity.department,
+        department_name=normalise_phrase(department_name) if department_name else None,
+        domains=tuple(normalise_phrase(domain) for domain in entity.domains),
+        family=entity.parent_key or entity.key,
+        words=frozenset(supporting),
+    )
+
+
+def _city_parts(core: str, cities: set[str]) -> list[str]:
+    # "bourg en bresse fleyriat" also reads as "bourg en bresse" when that is a known city.
+    words = core.split(" ")
+    parts = []
+    for size in range(len(words) - 1, 0, -1):
+        for piece in (" ".join(words[:size]), " ".join(words[-size:])):
+            if piece in cities and len(piece) >= 4 and not is_generic_core(piece):
+                parts.append(piece)
+    return parts
+
+
+def build_index(watchlist: Watchlist) -> MatcherIndex:
+    """Build the automaton and its entries for ``watchlist`` (seconds for 100k entities)."""
+    keyed: dict[str, list[Candidate]] = defaultdict(list)
+    tags: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    departments = dict(watchlist.departments)
+    cities = {normalise_phrase(e.city) for e in watchlist.entities if e.city}
+    excluded = watchlist.exclusions
+    for index, entity in enumerate(watchlist.entities):
+        own = entity_context(entity, departments).cities
+        seen: set[tuple[str, str | None]] = set()
+        for origin, text in [(FROM_NAME, entity.name)] + [(FROM_ALIAS, a) for a in entity.aliases]:
+            for form in forms_of_name(text):
+                if form.type is None:
+                    strength = {
+                        "strong": STRONG,
+                        "weak": WEAK,
+                        "support": SUPPORT,
+                        "common": COMMON,
+                    }[alias_strength(form.core, form.core)]
+                    if entity.kind == "establishment" and " " not in form.core:
+                        strength = max(strength, WEAK)
+                    variants = [(form.core, strength, origin)]
+                else:
+                    strength = GENERIC if is_generic_core(form.core) else STRONG
+                    variants = [(form.core, strength, FROM_PART if form.secondary else origin)]
+                    variants += [
+                        (part, STRONG if part in own else GENERIC, FROM_CITY)
+                        for part in _city_parts(form.core, cities)
+                    ]
+                for core, level, source in variants:
+                    if level == GENERIC and len(core) <= 3:
+                        # "Clinique de l'Est": "est" is in every French sentence and the name
+                        # would still need context; the other names of such entities remain.
+                        continue
+                    for variant in core_variants(core):
+                        if variant in excluded or (variant, form.type) in seen:
+                            continue
+                        seen.add((variant, form.type))
+                        keyed[variant].append((index, form.type, level, source))
+        for domain in entity.domains:
+            folded = normalise_phrase(domain)
+            if folded and folded not in excluded:
+                keyed[folded].append((index, None, STRONG, FROM_DOMAIN))
+    for word in FOREIGN_WORDS:
+        tags[word].append(("foreign", ""))
+    automaton = ahocorasick.Automaton()
+    entries: list[IndexEntry] = []
+    for key in sorted(set(keyed) | set(tags)):
+        if not key.strip():
+            continue
+        entries.append((len(key) + 2, tuple(keyed.get(key, ())), tuple(tags.get(key, ()))))
+        automaton.add_word(f" {key} ", len(entries) - 1)
+    automaton.make_automaton()
+    vocabulary, vocabulary_tags = _vocabulary_automaton()
+    return MatcherIndex(watchlist.fingerprint(), automaton, entries, vocabulary, vocabulary_tags)
+
+
+def _vocabulary_automaton() -> tuple[Any, list[tuple[tuple[str, str], ...]]]:
+    tags: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for word in HEALTH_WORDS:
+        tags[word].append(("health", ""))
+    for word in FRENCH_WORDS:
+        tags[word].append(("french", ""))
+    for category, (_, phrases) in SALE_SIGNALS.items():
+        for phrase in phrases:
+            tags[phrase].append(("sale", category))
+    for data_type, phrases in DATA_TYPES.items():
+        for phrase in phrases:
+            tags[phrase].append(("data", data_type))
+    automaton = ahocorasick.Automaton()
+    values: list[tuple[tuple[str, str], ...]] = []
+    for word in sorted(tags):
+        values.append(tuple(tags[word]))
+        automaton.add_word(f" {word} ", len(values) - 1)
+    automaton.make_automaton()
+    return automaton, values
+
+
+def load_or_build(watchlist: Watchlist, cache_dir: Path | None) -> MatcherIndex:
+    """The index of ``watchlist``, from ``cache_dir`` when a pickle of it is there.
+
+    A missing, stale or unreadable cache is rebuilt and written atomically; a cache directory
+    that cannot be written is only logged.
+    """
+    fingerprint = watchlist.fingerprint()
+    if cache_dir is None:
+        return build_index(watchlist)
+    path = Path(cache_dir) / f"matcher-{INDEX_VERSION}-{fingerprint}.pickle"
+    try:
+        with path.open("rb") as handle:
+            index = pickle.load(handle)
+        if isinstance(index, MatcherIndex) and index.fingerprint == fingerprint:
+            return index
+    except FileNotFoundError:
+        pass
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError) as exc:
+        logger.warning("matcher cache %s unreadable, rebuilding: %s", path, exc)
+    index = build_index(watchlist)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as temporary:
+            pickle.dump(index, temporary, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary.name, path)
+    except OSError as exc:
+        logger.warning("cannot write matcher cache %s: %s", path, exc)
+    return index

@@ -1,0 +1,392 @@
+"""The matcher: which watched entities a post names, how sure we are, and what it sells.
+
+``Matcher(watchlist).match(title, text)`` folds both fields once, runs one Aho-Corasick pass
+over each, then confirms every candidate: a typed name needs a compatible type word next to it
+("CH de …", "… hospital"), a weak alias needs health or sale context, a generic name ("Clinique
+Saint-Joseph") needs the entity's city, department, postcode or domain in the post, and a
+foreign place next to a name (Belgique, Québec, Texas…) discredits it. Names that stay
+ambiguous are reported apart with their candidates. FINESS numbers with a valid key and
+watched domains are matched too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from crawler.config import Settings
+from crawler.findings import EntityRecord
+from crawler.matching.claims import Claims, SaleAssessment, extract_claims, sale_assessment
+from crawler.matching.finess import find_finess
+from crawler.matching.index import (
+    COMMON,
+    FROM_DOMAIN,
+    FROM_NAME,
+    FROM_PART,
+    GENERIC,
+    STRONG,
+    SUPPORT,
+    WEAK,
+    EntityContext,
+    MatcherIndex,
+    entity_context,
+    load_or_build,
+)
+from crawler.matching.names import ACCEPTS, ARTICLES, TYPE_SURFACES
+from crawler.matching.normalise import Normalised, normalise
+from crawler.matching.watchlist import Watchlist, load_bundled, load_watchlist
+
+#: Longest field considered, in characters; the rest of a huge paste is not searched.
+MAX_FIELD_CHARS = 200_000
+#: A match scoring below this is not reported.
+THRESHOLD = 0.5
+#: How far (folded characters) a foreign place discredits a name.
+FOREIGN_REACH = 120
+FROM_FINESS = -1
+
+_SURFACE_TYPE = {surface: kind for kind, surfaces in TYPE_SURFACES.items() for surface in surfaces}
+_SURFACES = "|".join(sorted(_SURFACE_TYPE, key=len, reverse=True))
+_ARTICLES = "|".join(ARTICLES)
+_LEFT_TYPE = re.compile(rf" ({_SURFACES})(?: (?:{_ARTICLES}))? $")
+_RIGHT_TYPE = re.compile(rf" ({_SURFACES})(?= )")
+_POSTCODE = re.compile(r"(?<= )(\d{5})(?= )")
+
+
+@dataclass(frozen=True)
+class EntityMatch:
+    """An entity the post names: where, as written, and how sure (0–1)."""
+
+    entity: EntityRecord
+    matched: str
+    field: str
+    start: int
+    end: int
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``leakwatch match`` contract's object for this match."""
+        return {
+            "entity": self.entity.name,
+            "kind": self.entity.kind,
+            "finess": self.entity.finess_et or self.entity.finess_ej,
+            "matched": self.matched,
+            "field": self.field,
+            "start": self.start,
+            "end": self.end,
+            "score": self.score,
+        }
+
+
+@dataclass(frozen=True)
+class AmbiguousMatch:
+    """A name that could be several entities (or a generic name without confirming context)."""
+
+    matched: str
+    field: str
+    start: int
+    end: int
+    candidates: list[EntityRecord]
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON object listing the candidates by key and name."""
+        return {
+            "matched": self.matched,
+            "field": self.field,
+            "start": self.start,
+            "end": self.end,
+            "candidates": [{"key": e.key, "entity": e.name} for e in self.candidates[:10]],
+        }
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """Everything the matcher says about one post."""
+
+    matches: list[EntityMatch]
+    ambiguous: list[AmbiguousMatch]
+    sale: SaleAssessment
+    claims: Claims
+
+    def to_json(self, post_id: Any) -> dict[str, Any]:
+        """The output object of ``leakwatch match`` for this post."""
+        claims = asdict(self.claims)
+        return {
+            "id": post_id,
+            "matches": [match.to_json() for match in self.matches],
+            "ambiguous": [item.to_json() for item in self.ambiguous],
+            "sale": {"score": self.sale.score, "signals": self.sale.signals},
+            "claims": claims,
+        }
+
+
+@dataclass
+class _Field:
+    name: str
+    folded: Normalised
+    foreign: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Candidate:
+    field: _Field
+    start: int
+    end: int
+    entity: int
+    level: int
+    origin: int
+    supported: bool = False
+    score: float = 0.0
+
+
+class Matcher:
+    """Matches posts against one watchlist; build once, then call :meth:`match` per post."""
+
+    def __init__(self, watchlist: Watchlist, cache_dir: Path | None = None) -> None:
+        self.watchlist = watchlist
+        self.index: MatcherIndex = load_or_build(watchlist, cache_dir)
+        self.finess: dict[str, int] = {}
+        for position, entity in enumerate(watchlist.entities):
+            number = entity.finess_et or entity.finess_ej
+            if number:
+                self.finess.setdefault(number.upper(), position)
+        self._contexts: dict[int, EntityContext] = {}
+
+    def _context(self, entity: int) -> EntityContext:
+        # Computed for candidates only: most entities never appear in a post.
+        context = self._contexts.get(entity)
+        if context is None:
+            context = entity_context(self.watchlist.entities[entity], self.watchlist.departments)
+            self._contexts[entity] = context
+        return context
+
+    @classmethod
+    def from_settings(cls, settings: Settings, extra_files: tuple[Path, ...] = ()) -> Matcher:
+        """The matcher of the configured watchlist, its index cached under ``data_dir``."""
+        return cls(load_watchlist(settings, extra_files), settings.data_dir / "cache")
+
+    @classmethod
+    def bundled(cls, cache_dir: Path | None = None) -> Matcher:
+        """The matcher of the bundled default watchlist alone."""
+        return cls(load_bundled(), cache_dir)
+
+    def match(self, title: str, text: str) -> MatchResult:
+        """Match one post's title and text (either may be empty)."""
+        fields = [
+            _Field("title", normalise(title[:MAX_FIELD_CHARS])),
+            _Field("text", normalise(text[:MAX_FIELD_CHARS])),
+        ]
+        entries = self.index.entries
+        raw: list[_Candidate] = []
+        sale: set[str] = set()
+        data_types: set[str] = set()
+        health = french = False
+        for item in fields:
+            folded = item.folded.text
+            for word in set(map(itemgetter(1), self.index.vocabulary.iter(folded))):
+                for tag, value in self.index.vocabulary_tags[word]:
+                    if tag == "sale":
+                        sale.add(value)
+                    elif tag == "data":
+                        data_types.add(value)
+                    elif tag == "health":
+                        health = True
+                    else:
+                        french = True
+            for end, entry_id in self.index.automaton.iter(folded):
+                length, candidates, tags = entries[entry_id]
+                start = end - length + 2
+                if tags:
+                    item.foreign.append(start)
+                for entity, kind, level, origin in candidates:
+                    span = self._typed_span(folded, start, end, kind)
+                    if span is not None:
+                        raw.append(_Candidate(item, span[0], span[1], entity, level, origin))
+            for start, end, number in find_finess(folded):
+                entity_index = self.finess.get(number)
+                if entity_index is not None:
+                    raw.append(_Candidate(item, start, end, entity_index, STRONG, FROM_FINESS))
+        assessment = sale_assessment(sale)
+        claims = extract_claims(title, text, data_types, sale)
+        if not raw:
+            return MatchResult([], [], assessment, claims)
+        context = " ".join(item.folded.text for item in fields)
+        postcodes = {
+            code[:3] if code.startswith("97") else code[:2] for code in _POSTCODE.findall(context)
+        }
+        accepted: list[_Candidate] = []
+        for candidate in raw:
+            candidate.supported = self._supported(candidate, context, postcodes)
+            candidate.score = self._score(candidate, health, bool(sale), french)
+            if candidate.score >= THRESHOLD or candidate.level == GENERIC:
+                accepted.append(candidate)
+        matches, ambiguous = self._resolve(accepted)
+        return MatchResult(matches, ambiguous, assessment, claims)
+
+    @staticmethod
+    def _typed_span(folded: str, start: int, end: int, kind: str | None) -> tuple[int, int] | None:
+        # (start, end) of the core, widened to the type word that confirms it; None if no type.
+        if kind is None:
+            return start, end
+        accepted = ACCEPTS.get(kind, frozenset({kind}))
+        left = _LEFT_TYPE.search(folded, max(0, start - 60), start)
+        if left is not None and _SURFACE_TYPE[left.group(1)] in accepted:
+            return left.start(1), end
+        right = _RIGHT_TYPE.match(folded, end)
+        if right is not None and _SURFACE_TYPE[right.group(1)] in accepted:
+            return start, right.end(1)
+        return None
+
+    def _supported(self, candidate: _Candidate, context: str, postcodes: set[str]) -> bool:
+        entity = self._context(candidate.entity)
+        if entity.department and entity.department.lower() in postcodes:
+            return True
+        # The name itself does not confirm the name ("Clinique Saint-Joseph" in Saint-Joseph).
+        matched = candidate.field.folded.text[candidate.start : candidate.end]
+        context = context.replace(matched, " ")
+        places = (*entity.cities, *entity.domains, *entity.words)
+        if entity.department_name:
+            places += (entity.department_name,)
+        return any(f" {place} " in context for place in places if place)
+
+    @staticmethod
+    def _score(candidate: _Candidate, health: bool, sale: bool, french: bool) -> float:
+        level, origin = candidate.level, candidate.origin
+        if origin in (FROM_FINESS, FROM_DOMAIN):
+            score = 0.95
+        elif level == STRONG:
+            score = 0.85 if origin == FROM_NAME else 0.8
+        elif level == WEAK:
+            score = 0.6 if health or sale else 0.3
+        elif level == COMMON:
+            score = 0.6 if health else 0.3
+        elif level == SUPPORT:
+            score = 0.65 if candidate.supported else 0.2
+        else:
+            score = 0.7 if candidate.supported else 0.3
+        if candidate.supported:
+            score += 0.1
+        if health:
+            score += 0.05
+        near = [p for p in candidate.field.foreign if not candidate.start <= p < candidate.end]
+        if any(abs(p - candidate.start) <= FOREIGN_REACH for p in near):
+            score -= 0.6 if not candidate.supported else 0.2
+        elif near and not (french or candidate.supported):
+            score -= 0.2
+        return round(max(0.0, min(score, 1.0)), 3)
+
+    def _resolve(
+        self, accepted: list[_Candidate]
+    ) -> tuple[list[EntityMatch], list[AmbiguousMatch]]:
+        by_span: dict[tuple[str, int, int], list[_Candidate]] = defaultdict(list)
+        for candidate in accepted:
+            by_span[(candidate.field.name, candidate.start, candidate.end)].append(candidate)
+        chosen: list[_Candidate] = []
+        unclear: list[list[_Candidate]] = []
+        for group in by_span.values():
+            winner = self._pick(group)
+            if winner is not None:
+                chosen.append(winner)
+            elif any(c.level in (GENERIC, STRONG) for c in group):
+                unclear.append(group)
+        chosen = _outermost(chosen)
+        matches: dict[tuple[str, str], EntityMatch] = {}
+        for candidate in sorted(chosen, key=lambda c: (c.field.name != "title", c.start)):
+            entity = self.watchlist.entities[candidate.entity]
+            start, end = candidate.field.folded.span(candidate.start, candidate.end)
+            match = EntityMatch(
+                entity,
+                candidate.field.folded.original[start:end],
+                candidate.field.name,
+                start,
+                end,
+                candidate.score,
+            )
+            if _excluded(self.watchlist, candidate):
+                continue
+            previous = matches.get((entity.key, candidate.field.name))
+            if previous is None or previous.score < match.score:
+                matches[(entity.key, candidate.field.name)] = match
+        covered = [(c.field.name, c.start, c.end) for c in chosen]
+        ambiguous = []
+        for group in unclear:
+            first = group[0]
+            if any(
+                f == first.field.name and s <= first.start and first.end <= e for f, s, e in covered
+            ):
+                continue
+            start, end = first.field.folded.span(first.start, first.end)
+            seen = dict.fromkeys(c.entity for c in group)
+            ambiguous.append(
+                AmbiguousMatch(
+                    first.field.folded.original[start:end],
+                    first.field.name,
+                    start,
+                    end,
+                    [self.watchlist.entities[i] for i in seen],
+                )
+            )
+        return list(matches.values()), ambiguous
+
+    def _spells_name(self, candidate: _Candidate) -> bool:
+        name = self.watchlist.entities[candidate.entity].name
+        compact = normalise(name).text.replace(" ", "")
+        matched = candidate.field.folded.text[candidate.start : candidate.end].replace(" ", "")
+        return bool(compact) and compact in matched
+
+    def _pick(self, group: list[_Candidate]) -> _Candidate | None:
+        # One entity for a span: confirmed ones first, primary names before parts of names,
+        # the entity named so before one that has it as an alias, one family → its head.
+        pool = [c for c in group if c.score >= THRESHOLD]
+        if not pool:
+            return None
+        for keep in (
+            lambda c: c.origin != FROM_PART,
+            lambda c: c.supported,
+            lambda c: c.origin in (FROM_NAME, FROM_FINESS, FROM_DOMAIN),
+        ):
+            narrowed = [c for c in pool if keep(c)]
+            if narrowed:
+                pool = narrowed
+        entities = {c.entity for c in pool}
+        if len(entities) == 1:
+            return max(pool, key=lambda c: c.score)
+        families = {self._context(c.entity).family for c in pool}
+        if len(families) != 1:
+            # A shared domain or alias: the entity whose name the matched text spells.
+            spelled = [c for c in pool if self._spells_name(c)]
+            return spelled[0] if len({c.entity for c in spelled}) == 1 else None
+        family = families.pop()
+        keys = self.watchlist.entities
+        heads = [c for c in pool if keys[c.entity].key == family]
+        if heads:
+            return max(heads, key=lambda c: c.score)
+        return min(pool, key=lambda c: (len(keys[c.entity].name), keys[c.entity].key))
+
+
+def _outermost(chosen: list[_Candidate]) -> list[_Candidate]:
+    # A name inside a longer confirmed name is part of it ("CH de Dax" in "CH de Dax - Côte…").
+    kept = []
+    for candidate in chosen:
+        inside = any(
+            other is not candidate
+            and other.field is candidate.field
+            and other.start <= candidate.start
+            and candidate.end <= other.end
+            and (other.end - other.start) > (candidate.end - candidate.start)
+            for other in chosen
+        )
+        if not inside:
+            kept.append(candidate)
+    return kept
+
+
+def _excluded(watchlist: Watchlist, candidate: _Candidate) -> bool:
+    if not watchlist.exclusions:
+        return False
+    entity = watchlist.entities[candidate.entity]
+    matched = candidate.field.folded.text[candidate.start : candidate.end].strip()
+    return matched in watchlist.exclusions or entity.key in watchlist.exclusions

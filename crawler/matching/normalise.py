@@ -1,0 +1,170 @@
+"""Text normalisation for matching, with a map back to the original offsets.
+
+:func:`normalise` folds case and accents, turns œ/æ/ß into ``oe``/``ae``/``ss``, replaces every
+character that is not a letter or digit (punctuation, hyphens, apostrophes, emoji, other
+scripts) by a space, collapses runs of spaces and undoes light l33t inside words (``H0pital`` →
+``hopital``). The result contains only ``[a-z0-9 ]``, starts and ends with one space, and
+:meth:`Normalised.span` maps a span of it back to the original string.
+
+Most text takes a fast path (``bytes.translate`` over a Latin-1 encoding, one character in, one
+out); text with characters outside Latin-1 that fold to letters (œ, ligatures, combining accents,
+Latin Extended, full-width forms) takes a slower per-character path.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+#: l33t digits undone inside words that are mostly letters.
+LEET = str.maketrans("013457", "oieast")
+#: A l33t digit touching a letter; starting with a character class lets ``re`` skip ahead fast.
+_LEET_SPOT = re.compile(r"[013457](?:(?=[a-z])|(?<=[a-z][013457]))")
+_SPACES = re.compile("  +")
+#: Characters outside Latin-1 that fold to letters, plus Latin-1 letters that expand (æ, ß).
+_SLOW = re.compile(
+    "[\u00c6\u00e6\u00de\u00df\u00fe\u0100-\u024f\u0300-\u036f\u1e00-\u1eff\ufb00-\ufb06\uff10-\uff5a]"
+)
+#: Latin-1 letters that fold to two letters (æ, Æ, ß, þ, Þ).
+_EXPANDING = (b"\xe6", b"\xc6", b"\xdf", b"\xde", b"\xfe")
+_SPECIAL = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "ð": "d"}
+_SPECIAL.update({"Ð": "d", "þ": "th", "Þ": "th", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ı": "i"})
+
+
+def _fold_char(char: str) -> str:
+    """One character folded to ``[a-z0-9]*`` or a single space."""
+    if char in _SPECIAL:
+        return _SPECIAL[char]
+    decomposed = unicodedata.normalize("NFKD", char).casefold()
+    kept = "".join(c for c in decomposed if c.isascii() and c.isalnum())
+    if kept:
+        return kept.lower()
+    if all(unicodedata.combining(c) for c in decomposed):
+        return ""
+    return " "
+
+
+def _latin1_table() -> bytes:
+    table = bytearray(b" " * 256)
+    for code in range(256):
+        folded = _fold_char(chr(code))
+        if len(folded) == 1:
+            table[code] = ord(folded)
+    return bytes(table)
+
+
+_TABLE = _latin1_table()
+
+
+@lru_cache(maxsize=4096)
+def _fold_cached(char: str) -> str:
+    return _fold_char(char)
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A normalised text and what is needed to map its offsets back to the original.
+
+    ``text`` is padded with one space at each end; ``folded`` is the same before spaces are
+    collapsed and padding added. ``origin`` is None when the folding was one
+    character for one character; otherwise ``origin[i]`` is the original index of the character
+    that produced uncollapsed character ``i``.
+    """
+
+    text: str
+    original: str
+    folded: str
+    origin: list[int] | None = None
+    _gaps: list[tuple[int, int]] | None = field(default=None, repr=False, compare=False)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original ``(start, end)`` of normalised ``text[start:end]`` (not padding-only)."""
+        first = self._uncollapsed(start)
+        last = self._uncollapsed(end - 1)
+        if self.origin is None:
+            begin, stop = first - 1, last
+        else:
+            begin = self.origin[first - 1]
+            stop = self.origin[last - 1] + 1
+        stop = min(stop, len(self.original))
+        while stop < len(self.original) and unicodedata.combining(self.original[stop]):
+            stop += 1
+        return max(begin, 0), max(stop, begin)
+
+    def _uncollapsed(self, index: int) -> int:
+        gaps = self._gap_table()
+        if not gaps:
+            return index
+        position = bisect.bisect_right(gaps, (index, 1 << 62)) - 1
+        return index + (gaps[position][1] if position >= 0 else 0)
+
+    def _gap_table(self) -> list[tuple[int, int]]:
+        # (collapsed index after a collapsed run, characters removed up to there); built lazily,
+        # only for texts that have a confirmed match.
+        if self._gaps is None:
+            table: list[tuple[int, int]] = []
+            removed = 0
+            padded = " " + self.folded + " "
+            for run in _SPACES.finditer(padded):
+                removed += run.end() - run.start() - 1
+                table.append((run.end() - removed, removed))
+            object.__setattr__(self, "_gaps", table)
+        assert self._gaps is not None
+        return self._gaps
+
+
+def _fold(text: str) -> tuple[str, list[int] | None]:
+    encoded = text.encode("latin-1", "replace")
+    needs_slow = any(letter in encoded for letter in _EXPANDING) or (
+        encoded.count(b"?") != text.count("?") and _SLOW.search(text) is not None
+    )
+    if not needs_slow:
+        return encoded.translate(_TABLE).decode("ascii"), None
+    parts: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        code = ord(char)
+        if code < 256 and char not in _SPECIAL and code not in (0xC6, 0xE6, 0xDF):
+            folded = chr(_TABLE[code])
+        else:
+            folded = _fold_cached(char)
+        parts.append(folded)
+        origin.extend([index] * len(folded))
+    return "".join(parts), origin
+
+
+def _unleet(text: str) -> str:
+    # Only words where a digit touches a letter are looked at; most text has none.
+    spots = [match.start() for match in _LEET_SPOT.finditer(text)]
+    if not spots:
+        return text
+    pieces: list[str] = []
+    done = 0
+    for spot in spots:
+        if spot < done:
+            continue
+        start = text.rfind(" ", 0, spot + 1) + 1
+        end = text.find(" ", spot)
+        end = len(text) if end < 0 else end
+        word = text[start:end]
+        digits = sum(c.isdigit() for c in word)
+        if len(word) - digits >= 2 and len(word) - digits > digits:
+            pieces += [text[done:start], word.translate(LEET)]
+            done = end
+    return "".join(pieces) + text[done:] if pieces else text
+
+
+def normalise(text: str) -> Normalised:
+    """Fold ``text`` for matching; see the module docstring. Never raises on any ``str``."""
+    folded, origin = _fold(text)
+    unleeted = _unleet(folded)
+    collapsed = _SPACES.sub(" ", f" {unleeted} ")
+    return Normalised(collapsed, text, unleeted, origin)
+
+
+def normalise_phrase(text: str) -> str:
+    """A name or alias folded like text, without padding: ``"CH d'Arles"`` → ``"ch d arles"``."""
+    return normalise(text).text.strip()

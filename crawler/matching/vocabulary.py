@@ -1,0 +1,142 @@
+"""Words the matcher looks for besides entity names, all searched in the same automaton pass.
+
+Each phrase is written folded (see :mod:`crawler.matching.normalise`). Context words confirm or
+discredit a candidate entity; sale signals give the sale score; data-type words fill the claims'
+``data_types`` from the fixed taxonomy :data:`DATA_TYPES`.
+"""
+
+from __future__ import annotations
+
+
+def _phrases(text: str) -> tuple[str, ...]:
+    return tuple(phrase.strip() for phrase in text.split("|") if phrase.strip())
+
+
+#: Health context: a candidate with a weak alias needs one of these in the post.
+HEALTH_WORDS = _phrases(
+    """hopital|hopitaux|clinique|cliniques|patient|patients|patientes|sante|medical|medicale
+    |medicaux|medicales|hospital|hospitals|clinic|clinics|healthcare|health|mutuelle|mutuelles
+    |assurance maladie|carte vitale|securite sociale|dpi|dossier patient|dossiers patients
+    |medecin|medecins|doctor|doctors|pharmacie|laboratoire|biologie|analyses medicales
+    |ordonnances|prescriptions|soins|urgences|radiologie|imagerie|ehpad|chu|finess|ars|ght
+    |tiers payant|logiciel medical|health data|donnees de sante|hds|hospitalier|hospitaliere
+    |nir|adherents|assures|beneficiaires|resultats|labo|lab|labs|laboratoires|biologie medicale
+    |lab results|test results|pcr|oncology|cancer|radiology|pacs|ris|his|emr|ehr"""
+)
+#: Markers of a place outside France (negative context near a candidate).
+FOREIGN_WORDS = _phrases(
+    """belgique|belgium|belge|belgian|bruxelles|brussels|liege|namur|charleroi|anvers|antwerp
+    |gand|ghent|louvain|leuven|wallonie|flandre|suisse|switzerland|swiss|geneve|geneva|lausanne
+    |zurich|berne|bern|vaud|valais|tessin|chuv|hug|quebec|montreal|canada|canadian|ontario
+    |toronto|sherbrooke|gatineau|luxembourgeois|grand duche|maroc|morocco|casablanca|rabat
+    |tunisie|tunisia|algerie|algeria|alger|senegal|dakar|cameroun|abidjan|usa|u s a
+    |united states|america|american|us hospital|texas|houston|dallas|austin|california
+    |florida|new york|ohio|michigan|illinois|chicago|boston|pennsylvania|arizona|georgia atlanta
+    |nhs|united kingdom|england|london|germany|deutschland|spain|espana|italy|italia|mexico
+    |brazil|india|australia|alabama|alaska|arkansas|colorado|connecticut|delaware|hawaii|idaho
+    |indiana|iowa|kansas|kentucky|louisiana|maryland|massachusetts|minnesota|mississippi
+    |missouri|montana|nebraska|nevada|new hampshire|new jersey|new mexico|north carolina
+    |north dakota|oklahoma|oregon|rhode island|south carolina|south dakota|tennessee|utah
+    |vermont|virginia|wisconsin|wyoming|memorial hospital|medical center of"""
+)
+#: Markers of France (they outweigh a foreign word elsewhere in the post).
+FRENCH_WORDS = _phrases("france|french|francais|francaise|francaises|fr|hexagone|metropole")
+
+#: Sale-post signals: category → (weight, phrases). The sale score combines the categories seen.
+SALE_SIGNALS: dict[str, tuple[float, tuple[str, ...]]] = {
+    "selling": (
+        0.4,
+        _phrases(
+            """selling|sell|for sale|wts|vends|vend|vente|a vendre|je vends|on vend|sale|buy
+            |buying|price is|achat|acheteur|buyer|buyers|offer|offre"""
+        ),
+    ),
+    "data": (
+        0.2,
+        _phrases(
+            """db|database|databases|base de donnees|bdd|dump|dumped|leak|leaked|leaks|fuite
+            |fuites|breach|breached|combolist|data|donnees|hacked|exfiltrated|exfiltration|sql
+            |csv|xlsx|json"""
+        ),
+    ),
+    "records": (
+        0.15,
+        _phrases(
+            """lines|records|rows|lignes|enregistrements|entries|patients|users|utilisateurs
+            |clients|personnes|dossiers|accounts|comptes|fullz"""
+        ),
+    ),
+    "price": (
+        0.25,
+        _phrases(
+            """price|prix|tarif|usd|eur|euro|euros|dollars|btc|bitcoin|xmr|monero|usdt|ltc|eth
+            |tether|crypto"""
+        ),
+    ),
+    "escrow": (0.25, _phrases("escrow|middleman|tiers de confiance|garant|mm accepted")),
+    "sample": (
+        0.2,
+        _phrases("sample|samples|echantillon|echantillons|preuve|preuves|proof|teaser|extrait"),
+    ),
+    "contact": (
+        0.15,
+        _phrases(
+            """pm|dm|mp|pm me|dm me|contact|telegram|tg|tox|jabber|xmpp|session id|signal
+            |inbox|hmu|message prive"""
+        ),
+    ),
+    "exclusive": (
+        0.15,
+        _phrases("exclusive|exclusif|only one copy|one buyer|first hand|premiere main|private"),
+    ),
+    "ransom": (
+        0.3,
+        _phrases(
+            """ransomware|ransom|rancon|countdown|deadline|will be published|publication
+            |leak site|lockbit|alphv|blackcat|play team|akira|rhysida|medusa|bianlian"""
+        ),
+    ),
+}
+
+#: The fixed taxonomy of claimed data types → phrases that name them.
+DATA_TYPES: dict[str, tuple[str, ...]] = {
+    "identity": _phrases(
+        """nom|noms|prenom|prenoms|nom prenom|full name|fullname|full names|first name|last name
+        |names|identite|identites|civilite|identity"""
+    ),
+    "birth_date": _phrases(
+        "date de naissance|dates de naissance|dob|date of birth|birth date|birthdate|ddn|naissance"
+    ),
+    "address": _phrases("adresse|adresses|address|addresses|adresse postale|code postal|zip"),
+    "email": _phrases("email|emails|e mail|e mails|mail|mails|courriel|courriels"),
+    "phone": _phrases(
+        """telephone|telephones|tel|phone|phones|mobile|portable|numero de telephone
+        |phone number|phone numbers"""
+    ),
+    "nir": _phrases(
+        """nir|numero de securite sociale|numeros de securite sociale|securite sociale|secu
+        |social security number|social security numbers|ssn|insee|numero insee"""
+    ),
+    "carte_vitale": _phrases("carte vitale|cartes vitales|vitale"),
+    "mutuelle": _phrases(
+        """mutuelle|mutuelles|complementaire sante|insurer|insurance|assurance|assureur
+        |tiers payant|organisme complementaire"""
+    ),
+    "prescriptions": _phrases(
+        "ordonnance|ordonnances|prescription|prescriptions|traitement|traitements|medicaments"
+        "|medication|medications"
+    ),
+    "medical_records": _phrases(
+        """dossier medical|dossiers medicaux|medical records|medical record|diagnostic
+        |diagnostics|diagnosis|pathologie|pathologies|antecedents|compte rendu|comptes rendus
+        |resultats d analyses|lab results|emr|ehr|sejours|hospitalisations|consultations
+        |medical data|donnees medicales|health records|imaging|radiologie"""
+    ),
+    "doctor": _phrases(
+        "medecin|medecins|medecin traitant|doctor|doctors|physician|physicians|praticien|rpps|adeli"
+    ),
+    "payment": _phrases(
+        "iban|ibans|rib|ribs|carte bancaire|cartes bancaires|credit card|credit cards|cc|bic"
+        "|payment|paiement"
+    ),
+}

@@ -1,0 +1,156 @@
+"""Where a forum engine puts each thread field: a table of selectors, one per field.
+
+Every field lists alternatives; the first one that matches anything wins, so a table covers
+an engine's versions and common themes. A selector is CSS (with parsel's ``::text`` and
+``::attr(name)``) or XPath: written with an ``xpath:`` prefix, or starting with ``/``, ``./``,
+``(``, ``@`` or an axis such as ``ancestor::``; parsel's ``has-class('name')`` works in XPath.
+Row-level selectors are relative to the row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from cssselect import SelectorError
+from lxml import etree  # type: ignore[import-untyped]
+from parsel import Selector
+from parsel.csstranslator import HTMLTranslator
+
+Selectors = tuple[str, ...]
+#: (selector, regular expression whose first group is the id)
+IdRules = tuple[tuple[str, str], ...]
+
+_CSS = HTMLTranslator()
+_HAS_CLASS = re.compile(r"""has-class\((['"])([\w-]+)\1\)""")
+_XPATH_START = re.compile(
+    r"^(xpath:|\.?/|\(|@|(ancestor|ancestor-or-self|child|descendant|descendant-or-self"
+    r"|following|following-sibling|parent|preceding|preceding-sibling|self)::)"
+)
+
+
+@dataclass(frozen=True)
+class ListingLayout:
+    """Selectors of a section listing page (rows and their fields) and of a thread page."""
+
+    rows: Selectors
+    thread_id: IdRules
+    title: Selectors
+    url: Selectors
+    author: Selectors = ()
+    created_at: Selectors = ()
+    last_post_at: Selectors = ()
+    replies: Selectors = ()
+    views: Selectors = ()
+    tags: Selectors = ()
+    sticky: Selectors = ()
+    next_page: Selectors = ()
+    section: Selectors = ()
+    first_post: Selectors = ()
+    #: Tags matching this expression (case-insensitive, whole tag) are dropped ("Poll:").
+    ignored_tags: str = ""
+    #: Query parameters removed from URLs (session ids make URLs differ on every visit).
+    drop_url_params: tuple[str, ...] = ("sid",)
+    #: Trailing path segments removed from thread URLs (XenForo's ``/unread``).
+    drop_url_suffixes: tuple[str, ...] = ()
+
+    def with_selectors(self, overrides: Mapping[str, Any]) -> ListingLayout:
+        """A copy with some fields replaced, from a config ``selectors`` table.
+
+        Values are a selector or a list of them; ``thread_id`` takes ``thread_id_pattern``
+        (a regular expression with one group). Raises ValueError for an unknown key.
+        """
+        changes: dict[str, Any] = {}
+        pattern = overrides.get("thread_id_pattern", r"(\d+)(?!.*\d)")
+        for key, value in overrides.items():
+            if key == "thread_id_pattern":
+                continue
+            name = "rows" if key == "row" else key
+            if name not in _SELECTOR_FIELDS:
+                known = ", ".join(sorted(_SELECTOR_FIELDS | {"thread_id_pattern"}))
+                raise ValueError(f"unknown selector {key!r} (known: {known})")
+            selectors = _as_tuple(value, key)
+            if name == "thread_id":
+                changes[name] = tuple((selector, pattern) for selector in selectors)
+            else:
+                changes[name] = selectors
+        if "thread_id_pattern" in overrides and "thread_id" not in overrides:
+            changes["thread_id"] = tuple((selector, pattern) for selector, _ in self.thread_id)
+        re.compile(pattern)
+        return dataclasses.replace(self, **changes)
+
+
+_SELECTOR_FIELDS = {
+    field.name
+    for field in dataclasses.fields(ListingLayout)
+    if field.name not in ("ignored_tags", "drop_url_params", "drop_url_suffixes")
+}
+
+
+def is_xpath(expression: str) -> bool:
+    """True when ``expression`` is XPath rather than CSS (see the module docstring)."""
+    return bool(_XPATH_START.match(expression))
+
+
+@cache
+def compiled(expression: str) -> Any:
+    """The lxml XPath evaluator of a CSS or XPath selector, compiled once per process.
+
+    ``has-class('name')`` is rewritten into plain XPath: parsel's extension function is a
+    Python callback per node, several times slower on a listing page.
+    """
+    if not is_xpath(expression):
+        return etree.XPath(_CSS.css_to_xpath(expression, prefix="descendant-or-self::"))
+    xpath = _HAS_CLASS.sub(
+        lambda match: (
+            f"(contains(@class, '{match[2]}')"
+            f" and contains(concat(' ', normalize-space(@class), ' '), ' {match[2]} '))"
+        ),
+        expression.removeprefix("xpath:"),
+    )
+    return etree.XPath(xpath)
+
+
+def select(node: Any, expression: str) -> list[Any]:
+    """Apply one CSS or XPath selector to an lxml ``node``: elements and/or strings."""
+    found = compiled(expression)(node)
+    if isinstance(found, list):
+        return found
+    return [found] if isinstance(found, str) and found else []
+
+
+def first_match(node: Any, selectors: Selectors) -> list[Any]:
+    """Matches of the first selector that matches anything (empty when none does)."""
+    for expression in selectors:
+        found = select(node, expression)
+        if found:
+            return found
+    return []
+
+
+def check_selectors(layout: ListingLayout) -> None:
+    """Compile every selector of ``layout`` once; raises ValueError naming a bad one."""
+    probe = Selector(text="<html><body><p>probe</p></body></html>").root
+    for field in _SELECTOR_FIELDS:
+        value = getattr(layout, field)
+        expressions = [rule[0] for rule in value] if field == "thread_id" else list(value)
+        for expression in expressions:
+            try:
+                select(probe, expression)
+            except (ValueError, SelectorError, etree.XPathError) as exc:
+                raise ValueError(f"invalid {field} selector {expression!r}: {exc}") from None
+        if field == "thread_id":
+            for _, pattern in value:
+                re.compile(pattern)
+
+
+def _as_tuple(value: Any, key: str) -> Selectors:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise ValueError(f"selector {key!r} must be a string or a list of strings")

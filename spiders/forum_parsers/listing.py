@@ -1,0 +1,281 @@
+"""Engine-independent parsing of forum pages, driven by a :class:`ListingLayout` (pure).
+
+``parse_thread_list`` reads a section listing page into :class:`ForumThread` items plus the
+next page's URL; ``parse_first_post`` reads the first post's text of a thread page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml import etree  # type: ignore[import-untyped]
+from parsel import Selector
+
+from crawler.dates import DateResolver
+from crawler.items import ForumThread
+from spiders.forum_parsers.layout import IdRules, ListingLayout, first_match, select
+
+#: First-post text kept for matching; longer posts are cut (the pipeline stores an excerpt).
+FIRST_POST_LIMIT = 20_000
+_SPACES = re.compile(r"\s+")
+_COUNT = re.compile(r"(\d[\d,.\u00a0\u202f' ]*)\s*([kKmM])?")
+_DATE_HINT = re.compile(
+    r"\d|today|yesterday|aujourd|hier|ago|il y a|moment|now|instant", re.IGNORECASE
+)
+_BLOCK_TAGS = {
+    "address", "article", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "footer",
+    "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "ol", "p", "pre", "section",
+    "table", "td", "th", "tr", "ul",
+}  # fmt: skip
+_SKIPPED_TAGS = {"script", "style", "noscript", "template"}
+_DATA_TIMESTAMP = etree.XPath("descendant-or-self::*[@data-timestamp][1]/@data-timestamp")
+_DATA_TIME = etree.XPath("descendant-or-self::*[@data-time][1]/@data-time")
+_DATETIME = etree.XPath("descendant-or-self::*[@datetime][1]/@datetime")
+_TITLED_SPAN = etree.XPath("descendant-or-self::span[@title][1]")
+_LINK_HREF = etree.XPath(".//a/@href")
+_EMPTY_SECTION = (
+    "there are currently no threads in this forum",
+    "there are no threads in this forum",
+    "there are no topics or posts in this forum",
+    "there are no topics in this forum",
+    "il n'y a actuellement aucun sujet",
+    "il n’y a aucun sujet",
+    "il n'y a aucun sujet",
+    "il n'y a aucune discussion",
+    "il n’y a aucune discussion",
+    "js-emptythreadlist",
+)
+
+
+@dataclass
+class ThreadListPage:
+    """What a listing page holds: threads, the next page, the section name."""
+
+    threads: list[ForumThread] = field(default_factory=list)
+    next_url: str | None = None
+    section: str | None = None
+    #: The page itself says the section has no threads (so zero threads is not a breakage).
+    says_empty: bool = False
+
+
+def parse_thread_list(
+    html: str, url: str, layout: ListingLayout, dates: DateResolver
+) -> ThreadListPage:
+    """Threads of a listing page at ``url``; an empty list when the layout finds no row."""
+    page = parse_html(html)
+    section = text_of(first_match(page, layout.section)) or None
+    threads: list[ForumThread] = []
+    seen: set[str] = set()
+    for row in first_match(page, layout.rows):
+        thread = _thread_of(row, url, layout, dates, section)
+        if thread is not None and thread.thread_id not in seen:
+            seen.add(thread.thread_id)
+            threads.append(thread)
+    next_href = first_match(page, layout.next_page)
+    next_url = clean_url(url, _href_of(next_href[0]), layout) if next_href else None
+    says_empty = not threads and any(marker in html.lower() for marker in _EMPTY_SECTION)
+    return ThreadListPage(threads, next_url if next_url != url else None, section, says_empty)
+
+
+def parse_first_post(html: str, layout: ListingLayout) -> str | None:
+    """Text of the first post of a thread page (line breaks kept, size-capped), or None."""
+    found = first_match(parse_html(html), layout.first_post)
+    if not found or isinstance(found[0], str):
+        return text_of(found) or None
+    text = block_text(found[0])
+    return text[:FIRST_POST_LIMIT] or None
+
+
+def parse_html(html: str) -> Any:
+    """The lxml root of a page, parsed the way Scrapy's selectors parse it."""
+    return Selector(text=html).root
+
+
+def _thread_of(
+    row: Any, url: str, layout: ListingLayout, dates: DateResolver, section: str | None
+) -> ForumThread | None:
+    thread_id = _thread_id(row, layout.thread_id)
+    link = first_match(row, layout.url)
+    href = _href_of(link[0]) if link else ""
+    title = text_of(first_match(row, layout.title)) if layout.title else text_of(link)
+    if not thread_id or not href or not title:
+        return None
+    return ForumThread(
+        thread_id=thread_id,
+        title=title,
+        url=clean_url(url, href, layout, thread=True),
+        author=text_of(first_match(row, layout.author)).rstrip(", ") or None,
+        created_at=date_of(first_match(row, layout.created_at), dates),
+        last_post_at=date_of(first_match(row, layout.last_post_at), dates),
+        replies=parse_count(text_of(first_match(row, layout.replies))),
+        views=parse_count(text_of(first_match(row, layout.views))),
+        tags=_tags(row, layout),
+        sticky=bool(layout.sticky and first_match(row, layout.sticky)),
+        section=section,
+    )
+
+
+def _thread_id(row: Any, rules: IdRules) -> str | None:
+    for expression, pattern in rules:
+        for value in select(row, expression):
+            match = re.search(pattern, string_of(value))
+            if match:
+                return match.group(1)
+    return None
+
+
+def _tags(row: Any, layout: ListingLayout) -> list[str]:
+    ignored = re.compile(layout.ignored_tags, re.IGNORECASE) if layout.ignored_tags else None
+    tags: list[str] = []
+    for node in first_match(row, layout.tags):
+        tag = string_of(node)
+        if tag and tag not in tags and not (ignored and ignored.fullmatch(tag)):
+            tags.append(tag)
+    return tags
+
+
+def text_of(found: list[Any]) -> str:
+    """Whitespace-collapsed text of the first match (an element's text, or a string)."""
+    return string_of(found[0]) if found else ""
+
+
+def string_of(node: Any) -> str:
+    """Whitespace-collapsed text of an lxml element or XPath string result."""
+    if isinstance(node, str):
+        value = node
+    elif isinstance(getattr(node, "tag", None), str):
+        value = "".join(node.itertext())
+    else:  # comments and processing instructions have no text worth reading
+        value = ""
+    return _SPACES.sub(" ", value.replace("\u00a0", " ")).strip()
+
+
+def _href_of(node: Any) -> str:
+    if isinstance(node, str):
+        return node.strip()
+    href = node.get("href") or next(iter(_LINK_HREF(node)), "")
+    return str(href).strip()
+
+
+def date_of(found: list[Any], dates: DateResolver) -> datetime | None:
+    """The date a node shows: machine attributes first, then a MyBB title, then its text.
+
+    Attributes: ``data-timestamp`` (XenForo 2.3), numeric ``data-time`` (XenForo 2.0–2.2),
+    ``datetime`` (phpBB 3.1+, XenForo). MyBB writes ``<span title="11-23-2026">Today</span>,
+    08:50 AM``. Text is split at ``<br>``; the first part that reads as a date wins; text
+    after a "»" (phpBB 3.0: "by admin » Tue Mar 16, 2010 1:23 pm") is the date.
+    """
+    if not found:
+        return None
+    node = found[0]
+    if isinstance(node, str):
+        value = node.rsplit("»", 1)[-1].strip()
+        return dates.from_timestamp(value) or dates.from_iso(value) or dates.parse(value)
+    for query, convert in (
+        (_DATA_TIMESTAMP, dates.from_timestamp),
+        (_DATA_TIME, dates.from_timestamp),
+        (_DATETIME, dates.from_iso),
+    ):
+        values = query(node)
+        parsed = convert(str(values[0])) if values else None
+        if parsed is not None:
+            return parsed
+    titled = _TITLED_SPAN(node)
+    if titled:
+        title = titled[0].get("title", "").strip()
+        tail = (titled[0].tail or "").strip(" ,\u00a0\n\t")
+        parsed = dates.parse(f"{title}, {tail}" if tail else title)
+        if parsed is not None:
+            return parsed
+    for segment in _segments(node):
+        candidate = segment.rsplit("»", 1)[-1].strip()
+        if _DATE_HINT.search(candidate):
+            parsed = dates.parse(candidate)
+            if parsed is not None:
+                return parsed
+    return None
+
+
+def _segments(node: Any) -> list[str]:
+    """Text of ``node`` split at its ``<br>`` children."""
+    segments = [node.text or ""]
+    for child in node:
+        if child.tag == "br":
+            segments.append("")
+        elif isinstance(child.tag, str):
+            segments[-1] += "".join(child.itertext())
+        segments[-1] += child.tail or ""
+    return [_SPACES.sub(" ", s.replace("\u00a0", " ")).strip() for s in segments if s.strip()]
+
+
+def parse_count(text: str) -> int | None:
+    """A reply or view count as shown: "1,234", "1 234", "1.2K", "12k", "3M"; None if absent."""
+    match = _COUNT.search(text)
+    if not match:
+        return None
+    digits, suffix = match.group(1).strip(), match.group(2)
+    if suffix:
+        try:
+            number = float(re.sub(r"[\s\u00a0\u202f']", "", digits).replace(",", "."))
+        except ValueError:
+            return None
+        return int(round(number * (1_000 if suffix in "kK" else 1_000_000)))
+    only_digits = re.sub(r"\D", "", digits)
+    return int(only_digits) if only_digits else None
+
+
+def clean_url(base: str, href: str, layout: ListingLayout, thread: bool = False) -> str:
+    """Absolute URL without fragment, session parameters and (for threads) "unread" suffixes."""
+    parts = urlsplit(urljoin(base, href))
+    query = parts.query
+    if layout.drop_url_params and query:
+        kept = [
+            (key, value)
+            for key, value in parse_qsl(query, keep_blank_values=True)
+            if key not in layout.drop_url_params
+        ]
+        # Only rebuild when something was dropped: XenForo queries are paths ("?threads/x.1/").
+        if len(kept) != len(parse_qsl(query, keep_blank_values=True)):
+            query = urlencode(kept)
+    path = parts.path
+    if thread:
+        for suffix in layout.drop_url_suffixes:
+            path = re.sub(rf"/{re.escape(suffix)}/?$", "/", path)
+            query = re.sub(rf"/{re.escape(suffix)}/?$", "/", query)
+    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
+
+
+def block_text(element: Any) -> str:
+    """Readable text of an element: block elements and ``<br>`` become line breaks."""
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        line = _SPACES.sub(" ", "".join(current)).strip()
+        if line:
+            lines.append(line)
+        current.clear()
+
+    def walk(node: Any) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _SKIPPED_TAGS:
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            flush()
+        if node.text and tag:
+            current.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                current.append(child.tail)
+        if block:
+            flush()
+
+    walk(element)
+    flush()
+    return "\n".join(lines)

@@ -1,0 +1,42 @@
+"""Page parsers by kind, as ``leakwatch parse --kind KIND`` offers them: one list for all families.
+
+Each entry takes a saved page's text, its URL (to resolve relative links) and the source's
+configuration when one was named (``--source``), and returns the items found. A family adds
+its kinds here, one line each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from crawler.config import SourceConfig
+from crawler.items import SourceItem
+from spiders.forum_parsers import parse_forum_page
+
+#: ``(html, url, source or None) -> items``; raises ValueError when the source cannot be used.
+PageParser = Callable[[str, str, SourceConfig | None], list[SourceItem]]
+
+
+def parse_configured_forum(html: str, url: str, source: SourceConfig | None) -> list[SourceItem]:
+    """A forum page read with the named source's engine and selectors (``custom`` included)."""
+    if source is None or source.kind != "forum":
+        raise ValueError(
+            "--kind forum reads a page the way a configured forum source does: "
+            "name one with --source"
+        )
+    return list(parse_forum_page(source.engine, html, url, source))
+
+
+def _forum_engine(
+    engine: str, html: str, url: str, source: SourceConfig | None
+) -> list[SourceItem]:
+    return list(parse_forum_page(engine, html, url, source))
+
+
+PARSERS: dict[str, PageParser] = {
+    "mybb": partial(_forum_engine, "mybb"),
+    "xenforo": partial(_forum_engine, "xenforo"),
+    "phpbb": partial(_forum_engine, "phpbb"),
+    "forum": parse_configured_forum,
+}

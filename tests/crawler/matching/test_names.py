@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pytest
+
+from crawler.matching.names import (
+    NameForm,
+    alias_strength,
+    core_variants,
+    forms_of_name,
+    is_generic_core,
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("SA CLINIQUE SAINTE ISABELLE", NameForm("clinique", "sainte isabelle")),
+        ("HOPITAL PRIVE DE THIAIS", NameForm("hp", "thiais")),
+        ("CENTRE HOSPITALIER DE VIRE", NameForm("ch", "vire")),
+        ("GROUPE HOSPITALIER PELLEGRIN - CHU", NameForm("gh", "pellegrin")),
+        ("Doctolib", NameForm(None, "doctolib")),
+    ],
+)
+def test_first_form_of_official_names(name: str, expected: NameForm) -> None:
+    assert forms_of_name(name)[0] == expected
+
+
+def test_parent_reference_becomes_a_secondary_form() -> None:
+    forms = forms_of_name("HOPITAL PURPAN CHU TOULOUSE")
+    assert NameForm("hopital", "purpan") in forms
+    assert NameForm("chu", "toulouse", secondary=True) in forms
+
+
+def test_type_alone_has_no_form() -> None:
+    assert forms_of_name("CENTRE HOSPITALIER") == []
+
+
+def test_saint_variants() -> None:
+    assert core_variants("sainte isabelle") == ["sainte isabelle", "ste isabelle"]
+
+
+@pytest.mark.parametrize(
+    ("core", "generic"),
+    [("saint joseph", True), ("parc", True), ("jeanne d arc", True), ("sainte isabelle", False)],
+)
+def test_generic_cores(core: str, generic: bool) -> None:
+    assert is_generic_core(core) is generic
+
+
+@pytest.mark.parametrize(
+    ("alias", "strength"),
+    [
+        ("HM", "support"),
+        ("OX", "support"),
+        ("Sécurité sociale", "support"),
+        ("Harmonie", "common"),
+        ("MGEN", "weak"),
+        ("Doctolib", "strong"),
+        ("Ramsay Santé", "strong"),
+    ],
+)
+def test_alias_strength(alias: str, strength: str) -> None:
+    assert alias_strength(alias) == strength

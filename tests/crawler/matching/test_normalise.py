@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from crawler.matching.normalise import normalise, normalise_phrase
+
+
+def test_folds_case_accents_ligatures_and_punctuation() -> None:
+    assert (
+        normalise("Cœur  de l'Hôpital—Privé, STRAßE").text == " coeur de l hopital prive strasse "
+    )
+
+
+def test_light_leet_inside_words_only() -> None:
+    assert (
+        normalise_phrase("H0pital Cl1nique 750k 2024 covid") == "hopital clinique 750k 2024 covid"
+    )
+
+
+def test_span_maps_back_to_original_text() -> None:
+    text = "Selling — Clin. Ste-Isabelle / HP  Thiais"
+    folded = normalise(text)
+    start = folded.text.index("clin ste isabelle")
+    begin, end = folded.span(start, start + len("clin ste isabelle"))
+    assert text[begin:end] == "Clin. Ste-Isabelle"
+
+
+def test_span_through_slow_path_characters() -> None:
+    text = "Œuvre ﬁnale: Hôpital e\u0301cole"
+    folded = normalise(text)
+    start = folded.text.index("ecole")
+    begin, end = folded.span(start, start + 5)
+    assert text[begin:end] == "e\u0301cole"
+
+
+@given(st.text())
+def test_normalisation_is_idempotent(text: str) -> None:
+    once = normalise(text).text
+    assert normalise(once).text == once
+
+
+@given(st.text())
+def test_output_alphabet_and_padding(text: str) -> None:
+    folded = normalise(text).text
+    assert folded.startswith(" ") and folded.endswith(" ")
+    assert set(folded) <= set("abcdefghijklmnopqrstuvwxyz0123456789 ")
+    assert "  " not in folded
+
+
+@given(st.text(), st.integers(min_value=0, max_value=50))
+@example("ß:Þ", 1)  # Þ folds to two letters: it must take the slow path
+def test_every_word_maps_to_text_that_folds_to_it(text: str, pick: int) -> None:
+    folded = normalise(text)
+    words = folded.text.split()
+    if not words:
+        return
+    position = 0
+    for index, word in enumerate(words):
+        position = folded.text.index(f" {word} ", position) + 1
+        if index == pick % len(words):
+            break
+        position += len(word)
+    word = words[pick % len(words)]
+    begin, end = folded.span(position, position + len(word))
+    assert 0 <= begin <= end <= len(text)
+    assert word in normalise(text[begin:end]).text.split()

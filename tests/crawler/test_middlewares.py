@@ -1,0 +1,48 @@
+"""Backoff delays and redirect refusals (the rules; real crawls exercise the middlewares)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.middlewares.backoff import backoff_delay
+from crawler.middlewares.redirect_guard import refused_redirect
+
+
+def test_backoff_doubles_respects_retry_after_and_is_capped() -> None:
+    assert [backoff_delay(n, 2.0, 60.0) for n in (1, 2, 3, 4)] == [2.0, 4.0, 8.0, 16.0]
+    assert backoff_delay(1, 2.0, 60.0, retry_after="30") == 30.0
+    assert backoff_delay(1, 2.0, 60.0, retry_after="Wed, 21 Oct 2026 07:28:00 GMT") == 2.0
+    assert backoff_delay(10, 2.0, 60.0) == 60.0
+    assert backoff_delay(1, 2.0, 60.0, retry_after="3600") == 60.0
+
+
+A = "http://forum.example/forumdisplay.php?fid=2"
+
+
+@pytest.mark.parametrize(
+    ("target", "chain", "allowed", "private", "reason"),
+    [
+        ("http://forum.example/member.php?action=login", [A], ["forum.example"], False, None),
+        ("http://cdn.forum.example/x", [A], ["forum.example"], False, None),
+        ("http://evil.example/x", [A], ["forum.example"], False, "off-site"),
+        (A, [A, "http://forum.example/b"], ["forum.example"], False, "loop"),
+        ("http://10.0.0.5/admin", [A], [], False, "private"),
+        ("http://10.0.0.5/admin", [A], [], True, None),
+        ("javascript:alert(1)", [A], [], False, "non-HTTP"),
+    ],
+)
+def test_redirect_rules(
+    target: str, chain: list[str], allowed: list[str], private: bool, reason: str | None
+) -> None:
+    refused = refused_redirect(chain[-1], target, chain, allowed, private)
+    if reason is None:
+        assert refused is None
+    else:
+        assert refused is not None and reason in refused
+
+
+def test_same_loopback_host_is_not_a_private_redirect() -> None:
+    source = "http://127.0.0.1:8000/a"
+    assert (
+        refused_redirect(source, "http://127.0.0.1:8000/b", [source], ["127.0.0.1"], False) is None
+    )

@@ -1,0 +1,75 @@
+"""Run one ForumSpider crawl in this process and write what it saw as JSON (test helper).
+
+    python -m tests.spiders.crawl_runner job.json result.json
+
+``job.json``: ``{"source": {...SourceConfig...}, "state": {...}, "settings": {...}}``. The
+crawl uses the project's Scrapy settings with the source's politeness applied (as
+``leakwatch crawl`` does), but no storage pipeline and no run recorder, so no database.
+Secrets come from this process's environment, as the CLI reads them. ``result.json`` gets the
+items, the spider's new state, its health reports, the close reason and the crawl stats.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+
+from crawler.config import Settings, SourceConfig
+from crawler.crawl import scrapy_settings_for
+from crawler.credentials import CREDENTIALS_KEY, read_credentials
+from crawler.items import item_to_json
+from spiders.forums import ForumSpider
+
+
+def main(job_path: str, result_path: str) -> None:
+    job = json.loads(Path(job_path).read_text())
+    source = SourceConfig(**job["source"])
+    settings = scrapy_settings_for(Settings(sources=[source]), source)
+    settings.setdict(
+        {
+            "ITEM_PIPELINES": {},
+            "EXTENSIONS": {},
+            "LOG_LEVEL": "INFO",
+            CREDENTIALS_KEY: read_credentials(source, os.environ),
+            **job.get("settings", {}),
+        },
+        priority="cmdline",
+    )
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(ForumSpider)
+    items: list[dict[str, Any]] = []
+    outcome: dict[str, Any] = {}
+
+    def collect(item: Any) -> None:
+        items.append(item_to_json(item))
+
+    crawler.signals.connect(collect, signal=signals.item_scraped)
+
+    def closed(spider: ForumSpider, reason: str) -> None:
+        outcome["reason"] = reason
+        outcome["state"] = spider.state
+        outcome["health"] = [
+            {"status": r.status, "detail": r.detail, "url": r.url, "page": r.page is not None}
+            for r in spider.health_reports
+        ]
+
+    crawler.signals.connect(closed, signal=signals.spider_closed)
+    process.crawl(crawler, source=source, state=job.get("state") or {})
+    process.start()
+    stats = {key: value for key, value in crawler.stats.get_stats().items() if _plain(value)}
+    result = {"items": items, "stats": stats, **outcome}
+    Path(result_path).write_text(json.dumps(result, default=str))
+
+
+def _plain(value: Any) -> bool:
+    return isinstance(value, int | float | str)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

@@ -1,0 +1,260 @@
+"""Forum parsers on saved pages of each engine, and on every page the demo forum renders."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from w3lib.encoding import html_to_unicode
+
+from crawler.dates import DateResolver
+from crawler.demo.forum_data import generate_forum
+from crawler.demo.forum_server import ForumModes, ForumServer
+from spiders.forum_parsers import layout_for, parse_first_post, parse_thread_list
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "forums"
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+BASE = "https://board.example/forum/forumdisplay.php?fid=4"
+
+
+def parse(engine: str, name: str, timezone: str = "UTC", order: str = "MDY", **options: Any):  # type: ignore[no-untyped-def]
+    _, html = html_to_unicode(None, (FIXTURES / name).read_bytes())
+    dates = DateResolver(timezone, now=NOW, date_order=order)
+    return parse_thread_list(html, BASE, layout_for(engine, options), dates)
+
+
+def at(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)
+
+
+def test_mybb_default_theme() -> None:
+    page = parse("mybb", "mybb_default_forumdisplay.html")
+    assert [t.thread_id for t in page.threads] == ["12", "1873", "1869", "1850", "1702"]
+    assert page.next_url == "https://board.example/forum/forumdisplay.php?fid=4&page=2"
+    assert page.section == "Databases"
+    rules, selling, buying, leak, moved = page.threads
+    assert rules.sticky and not any(t.sticky for t in page.threads[1:])
+    assert selling.title == "Clinique des Lilas (Lyon) - 48k patients, NIR + mutuelle"
+    assert selling.url == "https://board.example/forum/showthread.php?tid=1873"
+    assert (selling.author, selling.replies, selling.views) == ("medikit", 17, 1204)
+    assert selling.tags == ["[SELLING]"]
+    assert selling.created_at == at(2026, 11, 23, 8, 50)  # <span title="11-23-2026">Today</span>
+    assert selling.last_post_at == at(2026, 11, 23, 9, 46)  # title of "14 minutes ago"
+    assert buying.tags == ["[BUYING]"] and buying.author == "Guest_nomad"
+    assert buying.created_at == at(2026, 11, 22, 23, 15)
+    assert leak.tags == ["[LEAK]"] and leak.replies == 1032 and leak.views == 58811
+    assert leak.title == "Mutuelle Santé Avenir customers & IBANs (2025 dump)"
+    assert (moved.replies, moved.views) == (None, None)
+
+
+def test_mybb_seo_clone_without_ids_in_links() -> None:
+    page = parse("mybb", "mybb_clone_seo_forumdisplay.html")
+    assert [t.thread_id for t in page.threads] == ["78001", "81234", "81230", "80017"]
+    assert [t.sticky for t in page.threads] == [True, False, False, False]
+    selling = page.threads[1]
+    assert selling.url == (
+        "https://board.example/forum/Thread-SELLING-Polyclinique-du-Parc-Nantes-120k-patient-records"
+    )
+    assert (selling.author, selling.tags, selling.replies, selling.views) == (
+        "datavendor",
+        ["SELLING"],
+        42,
+        3318,
+    )
+    assert selling.created_at is None
+    assert selling.last_post_at == at(2026, 11, 23, 8, 59)
+    assert page.next_url == "https://board.example/forum/Forum-Databases?page=2"
+
+
+def test_mybb_in_french_latin1_with_day_month_dates() -> None:
+    page = parse("mybb", "mybb_french_forumdisplay.html", "Europe/Paris", "DMY")
+    rules, sale, radiology = page.threads
+    assert rules.sticky and rules.views == 1502 and page.section == "Bases de données"
+    assert sale.title == "Base patients Clinique Sainte-Aure (Dijon) à vendre"
+    assert sale.tags == ["[VENTE]"]
+    assert sale.created_at == at(2026, 11, 22, 20, 14)  # "Hier, 21:14" Paris time
+    assert sale.last_post_at == at(2026, 11, 23, 8, 55)  # "Il y a 5 minutes", title wins
+    assert radiology.created_at == at(2026, 11, 3, 7, 5)  # 03-11-2026 is 3 November
+    assert radiology.last_post_at == at(2026, 11, 23, 6, 30)
+
+
+def test_phpbb_33_prosilver() -> None:
+    page = parse("phpbb", "phpbb33_prosilver_viewforum.html", "Europe/Paris")
+    assert [t.thread_id for t in page.threads] == ["3", "40", "2231", "2219"]
+    assert [t.sticky for t in page.threads] == [True, True, False, False]
+    sale = page.threads[2]
+    assert sale.title == "[VENTE] Centre Hospitalier de Valmont — 310k dossiers patients"
+    assert sale.url == "https://board.example/forum/viewtopic.php?t=2231"  # sid dropped
+    assert (sale.author, sale.replies, sale.views) == ("shadowbroker_fr", 27, 1893)
+    assert sale.created_at == at(2026, 11, 22, 20, 14)
+    assert sale.last_post_at == at(2026, 11, 23, 8, 51, 3)
+    assert page.threads[0].author == "Admin" and page.threads[3].author == "invité_9"
+    assert page.next_url == "https://board.example/forum/viewforum.php?f=7&start=25"
+    assert page.section == "Ventes de bases"
+
+
+def test_phpbb_30_without_time_elements() -> None:
+    page = parse("phpbb", "phpbb30_prosilver_viewforum.html")
+    rules, sale = page.threads
+    assert rules.sticky and not sale.sticky
+    assert rules.created_at == at(2010, 3, 16, 13, 23)
+    assert rules.last_post_at == at(2010, 3, 17, 9, 5)
+    assert (sale.thread_id, sale.author, sale.replies, sale.views) == (
+        "1203",
+        "pharmacist",
+        18,
+        640,
+    )
+    assert sale.created_at == at(2026, 11, 22, 21, 12)
+    assert sale.last_post_at == at(2026, 11, 23, 8, 40)
+    assert page.next_url == "https://board.example/forum/viewforum.php?f=4&start=25"
+
+
+def test_xenforo_22() -> None:
+    page = parse("xenforo", "xenforo22_forum_view.html", "Europe/Paris")
+    rules, sale, request = page.threads
+    assert rules.sticky and not sale.sticky and not request.sticky
+    assert sale.thread_id == "48213" and sale.tags == ["Selling"]
+    assert sale.url == "https://board.example/threads/clinique-du-lac-bleu-patients-fr-95k.48213/"
+    assert (sale.author, sale.replies, sale.views) == ("datavendor", 31, 2000)
+    assert sale.created_at == at(2026, 11, 23, 7, 50)
+    assert sale.last_post_at == at(2026, 11, 23, 8, 58, 20)
+    assert request.author == "anon_buyer" and request.created_at == at(2026, 11, 16, 15, 12)
+    assert rules.views == 48000
+    assert page.next_url == "https://board.example/forums/databases.12/page-2"
+
+
+def test_xenforo_23_in_french() -> None:
+    page = parse("xenforo", "xenforo23_forum_view_fr.html", "Europe/Paris")
+    (leak,) = page.threads
+    assert leak.thread_id == "7741" and leak.tags == ["Fuite"]
+    assert leak.url == "https://board.example/index.php?threads/ehpad-les-tilleuls-residents.7741/"
+    assert (leak.replies, leak.views) == (9, 1200)
+    assert leak.created_at == at(2026, 11, 22, 20, 14)  # data-timestamp, not data-time="21:14"
+    assert leak.last_post_at == at(2026, 11, 23, 8, 55)
+    assert page.next_url == "https://board.example/index.php?forums/fuites-sante.5/page-2"
+
+
+def test_configured_selectors_on_a_home_made_forum() -> None:
+    selectors = {
+        "rows": "table#sujets tr.sujet",
+        "title": "xpath:./td[1]/a",
+        "url": "xpath:./td[1]/a",
+        "thread_id_pattern": r"sujet=(\d+)",
+        "author": "xpath:./td[2]",
+        "replies": "xpath:./td[3]",
+        "views": "xpath:./td[4]",
+        "last_post_at": "xpath:./td[5]",
+        "tags": "td b.tag",
+        "sticky": "xpath:self::*[has-class('epingle')]",
+        "section": "h1#board",
+    }
+    page = parse("custom", "custom_table_forum.html", "Europe/Paris", "DMY", selectors=selectors)
+    rules, sale, question = page.threads
+    assert rules.sticky and rules.views == 5411 and rules.last_post_at == at(2026, 1, 4, 18, 22)
+    assert (sale.thread_id, sale.tags, sale.author, sale.replies) == (
+        "1204",
+        ["VENTE"],
+        "pharmacist",
+        4,
+    )
+    assert sale.last_post_at == at(2026, 11, 23, 7, 0)  # "il y a 2 heures"
+    assert question.last_post_at == at(2026, 11, 22, 20, 14)  # "Hier à 21:14"
+    assert page.next_url == "https://board.example/forum.php?cat=2&p=2"
+
+
+def test_selector_overrides_and_errors() -> None:
+    with pytest.raises(ValueError, match="rows and .url"):
+        layout_for("custom", {"selectors": {"title": "a"}})
+    with pytest.raises(ValueError, match="unknown selector 'titel'"):
+        layout_for("mybb", {"selectors": {"titel": "a"}})
+    with pytest.raises(ValueError, match="invalid rows selector"):
+        layout_for("custom", {"selectors": {"rows": "tr[", "url": "a"}})
+    with pytest.raises(ValueError, match="unknown forum engine"):
+        layout_for("vbulletin", {})
+    themed = layout_for("mybb", {"selectors": {"views": "xpath:./td[@data-col='views']"}})
+    assert themed.views == ("xpath:./td[@data-col='views']",)
+    based = layout_for("custom", {"base_engine": "phpbb", "selectors": {"author": ".who"}})
+    assert based.rows == layout_for("phpbb", {}).rows and based.author == (".who",)
+
+
+def test_markup_that_is_not_a_listing_gives_no_thread() -> None:
+    page = parse("mybb", "phpbb33_prosilver_viewforum.html")
+    assert page.threads == [] and not page.says_empty
+    assert parse("xenforo", "cloudflare_challenge.html").threads == []
+
+
+@pytest.mark.parametrize(
+    ("engine", "name", "start", "contains"),
+    [
+        (
+            "mybb",
+            "mybb_showthread.html",
+            "Selling the full patient table of Clinique des Lilas",
+            "48,112 rows",
+        ),
+        (
+            "phpbb",
+            "phpbb33_viewtopic.html",
+            "Full export of the lab results system",
+            "410k patients",
+        ),
+        ("xenforo", "xenforo22_thread_view.html", "Fresh dump of Clinique du Lac Bleu", "95,400"),
+    ],
+)
+def test_first_post_text(engine: str, name: str, start: str, contains: str) -> None:
+    text = parse_first_post((FIXTURES / name).read_text(encoding="utf-8"), layout_for(engine, {}))
+    assert text is not None and text.startswith(start) and contains in text
+    assert "trackPost" not in text and "Vouch" not in text and "pm sent" not in text
+    assert "\n" in text
+
+
+CUSTOM = {
+    "selectors": {
+        "rows": "article.topic", "thread_id": "@data-topic", "title": "a.topic-link",
+        "url": "a.topic-link", "author": ".meta .who", "created_at": ".meta .when",
+        "last_post_at": ".last .when", "replies": ".answers", "views": ".seen", "tags": ".badge",
+        "sticky": "xpath:self::*[has-class('pinned')]", "next_page": "a.next::attr(href)",
+    }
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("engine", "language", "version"),
+    [
+        ("mybb", "en", "2.2"), ("mybb", "fr", "2.2"), ("phpbb", "en", "2.2"),
+        ("phpbb", "fr", "2.2"), ("xenforo", "en", "2.2"), ("xenforo", "fr", "2.3"),
+        ("custom", "fr", "2.2"),
+    ],
+)  # fmt: skip
+def test_demo_forum_pages_parse_back_to_their_content(
+    engine: str, language: str, version: str
+) -> None:
+    forum = generate_forum(threads=45, now=NOW)
+    section = forum.sections[0]
+    modes = ForumModes(language=language, xenforo_version=version, per_page=10)
+    site = ForumServer(forum, engine, modes)
+    status, _, body = site.handle("GET", site.section_url(section.section_id), {}, {})
+    assert status == 200
+    html = body.decode("utf-8")
+    order = "DMY" if language == "fr" else "MDY"
+    options = CUSTOM if engine == "custom" else {}
+    page = parse_thread_list(
+        html, "http://127.0.0.1:1/", layout_for(engine, options),
+        DateResolver(forum.timezone, now=NOW, date_order=order),
+    )  # fmt: skip
+    expected = section.stickies() + section.page(1, 10)
+    assert [t.thread_id for t in page.threads] == [str(t.thread_id) for t in expected]
+    assert page.next_url is not None and page.next_url.startswith("http://127.0.0.1:1/")
+    for parsed, truth in zip(page.threads, expected, strict=True):
+        assert parsed.title.endswith(truth.title)
+        assert parsed.author == truth.author and parsed.sticky == truth.sticky
+        assert parsed.replies == truth.replies
+        # relative displays are minute-precise; "N hours ago" only to the hour
+        slack = timedelta(hours=1) if engine == "custom" else timedelta(minutes=1)
+        assert parsed.last_post_at is not None
+        assert abs(parsed.last_post_at - truth.last_post_at) <= slack
+        if truth.prefix and engine != "phpbb":
+            assert parsed.tags and truth.prefix.lower() in parsed.tags[0].lower()
