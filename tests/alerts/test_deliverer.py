@@ -147,8 +147,10 @@ def test_500_is_retried_429_waits_400_is_dead_lettered(
                 (m.channel, m.idempotency_key[-1]): m
                 for m in session.execute(select(OutboxMessage)).scalars()
             }
-        assert rows[("throttled", "0")].next_attempt_at == T0 + timedelta(seconds=120)
-        assert "HTTP 429" in (rows[("throttled", "0")].last_error or "")
+        throttled = rows[("throttled", "0")]
+        assert throttled.last_attempt_at is not None
+        assert throttled.next_attempt_at == throttled.last_attempt_at + timedelta(seconds=120)
+        assert "HTTP 429" in (throttled.last_error or "")
         assert rows[("rejecting", "0")].status == "dead"
         assert "HTTP 400: invalid payload" in (rows[("rejecting", "0")].last_error or "")
         assert rows[("rejecting", "1")].status == "delivered"  # a dead message blocks nothing
