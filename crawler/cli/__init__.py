@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from crawler import __version__
-from crawler.cli import alerts, crawl, daemon, database, match, sources, watchlist
+from crawler.cli import alerts, crawl, daemon, database, demo, match, parse, sources, watchlist
 from crawler.cli.state import CliState
 
 app = typer.Typer(
@@ -55,7 +55,9 @@ app.add_typer(alerts.app, name="alerts")
 app.command(name="crawl")(crawl.crawl)
 app.command(name="run")(daemon.run)
 app.command(name="status")(daemon.status)
+app.command(name="demo")(demo.demo)
 app.command(name="match")(match.match)
+app.command(name="parse")(parse.parse)
 app.add_typer(watchlist.app, name="watchlist")
 
 
