@@ -49,7 +49,7 @@ _NUMERIC = re.compile(
     r"\s*(?:([ap])\.?m\.?)?)?$"
 )
 _WEEKDAY_PREFIX = re.compile(
-    r"^(?:mon|tue|wed|thu|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim)[a-z]*\.?,?\s+(?=\S*\d)"
+    r"^(?:mon|tue|wed|thu|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim)[a-z]*\.?,?\s+"
 )
 _TEXT_SHAPES = (
     "%b %d, %Y %I:%M %p", "%b %d, %Y, %I:%M %p", "%b %d, %Y at %I:%M %p", "%b %d, %Y %H:%M",
@@ -205,13 +205,15 @@ class DateResolver:
         numeric = self._numeric(text)
         if numeric is not None:
             return numeric
-        bare = _WEEKDAY_PREFIX.sub("", text).replace(" à ", " ").replace(" - ", " ")
-        for shape in _TEXT_SHAPES:
-            try:
-                parsed = datetime.strptime(bare, shape)
-            except ValueError:
-                continue
-            return self._aware(parsed)
+        plain = text.replace(" à ", " ").replace(" - ", " ")
+        # "Tue Mar 16, 2010" drops its weekday; "mar 21, 2018" is March, not mardi.
+        for candidate in (_WEEKDAY_PREFIX.sub("", plain), plain):
+            for shape in _TEXT_SHAPES:
+                try:
+                    parsed = datetime.strptime(candidate, shape)
+                except ValueError:
+                    continue
+                return self._aware(parsed)
         return None
 
     def _dateparser(self, text: str) -> datetime | None:

@@ -34,11 +34,6 @@ class SectionState:
         self.threads: dict[str, list[int | None]] = data.setdefault("threads", {})
         data.setdefault("max_id", 0)
 
-    @property
-    def is_new(self) -> bool:
-        """True before the section's first crawl."""
-        return not self.threads
-
     def is_fresh(self, thread: ForumThread) -> bool:
         """True when ``thread`` is unknown or its activity changed since it was last seen."""
         known = self.threads.get(thread.thread_id)

@@ -179,7 +179,6 @@ class ForumSpider(SourceSpider):
             )
             return
         section = self.tracker.section(section_key)
-        first_crawl = section.is_new
         fresh = [thread for thread in page.threads if section.is_fresh(thread)]
         moving = any(section.is_fresh(t) for t in page.threads if not t.sticky)
         has_normal = any(not thread.sticky for thread in page.threads)
@@ -189,7 +188,7 @@ class ForumSpider(SourceSpider):
         self.crawler.stats.inc_value("leakwatch/forum/threads_fresh", len(fresh))
         for thread in fresh:
             yield from self._emit(thread, section)
-        if page.next_url and (first_crawl or moving or not has_normal):
+        if page.next_url and (moving or not has_normal):
             request = self._listing_request(page.next_url, section_key, page_number + 1)
             if request is not None:
                 yield request

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html as html_entities
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +17,13 @@ from crawler.config import SourceConfig, load_config
 from crawler.errors import ConfigError
 from crawler.items import item_to_json
 from spiders.registry import PARSERS
+
+_PAGE_URLS = (
+    re.compile(r"""<link[^>]+rel=["']canonical["'][^>]+href=["'](https?://[^"']+)""", re.I),
+    re.compile(r"""<link[^>]+href=["'](https?://[^"']+)["'][^>]+rel=["']canonical""", re.I),
+    re.compile(r"""<meta[^>]+property=["']og:url["'][^>]+content=["'](https?://[^"']+)""", re.I),
+    re.compile(r"<!-- saved from url=\(\d+\)(https?://\S+?) -->", re.I),
+)
 
 
 def parse(
@@ -45,7 +54,7 @@ def parse(
     configured = _source(ctx, config, source)
     raw = sys.stdin.buffer.read() if str(file) == "-" else _read(file)
     _, html = html_to_unicode(None, raw)
-    url = base_url or (configured.start_urls[0] if configured else _file_url(file))
+    url = base_url or (configured.start_urls[0] if configured else page_url(html, file))
     try:
         items = parser(html, url, configured)
     except ValueError as exc:
@@ -77,5 +86,11 @@ def _read(file: Path) -> bytes:
         raise AssertionError("unreachable") from exc
 
 
-def _file_url(file: Path) -> str:
+def page_url(html: str, file: Path) -> str:
+    """Where a saved page came from: its canonical link, ``og:url`` or the "saved from url"
+    comment browsers add, else the file's own URL (relative links stay relative to it)."""
+    for pattern in _PAGE_URLS:
+        match = pattern.search(html[:200_000])
+        if match:
+            return html_entities.unescape(match.group(1))
     return "file:///dev/stdin" if str(file) == "-" else file.resolve().as_uri()

@@ -31,12 +31,15 @@ _BLOCK_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "ol", "p", "pre", "section",
     "table", "td", "th", "tr", "ul",
 }  # fmt: skip
+#: A label before an attribute's date ("Posted: Sun Nov 22, 2026 9:12 pm").
+_LABEL = re.compile(r"^[^\d:]{2,24}:\s+(?=.*\d)")
 _SKIPPED_TAGS = {"script", "style", "noscript", "template"}
 _DATA_TIMESTAMP = etree.XPath("descendant-or-self::*[@data-timestamp][1]/@data-timestamp")
 _DATA_TIME = etree.XPath("descendant-or-self::*[@data-time][1]/@data-time")
 _DATETIME = etree.XPath("descendant-or-self::*[@datetime][1]/@datetime")
 _TITLED_SPAN = etree.XPath("descendant-or-self::span[@title][1]")
 _LINK_HREF = etree.XPath(".//a/@href")
+_BASE_HREF = etree.XPath("//head/base/@href")
 _EMPTY_SECTION = (
     "there are currently no threads in this forum",
     "there are no threads in this forum",
@@ -65,18 +68,22 @@ class ThreadListPage:
 def parse_thread_list(
     html: str, url: str, layout: ListingLayout, dates: DateResolver
 ) -> ThreadListPage:
-    """Threads of a listing page at ``url``; an empty list when the layout finds no row."""
+    """Threads of a listing page at ``url``; an empty list when the layout finds no row.
+
+    Relative links resolve against the page's ``<base href>`` when it has one, else ``url``.
+    """
     page = parse_html(html)
+    base = _base_of(page, url)
     section = text_of(first_match(page, layout.section)) or None
     threads: list[ForumThread] = []
     seen: set[str] = set()
     for row in first_match(page, layout.rows):
-        thread = _thread_of(row, url, layout, dates, section)
+        thread = _thread_of(row, base, layout, dates, section)
         if thread is not None and thread.thread_id not in seen:
             seen.add(thread.thread_id)
             threads.append(thread)
     next_href = first_match(page, layout.next_page)
-    next_url = clean_url(url, _href_of(next_href[0]), layout) if next_href else None
+    next_url = clean_url(base, _href_of(next_href[0]), layout) if next_href else None
     says_empty = not threads and any(marker in html.lower() for marker in _EMPTY_SECTION)
     return ThreadListPage(threads, next_url if next_url != url else None, section, says_empty)
 
@@ -88,6 +95,12 @@ def parse_first_post(html: str, layout: ListingLayout) -> str | None:
         return text_of(found) or None
     text = block_text(found[0])
     return text[:FIRST_POST_LIMIT] or None
+
+
+def _base_of(page: Any, url: str) -> str:
+    """The URL relative links resolve against: the page's ``<base href>`` if it has one."""
+    base = _BASE_HREF(page)
+    return urljoin(url, str(base[0]).strip()) if base else url
 
 
 def parse_html(html: str) -> Any:
@@ -173,7 +186,7 @@ def date_of(found: list[Any], dates: DateResolver) -> datetime | None:
         return None
     node = found[0]
     if isinstance(node, str):
-        value = node.rsplit("»", 1)[-1].strip()
+        value = _LABEL.sub("", node.rsplit("»", 1)[-1].strip())
         return dates.from_timestamp(value) or dates.from_iso(value) or dates.parse(value)
     for query, convert in (
         (_DATA_TIMESTAMP, dates.from_timestamp),
@@ -201,11 +214,11 @@ def date_of(found: list[Any], dates: DateResolver) -> datetime | None:
 
 
 def _segments(node: Any) -> list[str]:
-    """Text of ``node`` split at its ``<br>`` children."""
+    """Text of ``node`` split at its ``<br>`` and block-level children."""
     segments = [node.text or ""]
     for child in node:
-        if child.tag == "br":
-            segments.append("")
+        if child.tag in _BLOCK_TAGS:
+            segments += ["".join(child.itertext()), ""]
         elif isinstance(child.tag, str):
             segments[-1] += "".join(child.itertext())
         segments[-1] += child.tail or ""

@@ -3,7 +3,8 @@
 Each topic is an ``<li class="row bg1 [sticky|announce|global-announce]">`` in
 ``ul.topiclist.topics``, with ``a.topictitle``, the starter and ``<time datetime>`` (3.1+) in
 ``div.topic-poster``, ``dd.posts``, ``dd.views`` and ``dd.lastpost``. phpBB 3.0 has no ``<time>``:
-the date follows "»" in the ``dt``, or a ``<br>`` in the last-post cell. Links carry ``sid``.
+the date follows "»" in the ``dt``, or a ``<br>`` in the last-post cell. subsilver2 lays topics
+out as table rows (``a.topictitle``, ``p.topicauthor``, number cells). Links carry ``sid``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ _STICKY_ROW = (
 )
 _STICKY_ICON = (
     "./dl[contains(@class,'sticky_') or contains(@class,'announce_') or contains(@class,'global_')]"
+)
+# subsilver2 (table rows): replies and views are the first two cells holding only a number.
+_NUMERIC_CELL = (
+    "td[string-length(normalize-space(.))>0][translate(normalize-space(.),'0123456789,. ','')='']"
 )
 _NEXT_WORDS = (
     "normalize-space(.)='Next' or normalize-space(.)='Suivante' or normalize-space(.)='Suivant'"
@@ -47,20 +52,35 @@ PHPBB = ListingLayout(
         "xpath:.//*[has-class('topic-poster')]//time",
         "xpath:.//*[has-class('topic-poster')]",
         "xpath:(.//dt/text()[contains(., '»')])[last()]",
+        "xpath:.//a[has-class('topictitle')]/@title",
     ),
     last_post_at=(
         "xpath:.//dd[has-class('lastpost')]//time",
         "xpath:(.//dd[has-class('lastpost')]/span/text()[normalize-space()])[last()]",
         "xpath:.//*[has-class('lastpost')]",
+        "xpath:./td[last()]",
     ),
-    replies=("xpath:.//dd[has-class('posts')]", "xpath:.//td[has-class('posts')]"),
-    views=("xpath:.//dd[has-class('views')]", "xpath:.//td[has-class('views')]"),
+    replies=(
+        "xpath:.//dd[has-class('posts')]",
+        "xpath:.//td[has-class('posts')]",
+        f"xpath:(./{_NUMERIC_CELL})[1]",
+    ),
+    views=(
+        "xpath:.//dd[has-class('views')]",
+        "xpath:.//td[has-class('views')]",
+        f"xpath:(./{_NUMERIC_CELL})[2]",
+    ),
     tags=("xpath:.//*[has-class('topic-prefix') or has-class('topic_prefix')]",),
-    sticky=(f"xpath:{_STICKY_ROW}", f"xpath:{_STICKY_ICON}"),
+    sticky=(
+        f"xpath:{_STICKY_ROW}",
+        f"xpath:{_STICKY_ICON}",
+        "xpath:./td/img[contains(@src, 'sticky_') or contains(@src, 'announce_')]",
+    ),
     next_page=(
         "li.next a::attr(href)",
         "a[rel=next]::attr(href)",
         f"xpath:(//*[has-class('pagination')]//a[{_NEXT_WORDS}])[1]/@href",
+        f"xpath:(//a[{_NEXT_WORDS}])[1]/@href",
     ),
     section=("h2.forum-title a", "h2.forum-title", "xpath:(//h2)[1]"),
     first_post=(

@@ -94,3 +94,14 @@ def test_errors_have_exit_codes(tmp_path: Path) -> None:
 def test_parse_has_help() -> None:
     result = runner.invoke(app, ["parse", "--help"])
     assert result.exit_code == 0 and "--kind" in result.output
+
+
+def test_saved_page_without_base_url_uses_its_canonical_link() -> None:
+    page = FIXTURES / "phpbb_subsilver2_viewforum.html"
+    result = runner.invoke(app, ["parse", "--kind", "phpbb", str(page)])
+    assert result.exit_code == 0, result.output
+    urls = [item["url"] for item in lines(result.stdout)]
+    assert urls == [
+        "https://legacy.example/board/viewtopic.php?f=3&t=77",
+        "https://legacy.example/board/viewtopic.php?f=3&t=812",
+    ]

@@ -112,6 +112,17 @@ def test_phpbb_30_without_time_elements() -> None:
     assert page.next_url == "https://board.example/forum/viewforum.php?f=4&start=25"
 
 
+def test_phpbb_subsilver2_table_rows() -> None:
+    page = parse("phpbb", "phpbb_subsilver2_viewforum.html")
+    vendors, pacs = page.threads
+    assert (vendors.thread_id, vendors.title, vendors.sticky) == ("77", "Vendor list", True)
+    assert (vendors.author, vendors.replies, vendors.views) == ("admin", 3, 1912)
+    assert vendors.created_at == at(2026, 1, 5, 10, 0)  # the link's "Posted: …" title
+    assert vendors.last_post_at == at(2026, 1, 6, 20, 15)
+    assert (pacs.author, pacs.replies, pacs.views, pacs.sticky) == ("pharmacist", 0, 57, False)
+    assert page.next_url == "https://board.example/forum/viewforum.php?f=3&start=25"
+
+
 def test_xenforo_22() -> None:
     page = parse("xenforo", "xenforo22_forum_view.html", "Europe/Paris")
     rules, sale, request = page.threads

@@ -24,9 +24,8 @@ def thread(thread_id: str, replies: int | None = 0, last: datetime | None = T0) 
 def test_new_changed_and_unchanged_threads() -> None:
     state: dict = {}
     section = ForumState(state).section("http://f.example/s")
-    assert section.is_new and section.is_fresh(thread("1"))
+    assert section.is_fresh(thread("1"))
     section.remember(thread("1", replies=3))
-    assert not section.is_new
     assert not section.is_fresh(thread("1", replies=3, last=T0 + timedelta(seconds=30)))
     assert section.is_fresh(thread("1", replies=4))
     assert state == {
