@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from alerts.outbox import enqueue_hit_alerts
 from crawler.context import CrawlContext
 from crawler.finder import Finder, make_finder
 from crawler.findings import PostFindings, store_findings
@@ -87,7 +88,7 @@ class StoragePipeline:
 
 def load_matching(context: CrawlContext) -> tuple[Finder | None, Callable[..., int] | None]:
     """The matcher-backed finder and the alert enqueuer for this crawl."""
-    return make_finder(context.settings), None
+    return make_finder(context.settings), enqueue_hit_alerts
 
 
 def post_row(record: PostRecord, excerpt: str = "", sale_score: float = 0.0) -> PostRow:

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crawler.config import SourceConfig
-from db.models import CrawlRun, Hit, Post, Source, utcnow
+from db.models import CrawlRun, Hit, OutboxMessage, Post, Source, utcnow
 
 
 @dataclass(frozen=True)
@@ -212,3 +212,11 @@ def hits_since_by_source(session: Session, since: datetime) -> dict[int, int]:
         .group_by(Post.source_id)
     )
     return {source_id: count for source_id, count in rows}
+
+
+def outbox_depth(session: Session) -> dict[str, int]:
+    """Number of outbox messages per status."""
+    rows = session.execute(
+        select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(OutboxMessage.status)
+    )
+    return {status: count for status, count in rows}

@@ -9,14 +9,24 @@ from datetime import datetime, timedelta
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.orm import Session
 
+from alerts.channels import open_senders
+from alerts.deliverer import deliver_due
+from alerts.outbox import enqueue_operations_alert
 from crawler.cli.state import state_of
 from crawler.daemon import Daemon
 from crawler.metrics import Metrics
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
 from db.models import utcnow
-from db.repository import hits_since_by_source, latest_runs, sources_query, sync_sources
+from db.repository import (
+    hits_since_by_source,
+    latest_runs,
+    outbox_depth,
+    sources_query,
+    sync_sources,
+)
 
 
 def run(
@@ -39,8 +49,40 @@ def run(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     upgrade(settings.database_url)
-    metrics = Metrics(metrics_port)
-    Daemon(settings, state.config, metrics=metrics, kill_grace_seconds=kill_grace).run()
+    engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+
+    def queue_depth() -> dict[str, int]:
+        with sessions.begin() as session:
+            return outbox_depth(session)
+
+    metrics = Metrics(metrics_port, queue_depth=queue_depth)
+    with open_senders(settings) as senders:
+
+        def deliver() -> None:
+            report = deliver_due(sessions, settings, senders)
+            if report.attempted:
+                logging.getLogger("alerts").info(
+                    "alerts: %d delivered, %d retried, %d dead",
+                    report.delivered,
+                    report.retried,
+                    report.dead,
+                )
+
+        def health_alert(
+            session: Session, name: str, old: str, new: str, detail: str | None
+        ) -> None:
+            enqueue_operations_alert(session, settings, name, old, new, detail)
+
+        Daemon(
+            settings,
+            state.config,
+            deliver=deliver,
+            health_alert=health_alert,
+            metrics=metrics,
+            kill_grace_seconds=kill_grace,
+        ).run()
+    engine.dispose()
 
 
 def status(
