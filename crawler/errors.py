@@ -5,7 +5,8 @@ LeakwatchError
 ├── SourceError          a source cannot be crawled as configured
 │   ├── SourceBroken     a page answered 200 but the parser found nothing (markup changed)
 │   └── SourceBlocked    login wall, ban, captcha or anti-bot interstitial
-└── WatchlistError       a watchlist file cannot be read
+├── WatchlistError       a watchlist file cannot be read
+└── InvalidFilter        a list filter (date, score, choice) cannot be used (CLI exit code 2)
 """
 
 
@@ -31,3 +32,7 @@ class SourceBlocked(SourceError):
 
 class WatchlistError(LeakwatchError):
     """A watchlist file is missing or malformed."""
+
+
+class InvalidFilter(LeakwatchError):
+    """A list filter given as text cannot be used; the message names the parameter."""

@@ -25,8 +25,13 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; for SQLite, create the file's folder and switch WAL and FKs on."""
+def make_engine(url: str, *, lock_on_begin: bool = True, **kwargs: Any) -> Engine:
+    """Create an engine; for SQLite, create the file's folder and switch WAL and FKs on.
+
+    On SQLite every transaction takes the write lock at BEGIN unless ``lock_on_begin`` is
+    False: readers that never write (web pages, the query CLI) then run concurrently with a
+    crawl instead of queueing behind it.
+    """
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -36,7 +41,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_on_connect)
-        event.listen(engine, "begin", _sqlite_on_begin)
+        event.listen(engine, "begin", _sqlite_on_begin if lock_on_begin else _sqlite_on_begin_read)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
@@ -68,3 +73,8 @@ def _sqlite_on_begin(connection: Any) -> None:
     # IMMEDIATE: a transaction that will write takes the write lock at BEGIN, waiting up to the
     # busy timeout, rather than deadlocking two readers that both try to upgrade later.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_on_begin_read(connection: Any) -> None:
+    # A deferred BEGIN: a read snapshot, no write lock (WAL lets it run beside one writer).
+    connection.exec_driver_sql("BEGIN")

@@ -1,5 +1,5 @@
-"""Typed SQLAlchemy 2.0 models: sources, crawl runs, posts, the watchlist, hits, claims, incidents
-and the alert outbox.
+"""Typed SQLAlchemy 2.0 models: sources, crawl runs, posts, the watchlist, hits, claims, incidents,
+exclusions, the alert outbox, and the web UI's users and API tokens.
 
 Every datetime column is timezone-aware UTC on both engines (:class:`UTCDateTime`). Schema changes
 are Alembic revisions under ``db/migrations``; ``tests/db/test_migrations.py`` fails on drift.
@@ -193,7 +193,10 @@ class Incident(Base):
     """One entity's hits across sources, grouped in time (a sale re-posted on Telegram is one)."""
 
     __tablename__ = "incidents"
-    __table_args__ = (Index("ix_incidents_entity_last_seen", "entity_id", "last_seen"),)
+    __table_args__ = (
+        Index("ix_incidents_entity_last_seen", "entity_id", "last_seen"),
+        Index("ix_incidents_last_seen_id", "last_seen", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
@@ -214,8 +217,10 @@ class Hit(Base):
     __tablename__ = "hits"
     __table_args__ = (
         UniqueConstraint("post_id", "entity_id", "field", "start", name="uq_hits_post_entity_span"),
-        Index("ix_hits_created_at", "created_at"),
-        Index("ix_hits_entity_created", "entity_id", "created_at"),
+        # Keyset pagination walks (created_at, id) newest first, overall and per entity/status.
+        Index("ix_hits_created_id", "created_at", "id"),
+        Index("ix_hits_entity_created_id", "entity_id", "created_at", "id"),
+        Index("ix_hits_status_created_id", "triage_status", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -297,3 +302,63 @@ class OutboxMessage(Base):
     delivered_at: Mapped[datetime | None]
     hit_id: Mapped[int | None] = mapped_column(ForeignKey("hits.id", ondelete="SET NULL"))
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"))
+
+
+class Exclusion(Base):
+    """A false positive that must not come back: an entity on one source, or with one phrase.
+
+    ``phrase`` (stored case-folded) excludes the entity's hits whose matched text, post title or
+    excerpt contains it; ``source_id`` excludes the entity's hits on that source; with both set,
+    both must hold. Excluding a whole entity is ``Entity.excluded`` instead.
+    """
+
+    __tablename__ = "exclusions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(
+        ForeignKey("entities.id", ondelete="CASCADE"), index=True
+    )
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    phrase: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    hit_id: Mapped[int | None] = mapped_column(ForeignKey("hits.id", ondelete="SET NULL"))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    entity: Mapped[Entity] = relationship()
+    source: Mapped[Source | None] = relationship()
+
+
+class User(Base):
+    """A web UI account: ``journalist`` (read-only) or ``analyst`` (can triage).
+
+    ``password_hash`` is an argon2id hash; the password itself is never stored.
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+
+
+class ApiToken(Base):
+    """An API token for scripts, acting as its user. Only its SHA-256 digest is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="tokens")

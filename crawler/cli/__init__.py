@@ -8,7 +8,22 @@ from typing import Annotated
 import typer
 
 from crawler import __version__
-from crawler.cli import alerts, crawl, daemon, database, demo, match, parse, sources, watchlist
+from crawler.cli import (
+    alerts,
+    crawl,
+    daemon,
+    database,
+    demo,
+    entity,
+    hits,
+    incidents,
+    match,
+    parse,
+    sources,
+    users,
+    watchlist,
+    web,
+)
 from crawler.cli.state import CliState
 
 app = typer.Typer(
@@ -59,6 +74,11 @@ app.command(name="demo")(demo.demo)
 app.command(name="match")(match.match)
 app.command(name="parse")(parse.parse)
 app.add_typer(watchlist.app, name="watchlist")
+app.command(name="hits")(hits.hits)
+app.command(name="entity")(entity.entity)
+app.command(name="incidents")(incidents.incidents)
+app.add_typer(users.app, name="users")
+app.command(name="web")(web.web)
 
 
 def main() -> None:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from sqlalchemy.orm import Session
 
 from crawler.config import Settings, load_config
-from crawler.errors import ConfigError
+from crawler.errors import ConfigError, InvalidFilter
+from db.engine import make_engine, make_session_factory
+from db.errors import StorageError
+from db.migrate import upgrade
 
 #: Exit code for an invalid configuration or invalid arguments.
 EXIT_CONFIG = 2
@@ -46,3 +52,22 @@ def fail(message: str, code: int = EXIT_CONFIG) -> None:
     """Print ``message`` on stderr and exit with ``code`` (2 by default)."""
     Console(stderr=True).print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
     raise typer.Exit(code)
+
+
+@contextmanager
+def database_session(ctx: typer.Context, write: bool = False) -> Iterator[Session]:
+    """One unit of work on the configured database, migrated first.
+
+    Read-only sessions (``write=False``) do not take SQLite's write lock. A filter or storage
+    error inside the block exits with code 2 and its message.
+    """
+    settings = state_of(ctx).settings
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url, lock_on_begin=write)
+    try:
+        with make_session_factory(engine).begin() as session:
+            yield session
+    except (InvalidFilter, StorageError) as exc:
+        fail(str(exc))
+    finally:
+        engine.dispose()

@@ -1,0 +1,80 @@
+"""Printing lists from the query commands: a table for people, CSV/JSON/JSON Lines for tools.
+
+Crawled text is printed without markup interpretation, and control characters are replaced in
+tables, so a post title cannot restyle or drive the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from crawler.exports import csv_lines, json_value, jsonl_lines
+
+FORMATS = ("table", "csv", "json", "jsonl")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def check_format(fmt: str) -> str:
+    """``fmt`` when it is one of FORMATS; exits with code 2 otherwise."""
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"expected one of {', '.join(FORMATS)}", param_hint="--format")
+    return fmt
+
+
+def print_rows(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    table_columns: Sequence[str] | None = None,
+    title: str | None = None,
+) -> None:
+    """Print ``rows`` as a table (``table_columns`` only), CSV, a JSON array or JSON Lines."""
+    out = sys.stdout
+    if fmt == "csv":
+        out.writelines(csv_lines(rows, columns))
+    elif fmt == "jsonl":
+        out.writelines(jsonl_lines(rows))
+    elif fmt == "json":
+        out.write(json.dumps([json_value(row) for row in rows], ensure_ascii=False, indent=2))
+        out.write("\n")
+    else:
+        print_table(rows, table_columns or columns, title)
+
+
+def print_document(document: Mapping[str, Any]) -> None:
+    """Print one JSON document."""
+    sys.stdout.write(json.dumps(json_value(document), ensure_ascii=False, indent=2) + "\n")
+
+
+def print_table(
+    rows: Iterable[Mapping[str, Any]], columns: Sequence[str], title: str | None = None
+) -> None:
+    """A rich table of ``columns``, markup off, control characters replaced."""
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column.replace("_", " "), overflow="fold")
+    for row in rows:
+        table.add_row(*(cell_text(row.get(column)) for column in columns))
+    Console(markup=False, highlight=False, width=200).print(table)
+
+
+def cell_text(value: Any) -> str:
+    """Readable, inert text for a table cell."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, list | tuple):
+        return ", ".join(cell_text(item) for item in value)
+    return _CONTROL.sub("?", str(value))

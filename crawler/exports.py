@@ -1,0 +1,79 @@
+"""Export rows as CSV, JSON or JSON Lines, the same from the CLI and the web UI.
+
+Crawled text is hostile. In CSV, a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return is prefixed with ``'`` so that a spreadsheet shows it as text instead of running
+it as a formula (OWASP "CSV injection").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: Any) -> str:
+    """The CSV text of ``value``: lists joined with ``|``, formulas defused with ``'``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        value = "|".join(neutralise_cell(item) for item in value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_lines(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Iterator[str]:
+    """The header line then one CSV line per row (only ``columns``, in that order)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    yield _drain(buffer)
+    for row in rows:
+        writer.writerow([neutralise_cell(row.get(column)) for column in columns])
+        yield _drain(buffer)
+
+
+def json_value(value: Any) -> Any:
+    """``value`` made JSON-serialisable: datetimes as ISO 8601, decimals as numbers."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Mapping):
+        return {key: json_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_value(item) for item in value]
+    return value
+
+
+def jsonl_lines(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """One compact JSON object per line."""
+    for row in rows:
+        yield json.dumps(json_value(row), ensure_ascii=False) + "\n"
+
+
+def json_array_chunks(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """A JSON array of the rows, produced piece by piece (for streaming large exports)."""
+    yield "["
+    for index, row in enumerate(rows):
+        yield ("," if index else "") + json.dumps(json_value(row), ensure_ascii=False)
+    yield "]\n"
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text

@@ -1,0 +1,171 @@
+"""Who is asking: signed session cookies for people, bearer tokens for scripts, CSRF on forms.
+
+The session is a cookie signed with ``web.secret_key`` (itsdangerous, timestamped, expiring after
+``web.session_max_age``), HttpOnly and SameSite=Lax. It carries the user id, a fingerprint of the
+password hash (a password change ends every session) and the CSRF token that every form posts
+back: a cross-site page can make the browser send the cookie but cannot read the token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.responses import Response
+
+from crawler.web.context import WebContext, web_context
+from crawler.web.errors import Forbidden, LoginRequired
+from db.accounts import user_for_token
+from db.models import User
+
+COOKIE_NAME = "leakwatch_session"
+SALT = "leakwatch.session"
+bearer_scheme = HTTPBearer(auto_error=False, description="API token from `leakwatch users token`")
+
+
+@dataclass(frozen=True)
+class AuthUser:
+    """The authenticated user of a request."""
+
+    id: int
+    username: str
+    role: str
+
+    @property
+    def can_triage(self) -> bool:
+        """Analysts triage; journalists only read."""
+        return self.role == "analyst"
+
+
+@dataclass
+class SessionData:
+    """The content of the session cookie (``user_id`` is None before login)."""
+
+    csrf: str
+    user_id: int | None = None
+    fingerprint: str | None = None
+    fresh: bool = False
+
+
+def signer(secret: str) -> URLSafeTimedSerializer:
+    """The serializer that signs and checks session cookies."""
+    return URLSafeTimedSerializer(secret, salt=SALT)
+
+
+def read_session(request: Request) -> SessionData:
+    """The request's session, or a new anonymous one (``fresh``) when the cookie is missing,
+    expired or forged. Cached on the request."""
+    cached = getattr(request.state, "session", None)
+    if isinstance(cached, SessionData):
+        return cached
+    context = web_context(request)
+    session = SessionData(csrf=secrets.token_urlsafe(32), fresh=True)
+    raw = request.cookies.get(COOKIE_NAME)
+    if raw:
+        try:
+            data: dict[str, Any] = context.signer.loads(raw, max_age=context.config.session_max_age)
+            session = SessionData(
+                csrf=str(data["csrf"]), user_id=data.get("uid"), fingerprint=data.get("pw")
+            )
+        except (BadSignature, KeyError, TypeError):
+            pass
+    request.state.session = session
+    return session
+
+
+def write_session(request: Request, response: Response, session: SessionData) -> None:
+    """Set the signed session cookie on ``response``."""
+    context = web_context(request)
+    payload = {"csrf": session.csrf, "uid": session.user_id, "pw": session.fingerprint}
+    response.set_cookie(
+        COOKIE_NAME,
+        context.signer.dumps(payload),
+        max_age=context.config.session_max_age,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+
+
+def login_session(user: User) -> SessionData:
+    """A new session for ``user`` with a new CSRF token (the anonymous one is dropped)."""
+    return SessionData(
+        csrf=secrets.token_urlsafe(32),
+        user_id=user.id,
+        fingerprint=password_fingerprint(user.password_hash),
+        fresh=True,
+    )
+
+
+def password_fingerprint(password_hash: str) -> str:
+    """A short digest of the password hash: sessions end when the password changes."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+def check_csrf(request: Request, token: str | None) -> None:
+    """Raise Forbidden unless ``token`` is the session's CSRF token."""
+    expected = read_session(request).csrf
+    if not token or not hmac.compare_digest(token.encode(), expected.encode()):
+        raise Forbidden("the form expired or did not come from this site: reload and retry")
+
+
+def session_user(request: Request, context: WebContext) -> AuthUser | None:
+    """The logged-in user of the session cookie, if any (disabled users are logged out)."""
+    session = read_session(request)
+    if session.user_id is None:
+        return None
+    with context.readers.begin() as db:
+        user = db.get(User, session.user_id)
+        if user is None or user.disabled:
+            return None
+        if session.fingerprint != password_fingerprint(user.password_hash):
+            return None
+        return AuthUser(user.id, user.username, user.role)
+
+
+def page_user(request: Request) -> AuthUser:
+    """Dependency of every page: the session's user; raises LoginRequired otherwise."""
+    user = session_user(request, web_context(request))
+    if user is None:
+        raise LoginRequired(request.url.path)
+    return user
+
+
+def api_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> AuthUser:
+    """Dependency of every API route: the bearer token's user, else the session's.
+
+    Raises LoginRequired (401) when neither identifies an enabled user.
+    """
+    context = web_context(request)
+    if credentials is not None:
+        with context.readers.begin() as db:
+            user = user_for_token(db, credentials.credentials)
+            if user is not None:
+                return AuthUser(user.id, user.username, user.role)
+        raise LoginRequired(request.url.path)
+    found = session_user(request, context)
+    if found is None:
+        raise LoginRequired(request.url.path)
+    return found
+
+
+def analyst(user: Annotated[AuthUser, Depends(page_user)]) -> AuthUser:
+    """Dependency of triage routes: the user must be an analyst (Forbidden otherwise)."""
+    if not user.can_triage:
+        raise Forbidden("journalist accounts are read-only: triage needs an analyst account")
+    return user
+
+
+PageUser = Annotated[AuthUser, Depends(page_user)]
+ApiUser = Annotated[AuthUser, Depends(api_user)]
+Analyst = Annotated[AuthUser, Depends(analyst)]

@@ -1,0 +1,84 @@
+"""Server-side HTML: the Jinja2 environment (autoescaping on), its filters, and page responses.
+
+Crawled text is hostile. Every value is escaped by Jinja2's autoescape, nothing is marked
+``|safe``, and only ``http``/``https`` URLs ever become links (:func:`safe_url`); pages carry a
+Content-Security-Policy without any script source, so even a missed escape could not run code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import Request
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.responses import HTMLResponse
+
+from crawler import __version__
+from crawler.web.auth import AuthUser, read_session, write_session
+from crawler.web.context import web_context
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def template_environment() -> Environment:
+    """The Jinja2 environment of the UI: autoescape for every template, strict undefined."""
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["when"] = when
+    environment.filters["safe_url"] = safe_url
+    environment.filters["score"] = lambda value: f"{value:.2f}" if value is not None else ""
+    environment.globals["version"] = __version__
+    environment.globals["link"] = link
+    return environment
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any],
+    user: AuthUser | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render ``template`` with the user and CSRF token; refresh the session cookie if new."""
+    session = read_session(request)
+    page = web_context(request).templates.get_template(template)
+    html = page.render(
+        {**context, "user": user, "csrf_token": session.csrf, "path": request.url.path}
+    )
+    response = HTMLResponse(html, status_code=status_code)
+    if session.fresh:
+        write_session(request, response, session)
+    return response
+
+
+def when(value: datetime | None) -> str:
+    """A UTC timestamp as ``YYYY-MM-DD HH:MM`` (empty for None)."""
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def safe_url(value: str | None) -> str | None:
+    """``value`` when it is an http(s) URL with a host, else None (never a link then)."""
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return value.strip()
+
+
+def link(path: str, params: Mapping[str, Any] | None = None, **changes: Any) -> str:
+    """``path`` with the query ``params`` updated by ``changes`` (None or "" removes a key)."""
+    merged = {**(params or {}), **changes}
+    query = {key: value for key, value in merged.items() if value not in (None, "", False)}
+    return f"{path}?{urlencode(query)}" if query else path

@@ -1,0 +1,163 @@
+"""Triage of hits by analysts, and the exclusions that keep false positives from coming back.
+
+An analyst moves a hit from ``new`` to ``confirmed``, ``false_positive`` or ``handled`` with a
+note. Marking a false positive can also add an exclusion (:class:`db.models.Exclusion`):
+
+- ``phrase``: this entity, whenever the phrase appears in the matched text, title or excerpt;
+- ``source``: this entity on this source;
+- ``entity``: the whole entity (``Entity.excluded``), on every source.
+
+The storage pipeline asks :func:`is_excluded` before storing a hit (see docs/web.md).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.errors import NotFound, TriageError
+from db.hits import TRIAGE_STATUSES
+from db.models import Entity, Exclusion, Hit, Post, utcnow
+
+ExclusionScope = Literal["phrase", "source", "entity"]
+EXCLUSION_SCOPES: tuple[ExclusionScope, ...] = ("phrase", "source", "entity")
+#: Longest note or phrase stored.
+MAX_NOTE = 2000
+MAX_PHRASE = 200
+
+
+@dataclass(frozen=True)
+class ExclusionRow:
+    """An exclusion as shown on an entity page."""
+
+    id: int
+    entity_id: int
+    source_name: str | None
+    phrase: str | None
+    note: str | None
+    created_by: str
+    created_at: datetime
+
+
+def triage_hit(
+    session: Session,
+    hit_id: int,
+    status: str,
+    note: str | None,
+    username: str,
+    exclude: ExclusionScope | None = None,
+    phrase: str | None = None,
+) -> Hit:
+    """Set a hit's triage status and note; for a false positive, optionally add an exclusion.
+
+    Raises NotFound for an unknown hit and TriageError for an unknown status, an exclusion on
+    anything but a false positive, or a phrase exclusion without a phrase.
+    """
+    if status not in TRIAGE_STATUSES:
+        raise TriageError(f"unknown triage status {status!r}")
+    if exclude is not None and status != "false_positive":
+        raise TriageError("only a false positive can add an exclusion")
+    hit = session.get(Hit, hit_id)
+    if hit is None:
+        raise NotFound(f"no hit {hit_id}")
+    hit.triage_status = status
+    hit.triage_note = (note or "").strip()[:MAX_NOTE] or None
+    hit.triaged_by = username[:64]
+    hit.triaged_at = utcnow()
+    if exclude is not None:
+        add_exclusion(session, hit, exclude, phrase, username, hit.triage_note)
+    return hit
+
+
+def add_exclusion(
+    session: Session,
+    hit: Hit,
+    scope: ExclusionScope,
+    phrase: str | None,
+    username: str,
+    note: str | None = None,
+) -> Exclusion | None:
+    """Exclude ``hit``'s entity by ``scope``; returns the new row (None for a whole entity).
+
+    Raises TriageError for an unknown scope or an empty phrase.
+    """
+    if scope == "entity":
+        entity = session.get(Entity, hit.entity_id)
+        if entity is not None:
+            entity.excluded = True
+        return None
+    if scope == "phrase":
+        folded = fold(phrase or "")[:MAX_PHRASE]
+        if not folded:
+            raise TriageError("a phrase exclusion needs a phrase")
+        exclusion = Exclusion(entity_id=hit.entity_id, phrase=folded)
+    elif scope == "source":
+        post = session.get(Post, hit.post_id)
+        if post is None:
+            raise NotFound(f"no post {hit.post_id}")
+        exclusion = Exclusion(entity_id=hit.entity_id, source_id=post.source_id)
+    else:
+        raise TriageError(f"unknown exclusion scope {scope!r}")
+    exclusion.note = note
+    exclusion.hit_id = hit.id
+    exclusion.created_by = username[:64]
+    exclusion.created_at = utcnow()
+    session.add(exclusion)
+    session.flush()
+    return exclusion
+
+
+def is_excluded(session: Session, entity_id: int, post: Post, matched: str = "") -> bool:
+    """True when a hit of ``entity_id`` in ``post`` (matched text ``matched``) must be dropped.
+
+    The entity is excluded as a whole, or one of its exclusions applies: its source (if set)
+    is the post's, and its phrase (if set) appears, case- and accent-insensitively, in the
+    matched text, the post's title or its excerpt.
+    """
+    entity = session.get(Entity, entity_id)
+    if entity is not None and entity.excluded:
+        return True
+    rules = session.execute(
+        select(Exclusion.source_id, Exclusion.phrase).where(Exclusion.entity_id == entity_id)
+    ).all()
+    if not rules:
+        return False
+    haystack = fold(" ".join((matched, post.title or "", post.excerpt or "")))
+    for source_id, phrase in rules:
+        if source_id is not None and source_id != post.source_id:
+            continue
+        if phrase and phrase not in haystack:
+            continue
+        return True
+    return False
+
+
+def entity_exclusions(session: Session, entity_id: int) -> list[ExclusionRow]:
+    """The exclusions of one entity, newest first."""
+    rows = session.execute(
+        select(Exclusion).where(Exclusion.entity_id == entity_id).order_by(Exclusion.id.desc())
+    ).scalars()
+    return [
+        ExclusionRow(
+            id=row.id,
+            entity_id=row.entity_id,
+            source_name=row.source.name if row.source else None,
+            phrase=row.phrase,
+            note=row.note,
+            created_by=row.created_by,
+            created_at=row.created_at,
+        )
+        for row in rows
+    ]
+
+
+def fold(text: str) -> str:
+    """``text`` case-folded, without diacritics and with single spaces (for phrase matching)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(stripped.split())

@@ -1,0 +1,177 @@
+"""Synthetic findings for query, CLI and web tests, stored through the real storage functions.
+
+Nothing here is real: sources point at loopback or ``.invalid`` hosts, FINESS numbers of the
+made-up entities are only well-formed. One post is hostile on purpose (script tag, onerror
+attribute, ``javascript:`` URL, a CSV formula as author).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from crawler.config import SourceConfig
+from crawler.findings import ClaimRecord, EntityRecord, HitRecord, PostFindings, store_findings
+from db.engine import make_engine, make_session_factory
+from db.models import CrawlRun, Entity, Hit, Source
+from db.repository import PostRow, sync_sources, upsert_posts
+
+T0 = datetime(2024, 11, 19, 8, 50, tzinfo=UTC)
+HOSTILE_TITLE = '<script>alert("xss")</script><img src=x onerror="alert(1)"> Vente HP Thiais'
+HOSTILE_URL = "javascript:alert(document.cookie)"
+HOSTILE_AUTHOR = '=HYPERLINK("http://evil.example/","clic")'
+
+RAMSAY = EntityRecord(key="group:ramsay-sante", kind="group", name="Ramsay Santé")
+THIAIS = EntityRecord(
+    key="finess:940000573",
+    kind="establishment",
+    name="Hôpital privé de Thiais",
+    finess_et="940000573",
+    finess_ej="940000565",
+    parent_key=RAMSAY.key,
+    category="Clinique",
+    department="94",
+    region="Île-de-France",
+    city="Thiais",
+    aliases=["HP Thiais"],
+)
+LYON = EntityRecord(
+    key="finess:690000011",
+    kind="establishment",
+    name="Clinique du Parc Lyon",
+    finess_et="690000011",
+    department="69",
+    region="Auvergne-Rhône-Alpes",
+    city="Lyon",
+    tags=["Softway Medical"],
+)
+SOFTWAY = EntityRecord(key="vendor:softway-medical", kind="vendor", name="Softway Medical")
+BIOLAB = EntityRecord(
+    key="lab:biolab-sud", kind="lab", name="Biolab Sud", department="13", region="PACA"
+)
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """Ids of the seeded rows the tests look at."""
+
+    thiais: int
+    lyon: int
+    softway: int
+    biolab: int
+    hostile_hit: int
+    thiais_hits: list[int]
+
+
+def _source(name: str, kind: str, engine: str) -> SourceConfig:
+    return SourceConfig(name=name, kind=kind, engine=engine, start_urls=["http://127.0.0.1:1/"])  # type: ignore[arg-type]
+
+
+SOURCES = [
+    _source("breachforum", "forum", "mybb"),
+    _source("tg-leaks", "telegram", "preview"),
+    _source("paste-watch", "paste", "archive"),
+    _source("lockbit-mirror", "leaksite", "generic"),
+]
+
+# (source, external id, title, excerpt, author, days after T0, findings)
+POSTS = [
+    ("breachforum", "t1", "Selling HP Thiais patient database 758k",
+     "Base patients complète : NIR, identité. Échantillon dispo.", "darkseller", 0,
+     PostFindings([HitRecord(THIAIS, "title", 8, 17, "HP Thiais", 0.93)], 0.92,
+      ClaimRecord(records=758912, data_types=["nir", "identity"], price=2.0, currency="BTC",
+                  seller="darkseller", sample_offered=True))),
+    ("tg-leaks", "chan/7", "Hôpital privé de Thiais — données de santé à vendre",
+     "Repost du vendeur darkseller, prix négociable", "leakbot", 1,
+     PostFindings([HitRecord(THIAIS, "title", 0, 23, "Hôpital privé de Thiais", 0.97)], 0.85,
+      ClaimRecord(records=758912, data_types=["nir"], seller="darkseller"))),
+    ("paste-watch", "p42", "Liste de cliniques Ramsay Santé",
+     "Annuaire public des établissements du groupe", None, 2,
+     PostFindings([HitRecord(RAMSAY, "title", 19, 31, "Ramsay Santé", 0.88)], 0.05,
+      ClaimRecord())),
+    ("breachforum", "t2", "Clinique du Parc Lyon dump (Softway Medical HM)",
+     "Export DPI Hopital Manager, 120k dossiers", "lyonleaker", 3,
+     PostFindings([HitRecord(LYON, "title", 0, 21, "Clinique du Parc Lyon", 0.95),
+                   HitRecord(SOFTWAY, "title", 28, 43, "Softway Medical", 0.9)], 0.8,
+      ClaimRecord(records=120000, data_types=["medical_records"], price=5000.0,
+                  currency="USD", seller="lyonleaker"))),
+    ("lockbit-mirror", "biolab-sud", "Biolab Sud — published",
+     "Laboratoire d'analyses, 2 To exfiltrés", "lockbit", 4,
+     PostFindings([HitRecord(BIOLAB, "title", 0, 10, "Biolab Sud", 0.99)], 0.6,
+      ClaimRecord(data_types=["lab_results"]))),
+    ("breachforum", "t3", HOSTILE_TITLE,
+     "<a href=\"javascript:alert(2)\">clic</a> =cmd|' /C calc'!A0", HOSTILE_AUTHOR, 5,
+     PostFindings([HitRecord(THIAIS, "title", 60, 69, "HP Thiais", 0.91)], 0.7,
+      ClaimRecord(seller=HOSTILE_AUTHOR))),
+]  # fmt: skip
+URLS = {
+    "t1": "http://forum.example/t1",
+    "chan/7": "https://telegram.example/s/leaks/7",
+    "t3": HOSTILE_URL,
+}
+
+
+def seed(url: str) -> Seeded:
+    """Store the synthetic sources, posts, hits, claims and incidents in the database at
+    ``url`` (already migrated); return the ids tests need."""
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            return _seed(session)
+    finally:
+        engine.dispose()
+
+
+def _seed(session: Session) -> Seeded:
+    ids = sync_sources(session, SOURCES)
+    kinds = {source.name: source.kind for source in SOURCES}
+    for name, external_id, title, excerpt, author, days, findings in POSTS:
+        when = T0 + timedelta(days=days)
+        row = PostRow(
+            external_id=external_id,
+            url=URLS.get(external_id, f"http://{name}.example/{external_id}"),
+            title=title,
+            author=author,
+            posted_at=when - timedelta(hours=2),
+            activity_at=when,
+            content_hash=f"h-{external_id}",
+            excerpt=excerpt,
+            raw_length=len(excerpt) * 10,
+            tags=[],
+            extra={},
+            sale_score=findings.sale_score,
+        )
+        post = upsert_posts(session, ids[name], [row], now=when)[0]
+        store_findings(session, post.id, row.content_hash, findings, kinds[name], now=when)
+    session.add_all(
+        CrawlRun(source_id=source_id, started_at=T0, finished_at=T0, status="ok", health="ok",
+                 pages=3, items=10)
+        for source_id in ids.values()
+    )  # fmt: skip
+    session.execute(
+        update(Source)
+        .where(Source.name == "paste-watch")
+        .values(health="parser_broken", health_detail="200 but no paste found")
+    )
+    session.flush()
+    rows = session.execute(select(Entity.key, Entity.id))
+    entity_ids = {key: entity_id for key, entity_id in rows}
+    session.execute(
+        update(Entity).where(Entity.key == THIAIS.key).values(parent_id=entity_ids[RAMSAY.key])
+    )
+    thiais_hits = list(
+        session.execute(
+            select(Hit.id).where(Hit.entity_id == entity_ids[THIAIS.key]).order_by(Hit.id)
+        ).scalars()
+    )
+    return Seeded(
+        thiais=entity_ids[THIAIS.key],
+        lyon=entity_ids[LYON.key],
+        softway=entity_ids[SOFTWAY.key],
+        biolab=entity_ids[BIOLAB.key],
+        hostile_hit=thiais_hits[-1],
+        thiais_hits=thiais_hits,
+    )
