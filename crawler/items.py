@@ -147,13 +147,16 @@ def to_post_record(item: SourceItem) -> PostRecord:
             extra=_extra(item, {"replies", "views", "sticky", "section"}),
         )
     if isinstance(item, TelegramMessage):
+        # Channel usernames are case-insensitive: "Durov/5" and "durov/5" are one message.
+        post_id = f"{item.channel.lower()}/{item.message_id}"
+        documents = "\n".join(item.documents)
         return PostRecord(
-            external_id=f"{item.channel}/{item.message_id}",
+            external_id=post_id,
             url=item.url,
-            title=_first_line(item.text) or f"{item.channel}/{item.message_id}",
+            title=_first_line(item.text) or _first_line(documents) or post_id,
             author=item.author or item.channel,
             posted_at=item.date,
-            text=item.text,
+            text="\n".join(part for part in (item.text, documents) if part),
             extra=_extra(item, {"views", "forwarded_from", "links", "documents", "channel"}),
         )
     if isinstance(item, LeakSitePost):

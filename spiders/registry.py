@@ -13,6 +13,7 @@ from functools import partial
 from crawler.config import SourceConfig
 from crawler.items import SourceItem
 from spiders.forum_parsers import parse_forum_page
+from spiders.telegram_parsers import parse_telegram_page
 
 #: ``(html, url, source or None) -> items``; raises ValueError when the source cannot be used.
 PageParser = Callable[[str, str, SourceConfig | None], list[SourceItem]]
@@ -39,4 +40,5 @@ PARSERS: dict[str, PageParser] = {
     "xenforo": partial(_forum_engine, "xenforo"),
     "phpbb": partial(_forum_engine, "phpbb"),
     "forum": parse_configured_forum,
+    "telegram": parse_telegram_page,
 }

@@ -1,4 +1,4 @@
-"""Run one ForumSpider crawl in this process and write what it saw as JSON (test helper).
+"""Run one crawl of a source (the spider of its kind) here; write what it saw as JSON (test helper).
 
     python -m tests.spiders.crawl_runner job.json result.json
 
@@ -24,7 +24,7 @@ from crawler.config import Settings, SourceConfig
 from crawler.crawl import scrapy_settings_for
 from crawler.credentials import CREDENTIALS_KEY, read_credentials
 from crawler.items import item_to_json
-from spiders.forums import ForumSpider
+from spiders.base import SourceSpider
 
 
 def main(job_path: str, result_path: str) -> None:
@@ -42,7 +42,7 @@ def main(job_path: str, result_path: str) -> None:
         priority="cmdline",
     )
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(ForumSpider)
+    crawler = process.create_crawler(process.spider_loader.load(source.kind))
     items: list[dict[str, Any]] = []
     outcome: dict[str, Any] = {}
 
@@ -51,7 +51,7 @@ def main(job_path: str, result_path: str) -> None:
 
     crawler.signals.connect(collect, signal=signals.item_scraped)
 
-    def closed(spider: ForumSpider, reason: str) -> None:
+    def closed(spider: SourceSpider, reason: str) -> None:
         outcome["reason"] = reason
         outcome["state"] = spider.state
         outcome["health"] = [

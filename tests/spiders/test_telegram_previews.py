@@ -1,0 +1,260 @@
+"""Real Scrapy crawls of the loopback Telegram preview site, one child process per crawl.
+
+Covers backfill depth, incremental crawls (requests counted on the server), the page cap,
+channels without a public preview, changed markup, empty and rate-limited channels, wrong
+charset bytes, and a crawl into the database through ``run_crawl``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from crawler.demo.loopback import LoopbackServer
+from crawler.demo.telegram_data import market_channel
+from crawler.demo.telegram_site import TelegramPreviewSite
+from db.engine import make_engine, make_session_factory
+from db.models import CrawlRun, Entity, Hit, Post, Source
+from tests.spiders.forum_crawls import crawl
+
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+
+def source_for(urls: list[str], name: str = "tg", **fields: Any) -> dict[str, Any]:
+    """A telegram source config (as a dict) for the loopback preview site."""
+    return {
+        "name": name,
+        "kind": "telegram",
+        "engine": "preview",
+        "start_urls": urls,
+        "download_delay": 0,
+        **fields,
+    }
+
+
+def health(result: dict[str, Any]) -> list[str]:
+    return [report["status"] for report in result["health"]]
+
+
+def ids(result: dict[str, Any]) -> list[int]:
+    return [item["message_id"] for item in result["items"]]
+
+
+def site_with(count: int) -> TelegramPreviewSite:
+    return TelegramPreviewSite({"leakmarketfr": market_channel(NOW, count=count)})
+
+
+def test_first_crawl_backfills_then_later_crawls_stop_at_the_last_seen(tmp_path: Path) -> None:
+    site = TelegramPreviewSite(now=NOW)
+    with LoopbackServer(site) as server:
+        source = source_for([f"{server.base_url}/s/leakmarketfr"], options={"depth": 3})
+        first = crawl(tmp_path, source)
+        assert first["reason"] == "finished" and health(first) == []
+        assert server.requested == [
+            "/s/leakmarketfr",
+            "/s/leakmarketfr?before=51",
+            "/s/leakmarketfr?before=31",
+        ]
+        assert sorted(ids(first)) == list(range(11, 71))
+        assert first["state"] == {"channels": {"leakmarketfr": {"last_id": 70}}}
+        sale = next(item for item in first["items"] if item["message_id"] == 14)
+        assert sale["text"].startswith(
+            "🔥 Vente base patients Clinique Sainte-Isabelle / HP Thiais"
+        )
+        assert sale["author"] == "vendeur_verifie" and sale["channel"] == "leakmarketfr"
+        assert sale["url"] == f"{server.base_url}/leakmarketfr/14" and sale["date"]
+        assert "https://t.me/mediseller" in sale["links"]
+        document = next(item for item in first["items"] if item["message_id"] == 17)
+        assert document["documents"] == ["catalogue_shop_v3.pdf"]
+        assert next(i for i in first["items"] if i["message_id"] == 13)["text"] == ""
+
+        server.requested.clear()
+        unchanged = crawl(tmp_path, source, state=first["state"])
+        assert unchanged["items"] == [] and health(unchanged) == []
+        assert server.requested == ["/s/leakmarketfr"]
+
+        server.requested.clear()
+        site.add_message("leakmarketfr", "Vente dump CHU de Rennes, 8k USDT", author="x")
+        site.add_message("leakmarketfr", "", documents=[("rennes_sample.csv", "2 MB")])
+        fresh = crawl(tmp_path, source, state=unchanged["state"])
+        assert ids(fresh) == [71, 72] and server.requested == ["/s/leakmarketfr"]
+        assert fresh["items"][1]["documents"] == ["rennes_sample.csv"]
+
+        server.requested.clear()
+        for n in range(25):
+            site.add_message("leakmarketfr", f"annonce {n}")
+        busy = crawl(tmp_path, source, state=fresh["state"])
+        assert sorted(ids(busy)) == list(range(73, 98))  # every new one, once
+        assert server.requested == ["/s/leakmarketfr", "/s/leakmarketfr?before=78"]
+        assert busy["state"]["channels"]["leakmarketfr"]["last_id"] == 97
+
+
+def test_default_depth_and_the_page_cap(tmp_path: Path) -> None:
+    with LoopbackServer(site_with(150)) as server:
+        url = f"{server.base_url}/s/leakmarketfr"
+        deep = crawl(tmp_path, source_for([url]))
+        assert len(server.requested) == 5 and sorted(ids(deep)) == list(range(51, 151))
+        server.requested.clear()
+        capped = crawl(tmp_path, source_for([url], max_pages=2, options={"depth": 10}))
+        assert server.requested == ["/s/leakmarketfr", "/s/leakmarketfr?before=131"]
+        assert len(capped["items"]) == 40
+
+
+def test_a_small_channel_is_read_to_its_beginning_in_one_page(tmp_path: Path) -> None:
+    with LoopbackServer(site_with(12)) as server:
+        result = crawl(tmp_path, source_for([f"{server.base_url}/leakmarketfr"]))
+        assert server.requested == ["/s/leakmarketfr"]  # an info URL is read as its preview
+        assert ids(result) == list(range(2, 13))  # the service message 1 is not an item
+        assert health(result) == []
+
+
+def test_channels_without_a_public_preview(tmp_path: Path) -> None:
+    with LoopbackServer(TelegramPreviewSite(now=NOW)) as server:
+        urls = [f"{server.base_url}/s/santeprivee", f"{server.base_url}/s/inconnu"]
+        result = crawl(tmp_path, source_for(urls))
+        assert health(result) == ["no_preview", "no_preview"] and result["items"] == []
+        details = sorted(report["detail"] for report in result["health"])
+        assert details == [
+            "channel inconnu has no public web preview: Telegram served an info page",
+            "channel santeprivee has no public web preview: Telegram served its info page "
+            "(Santé Privée VIP, 212 subscribers)",
+        ]
+        assert sorted(server.requested) == [
+            "/inconnu",
+            "/s/inconnu",
+            "/s/santeprivee",
+            "/santeprivee",
+        ]
+        assert result["reason"] == "finished" and all(r["page"] for r in result["health"])
+
+
+def test_changed_markup_is_a_broken_parser(tmp_path: Path) -> None:
+    site = TelegramPreviewSite(now=NOW)
+    site.markup_changed = True
+    with LoopbackServer(site) as server:
+        url = f"{server.base_url}/s/leakmarketfr"
+        result = crawl(tmp_path, source_for([url]))
+        assert health(result) == ["parser_broken"] and result["items"] == []
+        report = result["health"][0]
+        assert report["url"] == url and report["page"]
+        assert report["detail"] == (
+            "20 item(s) of the channel history without a readable message id"
+        )
+
+
+def test_empty_channel_is_fine_and_no_posts_found_is_degraded(tmp_path: Path) -> None:
+    site = TelegramPreviewSite(now=NOW)
+    with LoopbackServer(site) as server:
+        empty = crawl(tmp_path, source_for([f"{server.base_url}/s/canalvide"]))
+        assert health(empty) == [] and empty["items"] == []
+        assert "channel canalvide has no message" in empty["log"]
+        site.rate_limited = True
+        limited = crawl(tmp_path, source_for([f"{server.base_url}/s/leakmarketfr"]))
+        assert (
+            health(limited) == ["degraded"] and "No posts found" in limited["health"][0]["detail"]
+        )
+        assert limited["state"] == {"channels": {"leakmarketfr": {}}}
+
+
+def test_wrong_charset_and_a_channel_taken_over(tmp_path: Path) -> None:
+    site = TelegramPreviewSite(now=NOW)
+    site.wrong_charset = True
+    with LoopbackServer(site) as server:
+        source = source_for([f"{server.base_url}/s/leakmarketfr"], options={"depth": 1})
+        # The saved last id is above the channel's newest: the name belongs to a new channel.
+        result = crawl(tmp_path, source, state={"channels": {"leakmarketfr": {"last_id": 900}}})
+        assert health(result) == [] and sorted(ids(result)) == list(range(51, 71))
+        assert result["state"]["channels"]["leakmarketfr"]["last_id"] == 70
+        assert "reading it as a new channel" in result["log"]
+        texts = " ".join(item["text"] for item in result["items"])
+        assert "Rappel: pas de deal hors escrow" in texts and "\ufffd" in texts
+
+
+CONFIG = """
+database_url = "{database_url}"
+data_dir = "{data_dir}"
+
+[[sources]]
+name = "demo-telegram"
+kind = "telegram"
+engine = "preview"
+start_urls = ["{base}/s/leakmarketfr"]
+download_delay = 0
+options = {{ depth = 3 }}
+
+[[sources]]
+name = "private-telegram"
+kind = "telegram"
+engine = "preview"
+start_urls = ["{base}/s/santeprivee"]
+download_delay = 0
+"""
+RUNNER = """
+import json, sys
+from pathlib import Path
+from crawler.config import load_config
+from crawler.crawl import run_crawl
+print(json.dumps(run_crawl(load_config(Path(sys.argv[1])), sys.argv[2]).__dict__))
+"""
+
+
+def run_crawl_of(config: Path, source: str) -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(config), source],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parents[2],
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_run_crawl_stores_messages_and_hits(tmp_path: Path, migrated_url: str) -> None:
+    site = TelegramPreviewSite(now=NOW)
+    with LoopbackServer(site) as server:
+        config = tmp_path / "leakwatch.toml"
+        config.write_text(
+            CONFIG.format(
+                database_url=migrated_url, data_dir=tmp_path / "data", base=server.base_url
+            )
+        )
+        first = run_crawl_of(config, "demo-telegram")
+        assert first["status"] == "ok" and first["health"] == "ok" and first["pages"] == 3
+        assert first["items"] == first["new_posts"] == 60 and first["hits"] >= 4
+        site.add_message("leakmarketfr", "Dernière chance: base Hôpital Foch 3k USDT")
+        second = run_crawl_of(config, "demo-telegram")
+        assert second["pages"] == 1 and second["items"] == second["new_posts"] == 1
+        private = run_crawl_of(config, "private-telegram")
+        assert private["status"] == "failed" and private["health"] == "no_preview"
+    engine = make_engine(migrated_url)
+    with make_session_factory(engine).begin() as session:
+        posts = {p.external_id: p for p in session.execute(select(Post)).scalars()}
+        assert len(posts) == 61 and "leakmarketfr/14" in posts and "leakmarketfr/71" in posts
+        sale = posts["leakmarketfr/14"]
+        assert sale.title.startswith("🔥 Vente base patients Clinique Sainte-Isabelle")
+        assert sale.author == "vendeur_verifie" and sale.posted_at is not None
+        assert sale.extra["channel"] == "leakmarketfr" and sale.extra["views"] > 0
+        hit_names = set(
+            session.execute(
+                select(Entity.name)
+                .join(Hit, Hit.entity_id == Entity.id)
+                .where(Hit.post_id == sale.id)
+            ).scalars()
+        )
+        assert "Clinique Sainte Isabelle" in hit_names
+        sources = {s.name: s for s in session.execute(select(Source)).scalars()}
+        assert sources["demo-telegram"].health == "ok"
+        assert sources["demo-telegram"].state == {"channels": {"leakmarketfr": {"last_id": 71}}}
+        assert sources["private-telegram"].health == "no_preview"
+        assert "no public web preview" in (sources["private-telegram"].health_detail or "")
+        runs = session.execute(select(CrawlRun).order_by(CrawlRun.id)).scalars().all()
+        assert [run.status for run in runs] == ["ok", "ok", "failed"]
+        assert runs[2].snapshot_path is not None
+    engine.dispose()
