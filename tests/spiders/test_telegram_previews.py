@@ -17,9 +17,10 @@ from typing import Any
 from sqlalchemy import select
 
 from crawler.demo.loopback import LoopbackServer
-from crawler.demo.telegram_data import market_channel
+from crawler.demo.telegram_data import default_channels, market_channel
 from crawler.demo.telegram_site import TelegramPreviewSite
 from db.engine import make_engine, make_session_factory
+from db.migrate import upgrade
 from db.models import CrawlRun, Entity, Hit, Post, Source
 from tests.spiders.forum_crawls import crawl
 
@@ -106,32 +107,33 @@ def test_default_depth_and_the_page_cap(tmp_path: Path) -> None:
         assert len(capped["items"]) == 40
 
 
-def test_a_small_channel_is_read_to_its_beginning_in_one_page(tmp_path: Path) -> None:
-    with LoopbackServer(site_with(12)) as server:
-        result = crawl(tmp_path, source_for([f"{server.base_url}/leakmarketfr"]))
-        assert server.requested == ["/s/leakmarketfr"]  # an info URL is read as its preview
+def test_small_empty_private_and_unknown_channels(tmp_path: Path) -> None:
+    channels = default_channels(NOW)
+    channels["leakmarketfr"] = market_channel(NOW, count=12)
+    with LoopbackServer(TelegramPreviewSite(channels)) as server:
+        names = ["leakmarketfr", "canalvide", "santeprivee", "inconnu"]
+        # An info URL (no /s/) is read as the channel's preview.
+        result = crawl(tmp_path, source_for([f"{server.base_url}/{name}" for name in names]))
         assert ids(result) == list(range(2, 13))  # the service message 1 is not an item
-        assert health(result) == []
-
-
-def test_channels_without_a_public_preview(tmp_path: Path) -> None:
-    with LoopbackServer(TelegramPreviewSite(now=NOW)) as server:
-        urls = [f"{server.base_url}/s/santeprivee", f"{server.base_url}/s/inconnu"]
-        result = crawl(tmp_path, source_for(urls))
-        assert health(result) == ["no_preview", "no_preview"] and result["items"] == []
+        assert "channel canalvide has no message" in result["log"]
+        assert health(result) == ["no_preview", "no_preview"]
         details = sorted(report["detail"] for report in result["health"])
         assert details == [
             "channel inconnu has no public web preview: Telegram served an info page",
             "channel santeprivee has no public web preview: Telegram served its info page "
             "(Santé Privée VIP, 212 subscribers)",
         ]
+        assert all(report["page"] for report in result["health"])
         assert sorted(server.requested) == [
             "/inconnu",
+            "/s/canalvide",
             "/s/inconnu",
+            "/s/leakmarketfr",  # 12 messages: the channel's beginning is on the first page
             "/s/santeprivee",
             "/santeprivee",
         ]
-        assert result["reason"] == "finished" and all(r["page"] for r in result["health"])
+        assert result["reason"] == "finished"
+        assert result["state"]["channels"]["leakmarketfr"] == {"last_id": 12}
 
 
 def test_changed_markup_is_a_broken_parser(tmp_path: Path) -> None:
@@ -148,18 +150,13 @@ def test_changed_markup_is_a_broken_parser(tmp_path: Path) -> None:
         )
 
 
-def test_empty_channel_is_fine_and_no_posts_found_is_degraded(tmp_path: Path) -> None:
+def test_no_posts_found_is_degraded(tmp_path: Path) -> None:
     site = TelegramPreviewSite(now=NOW)
+    site.rate_limited = True
     with LoopbackServer(site) as server:
-        empty = crawl(tmp_path, source_for([f"{server.base_url}/s/canalvide"]))
-        assert health(empty) == [] and empty["items"] == []
-        assert "channel canalvide has no message" in empty["log"]
-        site.rate_limited = True
-        limited = crawl(tmp_path, source_for([f"{server.base_url}/s/leakmarketfr"]))
-        assert (
-            health(limited) == ["degraded"] and "No posts found" in limited["health"][0]["detail"]
-        )
-        assert limited["state"] == {"channels": {"leakmarketfr": {}}}
+        result = crawl(tmp_path, source_for([f"{server.base_url}/s/leakmarketfr"]))
+        assert health(result) == ["degraded"] and "No posts found" in result["health"][0]["detail"]
+        assert result["items"] == [] and result["state"] == {"channels": {"leakmarketfr": {}}}
 
 
 def test_wrong_charset_and_a_channel_taken_over(tmp_path: Path) -> None:
@@ -219,20 +216,13 @@ def run_crawl_of(config: Path, source: str) -> dict[str, Any]:
 def test_run_crawl_stores_messages_and_hits(tmp_path: Path, migrated_url: str) -> None:
     site = TelegramPreviewSite(now=NOW)
     with LoopbackServer(site) as server:
-        config = tmp_path / "leakwatch.toml"
-        config.write_text(
-            CONFIG.format(
-                database_url=migrated_url, data_dir=tmp_path / "data", base=server.base_url
-            )
-        )
+        config = write_config(tmp_path, migrated_url, server.base_url)
         first = run_crawl_of(config, "demo-telegram")
         assert first["status"] == "ok" and first["health"] == "ok" and first["pages"] == 3
         assert first["items"] == first["new_posts"] == 60 and first["hits"] >= 4
         site.add_message("leakmarketfr", "Dernière chance: base Hôpital Foch 3k USDT")
-        second = run_crawl_of(config, "demo-telegram")
+        second = run_crawl_of(config, "demo-telegram")  # from the state saved by the first
         assert second["pages"] == 1 and second["items"] == second["new_posts"] == 1
-        private = run_crawl_of(config, "private-telegram")
-        assert private["status"] == "failed" and private["health"] == "no_preview"
     engine = make_engine(migrated_url)
     with make_session_factory(engine).begin() as session:
         posts = {p.external_id: p for p in session.execute(select(Post)).scalars()}
@@ -249,12 +239,31 @@ def test_run_crawl_stores_messages_and_hits(tmp_path: Path, migrated_url: str) -
             ).scalars()
         )
         assert "Clinique Sainte Isabelle" in hit_names
-        sources = {s.name: s for s in session.execute(select(Source)).scalars()}
-        assert sources["demo-telegram"].health == "ok"
-        assert sources["demo-telegram"].state == {"channels": {"leakmarketfr": {"last_id": 71}}}
-        assert sources["private-telegram"].health == "no_preview"
-        assert "no public web preview" in (sources["private-telegram"].health_detail or "")
-        runs = session.execute(select(CrawlRun).order_by(CrawlRun.id)).scalars().all()
-        assert [run.status for run in runs] == ["ok", "ok", "failed"]
-        assert runs[2].snapshot_path is not None
+        source = session.execute(select(Source)).scalar_one()
+        assert source.health == "ok"
+        assert source.state == {"channels": {"leakmarketfr": {"last_id": 71}}}
     engine.dispose()
+
+
+def test_run_crawl_of_a_channel_without_preview(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'lw.db'}"
+    upgrade(url)
+    with LoopbackServer(TelegramPreviewSite(now=NOW)) as server:
+        summary = run_crawl_of(write_config(tmp_path, url, server.base_url), "private-telegram")
+    assert summary["status"] == "failed" and summary["health"] == "no_preview"
+    engine = make_engine(url)
+    with make_session_factory(engine).begin() as session:
+        source = session.execute(select(Source)).scalar_one()
+        assert source.health == "no_preview" and source.state == {}
+        assert "no public web preview" in (source.health_detail or "")
+        run = session.execute(select(CrawlRun)).scalar_one()
+        assert (
+            run.snapshot_path is not None and b"tgme_page" in Path(run.snapshot_path).read_bytes()
+        )
+    engine.dispose()
+
+
+def write_config(folder: Path, database_url: str, base: str) -> Path:
+    config = folder / "leakwatch.toml"
+    config.write_text(CONFIG.format(database_url=database_url, data_dir=folder / "data", base=base))
+    return config
