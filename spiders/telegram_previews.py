@@ -53,6 +53,7 @@ class ChannelCrawl:
     pages_read: int = 0
     smallest_seen: int | None = None
     yielded: set[int] = field(default_factory=set)
+    befores: set[int] = field(default_factory=set)
 
 
 def preview_url_of(url: str) -> tuple[str, str]:
@@ -168,8 +169,9 @@ class TelegramPreviewSpider(SourceSpider):
             crawl.pages_read,
             self.depth,
         )
-        if before is None:
-            return
+        if before is None or before in crawl.befores:
+            return  # the same page again would mean t.me ignores ?before=: stop there
+        crawl.befores.add(before)
         request = self._page_request(crawl, f"{crawl.preview_url}?before={before}")
         if request is None and crawl.known_id is not None:
             self.logger.warning(
