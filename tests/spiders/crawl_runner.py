@@ -1,8 +1,9 @@
-"""Run one ForumSpider crawl in this process and write what it saw as JSON (test helper).
+"""Run one spider crawl in this process and write what it saw as JSON (test helper).
 
     python -m tests.spiders.crawl_runner job.json result.json
 
-``job.json``: ``{"source": {...SourceConfig...}, "state": {...}, "settings": {...}}``. The
+``job.json``: ``{"source": {...SourceConfig...}, "state": {...}, "settings": {...}}`` and,
+optionally, ``"spider": "module:Class"`` (default: the forum spider). The
 crawl uses the project's Scrapy settings with the source's politeness applied (as
 ``leakwatch crawl`` does), but no storage pipeline and no run recorder, so no database.
 Secrets come from this process's environment, as the CLI reads them. ``result.json`` gets the
@@ -11,6 +12,7 @@ items, the spider's new state, its health reports, the close reason and the craw
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -24,7 +26,7 @@ from crawler.config import Settings, SourceConfig
 from crawler.crawl import scrapy_settings_for
 from crawler.credentials import CREDENTIALS_KEY, read_credentials
 from crawler.items import item_to_json
-from spiders.forums import ForumSpider
+from spiders.base import SourceSpider
 
 
 def main(job_path: str, result_path: str) -> None:
@@ -42,7 +44,9 @@ def main(job_path: str, result_path: str) -> None:
         priority="cmdline",
     )
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(ForumSpider)
+    module_name, _, class_name = job.get("spider", "spiders.forums:ForumSpider").partition(":")
+    spider_class = getattr(importlib.import_module(module_name), class_name)
+    crawler = process.create_crawler(spider_class)
     items: list[dict[str, Any]] = []
     outcome: dict[str, Any] = {}
 
@@ -51,7 +55,7 @@ def main(job_path: str, result_path: str) -> None:
 
     crawler.signals.connect(collect, signal=signals.item_scraped)
 
-    def closed(spider: ForumSpider, reason: str) -> None:
+    def closed(spider: SourceSpider, reason: str) -> None:
         outcome["reason"] = reason
         outcome["state"] = spider.state
         outcome["health"] = [
