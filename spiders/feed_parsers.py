@@ -45,6 +45,8 @@ _PUBLISHED_KEYS = ("published", "attackdate", "attack_date", "date")
 _URL_KEYS = ("permalink", "url", "post_url", "claim_url", "link")
 _WEBSITE_KEYS = ("website", "domain")
 _TAG_KEYS = ("activity", "sector")
+#: Values APIs write instead of leaving a field empty.
+_PLACEHOLDERS = frozenset({"not found", "n/a", "na", "unknown", "none", "null", "-", "?"})
 _SPACES = re.compile(r"\s+")
 _MARKUP = re.compile(r"<[a-zA-Z!/]")
 
@@ -99,8 +101,10 @@ def parse_feed_page(
 
 def detect_engine(body: bytes | str) -> str:
     """``ransomlive`` for a JSON body (any victim list), ``rss`` otherwise."""
-    start = body[:64].lstrip() if isinstance(body, str) else body[:64].lstrip().decode("latin-1")
-    return "ransomlive" if start.lstrip("\ufeff\xef\xbb\xbf").startswith(("[", "{")) else "rss"
+    start = body[:64] if isinstance(body, str) else body[:64].decode("latin-1")
+    return (
+        "ransomlive" if start.lstrip(" \t\r\n\ufeff\xef\xbb\xbf").startswith(("[", "{")) else "rss"
+    )
 
 
 def parse_rss_feed(body: bytes | str, url: str, content_type: str | None = None) -> FeedPage:
@@ -267,8 +271,8 @@ def _records_of(data: Any) -> list[Any] | None:
 
 
 def _victim_entry(record: Mapping[str, Any], dates: DateResolver) -> FeedEntry | None:
-    title = _first(record, _TITLE_KEYS)
-    group = _first(record, _GROUP_KEYS)
+    title = _first(record, _TITLE_KEYS, placeholders=True)
+    group = _first(record, _GROUP_KEYS, placeholders=True)
     if not title or not group:
         return None
     discovered = _date(record.get("discovered"), dates)
@@ -291,12 +295,16 @@ def _victim_entry(record: Mapping[str, Any], dates: DateResolver) -> FeedEntry |
     )
 
 
-def _first(record: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
+def _first(
+    record: Mapping[str, Any], keys: tuple[str, ...], placeholders: bool = False
+) -> str | None:
+    """The first non-empty value among ``keys``; "N/A", "Not Found"… count as empty unless
+    ``placeholders`` (a victim really called "Unknown" keeps its name)."""
     for key in keys:
         value = record.get(key)
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             text = _SPACES.sub(" ", str(value)).strip()
-            if text:
+            if text and (placeholders or text.lower() not in _PLACEHOLDERS):
                 return text
     return None
 

@@ -155,7 +155,10 @@ def parse_paste_page(
         else:
             engine = "pastebin_api" if html.lstrip().startswith(("[", "{")) else "archive"
     options = source.options if source is not None and source.kind == "paste" else {}
-    dates = DateResolver(source.timezone if source is not None else "UTC")
+    dates = DateResolver(
+        source.timezone if source is not None else "UTC",
+        date_order=str(options.get("date_order", "MDY")),
+    )
     if engine == "pastebin_api":
         return list(parse_pastebin_api(html, url, dates))
     return list(parse_paste_archive(html, url, archive_layout(options), dates))
@@ -293,6 +296,8 @@ def _paste_of(
     else:
         title = string_of(link) if link is not None else ""
     syntax = _field_text(row, layout.syntax) if layout.syntax else _first_text(_SYNTAX_LINK(row))
+    if syntax.lower() == "none":  # Pastebin's label for "no highlighting"
+        syntax = ""
     author = _field_text(row, layout.author) if layout.author else _first_text(_AUTHOR_LINK(row))
     if layout.size:
         size = parse_size(_field_text(row, layout.size) or "")

@@ -88,7 +88,8 @@ class PasteSiteSpider(SourceSpider):
                 options, "max_listing_bytes", DEFAULT_MAX_LISTING_BYTES
             )
             self.remembered = _positive(options, "remember_keys", DEFAULT_REMEMBERED)
-            DateResolver(self.source.timezone)
+            self.date_order = str(options.get("date_order", "MDY"))
+            DateResolver(self.source.timezone, date_order=self.date_order)
         except ValueError as exc:
             raise ConfigError(f"{where}: {exc}") from None
         self.fetch_raw = bool(options.get("fetch_raw", True))
@@ -333,7 +334,7 @@ class PasteSiteSpider(SourceSpider):
         )
 
     def _dates(self) -> DateResolver:
-        return DateResolver(self.source.timezone, now=datetime.now(UTC))
+        return DateResolver(self.source.timezone, now=datetime.now(UTC), date_order=self.date_order)
 
     def _stop_if_blocked(self, response: Response) -> None:
         blocked = blocked_page_of(response.status, _headers_of(response), _text_of(response))

@@ -31,12 +31,12 @@ FAKE_NIRS = ("1 84 07 35 238 012 71", "2 91 02 35 238 147 45", "1 76 05 35 047 2
 FAKE_PHONES = ("06 12 45 78 90", "07 61 23 45 98", "02 99 28 43 21")
 SALE_TITLE = "[RELIST] base patients CHU Rennes - still available"
 SALE_TEXT = f"""=== RELIST / toujours dispo ===
-Base patients CHU de Rennes (extraction 2024), 120 000 lignes, deja vendue 2 fois sur le forum.
+Base patients CHU de Rennes (extraction 2024), 120 000 lignes. Preuve : DURAND Camille,
+NIR {FAKE_NIRS[0]}, tel {FAKE_PHONES[0]}, cardiologie.
 Champs : nom, prenom, date de naissance, NIR, mutuelle, telephone, adresse, service.
-Prix : 3000 USDT, escrow accepte. Echantillon ci-dessous, le reste en PV.
+Prix : 3000 USDT, escrow accepte. Deja vendue 2 fois sur le forum, le reste en PV.
 
 NOM;PRENOM;DATE_NAISSANCE;NIR;TELEPHONE;SERVICE
-DURAND;Camille;1984-07-12;{FAKE_NIRS[0]};{FAKE_PHONES[0]};cardiologie
 LEGALL;Maiwenn;1991-02-03;{FAKE_NIRS[1]};{FAKE_PHONES[1]};maternite
 ROPARS;Yann;1976-05-21;{FAKE_NIRS[2]};{FAKE_PHONES[2]};urgences
 
