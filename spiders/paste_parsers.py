@@ -81,8 +81,8 @@ class ArchiveLayout:
     whose path matches ``key_pattern`` (one group: the key). Empty field selectors mean: the
     link's text (``title``), a cell that reads as a date (``date``), a link to ``/archive/<name>``
     (``syntax``), a link to ``/u/<name>`` (``author``), a cell reading "3.2 KB" (``size``).
-    ``raw_url`` is a template with ``{base}`` (scheme and host of the listing), ``{key}`` and
-    ``{url}`` (the paste's page).
+    ``raw_url`` is a template with ``{base}`` (scheme and host of the paste's link), ``{key}``
+    and ``{url}`` (the paste's page).
     """
 
     rows: Selectors = DEFAULT_ROWS
@@ -274,10 +274,11 @@ def parse_size(text: str) -> int | None:
     return int(round(number * _SIZE_FACTORS.get(match.group(2)[0].lower(), 1)))
 
 
-def raw_url_for(layout: ArchiveLayout, listing_url: str, key: str, paste_url: str) -> str:
-    """The raw-text URL of a paste from the layout's ``raw_url`` template."""
-    filled = layout.raw_url.format(base=_base_of(listing_url), key=key, url=paste_url)
-    return urljoin(listing_url, filled)
+def raw_url_for(layout: ArchiveLayout, key: str, paste_url: str) -> str:
+    """The raw-text URL of a paste from the layout's ``raw_url`` template (``{base}`` is the
+    scheme and host of the paste's own link)."""
+    filled = layout.raw_url.format(base=_base_of(paste_url), key=key, url=paste_url)
+    return urljoin(paste_url, filled)
 
 
 def _paste_of(
@@ -311,21 +312,24 @@ def _paste_of(
         date=_date(row, layout, link, dates),
         size=size,
         syntax=syntax or None,
-        raw_url=raw_url_for(layout, url, key, paste_url),
+        raw_url=raw_url_for(layout, key, paste_url),
     )
 
 
 def _key_link(
     row: Any, url: str, layout: ArchiveLayout, key_pattern: re.Pattern[str], guessing: bool
 ) -> tuple[Any, str | None, str]:
-    listing_host = urlsplit(url).hostname
+    listing = urlsplit(url)
     for node in first_match(row, layout.link):
         href = node if isinstance(node, str) else node.get("href")
         if not href:
             continue
         absolute = urljoin(url, str(href).strip())
         parts = urlsplit(absolute)
-        if parts.scheme not in ("http", "https", "file") or parts.hostname != listing_host:
+        if parts.scheme not in ("http", "https", "file"):
+            continue
+        # A page saved to disk keeps its links to the site; a live page's links stay on it.
+        if listing.scheme != "file" and not _same_site(parts.hostname, listing.hostname):
             continue
         match = key_pattern.search(parts.path)
         if not match or match.group(1).lower() in RESERVED_KEYS:
@@ -337,6 +341,14 @@ def _key_link(
         clean = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
         return element, key, clean
     return None, None, ""
+
+
+def _same_site(host: str | None, listing_host: str | None) -> bool:
+    """True for the listing's host, its ``www.`` twin and its subdomains (and vice versa)."""
+    if host is None or listing_host is None:
+        return host == listing_host
+    one, other = host.removeprefix("www."), listing_host.removeprefix("www.")
+    return one == other or one.endswith("." + other) or other.endswith("." + one)
 
 
 def _date(row: Any, layout: ArchiveLayout, link: Any, dates: DateResolver) -> datetime | None:

@@ -97,6 +97,7 @@ class PasteSiteSpider(SourceSpider):
         raw_host = urlsplit(self.layout.raw_url).hostname
         if raw_host and "{" not in raw_host:
             hosts.add(raw_host)
+        hosts |= {host.removeprefix("www.") for host in hosts}  # archive links may drop "www."
         self.allowed_domains = sorted(hosts | set(options.get("allowed_domains", [])))
         self.pages_requested = 0
         self.stopped = False
