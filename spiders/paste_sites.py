@@ -40,11 +40,11 @@ from spiders.base import SourceSpider
 from spiders.paste_parsers import (
     ScrapingApiDenied,
     archive_layout,
-    decode_paste,
     parse_paste_archive,
     parse_pastebin_api,
 )
 from spiders.paste_state import DEFAULT_REMEMBERED, SeenKeys
+from spiders.paste_text import decode_paste
 
 DEFAULT_MAX_PASTE_BYTES = 512 * 1024
 #: Pastes announcing more than this many times the cap are not downloaded at all.

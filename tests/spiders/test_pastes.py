@@ -33,12 +33,12 @@ from spiders.paste_parsers import (
     ArchiveLayout,
     ScrapingApiDenied,
     archive_layout,
-    decode_paste,
     parse_paste_archive,
     parse_pastebin_api,
     parse_size,
 )
 from spiders.paste_state import SeenKeys
+from spiders.paste_text import decode_paste
 from tests.spiders.database_dump import database_text
 from tests.spiders.forum_crawls import crawl
 
