@@ -70,7 +70,11 @@ class LeakSitePost:
 
 @dataclass
 class Paste:
-    """One paste: listing metadata plus (size-capped) raw text used only for matching."""
+    """One paste: listing metadata plus (size-capped) raw text used only for matching.
+
+    ``text`` is left out of ``repr`` so that Scrapy's item log lines never carry a paste's
+    content; ``truncated`` says the text stops at the source's size cap.
+    """
 
     key: str
     url: str
@@ -80,7 +84,8 @@ class Paste:
     size: int | None = None
     syntax: str | None = None
     raw_url: str | None = None
-    text: str | None = None
+    text: str | None = field(default=None, repr=False)
+    truncated: bool = False
 
 
 @dataclass
@@ -96,6 +101,7 @@ class FeedEntry:
     group_name: str | None = None
     website: str | None = None
     country: str | None = None
+    tags: list[str] = field(default_factory=list)
 
 
 SourceItem = ForumThread | TelegramMessage | LeakSitePost | Paste | FeedEntry
@@ -170,6 +176,9 @@ def to_post_record(item: SourceItem) -> PostRecord:
             extra=_extra(item, {"group_name", "website", "country", "discovered"}),
         )
     if isinstance(item, Paste):
+        extra = _extra(item, {"size", "syntax"})
+        if item.truncated:
+            extra["truncated"] = True
         return PostRecord(
             external_id=item.key,
             url=item.url,
@@ -177,9 +186,12 @@ def to_post_record(item: SourceItem) -> PostRecord:
             author=item.author,
             posted_at=item.date,
             text=item.text or "",
-            extra=_extra(item, {"size", "syntax"}),
+            extra=extra,
         )
     if isinstance(item, FeedEntry):
+        # The title is matched as its own field: the text is what the entry adds to it.
+        labels = [f"group:{item.group_name}"] if item.group_name else []
+        labels += [f"country:{item.country}"] if item.country else []
         return PostRecord(
             external_id=item.entry_id,
             url=item.url,
@@ -187,6 +199,7 @@ def to_post_record(item: SourceItem) -> PostRecord:
             author=item.author or item.group_name,
             posted_at=item.published,
             text="\n".join(part for part in (item.website or "", item.summary) if part),
+            tags=_unique([*item.tags, *labels]),
             extra=_extra(item, {"group_name", "website", "country"}),
         )
     raise TypeError(f"not a leakwatch item: {type(item).__name__}")
@@ -209,6 +222,10 @@ def _extra(item: SourceItem, names: set[str]) -> dict[str, Any]:
         for name in sorted(names)
         if getattr(item, name) not in (None, [], "")
     }
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(value for value in values if value))
 
 
 def _first_line(text: str, limit: int = 200) -> str:

@@ -12,7 +12,9 @@ from functools import partial
 
 from crawler.config import SourceConfig
 from crawler.items import SourceItem
+from spiders.feed_parsers import parse_feed_page
 from spiders.forum_parsers import parse_forum_page
+from spiders.paste_parsers import parse_paste_page
 from spiders.telegram_parsers import parse_telegram_page
 
 #: ``(html, url, source or None) -> items``; raises ValueError when the source cannot be used.
@@ -41,4 +43,11 @@ PARSERS: dict[str, PageParser] = {
     "phpbb": partial(_forum_engine, "phpbb"),
     "forum": parse_configured_forum,
     "telegram": parse_telegram_page,
+    "archive": partial(parse_paste_page, "archive"),
+    "pastebin_api": partial(parse_paste_page, "pastebin_api"),
+    "paste": partial(parse_paste_page, "auto"),
+    "rss": partial(parse_feed_page, "rss"),
+    "ransomwatch": partial(parse_feed_page, "ransomwatch"),
+    "ransomlive": partial(parse_feed_page, "ransomlive"),
+    "feed": partial(parse_feed_page, "auto"),
 }

@@ -2,7 +2,8 @@
 
     python -m tests.spiders.crawl_runner job.json result.json
 
-``job.json``: ``{"source": {...SourceConfig...}, "state": {...}, "settings": {...}}``. The
+``job.json``: ``{"source": {...SourceConfig...}, "state": {...}, "settings": {...}}`` and,
+optionally, ``"spider": "module:Class"`` (default: the forum spider). The
 crawl uses the project's Scrapy settings with the source's politeness applied (as
 ``leakwatch crawl`` does), but no storage pipeline and no run recorder, so no database.
 Secrets come from this process's environment, as the CLI reads them. ``result.json`` gets the
@@ -11,6 +12,7 @@ items, the spider's new state, its health reports, the close reason and the craw
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -42,7 +44,12 @@ def main(job_path: str, result_path: str) -> None:
         priority="cmdline",
     )
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(process.spider_loader.load(source.kind))
+    if "spider" in job:
+        module_name, _, class_name = job["spider"].partition(":")
+        spider_class = getattr(importlib.import_module(module_name), class_name)
+    else:
+        spider_class = process.spider_loader.load(source.kind)
+    crawler = process.create_crawler(spider_class)
     items: list[dict[str, Any]] = []
     outcome: dict[str, Any] = {}
 

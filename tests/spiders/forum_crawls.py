@@ -53,12 +53,20 @@ def crawl(
     state: dict[str, Any] | None = None,
     settings: dict[str, Any] | None = None,
     env: dict[str, str] | None = None,
+    spider: str | None = None,
 ) -> dict[str, Any]:
-    """Crawl ``source`` once in a child process; returns items, state, health, stats."""
+    """Crawl ``source`` once in a child process with ``spider`` ("module:Class"; default: the
+    spider of the source's kind); returns items, state, health, stats and the log."""
     job = tmp_path / f"job-{os.urandom(4).hex()}.json"
     result = job.with_suffix(".result.json")
     defaults = {"RETRY_BACKOFF_BASE": 0.05, "RETRY_BACKOFF_MAX": 0.5}
-    payload = {"source": source, "state": state or {}, "settings": defaults | (settings or {})}
+    payload = {
+        "source": source,
+        "state": state or {},
+        "settings": defaults | (settings or {}),
+    }
+    if spider is not None:
+        payload["spider"] = spider
     job.write_text(json.dumps(payload))
     completed = subprocess.run(
         [sys.executable, "-m", "tests.spiders.crawl_runner", str(job), str(result)],
