@@ -285,7 +285,7 @@ def bundled_layout(name: str) -> LeakSiteLayout:
     path = LAYOUT_FOLDER / f"{name}.yaml"
     if "/" in name or not path.is_file():
         known = ", ".join(bundled_layout_names())
-        raise ConfigError(f"layout: no bundled layout named {name!r} (known: {known})")
+        raise ConfigError(f"no bundled layout named {name!r} (known: {known})")
     return validate_layout(read_layout_file(path), str(path))
 
 
@@ -345,7 +345,10 @@ def layout_for_source(source: SourceConfig) -> LeakSiteLayout:
         name = options["layout"]
         if not isinstance(name, str):
             raise ConfigError(f"{where}.layout: expected the name of a bundled layout")
-        bundled_layout(name)  # unknown name or broken bundled file: a clear error first
+        try:
+            bundled_layout(name)  # unknown name or broken bundled file: a clear error first
+        except ConfigError as exc:
+            raise ConfigError(f"{where}.layout: {exc}") from None
         base = _raw_layout(name)
     elif options.get("layout_file"):
         base = read_layout_file(Path(str(options["layout_file"])).expanduser())

@@ -4,14 +4,17 @@ countdowns as dates, websites trimmed, and the links a crawler must never follow
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from datetime import datetime, timedelta
 from functools import cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
-import phonenumbers
-from phonenumbers.geocoder import country_name_for_number
+#: English and French country names (lower case, accents removed) to ISO 3166 alpha-2 codes,
+#: generated from the geocoder names of the ``phonenumbers`` package (one entry per region).
+COUNTRY_NAMES_FILE = Path(__file__).parent / "leaksite_countries.json"
 
 #: File hosts and cloud drives: leak sites link their archives there; never followed.
 FILE_HOSTS = (
@@ -108,15 +111,7 @@ def country_code(text: str | None) -> str | None:
 @cache
 def _country_names() -> dict[str, str]:
     """Lower-case, accent-free country names (English and French) to ISO codes."""
-    names: dict[str, str] = {}
-    for region in phonenumbers.SUPPORTED_REGIONS:
-        example = phonenumbers.example_number(region)
-        if example is None:
-            continue
-        for language in ("en", "fr"):
-            name = country_name_for_number(example, language)
-            if name:
-                names.setdefault(_plain(name), region)
+    names: dict[str, str] = json.loads(COUNTRY_NAMES_FILE.read_text(encoding="utf-8"))
     names.update(_COUNTRY_ALIASES)
     return names
 
@@ -131,7 +126,7 @@ def clean_website(text: str | None) -> str | None:
     """A victim's website as shown, without surrounding spaces, brackets or punctuation."""
     if text is None:
         return None
-    cleaned = _SPACES.sub(" ", text).strip(" \t[]()<>,;|\"'")
+    cleaned = _SPACES.sub(" ", text).strip(" \t[]()<>,;|\"'").rstrip(".")
     return cleaned or None
 
 
