@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +24,7 @@ import regex  # type: ignore[import-untyped]
 from lxml import etree  # type: ignore[import-untyped]
 
 from crawler.dates import DateResolver
-from crawler.items import LeakSitePost, leak_site_post_id
+from crawler.items import LeakSitePost
 from spiders.forum_parsers.layout import first_match
 from spiders.forum_parsers.listing import block_text, parse_html, string_of
 from spiders.leaksite_layout import (
@@ -273,23 +272,23 @@ def _listed_post(
 
 
 def _unique(listed: list[ListedPost]) -> list[ListedPost]:
-    """Drop repeated victims; a post URL shared by different victims is no post URL at all."""
-    shared = Counter(entry.post.post_url for entry in listed if entry.post.post_url)
+    """Drop exact repeats (a container matched twice); a post URL shared by victims with
+    different titles is no post URL at all (it would merge them under one id)."""
     titles: dict[str, set[str]] = {}
     for entry in listed:
         if entry.post.post_url:
             titles.setdefault(entry.post.post_url, set()).add(entry.post.post_title)
     unique: list[ListedPost] = []
-    seen: set[str] = set()
+    keys: set[tuple[Any, ...]] = set()
     for entry in listed:
         url = entry.post.post_url
-        if url and shared[url] > 1 and len(titles[url]) > 1:
+        if url and len(titles[url]) > 1:
             entry.post.post_url = None
             if entry.detail_url == url:
                 entry.detail_url, entry.refused_detail = None, "link shared by several victims"
-        key = leak_site_post_id(entry.post)
-        if key not in seen:
-            seen.add(key)
+        key = (*dataclasses.astuple(entry.post), entry.detail_url)
+        if key not in keys:
+            keys.add(key)
             unique.append(entry)
     return unique
 

@@ -147,7 +147,7 @@ class LeakSiteSpider(SourceSpider):
             yield from self._empty_page(listing, page_number, response)
             return
         listing.pages = page_number
-        fresh = [entry for entry in page.posts if self._note(entry.post)]
+        fresh = [e for e in self._first_of_each_id(page.posts) if self._note(e.post)]
         repeated = page_number > 1 and not any(
             self._post_id(entry.post) not in listing.visited for entry in page.posts
         )
@@ -285,6 +285,17 @@ class LeakSiteSpider(SourceSpider):
             )
 
     # --- victims -------------------------------------------------------------------------------
+
+    def _first_of_each_id(self, posts: list[ListedPost]) -> list[ListedPost]:
+        """Victims stored under one id (same title, no post URL) count once per run."""
+        kept: list[ListedPost] = []
+        ids: set[str] = set()
+        for entry in posts:
+            post_id = self._post_id(entry.post)
+            if post_id not in self.seen_ids and post_id not in ids:
+                ids.add(post_id)
+                kept.append(entry)
+        return kept
 
     def _note(self, post: LeakSitePost) -> bool:
         """Count the victim as listed this run; True when it is new or changed."""

@@ -235,7 +235,7 @@ def _play_listing(victims: list[Victim], page: int, pages: int) -> str:
         rows.append(f"<tr>{cells}</tr>")
     current = ' style="color: #EA5455;"'
     pager = "".join(
-        f"&nbsp;&nbsp;&nbsp;<span class=\"Page\" onclick=\"goto_page('{number}')\""
+        f'&nbsp;&nbsp;&nbsp;<span class="Page" onclick="goto_page(\'{number}\')"'
         f"{current if number == page else ''}>{number}</span>"
         for number in range(1, pages + 1)
     )
@@ -260,9 +260,9 @@ def _play_cell(victim: Victim) -> str:
     return (
         f'<th title="click to open" height="50px" class="News" style="{_PLAY_CELL}" '
         f"onclick=\"viewtopic('{victim.victim_id}')\"\"'>{html.escape(victim.name)}"
-        f'<div style="font-size:15px;"><i class=\'location\'></i>&nbsp;'
+        f"<div style=\"font-size:15px;\"><i class='location'></i>&nbsp;"
         f"{html.escape(victim.country)}"
-        f'<div style="line-height: 1.70;"><i class=\'link\'></i>&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;'
+        f"<div style=\"line-height: 1.70;\"><i class='link'></i>&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;"
         f"{html.escape(victim.website)}"
         f'<div style="line-height: 1.70;">&#128065;&#65039; views: {victim.views}'
         f'<div style="line-height: 1.70;">added: {victim.added:%Y-%m-%d}'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -10,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from crawler.cli import app
 from crawler.items import LeakSitePost, leak_site_post_id, to_post_record
 from spiders.leaksite_layout import LeakSiteLayout, bundled_layout
 from spiders.leaksite_parsers import (
@@ -20,6 +23,7 @@ from spiders.leaksite_parsers import (
     pattern_page_url,
 )
 from spiders.leaksite_values import countdown_end, country_code, refused_link
+from spiders.registry import PARSERS
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "leaksite"
 NOW = datetime(2024, 10, 4, 12, 0, tzinfo=UTC)
@@ -222,12 +226,19 @@ def test_shared_post_url_is_dropped_and_duplicates_collapse() -> None:
       <div class="v"><b>Beta</b><a href="/same">more</a></div>
       <div class="v"><b>Gamma</b><a href="/same">more</a></div>
       <div class="v"><b>Alpha</b><a href="#">more</a></div>"""
-    rules = layout(post="div.v", fields={"post_title": "b", "post_url": "a"})
+    rules = layout(post="div.v", fields={"post_title": "b", "post_url": "a", "description": "i"})
     posts = parse_leak_listing(html, "https://x.example/", rules, NOW)
     assert [(p.post_title, p.post_url) for p in posts] == [
-        ("Alpha", None),  # "#" is the page itself
+        ("Alpha", None),  # "#" is the page itself; the exact repeat is dropped
         ("Beta", None),
         ("Gamma", None),
+    ]
+    html = html.replace('<b>Alpha</b><a href="#">more</a></div>', "<b>Alpha</b><i>2</i></div>", 1)
+    assert [p.post_title for p in parse_leak_listing(html, "https://x.example/", rules)] == [
+        "Alpha",
+        "Beta",
+        "Gamma",
+        "Alpha",  # same title, other content: a repost, kept (stored under one id)
     ]
 
 
@@ -321,3 +332,64 @@ def test_post_ids_fall_back_to_the_title() -> None:
     assert leak_site_post_id(post) == "play:clinique sainte-isabelle"
     post.post_url = "http://x.onion/topic.php?id=AbC"
     assert leak_site_post_id(post) == "play:/topic.php?id=AbC"
+
+
+# --- leakwatch parse ---------------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+def parse_cli(*arguments: str) -> tuple[int, list[dict[str, Any]], str]:
+    result = runner.invoke(app, ["parse", "--kind", "leaksite", *arguments])
+    items = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    return result.exit_code, items, result.output
+
+
+def test_cli_finds_the_bundled_layout_of_a_saved_page() -> None:
+    assert "leaksite" in PARSERS
+    code, items, output = parse_cli(str(FIXTURES / "Play.html"))
+    assert code == 0, output
+    assert len(items) == 24 and items[0]["post_title"] == "Garvey"
+    assert items[0]["group_name"] == "play" and items[0]["country"] == "US"
+    code, items, output = parse_cli("--base-url", SITE, str(FIXTURES / "LockBit3.0.html"))
+    assert code == 0, output
+    assert len(items) == 463
+    assert items[0]["post_url"] == f"{SITE}post/oeOilJIVrKr8BNXj66f42b53e3087"
+
+
+def test_cli_reads_a_user_layout_file(tmp_path: Path) -> None:
+    layout_file = tmp_path / "mylockbit.yaml"
+    layout_file.write_text(
+        "group: lockbit-copy\n"
+        "post: xpath://a[contains(@class, 'post-block')]\n"
+        "fields:\n"
+        "  post_title: .post-title\n"
+        "  discovered: {selector: .updated-post-date, regex: 'Updated:\\s*(.+?)\\s*UTC'}\n"
+    )
+    code, items, output = parse_cli("--config", str(layout_file), str(FIXTURES / "LockBit3.0.html"))
+    assert code == 0, output
+    assert len(items) == 463 and {item["group_name"] for item in items} == {"lockbit-copy"}
+    assert len({(item["group_name"], item["post_title"]) for item in items}) == 452
+    assert items[0]["discovered"] == "2024-10-04T11:54:00+00:00"
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("group: x\npost: li\nfields:\n  post_title: {selector: b, regex: '('}\n")
+    code, _, output = parse_cli("--config", str(broken), str(FIXTURES / "Play.html"))
+    assert code == 2 and "fields.post_title[0].regex: invalid regular expression" in output
+
+
+def test_cli_uses_the_only_leaksite_source_of_a_config(tmp_path: Path) -> None:
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts" / "play-like.yaml").write_text(
+        "group: play-like\npost: th.News\nfields:\n  post_title: 'xpath:./text()[1]'\n"
+    )
+    config = tmp_path / "leakwatch.toml"
+    config.write_text(
+        '[[sources]]\nname = "play"\nkind = "leaksite"\nengine = "generic"\n'
+        'start_urls = ["http://play.example.onion/index.php"]\n'
+        '[sources.options]\nlayout_file = "layouts/play-like.yaml"\n'
+        "fields = { country = \"xpath:.//i[has-class('location')]/following-sibling::text()\" }\n"
+    )
+    code, items, output = parse_cli("--config", str(config), str(FIXTURES / "Play.html"))
+    assert code == 0, output
+    assert len(items) == 24 and items[0]["group_name"] == "play-like"
+    assert items[0]["country"] == "US" and items[0]["website"] is None
