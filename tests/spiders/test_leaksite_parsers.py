@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from crawler.cli import app
@@ -393,3 +394,19 @@ def test_cli_uses_the_only_leaksite_source_of_a_config(tmp_path: Path) -> None:
     assert code == 0, output
     assert len(items) == 24 and items[0]["group_name"] == "play-like"
     assert items[0]["country"] == "US" and items[0]["website"] is None
+
+
+def test_the_documented_example_works() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "leaksites.md").read_text(encoding="utf-8")
+    page = re.search(r"```html\n(.*?)```", doc, re.S)
+    layout_text = re.search(r"```yaml\n# layouts/mygroup.yaml\n(.*?)```", doc, re.S)
+    assert page is not None and layout_text is not None
+    rules = LeakSiteLayout.model_validate(yaml.safe_load(layout_text.group(1)))
+    listing = parse_leak_page(page.group(1), "http://mygroup.example.onion/", rules, NOW)
+    (post,) = listing.items
+    assert post.post_title == "Clinique du Lac" and post.group_name == "mygroup"
+    assert post.website == "www.clinique-du-lac.fr" and post.country == "FR"
+    assert post.published == NOW + timedelta(days=4, hours=11, minutes=20)
+    assert post.discovered == datetime(2024, 11, 12, 8, 40, tzinfo=UTC)
+    assert post.post_url == "http://mygroup.example.onion/leak/8812"
+    assert listing.next_url == "http://mygroup.example.onion/?page=2"
