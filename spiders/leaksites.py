@@ -61,7 +61,9 @@ class Listing:
 
     urls: list[str]
     mirror: int = 0
+    #: Highest page number parsed, and requested.
     pages: int = 0
+    requested_page: int = 0
     last_page: int | None = None
     visited: set[str] = field(default_factory=set)
     done: bool = False
@@ -369,6 +371,7 @@ class LeakSiteSpider(SourceSpider):
             self.logger.info("source %s: page cap of %d reached", self.source.name, self.budget)
             return None
         self.requested += 1
+        listing.requested_page = max(listing.requested_page, page)
         return scrapy.Request(
             url,
             callback=self.parse_listing,
@@ -388,7 +391,7 @@ class LeakSiteSpider(SourceSpider):
             if listing.done:
                 continue
             last = min(pagination.max_pages, listing.last_page or pagination.max_pages)
-            reserved += max(0, last - max(listing.pages, 1))
+            reserved += max(0, last - listing.requested_page)
         return reserved
 
     def _budget(self, reserved: int) -> bool:
