@@ -332,10 +332,25 @@ def load_config(path: Path | None = None) -> Settings:
             raise ConfigError(f"{resolved}: invalid TOML: {exc}") from exc
         if isinstance(data.get("data_dir"), str):
             data["data_dir"] = (resolved.parent / data["data_dir"]).resolve()
+        _resolve_option_files(data, resolved.parent)
     try:
         return Settings(**data)
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(exc, resolved, data)) from None
+
+
+def _resolve_option_files(data: dict[str, Any], folder: Path) -> None:
+    """Make relative ``*_file`` source options (``layout_file``, ``cookies_file``) relative to
+    the config file's folder rather than to the working directory."""
+    sources = data.get("sources")
+    for source in sources if isinstance(sources, list) else []:
+        options = source.get("options") if isinstance(source, dict) else None
+        if not isinstance(options, dict):
+            continue
+        for key, value in options.items():
+            if key.endswith("_file") and isinstance(value, str) and value:
+                path = Path(value).expanduser()
+                options[key] = str(path if path.is_absolute() else (folder / path).resolve())
 
 
 def describe_validation_error(

@@ -18,6 +18,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 
 @dataclass
@@ -56,7 +57,12 @@ class TelegramMessage:
 
 @dataclass
 class LeakSitePost:
-    """One victim entry of a ransomware leak site, in the ransomwatch / ransomware.live schema."""
+    """One victim entry of a ransomware leak site, in the ransomwatch / ransomware.live schema.
+
+    ``published`` is when the group publishes (or published) the data: a publication date, the
+    end of a countdown. ``discovered`` is when the site listed the victim, when the page says
+    so; otherwise it stays empty and the stored post's ``first_seen`` is the discovery time.
+    """
 
     post_title: str
     group_name: str
@@ -167,13 +173,14 @@ def to_post_record(item: SourceItem) -> PostRecord:
         )
     if isinstance(item, LeakSitePost):
         return PostRecord(
-            external_id=f"{item.group_name}:{item.post_title}".lower(),
+            external_id=leak_site_post_id(item),
             url=item.post_url,
             title=item.post_title,
             author=item.group_name,
-            posted_at=item.published or item.discovered,
+            posted_at=item.discovered or item.published,
+            activity_at=item.published,
             text="\n".join(part for part in (item.website or "", item.description) if part),
-            extra=_extra(item, {"group_name", "website", "country", "discovered"}),
+            extra=_extra(item, {"group_name", "website", "country", "discovered", "published"}),
         )
     if isinstance(item, Paste):
         extra = _extra(item, {"size", "syntax"})
@@ -203,6 +210,19 @@ def to_post_record(item: SourceItem) -> PostRecord:
             extra=_extra(item, {"group_name", "website", "country"}),
         )
     raise TypeError(f"not a leakwatch item: {type(item).__name__}")
+
+
+def leak_site_post_id(item: LeakSitePost) -> str:
+    """The victim's id, stable across crawls and mirrors: ``group:`` + the post URL's path and
+    query (the host is left out, onion mirrors share ids), else ``group:`` + the title
+    (case and spacing folded)."""
+    group = item.group_name.casefold()
+    if item.post_url:
+        parts = urlsplit(item.post_url)
+        locator = parts.path + (f"?{parts.query}" if parts.query else "")
+        if locator.strip("/"):
+            return f"{group}:{locator}"
+    return f"{group}:{' '.join(item.post_title.split()).casefold()}"
 
 
 def item_to_json(item: SourceItem) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from crawler.context import CrawlContext
 from crawler.finder import Finder, make_finder
 from crawler.findings import PostFindings, store_findings
 from crawler.items import PostRecord, SourceItem, to_post_record
-from db.repository import PostRow, upsert_posts
+from db.repository import EXTERNAL_ID_LENGTH, PostRow, upsert_posts
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def load_matching(context: CrawlContext) -> tuple[Finder | None, Callable[..., i
 def post_row(record: PostRecord, excerpt: str = "", sale_score: float = 0.0) -> PostRow:
     """The storable part of a post record: metadata, hash, size and a redacted excerpt."""
     return PostRow(
-        external_id=record.external_id[:255],
+        external_id=record.external_id[:EXTERNAL_ID_LENGTH],
         url=record.url,
         title=record.title,
         author=record.author[:255] if record.author else None,

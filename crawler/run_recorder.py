@@ -3,6 +3,11 @@
 When the spider closes it writes pages, items, new posts, bytes and errors from the crawl stats,
 the run's status and the source's health (crawler.health), the spider's new incremental state,
 and, for a broken parser, a size-capped copy of the page under ``<data_dir>/snapshots``.
+
+A spider that read a complete listing sets ``state["listing_complete"]`` and
+``state["seen_ids"]``: after a finished run, the source's posts missing from it get
+``removed_at``, the listed ones get ``last_seen`` refreshed and ``removed_at`` cleared. Those
+two keys are not saved with the state.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ from scrapy import signals
 from crawler.context import CrawlContext
 from crawler.health import run_outcome
 from db.models import CrawlRun, Source, utcnow
-from db.repository import mark_removed
+from db.repository import mark_listed, mark_removed
 from spiders.base import HealthReport
 
 logger = logging.getLogger(__name__)
+#: State keys that describe one run (a complete listing and its ids): acted on, not saved.
+RUN_ONLY_STATE = ("listing_complete", "seen_ids")
 
 
 class RunRecorder:
@@ -73,10 +80,15 @@ class RunRecorder:
             run.error_detail = outcome.detail
             run.snapshot_path = str(snapshot) if snapshot else None
             if outcome.status in ("ok", "partial"):
-                source.state = dict(spider.state)
-                if spider.state.get("listing_complete") and reason == "finished":
-                    removed = mark_removed(session, source.id, spider.state.get("seen_ids", []))
+                source.state = {
+                    key: value for key, value in spider.state.items() if key not in RUN_ONLY_STATE
+                }
+                seen = list(spider.state.get("seen_ids") or [])
+                if spider.state.get("listing_complete") and reason == "finished" and seen:
+                    removed = mark_removed(session, source.id, seen, now)
+                    restored = mark_listed(session, source.id, seen, now)
                     stats.set_value("leakwatch/posts_removed", removed)
+                    stats.set_value("leakwatch/posts_restored", restored)
             if source.health != outcome.health:
                 source.health_changed_at = now
             source.health = outcome.health

@@ -18,6 +18,11 @@ from sqlalchemy.orm import Session
 from crawler.config import SourceConfig
 from db.models import CrawlRun, Hit, OutboxMessage, Post, Source, utcnow
 
+#: Length of ``posts.external_id``: longer ids are stored cut, and compared cut.
+EXTERNAL_ID_LENGTH = 255
+#: Ids per ``IN (…)`` list: well under SQLite's and PostgreSQL's bound-parameter limits.
+_IN_CHUNK = 500
+
 
 @dataclass(frozen=True)
 class PostRow:
@@ -159,16 +164,47 @@ def upsert_posts(
 def mark_removed(
     session: Session, source_id: int, seen_external_ids: Iterable[str], now: datetime | None = None
 ) -> int:
-    """Set ``removed_at`` on the source's posts absent from a complete listing; return count."""
-    seen = list(seen_external_ids)
-    stmt = (
-        update(Post)
-        .where(Post.source_id == source_id, Post.removed_at.is_(None))
-        .values(removed_at=now or utcnow())
+    """Set ``removed_at`` on the source's posts absent from a complete listing; return count.
+
+    ``seen_external_ids`` are the ids the listing showed (any number: they are compared in
+    Python, the updates go in chunks); posts already marked removed keep their date.
+    """
+    seen = {external_id[:EXTERNAL_ID_LENGTH] for external_id in seen_external_ids}
+    rows = session.execute(
+        select(Post.id, Post.external_id).where(
+            Post.source_id == source_id, Post.removed_at.is_(None)
+        )
     )
-    if seen:
-        stmt = stmt.where(Post.external_id.not_in(seen))
-    return session.execute(stmt).rowcount or 0  # type: ignore[attr-defined]
+    gone = [post_id for post_id, external_id in rows if external_id not in seen]
+    when = now or utcnow()
+    for chunk in _chunks(gone):
+        session.execute(update(Post).where(Post.id.in_(chunk)).values(removed_at=when))
+    return len(gone)
+
+
+def mark_listed(
+    session: Session, source_id: int, seen_external_ids: Iterable[str], now: datetime | None = None
+) -> int:
+    """Refresh ``last_seen`` of the source's posts shown by a complete listing and clear
+    ``removed_at`` of those that had been marked removed; return how many came back.
+
+    A spider yields only new or changed posts; this keeps ``last_seen`` true for the others.
+    """
+    seen = sorted({external_id[:EXTERNAL_ID_LENGTH] for external_id in seen_external_ids})
+    when = now or utcnow()
+    restored = 0
+    for chunk in _chunks(seen):
+        mine = (Post.source_id == source_id, Post.external_id.in_(chunk))
+        result = session.execute(
+            update(Post).where(*mine, Post.removed_at.is_not(None)).values(removed_at=None)
+        )
+        restored += result.rowcount or 0  # type: ignore[attr-defined]
+        session.execute(update(Post).where(*mine).values(last_seen=when))
+    return restored
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    return (values[start : start + _IN_CHUNK] for start in range(0, len(values), _IN_CHUNK))
 
 
 def start_run(session: Session, source_id: int) -> CrawlRun:

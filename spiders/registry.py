@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 from crawler.config import SourceConfig
+from crawler.errors import ConfigError
 from crawler.items import SourceItem
 from spiders.feed_parsers import parse_feed_page
 from spiders.forum_parsers import parse_forum_page
+from spiders.leaksite_layout import bundled_layout, bundled_layout_names, layout_for_source
+from spiders.leaksite_parsers import parse_leak_page
 from spiders.paste_parsers import parse_paste_page
 from spiders.telegram_parsers import parse_telegram_page
 
@@ -37,6 +41,36 @@ def _forum_engine(
     return list(parse_forum_page(engine, html, url, source))
 
 
+def parse_leak_site(html: str, url: str, source: SourceConfig | None) -> list[SourceItem]:
+    """Victims of a leak-site listing, read with the source's layout; without a source, with
+    the bundled layout that finds the most victims."""
+    if source is None:
+        found: list[SourceItem] = []
+        for name in bundled_layout_names():
+            items = parse_leak_page(html, url, bundled_layout(name)).items
+            if len(items) > len(found):
+                found = list(items)
+        return found
+    if source.kind != "leaksite":
+        raise ValueError(f"source {source.name!r} is a {source.kind} source, not a leaksite one")
+    try:
+        layout = layout_for_source(source)
+    except ConfigError as exc:
+        raise ValueError(str(exc)) from None
+    return list(parse_leak_page(html, url, layout, timezone=source.timezone).items)
+
+
+def leak_site_layout_source(layout_file: Path, url: str) -> SourceConfig:
+    """An unnamed leaksite source reading pages at ``url`` with the layout in ``layout_file``."""
+    return SourceConfig(
+        name="layout-file",
+        kind="leaksite",
+        engine="generic",
+        start_urls=[url],
+        options={"layout_file": str(layout_file)},
+    )
+
+
 PARSERS: dict[str, PageParser] = {
     "mybb": partial(_forum_engine, "mybb"),
     "xenforo": partial(_forum_engine, "xenforo"),
@@ -50,4 +84,10 @@ PARSERS: dict[str, PageParser] = {
     "ransomwatch": partial(parse_feed_page, "ransomwatch"),
     "ransomlive": partial(parse_feed_page, "ransomlive"),
     "feed": partial(parse_feed_page, "auto"),
+    "leaksite": parse_leak_site,
+}
+
+#: Kinds whose ``--config`` may also be a page-layout file (not a leakwatch configuration).
+LAYOUT_FILE_SOURCES: dict[str, Callable[[Path, str], SourceConfig]] = {
+    "leaksite": leak_site_layout_source,
 }

@@ -6,6 +6,7 @@ import html as html_entities
 import json
 import re
 import sys
+import tomllib
 from pathlib import Path
 from typing import Annotated
 
@@ -13,10 +14,10 @@ import typer
 from w3lib.encoding import html_to_unicode
 
 from crawler.cli.state import fail, state_of
-from crawler.config import SourceConfig, load_config
+from crawler.config import Settings, SourceConfig, load_config
 from crawler.errors import ConfigError
 from crawler.items import item_to_json
-from spiders.registry import PARSERS
+from spiders.registry import LAYOUT_FILE_SOURCES, PARSERS
 
 _PAGE_URLS = (
     re.compile(r"""<link[^>]+rel=["']canonical["'][^>]+href=["'](https?://[^"']+)""", re.I),
@@ -32,7 +33,12 @@ def parse(
     kind: Annotated[str, typer.Option("--kind", "-k", help=f"Parser: {', '.join(PARSERS)}.")],
     config: Annotated[
         Path | None,
-        typer.Option("--config", "-c", help="Config file holding --source (default: global)."),
+        typer.Option(
+            "--config",
+            "-c",
+            help="Config file holding --source (default: global), or a page-layout file "
+            "(leaksite: a group layout, YAML or TOML).",
+        ),
     ] = None,
     source: Annotated[
         str | None,
@@ -45,16 +51,23 @@ def parse(
 ) -> None:
     """Print the items a parser finds in a saved page, one JSON object per line.
 
-    Exit code 1 when the parser finds nothing, 2 for a bad kind, source or selector.
+    ``--config`` without ``--source`` uses the file's only source of this kind, or, for kinds
+    read with a page layout (leaksite), the layout file itself. Exit code 1 when the parser
+    finds nothing, 2 for a bad kind, source, layout or selector.
     """
     parser = PARSERS.get(kind)
     if parser is None:
         fail(f"unknown kind {kind!r}: use one of {', '.join(PARSERS)}")
         return
-    configured = _source(ctx, config, source)
+    layout_file = config if source is None and config and _is_layout_file(config) else None
+    if layout_file is not None and kind not in LAYOUT_FILE_SOURCES:
+        fail(f"{config} is not a leakwatch configuration (kind {kind} reads no layout file)")
+    configured = None if layout_file else _source(ctx, config, source, kind)
     raw = sys.stdin.buffer.read() if str(file) == "-" else _read(file)
     _, html = html_to_unicode(None, raw)
     url = base_url or (configured.start_urls[0] if configured else page_url(html, file))
+    if layout_file is not None:
+        configured = LAYOUT_FILE_SOURCES[kind](layout_file, url)
     try:
         items = parser(html, url, configured)
     except ValueError as exc:
@@ -67,15 +80,34 @@ def parse(
         raise typer.Exit(1)
 
 
-def _source(ctx: typer.Context, config: Path | None, name: str | None) -> SourceConfig | None:
-    if name is None:
+def _source(
+    ctx: typer.Context, config: Path | None, name: str | None, kind: str
+) -> SourceConfig | None:
+    if name is None and config is None:
         return None
     try:
         settings = load_config(config) if config is not None else state_of(ctx).settings
-        return settings.source(name)
+        if name is not None:
+            return settings.source(name)
     except ConfigError as exc:
         fail(str(exc))
         raise AssertionError("unreachable") from exc
+    matching = [s for s in settings.sources if kind in (s.kind, s.engine)]
+    if len(matching) > 1:
+        names = ", ".join(s.name for s in matching)
+        fail(f"{config} has several {kind} sources ({names}): name one with --source")
+    return matching[0] if matching else None
+
+
+def _is_layout_file(path: Path) -> bool:
+    """True for a page-layout file: YAML, or TOML without any leakwatch configuration key."""
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return True
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False  # load_config reports what is wrong with it
+    return bool(data) and not set(data) & set(Settings.model_fields)
 
 
 def _read(file: Path) -> bytes:

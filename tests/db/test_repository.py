@@ -10,7 +10,15 @@ from sqlalchemy import select, text
 from crawler.config import SourceConfig
 from db.engine import make_engine, make_session_factory
 from db.models import Post
-from db.repository import PostRow, count_posts, mark_removed, sync_sources, upsert_posts
+from db.repository import (
+    EXTERNAL_ID_LENGTH,
+    PostRow,
+    count_posts,
+    mark_listed,
+    mark_removed,
+    sync_sources,
+    upsert_posts,
+)
 
 T0 = datetime(2024, 11, 19, 8, 50, tzinfo=UTC)
 
@@ -85,6 +93,41 @@ def test_removed_post_is_marked_and_cleared_when_seen_again(migrated_url: str) -
     with sessions.begin() as session:
         again = session.execute(select(Post).where(Post.external_id == "b")).scalar_one()
         assert again.removed_at is None
+    engine.dispose()
+
+
+def test_complete_listing_of_many_posts_marks_refreshes_and_restores(migrated_url: str) -> None:
+    engine, sessions = _session_factory(migrated_url)
+    long_id = "x" * 300  # stored cut to the column length, listed in full by the spider
+    ids = [f"play:/topic.php?id={n}" for n in range(1200)]
+    with sessions.begin() as session:
+        source_id = sync_sources(session, [_source()])["demo-forum"]
+        other_id = sync_sources(session, [_source().model_copy(update={"name": "other"})])["other"]
+        stored = [*ids, long_id[:EXTERNAL_ID_LENGTH]]  # as crawler.pipelines.post_row cuts it
+        upsert_posts(session, source_id, [_row(i) for i in stored], now=T0)
+        upsert_posts(session, other_id, [_row("elsewhere")], now=T0)
+    listed = [i for n, i in enumerate(ids) if n % 100] + [long_id]  # 12 victims gone
+    later = T0 + timedelta(hours=1)
+    with sessions.begin() as session:
+        assert mark_removed(session, source_id, listed, now=later) == 12
+        assert mark_listed(session, source_id, listed, now=later) == 0
+    with sessions.begin() as session:
+        posts = {p.external_id: p for p in session.execute(select(Post)).scalars()}
+        assert len(posts) == 1202 and len(posts[long_id[:EXTERNAL_ID_LENGTH]].external_id) == 255
+        assert sorted(i for i, p in posts.items() if p.removed_at) == sorted(
+            ids[n] for n in range(0, 1200, 100)
+        )
+        assert posts[ids[1]].last_seen == later and posts[ids[0]].last_seen == T0
+        assert posts["elsewhere"].removed_at is None and posts["elsewhere"].last_seen == T0
+        assert posts[long_id[:EXTERNAL_ID_LENGTH]].removed_at is None
+    again = T0 + timedelta(hours=2)
+    with sessions.begin() as session:
+        assert mark_removed(session, source_id, ids, now=again) == 1  # the long one, now gone
+        assert mark_listed(session, source_id, ids, now=again) == 12  # the twelve came back
+    with sessions.begin() as session:
+        posts = {p.external_id: p for p in session.execute(select(Post)).scalars()}
+        assert [i for i, p in posts.items() if p.removed_at] == [long_id[:EXTERNAL_ID_LENGTH]]
+        assert posts[ids[0]].last_seen == again and posts[ids[0]].removed_at is None
     engine.dispose()
 
 
