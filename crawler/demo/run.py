@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import secrets
 import signal
 import subprocess
@@ -128,6 +129,9 @@ signing_secret = "{key}"
 [[routes]]
 channel = "cert-webhook"
 min_severity = "medium"
+
+[[routes]]
+channel = "cert-webhook"
 operations = true
 """
     path = folder / "leakwatch.toml"
@@ -156,14 +160,14 @@ def run_demo(folder: Path, out: TextIO, deadline_seconds: float = 100.0) -> int:
         )
         try:
             say(out, "daemon started; waiting for the first crawl of every source…")
-            wait(lambda: all(n in finished_sources(settings_url) for n in SOURCE_NAMES), 60)
+            wait(lambda: all(n in finished_sources(settings_url) for n in SOURCE_NAMES), 90)
             say(out, f"first crawls done; {len(sites.sink.requests)} alert(s) received so far")
             thread = sites.forum.forum.add_thread(
                 2, SEED_TITLE, author="mediseller", body=SEED_BODY, at=datetime.now(UTC)
             )
             t0 = time.monotonic()
             say(out, f"published a new sale post on the demo forum: thread {thread.thread_id}")
-            remaining = max(10.0, deadline_seconds - (time.monotonic() - started))
+            remaining = max(30.0, deadline_seconds - (time.monotonic() - started))
             alert = wait(lambda: alert_for(sites.sink.requests, SEED_TITLE), remaining)
             latency = time.monotonic() - t0
             say(out, f"ALERT received {latency:.1f} s after the post appeared:")
@@ -178,10 +182,14 @@ def run_demo(folder: Path, out: TextIO, deadline_seconds: float = 100.0) -> int:
             except subprocess.TimeoutExpired:
                 daemon.kill()
             log.close()
-    from crawler.cli import app
-
-    with contextlib.suppress(SystemExit):
-        app(["--config", str(config), "status"], standalone_mode=False)
+    status = subprocess.run(
+        [sys.executable, "-m", "crawler", "--config", str(config), "status"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "150"},
+        timeout=60,
+    )
+    out.write(status.stdout)
     print_hits(settings_url, out)
     say(out, f"demo finished in {time.monotonic() - started:.0f} s; files in {folder}")
     return 0
