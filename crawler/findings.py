@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Claim, Entity, Hit, Incident, utcnow
+from db.exclusions import exclusion_rules, rules_apply
+from db.models import Claim, Entity, Hit, Incident, Post, utcnow
 from db.repository import dialect_insert
 
 #: Hits of one entity closer than this in time belong to the same incident.
@@ -154,7 +155,8 @@ def store_findings(
     """Store a post's hits (new ones only), its claim and incidents; return new hit ids.
 
     Hits are unique per (post, entity, field, start), so a re-crawl adds nothing; a hit
-    of an excluded entity is dropped.
+    of an excluded entity, or one an analyst's exclusion covers (its phrase, its source), is
+    dropped (db/triage.py).
     """
     now = now or utcnow()
     if findings.sale_score > 0 or findings.claim.records or findings.claim.seller:
@@ -167,11 +169,15 @@ def store_findings(
             select(Entity.id).where(Entity.id.in_(entity_ids.values()), Entity.excluded.is_(True))
         ).scalars()
     )
+    rules = exclusion_rules(session, entity_ids.values())
+    post = session.get(Post, post_id) if rules else None
     insert = dialect_insert(session)
     new_ids: list[int] = []
     for hit in findings.hits:
         entity_id = entity_ids[hit.entity.key]
         if entity_id in excluded:
+            continue
+        if post is not None and rules_apply(rules.get(entity_id, []), post, hit.matched):
             continue
         severity = severity_of(
             hit.entity.kind, findings.sale_score, findings.claim, source_kind, hit.score

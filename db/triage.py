@@ -7,12 +7,12 @@ note. Marking a false positive can also add an exclusion (:class:`db.models.Excl
 - ``source``: this entity on this source;
 - ``entity``: the whole entity (``Entity.excluded``), on every source.
 
-The storage pipeline asks :func:`is_excluded` before storing a hit (see docs/web.md).
+The storage pipeline (:func:`crawler.findings.store_findings`) drops the hits these rules cover
+before storing them, with :func:`exclusion_rules` and :func:`rules_apply` (see docs/web.md).
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFound, TriageError
+from db.exclusions import exclusion_rules, fold, rules_apply
 from db.hits import TRIAGE_STATUSES
 from db.models import Entity, Exclusion, Hit, Post, utcnow
 
@@ -122,19 +123,8 @@ def is_excluded(session: Session, entity_id: int, post: Post, matched: str = "")
     entity = session.get(Entity, entity_id)
     if entity is not None and entity.excluded:
         return True
-    rules = session.execute(
-        select(Exclusion.source_id, Exclusion.phrase).where(Exclusion.entity_id == entity_id)
-    ).all()
-    if not rules:
-        return False
-    haystack = fold(" ".join((matched, post.title or "", post.excerpt or "")))
-    for source_id, phrase in rules:
-        if source_id is not None and source_id != post.source_id:
-            continue
-        if phrase and phrase not in haystack:
-            continue
-        return True
-    return False
+    rules = exclusion_rules(session, [entity_id]).get(entity_id, [])
+    return rules_apply(rules, post, matched)
 
 
 def entity_exclusions(session: Session, entity_id: int) -> list[ExclusionRow]:
@@ -154,10 +144,3 @@ def entity_exclusions(session: Session, entity_id: int) -> list[ExclusionRow]:
         )
         for row in rows
     ]
-
-
-def fold(text: str) -> str:
-    """``text`` case-folded, without diacritics and with single spaces (for phrase matching)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(stripped.split())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from crawler.config import SourceConfig
 from crawler.findings import (
@@ -17,7 +17,7 @@ from crawler.findings import (
     store_findings,
 )
 from db.engine import make_engine, make_session_factory
-from db.models import Claim, Entity, Hit, Incident
+from db.models import Claim, Entity, Exclusion, Hit, Incident, Post
 from db.repository import PostRow, sync_sources, upsert_posts
 
 T0 = datetime(2024, 11, 19, 8, 50, tzinfo=UTC)
@@ -94,6 +94,28 @@ def test_excluded_entity_gives_no_hit(migrated_url: str) -> None:
         assert store_findings(session, post, "h2", SALE, "forum") == []
         session.execute(update(Entity).values(excluded=False))
         assert len(store_findings(session, post, "h2", SALE, "forum")) == 1
+    engine.dispose()
+
+
+def test_analyst_exclusions_keep_a_false_positive_from_coming_back(migrated_url: str) -> None:
+    engine = make_engine(migrated_url)
+    sessions = make_session_factory(engine)
+    with sessions.begin() as session:
+        post = _post(session, "forum-a", "1")
+        other_source_post = _post(session, "telegram-b", "chan/9")
+        assert len(store_findings(session, post, "h", SALE, "forum")) == 1
+        entity_id = session.execute(select(Entity.id)).scalar_one()
+        source_id = session.execute(select(Post.source_id).where(Post.id == post)).scalar_one()
+        # A phrase exclusion, matched case- and accent-insensitively in the hit's text.
+        session.add(Exclusion(entity_id=entity_id, phrase="hp thiais", created_by="ana"))
+        session.flush()
+        assert store_findings(session, post, "h2", SALE, "forum") == []
+        session.execute(delete(Exclusion))
+        # A source exclusion drops the entity's hits on that source only.
+        session.add(Exclusion(entity_id=entity_id, source_id=source_id, created_by="ana"))
+        session.flush()
+        assert store_findings(session, post, "h3", SALE, "forum") == []
+        assert len(store_findings(session, other_source_post, "h", SALE, "telegram")) == 1
     engine.dispose()
 
 
