@@ -57,6 +57,10 @@ def run_match(matcher: Matcher, lines: TextIO, out: TextIO, err: TextIO) -> int:
     errors = 0
     for number, line in enumerate(lines, 1):
         if not line.strip():
+            # One output object per input line, so a caller can zip inputs and outputs.
+            errors += 1
+            err.write(f"line {number}: empty line\n")
+            out.write(json.dumps({"id": None, "line": number, "error": "empty line"}) + "\n")
             continue
         try:
             post_id, title, text = parse_post(line)
@@ -73,7 +77,10 @@ def run_match(matcher: Matcher, lines: TextIO, out: TextIO, err: TextIO) -> int:
 
 
 def parse_post(line: str) -> tuple[str, str, str]:
-    """``(id, title, text)`` of one input line; raises ValueError saying what is wrong."""
+    """``(id, title, text)`` of one input line; raises ValueError saying what is wrong.
+
+    A ``null`` title or text counts as absent.
+    """
     try:
         data: Any = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -83,9 +90,12 @@ def parse_post(line: str) -> tuple[str, str, str]:
     post_id = data.get("id")
     if not isinstance(post_id, str):
         raise ValueError("'id' must be a string")
-    title, text = data.get("title", ""), data.get("text", "")
-    if "title" not in data and "text" not in data:
+    title = data.get("title")
+    text = data.get("text")
+    if title is None and text is None:
         raise ValueError("expected 'title' and/or 'text'")
+    title = "" if title is None else title
+    text = "" if text is None else text
     if not isinstance(title, str) or not isinstance(text, str):
         raise ValueError("'title' and 'text' must be strings")
     return post_id, title, text

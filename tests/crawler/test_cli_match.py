@@ -46,9 +46,13 @@ def test_match_contract_order_and_errors(tmp_path: Path) -> None:
             json.dumps({"id": "c", "text": "nothing here"}),
             json.dumps({"id": 4, "title": "x"}),
             json.dumps({"id": "e", "title": 5}),
+            "",
+            json.dumps({"id": "g", "title": None, "text": "Vente base Mediboard"}),
         ],
     )
-    assert [row["id"] for row in out] == ["a", None, "c", 4, "e"]
+    assert [row["id"] for row in out] == ["a", None, "c", 4, "e", None, "g"]
+    assert out[5] == {"id": None, "line": 6, "error": "empty line"}
+    assert [m["entity"] for m in out[6]["matches"]] == ["Mediboard"]
     first = out[0]
     assert set(first) >= {"id", "matches", "sale", "claims"}
     assert [m["entity"] for m in first["matches"]] == ["Hôpital Privé de Thiais", "Mediboard"]

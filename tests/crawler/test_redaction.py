@@ -16,6 +16,7 @@ from crawler.redaction import excerpt, redact
         ("tel +33 1 42 68 53 00", "[PHONE]"),
         ("mail jean.dupont@example.com", "[EMAIL]"),
         ("IBAN FR76 3000 6000 0112 3456 7890 189", "[IBAN]"),
+        ("iban fr76 3000 6000 0112 3456 7890 189", "[IBAN]"),
         ("cb 4970 1012 3456 7893 exp", "[CARD]"),
     ],
 )
