@@ -14,6 +14,7 @@ Everything is synthetic and local; nothing leaves the machine.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -33,7 +34,7 @@ from db.hits import HitFilters, hit_list  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
-PG_DATABASE = "leakwatch_bench_query"
+PG_DATABASE = f"leakwatch_bench_query_{os.getpid()}"
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 SPAN_SECONDS = 365 * 86400
 SOURCE_KINDS = ["forum", "telegram", "paste", "leaksite", "feed"]

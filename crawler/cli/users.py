@@ -21,8 +21,10 @@ def add(
         False, "--password-stdin", help="Read the password from the first line of stdin."
     ),
 ) -> None:
-    """Create an account. The password is prompted (twice), or read from stdin; stored hashed
-    with argon2id."""
+    """Create an account (password prompted twice, or read from stdin; stored as argon2id).
+
+    Roles: journalist (read-only) or analyst (can triage).
+    """
     if role not in ROLES:
         fail(f"--role: expected one of {', '.join(ROLES)}")
     if password_stdin or not sys.stdin.isatty():

@@ -11,6 +11,8 @@ site and the answer will not change.
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -20,11 +22,31 @@ from crawler.interstitials import challenge_of
 
 
 def backoff_delay(attempt: int, base: float, cap: float, retry_after: str | None = None) -> float:
-    """Seconds to wait before retry number ``attempt`` (1-based)."""
+    """Seconds to wait before retry number ``attempt`` (1-based).
+
+    ``retry_after`` is the server's ``Retry-After``: delay-seconds or an HTTP date.
+    """
     delay = base * 2.0 ** max(attempt - 1, 0)
-    if retry_after and retry_after.strip().isdigit():
-        delay = max(delay, float(retry_after.strip()))
+    wanted = retry_after_seconds(retry_after)
+    if wanted is not None:
+        delay = max(delay, wanted)
     return min(delay, cap)
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds asked by a ``Retry-After`` header (``"120"`` or an HTTP date); None if unusable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -25,7 +25,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 
 
 def template_environment() -> Environment:
-    """The Jinja2 environment of the UI: autoescape for every template, strict undefined."""
+    """The Jinja2 environment of the UI: autoescape on for every template and string."""
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),

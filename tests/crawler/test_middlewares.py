@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from crawler.middlewares.backoff import backoff_delay
+from crawler.middlewares.backoff import backoff_delay, retry_after_seconds
 from crawler.middlewares.redirect_guard import refused_redirect
 
 
@@ -14,6 +16,14 @@ def test_backoff_doubles_respects_retry_after_and_is_capped() -> None:
     assert backoff_delay(1, 2.0, 60.0, retry_after="Wed, 21 Oct 2026 07:28:00 GMT") == 2.0
     assert backoff_delay(10, 2.0, 60.0) == 60.0
     assert backoff_delay(1, 2.0, 60.0, retry_after="3600") == 60.0
+
+
+def test_retry_after_as_an_http_date() -> None:
+    now = datetime(2026, 10, 21, 7, 28, tzinfo=UTC)
+    assert retry_after_seconds("Wed, 21 Oct 2026 07:28:45 GMT", now) == 45.0
+    assert retry_after_seconds("Wed, 21 Oct 2026 07:27:00 GMT", now) == 0.0
+    assert retry_after_seconds("soon", now) is None
+    assert retry_after_seconds("", now) is None
 
 
 A = "http://forum.example/forumdisplay.php?fid=2"
