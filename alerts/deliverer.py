@@ -28,8 +28,9 @@ import random
 import socket
 import threading
 import uuid
+from collections import deque
 from collections.abc import Collection, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,7 +41,7 @@ from alerts.clock import Clock, SystemClock
 from alerts.digest import build_due_digests
 from alerts.errors import DeliveryFailed, TransientDeliveryError
 from alerts.payload import ALERT_UPDATED
-from alerts.transport import OutgoingMessage, Sender
+from alerts.transport import OutgoingMessage, Sender, SendResult
 from crawler.config import ChannelConfig, Settings
 from db.models import OutboxMessage
 from db.outbox import (
@@ -223,13 +224,16 @@ def _claim(
         if head.locked_until is not None and head.locked_until > now:
             continue
         channel = channels[name]
-        last = last_attempt_at(session, name)
+        rate = channel.send_rate
         not_before = None
-        if last is not None:
-            not_before = last + timedelta(seconds=1 / channel.rate_per_second)
-            if (not_before - now).total_seconds() > policy.slice_seconds:
-                continue
-        limit = max(1, min(policy.batch_size, int(channel.rate_per_second * policy.slice_seconds)))
+        limit = policy.batch_size
+        if rate is not None:
+            last = last_attempt_at(session, name)
+            if last is not None:
+                not_before = last + timedelta(seconds=1 / rate)
+                if (not_before - now).total_seconds() > policy.slice_seconds:
+                    continue
+            limit = max(1, min(limit, int(rate * policy.slice_seconds)))
         leased = lease_run(session, name, head_id, limit, owner, now + policy.lease, now)
         if not leased:
             continue
@@ -277,45 +281,114 @@ def _send_each(
     marks: _Marks,
     report: DeliveryReport,
 ) -> None:
-    name = run.channel.name
-    interval = timedelta(seconds=1 / run.channel.rate_per_second)
+    """Send the run in id order, paced, with up to the channel's ``max_in_flight`` requests out.
+
+    Answers are handled in id order. A transient failure stops the run: nothing more is sent,
+    the requests already out are answered and recorded, the rest is released. A run whose first
+    message failed before sends it alone first, so a channel that is down gets one request.
+    """
+    rate = run.channel.send_rate
+    interval = timedelta(seconds=1 / rate) if rate is not None else None
     # Stop well before the lease ends so no other deliverer can take these messages meanwhile.
     stop_at = clock.now() + policy.lease / 2
     next_slot = run.not_before
-    for index, message in enumerate(run.messages):
-        current = clock.now()
-        if current >= stop_at:
-            marks.flush()
-            _release(session_factory, run.messages[index:], owner)
-            break
-        if next_slot is not None:
-            clock.sleep((next_slot - current).total_seconds())
-        next_slot = clock.now() + interval
-        thread_ts = run.threads.get(message.incident_id or 0) if message.is_update else None
-        outgoing = OutgoingMessage(
-            name, message.kind, message.idempotency_key, message.payload, thread_ts
+    window = run.channel.max_in_flight
+    answers = _Answers(session_factory, run, clock, policy, marks, report)
+    in_flight: deque[tuple[_Claimed, Future[SendResult | DeliveryFailed]]] = deque()
+    pool = ThreadPoolExecutor(window, "leakwatch-send") if window > 1 else None
+    dispatched = 0
+    try:
+        for message in run.messages:
+            current = clock.now()
+            if not answers.going or current >= stop_at:
+                break
+            if next_slot is not None:
+                clock.sleep((next_slot - current).total_seconds())
+            if interval is not None:
+                next_slot = clock.now() + interval
+            outgoing = _outgoing(run, message)
+            dispatched += 1
+            if pool is None or (dispatched == 1 and message.attempts > 0):
+                answers.take(message, _attempt(sender, outgoing))
+                continue
+            in_flight.append((message, pool.submit(_attempt, sender, outgoing)))
+            while len(in_flight) >= window or (in_flight and in_flight[0][1].done()):
+                queued, future = in_flight.popleft()
+                answers.take(queued, future.result())
+        while in_flight:
+            queued, future = in_flight.popleft()
+            answers.take(queued, future.result())
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    if dispatched < len(run.messages):
+        marks.flush()
+        _release(session_factory, run.messages[dispatched:], owner)
+
+
+def _outgoing(run: _Run, message: _Claimed) -> OutgoingMessage:
+    thread_ts = run.threads.get(message.incident_id or 0) if message.is_update else None
+    return OutgoingMessage(
+        run.channel.name, message.kind, message.idempotency_key, message.payload, thread_ts
+    )
+
+
+def _attempt(sender: Sender, message: OutgoingMessage) -> SendResult | DeliveryFailed:
+    """Send once; the failure is returned, not raised (attempts may run in worker threads)."""
+    try:
+        return sender.send(message)
+    except DeliveryFailed as exc:
+        return exc
+    except Exception as exc:  # a sender bug must not block the channel: dead-letter it
+        logger.exception(
+            "alert %s to channel %s: unexpected error", message.idempotency_key, message.channel
         )
-        try:
-            result = sender.send(outgoing)
-        except TransientDeliveryError as exc:
-            marks.flush()
-            _record_failure(session_factory, name, message, clock.now(), exc, policy, report)
-            _release(session_factory, run.messages[index + 1 :], owner)
-            break
-        except DeliveryFailed as exc:
-            _record_failure(session_factory, name, message, clock.now(), exc, policy, report)
-            continue
-        except Exception as exc:  # a sender bug must not block the channel: dead-letter it
-            logger.exception("alert %s to channel %s: unexpected error", message.id, name)
-            error = DeliveryFailed(f"internal error: {type(exc).__name__}")
-            _record_failure(session_factory, name, message, clock.now(), error, policy, report)
-            continue
-        thread = None
-        if result.thread_ts and message.incident_id and not message.is_update:
-            thread = (message.incident_id, result.thread_ts)
-            run.threads.setdefault(message.incident_id, result.thread_ts)
-        marks.add(message.id, thread)
-        report.delivered += 1
+        return DeliveryFailed(f"internal error: {type(exc).__name__}")
+
+
+class _Answers:
+    """Records the outcome of each attempt of a run, in id order."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        run: _Run,
+        clock: Clock,
+        policy: DeliveryPolicy,
+        marks: _Marks,
+        report: DeliveryReport,
+    ) -> None:
+        self.session_factory = session_factory
+        self.run = run
+        self.clock = clock
+        self.policy = policy
+        self.marks = marks
+        self.report = report
+        #: False once a transient failure stopped the run.
+        self.going = True
+
+    def take(self, message: _Claimed, outcome: SendResult | DeliveryFailed) -> None:
+        """Mark a delivery (and the Slack thread it started), or record a failure."""
+        if isinstance(outcome, SendResult):
+            thread = None
+            if outcome.thread_ts and message.incident_id and not message.is_update:
+                thread = (message.incident_id, outcome.thread_ts)
+                self.run.threads.setdefault(message.incident_id, outcome.thread_ts)
+            self.marks.add(message.id, thread)
+            self.report.delivered += 1
+            return
+        if isinstance(outcome, TransientDeliveryError):
+            self.marks.flush()
+            self.going = False
+        _record_failure(
+            self.session_factory,
+            self.run.channel.name,
+            message,
+            self.clock.now(),
+            outcome,
+            self.policy,
+            self.report,
+        )
 
 
 class _Marks:

@@ -48,6 +48,7 @@ from db.outbox import DELIVERED, insert_messages  # noqa: E402
 MESSAGES = 10_000
 STEADY_RATE = 200  # messages per second: the goal
 BATCH = 100
+MAX_IN_FLIGHT = 8
 INTERVAL = 0.2  # seconds between idle deliverer passes
 SECRET = "whsec_bGVha3dhdGNoLWJlbmNoLXNpZ25pbmcta2V5LTAwMDAw"
 PG_ADMIN_URL = os.environ.get("LEAKWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -57,11 +58,19 @@ def main(argv: list[str] | None = None) -> None:
     """Run the benchmark on SQLite, then PostgreSQL if it answers."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=MESSAGES, help="messages per phase")
+    parser.add_argument(
+        "--max-in-flight", type=int, default=MAX_IN_FLIGHT, help="the channel's max_in_flight"
+    )
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), help="only this engine")
     args = parser.parse_args(argv)
     if args.engine != "postgresql":
         with tempfile.TemporaryDirectory() as folder:
-            bench_engine("sqlite", f"sqlite:///{Path(folder) / 'bench.db'}", args.messages)
+            bench_engine(
+                "sqlite",
+                f"sqlite:///{Path(folder) / 'bench.db'}",
+                args.messages,
+                args.max_in_flight,
+            )
     if args.engine == "sqlite":
         return
     try:
@@ -76,13 +85,17 @@ def main(argv: list[str] | None = None) -> None:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
         base = PG_ADMIN_URL.rsplit("/", 1)[0].split("://", 1)[1]
-        bench_engine("postgresql", f"postgresql+psycopg://{base}/{name}", args.messages)
+        bench_engine(
+            "postgresql", f"postgresql+psycopg://{base}/{name}", args.messages, args.max_in_flight
+        )
     finally:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def bench_engine(label: str, url: str, messages: int = MESSAGES) -> None:
+def bench_engine(
+    label: str, url: str, messages: int = MESSAGES, max_in_flight: int = MAX_IN_FLIGHT
+) -> None:
     """Drain and steady phases on one database; prints the engine's result line."""
     upgrade(url)
     engine = make_engine(url)
@@ -104,7 +117,7 @@ def bench_engine(label: str, url: str, messages: int = MESSAGES) -> None:
                     "type": "webhook",
                     "url": sink_url + "/hook",
                     "signing_secret": SECRET,
-                    "rate_per_second": 100_000.0,
+                    "max_in_flight": max_in_flight,
                 }
             ],
         )
