@@ -33,7 +33,6 @@ from collections.abc import Collection, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,8 +42,8 @@ from alerts.errors import DeliveryFailed, TransientDeliveryError
 from alerts.payload import ALERT_UPDATED
 from alerts.transport import OutgoingMessage, Sender, SendResult
 from crawler.config import ChannelConfig, Settings
-from db.models import OutboxMessage
 from db.outbox import (
+    LeasedMessage,
     last_attempt_at,
     lease_run,
     lock_pending,
@@ -116,25 +115,10 @@ class DeliveryReport:
         self.digests += other.digests
 
 
-@dataclass(frozen=True)
-class _Claimed:
-    id: int
-    kind: str
-    idempotency_key: str
-    payload: dict[str, Any]
-    incident_id: int | None
-    created_at: datetime
-    attempts: int
-
-    @property
-    def is_update(self) -> bool:
-        return self.payload.get("type") == ALERT_UPDATED
-
-
 @dataclass
 class _Run:
     channel: ChannelConfig
-    messages: list[_Claimed]
+    messages: list[LeasedMessage]
     #: Earliest start of the first send (the channel's pace), None for right away.
     not_before: datetime | None
     threads: dict[int, str]
@@ -238,20 +222,12 @@ def _claim(
         if not leased:
             continue
         threads = slack_threads(session, [m.incident_id for m in leased if m.incident_id], name)
-        runs.append(_Run(channel, [_claimed(m) for m in leased], not_before, threads))
+        runs.append(_Run(channel, leased, not_before, threads))
     return runs
 
 
-def _claimed(message: OutboxMessage) -> _Claimed:
-    return _Claimed(
-        id=message.id,
-        kind=message.kind,
-        idempotency_key=message.idempotency_key,
-        payload=message.payload,
-        incident_id=message.incident_id,
-        created_at=message.created_at,
-        attempts=message.attempts,
-    )
+def _is_update(message: LeasedMessage) -> bool:
+    return message.payload.get("type") == ALERT_UPDATED
 
 
 def _send_run(
@@ -294,7 +270,7 @@ def _send_each(
     next_slot = run.not_before
     window = run.channel.max_in_flight
     answers = _Answers(session_factory, run, clock, policy, marks, report)
-    in_flight: deque[tuple[_Claimed, Future[SendResult | DeliveryFailed]]] = deque()
+    in_flight: deque[tuple[LeasedMessage, Future[SendResult | DeliveryFailed]]] = deque()
     pool = ThreadPoolExecutor(window, "leakwatch-send") if window > 1 else None
     dispatched = 0
     try:
@@ -326,8 +302,8 @@ def _send_each(
         _release(session_factory, run.messages[dispatched:], owner)
 
 
-def _outgoing(run: _Run, message: _Claimed) -> OutgoingMessage:
-    thread_ts = run.threads.get(message.incident_id or 0) if message.is_update else None
+def _outgoing(run: _Run, message: LeasedMessage) -> OutgoingMessage:
+    thread_ts = run.threads.get(message.incident_id or 0) if _is_update(message) else None
     return OutgoingMessage(
         run.channel.name, message.kind, message.idempotency_key, message.payload, thread_ts
     )
@@ -367,11 +343,11 @@ class _Answers:
         #: False once a transient failure stopped the run.
         self.going = True
 
-    def take(self, message: _Claimed, outcome: SendResult | DeliveryFailed) -> None:
+    def take(self, message: LeasedMessage, outcome: SendResult | DeliveryFailed) -> None:
         """Mark a delivery (and the Slack thread it started), or record a failure."""
         if isinstance(outcome, SendResult):
             thread = None
-            if outcome.thread_ts and message.incident_id and not message.is_update:
+            if outcome.thread_ts and message.incident_id and not _is_update(message):
                 thread = (message.incident_id, outcome.thread_ts)
                 self.run.threads.setdefault(message.incident_id, outcome.thread_ts)
             self.marks.add(message.id, thread)
@@ -438,7 +414,7 @@ class _Marks:
 def _record_failure(
     session_factory: sessionmaker[Session],
     channel: str,
-    message: _Claimed,
+    message: LeasedMessage,
     at: datetime,
     error: DeliveryFailed,
     policy: DeliveryPolicy,
@@ -473,7 +449,9 @@ def _record_failure(
         )
 
 
-def _release(session_factory: sessionmaker[Session], messages: list[_Claimed], owner: str) -> None:
+def _release(
+    session_factory: sessionmaker[Session], messages: list[LeasedMessage], owner: str
+) -> None:
     if messages:
         with session_factory.begin() as session:
             release(session, [message.id for message in messages], owner)
