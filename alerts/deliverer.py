@@ -6,10 +6,11 @@
 2. claim, in one short transaction, a run of due messages per channel: the channel's oldest
    pending message and the due ones right behind it (see :mod:`db.outbox`). A channel whose
    oldest message waits for a retry waits as a whole, so order is kept; other channels go on;
-3. send each channel's run in its own thread, in id order, at most ``rate_per_second`` (the
-   pace survives between passes and deliverers: it is read from the channel's last attempt),
-   recording the answers in small batches (every 50 sends or 0.2 s, and before anything else
-is written).
+3. send each channel's run in its own thread, in id order, at most ``send_rate`` a second (the
+   pace survives between passes and deliverers: it is read from the channel's last attempt;
+   Slack defaults to 1/s, other channels are unpaced) and with at most ``max_in_flight``
+   requests out at once (default 1), recording the answers in small batches (every 50 sends
+   or 0.2 s, and before anything else is written).
 
 A crash between a send and its mark leaves the message leased; when the lease expires it is
 sent again with the same ``webhook-id`` (at-least-once; receivers deduplicate on that id).
