@@ -2,11 +2,14 @@
 
 For each engine (SQLite file; PostgreSQL on 127.0.0.1:5432 when it answers):
 
-The sink (:mod:`crawler.demo.webhook_sink`) runs in its own process and answers 204.
+The sink (:mod:`crawler.demo.webhook_sink`) runs in its own process and answers like Slack's
+Web API (``200`` with a small JSON body). The channel is configured as a high-volume SIEM would
+be: unpaced (the default for webhooks) with ``max_in_flight = 8`` (``--max-in-flight 1`` measures
+strict one-at-a-time order instead).
 
 - drain: 10,000 signed webhook messages queued up front, then the deliverer loop
-  (:func:`alerts.deliverer.run_deliverer`, one channel, so strictly one send at a time in order)
-  sends them all: ``delivered_per_s`` = messages / time to deliver the last one;
+  (:func:`alerts.deliverer.run_deliverer`) sends them all: ``delivered_per_s`` = messages /
+  time from the deliverer's start to the last delivery;
 - steady: another 10,000 messages queued by a producer at a fixed rate (100 per transaction,
   like the storage pipeline) while the deliverer runs: ``p95_enqueue_to_delivery_ms`` is the
   95th percentile of ``delivered_at - created_at`` (queued to answered by the receiver).
