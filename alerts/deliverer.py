@@ -6,10 +6,11 @@
 2. claim, in one short transaction, a run of due messages per channel: the channel's oldest
    pending message and the due ones right behind it (see :mod:`db.outbox`). A channel whose
    oldest message waits for a retry waits as a whole, so order is kept; other channels go on;
-3. send each channel's run in its own thread, in id order, at most ``rate_per_second`` (the
-   pace survives between passes and deliverers: it is read from the channel's last attempt),
-   recording the answers in small batches (every 50 sends or 0.2 s, and before anything else
-is written).
+3. send each channel's run in its own thread, in id order, at most ``send_rate`` a second (the
+   pace survives between passes and deliverers: it is read from the channel's last attempt;
+   Slack defaults to 1/s, other channels are unpaced) and with at most ``max_in_flight``
+   requests out at once (default 1), recording the answers in small batches (every 50 sends
+   or 0.2 s, and before anything else is written).
 
 A crash between a send and its mark leaves the message leased; when the lease expires it is
 sent again with the same ``webhook-id`` (at-least-once; receivers deduplicate on that id).
@@ -28,11 +29,11 @@ import random
 import socket
 import threading
 import uuid
+from collections import deque
 from collections.abc import Collection, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,10 +41,10 @@ from alerts.clock import Clock, SystemClock
 from alerts.digest import build_due_digests
 from alerts.errors import DeliveryFailed, TransientDeliveryError
 from alerts.payload import ALERT_UPDATED
-from alerts.transport import OutgoingMessage, Sender
+from alerts.transport import OutgoingMessage, Sender, SendResult
 from crawler.config import ChannelConfig, Settings
-from db.models import OutboxMessage
 from db.outbox import (
+    LeasedMessage,
     last_attempt_at,
     lease_run,
     lock_pending,
@@ -115,25 +116,10 @@ class DeliveryReport:
         self.digests += other.digests
 
 
-@dataclass(frozen=True)
-class _Claimed:
-    id: int
-    kind: str
-    idempotency_key: str
-    payload: dict[str, Any]
-    incident_id: int | None
-    created_at: datetime
-    attempts: int
-
-    @property
-    def is_update(self) -> bool:
-        return self.payload.get("type") == ALERT_UPDATED
-
-
 @dataclass
 class _Run:
     channel: ChannelConfig
-    messages: list[_Claimed]
+    messages: list[LeasedMessage]
     #: Earliest start of the first send (the channel's pace), None for right away.
     not_before: datetime | None
     threads: dict[int, str]
@@ -223,31 +209,26 @@ def _claim(
         if head.locked_until is not None and head.locked_until > now:
             continue
         channel = channels[name]
-        last = last_attempt_at(session, name)
+        rate = channel.send_rate
         not_before = None
-        if last is not None:
-            not_before = last + timedelta(seconds=1 / channel.rate_per_second)
-            if (not_before - now).total_seconds() > policy.slice_seconds:
-                continue
-        limit = max(1, min(policy.batch_size, int(channel.rate_per_second * policy.slice_seconds)))
+        limit = policy.batch_size
+        if rate is not None:
+            last = last_attempt_at(session, name)
+            if last is not None:
+                not_before = last + timedelta(seconds=1 / rate)
+                if (not_before - now).total_seconds() > policy.slice_seconds:
+                    continue
+            limit = max(1, min(limit, int(rate * policy.slice_seconds)))
         leased = lease_run(session, name, head_id, limit, owner, now + policy.lease, now)
         if not leased:
             continue
         threads = slack_threads(session, [m.incident_id for m in leased if m.incident_id], name)
-        runs.append(_Run(channel, [_claimed(m) for m in leased], not_before, threads))
+        runs.append(_Run(channel, leased, not_before, threads))
     return runs
 
 
-def _claimed(message: OutboxMessage) -> _Claimed:
-    return _Claimed(
-        id=message.id,
-        kind=message.kind,
-        idempotency_key=message.idempotency_key,
-        payload=message.payload,
-        incident_id=message.incident_id,
-        created_at=message.created_at,
-        attempts=message.attempts,
-    )
+def _is_update(message: LeasedMessage) -> bool:
+    return message.payload.get("type") == ALERT_UPDATED
 
 
 def _send_run(
@@ -277,45 +258,114 @@ def _send_each(
     marks: _Marks,
     report: DeliveryReport,
 ) -> None:
-    name = run.channel.name
-    interval = timedelta(seconds=1 / run.channel.rate_per_second)
+    """Send the run in id order, paced, with up to the channel's ``max_in_flight`` requests out.
+
+    Answers are handled in id order. A transient failure stops the run: nothing more is sent,
+    the requests already out are answered and recorded, the rest is released. A run whose first
+    message failed before sends it alone first, so a channel that is down gets one request.
+    """
+    rate = run.channel.send_rate
+    interval = timedelta(seconds=1 / rate) if rate is not None else None
     # Stop well before the lease ends so no other deliverer can take these messages meanwhile.
     stop_at = clock.now() + policy.lease / 2
     next_slot = run.not_before
-    for index, message in enumerate(run.messages):
-        current = clock.now()
-        if current >= stop_at:
-            marks.flush()
-            _release(session_factory, run.messages[index:], owner)
-            break
-        if next_slot is not None:
-            clock.sleep((next_slot - current).total_seconds())
-        next_slot = clock.now() + interval
-        thread_ts = run.threads.get(message.incident_id or 0) if message.is_update else None
-        outgoing = OutgoingMessage(
-            name, message.kind, message.idempotency_key, message.payload, thread_ts
+    window = run.channel.max_in_flight
+    answers = _Answers(session_factory, run, clock, policy, marks, report)
+    in_flight: deque[tuple[LeasedMessage, Future[SendResult | DeliveryFailed]]] = deque()
+    pool = ThreadPoolExecutor(window, "leakwatch-send") if window > 1 else None
+    dispatched = 0
+    try:
+        for message in run.messages:
+            current = clock.now()
+            if not answers.going or current >= stop_at:
+                break
+            if next_slot is not None:
+                clock.sleep((next_slot - current).total_seconds())
+            if interval is not None:
+                next_slot = clock.now() + interval
+            outgoing = _outgoing(run, message)
+            dispatched += 1
+            if pool is None or (dispatched == 1 and message.attempts > 0):
+                answers.take(message, _attempt(sender, outgoing))
+                continue
+            in_flight.append((message, pool.submit(_attempt, sender, outgoing)))
+            while len(in_flight) >= window or (in_flight and in_flight[0][1].done()):
+                queued, future = in_flight.popleft()
+                answers.take(queued, future.result())
+        while in_flight:
+            queued, future = in_flight.popleft()
+            answers.take(queued, future.result())
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    if dispatched < len(run.messages):
+        marks.flush()
+        _release(session_factory, run.messages[dispatched:], owner)
+
+
+def _outgoing(run: _Run, message: LeasedMessage) -> OutgoingMessage:
+    thread_ts = run.threads.get(message.incident_id or 0) if _is_update(message) else None
+    return OutgoingMessage(
+        run.channel.name, message.kind, message.idempotency_key, message.payload, thread_ts
+    )
+
+
+def _attempt(sender: Sender, message: OutgoingMessage) -> SendResult | DeliveryFailed:
+    """Send once; the failure is returned, not raised (attempts may run in worker threads)."""
+    try:
+        return sender.send(message)
+    except DeliveryFailed as exc:
+        return exc
+    except Exception as exc:  # a sender bug must not block the channel: dead-letter it
+        logger.exception(
+            "alert %s to channel %s: unexpected error", message.idempotency_key, message.channel
         )
-        try:
-            result = sender.send(outgoing)
-        except TransientDeliveryError as exc:
-            marks.flush()
-            _record_failure(session_factory, name, message, clock.now(), exc, policy, report)
-            _release(session_factory, run.messages[index + 1 :], owner)
-            break
-        except DeliveryFailed as exc:
-            _record_failure(session_factory, name, message, clock.now(), exc, policy, report)
-            continue
-        except Exception as exc:  # a sender bug must not block the channel: dead-letter it
-            logger.exception("alert %s to channel %s: unexpected error", message.id, name)
-            error = DeliveryFailed(f"internal error: {type(exc).__name__}")
-            _record_failure(session_factory, name, message, clock.now(), error, policy, report)
-            continue
-        thread = None
-        if result.thread_ts and message.incident_id and not message.is_update:
-            thread = (message.incident_id, result.thread_ts)
-            run.threads.setdefault(message.incident_id, result.thread_ts)
-        marks.add(message.id, thread)
-        report.delivered += 1
+        return DeliveryFailed(f"internal error: {type(exc).__name__}")
+
+
+class _Answers:
+    """Records the outcome of each attempt of a run, in id order."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        run: _Run,
+        clock: Clock,
+        policy: DeliveryPolicy,
+        marks: _Marks,
+        report: DeliveryReport,
+    ) -> None:
+        self.session_factory = session_factory
+        self.run = run
+        self.clock = clock
+        self.policy = policy
+        self.marks = marks
+        self.report = report
+        #: False once a transient failure stopped the run.
+        self.going = True
+
+    def take(self, message: LeasedMessage, outcome: SendResult | DeliveryFailed) -> None:
+        """Mark a delivery (and the Slack thread it started), or record a failure."""
+        if isinstance(outcome, SendResult):
+            thread = None
+            if outcome.thread_ts and message.incident_id and not _is_update(message):
+                thread = (message.incident_id, outcome.thread_ts)
+                self.run.threads.setdefault(message.incident_id, outcome.thread_ts)
+            self.marks.add(message.id, thread)
+            self.report.delivered += 1
+            return
+        if isinstance(outcome, TransientDeliveryError):
+            self.marks.flush()
+            self.going = False
+        _record_failure(
+            self.session_factory,
+            self.run.channel.name,
+            message,
+            self.clock.now(),
+            outcome,
+            self.policy,
+            self.report,
+        )
 
 
 class _Marks:
@@ -365,7 +415,7 @@ class _Marks:
 def _record_failure(
     session_factory: sessionmaker[Session],
     channel: str,
-    message: _Claimed,
+    message: LeasedMessage,
     at: datetime,
     error: DeliveryFailed,
     policy: DeliveryPolicy,
@@ -400,7 +450,9 @@ def _record_failure(
         )
 
 
-def _release(session_factory: sessionmaker[Session], messages: list[_Claimed], owner: str) -> None:
+def _release(
+    session_factory: sessionmaker[Session], messages: list[LeasedMessage], owner: str
+) -> None:
     if messages:
         with session_factory.begin() as session:
             release(session, [message.id for message in messages], owner)

@@ -2,22 +2,27 @@
 
 For each engine (SQLite file; PostgreSQL on 127.0.0.1:5432 when it answers):
 
-The sink (:mod:`crawler.demo.webhook_sink`) runs in its own process and answers 204.
+The sink (:mod:`crawler.demo.webhook_sink`) runs in its own process and answers like Slack's
+Web API (``200`` with a small JSON body). The channel is configured as a high-volume SIEM would
+be: unpaced (the default for webhooks) with ``max_in_flight = 8`` (``--max-in-flight 1`` measures
+strict one-at-a-time order instead).
 
 - drain: 10,000 signed webhook messages queued up front, then the deliverer loop
-  (:func:`alerts.deliverer.run_deliverer`, one channel, so strictly one send at a time in order)
-  sends them all: ``delivered_per_s`` = messages / time to deliver the last one;
+  (:func:`alerts.deliverer.run_deliverer`) sends them all: ``delivered_per_s`` = messages /
+  time from the deliverer's start to the last delivery;
 - steady: another 10,000 messages queued by a producer at a fixed rate (100 per transaction,
   like the storage pipeline) while the deliverer runs: ``p95_enqueue_to_delivery_ms`` is the
   95th percentile of ``delivered_at - created_at`` (queued to answered by the receiver).
 
 One line per engine, in the format
 ``alerts: messages=N delivered_per_s=X p95_enqueue_to_delivery_ms=Y``; the goal is ≥ 200/s.
-Run: ``.venv/bin/python bench/alerts.py`` (``LEAKWATCH_TEST_PG`` overrides the PostgreSQL URL).
+Run: ``.venv/bin/python bench/alerts.py [--messages N] [--engine sqlite|postgresql]``
+(``LEAKWATCH_TEST_PG`` overrides the PostgreSQL URL).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -46,15 +51,31 @@ from db.outbox import DELIVERED, insert_messages  # noqa: E402
 MESSAGES = 10_000
 STEADY_RATE = 200  # messages per second: the goal
 BATCH = 100
+MAX_IN_FLIGHT = 8
 INTERVAL = 0.2  # seconds between idle deliverer passes
 SECRET = "whsec_bGVha3dhdGNoLWJlbmNoLXNpZ25pbmcta2V5LTAwMDAw"
 PG_ADMIN_URL = os.environ.get("LEAKWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Run the benchmark on SQLite, then PostgreSQL if it answers."""
-    with tempfile.TemporaryDirectory() as folder:
-        bench_engine("sqlite", f"sqlite:///{Path(folder) / 'bench.db'}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=MESSAGES, help="messages per phase")
+    parser.add_argument(
+        "--max-in-flight", type=int, default=MAX_IN_FLIGHT, help="the channel's max_in_flight"
+    )
+    parser.add_argument("--engine", choices=("sqlite", "postgresql"), help="only this engine")
+    args = parser.parse_args(argv)
+    if args.engine != "postgresql":
+        with tempfile.TemporaryDirectory() as folder:
+            bench_engine(
+                "sqlite",
+                f"sqlite:///{Path(folder) / 'bench.db'}",
+                args.messages,
+                args.max_in_flight,
+            )
+    if args.engine == "sqlite":
+        return
     try:
         with psycopg.connect(PG_ADMIN_URL, connect_timeout=3):
             pass
@@ -67,13 +88,17 @@ def main() -> None:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
         base = PG_ADMIN_URL.rsplit("/", 1)[0].split("://", 1)[1]
-        bench_engine("postgresql", f"postgresql+psycopg://{base}/{name}")
+        bench_engine(
+            "postgresql", f"postgresql+psycopg://{base}/{name}", args.messages, args.max_in_flight
+        )
     finally:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def bench_engine(label: str, url: str) -> None:
+def bench_engine(
+    label: str, url: str, messages: int = MESSAGES, max_in_flight: int = MAX_IN_FLIGHT
+) -> None:
     """Drain and steady phases on one database; prints the engine's result line."""
     upgrade(url)
     engine = make_engine(url)
@@ -95,32 +120,32 @@ def bench_engine(label: str, url: str) -> None:
                     "type": "webhook",
                     "url": sink_url + "/hook",
                     "signing_secret": SECRET,
-                    "rate_per_second": 100_000.0,
+                    "max_in_flight": max_in_flight,
                 }
             ],
         )
         senders = build_senders(settings, client)
-        _produce(sessions, "drain", MESSAGES, rate=None)
+        _produce(sessions, "drain", messages, rate=None)
         started = utcnow()
         with _deliverer(sessions, settings, senders):
-            _wait_delivered(sessions, MESSAGES)
+            _wait_delivered(sessions, messages)
         drain_seconds = (_last_delivery(sessions) - started).total_seconds()
         with _deliverer(sessions, settings, senders):
-            _produce(sessions, "steady", MESSAGES, rate=STEADY_RATE)
-            _wait_delivered(sessions, 2 * MESSAGES)
+            _produce(sessions, "steady", messages, rate=STEADY_RATE)
+            _wait_delivered(sessions, 2 * messages)
         latencies = _latencies(sessions, "steady")
     engine.dispose()
     sink.terminate()
     received = sink.communicate(timeout=30)[0].strip().splitlines()[-1]
-    per_second = MESSAGES / drain_seconds
+    per_second = messages / drain_seconds
     p50, p95 = _percentile(latencies, 50), _percentile(latencies, 95)
     print(
-        f"alerts[{label}]: drain {MESSAGES} in {drain_seconds:.1f}s; steady {MESSAGES} at "
+        f"alerts[{label}]: drain {messages} in {drain_seconds:.1f}s; steady {messages} at "
         f"{STEADY_RATE}/s: p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(latencies):.0f} ms; "
         f"sink: {received}"
     )
     print(
-        f"alerts: messages={MESSAGES} delivered_per_s={per_second:.0f} "
+        f"alerts: messages={messages} delivered_per_s={per_second:.0f} "
         f"p95_enqueue_to_delivery_ms={p95:.0f}"
     )
 

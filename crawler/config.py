@@ -156,8 +156,16 @@ class ChannelConfig(StrictModel):
     slack_channel: str | None = None
     signing_secret: SecretStr | None = None
     digest: Literal["off", "hourly", "daily"] = "off"
-    rate_per_second: float = Field(default=1.0, gt=0)
+    rate_per_second: float | None = Field(default=None, gt=0)
+    max_in_flight: int = Field(default=1, ge=1, le=32)
     enabled: bool = True
+
+    @property
+    def send_rate(self) -> float | None:
+        """Most sends per second: ``rate_per_second``, else 1 for Slack, else None (unpaced)."""
+        if self.rate_per_second is not None:
+            return self.rate_per_second
+        return 1.0 if self.type == "slack" else None
 
     @field_validator("url", "token", "signing_secret", mode="before")
     @classmethod
@@ -174,6 +182,8 @@ class ChannelConfig(StrictModel):
             raise ValueError(f"a {self.type} channel needs 'url'")
         if self.type == "webhook" and self.signing_secret is None:
             raise ValueError("a webhook channel needs 'signing_secret' (whsec_… base64 key)")
+        if self.type == "slack" and self.max_in_flight > 1:
+            raise ValueError("a slack channel sends one message at a time: max_in_flight = 1")
         return self
 
 

@@ -12,6 +12,7 @@ several deliverers keep each channel in order.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -122,6 +123,19 @@ def last_attempt_at(session: Session, channel: str) -> datetime | None:
     ).scalar_one_or_none()
 
 
+@dataclass(frozen=True)
+class LeasedMessage:
+    """What a deliverer needs of a message it leased."""
+
+    id: int
+    kind: str
+    idempotency_key: str
+    payload: dict[str, Any]
+    incident_id: int | None
+    created_at: datetime
+    attempts: int
+
+
 def lease_run(
     session: Session,
     channel: str,
@@ -130,30 +144,37 @@ def lease_run(
     owner: str,
     until: datetime,
     now: datetime,
-) -> list[OutboxMessage]:
+) -> list[LeasedMessage]:
     """Lease the channel's head and the due pending messages right behind it, in id order.
 
-    Stops at the first message not yet due; at most ``limit`` messages.
+    Stops at the first message not yet due; at most ``limit`` messages. Reads and writes go
+    through the Core table: a run is hundreds of rows, which need no ORM bookkeeping.
     """
+    columns = _OUTBOX.c
     candidates = session.execute(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.channel == channel,
-            OutboxMessage.status == PENDING,
-            OutboxMessage.id >= head_id,
+        select(
+            columns.id,
+            columns.kind,
+            columns.idempotency_key,
+            columns.payload,
+            columns.incident_id,
+            columns.created_at,
+            columns.attempts,
+            columns.next_attempt_at,
         )
-        .order_by(OutboxMessage.id)
+        .where(columns.channel == channel, columns.status == PENDING, columns.id >= head_id)
+        .order_by(columns.id)
         .limit(limit)
-    ).scalars()
-    run: list[OutboxMessage] = []
-    for message in candidates:
-        if message.next_attempt_at > now:
+    )
+    run: list[LeasedMessage] = []
+    for row in candidates:
+        if row.next_attempt_at > now:
             break
-        run.append(message)
+        run.append(LeasedMessage(*row[:-1]))
     if run:
         session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_([m.id for m in run]))
+            update(_OUTBOX)
+            .where(columns.id.in_([message.id for message in run]))
             .values(locked_by=owner, locked_until=until)
         )
     return run

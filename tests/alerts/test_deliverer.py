@@ -177,7 +177,6 @@ def test_burst_of_1000_is_paced_in_order_and_holds_nobody_up(
             "token": "xoxb-test",
             "slack_channel": "C0123",
             "url": sink.url + "/api/",
-            "rate_per_second": 1.0,
         }
         other = webhook_channel("siem", sink.url + "/siem", rate_per_second=1e6)
         settings = settings_for("sqlite://", [slack, other], [])
@@ -306,3 +305,88 @@ def test_a_sender_bug_dead_letters_one_message_only(sessions: sessionmaker[Sessi
     report = deliver_due(sessions, settings, {"a": sender}, clock=FakeClock())
     assert (report.dead, report.delivered) == (1, 2)
     assert sender.sent == ["msg:a:1", "msg:a:2"]
+
+
+def test_max_in_flight_sends_that_many_at_once_each_message_once(
+    sessions: sessionmaker[Session], client: Any
+) -> None:
+    lock = threading.Lock()
+    busy = {"now": 0, "most": 0}
+
+    def responder(request: ReceivedRequest) -> SinkResponse:
+        with lock:
+            busy["now"] += 1
+            busy["most"] = max(busy["most"], busy["now"])
+        threading.Event().wait(0.02)
+        with lock:
+            busy["now"] -= 1
+        return SinkResponse(204)
+
+    with WebhookSink(responder) as sink:
+        channel = webhook_channel("siem", sink.url + "/siem", max_in_flight=4)
+        settings = settings_for("sqlite://", [channel], [])
+        senders = build_senders(settings, client)
+        _queue(sessions, "siem", 60, datetime.now(T0.tzinfo))
+        report = deliver_due(sessions, settings, senders)
+        received = sink.requests
+    assert report.delivered == 60
+    assert busy["most"] == 4
+    assert sorted(_n(r) for r in received) == list(range(60))
+    assert _statuses(sessions) == {"siem": ["delivered"] * 60}
+
+
+def test_max_in_flight_channel_down_then_up_probes_with_one_request(
+    sessions: sessionmaker[Session], client: Any
+) -> None:
+    clock = FakeClock()
+    up = threading.Event()
+
+    def responder(request: ReceivedRequest) -> SinkResponse:
+        return SinkResponse(204) if up.is_set() else SinkResponse(503, b"down")
+
+    with WebhookSink(responder, clock=clock.now) as sink:
+        channel = webhook_channel("siem", sink.url + "/siem", max_in_flight=4)
+        settings = settings_for("sqlite://", [channel], [])
+        senders = build_senders(settings, client)
+        _queue(sessions, "siem", 30, T0)
+        first = deliver_due(sessions, settings, senders, clock=clock)
+        # The first failure stops the run: at most the window was out, the rest stays leased
+        # to nobody and pending.
+        assert first.delivered == 0 and 1 <= first.retried <= 4
+        tried = len(sink.requests)
+        for _ in range(30):  # while down, each pass only retries the head, alone
+            clock.advance(120)
+            before = len(sink.requests)
+            deliver_due(sessions, settings, senders, clock=clock)
+            assert len(sink.requests) - before <= 1
+        assert {r.webhook_id for r in sink.requests[tried:]} == {"msg:siem:0"}
+        down = len(sink.requests)
+        up.set()
+        _drain(sessions, settings, senders, clock, step=60)
+        after = sink.requests[down:]
+    assert _statuses(sessions) == {"siem": ["delivered"] * 30}
+    assert sorted(_n(r) for r in after) == list(range(30))
+    assert after[0].webhook_id == "msg:siem:0"
+
+
+def test_slack_is_paced_by_default_and_webhooks_are_not() -> None:
+    slack = Settings.model_validate(
+        {"channels": [{"name": "s", "type": "slack", "url": "http://127.0.0.1:9/x"}]}
+    ).channels[0]
+    hook = webhook_channel("w", "http://127.0.0.1:9/w")
+    webhook = Settings.model_validate({"channels": [hook]}).channels[0]
+    paced = Settings.model_validate({"channels": [{**hook, "rate_per_second": 5.0}]}).channels[0]
+    assert (slack.send_rate, webhook.send_rate, paced.send_rate) == (1.0, None, 5.0)
+    with pytest.raises(ValueError, match="max_in_flight"):
+        Settings.model_validate(
+            {
+                "channels": [
+                    {
+                        "name": "s",
+                        "type": "slack",
+                        "url": "http://127.0.0.1:9/x",
+                        "max_in_flight": 2,
+                    }
+                ]
+            }
+        )
