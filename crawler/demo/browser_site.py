@@ -5,7 +5,7 @@
 (``article.topic``, the custom forum markup of docs/forums.md) a moment after the page loads:
 a crawler that does not run JavaScript sees an empty board. The same listings rendered on the
 server are at ``/html/section/<n>?page=<p>``, so the browser path and the plain path can be
-compared on the same content. Synthetic content only.
+compared on the same content. Every listing sets :data:`COOKIE`. Synthetic content only.
 
 Selectors for a ``custom`` forum source: :data:`SELECTORS`; wait for :data:`WAIT_FOR`.
 """
@@ -32,6 +32,8 @@ SELECTORS = {
     "next_page": "a.next::attr(href)",
 }
 WAIT_FOR = "article.topic"
+#: Every listing sets this visitor cookie, so tests can see a browser context keep it.
+COOKIE = "visitor=scripted-forum"
 _TITLES = (
     "[VENTE] Base patients Clinique Sainte-Isabelle, 120k lignes",
     "Cherche accès VPN hôpital",
@@ -98,11 +100,14 @@ class ScriptedForumSite:
         threads = self.threads(section, page)
         next_url = f"/{mode}/section/{section}?page={page + 1}" if page < self.pages else None
         if mode == "html":
-            return html_response(_page(_rows(threads) + _next_link(next_url), ""))
-        data = json.dumps(
-            {"threads": [_thread_json(thread) for thread in threads], "next": next_url}
-        ).replace("</", "<\\/")
-        return html_response(_page("", _SCRIPT.replace("__DATA__", data)))
+            response = html_response(_page(_rows(threads) + _next_link(next_url), ""))
+        else:
+            data = json.dumps(
+                {"threads": [_thread_json(thread) for thread in threads], "next": next_url}
+            ).replace("</", "<\\/")
+            response = html_response(_page("", _SCRIPT.replace("__DATA__", data)))
+        response.headers["Set-Cookie"] = f"{COOKIE}; Path=/; SameSite=Lax"
+        return response
 
 
 def _thread_json(thread: ScriptedThread) -> dict[str, object]:

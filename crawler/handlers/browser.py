@@ -10,7 +10,8 @@
   ``<data_dir>/browser/<source>/storage_state.json`` (mode 0600) when the crawl closes, and
   loaded back by the next run (crawler.browser.context_options);
 * downloads are refused by the context (``accept_downloads=False``), so a page that turns
-  into an attachment fails instead of being saved.
+  into an attachment fails instead of being saved;
+* http and https share one handler, hence one Chromium and one context per crawl.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from crawler.download_rules import file_link_refusal, is_private_host, onion_ref
 from crawler.private_files import private_folder, write_private
 
 logger = logging.getLogger(__name__)
+_ATTRIBUTE = "_leakwatch_browser_handler"
 
 
 class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[misc]
@@ -40,6 +42,23 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[m
         state_path = crawler.settings.get(STATE_PATH_KEY)
         self.state_path = Path(state_path) if state_path else None
         self.abort_request = self.refuse_page_request
+        self.closed = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> BrowserDownloadHandler:
+        """The crawler's one handler: Scrapy builds a handler per URL scheme, and http and
+        https must share one Chromium and one context (the source's cookies)."""
+        handler: BrowserDownloadHandler | None = getattr(crawler, _ATTRIBUTE, None)
+        if handler is None:
+            handler = cls(crawler)
+            setattr(crawler, _ATTRIBUTE, handler)
+        return handler
+
+    async def close(self) -> None:
+        """Save the browser state and close Chromium, once for both schemes."""
+        if not self.closed:
+            self.closed = True
+            await super().close()
 
     def refuse_page_request(self, request: Any) -> bool:
         """True when the page's ``request`` (a Playwright request) must be aborted."""
