@@ -15,7 +15,7 @@ A source sets ``proxy = "socks5h://127.0.0.1:9050"`` (Tor), ``socks5://…`` or 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from crawler.config import SourceConfig
 
@@ -41,7 +41,7 @@ class ProxyAddress:
 
 
 def parse_proxy(url: str) -> ProxyAddress:
-    """Split a proxy URL; raises ValueError when it has no host."""
+    """Split a proxy URL (credentials percent-decoded); raises ValueError without a host."""
     parts = urlsplit(url)
     if not parts.hostname:
         raise ValueError(f"proxy URL without a host: {url!r}")
@@ -50,8 +50,8 @@ def parse_proxy(url: str) -> ProxyAddress:
         scheme=scheme,
         host=parts.hostname,
         port=parts.port or DEFAULT_PORTS.get(scheme, 1080),
-        username=parts.username,
-        password=parts.password,
+        username=unquote(parts.username) if parts.username is not None else None,
+        password=unquote(parts.password) if parts.password is not None else None,
     )
 
 

@@ -36,8 +36,9 @@ def record_evidence(
             captured_at=captured_at,
         )
         .on_conflict_do_nothing(index_elements=["post_id", "html_sha256"])
+        .returning(Evidence.id)
     )
-    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    return session.execute(statement).scalar_one_or_none() is not None
 
 
 def evidence_of_post(session: Session, post_id: int) -> list[Evidence]:

@@ -40,6 +40,8 @@ class SocksServer:
 
     routes: dict[str, tuple[str, int]] = field(default_factory=dict)
     connects: list[SocksConnect] = field(default_factory=list)
+    #: The username of every completed handshake (None without authentication).
+    handshakes: list[str | None] = field(default_factory=list)
     port: int = 0
 
     def __post_init__(self) -> None:
@@ -114,6 +116,7 @@ class SocksServer:
         else:
             writer.write(bytes([5, NO_METHOD]))
             return
+        self.handshakes.append(username)
         _, command, _, address_type = await reader.readexactly(4)
         if address_type == ATYP_DOMAIN:
             (length,) = await reader.readexactly(1)
