@@ -65,7 +65,7 @@ class RedirectGuardMiddleware:
             allow_private,
         )
         if reason is None and not allow_private and getattr(source, "proxy", None) is None:
-            reason = await _resolves_private(request.url, target)
+            reason = await resolves_private(request.url, target)
         if reason:
             self._refuse(reason)
         return response
@@ -105,8 +105,9 @@ def refused_redirect(
     return None
 
 
-async def _resolves_private(source: str, target: str) -> str | None:
-    """A refusal when ``target``'s host is another name that resolves to a private address."""
+async def resolves_private(source: str, target: str) -> str | None:
+    """Why the redirect is refused when ``target``'s host is another name that resolves to a
+    private address, or None (IP literals are left to :func:`refused_redirect`)."""
     source_host = (urlsplit(source).hostname or "").lower()
     target_host = (urlsplit(target).hostname or "").lower()
     if target_host == source_host or _is_ip_literal(target_host):
