@@ -5,7 +5,8 @@
 (``article.topic``, the custom forum markup of docs/forums.md) a moment after the page loads:
 a crawler that does not run JavaScript sees an empty board. The same listings rendered on the
 server are at ``/html/section/<n>?page=<p>``, so the browser path and the plain path can be
-compared on the same content. Every listing sets :data:`COOKIE`. Synthetic content only.
+compared on the same content. Every listing sets :data:`COOKIE`; scripted pages also ask for
+:data:`LOGO`, :data:`EXPORT` and :data:`ADMIN`. Synthetic content only.
 
 Selectors for a ``custom`` forum source: :data:`SELECTORS`; wait for :data:`WAIT_FOR`.
 """
@@ -34,6 +35,11 @@ SELECTORS = {
 WAIT_FOR = "article.topic"
 #: Every listing sets this visitor cookie, so tests can see a browser context keep it.
 COOKIE = "visitor=scripted-forum"
+#: What else a scripted page asks for, as real pages do: a logo, an archive export (a file
+#: link) and an admin page on another local host; a crawler's browser should load none.
+LOGO = "/static/logo.png"
+EXPORT = "/export/threads.zip"
+ADMIN = "http://localhost:1/admin"
 _TITLES = (
     "[VENTE] Base patients Clinique Sainte-Isabelle, 120k lignes",
     "Cherche accès VPN hôpital",
@@ -105,7 +111,8 @@ class ScriptedForumSite:
             data = json.dumps(
                 {"threads": [_thread_json(thread) for thread in threads], "next": next_url}
             ).replace("</", "<\\/")
-            response = html_response(_page("", _SCRIPT.replace("__DATA__", data)))
+            script = _SCRIPT.replace("__DATA__", data).replace("__EXPORT__", EXPORT)
+            response = html_response(_page("", script.replace("__ADMIN__", ADMIN)))
         response.headers["Set-Cookie"] = f"{COOKIE}; Path=/; SameSite=Lax"
         return response
 
@@ -139,7 +146,8 @@ def _next_link(url: str | None) -> str:
 def _page(body: str, script: str) -> str:
     return (
         '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Forum</title>'
-        f'</head><body><main id="board">{body}</main>{script}</body></html>'
+        f'</head><body><img src="{LOGO}" alt="logo"><main id="board">{body}</main>'
+        f"{script}</body></html>"
     )
 
 
@@ -151,6 +159,8 @@ function text(tag, cls, value) {
   node.textContent = value;
   return node;
 }
+fetch("__EXPORT__").catch(() => null);
+fetch("__ADMIN__").catch(() => null);
 setTimeout(() => {
   const board = document.getElementById("board");
   for (const thread of data.threads) {

@@ -1,11 +1,13 @@
 """Browser pages through scrapy-playwright, with leakwatch's rules inside the page.
 
-:class:`BrowserDownloadHandler` is scrapy-playwright's handler plus three things:
+:class:`BrowserDownloadHandler` is scrapy-playwright's handler, plus:
 
-* every request the page makes (scripts, XHR, frames, redirects it follows) is checked:
-  images, fonts and media are not loaded; file hosts and archive links, onion hosts without a
-  proxy, and private or loopback addresses other than the source's own hosts are aborted
-  (counted as ``leakwatch/browser/aborted/<reason>``);
+* every request the page makes (the document, scripts, XHR, frames) is checked: images,
+  fonts and media are not loaded; file hosts and archive links, onion hosts without a proxy,
+  and private or loopback addresses other than the source's own hosts are aborted (counted as
+  ``leakwatch/browser/aborted/<reason>``). Playwright does not show redirect hops to this
+  filter: where a redirect ended is checked by the redirect guard
+  (crawler/middlewares/redirect_guard.py);
 * the source's context keeps its cookies and local storage between runs: they are saved to
   ``<data_dir>/browser/<source>/storage_state.json`` (mode 0600) when the crawl closes, and
   loaded back by the next run (crawler.browser.context_options);

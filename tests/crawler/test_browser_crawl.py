@@ -20,7 +20,14 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from crawler.demo.browser_site import COOKIE, SELECTORS, WAIT_FOR, ScriptedForumSite
+from crawler.demo.browser_site import (
+    ADMIN,
+    COOKIE,
+    EXPORT,
+    SELECTORS,
+    WAIT_FOR,
+    ScriptedForumSite,
+)
 from crawler.demo.loopback import LoopbackServer
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
@@ -50,6 +57,8 @@ def test_javascript_listing_needs_the_browser(tmp_path: Path) -> None:
     with LoopbackServer(site) as server:
         urls = site.section_urls(server.base_url)
         plain = crawl(tmp_path, scripted_source(urls, name="scripted"), env=env)
+        assert server.requested == ["/js/section/1"]
+        server.requested.clear()
         onion = f"http://{ONION}/js/section/1"
         source = scripted_source([*urls, onion], name="scripted", browser=True, wait_for=WAIT_FOR)
         rendered = crawl(tmp_path, source, env=env)
@@ -62,7 +71,13 @@ def test_javascript_listing_needs_the_browser(tmp_path: Path) -> None:
     assert rendered["stats"]["playwright/page_count"] == 2
     assert rendered["stats"]["leakwatch/refused/onion_without_proxy"] == 1
     assert f"{onion} is an onion service and the source has no proxy" in rendered["log"]
-    assert all("/js/section/1" in path for path in server.requested)
+    # Only the two listing pages were fetched: no logo, no archive, no other local host.
+    assert server.requested == ["/js/section/1", "/js/section/1?page=2"]
+    assert rendered["stats"]["leakwatch/browser/aborted/image"] == 2
+    assert rendered["stats"]["leakwatch/browser/aborted/file_link"] == 2
+    assert rendered["stats"]["leakwatch/browser/aborted/private"] == 2
+    assert f"link to a .zip file refused: {server.base_url}{EXPORT}" in rendered["log"]
+    assert f"{ADMIN}: private address, not one of the source's hosts" in rendered["log"]
     state_file = data_dir / "browser" / "scripted" / "storage_state.json"
     assert stat.S_IMODE(state_file.stat().st_mode) == 0o600
     assert stat.S_IMODE(state_file.parent.stat().st_mode) == 0o700
