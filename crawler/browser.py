@@ -15,7 +15,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Error as PlaywrightError
 from scrapy_playwright.page import PageMethod
 
 from crawler.config import Settings, SourceConfig
@@ -117,6 +116,8 @@ async def wait_for_selector(page: Any, selector: str, timeout: float) -> bool:
     The page is handed to the spider either way: a page without the expected element is the
     spider's to judge (a challenge, a login wall or changed markup), with a snapshot.
     """
+    from playwright.async_api import Error as PlaywrightError  # only browser crawls load it
+
     try:
         await page.wait_for_selector(selector, state="attached", timeout=timeout)
     except PlaywrightError as exc:
