@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TOR_DATA ?= $(CURDIR)/var/tor
 
 .PHONY: help setup system-deps venv test lint typecheck unit demo eval bench tor clean
 
@@ -49,7 +50,8 @@ bench: setup ## every benchmark, each prints its figures on its last line
 
 tor: ## install Debian's tor and run it with a SOCKS port on 127.0.0.1:9050 (stream isolation per source)
 	@command -v tor >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tor >/dev/null)
-	tor -f deploy/torrc
+	@install -d -m 700 $(TOR_DATA)
+	tor -f deploy/torrc --DataDirectory $(TOR_DATA)
 
 clean:
 	rm -rf $(VENV) *.egg-info .mypy_cache .ruff_cache .pytest_cache

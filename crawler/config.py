@@ -120,6 +120,11 @@ class SourceConfig(StrictModel):
     allow_private_redirects: bool = False
     tags: list[str] = Field(default_factory=list)
     options: dict[str, Any] = Field(default_factory=dict)
+    proxy_isolation: bool = True
+    wait_for: str | None = None
+    page_timeout: float = Field(default=60.0, gt=0, le=600)
+    max_response_bytes: int = Field(default=10 * 1024 * 1024, ge=64 * 1024)
+    evidence: bool = False
 
     @field_validator("start_urls")
     @classmethod
@@ -143,6 +148,8 @@ class SourceConfig(StrictModel):
             raise ValueError(
                 f"engine {self.engine!r} is not one of {', '.join(allowed)} for kind {self.kind!r}"
             )
+        if self.wait_for is not None and not self.browser:
+            raise ValueError("wait_for is a browser setting: it needs browser = true")
         return self
 
 
@@ -259,6 +266,7 @@ class Settings(BaseSettings):
     routes: list[RouteConfig] = Field(default_factory=list)
     web: WebConfig = WebConfig()
     watchlist: WatchlistConfig = WatchlistConfig()
+    chromium_path: Path = Path("/usr/bin/chromium")
 
     @field_validator("database_url")
     @classmethod

@@ -14,11 +14,15 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 from scrapy.utils.project import get_project_settings
 
+from crawler.browser import browser_settings
 from crawler.config import Settings, SourceConfig
 from crawler.context import APP_SETTINGS_KEY, RUN_ID_KEY
 from crawler.credentials import CREDENTIALS_KEY, read_credentials
+from crawler.proxies import uses_socks
 from db.engine import make_engine, make_session_factory
 from db.models import CrawlRun
+
+SOCKS_HANDLER = "crawler.handlers.socks.SocksDownloadHandler"
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,13 @@ class RunSummary:
 def scrapy_settings_for(
     settings: Settings, source: SourceConfig, run_id: int | None = None
 ) -> ScrapySettings:
-    """Project Scrapy settings with the source's politeness, caps and our app settings."""
+    """Project Scrapy settings with the source's politeness, caps, download path and our app
+    settings.
+
+    The download path: a ``browser = true`` source gets Chromium (crawler.browser); a source
+    behind a SOCKS proxy gets the SOCKS-capable handler (crawler.handlers.socks); any other
+    keeps Scrapy's HTTP/1.1 handler, which also speaks HTTP proxies.
+    """
     scrapy_settings = get_project_settings()
     overrides: dict[str, Any] = {
         APP_SETTINGS_KEY: settings,
@@ -48,11 +58,20 @@ def scrapy_settings_for(
         "CLOSESPIDER_TIMEOUT": source.max_wall_seconds,
         "CONCURRENT_REQUESTS_PER_DOMAIN": source.concurrency,
         "DOWNLOAD_DELAY": source.download_delay,
+        "DOWNLOAD_MAXSIZE": source.max_response_bytes,
+        "DOWNLOAD_TIMEOUT": source.page_timeout,
+        "DOWNLOAD_WARNSIZE": min(
+            scrapy_settings.getint("DOWNLOAD_WARNSIZE"), source.max_response_bytes // 2
+        ),
         "LOG_LEVEL": settings.log_level,
     }
     if source.download_delay == 0:
         overrides["AUTOTHROTTLE_ENABLED"] = False
         overrides["RANDOMIZE_DOWNLOAD_DELAY"] = False
+    if source.browser:
+        overrides.update(browser_settings(settings, source))
+    elif uses_socks(source):
+        overrides["DOWNLOAD_HANDLERS"] = {"http": SOCKS_HANDLER, "https": SOCKS_HANDLER}
     if run_id is not None:
         overrides[RUN_ID_KEY] = run_id
     scrapy_settings.setdict(overrides, priority="cmdline")

@@ -2,7 +2,9 @@
 
 Spiders yield family items (crawler.items); :class:`StoragePipeline` maps them to post rows,
 upserts them (``last_seen`` refreshed, never duplicated) and, when a matcher is configured,
-stores hits, claims and outbox rows for the same posts in the same transaction.
+stores hits, claims and outbox rows for the same posts in the same transaction. For a source with
+``evidence = true``, a post that produces new hits also gets its page's evidence (crawler.evidence)
+in that transaction.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from alerts.outbox import enqueue_hit_alerts
 from crawler.context import CrawlContext
+from crawler.evidence import EvidenceLedger, PageEvidence, store_page_evidence
 from crawler.finder import Finder, make_finder
 from crawler.findings import PostFindings, store_findings
 from crawler.items import PostRecord, SourceItem, to_post_record
@@ -31,6 +34,8 @@ class StoragePipeline:
         self.context: CrawlContext | None = None
         self.finder: Finder | None = None
         self.enqueue_alerts: Callable[..., int] | None = None
+        self.ledger = EvidenceLedger.of(crawler)
+        self.pages: dict[str, PageEvidence] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoragePipeline:
@@ -43,8 +48,12 @@ class StoragePipeline:
         self.finder, self.enqueue_alerts = load_matching(self.context)
 
     def process_item(self, item: SourceItem) -> SourceItem:
-        """Queue the item's post; flush when the batch is full."""
-        self.batch.append(to_post_record(item))
+        """Queue the item's post (and its page evidence); flush when the batch is full."""
+        record = to_post_record(item)
+        self.batch.append(record)
+        page = self.ledger.take(item)
+        if page is not None:
+            self.pages[record.external_id] = page
         if len(self.batch) >= self.batch_size:
             self.flush()
         return item
@@ -58,6 +67,7 @@ class StoragePipeline:
         if not self.batch or self.context is None:
             return
         records, self.batch = self.batch, []
+        pages, self.pages = self.pages, {}
         context = self.context
         found: dict[str, PostFindings] = {}
         rows = []
@@ -75,9 +85,21 @@ class StoragePipeline:
                 findings = found.get(post.external_id)
                 if findings is None or (not post.is_new and not post.changed):
                     continue
-                new_hits += store_findings(
+                post_hits = store_findings(
                     session, post.id, hashes[post.external_id], findings, context.source.kind
                 )
+                new_hits += post_hits
+                page = pages.get(post.external_id)
+                if post_hits and page is not None:
+                    store_page_evidence(
+                        session,
+                        context.settings.data_dir,
+                        context.source.name,
+                        post.id,
+                        context.run_id,
+                        page,
+                    )
+                    self.crawler.stats.inc_value("leakwatch/evidence")
             if new_hits and self.enqueue_alerts is not None:
                 self.enqueue_alerts(session, context.settings, new_hits)
         stats = self.crawler.stats

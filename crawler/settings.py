@@ -1,7 +1,7 @@
 """Scrapy settings shared by every leakwatch crawl (the ``scrapy.cfg`` default module).
 
-Per-source values (delay, concurrency, proxy, page and time caps) are applied on top of these by
-:func:`crawler.crawl.scrapy_settings_for`. Keep the groups alphabetical.
+Per-source values (delay, concurrency, proxy, browser, size, page and time caps) are applied on top
+of these by :func:`crawler.crawl.scrapy_settings_for`. Keep the groups alphabetical.
 """
 
 # --- Project -----------------------------------------------------------------------------------
@@ -32,7 +32,12 @@ RETRY_ENABLED = True
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_TIMES = 2
 
-# --- Item pipelines and extensions -------------------------------------------------------------
+# --- Item pipelines, extensions and add-ons ----------------------------------------------------
+# The add-on inserts the safety, proxy, browser and evidence middlewares into every crawl, even
+# for a spider with its own DOWNLOADER_MIDDLEWARES (crawler/addon.py).
+ADDONS = {
+    "crawler.addon.SafetyAddon": 0,
+}
 EXTENSIONS = {
     "crawler.run_recorder.RunRecorder": 100,
 }

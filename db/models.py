@@ -1,5 +1,5 @@
 """Typed SQLAlchemy 2.0 models: sources, crawl runs, posts, the watchlist, hits, claims, incidents,
-exclusions, the alert outbox, and the web UI's users and API tokens.
+exclusions, the alert outbox, the web UI's users and API tokens, and evidence of hit pages.
 
 Every datetime column is timezone-aware UTC on both engines (:class:`UTCDateTime`). Schema changes
 are Alembic revisions under ``db/migrations``; ``tests/db/test_migrations.py`` fails on drift.
@@ -362,3 +362,25 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class Evidence(Base):
+    """What a page that produced a hit was: its HTML's sha256 and, for a browser page, the path
+    of a PNG screenshot under ``<data_dir>/evidence`` (the page itself is not kept)."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("post_id", "html_sha256", name="uq_evidence_post_html"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crawl_runs.id", ondelete="SET NULL"), index=True
+    )
+    url: Mapped[str] = mapped_column(Text)
+    html_sha256: Mapped[str] = mapped_column(String(64))
+    html_bytes: Mapped[int] = mapped_column(Integer)
+    screenshot_path: Mapped[str | None] = mapped_column(String(512))
+    screenshot_sha256: Mapped[str | None] = mapped_column(String(64))
+    captured_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    post: Mapped[Post] = relationship()

@@ -14,6 +14,7 @@ from crawler.cli import (
     daemon,
     database,
     demo,
+    doctor,
     entity,
     hits,
     incidents,
@@ -71,6 +72,7 @@ app.command(name="crawl")(crawl.crawl)
 app.command(name="run")(daemon.run)
 app.command(name="status")(daemon.status)
 app.command(name="demo")(demo.demo)
+app.command(name="doctor")(doctor.doctor)
 app.command(name="match")(match.match)
 app.command(name="parse")(parse.parse)
 app.add_typer(watchlist.app, name="watchlist")

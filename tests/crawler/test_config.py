@@ -87,6 +87,18 @@ BAD_CONFIGS = [
         'proxy="socks9://127.0.0.1:9050"\n',
         "sources[0].proxy: expected http://",
     ),
+    (
+        "wait_for without the browser",
+        '[[sources]]\nname="a"\nkind="forum"\nengine="custom"\nstart_urls=["http://h/"]\n'
+        'wait_for="article.topic"\n',
+        "sources[0]: wait_for is a browser setting: it needs browser = true",
+    ),
+    (
+        "page timeout of zero",
+        '[[sources]]\nname="a"\nkind="forum"\nengine="custom"\nstart_urls=["http://h/"]\n'
+        "page_timeout=0\n",
+        "sources[0].page_timeout:",
+    ),
 ]
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from datetime import UTC, datetime
 
 import pytest
 
+from crawler.download_rules import is_private_host
 from crawler.middlewares.backoff import backoff_delay, retry_after_seconds
-from crawler.middlewares.redirect_guard import refused_redirect
+from crawler.middlewares.redirect_guard import refused_redirect, resolves_private
 
 
 def test_backoff_doubles_respects_retry_after_and_is_capped() -> None:
@@ -56,3 +59,14 @@ def test_same_loopback_host_is_not_a_private_redirect() -> None:
     assert (
         refused_redirect(source, "http://127.0.0.1:8000/b", [source], ["127.0.0.1"], False) is None
     )
+
+
+def test_a_name_resolving_to_a_private_address_is_refused() -> None:
+    host = socket.gethostname()  # /etc/hosts maps the machine's name to a local address
+    addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    if not addresses or not all(is_private_host(address) for address in addresses):
+        pytest.skip(f"{host} does not resolve to a private address here: {addresses}")
+    reason = asyncio.run(resolves_private("http://forum.example/a", f"http://{host}:8080/x"))
+    assert reason is not None and f"({host} resolves to " in reason
+    same_host = asyncio.run(resolves_private(f"http://{host}/a", f"http://{host}/b"))
+    assert same_host is None
