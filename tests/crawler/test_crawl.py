@@ -151,3 +151,7 @@ def test_crawl_works_from_any_working_directory(tmp_path: Path, migrated_url: st
         )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "run 1: ok" in result.stdout and "3 new post(s)" in result.stdout, result.stdout
+    # No telnet console nor remote-control server listens during a crawl.
+    assert "Spider opened" in result.stderr
+    assert "Telnet console listening" not in result.stderr
+    assert "Remote control HTTP server listening" not in result.stderr
