@@ -101,6 +101,8 @@ class DeliveryReport:
     retried: int = 0
     dead: int = 0
     digests: int = 0
+    #: (channel, seconds from enqueue to delivery) of each message delivered.
+    latencies: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def attempted(self) -> int:
@@ -113,6 +115,7 @@ class DeliveryReport:
         self.retried += other.retried
         self.dead += other.dead
         self.digests += other.digests
+        self.latencies += other.latencies
 
 
 @dataclass(frozen=True)
@@ -316,6 +319,7 @@ def _send_each(
             run.threads.setdefault(message.incident_id, result.thread_ts)
         marks.add(message.id, thread)
         report.delivered += 1
+        report.latencies.append((name, (clock.now() - message.created_at).total_seconds()))
 
 
 class _Marks:

@@ -8,7 +8,7 @@ misfire grace so a run delayed by a busy machine still happens. The job logic it
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler
@@ -20,6 +20,8 @@ from crawler.config import Schedule, Settings
 
 JOB_PREFIX = "source:"
 DELIVERER_JOB = "alerts:deliver"
+#: The deliverer has an executor of its own, so crawls waiting for a slot never delay alerts.
+DELIVERER_EXECUTOR = "alerts"
 MISFIRE_GRACE_SECONDS = 300
 
 
@@ -33,6 +35,21 @@ def trigger_for(schedule: Schedule, start: datetime | None = None) -> BaseTrigge
     trigger = CronTrigger.from_crontab(schedule.cron, timezone="UTC")
     trigger.jitter = jitter
     return trigger
+
+
+def period(schedule: Schedule, now: datetime | None = None) -> timedelta:
+    """Time between two runs of a schedule: its interval, or the gap between a cron's next two
+    fire times."""
+    if schedule.every_seconds is not None:
+        return timedelta(seconds=schedule.every_seconds)
+    assert schedule.cron is not None
+    trigger = CronTrigger.from_crontab(schedule.cron, timezone="UTC")
+    first = trigger.get_next_fire_time(None, now or datetime.now(UTC))
+    assert first is not None
+    second = trigger.get_next_fire_time(first, first + timedelta(seconds=1))
+    assert second is not None
+    gap: timedelta = second - first
+    return gap
 
 
 def schedule_sources(
@@ -73,10 +90,12 @@ def schedule_sources(
 def schedule_deliverer(
     scheduler: BaseScheduler, deliver: Callable[[], None], every_seconds: float = 1.0
 ) -> None:
-    """Run the alert deliverer every ``every_seconds``, never twice at once."""
+    """Run the alert deliverer every ``every_seconds``, never twice at once, on the
+    :data:`DELIVERER_EXECUTOR` executor."""
     scheduler.add_job(
         deliver,
         trigger=IntervalTrigger(seconds=every_seconds, timezone="UTC"),
+        executor=DELIVERER_EXECUTOR,
         id=DELIVERER_JOB,
         name="deliver alerts",
         replace_existing=True,
