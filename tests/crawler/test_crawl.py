@@ -129,7 +129,6 @@ def test_scrapy_list_works_from_the_project_root() -> None:
     assert result.returncode == 0, result.stderr[-2000:]
 
 
-
 def test_crawl_works_from_any_working_directory(tmp_path: Path, migrated_url: str) -> None:
     # systemd starts the daemon in its home directory, where there is no scrapy.cfg.
     elsewhere = tmp_path / "home"
