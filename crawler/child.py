@@ -31,6 +31,7 @@ from pathlib import Path
 
 from crawler.config import load_config
 from crawler.crawl import project_settings, run_crawl
+from crawler.matching.matcher import Matcher
 
 logger = logging.getLogger(__name__)
 TERMINATE_GRACE_SECONDS = 5.0
@@ -80,13 +81,21 @@ class ChildCrawls:
         self._context.set_forkserver_preload(crawl_modules())
         self._lifeline, self._lifeline_end = self._context.Pipe(duplex=False)
 
-    def warm_up(self) -> None:
-        """Start the fork server and wait until it has imported what crawls need, so that
-        the first crawl starts (and its wall-time limit counts) like the others."""
-        process = self._context.Process(target=ready, name="fork server warm-up", daemon=True)
+    def warm_up(self, config_path: Path | None) -> int | None:
+        """Start the fork server, wait until it has imported what crawls need, and build the
+        matcher's index cache once (a fresh install would otherwise have every first crawl
+        build it at the same time). Returns the exit code of that preparing child.
+
+        After it, the first crawls start, and their wall-time limits count, like the others.
+        """
+        process = self._context.Process(
+            target=prepare_crawls, args=(config_path,), name="prepare crawls", daemon=True
+        )
         process.start()
         process.join()
+        code = process.exitcode
         process.close()
+        return code
 
     def run(
         self,
@@ -216,5 +225,6 @@ def signal_group(pid: int, sig: signal.Signals) -> None:
             return
 
 
-def ready() -> None:
-    """A child with nothing to do: its start proves the fork server is ready."""
+def prepare_crawls(config_path: Path | None) -> None:
+    """Build (or check) the matcher index cache of the configured watchlist."""
+    Matcher.from_settings(load_config(config_path))

@@ -103,7 +103,8 @@ class Daemon:
 
     def run(self) -> None:
         """Run until SIGTERM or SIGINT; SIGHUP reloads the configuration."""
-        self.children.warm_up()
+        if self.children.warm_up(self.config_path) != 0:
+            logger.error("preparing crawls failed (see above): each crawl will report why")
         host = socket.gethostname()
         with self.sessions.begin() as session:
             sync_sources(session, self.settings.sources)
