@@ -50,7 +50,7 @@ ESTABLISHMENTS = (
     "Clinique Sainte-Isabelle",
     "CHU de Rennes",
     "Hôpital Foch",
-    "Clinique du Parc Monceau",
+    "Hôpital Américain de Paris",
 )
 ALERT_TIMEOUT_SECONDS = 120.0
 CONFIG = """
