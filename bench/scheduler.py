@@ -7,10 +7,11 @@
 posts and match them as in production.
 
 - ``runs``: crawl runs recorded (``crawl_runs`` rows) in the window;
-- ``missed``: runs scheduled in the window that did not start: each source's fires at
-  first start + k × interval (k = 0 … minutes × 60 / interval), minus its recorded runs; the
-  window closes half an interval after the last fire, so a run delayed by less than that counts
-  as run. APScheduler's own "skipped"/"missed" log lines are counted too (second line);
+- ``missed``: scheduled runs that did not happen. Each source's fires in the window are read
+  from the daemon's APScheduler log (jobs run, skipped because the previous run was still going,
+  or missed past their grace); every fire should give one recorded run, so per source
+  ``missed = fires - runs`` (never below 0). The window is ``--minutes`` from the first crawl;
+  runs may start until half an interval after it, so a run delayed by less than that counts;
 - ``cpu_pct``: CPU time of the daemon's whole process tree (daemon, fork server and every crawl
   child it reaped) over the window, as a percentage of the machine (all cores = 100);
 - ``rss_start_mb``/``rss_end_mb``: resident memory of the daemon process alone (not its fork
@@ -29,13 +30,14 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -119,21 +121,41 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 daemon.kill()
         starts = _starts_by_source(url, close)
-        log_text = log_path.read_text(errors="replace")
-    fires = int(window / interval) + 1
-    missed = sum(max(0, fires - len(starts.get(name, []))) for name in _names(arguments.sources))
+        fires = _fires_by_source(log_path.read_text(errors="replace"), first, first + window)
+    names = _names(arguments.sources)
+    missed = sum(max(0, len(fires[name]) - len(starts.get(name, []))) for name in names)
     runs = sum(len(times) for times in starts.values())
     statuses = Counter(status for times in starts.values() for _, status in times)
-    skipped = log_text.count("maximum number of running instances reached")
-    late = log_text.count("was missed by")
+    kinds = Counter(kind for name in names for kind in fires[name])
     cpu_pct = 100 * cpu_seconds / (wall * (os.cpu_count() or 1))
     sys.stdout.write(
-        f"window {window} from the first crawl, {fires} fire(s) per source; statuses "
-        f"{dict(statuses)}; apscheduler skipped={skipped} missed={late}; "
+        f"window {window} from the first crawl: fires {dict(kinds)}; runs {dict(statuses)}; "
         f"daemon tree cpu {cpu_seconds:.0f} s in {wall:.0f} s\n"
         f"scheduler: sources={arguments.sources} runs={runs} missed={missed} "
         f"cpu_pct={cpu_pct:.0f} rss_start_mb={rss_start:.1f} rss_end_mb={rss_end:.1f}\n"
     )
+
+
+_LINE = re.compile(
+    r"^(?P<at>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+) \S+ apscheduler\S*: "
+    r'(?P<event>Running|Execution of|Run time of) job "crawl (?P<name>[\w-]+) \(trigger'
+    r"[^\n]*?(?:\(scheduled at (?P<scheduled>[^)]+)\)|(?P<skipped>skipped)|(?P<late>was missed))",
+    re.MULTILINE,
+)
+
+
+def _fires_by_source(log: str, since: datetime, until: datetime) -> dict[str, list[str]]:
+    """Each source's fires in ``[since, until]`` from the daemon log: ran, skipped or late."""
+    fires: dict[str, list[str]] = defaultdict(list)
+    for match in _LINE.finditer(log):
+        if match["scheduled"]:
+            at = datetime.fromisoformat(match["scheduled"])
+        else:  # the log's local time
+            at = datetime.strptime(match["at"], "%Y-%m-%d %H:%M:%S,%f").astimezone(UTC)
+        if since - timedelta(seconds=1) <= at <= until:
+            kind = "ran" if match["scheduled"] else "skipped" if match["skipped"] else "late"
+            fires[match["name"]].append(kind)
+    return fires
 
 
 def _names(count: int) -> list[str]:

@@ -14,7 +14,7 @@ import signal
 import socket
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from types import FrameType
 
@@ -117,9 +117,7 @@ class Daemon:
             logger.warning("marked %d run(s) left by a killed process as abandoned", stale)
         if unlocked:
             logger.warning("%d alert(s) claimed by a dead deliverer will be sent again", unlocked)
-        scheduled = schedule_sources(
-            self.scheduler, self.settings, self.run_source, first_run=datetime.now(UTC)
-        )
+        scheduled = schedule_sources(self.scheduler, self.settings, self.run_source)
         if self.deliver is not None:
             schedule_deliverer(self.scheduler, self._guarded(self.deliver))
         signal.signal(signal.SIGTERM, self._on_stop)

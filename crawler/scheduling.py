@@ -7,6 +7,7 @@ misfire grace so a run delayed by a busy machine still happens. The job logic it
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -52,29 +53,56 @@ def period(schedule: Schedule, now: datetime | None = None) -> timedelta:
     return gap
 
 
+def stagger(name: str, schedule: Schedule) -> timedelta:
+    """Delay from now to the first regular fire of a source with an interval schedule: between
+    half and one and a half intervals, fixed by the source's name.
+
+    Sources sharing an interval thus spread over it instead of all firing in the same second
+    (and queueing for crawl slots) every time. Cron schedules fire when they say: no delay.
+    """
+    every = schedule.every_seconds
+    if every is None:
+        return timedelta(0)
+    fraction = zlib.crc32(name.encode()) / 2**32
+    return timedelta(seconds=every * (0.5 + fraction))
+
+
+def same_schedule(current: BaseTrigger, wanted: BaseTrigger) -> bool:
+    """Whether two triggers fire on the same schedule (their start dates aside)."""
+    return (
+        type(current) is type(wanted)
+        and str(current) == str(wanted)
+        and getattr(current, "jitter", None) == getattr(wanted, "jitter", None)
+    )
+
+
 def schedule_sources(
     scheduler: BaseScheduler,
     settings: Settings,
     run_source: Callable[[str], None],
-    first_run: datetime | None = None,
+    now: datetime | None = None,
 ) -> list[str]:
-    """Add or replace one job per enabled source and remove jobs of removed sources.
+    """Bring the jobs in line with the enabled sources; return the names scheduled.
 
-    ``first_run`` makes every new source run once right away (at start-up). Returns the
-    names of the sources scheduled.
+    A new source runs once right away, then on its schedule (:func:`stagger`); a source whose
+    schedule changed is rescheduled; an unchanged one keeps its next run (so a reload delays
+    nothing); jobs of removed or disabled sources are removed.
     """
+    now = now or datetime.now(UTC)
     wanted = {source.name: source for source in settings.sources if source.enabled}
     for job in scheduler.get_jobs():
         if job.id.startswith(JOB_PREFIX) and job.id[len(JOB_PREFIX) :] not in wanted:
             job.remove()
     for name, source in wanted.items():
         job_id = JOB_PREFIX + name
-        extra: dict[str, Any] = {}
-        if first_run is not None and scheduler.get_job(job_id) is None:
-            extra["next_run_time"] = first_run
+        job = scheduler.get_job(job_id)
+        trigger = trigger_for(source.schedule, start=now + stagger(name, source.schedule))
+        if job is not None and same_schedule(job.trigger, trigger):
+            continue
+        extra: dict[str, Any] = {"next_run_time": now} if job is None else {}
         scheduler.add_job(
             run_source,
-            trigger=trigger_for(source.schedule),
+            trigger=trigger,
             args=[name],
             id=job_id,
             name=f"crawl {name}",
