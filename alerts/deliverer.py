@@ -102,6 +102,8 @@ class DeliveryReport:
     retried: int = 0
     dead: int = 0
     digests: int = 0
+    #: (channel, seconds from enqueue to delivery) of each message delivered.
+    latencies: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def attempted(self) -> int:
@@ -114,6 +116,7 @@ class DeliveryReport:
         self.retried += other.retried
         self.dead += other.dead
         self.digests += other.digests
+        self.latencies += other.latencies
 
 
 @dataclass
@@ -353,6 +356,9 @@ class _Answers:
                 self.run.threads.setdefault(message.incident_id, outcome.thread_ts)
             self.marks.add(message.id, thread)
             self.report.delivered += 1
+            self.report.latencies.append(
+                (self.run.channel.name, (self.clock.now() - message.created_at).total_seconds())
+            )
             return
         if isinstance(outcome, TransientDeliveryError):
             self.marks.flush()

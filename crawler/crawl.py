@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
+from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.settings import Settings as ScrapySettings
 from scrapy.utils.project import get_project_settings
 
@@ -50,7 +51,7 @@ def scrapy_settings_for(
     behind a SOCKS proxy gets the SOCKS-capable handler (crawler.handlers.socks); any other
     keeps Scrapy's HTTP/1.1 handler, which also speaks HTTP proxies.
     """
-    scrapy_settings = get_project_settings()
+    scrapy_settings = project_settings()
     overrides: dict[str, Any] = {
         APP_SETTINGS_KEY: settings,
         "AUTOTHROTTLE_START_DELAY": max(source.download_delay, 0.1),
@@ -75,6 +76,19 @@ def scrapy_settings_for(
     if run_id is not None:
         overrides[RUN_ID_KEY] = run_id
     scrapy_settings.setdict(overrides, priority="cmdline")
+    return scrapy_settings
+
+
+def project_settings() -> ScrapySettings:
+    """The project's Scrapy settings, whatever the working directory.
+
+    ``get_project_settings()`` finds ``crawler.settings`` through ``scrapy.cfg`` in the working
+    directory (or ``SCRAPY_SETTINGS_MODULE``, which tests use); a daemon started elsewhere, as
+    systemd does, would otherwise crawl with bare Scrapy defaults: no spiders, no storage.
+    """
+    scrapy_settings = get_project_settings()
+    if (scrapy_settings.getpriority("SPIDER_MODULES") or 0) < SETTINGS_PRIORITIES["project"]:
+        scrapy_settings.setmodule("crawler.settings", priority="project")
     return scrapy_settings
 
 

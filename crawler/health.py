@@ -44,6 +44,18 @@ SPIDER_STATES = ("parser_broken", "auth_required", "challenge", "no_preview")
 FAILED_STATUSES = ("failed", "timeout", "abandoned")
 
 
+def is_fetch_failure(status: str, health: str | None) -> bool:
+    """Whether a run failed for want of the site (unreachable, too slow, killed), rather than
+    for a state its spider reported (``parser_broken``…), which tells nothing of the fetching."""
+    return status in FAILED_STATUSES and health not in SPIDER_STATES
+
+
+def alert_due(old: str, new: str) -> bool:
+    """Whether a health change deserves an operations alert: every change but a new source's
+    first good run (``unknown`` → ``ok``), which would only add one alert per source."""
+    return new != old and not (old == "unknown" and new == "ok")
+
+
 def source_health(recent_statuses: list[str], last_health: str | None) -> str:
     """A source's health from its recent runs (newest last) and the newest run's health.
 

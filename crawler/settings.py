@@ -46,8 +46,12 @@ ITEM_PIPELINES = {
 }
 STORAGE_BATCH_SIZE = 200
 
-# --- Logging -----------------------------------------------------------------------------------
+# --- Logging and remote access ---------------------------------------------------------------
 LOG_LEVEL = "INFO"
+# Every crawl would otherwise open a telnet console (ports 6023-6073, so at most 51 crawls at
+# once on a host) and an HTTP server that runs Python code sent to it: a daemon needs neither.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
 
 # --- Reactor -----------------------------------------------------------------------------------
 # The asyncio reactor is required by scrapy-playwright and by the SOCKS download handler.

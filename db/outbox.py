@@ -11,7 +11,7 @@ several deliverers keep each channel in order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -239,6 +239,32 @@ def release(session: Session, message_ids: Sequence[int], owner: str) -> None:
             .where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.locked_by == owner)
             .values(locked_by=None, locked_until=None)
         )
+
+
+def release_dead_locks(session: Session, host: str, alive: Callable[[int], bool]) -> int:
+    """Free leases held by dead deliverers of this host (``host:pid:…`` owners); return how many.
+
+    After a crash and restart, messages a killed deliverer had claimed go out again at once
+    (with the same ``webhook-id``) instead of after their lease.
+    """
+    owners = session.execute(
+        select(OutboxMessage.locked_by)
+        .where(OutboxMessage.locked_by.like(f"{host}:%"), OutboxMessage.status == PENDING)
+        .distinct()
+    ).scalars()
+    dead = []
+    for owner in owners:
+        parts = (owner or "").split(":")
+        if len(parts) >= 2 and parts[1].isdigit() and not alive(int(parts[1])):
+            dead.append(owner)
+    if not dead:
+        return 0
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.locked_by.in_(dead))
+        .values(locked_by=None, locked_until=None)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def slack_threads(session: Session, incident_ids: Iterable[int], channel: str) -> dict[int, str]:

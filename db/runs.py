@@ -17,22 +17,34 @@ from db.models import CrawlRun, Source, utcnow
 
 
 def claim_source(
-    session: Session, source_id: int, owner: str, until: datetime, now: datetime | None = None
+    session: Session,
+    source_id: int,
+    owner: str,
+    until: datetime,
+    now: datetime | None = None,
+    not_run_since: datetime | None = None,
 ) -> bool:
-    """Take the source's lease until ``until``; False when another owner holds a live lease."""
+    """Take the source's lease until ``until``; False when another owner holds a live lease,
+    or when a run of the source started after ``not_run_since``.
+
+    The second condition keeps two schedulers of one source from crawling it twice per
+    period: whichever comes first crawls, the other finds the recent run and skips.
+    """
     now = now or utcnow()
-    result = session.execute(
-        update(Source)
-        .where(
-            Source.id == source_id,
-            or_(
-                Source.lease_until.is_(None),
-                Source.lease_until < now,
-                Source.lease_owner == owner,
-            ),
-        )
-        .values(lease_owner=owner, lease_until=until)
+    stmt = update(Source).where(
+        Source.id == source_id,
+        or_(
+            Source.lease_until.is_(None),
+            Source.lease_until < now,
+            Source.lease_owner == owner,
+        ),
     )
+    if not_run_since is not None:
+        recent = select(CrawlRun.id).where(
+            CrawlRun.source_id == source_id, CrawlRun.started_at > not_run_since
+        )
+        stmt = stmt.where(~recent.exists())
+    result = session.execute(stmt.values(lease_owner=owner, lease_until=until))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from datetime import datetime, timedelta
@@ -9,12 +10,14 @@ from datetime import datetime, timedelta
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.channels import open_senders
 from alerts.deliverer import deliver_due
 from alerts.outbox import enqueue_operations_alert
+from alerts.transport import Sender
 from crawler.cli.state import state_of
+from crawler.config import ChannelConfig, Settings
 from crawler.daemon import Daemon
 from crawler.metrics import Metrics
 from db.engine import make_engine, make_session_factory
@@ -37,6 +40,12 @@ def run(
     kill_grace: float = typer.Option(
         30.0, "--kill-grace", help="Seconds past a source's max_wall_seconds before a hard kill."
     ),
+    max_crawls: int | None = typer.Option(
+        None,
+        "--max-crawls",
+        min=1,
+        help="Crawls running at once; later ones wait for a slot (default: 4 per CPU).",
+    ),
 ) -> None:
     """Run the daemon: crawl every enabled source on its schedule and deliver alerts.
 
@@ -57,23 +66,13 @@ def run(
             return outbox_depth(session)
 
     metrics = Metrics(metrics_port, queue_depth=queue_depth)
-    with open_senders(settings) as senders:
 
-        def deliver() -> None:
-            report = deliver_due(sessions, settings, senders)
-            if report.attempted:
-                logging.getLogger("alerts").info(
-                    "alerts: %d delivered, %d retried, %d dead",
-                    report.delivered,
-                    report.retried,
-                    report.dead,
-                )
+    def health_alert(
+        session: Session, current: Settings, name: str, old: str, new: str, detail: str | None
+    ) -> None:
+        enqueue_operations_alert(session, current, name, old, new, detail)
 
-        def health_alert(
-            session: Session, name: str, old: str, new: str, detail: str | None
-        ) -> None:
-            enqueue_operations_alert(session, settings, name, old, new, detail)
-
+    with Delivery(sessions, metrics) as deliver:
         Daemon(
             settings,
             state.config,
@@ -81,8 +80,50 @@ def run(
             health_alert=health_alert,
             metrics=metrics,
             kill_grace_seconds=kill_grace,
+            max_crawls=max_crawls,
         ).run()
     engine.dispose()
+
+
+class Delivery:
+    """The daemon's delivery pass; its senders are reopened when a reload changes channels."""
+
+    def __init__(self, sessions: sessionmaker[Session], metrics: Metrics) -> None:
+        self.sessions = sessions
+        self.metrics = metrics
+        self._senders: contextlib.ExitStack | None = None
+        self._channels: list[ChannelConfig] | None = None
+        self.senders: dict[str, Sender] = {}
+
+    def __call__(self, settings: Settings) -> None:
+        """Deliver what is due with ``settings``' channels and routes."""
+        if settings.channels != self._channels:
+            self.close()
+            self._senders = contextlib.ExitStack()
+            self.senders = self._senders.enter_context(open_senders(settings))
+            self._channels = list(settings.channels)
+        report = deliver_due(self.sessions, settings, self.senders)
+        for channel, seconds in report.latencies:
+            self.metrics.observe_delivery(channel, seconds)
+        if report.attempted:
+            logging.getLogger("alerts").info(
+                "alerts: %d delivered, %d retried, %d dead",
+                report.delivered,
+                report.retried,
+                report.dead,
+            )
+
+    def close(self) -> None:
+        """Close the senders' HTTP client."""
+        if self._senders is not None:
+            self._senders.close()
+            self._senders = None
+
+    def __enter__(self) -> Delivery:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def status(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from crawler.demo.forum_data import generate_forum
+from crawler.demo.forum_server import serve_forum
 from db.engine import make_engine, make_session_factory
 from db.models import CrawlRun, Hit, Post, Source
 from tests.loopback import serve
@@ -124,3 +127,30 @@ def test_scrapy_list_works_from_the_project_root() -> None:
         cwd=Path(__file__).parents[2],
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_crawl_works_from_any_working_directory(tmp_path: Path, migrated_url: str) -> None:
+    # systemd starts the daemon in its home directory, where there is no scrapy.cfg.
+    elsewhere = tmp_path / "home"
+    elsewhere.mkdir()
+    with serve_forum(generate_forum(threads=5), "mybb") as forum:
+        config = tmp_path / "leakwatch.toml"
+        config.write_text(
+            f'database_url = "{migrated_url}"\ndata_dir = "{tmp_path / "data"}"\n'
+            f'[[sources]]\nname = "mybb"\nkind = "forum"\nengine = "mybb"\n'
+            f'start_urls = ["{forum.section_url(2)}"]\ndownload_delay = 0\n'
+        )
+        result = subprocess.run(
+            [sys.executable, "-m", "crawler", "--config", str(config), "crawl", "mybb"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=elsewhere,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "run 1: ok" in result.stdout and "3 new post(s)" in result.stdout, result.stdout
+    # No telnet console nor remote-control server listens during a crawl.
+    assert "Spider opened" in result.stderr
+    assert "Telnet console listening" not in result.stderr
+    assert "Remote control HTTP server listening" not in result.stderr

@@ -1,0 +1,136 @@
+"""Source leases and run records: one scheduler at a time, once per period; a dead daemon's
+leases, runs and claimed alerts are recovered by the next one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts.payload import TEST, envelope
+from crawler.config import SourceConfig
+from db.engine import make_engine, make_session_factory
+from db.models import CrawlRun, OutboxMessage, Source, utcnow
+from db.outbox import insert_message, lease_run, release_dead_locks
+from db.repository import start_run, sync_sources
+from db.runs import claim_source, close_stale_runs, release_dead_leases, release_source
+
+SOURCE = SourceConfig(
+    name="board", kind="forum", engine="mybb", start_urls=["http://127.0.0.1:1/forumdisplay.php"]
+)
+
+
+@pytest.fixture
+def sessions(migrated_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(migrated_url)
+    try:
+        yield make_session_factory(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def source_id(sessions: sessionmaker[Session]) -> int:
+    with sessions.begin() as session:
+        return sync_sources(session, [SOURCE])["board"]
+
+
+def test_one_owner_at_a_time(sessions: sessionmaker[Session], source_id: int) -> None:
+    now = utcnow()
+    until = now + timedelta(minutes=5)
+    with sessions.begin() as session:
+        assert claim_source(session, source_id, "host:1", until, now)
+    with sessions.begin() as session:
+        assert not claim_source(session, source_id, "host:2", until, now)
+        assert claim_source(session, source_id, "host:1", until, now)  # its own lease
+    with sessions.begin() as session:
+        release_source(session, source_id, "host:2")  # not the holder: no effect
+        assert not claim_source(session, source_id, "host:2", until, now)
+        release_source(session, source_id, "host:1")
+    with sessions.begin() as session:
+        assert claim_source(session, source_id, "host:2", until, now)
+
+
+def test_an_expired_lease_can_be_taken(sessions: sessionmaker[Session], source_id: int) -> None:
+    now = utcnow()
+    with sessions.begin() as session:
+        assert claim_source(session, source_id, "host:1", now - timedelta(seconds=1), now)
+    with sessions.begin() as session:
+        assert claim_source(session, source_id, "host:2", now + timedelta(minutes=5), now)
+
+
+def test_a_recent_run_keeps_a_second_scheduler_away(
+    sessions: sessionmaker[Session], source_id: int
+) -> None:
+    now = utcnow()
+    until = now + timedelta(minutes=5)
+    with sessions.begin() as session:
+        assert claim_source(session, source_id, "host:1", until, now)
+        started = start_run(session, source_id).started_at
+        release_source(session, source_id, "host:1")
+    with sessions.begin() as session:
+        # Its period is one minute: a run started less than half a minute ago counts.
+        since = started - timedelta(seconds=1)
+        assert not claim_source(session, source_id, "host:2", until, now, not_run_since=since)
+    with sessions.begin() as session:
+        since = started + timedelta(milliseconds=1)
+        assert claim_source(session, source_id, "host:2", until, now, not_run_since=since)
+
+
+def test_a_dead_daemon_leaves_nothing_blocked(
+    sessions: sessionmaker[Session], source_id: int
+) -> None:
+    now = utcnow()
+    with sessions.begin() as session:
+        claim_source(session, source_id, "here:111", now + timedelta(hours=1), now)
+        run_id = start_run(session, source_id).id
+        insert_message(
+            session,
+            channel="ops",
+            kind="test",
+            payload=envelope(TEST, {"n": 1}, now),
+            idempotency_key="msg:1",
+            now=now,
+        )
+        insert_message(
+            session,
+            channel="siem",
+            kind="test",
+            payload=envelope(TEST, {"n": 2}, now),
+            idempotency_key="msg:2",
+            now=now,
+        )
+    until = now + timedelta(seconds=60)
+    with sessions.begin() as session:
+        ids = dict(session.execute(select(OutboxMessage.channel, OutboxMessage.id)).all())
+        assert lease_run(session, "ops", ids["ops"], 10, "here:111:ab12cd34", until, now)
+        assert lease_run(session, "siem", ids["siem"], 10, "here:222:ef56ab78", until, now)
+    alive = {222}.__contains__
+    with sessions.begin() as session:
+        # Another host's leases are not this host's to judge.
+        assert release_dead_leases(session, "elsewhere", alive) == []
+        assert release_dead_leases(session, "here", alive) == ["board"]
+        assert close_stale_runs(session) == 1
+        assert release_dead_locks(session, "elsewhere", alive) == 0
+        assert release_dead_locks(session, "here", alive) == 1
+    with sessions.begin() as session:
+        source = session.get(Source, source_id)
+        assert source is not None and source.lease_owner is None
+        run = session.get(CrawlRun, run_id)
+        assert run is not None and run.status == "abandoned" and run.finished_at is not None
+        locks = dict(session.execute(select(OutboxMessage.channel, OutboxMessage.locked_by)).all())
+        assert locks == {"ops": None, "siem": "here:222:ef56ab78"}
+
+
+def test_runs_of_a_live_lease_are_not_abandoned(
+    sessions: sessionmaker[Session], source_id: int
+) -> None:
+    now = utcnow()
+    with sessions.begin() as session:
+        claim_source(session, source_id, "other-host:5", now + timedelta(hours=1), now)
+        start_run(session, source_id)
+    with sessions.begin() as session:
+        assert close_stale_runs(session) == 0
