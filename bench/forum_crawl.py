@@ -15,6 +15,8 @@ from the state it saved: the pages it fetches are ``recrawl_pages``. Each crawl 
 process (Twisted's reactor cannot restart). The last line is::
 
     forum_crawl: threads=N pages=P items_per_s=X bare_items_per_s=Y ratio=X/Y recrawl_pages=R
+
+``--threads N`` serves a smaller (or larger) forum for quick iterations.
 """
 
 from __future__ import annotations
@@ -52,12 +54,12 @@ timezone = "Europe/Paris"
 """
 
 
-def main() -> None:
-    """Serve the forum, run the three crawls in child processes, print the figures."""
+def main(threads: int = THREADS) -> None:
+    """Serve a forum of ``threads`` threads, run the crawls in child processes, print figures."""
     from crawler.demo.forum_data import generate_forum
     from crawler.demo.forum_server import ForumModes, serve_forum
 
-    forum = generate_forum(threads=THREADS, sections=SECTIONS, stickies_per_section=1)
+    forum = generate_forum(threads=threads, sections=SECTIONS, stickies_per_section=1)
     with tempfile.TemporaryDirectory() as folder, serve_forum(forum, "mybb", ForumModes()) as site:
         urls = ", ".join(f'"{site.section_url(s.section_id)}"' for s in forum.sections)
         bare: list[dict[str, Any]] = []
@@ -79,7 +81,7 @@ def main() -> None:
         + " bare "
         + " ".join(f"{run['items_per_s']:.0f}" for run in bare)
         + f" items/s; recrawl items={recrawl['items']}\n"
-        f"forum_crawl: threads={THREADS} pages={best_full['pages']} "
+        f"forum_crawl: threads={threads} pages={best_full['pages']} "
         f"items_per_s={best_full['items_per_s']:.0f} "
         f"bare_items_per_s={best_bare['items_per_s']:.0f} "
         f"ratio={ratio:.2f} recrawl_pages={recrawl['pages']}\n"
@@ -167,5 +169,7 @@ def _run_child(mode: str, config_path: str) -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
         _run_child(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 3 and sys.argv[1] == "--threads":
+        main(int(sys.argv[2]))
     else:
         main()
