@@ -14,9 +14,9 @@ from typing import Any
 from alerts.outbox import enqueue_hit_alerts
 from crawler.context import CrawlContext
 from crawler.finder import Finder, make_finder
-from crawler.findings import PostFindings, store_findings
+from crawler.findings import FoundPost, PostFindings, store_batch_findings
 from crawler.items import PostRecord, SourceItem, to_post_record
-from db.repository import EXTERNAL_ID_LENGTH, PostRow, upsert_posts
+from db.repository import EXTERNAL_ID_LENGTH, PostRow, known_hashes, upsert_posts
 
 logger = logging.getLogger(__name__)
 
@@ -54,30 +54,33 @@ class StoragePipeline:
         self.flush()
 
     def flush(self) -> None:
-        """Write the batch in one transaction."""
+        """Write the batch in one transaction.
+
+        Posts whose stored content hash equals the new one are not matched again: they keep
+        their excerpt and sale score, and their findings are already stored.
+        """
         if not self.batch or self.context is None:
             return
         records, self.batch = self.batch, []
         context = self.context
-        found: dict[str, PostFindings] = {}
-        rows = []
-        for record in records:
-            excerpt = ""
-            if self.finder is not None:
-                found[record.external_id], excerpt = self.finder(record)
-            sale = found[record.external_id].sale_score if record.external_id in found else 0.0
-            rows.append(post_row(record, excerpt, sale))
-        hashes = {record.external_id: record.content_hash for record in records}
-        new_hits: list[int] = []
+        latest = {record.external_id[:EXTERNAL_ID_LENGTH]: record for record in records}
         with context.sessions.begin() as session:
-            stored = upsert_posts(session, context.source_id, rows)
-            for post in stored:
-                findings = found.get(post.external_id)
-                if findings is None or (not post.is_new and not post.changed):
-                    continue
-                new_hits += store_findings(
-                    session, post.id, hashes[post.external_id], findings, context.source.kind
-                )
+            previous = known_hashes(session, context.source_id, latest)
+            found: dict[str, PostFindings] = {}
+            rows = []
+            for external_id, record in latest.items():
+                excerpt, sale_score = "", 0.0
+                if self.finder is not None and previous.get(external_id) != record.content_hash:
+                    findings, excerpt = self.finder(record)
+                    found[external_id], sale_score = findings, findings.sale_score
+                rows.append(post_row(record, excerpt, sale_score))
+            stored = upsert_posts(session, context.source_id, rows, previous=previous)
+            found_posts = [
+                FoundPost(post.id, latest[post.external_id].content_hash, found[post.external_id])
+                for post in stored
+                if post.external_id in found and (post.is_new or post.changed)
+            ]
+            new_hits = store_batch_findings(session, found_posts, context.source.kind)
             if new_hits and self.enqueue_alerts is not None:
                 self.enqueue_alerts(session, context.settings, new_hits)
         stats = self.crawler.stats
