@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.exclusions import exclusion_rules, rules_apply
@@ -144,6 +144,15 @@ def upsert_entities(session: Session, entities: Sequence[EntityRecord]) -> dict[
     return ids
 
 
+@dataclass(frozen=True)
+class FoundPost:
+    """A stored post and what the matcher found in this version of it."""
+
+    post_id: int
+    content_hash: str
+    findings: PostFindings
+
+
 def store_findings(
     session: Session,
     post_id: int,
@@ -152,111 +161,156 @@ def store_findings(
     source_kind: str,
     now: datetime | None = None,
 ) -> list[int]:
-    """Store a post's hits (new ones only), its claim and incidents; return new hit ids.
+    """Store one post's hits (new ones only), its claim and incidents; return new hit ids.
 
-    Hits are unique per (post, entity, field, start), so a re-crawl adds nothing; a hit
-    of an excluded entity, or one an analyst's exclusion covers (its phrase, its source), is
-    dropped (db/triage.py).
+    See :func:`store_batch_findings`.
+    """
+    return store_batch_findings(
+        session, [FoundPost(post_id, content_hash, findings)], source_kind, now
+    )
+
+
+def store_batch_findings(
+    session: Session, posts: Sequence[FoundPost], source_kind: str, now: datetime | None = None
+) -> list[int]:
+    """Store the hits (new ones only), claims and incidents of a batch of posts of one source;
+    return the new hit ids, in insertion order.
+
+    Hits are unique per (post, entity, field, start), so a re-crawl adds nothing; a hit of an
+    excluded entity, or one an analyst's exclusion covers (its phrase, its source:
+    db/exclusions.py), is dropped. Claims and hits are each one executemany statement; incidents
+    are read once per batch and updated once per entity.
     """
     now = now or utcnow()
-    if findings.sale_score > 0 or findings.claim.records or findings.claim.seller:
-        _store_claim(session, post_id, content_hash, findings)
-    if not findings.hits:
+    _store_claims(session, [post for post in posts if _has_claim(post.findings)], now)
+    hit_posts = [post for post in posts if post.findings.hits]
+    if not hit_posts:
         return []
-    entity_ids = upsert_entities(session, [hit.entity for hit in findings.hits])
+    entity_ids = upsert_entities(
+        session, [hit.entity for post in hit_posts for hit in post.findings.hits]
+    )
     excluded = set(
         session.execute(
             select(Entity.id).where(Entity.id.in_(entity_ids.values()), Entity.excluded.is_(True))
         ).scalars()
     )
     rules = exclusion_rules(session, entity_ids.values())
-    post = session.get(Post, post_id) if rules else None
-    insert = dialect_insert(session)
-    new_ids: list[int] = []
-    for hit in findings.hits:
-        entity_id = entity_ids[hit.entity.key]
-        if entity_id in excluded:
-            continue
-        if post is not None and rules_apply(rules.get(entity_id, []), post, hit.matched):
-            continue
-        severity = severity_of(
-            hit.entity.kind, findings.sale_score, findings.claim, source_kind, hit.score
-        )
-        stmt = (
-            insert(Hit)
-            .values(
-                post_id=post_id,
-                entity_id=entity_id,
-                field=hit.field,
-                start=hit.start,
-                end=hit.end,
-                matched=hit.matched[:500],
-                score=hit.score,
-                severity=severity,
-                created_at=now,
-                triage_status="new",
+    stored_posts: dict[int, Post] = {}
+    if rules:
+        ids = [post.post_id for post in hit_posts]
+        stored_posts = {
+            p.id: p for p in session.execute(select(Post).where(Post.id.in_(ids))).scalars()
+        }
+    values: list[dict[str, Any]] = []
+    for post in hit_posts:
+        findings = post.findings
+        stored = stored_posts.get(post.post_id)
+        for hit in findings.hits:
+            entity_id = entity_ids[hit.entity.key]
+            if entity_id in excluded:
+                continue
+            if stored is not None and rules_apply(rules.get(entity_id, []), stored, hit.matched):
+                continue
+            severity = severity_of(
+                hit.entity.kind, findings.sale_score, findings.claim, source_kind, hit.score
             )
-            .on_conflict_do_nothing(
-                index_elements=[Hit.post_id, Hit.entity_id, Hit.field, Hit.start]
+            values.append(
+                {
+                    "post_id": post.post_id,
+                    "entity_id": entity_id,
+                    "field": hit.field,
+                    "start": hit.start,
+                    "end": hit.end,
+                    "matched": hit.matched[:500],
+                    "score": hit.score,
+                    "severity": severity,
+                    "created_at": now,
+                    "triage_status": "new",
+                }
             )
-            .returning(Hit.id)
+    if not values:
+        return []
+    table = Hit.__table__
+    stmt = (
+        dialect_insert(session)(table)
+        .on_conflict_do_nothing(
+            index_elements=[table.c.post_id, table.c.entity_id, table.c.field, table.c.start]
         )
-        hit_id = session.execute(stmt).scalar_one_or_none()
-        if hit_id is None:
-            continue
-        _attach_incident(session, hit_id, entity_id, severity, now)
-        new_ids.append(hit_id)
-    return new_ids
-
-
-def _store_claim(session: Session, post_id: int, content_hash: str, findings: PostFindings) -> None:
-    claim = findings.claim
-    insert = dialect_insert(session)
-    values: dict[str, Any] = {
-        "post_id": post_id,
-        "content_hash": content_hash,
-        "records": claim.records,
-        "data_types": sorted(set(claim.data_types)),
-        "price": claim.price,
-        "currency": claim.currency,
-        "seller": claim.seller[:255] if claim.seller else None,
-        "sample_offered": claim.sample_offered,
-        "sale_score": findings.sale_score,
-        "created_at": utcnow(),
-    }
-    session.execute(
-        insert(Claim)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=[Claim.post_id, Claim.content_hash])
+        .returning(table.c.id, table.c.entity_id, table.c.severity)
     )
+    new_hits = sorted(
+        (hit_id, entity_id, severity)
+        for hit_id, entity_id, severity in session.execute(stmt, values)
+    )
+    _attach_incidents(session, new_hits, now)
+    return [hit_id for hit_id, _entity_id, _severity in new_hits]
 
 
-def _attach_incident(
-    session: Session, hit_id: int, entity_id: int, severity: str, now: datetime
-) -> None:
-    incident = session.execute(
-        select(Incident)
-        .where(Incident.entity_id == entity_id, Incident.last_seen >= now - INCIDENT_WINDOW)
-        .order_by(Incident.last_seen.desc())
-        .limit(1)
-        .with_for_update()
-    ).scalar_one_or_none()
-    if incident is None:
-        incident = Incident(
-            entity_id=entity_id,
-            first_seen=now,
-            last_seen=now,
-            severity=severity,
-            status="new",
-            hit_count=0,
-            slack_thread={},
+def _has_claim(findings: PostFindings) -> bool:
+    return bool(findings.sale_score > 0 or findings.claim.records or findings.claim.seller)
+
+
+def _store_claims(session: Session, posts: Sequence[FoundPost], now: datetime) -> None:
+    if not posts:
+        return
+    values: list[dict[str, Any]] = []
+    for post in posts:
+        claim = post.findings.claim
+        values.append(
+            {
+                "post_id": post.post_id,
+                "content_hash": post.content_hash,
+                "records": claim.records,
+                "data_types": sorted(set(claim.data_types)),
+                "price": claim.price,
+                "currency": claim.currency,
+                "seller": claim.seller[:255] if claim.seller else None,
+                "sample_offered": claim.sample_offered,
+                "sale_score": post.findings.sale_score,
+                "created_at": now,
+            }
         )
-        session.add(incident)
-        session.flush()
-    incident.last_seen = max(incident.last_seen, now)
-    incident.hit_count += 1
-    if SEVERITY_ORDER.index(severity) > SEVERITY_ORDER.index(incident.severity):
-        incident.severity = severity
-    hit = session.get(Hit, hit_id)
-    if hit is not None:
-        hit.incident_id = incident.id
+    table = Claim.__table__
+    stmt = dialect_insert(session)(table).on_conflict_do_nothing(
+        index_elements=[table.c.post_id, table.c.content_hash]
+    )
+    session.execute(stmt, values)
+
+
+def _attach_incidents(
+    session: Session, new_hits: Sequence[tuple[int, int, str]], now: datetime
+) -> None:
+    # Each entity's new hits join its incident of the last INCIDENT_WINDOW (or a new one).
+    by_entity: dict[int, list[tuple[int, str]]] = {}
+    for hit_id, entity_id, severity in new_hits:
+        by_entity.setdefault(entity_id, []).append((hit_id, severity))
+    current: dict[int, Incident] = {}
+    recent = session.execute(
+        select(Incident)
+        .where(Incident.entity_id.in_(list(by_entity)), Incident.last_seen >= now - INCIDENT_WINDOW)
+        .order_by(Incident.last_seen.desc(), Incident.id.desc())
+        .with_for_update()
+    ).scalars()
+    for row in recent:
+        current.setdefault(row.entity_id, row)
+    for entity_id, hits in by_entity.items():
+        incident = current.get(entity_id)
+        if incident is None:
+            incident = Incident(
+                entity_id=entity_id,
+                first_seen=now,
+                last_seen=now,
+                severity="low",
+                status="new",
+                hit_count=0,
+                slack_thread={},
+            )
+            session.add(incident)
+            session.flush()
+        incident.last_seen = max(incident.last_seen, now)
+        incident.hit_count += len(hits)
+        for _hit_id, severity in hits:
+            if SEVERITY_ORDER.index(severity) > SEVERITY_ORDER.index(incident.severity):
+                incident.severity = severity
+        hit_ids = [hit_id for hit_id, _severity in hits]
+        session.execute(update(Hit).where(Hit.id.in_(hit_ids)).values(incident_id=incident.id))

@@ -10,16 +10,20 @@ in that transaction.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from alerts.outbox import enqueue_hit_alerts
 from crawler.context import CrawlContext
 from crawler.evidence import EvidenceLedger, PageEvidence, store_page_evidence
 from crawler.finder import Finder, make_finder
-from crawler.findings import PostFindings, store_findings
+from crawler.findings import FoundPost, PostFindings, store_batch_findings
 from crawler.items import PostRecord, SourceItem, to_post_record
-from db.repository import EXTERNAL_ID_LENGTH, PostRow, upsert_posts
+from db.models import Hit
+from db.repository import EXTERNAL_ID_LENGTH, PostRow, StoredPost, known_hashes, upsert_posts
 
 logger = logging.getLogger(__name__)
 
@@ -63,49 +67,70 @@ class StoragePipeline:
         self.flush()
 
     def flush(self) -> None:
-        """Write the batch in one transaction."""
+        """Write the batch in one transaction.
+
+        Posts whose stored content hash equals the new one are not matched again: they keep
+        their excerpt and sale score, and their findings are already stored.
+        """
         if not self.batch or self.context is None:
             return
         records, self.batch = self.batch, []
         pages, self.pages = self.pages, {}
         context = self.context
-        found: dict[str, PostFindings] = {}
-        rows = []
-        for record in records:
-            excerpt = ""
-            if self.finder is not None:
-                found[record.external_id], excerpt = self.finder(record)
-            sale = found[record.external_id].sale_score if record.external_id in found else 0.0
-            rows.append(post_row(record, excerpt, sale))
-        hashes = {record.external_id: record.content_hash for record in records}
-        new_hits: list[int] = []
+        latest = {record.external_id[:EXTERNAL_ID_LENGTH]: record for record in records}
         with context.sessions.begin() as session:
-            stored = upsert_posts(session, context.source_id, rows)
-            for post in stored:
-                findings = found.get(post.external_id)
-                if findings is None or (not post.is_new and not post.changed):
-                    continue
-                post_hits = store_findings(
-                    session, post.id, hashes[post.external_id], findings, context.source.kind
-                )
-                new_hits += post_hits
-                page = pages.get(post.external_id)
-                if post_hits and page is not None:
-                    store_page_evidence(
-                        session,
-                        context.settings.data_dir,
-                        context.source.name,
-                        post.id,
-                        context.run_id,
-                        page,
-                    )
-                    self.crawler.stats.inc_value("leakwatch/evidence")
+            previous = known_hashes(session, context.source_id, latest)
+            found: dict[str, PostFindings] = {}
+            rows = []
+            for external_id, record in latest.items():
+                excerpt, sale_score = "", 0.0
+                if self.finder is not None and previous.get(external_id) != record.content_hash:
+                    findings, excerpt = self.finder(record)
+                    found[external_id], sale_score = findings, findings.sale_score
+                rows.append(post_row(record, excerpt, sale_score))
+            stored = upsert_posts(session, context.source_id, rows, previous=previous)
+            found_posts = [
+                FoundPost(post.id, latest[post.external_id].content_hash, found[post.external_id])
+                for post in stored
+                if post.external_id in found and (post.is_new or post.changed)
+            ]
+            new_hits = store_batch_findings(session, found_posts, context.source.kind)
+            if new_hits and pages:
+                self._store_evidence(session, stored, new_hits, pages)
             if new_hits and self.enqueue_alerts is not None:
                 self.enqueue_alerts(session, context.settings, new_hits)
         stats = self.crawler.stats
         stats.inc_value("leakwatch/posts_new", sum(1 for s in stored if s.is_new))
         stats.inc_value("leakwatch/posts_updated", sum(1 for s in stored if not s.is_new))
         stats.inc_value("leakwatch/hits", len(new_hits))
+
+    def _store_evidence(
+        self,
+        session: Session,
+        stored: Sequence[StoredPost],
+        new_hits: Sequence[int],
+        pages: dict[str, PageEvidence],
+    ) -> None:
+        """Keep the page evidence of every post of the batch that produced new hits."""
+        assert self.context is not None
+        context = self.context
+        hit_posts = set(
+            session.execute(select(Hit.post_id).where(Hit.id.in_(list(new_hits)))).scalars()
+        )
+        pages = {external_id[:EXTERNAL_ID_LENGTH]: page for external_id, page in pages.items()}
+        for post in stored:
+            page = pages.get(post.external_id)
+            if post.id not in hit_posts or page is None:
+                continue
+            store_page_evidence(
+                session,
+                context.settings.data_dir,
+                context.source.name,
+                post.id,
+                context.run_id,
+                page,
+            )
+            self.crawler.stats.inc_value("leakwatch/evidence")
 
 
 def load_matching(context: CrawlContext) -> tuple[Finder | None, Callable[..., int] | None]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -88,25 +88,64 @@ def source_by_name(session: Session, name: str) -> Source | None:
     return session.execute(select(Source).where(Source.name == name)).scalar_one_or_none()
 
 
+def known_hashes(session: Session, source_id: int, external_ids: Iterable[str]) -> dict[str, str]:
+    """The stored content hash of each of the source's posts among ``external_ids``."""
+    wanted = list(dict.fromkeys(external_ids))
+    known: dict[str, str] = {}
+    for chunk in _chunks(wanted):
+        rows = session.execute(
+            select(Post.external_id, Post.content_hash).where(
+                Post.source_id == source_id, Post.external_id.in_(chunk)
+            )
+        )
+        known.update((external_id, content_hash) for external_id, content_hash in rows)
+    return known
+
+
 def upsert_posts(
-    session: Session, source_id: int, rows: Sequence[PostRow], now: datetime | None = None
+    session: Session,
+    source_id: int,
+    rows: Sequence[PostRow],
+    now: datetime | None = None,
+    previous: dict[str, str] | None = None,
 ) -> list[StoredPost]:
     """Insert new posts and refresh known ones (``last_seen``, content); return their outcome.
 
     Rows repeating an ``external_id`` within the batch collapse to the last one. A post that
-    had been marked removed and is seen again gets ``removed_at`` cleared.
+    had been marked removed and is seen again gets ``removed_at`` cleared. A post whose content
+    hash is unchanged keeps its stored excerpt and sale score (both derive from the content, so
+    a caller may skip matching it). ``previous`` is :func:`known_hashes` of the rows when the
+    caller already read it in this transaction. The batch is one ``INSERT … ON CONFLICT``
+    statement executed over all rows (executemany).
     """
     if not rows:
         return []
     now = now or utcnow()
     unique = {row.external_id: row for row in rows}
-    known = session.execute(
-        select(Post.external_id, Post.content_hash).where(
-            Post.source_id == source_id, Post.external_id.in_(list(unique))
-        )
-    )
-    previous = {external_id: content_hash for external_id, content_hash in known}
-    insert = dialect_insert(session)
+    if previous is None:
+        previous = known_hashes(session, source_id, unique)
+    table = Post.__table__
+    stmt = dialect_insert(session)(table)
+    excluded = stmt.excluded
+    same_content = table.c.content_hash == excluded.content_hash
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.source_id, table.c.external_id],
+        set_={
+            "url": excluded.url,
+            "title": excluded.title,
+            "author": func.coalesce(excluded.author, table.c.author),
+            "posted_at": func.coalesce(table.c.posted_at, excluded.posted_at),
+            "activity_at": func.coalesce(excluded.activity_at, table.c.activity_at),
+            "last_seen": excluded.last_seen,
+            "removed_at": None,
+            "content_hash": excluded.content_hash,
+            "excerpt": case((same_content, table.c.excerpt), else_=excluded.excerpt),
+            "raw_length": excluded.raw_length,
+            "sale_score": case((same_content, table.c.sale_score), else_=excluded.sale_score),
+            "tags": excluded.tags,
+            "extra": excluded.extra,
+        },
+    ).returning(table.c.id, table.c.external_id)
     values = [
         {
             "source_id": source_id,
@@ -127,28 +166,8 @@ def upsert_posts(
         }
         for row in unique.values()
     ]
-    stmt = insert(Post).values(values)
-    excluded = stmt.excluded
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Post.source_id, Post.external_id],
-        set_={
-            "url": excluded.url,
-            "title": excluded.title,
-            "author": func.coalesce(excluded.author, Post.author),
-            "posted_at": func.coalesce(Post.posted_at, excluded.posted_at),
-            "activity_at": func.coalesce(excluded.activity_at, Post.activity_at),
-            "last_seen": excluded.last_seen,
-            "removed_at": None,
-            "content_hash": excluded.content_hash,
-            "excerpt": excluded.excerpt,
-            "raw_length": excluded.raw_length,
-            "sale_score": excluded.sale_score,
-            "tags": excluded.tags,
-            "extra": excluded.extra,
-        },
-    ).returning(Post.id, Post.external_id)
     stored = []
-    for post_id, external_id in session.execute(stmt):
+    for post_id, external_id in session.execute(stmt, values):
         old_hash = previous.get(external_id)
         stored.append(
             StoredPost(

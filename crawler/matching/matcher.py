@@ -201,8 +201,13 @@ class Matcher:
                 start = end - length + 2
                 if tags:
                     item.foreign.append(start)
+                # Candidates of one entry share its span: confirm each entity type once.
+                spans: dict[str | None, tuple[int, int] | None] = {}
                 for entity, kind, level, origin in candidates:
-                    span = self._typed_span(folded, start, end, kind)
+                    if kind in spans:
+                        span = spans[kind]
+                    else:
+                        span = spans[kind] = self._typed_span(folded, start, end, kind)
                     if span is not None:
                         raw.append(_Candidate(item, span[0], span[1], entity, level, origin))
             for start, end, number in find_finess(folded):

@@ -37,6 +37,9 @@ _SKIPPED_TAGS = {"script", "style", "noscript", "template"}
 _DATA_TIMESTAMP = etree.XPath("descendant-or-self::*[@data-timestamp][1]/@data-timestamp")
 _DATA_TIME = etree.XPath("descendant-or-self::*[@data-time][1]/@data-time")
 _DATETIME = etree.XPath("descendant-or-self::*[@datetime][1]/@datetime")
+_ANY_DATE_ATTRIBUTE = etree.XPath(
+    "boolean(descendant-or-self::*[@data-timestamp or @data-time or @datetime])"
+)
 _TITLED_SPAN = etree.XPath("descendant-or-self::span[@title][1]")
 _LINK_HREF = etree.XPath(".//a/@href")
 _BASE_HREF = etree.XPath("//head/base/@href")
@@ -188,11 +191,17 @@ def date_of(found: list[Any], dates: DateResolver) -> datetime | None:
     if isinstance(node, str):
         value = _LABEL.sub("", node.rsplit("»", 1)[-1].strip())
         return dates.from_timestamp(value) or dates.from_iso(value) or dates.parse(value)
-    for query, convert in (
-        (_DATA_TIMESTAMP, dates.from_timestamp),
-        (_DATA_TIME, dates.from_timestamp),
-        (_DATETIME, dates.from_iso),
-    ):
+    # One walk of the node tells whether any date attribute is worth three lookups.
+    attribute_queries = (
+        (
+            (_DATA_TIMESTAMP, dates.from_timestamp),
+            (_DATA_TIME, dates.from_timestamp),
+            (_DATETIME, dates.from_iso),
+        )
+        if _ANY_DATE_ATTRIBUTE(node)
+        else ()
+    )
+    for query, convert in attribute_queries:
         values = query(node)
         parsed = convert(str(values[0])) if values else None
         if parsed is not None:
