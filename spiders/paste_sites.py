@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import CloseSpider, StopDownload
+from scrapy.exceptions import CloseSpider, IgnoreRequest, StopDownload
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -290,11 +290,18 @@ class PasteSiteSpider(SourceSpider):
         yield paste
 
     def raw_failed(self, failure: Failure) -> Iterator[Any]:
-        """A raw text could not be fetched: yield the metadata; the next run tries again."""
+        """A raw text could not be fetched: yield the metadata.
+
+        A refusal by the crawl's safety rules (content type, attachment, file link:
+        ``IgnoreRequest``) will not change, so the paste counts as seen; any other failure
+        (timeout, connection, server error) is tried again on the next run.
+        """
         request = getattr(failure, "request", None)
         if request is None or self.stopped:
             return
         paste: Paste = request.meta[PASTE_KEY]
+        if isinstance(failure.value, IgnoreRequest):
+            self.seen.remember(paste.key)
         self.logger.warning(
             "source %s: paste %s: raw text not fetched: %s",
             self.source.name,
