@@ -34,8 +34,8 @@ lint: setup ## ruff lint + format check
 typecheck: setup ## mypy --strict on the package
 	$(VENV)/bin/mypy
 
-unit: setup ## pytest only (no lint); exit code 5 (no tests collected) is a failure
-	$(PY) -m pytest -q
+unit: setup ## pytest only (no lint), two workers (pytest-xdist); exit code 5 (no tests collected) is a failure
+	$(PY) -m pytest -q -n 2
 
 test: lint typecheck unit ## the whole check suite CI runs
 
