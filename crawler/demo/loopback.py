@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -73,24 +73,22 @@ class _QuietServer(ThreadingHTTPServer):
         return
 
 
-class LoopbackServer:
-    """Serve ``site`` on 127.0.0.1 (port 0 = any free port) while used as a context manager."""
+class BackgroundServer:
+    """An HTTP server on 127.0.0.1 served from a daemon thread; a context manager.
 
-    def __init__(self, site: DemoSite, port: int = 0) -> None:
-        self.site = site
-        self.requested: list[str] = []
-        self._lock = threading.Lock()
-        self._server = _QuietServer(("127.0.0.1", port), self._handler_class())
+    The start/stop lifecycle shared by :class:`LoopbackServer` and the webhook sink.
+    """
+
+    def __init__(self, server: ThreadingHTTPServer, thread_name: str) -> None:
+        self._server = server
+        self._thread_name = thread_name
         self._thread: threading.Thread | None = None
 
-    @property
-    def base_url(self) -> str:
-        """``http://127.0.0.1:PORT`` without a trailing slash."""
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self) -> LoopbackServer:
+    def start(self) -> Self:
         """Start serving in a daemon thread."""
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name=self._thread_name, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -102,7 +100,7 @@ class LoopbackServer:
             self._thread = None
         self._server.server_close()
 
-    def __enter__(self) -> LoopbackServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(
@@ -112,6 +110,21 @@ class LoopbackServer:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class LoopbackServer(BackgroundServer):
+    """Serve ``site`` on 127.0.0.1 (port 0 = any free port) while used as a context manager."""
+
+    def __init__(self, site: DemoSite, port: int = 0) -> None:
+        self.site = site
+        self.requested: list[str] = []
+        self._lock = threading.Lock()
+        super().__init__(_QuietServer(("127.0.0.1", port), self._handler_class()), "demo-site")
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT`` without a trailing slash."""
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def _record(self, path: str) -> None:
         with self._lock:

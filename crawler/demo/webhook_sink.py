@@ -20,8 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
+
+from crawler.demo.loopback import BackgroundServer
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class _Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class WebhookSink:
+class WebhookSink(BackgroundServer):
     """Threaded HTTP server on 127.0.0.1 recording requests; use as a context manager."""
 
     def __init__(
@@ -115,8 +116,7 @@ class WebhookSink:
         self.on_request = on_request
         self._requests: list[ReceivedRequest] = []
         self._lock = threading.Condition()
-        self._server = _Server(("127.0.0.1", port), self._handler_class())
-        self._thread: threading.Thread | None = None
+        super().__init__(_Server(("127.0.0.1", port), self._handler_class()), "webhook-sink")
 
     @property
     def url(self) -> str:
@@ -134,33 +134,6 @@ class WebhookSink:
         """Wait until ``count`` requests have arrived; False on timeout."""
         with self._lock:
             return self._lock.wait_for(lambda: len(self._requests) >= count, timeout)
-
-    def start(self) -> WebhookSink:
-        """Serve in a background thread."""
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="webhook-sink", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close the socket."""
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
-
-    def __enter__(self) -> WebhookSink:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def _record(self, method: str, path: str, headers: dict[str, str], body: bytes) -> SinkResponse:
         with self._lock:
