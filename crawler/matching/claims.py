@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from crawler.matching.vocabulary import SALE_SIGNALS
 
 MAX_CLAIM_CHARS = 20_000
-_DIGIT = re.compile(r"\d")
 _NUMBER = r"\d{1,3}(?:[ ,.'\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?"
 _MULTIPLIER = r"k|m|mm|million|millions|mil|mille|thousand|bn|billion|milliard|milliards"
 _RECORD_WORDS = (
@@ -34,12 +33,15 @@ _CURRENCY_WORDS = {
     "ltc": "LTC", "eth": "ETH",
 }  # fmt: skip
 _CURRENCY = r"\$|€|£|usdt|usd|eur|euros?|dollars?|gbp|btc|bitcoins?|xmr|monero|tether|ltc|eth"
+#: An amount: "1200", "0.5", "1,200", "1 200 000" (one thousands separator throughout).
+_AMOUNT = r"\d{1,3}(?:(?P<sep>[ ,.])\d{3})(?:(?P=sep)\d{3})*|\d+(?:[.,]\d+)?"
 _PRICE_AFTER = re.compile(
-    rf"(?<![\w.,])(\d+(?:[.,]\d+)?|\d{{1,3}}(?:[ ,.]\d{{3}})+)\s?(k)?\s?({_CURRENCY})(?![a-z])",
+    rf"(?<![\w.,])(?P<number>{_AMOUNT})\s?(?P<k>k)?\s?(?P<currency>{_CURRENCY})(?![a-z])"
+    r"(?!(?<=[$£])\s?\d)",  # "$500" is 500 dollars, not a price of the number before it
     re.IGNORECASE,
 )
 _PRICE_BEFORE = re.compile(
-    r"(\$|€|£|usdt|usd|eur|btc|xmr)\s?(\d+(?:[.,]\d+)?|\d{1,3}(?:[ ,.]\d{3})+)\s?(k)?\b",
+    rf"(?P<currency>\$|€|£|usdt|usd|eur|btc|xmr)\s?(?P<number>{_AMOUNT})(?![.,]?\d)\s?(?P<k>k)?\b",
     re.IGNORECASE,
 )
 _SELLER = re.compile(
@@ -49,24 +51,20 @@ _SELLER = re.compile(
     r"|(?<![\w.@])@([A-Za-z][\w]{2,31})\b(?!\.[a-z]{2,})",
     re.IGNORECASE,
 )
-_CURRENCY_MARKERS = tuple(
-    [
-        "$",
-        "€",
-        "£",
-        "usd",
-        "eur",
-        "btc",
-        "xmr",
-        "ltc",
-        "eth",
-        "bitcoin",
-        "monero",
-        "dollar",
-        "tether",
-        "gbp",
-    ]
+#: Currency codes and names written as a word or right after a digit ("2 BTC", "2btc").
+CURRENCY_CODES: tuple[str, ...] = (
+    *("usdt", "usd", "eur", "euro", "euros", "btc", "bitcoin", "bitcoins", "xmr", "monero"),
+    *("ltc", "eth", "gbp", "dollar", "dollars", "tether"),
 )
+_CODE_SPOT = re.compile(rf"(?<![a-z])(?:{'|'.join(CURRENCY_CODES)})(?![a-z])")
+#: A currency symbol or code right before a number (not the end of a word: "serveur 300").
+_PRICE_BEFORE_TAIL = re.compile(r"(?:\$|€|£|(?<![a-z])(?:usdt|usd|eur|btc|xmr))\s?$", re.IGNORECASE)
+_DIGIT_CLASSES = bytes(ord("1") if 48 <= code <= 57 else 32 for code in range(256))
+_NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f']")
+_GROUPED_NUMBER = re.compile(r"\d{1,3}([,.])\d{3}(\1\d{3})*")
+_GROUP_MARKS = re.compile(r"[,.]")
+_NOT_RECORDS_AFTER = ("$", "€", "£", "usd", "eur", "btc", "xmr", "%")
+_GROUPED_TAIL = re.compile(r"[ ,.'\u00a0\u202f]\d{3}$")
 _MULTIPLIERS = {"k": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "millions": 1e6, "mil": 1e3}
 _MULTIPLIERS.update({"mille": 1e3, "thousand": 1e3, "bn": 1e9, "billion": 1e9})
 _MULTIPLIERS.update({"milliard": 1e9, "milliards": 1e9})
@@ -103,82 +101,97 @@ def sale_assessment(categories: Iterable[str]) -> SaleAssessment:
 
 def parse_number(text: str) -> float | None:
     """``"758,912"`` → 758912, ``"1.2"`` → 1.2, ``"750 000"`` → 750000; None if unreadable."""
-    compact = re.sub(r"[\s\u00a0\u202f']", "", text)
-    if re.fullmatch(r"\d{1,3}([,.])\d{3}(\1\d{3})*", compact):
-        return float(re.sub(r"[,.]", "", compact))
+    if text.isdigit():
+        return float(text)
+    compact = _NUMBER_SPACES.sub("", text)
+    if _GROUPED_NUMBER.fullmatch(compact) and not compact.startswith("0"):
+        return float(_GROUP_MARKS.sub("", compact))
     try:
         return float(compact.replace(",", "."))
     except ValueError:
         return None
 
 
+def _records_at(text: str, start: int) -> tuple[int, float | None]:
+    # (end of the number read at ``start``, the record count it claims or None).
+    match = _RECORDS.match(text, start)
+    if match is None:  # digits glued to a word: "200GB"
+        return start + 1, None
+    end = match.end()
+    if start and (text[start - 1].isalnum() or text[start - 1] in "_.,"):
+        return end, None
+    multiplier, unit = match.group("multiplier", "unit")
+    number = text[start : match.end("number")]
+    if not (unit or multiplier or _GROUPED_TAIL.search(number)):
+        return end, None  # "2024", "08": a bare number claims nothing
+    if text[end : end + 5].lower().lstrip().startswith(_NOT_RECORDS_AFTER):
+        return end, None  # a price or a percentage
+    before = text[start - 2 : start] if start > 1 else text[:start]
+    if "$" in before or "€" in before or "£" in before:
+        return end, None
+    value = parse_number(number)
+    if value is None:
+        return end, None
+    if multiplier:
+        value *= _MULTIPLIERS.get(multiplier.lower(), 1)
+    elif not unit and value < 10_000:
+        return end, None
+    return end, value if value >= 100 else None
+
+
+def _price_at(text: str, start: int) -> tuple[float, str] | None:
+    # A price written around the number that starts at ``start``: "$1,200", "2 BTC", "800€".
+    before = _PRICE_BEFORE_TAIL.search(text, max(0, start - 6), start)
+    match = _PRICE_BEFORE.match(text, before.start()) if before else None
+    match = match or _PRICE_AFTER.match(text, start)
+    if match is None:
+        return None
+    number, thousands, currency = match.group("number", "k", "currency")
+    value = parse_number(number)
+    if value is None:
+        return None
+    return value * (1000 if thousands else 1), _CURRENCY_WORDS.get(
+        currency.lower(), currency.upper()
+    )
+
+
+def _scan(text: str, records: bool, prices: bool) -> tuple[int | None, float | None, str | None]:
+    # One pass over the numbers of ``text``: the largest record count and the first price.
+    # Runs of ASCII digits are found by C scans over a digit/other class string.
+    best: float | None = None
+    price: tuple[float, str] | None = None
+    read_to = 0
+    classes = text.encode("latin-1", "replace").translate(_DIGIT_CLASSES)
+    start = classes.find(b"1")
+    while start >= 0:
+        if prices and price is None:
+            price = _price_at(text, start)
+            if price is not None and not records:
+                break
+        if records and start >= read_to:
+            read_to, value = _records_at(text, start)
+            if value is not None and (best is None or value > best):
+                best = value
+        end = classes.find(b" ", start)
+        start = classes.find(b"1", end) if end >= 0 else -1
+    count = int(best) if best is not None and best < 1e11 else None
+    return (count, *(price or (None, None)))
+
+
 def record_count(text: str) -> int | None:
     """The largest record count claimed in ``text`` ("750k", "1.2M lines", "758,912")."""
-    best: float | None = None
-    for match in _RECORDS.finditer(text[:MAX_CLAIM_CHARS]):
-        number = text[match.start() : match.end("number")]
-        multiplier, unit = match.group("multiplier"), match.group("unit")
-        before = text[match.start() - 1 : match.start()]
-        if before and (before.isalnum() or before in "_.,"):
-            continue
-        value = parse_number(number)
-        if value is None:
-            continue
-        end = match.end()
-        following = text[end : end + 4].lower().lstrip()
-        if following.startswith(("$", "€", "£", "usd", "eur", "btc", "xmr", "%")):
-            continue
-        previous = text[max(0, match.start() - 2) : match.start()]
-        if any(symbol in previous for symbol in "$€£"):
-            continue
-        if multiplier:
-            value *= _MULTIPLIERS.get(multiplier.lower(), 1)
-        elif not unit and not re.search(r"[ ,.'\u00a0\u202f]\d{3}$", number):
-            continue
-        if not unit and not multiplier and value < 10_000:
-            continue
-        if value >= 100 and (best is None or value > best):
-            best = value
-    return int(best) if best is not None and best < 1e11 else None
+    return _scan(text[:MAX_CLAIM_CHARS], records=True, prices=False)[0]
 
 
 def price_of(text: str) -> tuple[float | None, str | None]:
     """The first price and its currency code (USD, EUR, GBP, BTC, XMR, USDT, LTC, ETH)."""
-    window = text[:MAX_CLAIM_CHARS]
-    lower = window.lower()
-    spots = sorted(
-        position for marker in _CURRENCY_MARKERS for position in _positions(lower, marker)
-    )
-    found: list[tuple[int, float, str]] = []
-    for spot in spots[:50]:
-        offset = max(0, spot - 24)
-        piece = window[offset : spot + 24]
-        for match in _PRICE_AFTER.finditer(piece):
-            number, thousands, currency = match.groups()
-            value = parse_number(number)
-            if value is not None:
-                found.append((offset + match.start(), value * (1000 if thousands else 1), currency))
-        for match in _PRICE_BEFORE.finditer(piece):
-            currency, number, thousands = match.groups()
-            value = parse_number(number)
-            if value is not None:
-                found.append((offset + match.start(), value * (1000 if thousands else 1), currency))
-        if found:
-            break
-    if not found:
-        return None, None
-    _, value, currency = min(found)
-    return value, _CURRENCY_WORDS.get(currency.lower(), currency.upper())
+    _, value, currency = _scan(text[:MAX_CLAIM_CHARS], records=False, prices=True)
+    return value, currency
 
 
-def _positions(text: str, marker: str) -> list[int]:
-    # str.find is a C scan: much cheaper than a regex over the whole post.
-    positions: list[int] = []
-    position = text.find(marker)
-    while position >= 0 and len(positions) < 20:
-        positions.append(position)
-        position = text.find(marker, position + 1)
-    return positions
+def has_currency_code(lowered: str) -> bool:
+    """Whether lower-cased text has a currency code as a word or after a number ("2btc")."""
+    return _CODE_SPOT.search(lowered) is not None
 
 
 def seller_of(text: str) -> str | None:
@@ -191,20 +204,27 @@ def seller_of(text: str) -> str | None:
 
 
 def extract_claims(
-    title: str, text: str, data_types: Iterable[str], signals: Iterable[str]
+    title: str,
+    text: str,
+    data_types: Iterable[str],
+    signals: Iterable[str],
+    currency_seen: bool | None = None,
 ) -> Claims:
     """Claims of a post from its original title and text and the vocabulary found in it.
 
-    Each regex runs only when cheap substring checks or the signals say it can find something.
+    Numbers are read in one pass (record counts, prices). Prices are looked for only when a
+    currency can be there: a currency symbol, or a currency code as a word or right after a
+    digit (``currency_seen``: the matcher's automaton pass saw one; None: look here). The seller is
+    looked for only when an ``@`` or a Telegram link is there.
     """
+    if currency_seen is None:
+        currency_seen = has_currency_code(f"{title}\n{text}".lower())
     joined = f"{title}\n{text}"[:MAX_CLAIM_CHARS]
     signals = set(signals)
-    price, currency = (None, None)
-    if "price" in signals or any(symbol in joined for symbol in "$€£"):
-        price, currency = price_of(joined)
-    has_digit = _DIGIT.search(joined) is not None
+    prices = currency_seen or any(symbol in joined for symbol in "$€£")
+    records, price, currency = _scan(joined, records=True, prices=prices)
     return Claims(
-        records=record_count(joined) if has_digit else None,
+        records=records,
         data_types=sorted(set(data_types)),
         price=price,
         currency=currency,

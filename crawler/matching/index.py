@@ -2,25 +2,33 @@
 
 Keys are folded phrases padded with spaces (``" sainte isabelle "``), so the automaton itself
 only reports whole words. Each key's value is the index of an :class:`IndexEntry` listing the
-entity candidates and vocabulary tags it stands for. Building is done once per watchlist and
-cached on disk as a pickle named by the watchlist fingerprint (:func:`load_or_build`).
+entity candidates and place tags it stands for; keys whose position matters (entity forms,
+foreign places) come first, below :attr:`MatcherIndex.positional`, and pure vocabulary keys
+after them, so a post whose hits are all vocabulary needs no per-hit work. What vocabulary a key
+carries (sale, data-type, health, French words) is a bit mask (:data:`SIGNAL_BITS`), so a post's
+signals are the OR of its distinct keys' masks. Building is done once per watchlist and cached
+on disk as a pickle named by the watchlist fingerprint (:func:`load_or_build`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import pickle
 import re
+import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import ahocorasick
 
+from crawler.matching.claims import CURRENCY_CODES
 from crawler.matching.names import (
     alias_strength,
     core_variants,
@@ -39,7 +47,7 @@ from crawler.matching.watchlist import Watchlist
 
 logger = logging.getLogger(__name__)
 
-INDEX_VERSION = 7
+INDEX_VERSION = 9
 #: Candidate strengths.
 STRONG, WEAK, SUPPORT, GENERIC, COMMON = 0, 1, 2, 3, 4
 #: Where a candidate's key comes from.
@@ -66,19 +74,37 @@ class EntityContext:
     words: frozenset[str]
 
 
+def _signal_bits() -> dict[tuple[str, str], int]:
+    tags = [("health", ""), ("french", "")]
+    tags += [("sale", category) for category in SALE_SIGNALS]
+    tags += [("data", data_type) for data_type in DATA_TYPES]
+    tags += [("currency", "")]
+    return {tag: 1 << position for position, tag in enumerate(tags)}
+
+
+#: Vocabulary tag → its bit in a key's signal mask.
+SIGNAL_BITS = _signal_bits()
+
+
+def signals_of(mask: int) -> list[tuple[str, str]]:
+    """The vocabulary tags set in ``mask``."""
+    return [tag for tag, bit in SIGNAL_BITS.items() if mask & bit]
+
+
 @dataclass
 class MatcherIndex:
-    """Automata and key entries for one watchlist (what is cached on disk).
+    """The automaton and key entries of one watchlist (what is cached on disk).
 
-    ``automaton`` holds entity keys and foreign-place words (their positions matter);
-    ``vocabulary`` holds health, French, sale and data-type words (only their presence does).
+    ``automaton`` maps each key to its id: ``entries[id]`` and ``masks[id]``; ids below
+    ``positional`` have entity candidates or place tags (their positions matter), the others
+    are vocabulary only (only their presence does).
     """
 
     fingerprint: str
     automaton: Any
     entries: list[IndexEntry]
-    vocabulary: Any
-    vocabulary_tags: list[tuple[tuple[str, str], ...]]
+    masks: list[int]
+    positional: int
 
 
 def entity_context(entity: Any, departments: Mapping[str, str]) -> EntityContext:
@@ -157,37 +183,40 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                 keyed[folded].append((index, None, STRONG, FROM_DOMAIN))
     for word in FOREIGN_WORDS:
         tags[word].append(("foreign", ""))
+    vocabulary = _vocabulary_masks()
+    positional = sorted(key for key in set(keyed) | set(tags) if key.strip())
     automaton = ahocorasick.Automaton()
     entries: list[IndexEntry] = []
-    for key in sorted(set(keyed) | set(tags)):
-        if not key.strip():
-            continue
+    masks: list[int] = []
+    for key in positional + sorted(set(vocabulary) - set(positional)):
         entries.append((len(key) + 2, tuple(keyed.get(key, ())), tuple(tags.get(key, ()))))
+        masks.append(vocabulary.get(key, 0))
         automaton.add_word(f" {key} ", len(entries) - 1)
+    for code in CURRENCY_CODES:
+        # "2btc", "500eur": a currency glued to a number (the key ends the word, no start).
+        for digit in "0123456789":
+            entries.append((len(code) + 2, (), ()))
+            masks.append(SIGNAL_BITS[("currency", "")])
+            automaton.add_word(f"{digit}{code} ", len(entries) - 1)
     automaton.make_automaton()
-    vocabulary, vocabulary_tags = _vocabulary_automaton()
-    return MatcherIndex(watchlist.fingerprint(), automaton, entries, vocabulary, vocabulary_tags)
+    return MatcherIndex(watchlist.fingerprint(), automaton, entries, masks, len(positional))
 
 
-def _vocabulary_automaton() -> tuple[Any, list[tuple[tuple[str, str], ...]]]:
-    tags: dict[str, list[tuple[str, str]]] = defaultdict(list)
+def _vocabulary_masks() -> dict[str, int]:
+    masks: dict[str, int] = defaultdict(int)
     for word in HEALTH_WORDS:
-        tags[word].append(("health", ""))
+        masks[word] |= SIGNAL_BITS[("health", "")]
     for word in FRENCH_WORDS:
-        tags[word].append(("french", ""))
+        masks[word] |= SIGNAL_BITS[("french", "")]
     for category, (_, phrases) in SALE_SIGNALS.items():
         for phrase in phrases:
-            tags[phrase].append(("sale", category))
+            masks[phrase] |= SIGNAL_BITS[("sale", category)]
     for data_type, phrases in DATA_TYPES.items():
         for phrase in phrases:
-            tags[phrase].append(("data", data_type))
-    automaton = ahocorasick.Automaton()
-    values: list[tuple[tuple[str, str], ...]] = []
-    for word in sorted(tags):
-        values.append(tuple(tags[word]))
-        automaton.add_word(f" {word} ", len(values) - 1)
-    automaton.make_automaton()
-    return automaton, values
+            masks[phrase] |= SIGNAL_BITS[("data", data_type)]
+    for code in CURRENCY_CODES:
+        masks[code] |= SIGNAL_BITS[("currency", "")]
+    return dict(masks)
 
 
 def load_or_build(watchlist: Watchlist, cache_dir: Path | None) -> MatcherIndex:
@@ -199,7 +228,7 @@ def load_or_build(watchlist: Watchlist, cache_dir: Path | None) -> MatcherIndex:
     fingerprint = watchlist.fingerprint()
     if cache_dir is None:
         return build_index(watchlist)
-    path = Path(cache_dir) / f"matcher-{INDEX_VERSION}-{fingerprint}.pickle"
+    path = Path(cache_dir) / f"matcher-{INDEX_VERSION}-{_code_digest()}-{fingerprint}.pickle"
     try:
         with path.open("rb") as handle:
             index = pickle.load(handle)
@@ -215,6 +244,18 @@ def load_or_build(watchlist: Watchlist, cache_dir: Path | None) -> MatcherIndex:
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as temporary:
             pickle.dump(index, temporary, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary.name, path)
+        for stale in path.parent.glob(f"matcher-*-{fingerprint}.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)  # built by another version of the code
     except OSError as exc:
         logger.warning("cannot write matcher cache %s: %s", path, exc)
     return index
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    # The index depends on this code too: a cache built by other code is not reused.
+    digest = hashlib.sha256()
+    for name in ("claims", "index", "names", "normalise", "vocabulary"):
+        digest.update(Path(str(sys.modules[f"crawler.matching.{name}"].__file__)).read_bytes())
+    return digest.hexdigest()[:12]

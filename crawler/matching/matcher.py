@@ -1,7 +1,8 @@
 """The matcher: which watched entities a post names, how sure we are, and what it sells.
 
 ``Matcher(watchlist).match(title, text)`` folds both fields once, runs one Aho-Corasick pass
-over each, then confirms every candidate: a typed name needs a compatible type word next to it
+over each (entity names, places and sale/data/health vocabulary are keys of one automaton),
+then confirms every candidate: a typed name needs a compatible type word next to it
 ("CH de …", "… hospital"), a weak alias needs health or sale context, a generic name ("Clinique
 Saint-Joseph") needs the entity's city, department, postcode or domain in the post, and a
 foreign place next to a name (Belgique, Québec, Texas…) discredits it. Names that stay
@@ -14,7 +15,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from operator import itemgetter
+from functools import lru_cache, reduce
+from operator import itemgetter, or_
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ from crawler.matching.index import (
     MatcherIndex,
     entity_context,
     load_or_build,
+    signals_of,
 )
 from crawler.matching.names import ACCEPTS, ARTICLES, TYPE_SURFACES
 from crawler.matching.normalise import Normalised, normalise
@@ -179,43 +182,24 @@ class Matcher:
             _Field("title", normalise(title[:MAX_FIELD_CHARS])),
             _Field("text", normalise(text[:MAX_FIELD_CHARS])),
         ]
-        entries = self.index.entries
+        index = self.index
         raw: list[_Candidate] = []
-        sale: set[str] = set()
-        data_types: set[str] = set()
-        health = french = False
+        mask = 0
         for item in fields:
             folded = item.folded.text
-            for word in set(map(itemgetter(1), self.index.vocabulary.iter(folded))):
-                for tag, value in self.index.vocabulary_tags[word]:
-                    if tag == "sale":
-                        sale.add(value)
-                    elif tag == "data":
-                        data_types.add(value)
-                    elif tag == "health":
-                        health = True
-                    else:
-                        french = True
-            for end, entry_id in self.index.automaton.iter(folded):
-                length, candidates, tags = entries[entry_id]
-                start = end - length + 2
-                if tags:
-                    item.foreign.append(start)
-                # Candidates of one entry share its span: confirm each entity type once.
-                spans: dict[str | None, tuple[int, int] | None] = {}
-                for entity, kind, level, origin in candidates:
-                    if kind in spans:
-                        span = spans[kind]
-                    else:
-                        span = spans[kind] = self._typed_span(folded, start, end, kind)
-                    if span is not None:
-                        raw.append(_Candidate(item, span[0], span[1], entity, level, origin))
-            for start, end, number in find_finess(folded):
+            hits = list(index.automaton.iter(folded))
+            ids = set(map(itemgetter(1), hits))
+            if ids:
+                mask |= reduce(or_, map(index.masks.__getitem__, ids))
+            if ids and min(ids) < index.positional:
+                self._candidates(item, hits, raw)
+            for start, end, number in find_finess(folded) if item.folded.long_number else ():
                 entity_index = self.finess.get(number)
                 if entity_index is not None:
                     raw.append(_Candidate(item, start, end, entity_index, STRONG, FROM_FINESS))
+        sale, data_types, health, french, currency = _signals(mask)
         assessment = sale_assessment(sale)
-        claims = extract_claims(title, text, data_types, sale)
+        claims = extract_claims(title, text, data_types, sale, currency)
         if not raw:
             return MatchResult([], [], assessment, claims)
         context = " ".join(item.folded.text for item in fields)
@@ -230,6 +214,27 @@ class Matcher:
                 accepted.append(candidate)
         matches, ambiguous = self._resolve(accepted)
         return MatchResult(matches, ambiguous, assessment, claims)
+
+    def _candidates(self, item: _Field, hits: list[tuple[int, int]], raw: list[_Candidate]) -> None:
+        # Entity candidates and foreign places among the hits of one field.
+        entries, positional = self.index.entries, self.index.positional
+        folded = item.folded.text
+        for end, entry_id in hits:
+            if entry_id >= positional:
+                continue
+            length, candidates, tags = entries[entry_id]
+            start = end - length + 2
+            if tags:
+                item.foreign.append(start)
+            # Candidates of one entry share its span: confirm each entity type once.
+            spans: dict[str | None, tuple[int, int] | None] = {}
+            for entity, kind, level, origin in candidates:
+                if kind in spans:
+                    span = spans[kind]
+                else:
+                    span = spans[kind] = self._typed_span(folded, start, end, kind)
+                if span is not None:
+                    raw.append(_Candidate(item, span[0], span[1], entity, level, origin))
 
     @staticmethod
     def _typed_span(folded: str, start: int, end: int, kind: str | None) -> tuple[int, int] | None:
@@ -370,6 +375,20 @@ class Matcher:
         if heads:
             return max(heads, key=lambda c: c.score)
         return min(pool, key=lambda c: (len(keys[c.entity].name), keys[c.entity].key))
+
+
+@lru_cache(maxsize=4096)
+def _signals(mask: int) -> tuple[frozenset[str], frozenset[str], bool, bool, bool]:
+    # (sale categories, data types, health words seen, French words seen, currency seen) of a
+    # post's mask.
+    tags = signals_of(mask)
+    return (
+        frozenset(value for tag, value in tags if tag == "sale"),
+        frozenset(value for tag, value in tags if tag == "data"),
+        ("health", "") in tags,
+        ("french", "") in tags,
+        ("currency", "") in tags,
+    )
 
 
 def _outermost(chosen: list[_Candidate]) -> list[_Candidate]:

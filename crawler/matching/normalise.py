@@ -21,8 +21,17 @@ from functools import lru_cache
 
 #: l33t digits undone inside words that are mostly letters.
 LEET = str.maketrans("013457", "oieast")
-#: A l33t digit touching a letter; starting with a character class lets ``re`` skip ahead fast.
-_LEET_SPOT = re.compile(r"[013457](?:(?=[a-z])|(?<=[a-z][013457]))")
+_LEET_DIGITS = frozenset("013457")
+_LETTER = ord("a")
+#: Folded text → character classes: ``a`` for a letter, ``1`` for a digit, space otherwise.
+_CLASSES = bytes(
+    ord("a")
+    if chr(code).isascii() and chr(code).isalpha()
+    else ord("1")
+    if chr(code).isdigit() and code < 128
+    else 32
+    for code in range(256)
+)
 _SPACES = re.compile("  +")
 #: Characters outside Latin-1 that fold to letters, plus Latin-1 letters that expand (æ, ß).
 _SLOW = re.compile(
@@ -64,20 +73,22 @@ def _fold_cached(char: str) -> str:
     return _fold_char(char)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Normalised:
     """A normalised text and what is needed to map its offsets back to the original.
 
     ``text`` is padded with one space at each end; ``folded`` is the same before spaces are
     collapsed and padding added. ``origin`` is None when the folding was one
     character for one character; otherwise ``origin[i]`` is the original index of the character
-    that produced uncollapsed character ``i``.
+    that produced uncollapsed character ``i``. ``long_number`` is False when no run of seven
+    digits is in the text (so no FINESS number can be).
     """
 
     text: str
     original: str
     folded: str
     origin: list[int] | None = None
+    long_number: bool = True
     _gaps: list[tuple[int, int]] | None = field(default=None, repr=False, compare=False)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
@@ -111,18 +122,25 @@ class Normalised:
             for run in _SPACES.finditer(padded):
                 removed += run.end() - run.start() - 1
                 table.append((run.end() - removed, removed))
-            object.__setattr__(self, "_gaps", table)
-        assert self._gaps is not None
+            self._gaps = table
         return self._gaps
 
 
 def _fold(text: str) -> tuple[str, list[int] | None]:
-    encoded = text.encode("latin-1", "replace")
-    needs_slow = any(letter in encoded for letter in _EXPANDING) or (
-        encoded.count(b"?") != text.count("?") and _SLOW.search(text) is not None
-    )
-    if not needs_slow:
-        return encoded.translate(_TABLE).decode("ascii"), None
+    if text.isascii():
+        return text.encode("ascii").translate(_TABLE).decode("ascii"), None
+    try:
+        encoded = text.encode("latin-1")
+    except UnicodeEncodeError:
+        if _SLOW.search(text) is not None:
+            return _fold_slow(text)
+        encoded = text.encode("latin-1", "replace")
+    if any(letter in encoded for letter in _EXPANDING):
+        return _fold_slow(text)
+    return encoded.translate(_TABLE).decode("ascii"), None
+
+
+def _fold_slow(text: str) -> tuple[str, list[int]]:
     parts: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
@@ -136,33 +154,57 @@ def _fold(text: str) -> tuple[str, list[int] | None]:
     return "".join(parts), origin
 
 
-def _unleet(text: str) -> str:
-    # Only words where a digit touches a letter are looked at; most text has none.
-    spots = [match.start() for match in _LEET_SPOT.finditer(text)]
-    if not spots:
+def _unleet(text: str, classes: bytes) -> str:
+    # A l33t digit must touch a letter: ``classes`` (letter/digit classes of ``text``) is
+    # scanned in C, then only the digits (rare in most text) are looked at.
+    if not _may_have_leet(classes):
         return text
+    digit = classes.find(b"1")
     pieces: list[str] = []
     done = 0
-    for spot in spots:
-        if spot < done:
-            continue
-        start = text.rfind(" ", 0, spot + 1) + 1
-        end = text.find(" ", spot)
-        end = len(text) if end < 0 else end
-        word = text[start:end]
-        digits = sum(c.isdigit() for c in word)
-        if len(word) - digits >= 2 and len(word) - digits > digits:
-            pieces += [text[done:start], word.translate(LEET)]
-            done = end
+    while digit >= 0:
+        touches = (digit > 0 and classes[digit - 1] == _LETTER) or (
+            classes[digit + 1 : digit + 2] == b"a"
+        )
+        if digit >= done and touches and text[digit] in _LEET_DIGITS:
+            start = text.rfind(" ", 0, digit + 1) + 1
+            end = text.find(" ", digit)
+            end = len(text) if end < 0 else end
+            word = text[start:end]
+            digits = sum(c.isdigit() for c in word)
+            if len(word) - digits >= 2 and len(word) - digits > digits:
+                pieces += [text[done:start], word.translate(LEET)]
+                done = end
+        digit = classes.find(b"1", digit + 1)
     return "".join(pieces) + text[done:] if pieces else text
+
+
+def _may_have_leet(classes: bytes) -> bool:
+    # A word that qualifies (two letters or more, more letters than digits, a digit next to a
+    # letter) has two letters next to a run of digits or a lone digit between letters
+    # ("h0pital", "cl1n1que"); "750k", "2024", "2k24" have neither.
+    start = classes.find(b"1")
+    while start >= 0:
+        letter, space = classes.find(b"a", start), classes.find(b" ", start)
+        end = min(letter, space) if letter >= 0 and space >= 0 else max(letter, space)
+        end = len(classes) if end < 0 else end
+        if (
+            classes[start - 2 : start] == b"aa"
+            or classes[end : end + 2] == b"aa"
+            or (end - start == 1 and classes[start - 1 : start] == b"a" and letter == end)
+        ):
+            return True
+        start = classes.find(b"1", end)
+    return False
 
 
 def normalise(text: str) -> Normalised:
     """Fold ``text`` for matching; see the module docstring. Never raises on any ``str``."""
     folded, origin = _fold(text)
-    unleeted = _unleet(folded)
+    classes = folded.encode("ascii").translate(_CLASSES)
+    unleeted = _unleet(folded, classes)
     collapsed = _SPACES.sub(" ", f" {unleeted} ")
-    return Normalised(collapsed, text, unleeted, origin)
+    return Normalised(collapsed, text, unleeted, origin, b"1111111" in classes)
 
 
 def normalise_phrase(text: str) -> str:
