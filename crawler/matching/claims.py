@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from crawler.matching.vocabulary import SALE_SIGNALS
 
@@ -92,11 +93,17 @@ class Claims:
 
 def sale_assessment(categories: Iterable[str]) -> SaleAssessment:
     """Combine signal categories: ``1 - Π(1 - weight)``, rounded to 3 decimals."""
-    seen = sorted(set(categories))
+    score, seen = _assessment(frozenset(categories))
+    return SaleAssessment(score, list(seen))
+
+
+@lru_cache(maxsize=1024)
+def _assessment(categories: frozenset[str]) -> tuple[float, tuple[str, ...]]:
+    seen = sorted(categories)
     remaining = 1.0
     for category in seen:
         remaining *= 1.0 - SALE_SIGNALS[category][0]
-    return SaleAssessment(round(1.0 - remaining, 3), seen)
+    return round(1.0 - remaining, 3), tuple(seen)
 
 
 def parse_number(text: str) -> float | None:
@@ -220,8 +227,8 @@ def extract_claims(
     if currency_seen is None:
         currency_seen = has_currency_code(f"{title}\n{text}".lower())
     joined = f"{title}\n{text}"[:MAX_CLAIM_CHARS]
-    signals = set(signals)
-    prices = currency_seen or any(symbol in joined for symbol in "$€£")
+    signals = signals if isinstance(signals, (set, frozenset)) else set(signals)
+    prices = currency_seen or "$" in joined or "€" in joined or "£" in joined
     records, price, currency = _scan(joined, records=True, prices=prices)
     return Claims(
         records=records,

@@ -1,7 +1,8 @@
 """The matcher: which watched entities a post names, how sure we are, and what it sells.
 
-``Matcher(watchlist).match(title, text)`` folds both fields once, runs one Aho-Corasick pass
-over each (entity names, places and sale/data/health vocabulary are keys of one automaton),
+``Matcher(watchlist).match(title, text)`` folds both fields together once, runs one
+Aho-Corasick pass over them (entity names, places and sale/data/health vocabulary are keys of
+one automaton),
 then confirms every candidate: a typed name needs a compatible type word next to it
 ("CH de …", "… hospital"), a weak alias needs health or sale context, a generic name ("Clinique
 Saint-Joseph") needs the entity's city, department, postcode or domain in the post, and a
@@ -14,9 +15,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache, reduce
-from operator import itemgetter, or_
+from operator import or_
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +42,7 @@ from crawler.matching.index import (
     signals_of,
 )
 from crawler.matching.names import ACCEPTS, ARTICLES, TYPE_SURFACES
-from crawler.matching.normalise import Normalised, normalise
+from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise, normalise_fields
 from crawler.matching.watchlist import Watchlist, load_bundled, load_watchlist
 
 #: Longest field considered, in characters; the rest of a huge paste is not searched.
@@ -128,8 +130,13 @@ class MatchResult:
 
 @dataclass
 class _Field:
+    # One field's part of the folded post: folded[start:end], ``shift`` = where the field
+    # starts in the folded text's original.
     name: str
     folded: Normalised
+    shift: int
+    start: int
+    end: int
     foreign: list[int] = field(default_factory=list)
 
 
@@ -178,52 +185,58 @@ class Matcher:
 
     def match(self, title: str, text: str) -> MatchResult:
         """Match one post's title and text (either may be empty)."""
-        fields = [
-            _Field("title", normalise(title[:MAX_FIELD_CHARS])),
-            _Field("text", normalise(text[:MAX_FIELD_CHARS])),
-        ]
+        title, text = title[:MAX_FIELD_CHARS], text[:MAX_FIELD_CHARS]
+        # Both fields are folded and searched in one pass; `` | `` keeps them apart.
+        folded = normalise_fields(title, text)
+        joined = folded.text
+        barrier = joined.index("|")
+        fields = (
+            _Field("title", folded, 0, 0, barrier),
+            _Field("text", folded, len(title) + len(FIELD_JOIN), barrier, len(joined)),
+        )
         index = self.index
         raw: list[_Candidate] = []
-        mask = 0
-        for item in fields:
-            folded = item.folded.text
-            hits = list(index.automaton.iter(folded))
-            ids = set(map(itemgetter(1), hits))
-            if ids:
-                mask |= reduce(or_, map(index.masks.__getitem__, ids))
-            if ids and min(ids) < index.positional:
-                self._candidates(item, hits, raw)
-            for start, end, number in find_finess(folded) if item.folded.long_number else ():
-                entity_index = self.finess.get(number)
-                if entity_index is not None:
-                    raw.append(_Candidate(item, start, end, entity_index, STRONG, FROM_FINESS))
+        # Most hits are vocabulary, whose presence alone counts: only the keys are kept, and the
+        # hits are walked again, with their positions, for a post that names a place or entity.
+        ids = {key for _, key in index.automaton.iter(joined)}
+        mask = reduce(or_, map(index.masks.__getitem__, ids)) if ids else 0
+        if ids and min(ids) < index.positional:
+            self._candidates(fields, index.automaton.iter(joined), raw)
+        for start, end, number in find_finess(joined) if folded.long_number else ():
+            entity_index = self.finess.get(number)
+            if entity_index is not None:
+                item = fields[start > barrier]
+                raw.append(_Candidate(item, start, end, entity_index, STRONG, FROM_FINESS))
         sale, data_types, health, french, currency = _signals(mask)
         assessment = sale_assessment(sale)
         claims = extract_claims(title, text, data_types, sale, currency)
         if not raw:
             return MatchResult([], [], assessment, claims)
-        context = " ".join(item.folded.text for item in fields)
         postcodes = {
-            code[:3] if code.startswith("97") else code[:2] for code in _POSTCODE.findall(context)
+            code[:3] if code.startswith("97") else code[:2] for code in _POSTCODE.findall(joined)
         }
         accepted: list[_Candidate] = []
         for candidate in raw:
-            candidate.supported = self._supported(candidate, context, postcodes)
+            candidate.supported = self._supported(candidate, joined, postcodes)
             candidate.score = self._score(candidate, health, bool(sale), french)
             if candidate.score >= THRESHOLD or candidate.level == GENERIC:
                 accepted.append(candidate)
         matches, ambiguous = self._resolve(accepted)
         return MatchResult(matches, ambiguous, assessment, claims)
 
-    def _candidates(self, item: _Field, hits: list[tuple[int, int]], raw: list[_Candidate]) -> None:
-        # Entity candidates and foreign places among the hits of one field.
+    def _candidates(
+        self, fields: tuple[_Field, _Field], hits: Iterable[tuple[int, int]], raw: list[_Candidate]
+    ) -> None:
+        # Entity candidates and foreign places among the hits of the folded post.
         entries, positional = self.index.entries, self.index.positional
-        folded = item.folded.text
+        folded = fields[0].folded.text
+        barrier = fields[0].end
         for end, entry_id in hits:
             if entry_id >= positional:
                 continue
             length, candidates, tags = entries[entry_id]
             start = end - length + 2
+            item = fields[start > barrier]
             if tags:
                 item.foreign.append(start)
             # Candidates of one entry share its span: confirm each entity type once.
@@ -307,12 +320,13 @@ class Matcher:
         for candidate in sorted(chosen, key=lambda c: (c.field.name != "title", c.start)):
             entity = self.watchlist.entities[candidate.entity]
             start, end = candidate.field.folded.span(candidate.start, candidate.end)
+            shift = candidate.field.shift
             match = EntityMatch(
                 entity,
                 candidate.field.folded.original[start:end],
                 candidate.field.name,
-                start,
-                end,
+                start - shift,
+                end - shift,
                 candidate.score,
             )
             if _excluded(self.watchlist, candidate):
@@ -334,8 +348,8 @@ class Matcher:
                 AmbiguousMatch(
                     first.field.folded.original[start:end],
                     first.field.name,
-                    start,
-                    end,
+                    start - first.field.shift,
+                    end - first.field.shift,
                     [self.watchlist.entities[i] for i in seen],
                 )
             )

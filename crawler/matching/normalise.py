@@ -32,6 +32,11 @@ _CLASSES = bytes(
     else 32
     for code in range(256)
 )
+#: In letter/digit classes, a word that may need undoing: two letters next to a run of digits
+#: or a lone digit between letters ("h0pital", "cl1n1que"); "750k", "2024", "2k24" do not.
+#: (A word with two letters or more, more letters than digits and a digit next to a letter
+#: always shows one of these.)
+_LEET_CANDIDATE = re.compile(rb"1(?:(?<=aa1)|aa|(?<=a1)a)")
 _SPACES = re.compile("  +")
 #: Characters outside Latin-1 that fold to letters, plus Latin-1 letters that expand (æ, ß).
 _SLOW = re.compile(
@@ -157,7 +162,7 @@ def _fold_slow(text: str) -> tuple[str, list[int]]:
 def _unleet(text: str, classes: bytes) -> str:
     # A l33t digit must touch a letter: ``classes`` (letter/digit classes of ``text``) is
     # scanned in C, then only the digits (rare in most text) are looked at.
-    if not _may_have_leet(classes):
+    if _LEET_CANDIDATE.search(classes) is None:
         return text
     digit = classes.find(b"1")
     pieces: list[str] = []
@@ -179,28 +184,31 @@ def _unleet(text: str, classes: bytes) -> str:
     return "".join(pieces) + text[done:] if pieces else text
 
 
-def _may_have_leet(classes: bytes) -> bool:
-    # A word that qualifies (two letters or more, more letters than digits, a digit next to a
-    # letter) has two letters next to a run of digits or a lone digit between letters
-    # ("h0pital", "cl1n1que"); "750k", "2024", "2k24" have neither.
-    start = classes.find(b"1")
-    while start >= 0:
-        letter, space = classes.find(b"a", start), classes.find(b" ", start)
-        end = min(letter, space) if letter >= 0 and space >= 0 else max(letter, space)
-        end = len(classes) if end < 0 else end
-        if (
-            classes[start - 2 : start] == b"aa"
-            or classes[end : end + 2] == b"aa"
-            or (end - start == 1 and classes[start - 1 : start] == b"a" and letter == end)
-        ):
-            return True
-        start = classes.find(b"1", end)
-    return False
-
-
 def normalise(text: str) -> Normalised:
     """Fold ``text`` for matching; see the module docstring. Never raises on any ``str``."""
     folded, origin = _fold(text)
+    classes = folded.encode("ascii").translate(_CLASSES)
+    unleeted = _unleet(folded, classes)
+    collapsed = _SPACES.sub(" ", f" {unleeted} ")
+    return Normalised(collapsed, text, unleeted, origin, b"1111111" in classes)
+
+
+#: What joins two fields in :func:`normalise_fields`; its middle character folds to ``|``.
+FIELD_JOIN = " \x00 "
+
+
+def normalise_fields(first: str, second: str) -> Normalised:
+    """Two fields folded as one text, ``first + FIELD_JOIN + second``, in one pass.
+
+    The join folds to `` | ``: ``|`` is in no phrase, so nothing found in the folded text
+    spans both fields, and the fields' parts are the text before and after it.
+    """
+    text = f"{first}{FIELD_JOIN}{second}"
+    folded, origin = _fold(text)
+    middle = len(first) + 1
+    if origin is not None:
+        middle = bisect.bisect_left(origin, middle)
+    folded = f"{folded[:middle]}|{folded[middle + 1 :]}"
     classes = folded.encode("ascii").translate(_CLASSES)
     unleeted = _unleet(folded, classes)
     collapsed = _SPACES.sub(" ", f" {unleeted} ")
