@@ -295,7 +295,7 @@ class Matcher:
         if health:
             score += 0.05
         near = [p for p in candidate.field.foreign if not candidate.start <= p < candidate.end]
-        if any(abs(p - candidate.start) <= FOREIGN_REACH for p in near):
+        if _foreign_near(candidate):
             score -= 0.6 if not candidate.supported else 0.2
         elif near and not (french or candidate.supported):
             score -= 0.2
@@ -313,8 +313,10 @@ class Matcher:
             winner = self._pick(group)
             if winner is not None:
                 chosen.append(winner)
-            elif any(c.level in (GENERIC, STRONG) for c in group):
-                unclear.append(group)
+            elif any(c.level in (GENERIC, STRONG) for c in group) and not all(
+                map(_foreign_near, group)
+            ):
+                unclear.append(group)  # "Hôpital Saint-Luc, Bruxelles" is no French candidate
         chosen = _outermost(chosen)
         matches: dict[tuple[str, str], EntityMatch] = {}
         for candidate in sorted(chosen, key=lambda c: (c.field.name != "title", c.start)):
@@ -402,6 +404,15 @@ def _signals(mask: int) -> tuple[frozenset[str], frozenset[str], bool, bool, boo
         ("health", "") in tags,
         ("french", "") in tags,
         ("currency", "") in tags,
+    )
+
+
+def _foreign_near(candidate: _Candidate) -> bool:
+    # A foreign place (Belgique, Québec, Texas…) written close to the candidate, not inside it.
+    return any(
+        abs(place - candidate.start) <= FOREIGN_REACH
+        for place in candidate.field.foreign
+        if not candidate.start <= place < candidate.end
     )
 
 

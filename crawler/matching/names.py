@@ -416,6 +416,7 @@ class NameForm:
     secondary: bool = False
 
 
+_SAINT_HYPHEN = re.compile(r"\b(saint|sainte|st|ste)\s*-\s*", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s+[-–—]\s+|[:(),/;]|\s+-|-\s+")
 _SURFACES_BY_FIRST_WORD: dict[str, list[tuple[list[str], str]]] = {}
 for _kind, _surfaces in TYPE_SURFACES.items():
@@ -502,6 +503,7 @@ def forms_of_name(name: str) -> list[NameForm]:
     ``"CENTRE HOSPITALIER DE DAX - COTE D'ARGENT"`` gives ``(ch, "dax cote d argent")`` and
     ``(ch, "dax")``; ``"DOCTOLIB"`` gives ``(None, "doctolib")``.
     """
+    name = _SAINT_HYPHEN.sub(r"\1-", name)  # "Saint- Amand" is "Saint-Amand", not two names
     segments = [part for part in _SEPARATORS.split(name) if part.strip()]
     if not segments:
         return []

@@ -50,6 +50,11 @@ def test_foreign_context_discredits(small_matcher: Matcher) -> None:
     assert keys(small_matcher, "Clinique Sainte-Isabelle Bruxelles Belgique patients") == set()
 
 
+def test_generic_name_abroad_is_not_even_ambiguous(small_matcher: Matcher) -> None:
+    result = small_matcher.match("Clinique Saint-Joseph, Liège, Belgique: patients db", "")
+    assert result.matches == [] and result.ambiguous == []
+
+
 def test_short_and_common_aliases(small_matcher: Matcher) -> None:
     assert keys(small_matcher, "HCL leak") == set()
     assert keys(small_matcher, "HCL Lyon patients leak") == {"group:hospices-civils-de-lyon"}

@@ -31,6 +31,11 @@ def test_parent_reference_becomes_a_secondary_form() -> None:
     assert NameForm("chu", "toulouse", secondary=True) in forms
 
 
+def test_one_sided_hyphen_after_saint_joins_the_name() -> None:
+    # A FINESS alias is written "CH Saint- Amand les Eaux": not "CH Saint" and "Amand les Eaux".
+    assert forms_of_name("CH Saint- Amand les Eaux") == [NameForm("ch", "saint amand les eaux")]
+
+
 def test_type_alone_has_no_form() -> None:
     assert forms_of_name("CENTRE HOSPITALIER") == []
 
