@@ -211,9 +211,16 @@ def _quote(text: str) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
+    # Cut at ``limit`` without leaving half a ``<url|label>`` link or ``<!date…>`` token (every
+    # ``<`` of crawled text is escaped, so a bare one starts a token built here) or half an
+    # ``&amp;`` entity.
     if len(text) <= limit:
         return text
-    return _PARTIAL_ENTITY.sub("", text[: limit - 1]) + "…"
+    cut = text[: limit - 1]
+    opened = cut.rfind("<")
+    if opened > cut.rfind(">"):
+        cut = cut[:opened]
+    return _PARTIAL_ENTITY.sub("", cut) + "…"
 
 
 def _plain(text: str) -> dict[str, Any]:

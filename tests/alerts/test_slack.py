@@ -85,6 +85,24 @@ def test_alert_blocks_show_what_matters(sessions: sessionmaker[Session]) -> None
     assert body["text"].startswith("[CRITICAL] Hôpital privé de Thiais")
 
 
+def test_a_long_digest_line_is_cut_outside_its_link() -> None:
+    item = {"severity": "high", "entity": "CH d'Arles", "source": "forum", "update": False}
+    item |= {"url": "https://forum.example/t/" + "x" * 300, "title": "Vente base patients " * 20}
+    document = {
+        "type": "digest",
+        "data": {
+            "period": {"kind": "daily", "start": "2026-12-01T00:00:00Z", "end": None},
+            "by_severity": {"high": 1},
+            "count": 1,
+            "alerts": [item],
+        },
+    }
+    text = json.dumps(render_message(document)["blocks"])
+    line = next(b["text"]["text"] for b in json.loads(text)[2:] if "CH d'Arles" in str(b))
+    assert line.endswith("…") and len(line) <= 500
+    assert line.count("<") == line.count(">")  # no half link for Slack to mangle
+
+
 def test_link_only_for_http_urls() -> None:
     assert link("javascript:alert(1)", "x") == "x"
     assert link(None, "<b>") == "&lt;b&gt;"
