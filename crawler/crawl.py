@@ -68,7 +68,7 @@ def scrapy_settings_for(
     }
     if source.download_delay == 0:
         overrides["AUTOTHROTTLE_ENABLED"] = False
-        overrides["RANDOMIZE_DOWNLOAD_DELAY"] = False
+        overrides["DOWNLOAD_DELAY_JITTER"] = 0.0
     if source.browser:
         overrides.update(browser_settings(settings, source))
     elif uses_socks(source):
