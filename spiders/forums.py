@@ -70,7 +70,9 @@ class ForumSpider(SourceSpider):
         where = f"sources[{self.source.name}].options"
         try:
             self.layout = layout_for(self.source.engine, options)
-            DateResolver(self.source.timezone, date_order=options.get("date_order", "MDY"))
+            self.dates = DateResolver(
+                self.source.timezone, date_order=options.get("date_order", "MDY")
+            )
         except ValueError as exc:
             raise ConfigError(f"{where}: {exc}") from None
         self.fetch_first_post = bool(options.get("fetch_first_post", False))
@@ -296,11 +298,9 @@ class ForumSpider(SourceSpider):
         }
 
     def _dates(self) -> DateResolver:
-        return DateResolver(
-            self.source.timezone,
-            now=datetime.now(UTC),
-            date_order=self.source.options.get("date_order", "MDY"),
-        )
+        """This page's resolver: relative dates count back from now; absolute ones are read
+        once per crawl (the cache is shared)."""
+        return self.dates.at(datetime.now(UTC))
 
     def _stop_if_blocked(self, response: Response, challenge_only: bool = False) -> None:
         """Report and stop the crawl when ``response`` is a challenge (or a login wall)."""
