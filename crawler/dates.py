@@ -72,8 +72,13 @@ class DateResolver:
 
     ``date_order`` ("MDY", "DMY" or "YMD") settles numeric dates such as 03-04-2026; it
     defaults to MDY, MyBB's default format. One resolver is meant for one page or one crawl:
-    it caches what dateparser returned, keyed by the text.
+    it caches what each text resolved to. :meth:`at` gives a resolver for another ``now`` (a
+    later page of the same crawl) that shares the cache of the texts that do not depend on
+    ``now`` (epochs, ISO and absolute dates), so a crawl parses each of those once.
     """
+
+    #: Texts that do not depend on ``now`` kept per crawl; beyond this, the cache starts over.
+    FIXED_CACHE_LIMIT = 50_000
 
     def __init__(
         self,
@@ -93,6 +98,14 @@ class DateResolver:
         self.date_order = date_order
         self.languages = list(languages)
         self._cache: dict[str, datetime | None] = {}
+        self._fixed: dict[str, datetime | None] = {}
+
+    def at(self, now: datetime) -> DateResolver:
+        """The same resolver at ``now``: relative dates count back from it, absolute ones
+        come from (and go to) the cache this resolver shares."""
+        other = DateResolver(self.zone.key, now, self.date_order, tuple(self.languages))
+        other._fixed = self._fixed
+        return other
 
     def from_timestamp(self, value: str | float | None) -> datetime | None:
         """A Unix timestamp (seconds, as text or number) as UTC; None when it is not one."""
@@ -126,11 +139,30 @@ class DateResolver:
         cleaned = normalise(text)
         if not cleaned:
             return None
+        if cleaned in self._fixed:
+            return self._fixed[cleaned]
         if cleaned in self._cache:
             return self._cache[cleaned]
+        fixed = self._fixed_date(cleaned)
+        if fixed is not None:
+            if len(self._fixed) >= self.FIXED_CACHE_LIMIT:
+                self._fixed.clear()
+            self._fixed[cleaned] = fixed
+            return fixed
         result = self._parse(cleaned)
         self._cache[cleaned] = result
         return result
+
+    def _fixed_date(self, text: str) -> datetime | None:
+        """Forms whose value does not depend on ``now``: epochs, ISO, absolute dates."""
+        if _EPOCH.match(text):
+            return self.from_timestamp(text)
+        if _ISO.match(text.upper()):
+            return self.from_iso(text.upper())
+        relative = (_JUST_NOW, _DAY_WORD, _AGO_EN, _AGO_FR)
+        if any(pattern.match(text) for pattern in relative):
+            return None
+        return self._absolute(text)
 
     def _parse(self, text: str) -> datetime | None:
         if _EPOCH.match(text):

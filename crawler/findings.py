@@ -293,24 +293,31 @@ def _attach_incidents(
     ).scalars()
     for row in recent:
         current.setdefault(row.entity_id, row)
+    fresh = [
+        Incident(
+            entity_id=entity_id,
+            first_seen=now,
+            last_seen=now,
+            severity="low",
+            status="new",
+            hit_count=0,
+            slack_thread={},
+        )
+        for entity_id in by_entity
+        if entity_id not in current
+    ]
+    if fresh:
+        session.add_all(fresh)
+        session.flush()  # one batched INSERT gives the new incidents their ids
+        current.update((incident.entity_id, incident) for incident in fresh)
+    assignments: list[dict[str, int]] = []
     for entity_id, hits in by_entity.items():
-        incident = current.get(entity_id)
-        if incident is None:
-            incident = Incident(
-                entity_id=entity_id,
-                first_seen=now,
-                last_seen=now,
-                severity="low",
-                status="new",
-                hit_count=0,
-                slack_thread={},
-            )
-            session.add(incident)
-            session.flush()
+        incident = current[entity_id]
         incident.last_seen = max(incident.last_seen, now)
         incident.hit_count += len(hits)
         for _hit_id, severity in hits:
             if SEVERITY_ORDER.index(severity) > SEVERITY_ORDER.index(incident.severity):
                 incident.severity = severity
-        hit_ids = [hit_id for hit_id, _severity in hits]
-        session.execute(update(Hit).where(Hit.id.in_(hit_ids)).values(incident_id=incident.id))
+        assignments += [{"id": hit_id, "incident_id": incident.id} for hit_id, _severity in hits]
+    if assignments:  # ORM bulk UPDATE by primary key: one executemany for the batch
+        session.execute(update(Hit), assignments)

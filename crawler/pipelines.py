@@ -5,11 +5,16 @@ upserts them (``last_seen`` refreshed, never duplicated) and, when a matcher is 
 stores hits, claims and outbox rows for the same posts in the same transaction. For a source with
 ``evidence = true``, a post that produces new hits also gets its page's evidence (crawler.evidence)
 in that transaction.
+
+Batches are written by one background thread (crawler.background_writer), so matching and
+database writes overlap the crawl; the spider's close waits for every batch to be written, and
+a batch that fails to store raises on the crawl's thread at the next batch or at close.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -17,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.outbox import enqueue_hit_alerts
+from crawler.background_writer import BackgroundWriter
 from crawler.context import CrawlContext
 from crawler.evidence import EvidenceLedger, PageEvidence, store_page_evidence
 from crawler.finder import Finder, make_finder
@@ -26,6 +32,8 @@ from db.models import Hit
 from db.repository import EXTERNAL_ID_LENGTH, PostRow, StoredPost, known_hashes, upsert_posts
 
 logger = logging.getLogger(__name__)
+#: A batch handed to the writer: post records and the page evidence of some of them.
+Batch = tuple[list[PostRecord], dict[str, PageEvidence]]
 
 
 class StoragePipeline:
@@ -40,6 +48,7 @@ class StoragePipeline:
         self.enqueue_alerts: Callable[..., int] | None = None
         self.ledger = EvidenceLedger.of(crawler)
         self.pages: dict[str, PageEvidence] = {}
+        self.writer: BackgroundWriter[Batch, Counter[str]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoragePipeline:
@@ -50,6 +59,7 @@ class StoragePipeline:
         """Open the crawl context (database, source row, run)."""
         self.context = CrawlContext.of(self.crawler)
         self.finder, self.enqueue_alerts = load_matching(self.context)
+        self.writer = BackgroundWriter(self.write, name=f"storage-{self.context.source.name}")
 
     def process_item(self, item: SourceItem) -> SourceItem:
         """Queue the item's post (and its page evidence); flush when the batch is full."""
@@ -63,19 +73,40 @@ class StoragePipeline:
         return item
 
     def close_spider(self) -> None:
-        """Store what is left in the batch."""
-        self.flush()
+        """Store what is left in the batch and wait until every batch is written."""
+        if self.writer is None:
+            return
+        try:
+            self.flush()
+        finally:
+            self.writer.close()
+            self._count(self.writer.take_results())
+        self.writer.raise_failures()
 
     def flush(self) -> None:
-        """Write the batch in one transaction.
+        """Hand the batch to the writer; raise WriterFailed if an earlier batch failed."""
+        if not self.batch or self.writer is None:
+            return
+        batch: Batch = (self.batch, self.pages)
+        self.batch, self.pages = [], {}
+        self.writer.submit(batch)
+        self._count(self.writer.take_results())
+        self.writer.raise_failures()
+
+    def _count(self, results: list[Counter[str]]) -> None:
+        stats = self.crawler.stats
+        for counts in results:
+            for key, value in counts.items():
+                stats.inc_value(key, value)
+
+    def write(self, batch: Batch) -> Counter[str]:
+        """Write one batch in one transaction (on the writer's thread); return stat counts.
 
         Posts whose stored content hash equals the new one are not matched again: they keep
         their excerpt and sale score, and their findings are already stored.
         """
-        if not self.batch or self.context is None:
-            return
-        records, self.batch = self.batch, []
-        pages, self.pages = self.pages, {}
+        records, pages = batch
+        assert self.context is not None
         context = self.context
         latest = {record.external_id[:EXTERNAL_ID_LENGTH]: record for record in records}
         with context.sessions.begin() as session:
@@ -95,14 +126,22 @@ class StoragePipeline:
                 if post.external_id in found and (post.is_new or post.changed)
             ]
             new_hits = store_batch_findings(session, found_posts, context.source.kind)
+            evidence = 0
             if new_hits and pages:
-                self._store_evidence(session, stored, new_hits, pages)
+                evidence = self._store_evidence(session, stored, new_hits, pages)
             if new_hits and self.enqueue_alerts is not None:
                 self.enqueue_alerts(session, context.settings, new_hits)
-        stats = self.crawler.stats
-        stats.inc_value("leakwatch/posts_new", sum(1 for s in stored if s.is_new))
-        stats.inc_value("leakwatch/posts_updated", sum(1 for s in stored if not s.is_new))
-        stats.inc_value("leakwatch/hits", len(new_hits))
+        new = sum(1 for post in stored if post.is_new)
+        counts = Counter(
+            {
+                "leakwatch/posts_new": new,
+                "leakwatch/posts_updated": len(stored) - new,
+                "leakwatch/hits": len(new_hits),
+            }
+        )
+        if evidence:
+            counts["leakwatch/evidence"] = evidence
+        return counts
 
     def _store_evidence(
         self,
@@ -110,14 +149,16 @@ class StoragePipeline:
         stored: Sequence[StoredPost],
         new_hits: Sequence[int],
         pages: dict[str, PageEvidence],
-    ) -> None:
-        """Keep the page evidence of every post of the batch that produced new hits."""
+    ) -> int:
+        """Keep the page evidence of every post of the batch that produced new hits; return
+        how many posts got it."""
         assert self.context is not None
         context = self.context
         hit_posts = set(
             session.execute(select(Hit.post_id).where(Hit.id.in_(list(new_hits)))).scalars()
         )
         pages = {external_id[:EXTERNAL_ID_LENGTH]: page for external_id, page in pages.items()}
+        kept = 0
         for post in stored:
             page = pages.get(post.external_id)
             if post.id not in hit_posts or page is None:
@@ -130,7 +171,8 @@ class StoragePipeline:
                 context.run_id,
                 page,
             )
-            self.crawler.stats.inc_value("leakwatch/evidence")
+            kept += 1
+        return kept
 
 
 def load_matching(context: CrawlContext) -> tuple[Finder | None, Callable[..., int] | None]:

@@ -70,7 +70,9 @@ class ForumSpider(SourceSpider):
         where = f"sources[{self.source.name}].options"
         try:
             self.layout = layout_for(self.source.engine, options)
-            DateResolver(self.source.timezone, date_order=options.get("date_order", "MDY"))
+            self.dates = DateResolver(
+                self.source.timezone, date_order=options.get("date_order", "MDY")
+            )
         except ValueError as exc:
             raise ConfigError(f"{where}: {exc}") from None
         self.fetch_first_post = bool(options.get("fetch_first_post", False))
@@ -82,6 +84,13 @@ class ForumSpider(SourceSpider):
         self.pages_requested = 0
         self.stopped = False
         self.cookies: dict[str, str] = {}
+        # Scrapy reads a callback's source once per callable object (a weak cache) to warn
+        # about generators returning values; a fresh bound method per request would mean a
+        # source parse per page, so every request shares these ones.
+        self._on_listing = self.parse_listing
+        self._on_thread = self.parse_thread
+        self._on_listing_failure = self.listing_failed
+        self._on_thread_failure = self.thread_failed
 
     # --- start and login -------------------------------------------------------------------
 
@@ -227,10 +236,10 @@ class ForumSpider(SourceSpider):
             return
         request = self._request(
             thread.url,
-            self.parse_thread,
+            self._on_thread,
             priority=50,
             meta={"thread": thread},
-            errback=self.thread_failed,
+            errback=self._on_thread_failure,
         )
         if request is None:
             section.forget(thread.thread_id)
@@ -245,10 +254,10 @@ class ForumSpider(SourceSpider):
     def _listing_request(self, url: str, section: str, page: int) -> scrapy.Request | None:
         return self._request(
             url,
-            self.parse_listing,
+            self._on_listing,
             priority=-page,
             meta={"section": section, "page": page},
-            errback=self.listing_failed,
+            errback=self._on_listing_failure,
         )
 
     def _request(
@@ -263,7 +272,7 @@ class ForumSpider(SourceSpider):
             scrapy.Request(
                 url,
                 callback=callback,
-                errback=errback or self.listing_failed,
+                errback=errback or self._on_listing_failure,
                 priority=priority,
                 cookies=cast(dict[str | bytes, Any], self.cookies) or None,
                 meta={**self._meta(), **(meta or {})},
@@ -289,11 +298,9 @@ class ForumSpider(SourceSpider):
         }
 
     def _dates(self) -> DateResolver:
-        return DateResolver(
-            self.source.timezone,
-            now=datetime.now(UTC),
-            date_order=self.source.options.get("date_order", "MDY"),
-        )
+        """This page's resolver: relative dates count back from now; absolute ones are read
+        once per crawl (the cache is shared)."""
+        return self.dates.at(datetime.now(UTC))
 
     def _stop_if_blocked(self, response: Response, challenge_only: bool = False) -> None:
         """Report and stop the crawl when ``response`` is a challenge (or a login wall)."""

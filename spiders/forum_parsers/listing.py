@@ -117,7 +117,9 @@ def _thread_of(
     thread_id = _thread_id(row, layout.thread_id)
     link = first_match(row, layout.url)
     href = _href_of(link[0]) if link else ""
-    title = text_of(first_match(row, layout.title)) if layout.title else text_of(link)
+    # Most tables read the title from the link itself: the same selectors, one evaluation.
+    same = not layout.title or layout.title == layout.url
+    title = text_of(link if same else first_match(row, layout.title))
     if not thread_id or not href or not title:
         return None
     return ForumThread(
@@ -254,14 +256,11 @@ def clean_url(base: str, href: str, layout: ListingLayout, thread: bool = False)
     """Absolute URL without fragment, session parameters and (for threads) "unread" suffixes."""
     parts = urlsplit(urljoin(base, href))
     query = parts.query
-    if layout.drop_url_params and query:
-        kept = [
-            (key, value)
-            for key, value in parse_qsl(query, keep_blank_values=True)
-            if key not in layout.drop_url_params
-        ]
+    if query and any(name in query for name in layout.drop_url_params):
+        pairs = parse_qsl(query, keep_blank_values=True)
+        kept = [(key, value) for key, value in pairs if key not in layout.drop_url_params]
         # Only rebuild when something was dropped: XenForo queries are paths ("?threads/x.1/").
-        if len(kept) != len(parse_qsl(query, keep_blank_values=True)):
+        if len(kept) != len(pairs):
             query = urlencode(kept)
     path = parts.path
     if thread:

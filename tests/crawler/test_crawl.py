@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from crawler.demo.forum_data import generate_forum
 from crawler.demo.forum_server import serve_forum
@@ -97,6 +97,35 @@ def test_crawl_stores_posts_once_and_records_runs(config_for, migrated_url: str)
         source = session.execute(select(Source)).scalar_one()
         assert source.health == "ok"
         assert source.state == {"max_id": 102}
+    engine.dispose()
+
+
+_REFUSE_POSTS = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_posts BEFORE INSERT ON posts "
+        "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_posts() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$",
+        "CREATE TRIGGER refuse_posts BEFORE INSERT ON posts "
+        "FOR EACH ROW EXECUTE FUNCTION refuse_posts()",
+    ],
+}
+
+
+def test_posts_that_cannot_be_stored_are_an_error_of_the_run(config_for, migrated_url: str) -> None:  # type: ignore[no-untyped-def]
+    engine = make_engine(migrated_url)
+    with engine.begin() as connection:
+        for statement in _REFUSE_POSTS[engine.dialect.name]:
+            connection.execute(text(statement))
+    with serve({"/forum": (200, "text/html", LISTING)}) as site:
+        summary = _crawl(config_for(site.base_url))
+    # The storage thread's failure comes back to the crawl: logged, counted, not swallowed.
+    assert summary["errors"] >= 1 and summary["health"] == "degraded"
+    assert summary["new_posts"] == 0
+    with make_session_factory(engine).begin() as session:
+        assert session.execute(select(Post)).first() is None
     engine.dispose()
 
 

@@ -89,6 +89,25 @@ def test_relative_dates_follow_the_injected_now() -> None:
     assert later.parse("Yesterday, 11:50 PM") == datetime(2026, 11, 23, 23, 50, tzinfo=UTC)
 
 
+def test_a_later_page_shares_absolute_dates_but_not_relative_ones() -> None:
+    crawl = DateResolver("Europe/Paris", now=NOW, date_order="DMY")
+    first = crawl.at(NOW)
+    later = crawl.at(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))  # the next day
+    assert first.parse("23-11-2026, 21:14") == datetime(2026, 11, 23, 20, 14, tzinfo=UTC)
+    assert later.parse("23-11-2026, 21:14") == datetime(2026, 11, 23, 20, 14, tzinfo=UTC)
+    assert "23-11-2026, 21:14" in crawl.at(NOW)._fixed  # read once for the whole crawl
+    for text, on_first, on_later in [
+        ("Today, 08:50 AM", datetime(2026, 11, 23, 7, 50), datetime(2026, 11, 24, 7, 50)),
+        ("Hier à 21:14", datetime(2026, 11, 22, 20, 14), datetime(2026, 11, 23, 20, 14)),
+        ("il y a 5 minutes", datetime(2026, 11, 23, 8, 55), datetime(2026, 11, 24, 8, 55)),
+        ("2 hours ago", datetime(2026, 11, 23, 7, 0), datetime(2026, 11, 24, 7, 0)),
+        ("Monday at 4:12 PM", datetime(2026, 11, 16, 15, 12), datetime(2026, 11, 23, 15, 12)),
+    ]:
+        assert first.parse(text) == on_first.replace(tzinfo=UTC), text
+        assert later.parse(text) == on_later.replace(tzinfo=UTC), text
+        assert text.lower() not in crawl._fixed
+
+
 def test_bad_settings_are_refused() -> None:
     with pytest.raises(ValueError, match="timezone"):
         DateResolver("Mars/Olympus")

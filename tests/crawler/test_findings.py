@@ -11,9 +11,11 @@ from crawler.config import SourceConfig
 from crawler.findings import (
     ClaimRecord,
     EntityRecord,
+    FoundPost,
     HitRecord,
     PostFindings,
     severity_of,
+    store_batch_findings,
     store_findings,
 )
 from db.engine import make_engine, make_session_factory
@@ -69,6 +71,43 @@ def test_hits_are_stored_once_and_grouped_across_sources(migrated_url: str) -> N
         assert session.execute(select(Entity)).scalar_one().city == "Thiais"
         claim = session.execute(select(Claim)).scalars().first()
         assert claim is not None and claim.records == 758912
+    engine.dispose()
+
+
+def test_one_batch_joins_open_incidents_and_opens_new_ones(migrated_url: str) -> None:
+    lab = EntityRecord(key="finess:440000001", kind="establishment", name="BioVal Nantes")
+    quiet = PostFindings([HitRecord(lab, "title", 0, 6, "BioVal", 0.75)], 0.0, ClaimRecord())
+    engine = make_engine(migrated_url)
+    sessions = make_session_factory(engine)
+    with sessions.begin() as session:
+        store_findings(session, _post(session, "forum-a", "1"), "h", SALE, "forum", now=T0)
+    with sessions.begin() as session:
+        both = PostFindings(
+            [*SALE.hits, HitRecord(lab, "text", 3, 9, "BioVal", 0.8)], 0.0, ClaimRecord()
+        )
+        posts = [
+            FoundPost(_post(session, "forum-a", "2"), "h", both),
+            FoundPost(_post(session, "forum-a", "3"), "h", quiet),
+        ]
+        new_hits = store_batch_findings(session, posts, "forum", now=T0 + timedelta(hours=1))
+    assert len(new_hits) == 3
+    with sessions.begin() as session:
+        incidents = {
+            entity_key: incident
+            for incident, entity_key in session.execute(
+                select(Incident, Entity.key).join(Entity, Entity.id == Incident.entity_id)
+            )
+        }
+        assert set(incidents) == {CLINIC.key, lab.key}
+        clinic, nantes = incidents[CLINIC.key], incidents[lab.key]
+        assert (clinic.hit_count, nantes.hit_count) == (2, 2)
+        assert clinic.last_seen == T0 + timedelta(hours=1) and clinic.first_seen == T0
+        assert nantes.severity == "low" and clinic.severity == "critical"
+        by_incident = {
+            hit.incident_id: hit.entity_id for hit in session.execute(select(Hit)).scalars()
+        }
+        assert by_incident == {clinic.id: clinic.entity_id, nantes.id: nantes.entity_id}
+        assert all(hit.incident_id for hit in session.execute(select(Hit)).scalars())
     engine.dispose()
 
 
