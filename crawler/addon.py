@@ -1,14 +1,15 @@
 """The Scrapy add-on that puts leakwatch's safety middlewares into every crawl.
 
-A family spider may set its own ``DOWNLOADER_MIDDLEWARES`` in ``custom_settings`` (the forum
-spider does); a project-level dict would then be replaced, not merged. Add-ons run after the
-spider's settings are applied, and :meth:`update_settings` inserts each component into the
-existing dicts, so every spider gets them without knowing about them:
+A spider may set its own ``DOWNLOADER_MIDDLEWARES`` in ``custom_settings``; a project-level dict
+would then be replaced, not merged. Add-ons run after the spider's settings are applied, and
+:meth:`update_settings` inserts each component into the existing dicts, so every spider gets
+them without knowing about them:
 
 ==========================  =====  ========================================================
 component                   order  job
 ==========================  =====  ========================================================
 FileLinkGuardMiddleware        60  no file hosts, no archives or dumps (request side)
+BackoffRetryMiddleware        550  retries with exponential backoff (replaces Scrapy's retry)
 ContentGuardMiddleware        595  page types only, no attachments, size cap (response side)
 RedirectGuardMiddleware       650  no off-site, looping or private-address redirects
 BrowserPageMiddleware         730  browser sources: every request becomes a Chromium page
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler.middlewares.backoff import BackoffRetryMiddleware
 from crawler.middlewares.browser import BrowserPageMiddleware
 from crawler.middlewares.content_guard import ContentGuardMiddleware
 from crawler.middlewares.evidence import EvidenceMiddleware
@@ -30,8 +32,12 @@ from crawler.middlewares.file_links import FileLinkGuardMiddleware
 from crawler.middlewares.proxy import SourceProxyMiddleware
 from crawler.middlewares.redirect_guard import RedirectGuardMiddleware
 
+#: Scrapy's own retry middleware, replaced by BackoffRetryMiddleware. It is named by the same
+#: import path as in ``DOWNLOADER_MIDDLEWARES_BASE``, so that ``None`` overrides that entry.
+SCRAPY_RETRY = "scrapy.downloadermiddlewares.retry.RetryMiddleware"
 DOWNLOADER_COMPONENTS: tuple[tuple[type, int], ...] = (
     (FileLinkGuardMiddleware, 60),
+    (BackoffRetryMiddleware, 550),
     (ContentGuardMiddleware, 595),
     (RedirectGuardMiddleware, 650),
     (BrowserPageMiddleware, 730),
@@ -45,6 +51,7 @@ class SafetyAddon:
 
     def update_settings(self, settings: Any) -> None:
         """Insert every component into the crawl's middleware dicts."""
+        settings.set_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", SCRAPY_RETRY, None)
         for component, order in DOWNLOADER_COMPONENTS:
             settings.set_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", component, order)
         for component, order in SPIDER_COMPONENTS:

@@ -103,3 +103,11 @@ class SourceSpider(scrapy.Spider):
         if not self.health_reports:
             return None
         return max(self.health_reports, key=lambda report: HEALTH_ORDER.index(report.status))
+
+
+def failure_reason(failure: Any) -> str:
+    """Why a request failed, never empty: the error's message, or its type when it has none
+    (Scrapy cancels an oversize download with a bare ``CancelledError``)."""
+    error = getattr(failure, "value", failure)
+    message = str(error).strip()
+    return message if message else type(error).__name__

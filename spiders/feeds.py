@@ -27,7 +27,7 @@ from crawler.config import SourceConfig
 from crawler.dates import DateResolver
 from crawler.errors import ConfigError
 from crawler.interstitials import BlockedPage, blocked_page_of
-from spiders.base import SourceSpider
+from spiders.base import SourceSpider, failure_reason
 from spiders.feed_parsers import parse_feed, recent_entries
 
 DEFAULT_MAX_FEED_BYTES = 32 * 1024 * 1024
@@ -39,13 +39,6 @@ class FeedSpider(SourceSpider):
 
     name = "feed"
     family = "feed"
-    custom_settings = {
-        "DOWNLOADER_MIDDLEWARES": {
-            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-            "crawler.middlewares.backoff.BackoffRetryMiddleware": 550,
-            "crawler.middlewares.redirect_guard.RedirectGuardMiddleware": 650,
-        },
-    }
 
     def __init__(
         self,
@@ -129,7 +122,7 @@ class FeedSpider(SourceSpider):
         """A feed could not be fetched: report why."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else None
-        self.report_health("degraded", f"feed not fetched: {failure.value}", url)
+        self.report_health("degraded", f"feed not fetched: {failure_reason(failure)}", url)
 
     # --- helpers -----------------------------------------------------------------------------
 

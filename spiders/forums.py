@@ -35,7 +35,7 @@ from crawler.dates import DateResolver
 from crawler.errors import ConfigError
 from crawler.interstitials import BlockedPage, blocked_page_of, challenge_of
 from crawler.items import ForumThread
-from spiders.base import SourceSpider
+from spiders.base import SourceSpider, failure_reason
 from spiders.forum_parsers import layout_for, parse_first_post, parse_thread_list
 from spiders.forum_state import ForumState, SectionState
 
@@ -51,13 +51,6 @@ class ForumSpider(SourceSpider):
 
     name = "forum"
     family = "forum"
-    custom_settings = {
-        "DOWNLOADER_MIDDLEWARES": {
-            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-            "crawler.middlewares.backoff.BackoffRetryMiddleware": 550,
-            "crawler.middlewares.redirect_guard.RedirectGuardMiddleware": 650,
-        },
-    }
 
     def __init__(
         self,
@@ -217,14 +210,16 @@ class ForumSpider(SourceSpider):
         """A thread page could not be fetched: keep the thread, without its text."""
         request = getattr(failure, "request", None)
         if request is not None and not self.stopped:
-            self.logger.warning("source %s: thread page: %s", self.source.name, failure.value)
+            self.logger.warning(
+                "source %s: thread page: %s", self.source.name, failure_reason(failure)
+            )
             yield request.meta["thread"]
 
     def listing_failed(self, failure: Failure) -> None:
         """A listing (or login) page could not be fetched: report why."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else None
-        self.report_health("degraded", f"page not fetched: {failure.value}", url)
+        self.report_health("degraded", f"page not fetched: {failure_reason(failure)}", url)
 
     # --- helpers -----------------------------------------------------------------------------
 

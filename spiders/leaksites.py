@@ -35,7 +35,7 @@ from crawler.config import SourceConfig
 from crawler.errors import ConfigError
 from crawler.interstitials import blocked_page_of
 from crawler.items import LeakSitePost, leak_site_post_id
-from spiders.base import SourceSpider
+from spiders.base import SourceSpider, failure_reason
 from spiders.leaksite_layout import layout_for_source
 from spiders.leaksite_parsers import (
     LeakListingPage,
@@ -80,13 +80,6 @@ class LeakSiteSpider(SourceSpider):
 
     name = "leaksite"
     family = "leaksite"
-    custom_settings = {
-        "DOWNLOADER_MIDDLEWARES": {
-            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-            "crawler.middlewares.backoff.BackoffRetryMiddleware": 550,
-            "crawler.middlewares.redirect_guard.RedirectGuardMiddleware": 650,
-        },
-    }
 
     def __init__(
         self,
@@ -169,10 +162,13 @@ class LeakSiteSpider(SourceSpider):
         """A listing page could not be fetched: next mirror, or report why."""
         request = getattr(failure, "request", None)
         if request is None or "listing" not in request.meta:
-            self.report_health("degraded", f"page not fetched: {failure.value}")
+            self.report_health("degraded", f"page not fetched: {failure_reason(failure)}")
             return
         yield from self._listing_error(
-            request.meta["listing"], request.meta["page"], f"not fetched: {failure.value}", None
+            request.meta["listing"],
+            request.meta["page"],
+            f"not fetched: {failure_reason(failure)}",
+            None,
         )
 
     def _next_page(
@@ -360,7 +356,7 @@ class LeakSiteSpider(SourceSpider):
         if request is None:
             return
         post: LeakSitePost = request.meta["post"]
-        self.logger.warning("source %s: victim page: %s", self.source.name, failure.value)
+        self.logger.warning("source %s: victim page: %s", self.source.name, failure_reason(failure))
         self.tracker.forget(self._post_id(post))
         yield post
 

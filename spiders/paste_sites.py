@@ -36,7 +36,7 @@ from crawler.dates import DateResolver
 from crawler.errors import ConfigError
 from crawler.interstitials import BlockedPage, blocked_page_of, challenge_of
 from crawler.items import Paste
-from spiders.base import SourceSpider
+from spiders.base import SourceSpider, failure_reason
 from spiders.paste_parsers import (
     ScrapingApiDenied,
     archive_layout,
@@ -64,13 +64,6 @@ class PasteSiteSpider(SourceSpider):
 
     name = "paste"
     family = "paste"
-    custom_settings = {
-        "DOWNLOADER_MIDDLEWARES": {
-            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-            "crawler.middlewares.backoff.BackoffRetryMiddleware": 550,
-            "crawler.middlewares.redirect_guard.RedirectGuardMiddleware": 650,
-        },
-    }
 
     def __init__(
         self,
@@ -178,7 +171,7 @@ class PasteSiteSpider(SourceSpider):
         """A listing could not be fetched: report why."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else None
-        self.report_health("degraded", f"listing not fetched: {failure.value}", url)
+        self.report_health("degraded", f"listing not fetched: {failure_reason(failure)}", url)
 
     # --- raw texts ---------------------------------------------------------------------------
 
@@ -306,7 +299,7 @@ class PasteSiteSpider(SourceSpider):
             "source %s: paste %s: raw text not fetched: %s",
             self.source.name,
             paste.key,
-            failure.value,
+            failure_reason(failure),
         )
         yield paste
 

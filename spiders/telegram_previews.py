@@ -32,7 +32,7 @@ from w3lib.encoding import html_to_unicode
 from crawler.config import SourceConfig
 from crawler.errors import ConfigError
 from crawler.interstitials import blocked_page_of
-from spiders.base import SourceSpider
+from spiders.base import SourceSpider, failure_reason
 from spiders.telegram_parsers import ChannelPage, parse_channel_page, split_channel_url
 from spiders.telegram_state import TelegramState, next_before
 
@@ -76,13 +76,6 @@ class TelegramPreviewSpider(SourceSpider):
 
     name = "telegram"
     family = "telegram"
-    custom_settings = {
-        "DOWNLOADER_MIDDLEWARES": {
-            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-            "crawler.middlewares.backoff.BackoffRetryMiddleware": 550,
-            "crawler.middlewares.redirect_guard.RedirectGuardMiddleware": 650,
-        },
-    }
 
     def __init__(
         self,
@@ -188,7 +181,7 @@ class TelegramPreviewSpider(SourceSpider):
         """A page could not be fetched (network error, refused redirect): report why."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else None
-        self.report_health("degraded", f"page not fetched: {failure.value}", url)
+        self.report_health("degraded", f"page not fetched: {failure_reason(failure)}", url)
 
     # --- helpers -----------------------------------------------------------------------------
 

@@ -109,8 +109,8 @@ def test_addon_adds_to_the_spiders_own_middlewares(tmp_path: Path) -> None:
     downloader = build_component_list(scrapy.getwithbase("DOWNLOADER_MIDDLEWARES"))
     names = [getattr(entry, "__name__", entry) for entry in downloader]
     order = [name.rsplit(".", 1)[-1] if isinstance(name, str) else name for name in names]
-    assert "BackoffRetryMiddleware" in order  # the forum spider's own
-    assert "RetryMiddleware" not in order  # …still replacing Scrapy's
+    assert "BackoffRetryMiddleware" in order
+    assert "RetryMiddleware" not in order  # …replacing Scrapy's
     assert order.count("RedirectGuardMiddleware") == 1
     for ours in ("FileLinkGuardMiddleware", "ContentGuardMiddleware", "SourceProxyMiddleware"):
         assert ours in order
