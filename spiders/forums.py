@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any, NoReturn, cast
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import scrapy
 from form2request import form2request
@@ -44,6 +44,18 @@ DEFAULT_MAX_PAGE_BYTES = 4 * 1024 * 1024
 #: Statuses handed to the callbacks, which tell a login wall from an outage.
 HANDLED_STATUSES = list(range(400, 600))
 _LOGIN_PATHS = {"mybb": "member.php?action=login", "phpbb": "ucp.php?mode=login"}
+
+
+def xenforo_login_url(section_url: str) -> str | None:
+    """XenForo's login page for a section URL: ``…/login/`` next to ``…/forums/name.12/``, or
+    ``index.php?login/`` without friendly URLs; None when the URL has neither shape."""
+    parts = urlsplit(section_url)
+    if parts.query.startswith("forums/"):
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, "login/", ""))
+    root, found, _ = parts.path.partition("/forums/")
+    if not found:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, f"{root}/login/", "", ""))
 
 
 class ForumSpider(SourceSpider):
@@ -320,5 +332,8 @@ class ForumSpider(SourceSpider):
         raise CloseSpider(blocked.status)
 
     def _default_login_url(self) -> str | None:
+        first = self.source.start_urls[0]
+        if self.source.engine == "xenforo":
+            return xenforo_login_url(first)
         path = _LOGIN_PATHS.get(self.source.engine)
-        return urljoin(self.source.start_urls[0], path) if path else None
+        return urljoin(first, path) if path else None

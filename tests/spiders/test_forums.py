@@ -20,6 +20,7 @@ from crawler.demo.forum_data import generate_forum
 from crawler.demo.forum_server import ForumModes, serve_forum
 from db.engine import make_engine, make_session_factory
 from db.models import Post, Source
+from spiders.forums import xenforo_login_url
 from tests.spiders.forum_crawls import crawl, source_for
 
 ENGINES = ["mybb", "phpbb", "xenforo", "custom"]
@@ -77,12 +78,25 @@ def test_login_wall_then_login_form(engine: str, tmp_path: Path) -> None:
         assert walled["items"] == [] and len(site.requests) == 1  # reported once, no retry
 
         options = {"username_env": "FORUM_USER", "password_env": "FORUM_PASSWORD"}
-        if engine in ("xenforo", "custom"):
-            options["login_url"] = site.login_url
+        if engine == "custom":
+            options["login_url"] = site.login_url  # XenForo's is found like MyBB's and phpBB's
         logged = crawl(tmp_path, source_for(engine, [section], options=options), env=LOGIN_ENV)
         assert health(logged) == [] and len(logged["items"]) == 5
         assert "correct horse" not in logged["log"]
         assert any(r.startswith("POST ") for r in site.requests)
+
+
+def test_xenforo_login_page_next_to_its_sections() -> None:
+    assert xenforo_login_url("https://f.example/forums/databases.12/") == (
+        "https://f.example/login/"
+    )
+    assert xenforo_login_url("https://f.example/community/forums/leaks.3/page-2") == (
+        "https://f.example/community/login/"
+    )
+    assert xenforo_login_url("https://f.example/index.php?forums/leaks.3/") == (
+        "https://f.example/index.php?login/"
+    )
+    assert xenforo_login_url("https://f.example/board/7") is None
 
 
 def test_wrong_password_is_auth_required(tmp_path: Path) -> None:
