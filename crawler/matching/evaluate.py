@@ -1,12 +1,15 @@
 """Precision, recall and F1 of the matcher on a labelled set of posts.
 
-Usage: ``python -m crawler.matching.evaluate tests/data/match_eval.jsonl [--show-errors]``
+Usage: ``python -m crawler.matching.evaluate tests/data/match_eval.jsonl [MORE.jsonl…]
+[--show-errors]``
 
 Each line has ``id``, ``title``, ``text``, ``expected`` (entity keys the post names) and
 ``split`` (``dev`` or ``holdout``). Scores count entities per post: a reported entity is right
 when it is expected, or is the parent or a child of an expected one (the matcher may name the
 "CHU de Toulouse" legal entity for a post about one of its sites). Scores are printed for each
-split and overall; the last line is the overall one.
+split and overall. With several files, each further file's lines come first, prefixed by its
+name (``match_eval_blind.jsonl all: …``); the first file's lines come last, unprefixed, so the
+last line is still the first file's overall score.
 """
 
 from __future__ import annotations
@@ -79,15 +82,26 @@ def _related(key: str, keys: set[str], parents: dict[str, str | None]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: print one score line per split, overall last."""
     parser = argparse.ArgumentParser(description="Matcher precision / recall / F1.")
-    parser.add_argument("path", type=Path)
+    parser.add_argument("path", type=Path, help="the main labelled set (scored last)")
+    parser.add_argument("more", type=Path, nargs="*", help="further labelled sets")
     parser.add_argument("--show-errors", action="store_true", help="list misses on stderr")
     args = parser.parse_args(argv)
     matcher = Matcher.bundled(Path(user_cache_dir("leakwatch")))
-    tallies = evaluate(args.path, matcher, args.show_errors)
-    for split in sorted(s for s in tallies if s != "all"):
-        sys.stdout.write(tallies[split].line(split) + "\n")
-    sys.stdout.write(tallies["all"].line("all") + "\n")
+    for line in report(args.path, args.more, matcher, args.show_errors):
+        sys.stdout.write(line + "\n")
     return 0
+
+
+def report(main: Path, more: list[Path], matcher: Matcher, show_errors: bool = False) -> list[str]:
+    """Score lines: each of ``more`` prefixed by its file name, then ``main``'s, overall last."""
+    lines = []
+    for path in [*more, main]:
+        tallies = evaluate(path, matcher, show_errors)
+        prefix = "" if path is main else f"{path.name} "
+        for split in sorted(s for s in tallies if s != "all"):
+            lines.append(prefix + tallies[split].line(split))
+        lines.append(prefix + tallies["all"].line("all"))
+    return lines
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ from crawler.matching.names import (
     core_variants,
     forms_of_name,
     is_generic_core,
+    leading_type,
+    strict_type,
 )
 from crawler.matching.normalise import normalise_phrase
 from crawler.matching.vocabulary import (
@@ -52,6 +54,20 @@ INDEX_VERSION = 9
 STRONG, WEAK, SUPPORT, GENERIC, COMMON = 0, 1, 2, 3, 4
 #: Where a candidate's key comes from.
 FROM_NAME, FROM_ALIAS, FROM_DOMAIN, FROM_CITY, FROM_PART = 0, 1, 2, 3, 4
+
+#: FINESS categories of units that share their host's names (long-stay wards, home care,
+#: imaging and radiotherapy sites, family houses) and the name types that say the same.
+UNIT_CATEGORIES = frozenset(
+    {
+        "Etablissement de Soins Longue Durée",
+        "Hospitalisation à Domicile",
+        "Autre Etablissement Loi Hospitalière",
+        "Maisons d'accueil hospitalières (M.A.H.)",
+    }
+)
+UNIT_TYPES = frozenset({"had", "hdj", "cmp", "ehpad", "laboratoire"})
+#: Types whose name with a town alone is the town's public hospital, however it is called.
+TOWN_TYPES = frozenset({"ch", "chu", "chi", "chs"})
 
 #: (entity index, type class needed next to the core or None, strength, origin)
 Candidate = tuple[int, str | None, int, int]
@@ -72,6 +88,7 @@ class EntityContext:
     domains: tuple[str, ...]
     family: str
     words: frozenset[str]
+    unit: bool = False
 
 
 def _signal_bits() -> dict[tuple[str, str], int]:
@@ -117,6 +134,8 @@ def entity_context(entity: Any, departments: Mapping[str, str]) -> EntityContext
         folded = normalise_phrase(alias)
         if folded and alias_strength(alias, folded) != "support":
             supporting.add(folded)
+    words = normalise_phrase(entity.name).split(" ")
+    unit = entity.category in UNIT_CATEGORIES or leading_type(words)[0] in UNIT_TYPES
     return EntityContext(
         cities=tuple(c for c in cities if c),
         department=entity.department,
@@ -124,6 +143,7 @@ def entity_context(entity: Any, departments: Mapping[str, str]) -> EntityContext
         domains=tuple(normalise_phrase(domain) for domain in entity.domains),
         family=entity.parent_key or entity.key,
         words=frozenset(supporting),
+        unit=unit,
     )
 
 
@@ -148,7 +168,9 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     for index, entity in enumerate(watchlist.entities):
         own = entity_context(entity, departments).cities
         seen: set[tuple[str, str | None]] = set()
-        for origin, text in [(FROM_NAME, entity.name)] + [(FROM_ALIAS, a) for a in entity.aliases]:
+        names = [(FROM_NAME, entity.name)] + [(FROM_ALIAS, a) for a in entity.aliases]
+        names += [(FROM_ALIAS, a) for a in group_aliases(entity)]
+        for origin, text in names:
             for form in forms_of_name(text):
                 if form.type is None:
                     strength = {
@@ -159,6 +181,8 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                     }[alias_strength(form.core, form.core)]
                     if entity.kind == "establishment" and " " not in form.core:
                         strength = max(strength, WEAK)
+                    if entity.kind == "establishment" and form.core in cities:
+                        continue  # a name that is only a town ("Fort-de-France") names the town
                     variants = [(form.core, strength, origin)]
                 else:
                     strength = GENERIC if is_generic_core(form.core) else STRONG
@@ -172,11 +196,17 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         # "Clinique de l'Est": "est" is in every French sentence and the name
                         # would still need context; the other names of such entities remain.
                         continue
+                    kind = form.type
+                    if kind is not None and kind not in TOWN_TYPES and core in cities:
+                        # "Hôpital (Paris 13e)" is no "Groupe hospitalier de Paris": a core that
+                        # is only a town needs the entity's own type word, except for the
+                        # town's public hospital ("hôpital de Vire" is the CH de Vire).
+                        kind = strict_type(kind)
                     for variant in core_variants(core):
-                        if variant in excluded or (variant, form.type) in seen:
+                        if variant in excluded or (variant, kind) in seen:
                             continue
-                        seen.add((variant, form.type))
-                        keyed[variant].append((index, form.type, level, source))
+                        seen.add((variant, kind))
+                        keyed[variant].append((index, kind, level, source))
         for domain in entity.domains:
             folded = normalise_phrase(domain)
             if folded and folded not in excluded:
@@ -200,6 +230,21 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
             automaton.add_word(f"{digit}{code} ", len(entries) - 1)
     automaton.make_automaton()
     return MatcherIndex(watchlist.fingerprint(), automaton, entries, masks, len(positional))
+
+
+def group_aliases(entity: Any) -> list[str]:
+    """How posts name a group by its brand: "Ramsay Santé" is also "groupe Ramsay".
+
+    Only for a group named ``<brand> Santé`` (or Healthcare) whose brand is one word of five
+    letters or more: "groupe Cap" would be an ordinary phrase.
+    """
+    if entity.kind != "group":
+        return []
+    words = normalise_phrase(entity.name).split(" ")
+    if len(words) != 2 or words[1] not in ("sante", "healthcare") or len(words[0]) < 5:
+        return []
+    brand = words[0]
+    return [f"groupe {brand}", f"{brand} group", f"{brand} groupe"]
 
 
 def _vocabulary_masks() -> dict[str, int]:

@@ -150,6 +150,7 @@ class _Candidate:
     origin: int
     supported: bool = False
     score: float = 0.0
+    exact: bool = False  # the type word written is the entity's own ("CH" for a CH, not a CHS)
 
 
 class Matcher:
@@ -190,9 +191,12 @@ class Matcher:
         folded = normalise_fields(title, text)
         joined = folded.text
         barrier = joined.index("|")
+        # Title and text are read as one post: a foreign place in the text's first lines
+        # discredits a name in the title, and the other way round (one list of positions).
+        foreign: list[int] = []
         fields = (
-            _Field("title", folded, 0, 0, barrier),
-            _Field("text", folded, len(title) + len(FIELD_JOIN), barrier, len(joined)),
+            _Field("title", folded, 0, 0, barrier, foreign),
+            _Field("text", folded, len(title) + len(FIELD_JOIN), barrier, len(joined), foreign),
         )
         index = self.index
         raw: list[_Candidate] = []
@@ -240,27 +244,33 @@ class Matcher:
             if tags:
                 item.foreign.append(start)
             # Candidates of one entry share its span: confirm each entity type once.
-            spans: dict[str | None, tuple[int, int] | None] = {}
+            spans: dict[str | None, tuple[int, int, str | None] | None] = {}
             for entity, kind, level, origin in candidates:
                 if kind in spans:
                     span = spans[kind]
                 else:
                     span = spans[kind] = self._typed_span(folded, start, end, kind)
                 if span is not None:
-                    raw.append(_Candidate(item, span[0], span[1], entity, level, origin))
+                    exact = kind is not None and span[2] == kind.rstrip("=")
+                    raw.append(
+                        _Candidate(item, span[0], span[1], entity, level, origin, exact=exact)
+                    )
 
     @staticmethod
-    def _typed_span(folded: str, start: int, end: int, kind: str | None) -> tuple[int, int] | None:
-        # (start, end) of the core, widened to the type word that confirms it; None if no type.
+    def _typed_span(
+        folded: str, start: int, end: int, kind: str | None
+    ) -> tuple[int, int, str | None] | None:
+        # (start, end) of the core, widened to the type word that confirms it, and that word's
+        # type; None if no type confirms it.
         if kind is None:
-            return start, end
+            return start, end, None
         accepted = ACCEPTS.get(kind, frozenset({kind}))
         left = _LEFT_TYPE.search(folded, max(0, start - 60), start)
         if left is not None and _SURFACE_TYPE[left.group(1)] in accepted:
-            return left.start(1), end
+            return left.start(1), end, _SURFACE_TYPE[left.group(1)]
         right = _RIGHT_TYPE.match(folded, end)
         if right is not None and _SURFACE_TYPE[right.group(1)] in accepted:
-            return start, right.end(1)
+            return start, right.end(1), _SURFACE_TYPE[right.group(1)]
         return None
 
     def _supported(self, candidate: _Candidate, context: str, postcodes: set[str]) -> bool:
@@ -283,9 +293,9 @@ class Matcher:
         elif level == STRONG:
             score = 0.85 if origin == FROM_NAME else 0.8
         elif level == WEAK:
-            score = 0.6 if health or sale else 0.3
+            score = 0.6 if health or sale or candidate.supported else 0.3
         elif level == COMMON:
-            score = 0.6 if health else 0.3
+            score = 0.6 if health or candidate.supported else 0.3
         elif level == SUPPORT:
             score = 0.65 if candidate.supported else 0.2
         else:
@@ -370,8 +380,8 @@ class Matcher:
         if not pool:
             return None
         for keep in (
-            lambda c: c.origin != FROM_PART,
             lambda c: c.supported,
+            lambda c: c.origin != FROM_PART,
             lambda c: c.origin in (FROM_NAME, FROM_FINESS, FROM_DOMAIN),
         ):
             narrowed = [c for c in pool if keep(c)]
@@ -381,6 +391,15 @@ class Matcher:
         if len(entities) == 1:
             return max(pool, key=lambda c: c.score)
         families = {self._context(c.entity).family for c in pool}
+        if len(families) != 1:
+            # "CH Béziers" is also the alias of the CH's home-care service and imaging unit:
+            # a full establishment is meant before a unit (USLD, HAD, imaging, day hospital).
+            # Then one written with its own type ("CH de Privas": the CH, not the CHS).
+            for keep in (lambda c: not self._context(c.entity).unit, lambda c: c.exact):
+                narrowed = [c for c in pool if keep(c)]
+                if narrowed and len(narrowed) < len(pool):
+                    pool = narrowed
+            families = {self._context(c.entity).family for c in pool}
         if len(families) != 1:
             # A shared domain or alias: the entity whose name the matched text spells.
             spelled = [c for c in pool if self._spells_name(c)]
@@ -417,20 +436,42 @@ def _foreign_near(candidate: _Candidate) -> bool:
 
 
 def _outermost(chosen: list[_Candidate]) -> list[_Candidate]:
-    # A name inside a longer confirmed name is part of it ("CH de Dax" in "CH de Dax - Côte…").
-    kept = []
-    for candidate in chosen:
-        inside = any(
-            other is not candidate
-            and other.field is candidate.field
-            and other.start <= candidate.start
-            and candidate.end <= other.end
-            and (other.end - other.start) > (candidate.end - candidate.start)
-            for other in chosen
+    # A name inside a longer confirmed name is part of it ("CH de Dax" in "CH de Dax - Côte…"),
+    # unless the longer one is only a part of another name ("IRM … Site Clinique X Toulouse"
+    # names the clinic it sits in): the clinic's own name inside it is then the match.
+    chosen = [
+        candidate
+        for candidate in chosen
+        if candidate.origin != FROM_PART
+        or not any(other.origin != FROM_PART and _contains(candidate, other) for other in chosen)
+    ]
+    kept = [
+        candidate
+        for candidate in chosen
+        if not any(other is not candidate and _contains(other, candidate) for other in chosen)
+    ]
+    # Two names sharing words ("CH de St Denis (Hôpital …"): the type word read first owns
+    # the core, so the later reading ("St Denis hôpital") is dropped.
+    return [
+        candidate
+        for candidate in kept
+        if not any(
+            other.field is candidate.field
+            and other.start < candidate.start < other.end < candidate.end
+            for other in kept
         )
-        if not inside:
-            kept.append(candidate)
-    return kept
+    ]
+
+
+def _contains(outer: _Candidate, inner: _Candidate) -> bool:
+    # ``outer`` spans ``inner`` and is longer, in the same field.
+    return (
+        outer is not inner
+        and outer.field is inner.field
+        and outer.start <= inner.start
+        and inner.end <= outer.end
+        and (outer.end - outer.start) > (inner.end - inner.start)
+    )
 
 
 def _excluded(watchlist: Watchlist, candidate: _Candidate) -> bool:

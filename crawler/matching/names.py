@@ -115,6 +115,14 @@ ACCEPTS: dict[str, frozenset[str]] = {
     "hdj": frozenset({"hdj", "hopital"}),
 }
 
+
+def strict_type(kind: str) -> str:
+    """The type class that accepts only its own type words (see :data:`ACCEPTS`)."""
+    return f"{kind}="
+
+
+ACCEPTS.update({strict_type(kind): frozenset({kind}) for kind in TYPE_SURFACES})
+
 LEGAL_FORMS = frozenset(
     [
         "sa",
@@ -137,6 +145,8 @@ LEGAL_FORMS = frozenset(
         "gmbh",
     ]
 )
+#: Words closing a name that only say what kind of body runs it ("Clinique Rhena Association").
+TRAILING_FORMS = LEGAL_FORMS | {"association", "asso"}
 ARTICLES = ("de la", "de l", "du", "des", "de", "d", "la", "le", "les", "l", "of the", "of", "the")
 ARTICLE_WORDS = frozenset(word for article in ARTICLES for word in article.split(" "))
 SAINT_VARIANTS = {"saint": ("saint", "st"), "st": ("saint", "st")}
@@ -456,7 +466,7 @@ def strip_legal_forms(words: list[str]) -> list[str]:
     """``words`` without a legal form (SA, SAS, SARL…) at either end."""
     while words and words[0] in LEGAL_FORMS:
         words = words[1:]
-    while words and words[-1] in LEGAL_FORMS:
+    while words and words[-1] in TRAILING_FORMS:
         words = words[:-1]
     return words
 
@@ -473,6 +483,11 @@ def _segment_forms(segment: str) -> list[NameForm]:
             if found is not None and words[index - 1] not in ARTICLE_WORDS:
                 head = NameForm(found, " ".join(words[:index]))
                 return [NameForm(None, " ".join(words)), head] + _tail_forms(words[index:])
+        # "CHBA SITE DE VANNES": a hospital's acronym (CH…, GH…) names it without its site
+        # ("Etablissement Site …", "Elise Site …" do not).
+        acronym = words[0] if len(words) > 1 and words[1] == "site" else ""
+        if 3 <= len(acronym) <= 6 and acronym.startswith(("ch", "gh")):
+            return [NameForm(None, " ".join(words)), NameForm(None, acronym)]
         return [NameForm(None, " ".join(words))]
     rest = strip_articles(words[used:]) if len(words) > used else []
     if rest and leading_type(rest)[0] is not None:

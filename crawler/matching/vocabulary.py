@@ -20,8 +20,8 @@ HEALTH_WORDS = _phrases(
     |medecin|medecins|doctor|doctors|pharmacie|laboratoire|biologie|analyses medicales
     |ordonnances|prescriptions|soins|urgences|radiologie|imagerie|ehpad|chu|finess|ars|ght
     |tiers payant|logiciel medical|health data|donnees de sante|hds|hospitalier|hospitaliere
-    |nir|adherents|assures|beneficiaires|resultats|labo|lab|labs|laboratoires|biologie medicale
-    |lab results|test results|pcr|oncology|cancer|radiology|pacs|ris|his|emr|ehr"""
+    |nir|assures|beneficiaires|resultats|labo|lab|labs|laboratoires|biologie medicale
+    |lab results|test results|pcr|oncology|cancer|radiology|pacs|ris|emr|ehr"""
 )
 #: Markers of a place outside France (negative context near a candidate).
 FOREIGN_WORDS = _phrases(
@@ -29,7 +29,9 @@ FOREIGN_WORDS = _phrases(
     |gand|ghent|louvain|leuven|wallonie|flandre|suisse|switzerland|swiss|geneve|geneva|lausanne
     |zurich|berne|bern|vaud|valais|tessin|chuv|hug|quebec|montreal|canada|canadian|ontario
     |toronto|sherbrooke|gatineau|luxembourgeois|grand duche|maroc|morocco|casablanca|rabat
-    |tunisie|tunisia|algerie|algeria|alger|senegal|dakar|cameroun|abidjan|usa|u s a
+    |tunisie|tunisia|tunis|sfax|sousse|algerie|algeria|alger|oran|marrakech|tanger|agadir
+    |liban|lebanon|beyrouth|beirut|yaounde|douala|bamako|kinshasa|monaco|monte carlo|andorre
+    |andorra|fribourg|neuchatel|lugano|senegal|dakar|cameroun|abidjan|usa|u s a
     |united states|america|american|us hospital|texas|houston|dallas|austin|california
     |florida|new york|ohio|michigan|illinois|chicago|boston|pennsylvania|arizona|georgia atlanta
     |nhs|united kingdom|england|london|germany|deutschland|spain|espana|italy|italia|mexico
