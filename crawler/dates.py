@@ -51,6 +51,18 @@ _NUMERIC = re.compile(
 _WEEKDAY_PREFIX = re.compile(
     r"^(?:mon|tue|wed|thu|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim)[a-z]*\.?,?\s+"
 )
+#: French month names and abbreviations (phpBB "ven. 24 juil. 2026 16:26") to strptime's %b.
+_FRENCH_MONTHS = {
+    "janvier": "jan", "janv": "jan", "février": "feb", "févr": "feb", "fevrier": "feb",
+    "fevr": "feb", "mars": "mar", "avril": "apr", "avr": "apr", "mai": "may", "juin": "jun",
+    "juillet": "jul", "juil": "jul", "août": "aug", "aout": "aug", "septembre": "sep",
+    "sept": "sep", "octobre": "oct", "oct": "oct", "novembre": "nov", "nov": "nov",
+    "décembre": "dec", "déc": "dec",
+    "decembre": "dec",
+}  # fmt: skip
+_FRENCH_MONTH = re.compile(
+    r"(?<![a-zéû])(" + "|".join(sorted(_FRENCH_MONTHS, key=len, reverse=True)) + r")\.?(?![a-zéû])"
+)
 _TEXT_SHAPES = (
     "%b %d, %Y %I:%M %p", "%b %d, %Y, %I:%M %p", "%b %d, %Y at %I:%M %p", "%b %d, %Y %H:%M",
     "%B %d, %Y %I:%M %p", "%B %d, %Y, %I:%M %p", "%B %d, %Y at %I:%M %p", "%b %d, %Y",
@@ -238,6 +250,8 @@ class DateResolver:
         if numeric is not None:
             return numeric
         plain = text.replace(" à ", " ").replace(" - ", " ")
+        if not plain.isascii() or _FRENCH_MONTH.search(plain):
+            plain = _FRENCH_MONTH.sub(lambda match: _FRENCH_MONTHS[match[1]], plain)
         # "Tue Mar 16, 2010" drops its weekday; "mar 21, 2018" is March, not mardi.
         for candidate in (_WEEKDAY_PREFIX.sub("", plain), plain):
             for shape in _TEXT_SHAPES:

@@ -44,17 +44,20 @@ _TITLED_SPAN = etree.XPath("descendant-or-self::span[@title][1]")
 _LINK_HREF = etree.XPath(".//a/@href")
 _BASE_HREF = etree.XPath("//head/base/@href")
 _EMPTY_SECTION = (
-    "there are currently no threads in this forum",
-    "there are no threads in this forum",
-    "there are no topics or posts in this forum",
+    "there are currently no threads in this forum",  # MyBB
+    "there are no threads in this forum",  # XenForo
+    "there are no threads matching your filters",
+    "there are no topics or posts in this forum",  # phpBB
     "there are no topics in this forum",
+    "no topics exist inside this forum for the selected time frame",
     "il n'y a actuellement aucun sujet",
-    "il n’y a aucun sujet",
     "il n'y a aucun sujet",
+    "aucun sujet n'existe dans ce forum",
     "il n'y a aucune discussion",
-    "il n’y a aucune discussion",
-    "js-emptythreadlist",
 )
+#: XenForo's empty list is an element of this class (the quick-thread form only names it).
+_EMPTY_LIST_CLASS = re.compile(r"""class=["'][^"']*\bjs-emptythreadlist\b""")
+_APOSTROPHES = re.compile(r"&#0*39;|&apos;|&rsquo;|&#8217;|\u2019")
 
 
 @dataclass
@@ -87,8 +90,16 @@ def parse_thread_list(
             threads.append(thread)
     next_href = first_match(page, layout.next_page)
     next_url = clean_url(base, _href_of(next_href[0]), layout) if next_href else None
-    says_empty = not threads and any(marker in html.lower() for marker in _EMPTY_SECTION)
+    says_empty = not threads and _says_empty(html)
     return ThreadListPage(threads, next_url if next_url != url else None, section, says_empty)
+
+
+def _says_empty(html: str) -> bool:
+    """Whether the page tells in words (any apostrophe form) that the section has no thread."""
+    lowered = _APOSTROPHES.sub("'", html.lower())
+    return any(marker in lowered for marker in _EMPTY_SECTION) or bool(
+        _EMPTY_LIST_CLASS.search(lowered)
+    )
 
 
 def parse_first_post(html: str, layout: ListingLayout) -> str | None:
@@ -185,7 +196,8 @@ def date_of(found: list[Any], dates: DateResolver) -> datetime | None:
     Attributes: ``data-timestamp`` (XenForo 2.3), numeric ``data-time`` (XenForo 2.0–2.2),
     ``datetime`` (phpBB 3.1+, XenForo). MyBB writes ``<span title="11-23-2026">Today</span>,
     08:50 AM``. Text is split at ``<br>``; the first part that reads as a date wins; text
-    after a "»" (phpBB 3.0: "by admin » Tue Mar 16, 2010 1:23 pm") is the date.
+    after a "»" (phpBB 3.0: "by admin » Tue Mar 16, 2010 1:23 pm") is the date, the last such
+    part that reads as one (a global announcement ends with "» in <forum>").
     """
     if not found:
         return None
@@ -216,11 +228,12 @@ def date_of(found: list[Any], dates: DateResolver) -> datetime | None:
         if parsed is not None:
             return parsed
     for segment in _segments(node):
-        candidate = segment.rsplit("»", 1)[-1].strip()
-        if _DATE_HINT.search(candidate):
-            parsed = dates.parse(candidate)
-            if parsed is not None:
-                return parsed
+        for part in reversed(segment.split("»")):
+            candidate = part.strip()
+            if _DATE_HINT.search(candidate):
+                parsed = dates.parse(candidate)
+                if parsed is not None:
+                    return parsed
     return None
 
 

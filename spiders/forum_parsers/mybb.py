@@ -12,7 +12,12 @@ from __future__ import annotations
 from spiders.forum_parsers.layout import ListingLayout
 
 _TID = "starts-with(@id,'tid_')"
-_WHO_POSTED = "a[contains(@href,'whoposted') or contains(@onclick,'whoPosted')]"
+# 1.8.13+ links misc.php?action=whoposted (onclick MyBB.whoPosted); 1.8.0-1.8.12 has only
+# href="javascript:MyBB.whoPosted(N);".
+_WHO_POSTED = (
+    "a[contains(@href,'whoposted') or contains(@href,'whoPosted')"
+    " or contains(@onclick,'whoPosted')]"
+)
 _NUMERIC_CELL = (
     "td[string-length(normalize-space(.))>0][translate(normalize-space(.),'0123456789,. ','')='']"
 )
@@ -34,7 +39,7 @@ MYBB = ListingLayout(
     ),
     thread_id=(
         (f".//*[{_TID}]/@id", r"tid_(\d+)"),
-        (f".//{_WHO_POSTED}/@href", r"tid=(\d+)"),
+        (f".//{_WHO_POSTED}/@href", r"(?:tid=|whoPosted\()(\d+)"),
         (f".//{_WHO_POSTED}/@onclick", r"whoPosted\((\d+)"),
         (".//input[starts-with(@name,'inlinemod_')]/@name", r"inlinemod_(\d+)"),
         (".//a[contains(@href,'showthread.php')]/@href", r"tid=(\d+)"),
@@ -54,6 +59,8 @@ MYBB = ListingLayout(
     created_at=(
         "xpath:.//*[has-class('thread_start_datetime')]",
         "xpath:.//*[has-class('thread_start_date')]",
+        # themes of MyBB clones ("forum-display__thread-date")
+        "xpath:.//*[contains(@class,'thread-date') or contains(@class,'thread_date')]",
     ),
     last_post_at=("xpath:.//*[has-class('lastpost')]", "xpath:./td[last()]"),
     replies=(f"xpath:.//{_WHO_POSTED}", f"xpath:(./{_NUMERIC_CELL})[1]"),
@@ -75,6 +82,9 @@ MYBB = ListingLayout(
         "a.pagination_next::attr(href)",
         "link[rel=next]::attr(href)",
         "a[rel=next]::attr(href)",
+        # themes that drop the "Next" link: the page number after the current one
+        "xpath:(//*[has-class('pagination_current')])[1]/following-sibling::a[1]"
+        "[translate(normalize-space(.),'0123456789','')='']/@href",
     ),
     section=(
         "xpath://td[has-class('thead')]/div[not(has-class('float_right'))]/strong",
@@ -84,5 +94,6 @@ MYBB = ListingLayout(
         "xpath:(//*[has-class('post_body')])[1]",
         "xpath:(//div[starts-with(@id,'pid_')])[1]",
     ),
-    ignored_tags=r"(poll|sondage)\s*:?",
+    # "Poll:" and "Moved:" are statuses MyBB writes before the subject, not prefixes.
+    ignored_tags=r"(poll|sondage|moved|déplacé)\s*:?",
 )

@@ -34,6 +34,8 @@ PHPBB = ListingLayout(
         "ul.topiclist.topics > li.row",
         "xpath://li[has-class('row')][.//a[has-class('topictitle')]]",
         "xpath://tr[.//a[has-class('topictitle')]]",
+        # styles that keep a.topictitle but not the li.row / table markup
+        "xpath://a[has-class('topictitle')]/ancestor::*[self::li or self::dl or self::div][1]",
     ),
     thread_id=(
         (".//a[has-class('topictitle')]/@href", r"[?&;]t=(\d+)"),
@@ -86,5 +88,6 @@ PHPBB = ListingLayout(
     first_post=(
         "xpath:(//div[has-class('postbody')])[1]//div[has-class('content')]",
         "xpath:(//div[has-class('content')])[1]",
+        "xpath:(//div[has-class('postbody')])[1]",  # subsilver2: the post text itself
     ),
 )

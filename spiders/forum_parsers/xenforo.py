@@ -38,6 +38,8 @@ XENFORO = ListingLayout(
         "@data-author",
     ),
     created_at=(
+        # an element name first: lxml tests names natively, class predicates one node at a time
+        "xpath:.//li[has-class('structItem-startDate')]//time",
         "xpath:.//*[has-class('structItem-startDate')]//time",
         "xpath:.//*[has-class('structItem-startDate')]",
     ),
@@ -57,7 +59,9 @@ XENFORO = ListingLayout(
     ),
     tags=("xpath:.//div[has-class('structItem-title')]//span[has-class('label')]",),
     sticky=(
-        "xpath:.//*[has-class('structItem-status--sticky')]",
+        # <i> in 2.0-2.3 (fa icons too); name tests keep non-sticky rows cheap
+        "xpath:.//i[has-class('structItem-status--sticky')]",
+        "xpath:.//span[has-class('structItem-status--sticky')]",
         "xpath:ancestor::*[has-class('structItemContainer-group--sticky')]",
     ),
     next_page=("a.pageNav-jump--next::attr(href)", "link[rel=next]::attr(href)"),

@@ -80,6 +80,34 @@ def test_mybb_in_french_latin1_with_day_month_dates() -> None:
     assert radiology.last_post_at == at(2026, 11, 23, 6, 30)
 
 
+def test_mybb_18_before_13_whoposted_javascript_links() -> None:
+    # 1.8.0-1.8.12 link the reply count to "javascript:MyBB.whoPosted(N);" only; the replies cell
+    # also holds the unapproved count, a rating column sits before the last post.
+    page = parse("mybb", "mybb_1800_forumdisplay.html")
+    assert [t.thread_id for t in page.threads] == ["2304", "2210"]  # no announcement, no deleted
+    sale, moved = page.threads
+    assert (sale.replies, sale.views, sale.tags) == (17, 1204, ["[VENTE]"])
+    assert sale.title == "Centre de radiologie des Tilleuls — 20k comptes-rendus"
+    assert sale.created_at is None and sale.last_post_at == at(2026, 11, 23, 8, 46)
+    assert (moved.replies, moved.views, moved.tags) == (None, None, [])  # "Moved:" is no prefix
+    assert moved.last_post_at == at(2026, 11, 20, 15, 12)  # "November 20th, 2026, 03:12 PM"
+    assert page.next_url == "https://board.example/forum/forumdisplay.php?fid=9&page=2"
+
+
+def test_mybb_clone_theme_date_class_and_pagination_without_next() -> None:
+    page = parse("mybb", "mybb_clone_no_next_forumdisplay.html")
+    (thread,) = page.threads
+    assert (thread.thread_id, thread.author, thread.replies, thread.views) == (
+        "9120",
+        "ghost",
+        3,
+        212,
+    )
+    assert thread.created_at == at(2026, 11, 18, 11, 26)  # d-m-y, two-digit year
+    assert thread.last_post_at == at(2026, 11, 22, 21, 30)
+    assert page.next_url == "https://board.example/forum/Forum-Marketplace?page=3"
+
+
 def test_phpbb_33_prosilver() -> None:
     page = parse("phpbb", "phpbb33_prosilver_viewforum.html", "Europe/Paris")
     assert [t.thread_id for t in page.threads] == ["3", "40", "2231", "2219"]
@@ -123,6 +151,21 @@ def test_phpbb_subsilver2_table_rows() -> None:
     assert page.next_url == "https://board.example/forum/viewforum.php?f=3&start=25"
 
 
+def test_phpbb_33_style_printing_dates_as_french_text() -> None:
+    page = parse("phpbb", "phpbb33_style_without_time_fr.html", "Europe/Paris", "DMY")
+    charter, sale = page.threads
+    assert charter.sticky and charter.author == "Admin" and charter.views == 4210
+    assert charter.created_at == at(2026, 1, 5, 9, 0)  # before "» dans <forum>"
+    assert (sale.thread_id, sale.author, sale.replies, sale.views) == (
+        "41234",
+        "biolab_dump",
+        10,
+        117,
+    )
+    assert sale.created_at == at(2026, 7, 24, 14, 26)  # "ven. 24 juil. 2026 16:26" Paris
+    assert sale.last_post_at == at(2026, 8, 5, 12, 52)
+
+
 def test_xenforo_22() -> None:
     page = parse("xenforo", "xenforo22_forum_view.html", "Europe/Paris")
     rules, sale, request = page.threads
@@ -146,6 +189,58 @@ def test_xenforo_23_in_french() -> None:
     assert leak.created_at == at(2026, 11, 22, 20, 14)  # data-timestamp, not data-time="21:14"
     assert leak.last_post_at == at(2026, 11, 23, 8, 55)
     assert page.next_url == "https://board.example/index.php?forums/fuites-sante.5/page-2"
+
+
+def test_xenforo_redirect_and_deleted_threads_with_unknown_labels() -> None:
+    page = parse("xenforo", "xenforo22_redirect_deleted.html")
+    moved, deleted = page.threads
+    assert (moved.thread_id, moved.author, moved.replies, moved.views) == (
+        "501",
+        "mover",
+        None,
+        None,
+    )
+    assert moved.created_at == at(2026, 11, 20, 3, 0) and moved.last_post_at is None  # "N/A"
+    assert (deleted.author, deleted.replies, deleted.views) == ("spam_bot", 2, 1200)
+    assert deleted.created_at is None and deleted.last_post_at == at(2026, 11, 23, 8, 0)
+
+
+@pytest.mark.parametrize(
+    ("engine", "html", "empty"),
+    [
+        (
+            "mybb",
+            "<td>Désolé, mais il n&#039;y a actuellement aucun sujet dans ce forum.</td>",
+            True,
+        ),
+        ("phpbb", "<strong>Il n&rsquo;y a aucun sujet ou message dans ce forum.</strong>", True),
+        (
+            "phpbb",
+            "<strong>No topics exist inside this forum for the selected time frame.</strong>",
+            True,
+        ),
+        (
+            "xenforo",
+            '<div class="structItem js-emptyThreadList"><div class="structItem-cell">…</div></div>',
+            True,
+        ),
+        # a logged-in XenForo page only names the class in its quick-thread form: rows the
+        # parser misses there are a breakage, not an empty forum
+        (
+            "xenforo",
+            '<form class="structItem" data-replace-target=".js-emptyThreadList"></form>',
+            False,
+        ),
+        ("mybb", '<table><tr class="inline_row"><td>theme change</td></tr></table>', False),
+    ],
+)
+def test_empty_section_is_told_from_a_page_the_parser_misses(
+    engine: str, html: str, empty: bool
+) -> None:
+    page = parse_thread_list(
+        f"<html><body>{html}</body></html>", BASE, layout_for(engine, {}), DateResolver(now=NOW)
+    )
+    assert page.threads == [] and page.says_empty is empty
 
 
 def test_configured_selectors_on_a_home_made_forum() -> None:
@@ -213,6 +308,7 @@ def test_markup_that_is_not_a_listing_gives_no_thread() -> None:
             "410k patients",
         ),
         ("xenforo", "xenforo22_thread_view.html", "Fresh dump of Clinique du Lac Bleu", "95,400"),
+        ("phpbb", "phpbb_subsilver2_viewtopic.html", "Export of the pharmacy", "3,200 patients"),
     ],
 )
 def test_first_post_text(engine: str, name: str, start: str, contains: str) -> None:
