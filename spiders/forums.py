@@ -13,7 +13,8 @@ One :class:`ForumSpider` per source. Its ``start_urls`` are the watched sections
 
 A login wall, ban, captcha or anti-bot interstitial is reported once (``auth_required`` or
 ``challenge``) and ends the crawl; a 200 page where the selectors find no thread is
-``parser_broken`` with a copy of the page. Nothing here touches the database.
+``parser_broken`` with a copy of the page (its detail says when the page lists sub-forums: a
+category or index was configured instead of a section). Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -185,12 +186,10 @@ class ForumSpider(SourceSpider):
             if page.says_empty:
                 self.logger.info("source %s: section %s is empty", self.source.name, response.url)
                 return
-            self.report_health(
-                "parser_broken",
-                f"no thread found by the {self.source.engine} selectors",
-                response.url,
-                page=response.body,
+            detail = (
+                page.subforum_notice() or f"no thread found by the {self.source.engine} selectors"
             )
+            self.report_health("parser_broken", detail, response.url, page=response.body)
             return
         section = self.tracker.section(section_key)
         fresh = [thread for thread in page.threads if section.is_fresh(thread)]

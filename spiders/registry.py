@@ -15,7 +15,7 @@ from crawler.config import SourceConfig
 from crawler.errors import ConfigError
 from crawler.items import SourceItem
 from spiders.feed_parsers import parse_feed_page
-from spiders.forum_parsers import parse_forum_page
+from spiders.forum_parsers import parse_forum_page, read_forum_page
 from spiders.leaksite_layout import bundled_layout, bundled_layout_names, layout_for_source
 from spiders.leaksite_parsers import parse_leak_page
 from spiders.paste_parsers import parse_paste_page
@@ -23,6 +23,8 @@ from spiders.telegram_parsers import parse_telegram_page
 
 #: ``(html, url, source or None) -> items``; raises ValueError when the source cannot be used.
 PageParser = Callable[[str, str, SourceConfig | None], list[SourceItem]]
+#: ``(html, url, source or None) -> why the page holds no item``, when the page tells.
+EmptyPageNotice = Callable[[str, str, SourceConfig | None], str | None]
 
 
 def parse_configured_forum(html: str, url: str, source: SourceConfig | None) -> list[SourceItem]:
@@ -39,6 +41,14 @@ def _forum_engine(
     engine: str, html: str, url: str, source: SourceConfig | None
 ) -> list[SourceItem]:
     return list(parse_forum_page(engine, html, url, source))
+
+
+def _forum_notice(
+    engine: str | None, html: str, url: str, source: SourceConfig | None
+) -> str | None:
+    """A forum page without threads that lists sub-forums (a category or the index) says so."""
+    engine = engine or (source.engine if source is not None else None)
+    return read_forum_page(engine, html, url, source).subforum_notice() if engine else None
 
 
 def parse_leak_site(html: str, url: str, source: SourceConfig | None) -> list[SourceItem]:
@@ -85,6 +95,14 @@ PARSERS: dict[str, PageParser] = {
     "ransomlive": partial(parse_feed_page, "ransomlive"),
     "feed": partial(parse_feed_page, "auto"),
     "leaksite": parse_leak_site,
+}
+
+#: Kinds that can tell why a page gave no item (``leakwatch parse`` prints it).
+EMPTY_PAGE_NOTICES: dict[str, EmptyPageNotice] = {
+    "mybb": partial(_forum_notice, "mybb"),
+    "xenforo": partial(_forum_notice, "xenforo"),
+    "phpbb": partial(_forum_notice, "phpbb"),
+    "forum": partial(_forum_notice, None),
 }
 
 #: Kinds whose ``--config`` may also be a page-layout file (not a leakwatch configuration).

@@ -17,7 +17,7 @@ from crawler.cli.state import fail, state_of
 from crawler.config import Settings, SourceConfig, load_config
 from crawler.errors import ConfigError
 from crawler.items import item_to_json
-from spiders.registry import LAYOUT_FILE_SOURCES, PARSERS
+from spiders.registry import EMPTY_PAGE_NOTICES, LAYOUT_FILE_SOURCES, PARSERS
 
 _PAGE_URLS = (
     re.compile(r"""<link[^>]+rel=["']canonical["'][^>]+href=["'](https?://[^"']+)""", re.I),
@@ -76,7 +76,10 @@ def parse(
     for item in items:
         typer.echo(json.dumps(item_to_json(item), ensure_ascii=False))
     if not items:
-        typer.echo(f"no item found in {file} by the {kind} parser", err=True)
+        explain = EMPTY_PAGE_NOTICES.get(kind)
+        notice = explain(html, url, configured) if explain is not None else None
+        reason = f": {notice}" if notice else ""
+        typer.echo(f"no item found in {file} by the {kind} parser{reason}", err=True)
         raise typer.Exit(1)
 
 

@@ -157,9 +157,7 @@ class ForumServer:
         if parts.path + ("?" + parts.query if parts.query else "") == self.routes.login:
             return self._page("login", user, redirect="/", error="", explain="")
         if parts.path in ("/", "/index.php"):
-            greeting = f"Welcome back, {user}." if user else "Hello there, guest."
-            page = f"<html><body><h1>Board index</h1><p>{greeting}</p></body></html>"
-            return 200, {}, page.encode()
+            return self._index(user)
         listing = self._match_listing(parts.path, parse_qs(parts.query))
         if listing is not None:
             return self._listing(listing[0], listing[1], path, user)
@@ -199,6 +197,15 @@ class ForumServer:
             filler = b"<!-- " + b"x" * (modes.oversize_bytes - len(body)) + b" -->"
             body = body.replace(b"</body>", filler + b"</body>")
         return status, headers, body
+
+    def _index(self, user: str | None) -> Any:
+        """The board index: the sections as the engine's forum list (no thread rows)."""
+        if self.engine == "custom":
+            greeting = f"Welcome back, {user}." if user else "Hello there, guest."
+            page = f"<html><body><h1>Board index</h1><p>{greeting}</p></body></html>"
+            return 200, {}, page.encode()
+        sections = [(s, self._section_path(s.section_id, 1)) for s in self.forum.sections]
+        return self._page("index", user, sections=sections)
 
     def _thread(self, thread: DemoThread, user: str | None) -> Any:
         blocked = self._wall(user)

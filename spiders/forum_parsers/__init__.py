@@ -14,7 +14,7 @@ from typing import Any
 from crawler.config import SourceConfig
 from crawler.dates import DateResolver
 from crawler.items import ForumThread
-from spiders.forum_parsers.layout import ListingLayout, check_selectors, is_xpath
+from spiders.forum_parsers.layout import UI_CONTROLS, ListingLayout, check_selectors, is_xpath
 from spiders.forum_parsers.listing import ThreadListPage, parse_first_post, parse_thread_list
 from spiders.forum_parsers.mybb import MYBB
 from spiders.forum_parsers.phpbb import PHPBB
@@ -28,6 +28,7 @@ __all__ = [
     "parse_first_post",
     "parse_forum_page",
     "parse_thread_list",
+    "read_forum_page",
 ]
 
 #: Built-in selector tables by engine name.
@@ -38,6 +39,7 @@ _CUSTOM_DEFAULTS = ListingLayout(
     title=(),
     url=(),
     next_page=("link[rel=next]::attr(href)", "a[rel=next]::attr(href)"),
+    post_chrome=(UI_CONTROLS,),
 )
 
 
@@ -76,12 +78,20 @@ def parse_forum_page(
     The source (optional for built-in engines) gives selector overrides, ``date_order`` and
     the timezone of displayed dates. Raises ValueError for a bad engine or selector table.
     """
+    return read_forum_page(engine, html, url, source).threads
+
+
+def read_forum_page(
+    engine: str, html: str, url: str, source: SourceConfig | None = None
+) -> ThreadListPage:
+    """The whole listing page as :func:`parse_forum_page` reads it (threads, next page, sub-forums
+    of a page without threads)."""
     options = source.options if source is not None else {}
     dates = DateResolver(
         source.timezone if source is not None else "UTC",
         date_order=options.get("date_order", "MDY"),
     )
-    return parse_thread_list(html, url, layout_for(engine, options), dates).threads
+    return parse_thread_list(html, url, layout_for(engine, options), dates)
 
 
 def _href_selectors(url_selectors: tuple[str, ...]) -> list[str]:

@@ -51,6 +51,11 @@ class ListingLayout:
     next_page: Selectors = ()
     section: Selectors = ()
     first_post: Selectors = ()
+    #: Links to sub-forums (a category or the board index), read only when no thread is found.
+    subforums: Selectors = ()
+    #: Interface labels inside the first post ("Click to expand...", "Select all"): every
+    #: selector applies (not only the first that matches) and the elements are left out.
+    post_chrome: Selectors = ()
     #: Tags matching this expression (case-insensitive, whole tag) are dropped ("Poll:").
     ignored_tags: str = ""
     #: Query parameters removed from URLs (session ids make URLs differ on every visit).
@@ -83,6 +88,15 @@ class ListingLayout:
         re.compile(pattern)
         return dataclasses.replace(self, **changes)
 
+
+#: Controls inside a post (spoiler "Show"/"Hide" toggles, copy buttons): buttons, inputs, links
+#: that only run a script, and scripted elements styled as buttons. BBCode lets authors write
+#: none of these. Part of every built-in ``post_chrome``.
+UI_CONTROLS = (
+    "xpath:.//*[self::button or self::input"
+    " or self::a[@onclick][@href='#' or starts-with(normalize-space(@href), 'javascript:')]"
+    " or self::*[@onclick][contains(@class, 'button') or contains(@class, 'btn')]]"
+)
 
 _SELECTOR_FIELDS = {
     field.name

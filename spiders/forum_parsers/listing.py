@@ -18,6 +18,7 @@ from parsel import Selector
 from crawler.dates import DateResolver
 from crawler.items import ForumThread
 from spiders.forum_parsers.layout import IdRules, ListingLayout, first_match, select
+from spiders.forum_parsers.prefixes import merge_tags
 
 #: First-post text kept for matching; longer posts are cut (the pipeline stores an excerpt).
 FIRST_POST_LIMIT = 20_000
@@ -27,8 +28,8 @@ _DATE_HINT = re.compile(
     r"\d|today|yesterday|aujourd|hier|ago|il y a|moment|now|instant", re.IGNORECASE
 )
 _BLOCK_TAGS = {
-    "address", "article", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "footer",
-    "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "ol", "p", "pre", "section",
+    "address", "article", "blockquote", "br", "cite", "dd", "div", "dl", "dt", "figcaption",
+    "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "ol", "p", "pre", "section",
     "table", "td", "th", "tr", "ul",
 }  # fmt: skip
 #: A label before an attribute's date ("Posted: Sun Nov 22, 2026 9:12 pm").
@@ -57,6 +58,8 @@ _EMPTY_SECTION = (
 )
 #: XenForo's empty list is an element of this class (the quick-thread form only names it).
 _EMPTY_LIST_CLASS = re.compile(r"""class=["'][^"']*\bjs-emptythreadlist\b""")
+#: A spoiler toggle that names its content: "Spoiler: sample" (the title is the author's).
+_SPOILER_TITLE = re.compile(r"^spoiler\s*:\s*(\S.*)$", re.IGNORECASE | re.DOTALL)
 _APOSTROPHES = re.compile(r"&#0*39;|&apos;|&rsquo;|&#8217;|\u2019")
 
 
@@ -69,6 +72,19 @@ class ThreadListPage:
     section: str | None = None
     #: The page itself says the section has no threads (so zero threads is not a breakage).
     says_empty: bool = False
+    #: Sub-forum URLs of a page without threads: a category or index was configured.
+    subforums: list[str] = field(default_factory=list)
+
+    def subforum_notice(self) -> str | None:
+        """What to tell when the page lists sub-forums instead of threads, else None."""
+        if self.threads or not self.subforums:
+            return None
+        count = len(self.subforums)
+        return (
+            f"the page lists sub-forums, not threads ({count} sub-forum"
+            f"{'s' if count > 1 else ''}, e.g. {self.subforums[0]}): "
+            "configure a forum section URL"
+        )
 
 
 def parse_thread_list(
@@ -91,7 +107,21 @@ def parse_thread_list(
     next_href = first_match(page, layout.next_page)
     next_url = clean_url(base, _href_of(next_href[0]), layout) if next_href else None
     says_empty = not threads and _says_empty(html)
-    return ThreadListPage(threads, next_url if next_url != url else None, section, says_empty)
+    subforums = [] if threads or says_empty else _subforums(page, base, layout)
+    next_url = next_url if next_url != url else None
+    return ThreadListPage(threads, next_url, section, says_empty, subforums)
+
+
+def _subforums(page: Any, base: str, layout: ListingLayout) -> list[str]:
+    """URLs of the sub-forum links the layout finds (a page without threads only)."""
+    urls: list[str] = []
+    for link in first_match(page, layout.subforums):
+        href = _href_of(link)
+        if href and not href.startswith(("#", "javascript:")):
+            absolute = clean_url(base, href, layout)
+            if absolute not in urls:
+                urls.append(absolute)
+    return urls
 
 
 def _says_empty(html: str) -> bool:
@@ -103,12 +133,40 @@ def _says_empty(html: str) -> bool:
 
 
 def parse_first_post(html: str, layout: ListingLayout) -> str | None:
-    """Text of the first post of a thread page (line breaks kept, size-capped), or None."""
+    """Text of the first post of a thread page (line breaks kept, size-capped), or None.
+
+    The layout's ``post_chrome`` (expand links, spoiler toggles, code-box headers) is left
+    out; a spoiler toggle's own title ("Spoiler: sample") is kept as a line.
+    """
     found = first_match(parse_html(html), layout.first_post)
     if not found or isinstance(found[0], str):
         return text_of(found) or None
-    text = block_text(found[0])
+    post = found[0]
+    _drop_chrome(post, layout.post_chrome)
+    text = block_text(post)
     return text[:FIRST_POST_LIMIT] or None
+
+
+def _drop_chrome(post: Any, selectors: tuple[str, ...]) -> None:
+    """Remove the interface elements ``selectors`` find in ``post`` (a tree of its own)."""
+    chrome = [node for expression in selectors for node in select(post, expression)]
+    for node in chrome:
+        element = isinstance(getattr(node, "tag", None), str) and node is not post
+        parent = node.getparent() if element else None
+        if parent is None:
+            continue  # a string result or the post itself (a CSS selector matches its root)
+        title = _SPOILER_TITLE.match(string_of(node))
+        if title:
+            replacement = etree.Element("div")
+            replacement.text, replacement.tail = title.group(1), node.tail
+            parent.replace(node, replacement)
+            continue
+        previous = node.getprevious()
+        if node.tail and previous is not None:
+            previous.tail = (previous.tail or "") + node.tail
+        elif node.tail:
+            parent.text = (parent.text or "") + node.tail
+        parent.remove(node)
 
 
 def _base_of(page: Any, url: str) -> str:
@@ -142,7 +200,7 @@ def _thread_of(
         last_post_at=date_of(first_match(row, layout.last_post_at), dates),
         replies=parse_count(text_of(first_match(row, layout.replies))),
         views=parse_count(text_of(first_match(row, layout.views))),
-        tags=_tags(row, layout),
+        tags=merge_tags(_tags(row, layout), title),
         sticky=bool(layout.sticky and first_match(row, layout.sticky)),
         section=section,
     )

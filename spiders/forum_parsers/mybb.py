@@ -9,7 +9,7 @@ only sit under the "Important Threads" separator). Dates are ``my_date('relative
 
 from __future__ import annotations
 
-from spiders.forum_parsers.layout import ListingLayout
+from spiders.forum_parsers.layout import UI_CONTROLS, ListingLayout
 
 _TID = "starts-with(@id,'tid_')"
 # 1.8.13+ links misc.php?action=whoposted (onclick MyBB.whoPosted); 1.8.0-1.8.12 has only
@@ -94,6 +94,17 @@ MYBB = ListingLayout(
         "xpath:(//*[has-class('post_body')])[1]",
         "xpath:(//div[starts-with(@id,'pid_')])[1]",
     ),
+    # forumbit_depth2_forum rows (status icon: span.forum_status in 1.8, img#mark_read_N in 1.6),
+    # then any forum link of a tborder table (forumdisplay_subforums, clone themes)
+    subforums=(
+        "xpath://tr[td/*[has-class('forum_status') or starts-with(@id,'mark_read_')]]"
+        "/td/strong/a[@href]",
+        "xpath://table[has-class('tborder')]//tr/td/strong/a[contains(@href,'forumdisplay.php')"
+        " or starts-with(@href,'Forum-') or contains(@href,'/Forum-')]",
+    ),
+    # mycode_code / mycode_php: <div class="codeblock"><div class="title">Code:</div>…;
+    # spoiler plugins' "Show"/"Hide" toggles are scripted links or buttons
+    post_chrome=("xpath:.//div[has-class('codeblock')]/div[has-class('title')]", UI_CONTROLS),
     # "Poll:" and "Moved:" are statuses MyBB writes before the subject, not prefixes.
     ignored_tags=r"(poll|sondage|moved|déplacé)\s*:?",
 )

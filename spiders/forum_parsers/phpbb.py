@@ -9,7 +9,7 @@ out as table rows (``a.topictitle``, ``p.topicauthor``, number cells). Links car
 
 from __future__ import annotations
 
-from spiders.forum_parsers.layout import ListingLayout
+from spiders.forum_parsers.layout import UI_CONTROLS, ListingLayout
 
 _USERNAME = (
     "a[has-class('username') or has-class('username-coloured')"
@@ -89,5 +89,19 @@ PHPBB = ListingLayout(
         "xpath:(//div[has-class('postbody')])[1]//div[has-class('content')]",
         "xpath:(//div[has-class('content')])[1]",
         "xpath:(//div[has-class('postbody')])[1]",  # subsilver2: the post text itself
+    ),
+    # forumlist_body.html: a.forumtitle in ul.topiclist.forums (prosilver), a.forumlink
+    # (subsilver2)
+    subforums=(
+        "xpath://ul[has-class('forums')]//a[has-class('forumtitle')]",
+        "xpath://a[has-class('forumtitle') or has-class('forumlink')]",
+    ),
+    # bbcode.html code_open: "Code: Select all" in div.codebox > p (3.1+), dl.codebox > dt
+    # (prosilver 3.0), div.codetitle (subsilver2)
+    post_chrome=(
+        "xpath:.//div[has-class('codebox')]/p",
+        "xpath:.//dl[has-class('codebox')]/dt",
+        "xpath:.//div[has-class('codetitle')]",
+        UI_CONTROLS,
     ),
 )

@@ -10,7 +10,7 @@ spans in ``.structItem-title``; stickies sit in ``structItemContainer-group--sti
 
 from __future__ import annotations
 
-from spiders.forum_parsers.layout import ListingLayout
+from spiders.forum_parsers.layout import UI_CONTROLS, ListingLayout
 
 _THREAD_HREF = r"threads/(?:[^/?#]*\.)?(\d+)/?"
 _TITLE_LINK = (
@@ -69,6 +69,20 @@ XENFORO = ListingLayout(
     first_post=(
         "xpath:(//article[has-class('message--post')])[1]//div[has-class('bbWrapper')]",
         "xpath:(//div[has-class('bbWrapper')])[1]",
+    ),
+    # node_list_forum (and search forums) on a category or the index; XenForo 1: li.node.forum
+    subforums=(
+        "xpath://div[has-class('node--forum') or has-class('node--search')]"
+        "//h3[has-class('node-title')]/a[@href]",
+        "xpath://li[has-class('node') and has-class('forum')]//h3[has-class('nodeTitle')]/a[@href]",
+    ),
+    # bb_code_tag_quote's "Click to expand..." / "Click to shrink..." links, the spoiler
+    # toggle (its title is kept) and the "Code:" header of bb_code_tag_code
+    post_chrome=(
+        "xpath:.//div[has-class('bbCodeBlock-expandLink') or has-class('bbCodeBlock-shrinkLink')]",
+        "xpath:.//*[has-class('bbCodeSpoiler-button')]",
+        "xpath:.//*[has-class('bbCodeBlock--code')]/*[has-class('bbCodeBlock-title')]",
+        UI_CONTROLS,
     ),
     drop_url_suffixes=("unread", "latest"),
 )

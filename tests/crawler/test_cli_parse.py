@@ -91,6 +91,18 @@ def test_errors_have_exit_codes(tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "cannot read" in missing.output
 
 
+def test_a_category_page_says_it_lists_sub_forums() -> None:
+    page = FIXTURES / "phpbb33_category_viewforum.html"
+    args = ["parse", "--kind", "phpbb", "--base-url", "https://board.example/", str(page)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "lists sub-forums, not threads" in result.output
+    assert "https://board.example/viewforum.php?f=7" in result.output
+    # a page that is just not a listing gets no such explanation
+    other = runner.invoke(app, ["parse", "--kind", "phpbb", str(FIXTURES / "xenforo_banned.html")])
+    assert other.exit_code == 1 and "sub-forums" not in other.output
+
+
 def test_parse_has_help() -> None:
     result = runner.invoke(app, ["parse", "--help"])
     assert result.exit_code == 0 and "--kind" in result.output

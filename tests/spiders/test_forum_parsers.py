@@ -114,6 +114,7 @@ def test_phpbb_33_prosilver() -> None:
     assert [t.sticky for t in page.threads] == [True, True, False, False]
     sale = page.threads[2]
     assert sale.title == "[VENTE] Centre Hospitalier de Valmont — 310k dossiers patients"
+    assert sale.tags == ["VENTE"] and page.threads[1].tags == ["INFO"]  # typed in the title
     assert sale.url == "https://board.example/forum/viewtopic.php?t=2231"  # sid dropped
     assert (sale.author, sale.replies, sale.views) == ("shadowbroker_fr", 27, 1893)
     assert sale.created_at == at(2026, 11, 22, 20, 14)
@@ -363,5 +364,183 @@ def test_demo_forum_pages_parse_back_to_their_content(
         slack = timedelta(hours=1) if engine == "custom" else timedelta(minutes=1)
         assert parsed.last_post_at is not None
         assert abs(parsed.last_post_at - truth.last_post_at) <= slack
-        if truth.prefix and engine != "phpbb":
+        if truth.prefix:  # phpBB has no prefixes: the demo types them into the title
             assert parsed.tags and truth.prefix.lower() in parsed.tags[0].lower()
+        else:
+            assert parsed.tags == []
+
+
+XENFORO_POST = """<article class="message message--post js-post"><article class="message-body">
+<div class="bbWrapper"><blockquote data-attributes="member: 311" data-quote="buyer_x"
+  data-source="post: 901100" class="bbCodeBlock bbCodeBlock--expandable bbCodeBlock--quote
+  js-expandWatch">
+  <div class="bbCodeBlock-title"><a href="/goto/post?id=901100" class="bbCodeBlock-sourceJump"
+    rel="nofollow" data-xf-click="attribution">buyer_x {said}</a></div>
+  <div class="bbCodeBlock-content">
+    <div class="bbCodeBlock-expandContent js-expandContent ">Any FR clinic with NIR?</div>
+    <div class="bbCodeBlock-expandLink js-expandLink"><a role="button" tabindex="0"
+      >{expand}</a></div>
+  </div>
+</blockquote>Yes: Clinique du Lac Bleu, 95,400 patients.<br />
+<div class="bbCodeSpoiler">
+  <button type="button" class="button bbCodeSpoiler-button" data-xf-click="toggle"
+    title="Click to reveal or hide spoiler"><span class="button-text">
+    <span class="bbCodeSpoiler-button-title">Spoiler: Sample rows</span></span></button>
+  <div class="bbCodeSpoiler-content"><div class="bbCodeBlock bbCodeBlock--spoiler">
+    <div class="bbCodeBlock-content">DUPONT;Marie;1984</div></div></div>
+</div>
+<div class="bbCodeSpoiler"><button type="button" class="button bbCodeSpoiler-button"><span
+  class="button-text"><span>Spoiler</span></span></button><div class="bbCodeSpoiler-content">
+  <div class="bbCodeBlock bbCodeBlock--spoiler"><div class="bbCodeBlock-content">XMR only</div>
+  </div></div></div>
+<div class="bbCodeBlock bbCodeBlock--code"><div class="bbCodeBlock-title">Code:</div>
+  <div class="bbCodeBlock-content" dir="ltr"><pre class="bbCodeCode" data-xf-init="code-block"
+  ><code>nir;nom;prenom</code></pre></div></div>
+<div class="bbCodeBlock bbCodeBlock--hide"><div class="bbCodeBlock-title">Hidden content</div>
+  <div class="bbCodeBlock-content">You must reply to see the hidden content.</div></div>
+</div></article></article>"""
+
+MYBB_POST = """<div class="post_body scaleimages" id="pid_9921">
+Selling <span class="mycode_b">Clinique des Lilas</span>.<br />
+<blockquote class="mycode_quote"><cite><span> (11-22-2026, 09:14 PM)</span>nomad Wrote: <a
+  href="showthread.php?pid=9900#pid9900" class="quick_jump"></a></cite>need FR clinics</blockquote>
+<div class="codeblock"><div class="title">Code:</div><div class="body" dir="ltr"><code
+  >nir;nom;prenom</code></div></div><br />
+<div class="spoiler"><div class="spoiler_title"><span class="spoiler_button" onclick="javascript:
+  toggle(this); this.innerHTML='Hide Content';">Show Content</span></div><div
+  class="spoiler_content" style="display: none;">DUPONT;Marie</div></div>
+<div class="spoiler_header">Spoiler <a href="javascript:void(0);" onclick="spoiler(this)"
+  >(Click to View)</a></div><div class="spoiler_body" style="display: none;">NIR sample</div>
+Hidden Content: You must reply to see the hidden content.</div>"""
+
+PHPBB_POST = """<div class="postbody"><div id="post_content5498"><div class="content">Export
+complet du laboratoire.<br><blockquote cite="./viewtopic.php?p=5400#p5400"><div><cite><a
+  href="./memberlist.php?mode=viewprofile&amp;u=88">acheteur_42</a> a écrit :</cite>Des NIR ?
+</div></blockquote>Oui.<div class="codebox"><p>Code : <a href="#"
+  onclick="selectCode(this); return false;">Tout sélectionner</a></p><pre><code>nir;nom;prenom
+</code></pre></div>
+<dl class="codebox"><dt>Code: <a href="#" onclick="selectCode(this); return false;">Select all</a>
+  </dt><dd><code>SELECT * FROM patients</code></dd></dl>
+<div class="codetitle"><b>Code:</b></div><div class="codecontent">dump.sql</div>
+</div></div></div>"""
+
+
+@pytest.mark.parametrize(
+    ("said", "expand"), [("said:", "Click to expand..."), ("a dit :", "Cliquez pour agrandir...")]
+)
+def test_xenforo_first_post_without_interface_labels(said: str, expand: str) -> None:
+    html = f"<html><body>{XENFORO_POST.format(said=said, expand=expand)}</body></html>"
+    text = parse_first_post(html, layout_for("xenforo", {}))
+    assert text is not None
+    lines = text.splitlines()
+    assert f"buyer_x {said}" in lines and "Any FR clinic with NIR?" in lines
+    assert expand not in text and "Code:" not in lines and "Spoiler" not in lines
+    assert "Sample rows" in lines  # the spoiler's own title is the author's
+    assert {"DUPONT;Marie;1984", "XMR only", "nir;nom;prenom"} <= set(lines)
+    assert "You must reply to see the hidden content." in lines
+
+
+def test_mybb_first_post_without_code_titles_and_spoiler_toggles() -> None:
+    text = parse_first_post(f"<html><body>{MYBB_POST}</body></html>", layout_for("mybb", {}))
+    assert text is not None
+    lines = text.splitlines()
+    assert lines[0] == "Selling Clinique des Lilas."
+    assert "(11-22-2026, 09:14 PM)nomad Wrote:" in lines and "need FR clinics" in lines
+    assert "Code:" not in text and "nir;nom;prenom" in lines
+    assert "Show Content" not in text and "Click to View" not in text
+    assert {"DUPONT;Marie", "Spoiler", "NIR sample"} <= set(lines)
+    assert "Hidden Content: You must reply to see the hidden content." in lines
+
+
+def test_phpbb_first_post_without_code_box_headers() -> None:
+    text = parse_first_post(f"<html><body>{PHPBB_POST}</body></html>", layout_for("phpbb", {}))
+    assert text is not None
+    lines = text.splitlines()
+    assert "acheteur_42 a écrit :" in lines and "Des NIR ?" in lines and "Oui." in lines
+    assert "sélectionner" not in text and "Select all" not in text and "Code" not in text
+    assert {"nir;nom;prenom", "SELECT * FROM patients", "dump.sql"} <= set(lines)
+
+
+def test_configured_post_chrome_and_the_default_controls() -> None:
+    html = """<html><body><div class="msg">Vente <span class="tip">(astuce)</span> CHU
+      <a href="#" onclick="voir()">Afficher</a> fin</div></body></html>"""
+    selectors = {"rows": "tr", "url": "a", "first_post": "div.msg"}
+    plain = parse_first_post(html, layout_for("custom", {"selectors": selectors}))
+    assert plain == "Vente (astuce) CHU fin"
+    chrome = {**selectors, "post_chrome": "span.tip"}
+    assert parse_first_post(html, layout_for("custom", {"selectors": chrome})) == (
+        "Vente CHU Afficher fin"
+    )
+
+
+@pytest.mark.parametrize(
+    ("engine", "name", "first"),
+    [
+        ("mybb", "mybb_category_forumdisplay.html", "https://board.example/forum/forumdisplay.php?fid=4"),
+        ("phpbb", "phpbb33_category_viewforum.html", "https://board.example/forum/viewforum.php?f=7"),
+    ],
+)  # fmt: skip
+def test_a_category_page_lists_sub_forums(engine: str, name: str, first: str) -> None:
+    page = parse(engine, name)
+    assert page.threads == [] and not page.says_empty
+    assert len(page.subforums) == 2 and page.subforums[0] == first
+    notice = page.subforum_notice()
+    assert notice is not None and "lists sub-forums, not threads" in notice
+    assert first in notice and "configure a forum section URL" in notice
+
+
+@pytest.mark.parametrize(
+    ("engine", "html", "links"),
+    [
+        (
+            "xenforo",
+            """<div class="block block--category block--category1"><div class="block-body">
+            <div class="node node--id5 node--depth2 node--forum node--unread">
+            <div class="node-body">
+            <div class="node-main js-nodeMain"><h3 class="node-title"><a href="/forums/fuites.5/"
+            data-shortcut="node-description">Fuites</a></h3></div><div class="node-extra"><a
+            href="/threads/ehpad.7741/post-2" class="node-extra-title">EHPAD</a></div></div></div>
+            <div class="node node--id9 node--depth2 node--link"><div class="node-body"><h3
+            class="node-title"><a href="https://elsewhere.example/">Partner</a></h3></div></div>
+            </div></div>""",
+            ["https://board.example/forums/fuites.5/"],
+        ),
+        (
+            "phpbb",
+            """<table class="tablebg"><tr><td class="row1"><a class="forumlink"
+            href="./viewforum.php?f=3&amp;sid=0a1b">Ventes</a></td></tr></table>""",
+            ["https://board.example/forum/viewforum.php?f=3"],
+        ),
+        ("mybb", "<p>theme change</p>", []),
+    ],
+)
+def test_sub_forum_links_by_engine(engine: str, html: str, links: list[str]) -> None:
+    page = parse_thread_list(
+        f"<html><body>{html}</body></html>", BASE, layout_for(engine, {}), DateResolver(now=NOW)
+    )
+    assert page.subforums == links
+    assert (page.subforum_notice() is None) is (not links)
+
+
+def test_sub_forums_are_not_read_on_a_page_with_threads() -> None:
+    category = (FIXTURES / "mybb_category_forumdisplay.html").read_text(encoding="utf-8")
+    listing = (FIXTURES / "mybb_default_forumdisplay.html").read_text(encoding="utf-8")
+    both = listing.replace("<body>", "<body>" + category.split("<body>")[1].split("</body>")[0])
+    page = parse_thread_list(both, BASE, layout_for("mybb", {}), DateResolver(now=NOW))
+    assert len(page.threads) == 5 and page.subforums == [] and page.subforum_notice() is None
+
+
+@pytest.mark.parametrize("engine", ["mybb", "phpbb", "xenforo"])
+def test_demo_board_index_lists_its_sections(engine: str) -> None:
+    forum = generate_forum(threads=6, now=NOW)
+    site = ForumServer(forum, engine, ForumModes())
+    status, _, body = site.handle("GET", "/index.php", {}, {})
+    assert status == 200
+    page = parse_thread_list(
+        body.decode("utf-8"), "http://127.0.0.1:1/index.php", layout_for(engine, {}),
+        DateResolver(now=NOW),
+    )  # fmt: skip
+    assert page.threads == [] and not page.says_empty
+    # the server is not started: its URLs are paths
+    assert page.subforums == [f"http://127.0.0.1:1{site.section_url(s.section_id)}"
+                              for s in forum.sections]  # fmt: skip

@@ -145,6 +145,17 @@ def test_changed_markup_is_a_broken_parser(engine: str, tmp_path: Path) -> None:
         assert health(result) == ["parser_broken"]
         report = result["health"][0]
         assert report["url"] == site.section_url(2) and report["page"]
+        assert report["detail"] == f"no thread found by the {engine} selectors"
+
+
+@pytest.mark.parametrize("engine", ["mybb", "phpbb", "xenforo"])
+def test_a_board_index_is_reported_as_sub_forums(engine: str, tmp_path: Path) -> None:
+    with serve_forum(generate_forum(threads=6), engine) as site:
+        result = crawl(tmp_path, source_for(engine, [f"{site.base_url}/index.php"]))
+        assert health(result) == ["parser_broken"] and result["items"] == []
+        report = result["health"][0]
+        assert report["detail"].startswith("the page lists sub-forums, not threads (3 sub-forums")
+        assert site.section_url(2) in report["detail"] and report["page"]
 
 
 @pytest.mark.parametrize(
