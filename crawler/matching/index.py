@@ -36,6 +36,7 @@ from crawler.matching.names import (
     is_generic_core,
     leading_type,
     strict_type,
+    whole_core,
 )
 from crawler.matching.normalise import normalise_phrase
 from crawler.matching.vocabulary import (
@@ -89,6 +90,8 @@ class EntityContext:
     family: str
     words: frozenset[str]
     unit: bool = False
+    #: The name and aliases without their type words ("cannes" for "CH de Cannes").
+    wholes: frozenset[str] = frozenset()
 
 
 def _signal_bits() -> dict[tuple[str, str], int]:
@@ -130,10 +133,12 @@ def entity_context(entity: Any, departments: Mapping[str, str]) -> EntityContext
     cities = tuple(core_variants(city)) if city else ()
     department_name = departments.get(entity.department or "")
     supporting = set()
+    wholes: set[str] = set()
     for alias in [entity.name, *entity.aliases]:
         folded = normalise_phrase(alias)
         if folded and alias_strength(alias, folded) != "support":
             supporting.add(folded)
+        wholes.update(core_variants(whole_core(folded)))
     words = normalise_phrase(entity.name).split(" ")
     unit = entity.category in UNIT_CATEGORIES or leading_type(words)[0] in UNIT_TYPES
     return EntityContext(
@@ -144,16 +149,22 @@ def entity_context(entity: Any, departments: Mapping[str, str]) -> EntityContext
         family=entity.parent_key or entity.key,
         words=frozenset(supporting),
         unit=unit,
+        wholes=frozenset(wholes),
     )
 
 
-def _city_parts(core: str, cities: set[str]) -> list[str]:
-    # "bourg en bresse fleyriat" also reads as "bourg en bresse" when that is a known city.
+def _city_parts(core: str, cities: set[str], own: tuple[str, ...] = ()) -> list[str]:
+    # "bourg en bresse fleyriat" also reads as "bourg en bresse" when that is a known city;
+    # "dubois brive" also reads as "brive" when the entity is in Brive-la-Gaillarde (a town
+    # is often written by its first word).
     words = core.split(" ")
+    shorts = {city.split(" ")[0] for city in own if " " in city}
     parts = []
     for size in range(len(words) - 1, 0, -1):
         for piece in (" ".join(words[:size]), " ".join(words[-size:])):
-            if piece in cities and len(piece) >= 4 and not is_generic_core(piece):
+            if len(piece) < 4 or is_generic_core(piece) or piece in parts:
+                continue
+            if piece in cities or (piece in shorts and len(piece) >= 5):
                 parts.append(piece)
     return parts
 
@@ -171,6 +182,10 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
         names = [(FROM_NAME, entity.name)] + [(FROM_ALIAS, a) for a in entity.aliases]
         names += [(FROM_ALIAS, a) for a in group_aliases(entity)]
         for origin, text in names:
+            # A town written short ("Brive") is read after the name's own forms: "CH Brive -
+            # Saint Germain" names "CH Brive" as a part before "Brive" is read as its town.
+            readings: list[tuple[str | None, str, int, int]] = []
+            shorts: list[tuple[str | None, str, int, int]] = []
             for form in forms_of_name(text):
                 if form.type is None:
                     strength = {
@@ -183,30 +198,34 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         strength = max(strength, WEAK)
                     if entity.kind == "establishment" and form.core in cities:
                         continue  # a name that is only a town ("Fort-de-France") names the town
-                    variants = [(form.core, strength, origin)]
+                    readings.append((None, form.core, strength, origin))
                 else:
                     strength = GENERIC if is_generic_core(form.core) else STRONG
-                    variants = [(form.core, strength, FROM_PART if form.secondary else origin)]
-                    variants += [
-                        (part, STRONG if part in own else GENERIC, FROM_CITY)
-                        for part in _city_parts(form.core, cities)
-                    ]
-                for core, level, source in variants:
-                    if level == GENERIC and len(core) <= 3:
-                        # "Clinique de l'Est": "est" is in every French sentence and the name
-                        # would still need context; the other names of such entities remain.
+                    source = FROM_PART if form.secondary else origin
+                    readings.append((form.type, form.core, strength, source))
+                    for part in _city_parts(form.core, cities, own):
+                        if part in cities:
+                            level = GENERIC if part not in own else STRONG
+                            readings.append((form.type, part, level, FROM_CITY))
+                        else:
+                            shorts.append((form.type, part, STRONG, FROM_CITY))
+            for form_type, core, level, source in readings + shorts:
+                if level == GENERIC and len(core) <= 3:
+                    # "Clinique de l'Est": "est" is in every French sentence and the name
+                    # would still need context; the other names of such entities remain.
+                    continue
+                kind = form_type
+                town = core in cities or source == FROM_CITY
+                if kind is not None and kind not in TOWN_TYPES and town:
+                    # "Hôpital (Paris 13e)" is no "Groupe hospitalier de Paris": a core that
+                    # is only a town needs the entity's own type word, except for the
+                    # town's public hospital ("hôpital de Vire" is the CH de Vire).
+                    kind = strict_type(kind)
+                for variant in core_variants(core):
+                    if variant in excluded or (variant, kind) in seen:
                         continue
-                    kind = form.type
-                    if kind is not None and kind not in TOWN_TYPES and core in cities:
-                        # "Hôpital (Paris 13e)" is no "Groupe hospitalier de Paris": a core that
-                        # is only a town needs the entity's own type word, except for the
-                        # town's public hospital ("hôpital de Vire" is the CH de Vire).
-                        kind = strict_type(kind)
-                    for variant in core_variants(core):
-                        if variant in excluded or (variant, kind) in seen:
-                            continue
-                        seen.add((variant, kind))
-                        keyed[variant].append((index, kind, level, source))
+                    seen.add((variant, kind))
+                    keyed[variant].append((index, kind, level, source))
         for domain in entity.domains:
             folded = normalise_phrase(domain)
             if folded and folded not in excluded:

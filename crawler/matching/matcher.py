@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache, reduce
 from operator import or_
 from pathlib import Path
@@ -28,6 +28,7 @@ from crawler.matching.claims import Claims, SaleAssessment, extract_claims, sale
 from crawler.matching.finess import find_finess
 from crawler.matching.index import (
     COMMON,
+    FROM_CITY,
     FROM_DOMAIN,
     FROM_NAME,
     FROM_PART,
@@ -41,7 +42,7 @@ from crawler.matching.index import (
     load_or_build,
     signals_of,
 )
-from crawler.matching.names import ACCEPTS, ARTICLES, TYPE_SURFACES
+from crawler.matching.names import ACCEPTS, ARTICLES, TYPE_SURFACES, whole_core
 from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise, normalise_fields
 from crawler.matching.watchlist import Watchlist, load_bundled, load_watchlist
 
@@ -149,6 +150,7 @@ class _Candidate:
     level: int
     origin: int
     supported: bool = False
+    placed: bool = False  # confirmed by a place (city, department, postcode, domain)
     score: float = 0.0
     exact: bool = False  # the type word written is the entity's own ("CH" for a CH, not a CHS)
 
@@ -171,8 +173,23 @@ class Matcher:
         context = self._contexts.get(entity)
         if context is None:
             context = entity_context(self.watchlist.entities[entity], self.watchlist.departments)
+            # A name that several entities share ("Simone Veil") confirms none of them.
+            words = frozenset(w for w in context.words if self._names_one(w))
+            context = replace(context, words=words)
             self._contexts[entity] = context
         return context
+
+    def _names_one(self, phrase: str) -> bool:
+        index = self.index
+        entry = index.automaton.get(f" {phrase} ", None)
+        if entry is None or entry >= index.positional:
+            return True
+        families = {
+            self.watchlist.entities[candidate[0]].parent_key
+            or self.watchlist.entities[candidate[0]].key
+            for candidate in index.entries[entry][1]
+        }
+        return len(families) <= 1
 
     @classmethod
     def from_settings(cls, settings: Settings, extra_files: tuple[Path, ...] = ()) -> Matcher:
@@ -221,7 +238,7 @@ class Matcher:
         }
         accepted: list[_Candidate] = []
         for candidate in raw:
-            candidate.supported = self._supported(candidate, joined, postcodes)
+            candidate.placed, candidate.supported = self._supported(candidate, joined, postcodes)
             candidate.score = self._score(candidate, health, bool(sale), french)
             if candidate.score >= THRESHOLD or candidate.level == GENERIC:
                 accepted.append(candidate)
@@ -273,17 +290,29 @@ class Matcher:
             return start, right.end(1), _SURFACE_TYPE[right.group(1)]
         return None
 
-    def _supported(self, candidate: _Candidate, context: str, postcodes: set[str]) -> bool:
+    def _supported(
+        self, candidate: _Candidate, context: str, postcodes: set[str]
+    ) -> tuple[bool, bool]:
+        # (confirmed by a place, confirmed by a place or another name of the entity).
         entity = self._context(candidate.entity)
         if entity.department and entity.department.lower() in postcodes:
-            return True
-        # The name itself does not confirm the name ("Clinique Saint-Joseph" in Saint-Joseph).
+            return True, True
+        # The name itself does not confirm the name ("Clinique Saint-Joseph" in Saint-Joseph),
+        # nor does its town written again ("Calais Community Hospital (Calais, Maine)").
         matched = candidate.field.folded.text[candidate.start : candidate.end]
         context = context.replace(matched, " ")
-        places = (*entity.cities, *entity.domains, *entity.words)
+        places = [*entity.domains]
+        places += [city for city in entity.cities if f" {city} " not in f" {matched} "]
         if entity.department_name:
-            places += (entity.department_name,)
-        return any(f" {place} " in context for place in places if place)
+            places.append(entity.department_name)
+        if any(f" {place} " in context for place in places if place):
+            return True, True
+        # Another name confirms only if it is more than the matched name's core ("CH de Dax"
+        # elsewhere does not confirm the "Hôpital thermal de Dax" in "CH Dax").
+        core = f" {whole_core(matched)} "
+        return False, any(
+            f" {word} " in context and core not in f" {word} " for word in entity.words if word
+        )
 
     @staticmethod
     def _score(candidate: _Candidate, health: bool, sale: bool, french: bool) -> float:
@@ -305,9 +334,10 @@ class Matcher:
         if health:
             score += 0.05
         near = [p for p in candidate.field.foreign if not candidate.start <= p < candidate.end]
+        # Another name of the entity does not make it French ("Orpea Brasil / emeis Brazil").
         if _foreign_near(candidate):
-            score -= 0.6 if not candidate.supported else 0.2
-        elif near and not (french or candidate.supported):
+            score -= 0.6 if not candidate.placed else 0.2
+        elif near and not (french or candidate.placed):
             score -= 0.2
         return round(max(0.0, min(score, 1.0)), 3)
 
@@ -373,14 +403,19 @@ class Matcher:
         matched = candidate.field.folded.text[candidate.start : candidate.end].replace(" ", "")
         return bool(compact) and compact in matched
 
+    def _names_whole(self, candidate: _Candidate) -> bool:
+        matched = candidate.field.folded.text[candidate.start : candidate.end]
+        return whole_core(matched) in self._context(candidate.entity).wholes
+
     def _pick(self, group: list[_Candidate]) -> _Candidate | None:
-        # One entity for a span: confirmed ones first, primary names before parts of names,
+        # One entity for a span: confirmed by a place first, primary names before parts of names,
         # the entity named so before one that has it as an alias, one family → its head.
         pool = [c for c in group if c.score >= THRESHOLD]
         if not pool:
             return None
         for keep in (
-            lambda c: c.supported,
+            lambda c: c.placed,
+            lambda c: c.supported,  # or by another of its names
             lambda c: c.origin != FROM_PART,
             lambda c: c.origin in (FROM_NAME, FROM_FINESS, FROM_DOMAIN),
         ):
@@ -395,7 +430,15 @@ class Matcher:
             # "CH Béziers" is also the alias of the CH's home-care service and imaging unit:
             # a full establishment is meant before a unit (USLD, HAD, imaging, day hospital).
             # Then one written with its own type ("CH de Privas": the CH, not the CHS).
-            for keep in (lambda c: not self._context(c.entity).unit, lambda c: c.exact):
+            # Then the entity whose whole name is written before one whose name only starts so
+            # ("CH de Cannes" is the CH, not "CH de Cannes Centre de Moyen Séjour"), then a name
+            # or alias as written before a town read out of a longer name.
+            for keep in (
+                lambda c: not self._context(c.entity).unit,
+                lambda c: c.exact,
+                self._names_whole,
+                lambda c: c.origin != FROM_CITY,  # a name before a town read out of one
+            ):
                 narrowed = [c for c in pool if keep(c)]
                 if narrowed and len(narrowed) < len(pool):
                     pool = narrowed

@@ -274,7 +274,20 @@ GENERIC_WORDS = frozenset(
         "cancerologie",
         "oncologie",
         "radiologie",
+        "radiotherapie",
         "imagerie",
+        "scanner",
+        "irm",
+        "tomodensitometrie",
+        "scintigraphie",
+        "nucleaire",
+        "medecine",
+        "lactarium",
+        "pharmacie",
+        "biologie",
+        "pedo",
+        "psy",
+        "maison",
         "ssr",
         "usld",
         "cmp",
@@ -532,6 +545,23 @@ def forms_of_name(name: str) -> list[NameForm]:
         if form.core and form not in forms:
             forms.append(form)
     return forms
+
+
+def whole_core(name: str) -> str:
+    """The folded name without legal forms, its type word(s) and articles, on either side.
+
+    ``"Centre hospitalier de Cannes"`` and ``"Cannes hospital"`` give ``"cannes"``; ``"CH de
+    Cannes Centre de Moyen Séjour"`` gives ``"cannes centre de moyen sejour"``.
+    """
+    words = strip_legal_forms(normalise_phrase(name).split())
+    kind, used = leading_type(words)
+    if kind is not None:
+        return " ".join(strip_articles(words[used:]) if len(words) > used else [])
+    for index in range(1, len(words)):
+        found, used = leading_type(words[index:])
+        if found is not None and index + used == len(words):
+            return " ".join(words[:index])  # "Cannes hospital", "Nantes university hospital"
+    return " ".join(words)
 
 
 def core_variants(core: str) -> list[str]:

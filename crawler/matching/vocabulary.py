@@ -39,7 +39,11 @@ FOREIGN_WORDS = _phrases(
     |indiana|iowa|kansas|kentucky|louisiana|maryland|massachusetts|minnesota|mississippi
     |missouri|montana|nebraska|nevada|new hampshire|new jersey|new mexico|north carolina
     |north dakota|oklahoma|oregon|rhode island|south carolina|south dakota|tennessee|utah
-    |vermont|virginia|wisconsin|wyoming|memorial hospital|medical center of"""
+    |vermont|virginia|wisconsin|wyoming|memorial hospital|medical center of|russia|russie
+    |russian|moscow|moscou|brasil|bresil|sao paulo|rio de janeiro|argentina|argentine
+    |buenos aires|chile|colombia|peru|espagne|spanish|barcelona|barcelone|madrid|valencia
+    |allemagne|german|berlin|munich|portugal|lisbon|lisbonne|angleterre|royaume uni
+    |etats unis|irlande|ireland|netherlands|pays bas|amsterdam|austria|autriche|poland|pologne"""
 )
 #: Markers of France (they outweigh a foreign word elsewhere in the post).
 FRENCH_WORDS = _phrases("france|french|francais|francaise|francaises|fr|hexagone|metropole")
