@@ -4,10 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.matching.matcher import Matcher
-
-
-def keys(matcher: Matcher, title: str, text: str = "") -> set[str]:
-    return {match.entity.key for match in matcher.match(title, text).matches}
+from tests.crawler.matching.support import keys
 
 
 def test_issue_example_on_small_watchlist(small_matcher: Matcher) -> None:

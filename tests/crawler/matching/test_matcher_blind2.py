@@ -13,19 +13,7 @@ import pytest
 from crawler.findings import EntityRecord
 from crawler.matching.matcher import Matcher
 from crawler.matching.watchlist import Watchlist
-
-
-def _et(key: str, name: str, city: str, department: str, **extra: object) -> EntityRecord:
-    return EntityRecord(
-        key=f"finess:{key}",
-        kind="establishment",
-        name=name,
-        finess_et=key,
-        city=city,
-        department=department,
-        **extra,  # type: ignore[arg-type]
-    )
-
+from tests.crawler.matching.support import establishment, keys
 
 CANNES_EJ = "finess-ej:060780988"
 ENTITIES = (
@@ -37,14 +25,14 @@ ENTITIES = (
         city="Cannes",
         department="06",
     ),
-    _et(
+    establishment(
         "060000544",
         "Centre Hospitalier de Cannes Simone Veil",
         "Cannes",
         "06",
         parent_key=CANNES_EJ,
     ),
-    _et(
+    establishment(
         "060793932",
         "Centre Planif Gyn Obs CH Cannes",
         "Cannes",
@@ -52,27 +40,27 @@ ENTITIES = (
         parent_key=CANNES_EJ,
         aliases=["Simone Veil"],
     ),
-    _et(
+    establishment(
         "060794021", "CH de Cannes Centre de Moyen Sejour", "Cannes", "06", aliases=["Simone Veil"]
     ),
-    _et(
+    establishment(
         "350000147",
         "Ghre - Site Saint Malo Broussais",
         "St Malo",
         "35",
         aliases=["Centre Hospitalier de Saint Malo - Hopital Broussais"],
     ),
-    _et(
+    establishment(
         "350000279",
         "Ghre - Site Rosais",
         "St Malo",
         "35",
         aliases=["CH St Malo Site Centre Psychiatrie du Rosais"],
     ),
-    _et("190000018", 'Centre Hospitalier "dubois" Brive', "Brive la Gaillarde", "19"),
-    _et("190013482", "CH Brive - Saint Germain", "Brive la Gaillarde", "19"),
-    _et("620000323", "Centre Hospitalier de Calais", "Calais", "62"),
-    _et("330060385", "Radiotherapie - Site Bordeaux Nord", "Bordeaux", "33"),
+    establishment("190000018", 'Centre Hospitalier "dubois" Brive', "Brive la Gaillarde", "19"),
+    establishment("190013482", "CH Brive - Saint Germain", "Brive la Gaillarde", "19"),
+    establishment("620000323", "Centre Hospitalier de Calais", "Calais", "62"),
+    establishment("330060385", "Radiotherapie - Site Bordeaux Nord", "Bordeaux", "33"),
     EntityRecord(key="group:emeis", kind="group", name="emeis", aliases=["Orpea", "ORPEA"]),
     EntityRecord(
         key="vendor:dedalus-invitro",
@@ -88,10 +76,6 @@ def matcher() -> Matcher:
     departments = {"06": "Alpes-Maritimes", "35": "Ille-et-Vilaine", "19": "Corrèze"}
     departments |= {"62": "Pas-de-Calais", "33": "Gironde"}
     return Matcher(Watchlist(ENTITIES, departments))
-
-
-def keys(matcher: Matcher, title: str, text: str = "") -> set[str]:
-    return {match.entity.key for match in matcher.match(title, text).matches}
 
 
 def test_the_whole_name_written_beats_a_name_that_only_starts_so(matcher: Matcher) -> None:

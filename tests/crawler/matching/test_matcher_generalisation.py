@@ -12,26 +12,15 @@ import pytest
 from crawler.findings import EntityRecord
 from crawler.matching.matcher import Matcher
 from crawler.matching.watchlist import Watchlist
+from tests.crawler.matching.support import establishment, keys
 
 LONG_STAY = "Etablissement de Soins Longue Durée"
 IMAGING = "Autre Etablissement Loi Hospitalière"
 
 
-def _et(key: str, name: str, city: str, department: str, **extra: object) -> EntityRecord:
-    return EntityRecord(
-        key=f"finess:{key}",
-        kind="establishment",
-        name=name,
-        finess_et=key,
-        city=city,
-        department=department,
-        **extra,  # type: ignore[arg-type]
-    )
-
-
 ENTITIES = (
-    _et("820000057", "Clinique du Pont de Chaume", "Montauban", "82"),
-    _et(
+    establishment("820000057", "Clinique du Pont de Chaume", "Montauban", "82"),
+    establishment(
         "820008050",
         "Imagerie des 3 Rivieres Clinique du Pont de Chaume",
         "Montauban",
@@ -47,7 +36,7 @@ ENTITIES = (
         city="Beziers",
         department="34",
     ),
-    _et(
+    establishment(
         "340000033",
         "Centre Hospitalier de Beziers",
         "Beziers",
@@ -55,29 +44,31 @@ ENTITIES = (
         parent_key="finess-ej:340780055",
         aliases=["CH Beziers"],
     ),
-    _et(
+    establishment(
         "340021211",
         "Hospitalisation a Domicile CH Beziers",
         "Beziers",
         "34",
         category="Hospitalisation à Domicile",
     ),
-    _et("070000013", "Centre Hospitalier de Privas Ardeche", "Privas", "07"),
-    _et("070780317", "Centre Hospitalier Specialise Sainte-Marie Privas", "Privas", "07"),
-    _et("070784517", "Long Séjour CH de Privas", "Privas", "07", category=LONG_STAY),
-    _et("760000158", "Hopital Charles Nicolle CHU Rouen", "Rouen", "76"),
-    _et(
+    establishment("070000013", "Centre Hospitalier de Privas Ardeche", "Privas", "07"),
+    establishment("070780317", "Centre Hospitalier Specialise Sainte-Marie Privas", "Privas", "07"),
+    establishment("070784517", "Long Séjour CH de Privas", "Privas", "07", category=LONG_STAY),
+    establishment("760000158", "Hopital Charles Nicolle CHU Rouen", "Rouen", "76"),
+    establishment(
         "970213401",
         "Appartement Therapeutique Adultes Fort de France",
         "Fort de France",
         "9B",
         aliases=["Fort de France"],
     ),
-    _et("670017458", "Clinique Rhena Association", "Strasbourg", "67"),
-    _et("560000127", "Chba Site de Vannes", "Vannes", "56"),
-    _et("750000001", "Groupe hospitalier de Paris", "Paris", "75"),
-    _et("930000328", "Centre Hospitalier de St Denis Hopital Delafontaine", "St Denis", "93"),
-    _et("930006119", "Hopital de Jour Saint Denis", "St Denis", "93", category=LONG_STAY),
+    establishment("670017458", "Clinique Rhena Association", "Strasbourg", "67"),
+    establishment("560000127", "Chba Site de Vannes", "Vannes", "56"),
+    establishment("750000001", "Groupe hospitalier de Paris", "Paris", "75"),
+    establishment(
+        "930000328", "Centre Hospitalier de St Denis Hopital Delafontaine", "St Denis", "93"
+    ),
+    establishment("930006119", "Hopital de Jour Saint Denis", "St Denis", "93", category=LONG_STAY),
     EntityRecord(
         key="group:emeis", kind="group", name="emeis", aliases=["Orpea", "ORPEA", "Emeis"]
     ),
@@ -101,10 +92,6 @@ def matcher() -> Matcher:
     }
     departments.update({"9B": "Martinique", "67": "Bas-Rhin", "56": "Morbihan", "75": "Paris"})
     return Matcher(Watchlist(ENTITIES, departments | {"93": "Seine-Saint-Denis"}))
-
-
-def keys(matcher: Matcher, title: str, text: str = "") -> set[str]:
-    return {match.entity.key for match in matcher.match(title, text).matches}
 
 
 def test_a_site_named_after_its_clinic_does_not_take_the_clinic(matcher: Matcher) -> None:

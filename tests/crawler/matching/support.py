@@ -1,0 +1,26 @@
+"""Helpers shared by the matcher tests: small watchlist entries and the keys a post matches."""
+
+from __future__ import annotations
+
+from crawler.findings import EntityRecord
+from crawler.matching.matcher import Matcher
+
+
+def establishment(
+    finess: str, name: str, city: str, department: str, **extra: object
+) -> EntityRecord:
+    """A FINESS establishment (``finess:`` key) for a test watchlist."""
+    return EntityRecord(
+        key=f"finess:{finess}",
+        kind="establishment",
+        name=name,
+        finess_et=finess,
+        city=city,
+        department=department,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def keys(matcher: Matcher, title: str, text: str = "") -> set[str]:
+    """Keys of the entities ``matcher`` reports for a post."""
+    return {match.entity.key for match in matcher.match(title, text).matches}
