@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.outbox import enqueue_hit_alerts
-from crawler.background_writer import BackgroundWriter
+from crawler.background_writer import BackgroundWriter, WriterFailed
 from crawler.context import CrawlContext
 from crawler.evidence import EvidenceLedger, PageEvidence, store_page_evidence
 from crawler.finder import Finder, make_finder
@@ -32,6 +32,8 @@ from db.models import Hit
 from db.repository import EXTERNAL_ID_LENGTH, PostRow, StoredPost, known_hashes, upsert_posts
 
 logger = logging.getLogger(__name__)
+#: Stat: how many times batches of posts could not be stored.
+STORAGE_FAILURES = "leakwatch/storage_failures"
 #: A batch handed to the writer: post records and the page evidence of some of them.
 Batch = tuple[list[PostRecord], dict[str, PageEvidence]]
 
@@ -81,7 +83,7 @@ class StoragePipeline:
         finally:
             self.writer.close()
             self._count(self.writer.take_results())
-        self.writer.raise_failures()
+        self._raise_failures()
 
     def flush(self) -> None:
         """Hand the batch to the writer; raise WriterFailed if an earlier batch failed."""
@@ -91,7 +93,17 @@ class StoragePipeline:
         self.batch, self.pages = [], {}
         self.writer.submit(batch)
         self._count(self.writer.take_results())
-        self.writer.raise_failures()
+        self._raise_failures()
+
+    def _raise_failures(self) -> None:
+        # Counted before raising: the run recorder then keeps the source's state, so the posts
+        # of a batch that could not be stored are fetched again by the next run.
+        assert self.writer is not None
+        try:
+            self.writer.raise_failures()
+        except WriterFailed:
+            self.crawler.stats.inc_value(STORAGE_FAILURES)
+            raise
 
     def _count(self, results: list[Counter[str]]) -> None:
         stats = self.crawler.stats

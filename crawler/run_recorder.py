@@ -20,7 +20,8 @@ from typing import Any
 from scrapy import signals
 
 from crawler.context import CrawlContext
-from crawler.health import run_outcome
+from crawler.health import RunOutcome, run_outcome
+from crawler.pipelines import STORAGE_FAILURES
 from db.models import CrawlRun, Source, utcnow
 from db.repository import mark_listed, mark_removed
 from spiders.base import HealthReport
@@ -60,6 +61,14 @@ class RunRecorder:
         items = int(stats.get_value("item_scraped_count", 0))
         report = spider.worst_health()
         outcome = run_outcome(reason, report, pages, errors, items)
+        unstored = int(stats.get_value(STORAGE_FAILURES, 0))
+        if unstored:
+            outcome = RunOutcome(
+                outcome.status,
+                "degraded" if outcome.health == "ok" else outcome.health,
+                "posts could not be stored (database error); the source's state is kept, so "
+                "the next run fetches them again",
+            )
         snapshot = self._save_snapshot(context, report)
         now = utcnow()
         with context.sessions.begin() as session:
@@ -79,7 +88,7 @@ class RunRecorder:
             run.errors = errors
             run.error_detail = outcome.detail
             run.snapshot_path = str(snapshot) if snapshot else None
-            if outcome.status in ("ok", "partial"):
+            if outcome.status in ("ok", "partial") and not unstored:
                 source.state = {
                     key: value for key, value in spider.state.items() if key not in RUN_ONLY_STATE
                 }
