@@ -30,12 +30,16 @@ import ahocorasick
 
 from crawler.matching.claims import CURRENCY_CODES
 from crawler.matching.names import (
+    ARTICLE_WORDS,
+    STRUCTURAL_WORDS,
     alias_strength,
     core_variants,
     forms_of_name,
     is_generic_core,
+    is_structural_core,
     leading_type,
     strict_type,
+    strip_articles,
     whole_core,
 )
 from crawler.matching.normalise import normalise_phrase
@@ -50,7 +54,7 @@ from crawler.matching.watchlist import Watchlist
 
 logger = logging.getLogger(__name__)
 
-INDEX_VERSION = 9
+INDEX_VERSION = 10
 #: Candidate strengths.
 STRONG, WEAK, SUPPORT, GENERIC, COMMON = 0, 1, 2, 3, 4
 #: Where a candidate's key comes from.
@@ -140,7 +144,11 @@ def entity_context(entity: Any, departments: Mapping[str, str]) -> EntityContext
             supporting.add(folded)
         wholes.update(core_variants(whole_core(folded)))
     words = normalise_phrase(entity.name).split(" ")
-    unit = entity.category in UNIT_CATEGORIES or leading_type(words)[0] in UNIT_TYPES
+    unit = (
+        entity.category in UNIT_CATEGORIES
+        or leading_type(words)[0] in UNIT_TYPES
+        or words[0] in STRUCTURAL_WORDS  # "Annexe du CH d'Ajaccio", "Antenne SMUR de Corte"
+    )
     return EntityContext(
         cities=tuple(c for c in cities if c),
         department=entity.department,
@@ -176,11 +184,20 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     departments = dict(watchlist.departments)
     cities = {normalise_phrase(e.city) for e in watchlist.entities if e.city}
     excluded = watchlist.exclusions
+    regional = _department_chus(watchlist, departments)
     for index, entity in enumerate(watchlist.entities):
-        own = entity_context(entity, departments).cities
+        context = entity_context(entity, departments)
+        own = context.cities
+        placeless = not (entity.city or entity.department or entity.domains)
+        # A hospital's domain is its legal entity's: sites and units are not read from it.
+        glued = not (entity.parent_key or context.unit)
         seen: set[tuple[str, str | None]] = set()
         names = [(FROM_NAME, entity.name)] + [(FROM_ALIAS, a) for a in entity.aliases]
         names += [(FROM_ALIAS, a) for a in group_aliases(entity)]
+        if index in regional:
+            # Only with "CHU" itself: "hôpital du Nord", "CH de Vienne" are other hospitals.
+            for variant in core_variants(regional[index]):
+                keyed[variant].append((index, strict_type("chu"), STRONG, FROM_NAME))
         for origin, text in names:
             # A town written short ("Brive") is read after the name's own forms: "CH Brive -
             # Saint Germain" names "CH Brive" as a part before "Brive" is read as its town.
@@ -198,9 +215,18 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         strength = max(strength, WEAK)
                     if entity.kind == "establishment" and form.core in cities:
                         continue  # a name that is only a town ("Fort-de-France") names the town
+                    if form.secondary and context.unit:
+                        continue  # "Chum - USLD Trinité": the first part names the host
                     readings.append((None, form.core, strength, origin))
                 else:
+                    if is_structural_core(form.core):
+                        continue  # "Imagerie … - Site CH": "site" is no name
                     strength = GENERIC if is_generic_core(form.core) else STRONG
+                    named = [w for w in form.core.split(" ") if w not in ARTICLE_WORDS]
+                    if strength == GENERIC and placeless and len(named) >= 2:
+                        # "GHT Atlantique 17": no place could ever confirm it; written whole
+                        # with its type, a name of two words or more is enough.
+                        strength = STRONG
                     source = FROM_PART if form.secondary else origin
                     readings.append((form.type, form.core, strength, source))
                     for part in _city_parts(form.core, cities, own):
@@ -226,6 +252,11 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         continue
                     seen.add((variant, kind))
                     keyed[variant].append((index, kind, level, source))
+                if glued and level == STRONG and source != FROM_PART and form_type in TOWN_TYPES:
+                    for key in _glued_domains(form_type, core):
+                        if key not in excluded and (key, None) not in seen:
+                            seen.add((key, None))
+                            keyed[key].append((index, None, STRONG, FROM_DOMAIN))
         for domain in entity.domains:
             folded = normalise_phrase(domain)
             if folded and folded not in excluded:
@@ -249,6 +280,40 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
             automaton.add_word(f"{digit}{code} ", len(entries) - 1)
     automaton.make_automaton()
     return MatcherIndex(watchlist.fingerprint(), automaton, entries, masks, len(positional))
+
+
+def _glued_domains(kind: str, core: str) -> list[str]:
+    # "chmayotte.fr", "ch-annecygenevois.fr": a town hospital's domain with its type or town
+    # glued, folded ("chmayotte fr"); the ".fr" keeps "charles" from reading as "CH Arles".
+    compact = core.replace(" ", "")
+    if len(compact) < 4 or not compact.isalpha():
+        return []
+    keys = [f"{kind}{compact} fr"]
+    if " " in core:
+        keys.append(f"{kind} {compact} fr")
+    return keys
+
+
+def _department_chus(watchlist: Watchlist, departments: Mapping[str, str]) -> dict[int, str]:
+    # "CHU de la Guadeloupe", "CHU de La Réunion": overseas, the one university hospital of a
+    # department is named by its island or territory, whatever its official name ("CHU de
+    # Pointe-à-Pitre"). (In mainland France a CHU is named by its town.)
+    found: dict[str, list[int]] = defaultdict(list)
+    for index, entity in enumerate(watchlist.entities):
+        department = entity.department or ""
+        overseas = department[:2] == "97" or (department[:1] == "9" and department[1:].isalpha())
+        if entity.parent_key or not overseas or department not in departments:
+            continue
+        words = normalise_phrase(entity.name).split(" ")
+        if leading_type(words)[0] != "chu" or entity_context(entity, departments).unit:
+            continue
+        found[department].append(index)
+    named: dict[int, str] = {}
+    for department, indexes in found.items():
+        place = " ".join(strip_articles(normalise_phrase(departments[department]).split(" ")))
+        if len(indexes) == 1 and place:
+            named[indexes[0]] = place
+    return named
 
 
 def group_aliases(entity: Any) -> list[str]:

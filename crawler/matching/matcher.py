@@ -59,6 +59,8 @@ _SURFACES = "|".join(sorted(_SURFACE_TYPE, key=len, reverse=True))
 _ARTICLES = "|".join(ARTICLES)
 _LEFT_TYPE = re.compile(rf" ({_SURFACES})(?: (?:{_ARTICLES}))? $")
 _RIGHT_TYPE = re.compile(rf" ({_SURFACES})(?= )")
+#: What may stand between a name and a type word written after it ("Cannes-hospital").
+_JOINERS = " \t-\u00a0\u2010\u2011"
 _POSTCODE = re.compile(r"(?<= )(\d{5})(?= )")
 
 
@@ -250,7 +252,7 @@ class Matcher:
     ) -> None:
         # Entity candidates and foreign places among the hits of the folded post.
         entries, positional = self.index.entries, self.index.positional
-        folded = fields[0].folded.text
+        normalised = fields[0].folded
         barrier = fields[0].end
         for end, entry_id in hits:
             if entry_id >= positional:
@@ -266,7 +268,7 @@ class Matcher:
                 if kind in spans:
                     span = spans[kind]
                 else:
-                    span = spans[kind] = self._typed_span(folded, start, end, kind)
+                    span = spans[kind] = self._typed_span(normalised, start, end, kind)
                 if span is not None:
                     exact = kind is not None and span[2] == kind.rstrip("=")
                     raw.append(
@@ -275,18 +277,26 @@ class Matcher:
 
     @staticmethod
     def _typed_span(
-        folded: str, start: int, end: int, kind: str | None
+        normalised: Normalised, start: int, end: int, kind: str | None
     ) -> tuple[int, int, str | None] | None:
         # (start, end) of the core, widened to the type word that confirms it, and that word's
         # type; None if no type confirms it.
         if kind is None:
             return start, end, None
+        folded = normalised.text
         accepted = ACCEPTS.get(kind, frozenset({kind}))
         left = _LEFT_TYPE.search(folded, max(0, start - 60), start)
         if left is not None and _SURFACE_TYPE[left.group(1)] in accepted:
             return left.start(1), end, _SURFACE_TYPE[left.group(1)]
         right = _RIGHT_TYPE.match(folded, end)
         if right is not None and _SURFACE_TYPE[right.group(1)] in accepted:
+            # "Cannes hospital", not "Mauvezin (Gers), hôpital de proximité": a type word
+            # after the core belongs to it only if nothing but spaces or a dash is between.
+            between = normalised.original[
+                normalised.span(start, end)[1] : normalised.span(right.start(1), right.end(1))[0]
+            ]
+            if between.strip(_JOINERS):
+                return None
             return start, right.end(1), _SURFACE_TYPE[right.group(1)]
         return None
 

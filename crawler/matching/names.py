@@ -59,6 +59,8 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
         "hospital center",
         "general hospital",
         "hopital local",
+        "hopitaux de proximite",
+        "hopital de proximite",
         "chg",
         "ch",
         "c h",
@@ -180,6 +182,9 @@ GENERIC_WORDS = frozenset(
         "est",
         "ouest",
         "centre",
+        "etablissement",
+        "etablissements",
+        "proximite",
         "central",
         "centrale",
         "pins",
@@ -340,6 +345,9 @@ GENERIC_WORDS = frozenset(
         "normandie",
     ]
 )
+#: Words that say where a unit sits, not what it is called: a core made of them alone ("Site
+#: CH", "Annexe CH") is no name, and a name that starts with one is a unit of its host.
+STRUCTURAL_WORDS = frozenset({"site", "sites", "annexe", "antenne", "pole", "unite", "service"})
 #: Saints and people that name many French establishments: a core made of them is generic.
 COMMON_PATRONS = frozenset(
     [
@@ -512,6 +520,9 @@ def _segment_forms(segment: str) -> list[NameForm]:
             return [NameForm(kind, " ".join(rest[:index]))] + _tail_forms(rest[index:])
     if not rest or rest == ["de"]:
         return []
+    if rest[0] == "site" and len(rest) > 1 and not is_generic_core(" ".join(rest[1:])):
+        # "CHU SITE FELIX GUYON": the site is written without the word ("CHU Félix-Guyon").
+        return [NameForm(kind, " ".join(rest)), NameForm(kind, " ".join(rest[1:]))]
     if "site" in rest[1:]:
         # "GUSTAVE ROUSSY SITE VILLEJUIF": the establishment is named without its site too.
         without_site = rest[: rest.index("site", 1)]
@@ -580,6 +591,12 @@ def is_generic_core(core: str) -> bool:
     if not words:
         return True
     return all(w in GENERIC_WORDS or w in COMMON_PATRONS or len(w) <= 2 for w in words)
+
+
+def is_structural_core(core: str) -> bool:
+    """True when a core only says where a unit sits ("site", "annexe du"): no name at all."""
+    words = [w for w in core.split(" ") if w and w not in ARTICLE_WORDS]
+    return bool(words) and all(w in STRUCTURAL_WORDS for w in words)
 
 
 def alias_strength(alias: str, folded: str | None = None) -> Strength:
