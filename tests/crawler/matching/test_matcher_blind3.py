@@ -14,18 +14,7 @@ import pytest
 from crawler.findings import EntityRecord
 from crawler.matching.matcher import Matcher
 from crawler.matching.watchlist import Watchlist
-
-
-def _et(key: str, name: str, city: str, department: str, **extra: object) -> EntityRecord:
-    return EntityRecord(
-        key=f"finess:{key}",
-        kind="establishment",
-        name=name,
-        finess_et=key,
-        city=city,
-        department=department,
-        **extra,  # type: ignore[arg-type]
-    )
+from tests.crawler.matching.support import establishment
 
 
 def _ej(key: str, name: str, city: str, department: str) -> EntityRecord:
@@ -47,7 +36,7 @@ ENTITIES = (
     _ej("970100228", "CHU de Pointe a Pitre", "Les Abymes", "9A"),
     _ej("590780193", "CHU de Lille", "Lille", "59"),
     _ej("970408589", "CHU de Psy", "St Pierre", "9D"),
-    _et(
+    establishment(
         "970400024",
         "CHU Site Felix Guyon (saint Denis)",
         "St Denis",
@@ -55,25 +44,25 @@ ENTITIES = (
         parent_key=REUNION,
         category="Centre Hospitalier Régional (C.H.R.)",
     ),
-    _et(
+    establishment(
         "970463436",
         "CHU la Reunion Site Sud (tampon)",
         "Le Tampon",
         "974",
         category="Etablissement de Soins Longue Durée",
     ),
-    _et("980500011", "Centre Hospitalier de Mayotte", "Mamoudzou", "9F"),
-    _et("130002827", "Centre Hospitalier d'Arles", "Arles", "13"),
-    _et("160013256", "IRM de la Charente - Site CH Angouleme", "St Michel", "16"),
-    _et("2A0000022", "Centre Hospitalier N d Misericorde Ajaccio", "Ajaccio", "2A"),
-    _et(
+    establishment("980500011", "Centre Hospitalier de Mayotte", "Mamoudzou", "9F"),
+    establishment("130002827", "Centre Hospitalier d'Arles", "Arles", "13"),
+    establishment("160013256", "IRM de la Charente - Site CH Angouleme", "St Michel", "16"),
+    establishment("2A0000022", "Centre Hospitalier N d Misericorde Ajaccio", "Ajaccio", "2A"),
+    establishment(
         "2A0022778",
         "Annexe du Centre Hospitalier d'Ajaccio",
         "Ajaccio",
         "2A",
         aliases=["Annexe CHG Ajaccio V240"],
     ),
-    _et(
+    establishment(
         "970211413",
         "CHU de Martinique - USLD Trinite",
         "Fort de France",
@@ -81,12 +70,12 @@ ENTITIES = (
         aliases=["Chum - USLD Trinite"],
         category="Etablissement de Soins Longue Durée",
     ),
-    _et(
+    establishment(
         "370000184", "A. N. A. S. le Courbat", "Le Liege", "37", aliases=["Etablissement de Sante"]
     ),
-    _et("320000094", "Centre Hospitalier du Gers", "Auch", "32", aliases=["CHS du Gers"]),
-    _et("320000151", "Centre Hospitalier de Mauvezin", "Mauvezin", "32"),
-    _et("340000215", "Centre Hospitalier de Lodeve", "Lodeve", "34"),
+    establishment("320000094", "Centre Hospitalier du Gers", "Auch", "32", aliases=["CHS du Gers"]),
+    establishment("320000151", "Centre Hospitalier de Mauvezin", "Mauvezin", "32"),
+    establishment("340000215", "Centre Hospitalier de Lodeve", "Lodeve", "34"),
     EntityRecord(key="group:ght-atlantique-17", kind="group", name="GHT Atlantique 17"),
 )
 DEPARTMENTS = {
