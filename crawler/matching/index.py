@@ -21,7 +21,7 @@ import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -121,7 +121,9 @@ class MatcherIndex:
 
     ``automaton`` maps each key to its id: ``entries[id]`` and ``masks[id]``; ids below
     ``positional`` have entity candidates or place tags (their positions matter), the others
-    are vocabulary only (only their presence does).
+    are vocabulary only (only their presence does). ``cities`` maps the watchlist's towns,
+    folded, to their regions: a town of another region written right after a name tells
+    another place.
     """
 
     fingerprint: str
@@ -129,6 +131,7 @@ class MatcherIndex:
     entries: list[IndexEntry]
     masks: list[int]
     positional: int
+    cities: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def entity_context(entity: Any, departments: Mapping[str, str]) -> EntityContext:
@@ -279,7 +282,14 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
             masks.append(SIGNAL_BITS[("currency", "")])
             automaton.add_word(f"{digit}{code} ", len(entries) - 1)
     automaton.make_automaton()
-    return MatcherIndex(watchlist.fingerprint(), automaton, entries, masks, len(positional))
+    known: defaultdict[str, set[str]] = defaultdict(set)
+    for entity in watchlist.entities:
+        if entity.city and entity.region:
+            known[re.sub(r"( \d+)+$", "", normalise_phrase(entity.city))].add(entity.region)
+    known_regions = {city: frozenset(regions) for city, regions in known.items() if city}
+    return MatcherIndex(
+        watchlist.fingerprint(), automaton, entries, masks, len(positional), known_regions
+    )
 
 
 def _glued_domains(kind: str, core: str) -> list[str]:

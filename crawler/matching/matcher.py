@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache, reduce
 from operator import or_
@@ -33,6 +33,7 @@ from crawler.matching.index import (
     FROM_NAME,
     FROM_PART,
     GENERIC,
+    SIGNAL_BITS,
     STRONG,
     SUPPORT,
     WEAK,
@@ -62,6 +63,13 @@ _RIGHT_TYPE = re.compile(rf" ({_SURFACES})(?= )")
 #: What may stand between a name and a type word written after it ("Cannes-hospital").
 _JOINERS = " \t-\u00a0\u2010\u2011"
 _POSTCODE = re.compile(r"(?<= )(\d{5})(?= )")
+#: How far (folded characters) a health word confirms an ordinary-word name.
+HEALTH_REACH = 150
+_HEALTH_BIT = SIGNAL_BITS[("health", "")]
+_PLACE_ARTICLES = frozenset({"de", "d", "du", "des", "a", "au", "in", "at", "of", "en"})
+_DEPARTMENT = r"(0[1-9]|[1-8]\d|9[0-5]|2[AaBb]|97[1-6])"
+_DEPARTMENT_IN_BRACKETS = re.compile(rf"\s*\({_DEPARTMENT}\)")
+_BRACKETED_DEPARTMENT = re.compile(rf"\({_DEPARTMENT}\)")
 
 
 @dataclass(frozen=True)
@@ -141,6 +149,8 @@ class _Field:
     start: int
     end: int
     foreign: list[int] = field(default_factory=list)
+    #: Where health words end (folded positions), for ordinary-word names that need them near.
+    health: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -155,6 +165,7 @@ class _Candidate:
     placed: bool = False  # confirmed by a place (city, department, postcode, domain)
     score: float = 0.0
     exact: bool = False  # the type word written is the entity's own ("CH" for a CH, not a CHS)
+    elsewhere: bool = False  # another town or department is written right after the name
 
 
 class Matcher:
@@ -169,6 +180,8 @@ class Matcher:
             if number:
                 self.finess.setdefault(number.upper(), position)
         self._contexts: dict[int, EntityContext] = {}
+        self._families: dict[str, list[int]] | None = None
+        self._places: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
     def _context(self, entity: int) -> EntityContext:
         # Computed for candidates only: most entities never appear in a post.
@@ -213,9 +226,18 @@ class Matcher:
         # Title and text are read as one post: a foreign place in the text's first lines
         # discredits a name in the title, and the other way round (one list of positions).
         foreign: list[int] = []
+        health_at: list[int] = []
         fields = (
-            _Field("title", folded, 0, 0, barrier, foreign),
-            _Field("text", folded, len(title) + len(FIELD_JOIN), barrier, len(joined), foreign),
+            _Field("title", folded, 0, 0, barrier, foreign, health_at),
+            _Field(
+                "text",
+                folded,
+                len(title) + len(FIELD_JOIN),
+                barrier,
+                len(joined),
+                foreign,
+                health_at,
+            ),
         )
         index = self.index
         raw: list[_Candidate] = []
@@ -238,9 +260,12 @@ class Matcher:
         postcodes = {
             code[:3] if code.startswith("97") else code[:2] for code in _POSTCODE.findall(joined)
         }
+        # A department written in brackets places a name too: "Clinique du Parc (49)".
+        postcodes.update(code.lower() for code in _BRACKETED_DEPARTMENT.findall(folded.original))
         accepted: list[_Candidate] = []
         for candidate in raw:
             candidate.placed, candidate.supported = self._supported(candidate, joined, postcodes)
+            candidate.elsewhere = not candidate.placed and self._elsewhere(candidate, joined)
             candidate.score = self._score(candidate, health, bool(sale), french)
             if candidate.score >= THRESHOLD or candidate.level == GENERIC:
                 accepted.append(candidate)
@@ -251,10 +276,13 @@ class Matcher:
         self, fields: tuple[_Field, _Field], hits: Iterable[tuple[int, int]], raw: list[_Candidate]
     ) -> None:
         # Entity candidates and foreign places among the hits of the folded post.
-        entries, positional = self.index.entries, self.index.positional
+        entries, positional, masks = self.index.entries, self.index.positional, self.index.masks
         normalised = fields[0].folded
         barrier = fields[0].end
+        health_at = fields[0].health
         for end, entry_id in hits:
+            if masks[entry_id] & _HEALTH_BIT:
+                health_at.append(end)
             if entry_id >= positional:
                 continue
             length, candidates, tags = entries[entry_id]
@@ -324,6 +352,42 @@ class Matcher:
             f" {word} " in context and core not in f" {word} " for word in entity.words if word
         )
 
+    def _elsewhere(self, candidate: _Candidate, joined: str) -> bool:
+        # Written right after an establishment's name, a department code in brackets that is
+        # not its family's ("Saint-Louis (68)"), or a town of another region ("Hôpital
+        # Saint-Louis La Rochelle"; a nearby big town, "Hôpital Foch Paris", is no such sign).
+        entity = self.watchlist.entities[candidate.entity]
+        if entity.kind != "establishment":
+            return False
+        departments, regions = self._family_places(candidate.entity)
+        normalised = candidate.field.folded
+        after = normalised.span(candidate.start, candidate.end)[1]
+        code = _DEPARTMENT_IN_BRACKETS.match(normalised.original, after)
+        if code is not None:
+            return code.group(1).lower() not in departments
+        words = joined[candidate.end : candidate.end + 48].split(" ")
+        while words and (not words[0] or words[0] in _PLACE_ARTICLES):
+            words.pop(0)
+        for size in (3, 2, 1):
+            place = " ".join(words[:size])
+            if len(words) >= size and place in self.index.cities:
+                return bool(regions) and not self.index.cities[place] & regions
+        return False
+
+    def _family_places(self, entity: int) -> tuple[frozenset[str], frozenset[str]]:
+        # Departments and regions of the entity, its legal entity and its sister sites.
+        family = self._context(entity).family
+        places = self._places.get(family)
+        if places is None:
+            if self._families is None:
+                self._families = _families_with_members(self.watchlist.entities)
+            positions = self._families.get(family) or [entity]
+            members = [self.watchlist.entities[position] for position in positions]
+            departments = frozenset(m.department.lower() for m in members if m.department)
+            regions = frozenset(m.region for m in members if m.region)
+            places = self._places[family] = (departments, regions)
+        return places
+
     @staticmethod
     def _score(candidate: _Candidate, health: bool, sale: bool, french: bool) -> float:
         level, origin = candidate.level, candidate.origin
@@ -334,7 +398,10 @@ class Matcher:
         elif level == WEAK:
             score = 0.6 if health or sale or candidate.supported else 0.3
         elif level == COMMON:
-            score = 0.6 if health or candidate.supported else 0.3
+            # An ordinary word ("Harmonie", "Alan", "Orbis") needs a health word close by, not
+            # anywhere in a long thread.
+            close = any(abs(p - candidate.start) <= HEALTH_REACH for p in candidate.field.health)
+            score = 0.6 if close or candidate.supported else 0.3
         elif level == SUPPORT:
             score = 0.65 if candidate.supported else 0.2
         else:
@@ -347,6 +414,8 @@ class Matcher:
         # Another name of the entity does not make it French ("Orpea Brasil / emeis Brazil").
         if _foreign_near(candidate):
             score -= 0.6 if not candidate.placed else 0.2
+        elif candidate.elsewhere:
+            score -= 0.6  # "Hôpital Saint-Louis La Rochelle" is not the one in Paris
         elif near and not (french or candidate.placed):
             score -= 0.2
         return round(max(0.0, min(score, 1.0)), 3)
@@ -477,6 +546,18 @@ def _signals(mask: int) -> tuple[frozenset[str], frozenset[str], bool, bool, boo
         ("french", "") in tags,
         ("currency", "") in tags,
     )
+
+
+def _families_with_members(entities: Sequence[EntityRecord]) -> dict[str, list[int]]:
+    # Legal entity key → positions of it and its sites; only families of several entities
+    # (most entities are alone: no entry, which keeps this small for 100k entities).
+    heads = {entity.parent_key for entity in entities if entity.parent_key}
+    families: defaultdict[str, list[int]] = defaultdict(list)
+    for position, entity in enumerate(entities):
+        family = entity.parent_key or (entity.key if entity.key in heads else None)
+        if family is not None:
+            families[family].append(position)
+    return dict(families)
 
 
 def _foreign_near(candidate: _Candidate) -> bool:
