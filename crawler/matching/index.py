@@ -48,6 +48,7 @@ from crawler.matching.vocabulary import (
     FOREIGN_WORDS,
     FRENCH_WORDS,
     HEALTH_WORDS,
+    NEGATION_CUES,
     SALE_SIGNALS,
 )
 from crawler.matching.watchlist import Watchlist
@@ -102,7 +103,7 @@ def _signal_bits() -> dict[tuple[str, str], int]:
     tags = [("health", ""), ("french", "")]
     tags += [("sale", category) for category in SALE_SIGNALS]
     tags += [("data", data_type) for data_type in DATA_TYPES]
-    tags += [("currency", "")]
+    tags += [("currency", ""), ("negation", "")]
     return {tag: 1 << position for position, tag in enumerate(tags)}
 
 
@@ -355,6 +356,8 @@ def _vocabulary_masks() -> dict[str, int]:
             masks[phrase] |= SIGNAL_BITS[("data", data_type)]
     for code in CURRENCY_CODES:
         masks[code] |= SIGNAL_BITS[("currency", "")]
+    for cue in NEGATION_CUES:
+        masks[cue] |= SIGNAL_BITS[("negation", "")]
     return dict(masks)
 
 

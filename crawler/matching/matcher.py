@@ -66,6 +66,9 @@ _POSTCODE = re.compile(r"(?<= )(\d{5})(?= )")
 #: How far (folded characters) a health word confirms an ordinary-word name.
 HEALTH_REACH = 150
 _HEALTH_BIT = SIGNAL_BITS[("health", "")]
+_NEGATION_BIT = SIGNAL_BITS[("negation", "")]
+#: What may stand between a denying word and the name it denies.
+_DENIED_GAP = frozenset({"", "l", "le", "la", "les", "du", "de", "d", "the", "a", "au"})
 _PLACE_ARTICLES = frozenset({"de", "d", "du", "des", "a", "au", "in", "at", "of", "en"})
 _DEPARTMENT = r"(0[1-9]|[1-8]\d|9[0-5]|2[AaBb]|97[1-6])"
 _DEPARTMENT_IN_BRACKETS = re.compile(rf"\s*\({_DEPARTMENT}\)")
@@ -151,6 +154,8 @@ class _Field:
     foreign: list[int] = field(default_factory=list)
     #: Where health words end (folded positions), for ordinary-word names that need them near.
     health: list[int] = field(default_factory=list)
+    #: Where denying words end ("rien à voir avec", "not the"): a name right after is denied.
+    denials: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -227,8 +232,9 @@ class Matcher:
         # discredits a name in the title, and the other way round (one list of positions).
         foreign: list[int] = []
         health_at: list[int] = []
+        denials: list[int] = []
         fields = (
-            _Field("title", folded, 0, 0, barrier, foreign, health_at),
+            _Field("title", folded, 0, 0, barrier, foreign, health_at, denials),
             _Field(
                 "text",
                 folded,
@@ -237,6 +243,7 @@ class Matcher:
                 len(joined),
                 foreign,
                 health_at,
+                denials,
             ),
         )
         index = self.index
@@ -279,10 +286,12 @@ class Matcher:
         entries, positional, masks = self.index.entries, self.index.positional, self.index.masks
         normalised = fields[0].folded
         barrier = fields[0].end
-        health_at = fields[0].health
+        health_at, denials = fields[0].health, fields[0].denials
         for end, entry_id in hits:
             if masks[entry_id] & _HEALTH_BIT:
                 health_at.append(end)
+            if masks[entry_id] & _NEGATION_BIT:
+                denials.append(end)
             if entry_id >= positional:
                 continue
             length, candidates, tags = entries[entry_id]
@@ -416,6 +425,8 @@ class Matcher:
             score -= 0.6 if not candidate.placed else 0.2
         elif candidate.elsewhere:
             score -= 0.6  # "Hôpital Saint-Louis La Rochelle" is not the one in Paris
+        if _denied(candidate):
+            score -= 0.6
         elif near and not (french or candidate.placed):
             score -= 0.2
         return round(max(0.0, min(score, 1.0)), 3)
@@ -545,6 +556,15 @@ def _signals(mask: int) -> tuple[frozenset[str], frozenset[str], bool, bool, boo
         ("health", "") in tags,
         ("french", "") in tags,
         ("currency", "") in tags,
+    )
+
+
+def _denied(candidate: _Candidate) -> bool:
+    # A denying word right before the name, an article at most between them.
+    text = candidate.field.folded.text
+    return any(
+        0 <= candidate.start - end <= 12 and text[end + 1 : candidate.start].strip() in _DENIED_GAP
+        for end in candidate.field.denials
     )
 
 

@@ -45,6 +45,14 @@ FOREIGN_WORDS = _phrases(
     |allemagne|german|berlin|munich|portugal|lisbon|lisbonne|angleterre|royaume uni
     |etats unis|irlande|ireland|netherlands|pays bas|amsterdam|austria|autriche|poland|pologne"""
 )
+#: Words that deny what follows them: a name written right after one is not the post's subject
+#: ("rien à voir avec l'hôpital Saint-Louis", "not the CHU of Nantes").
+NEGATION_CUES = _phrases(
+    """rien a voir avec|n a rien a voir avec|aucun rapport avec|sans rapport avec|sans lien avec
+    |aucun lien avec|ne concerne pas|ne vise pas|ne touche pas|pas l|pas le|pas la|pas les
+    |pas du|pas au|pas chez|ni l|ni le|ni la|ni au|ni chez|ni avec|nothing to do with
+    |not related to|unrelated to|no link with|not the|isn t the|is not the|nor the"""
+)
 #: Markers of France (they outweigh a foreign word elsewhere in the post).
 FRENCH_WORDS = _phrases("france|french|francais|francaise|francaises|fr|hexagone|metropole")
 

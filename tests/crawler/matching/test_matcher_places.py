@@ -60,3 +60,14 @@ def test_an_ordinary_word_name_needs_a_health_word_close_by(matcher: Matcher) ->
     assert keys(matcher, "Harmonie", "la base adhérents de la mutuelle, 2M lignes") == {
         "insurer:harmonie-mutuelle"
     }
+
+
+def test_a_name_right_after_a_denying_word_is_not_the_subject(matcher: Matcher) -> None:
+    leak = "Base patients de l'Hôpital Foch, 200k lignes"
+    assert keys(matcher, leak) == {"finess:920000650"}
+    assert keys(matcher, "Rien à voir avec l'Hôpital Foch : base clients d'un garage") == set()
+    assert keys(matcher, "The dump is not the Hopital Foch one, it is a gym chain") == set()
+    # Far from the name, a denying word denies nothing.
+    assert keys(matcher, "Pas le temps de vérifier : Hôpital Foch, 200k patients") == {
+        "finess:920000650"
+    }
