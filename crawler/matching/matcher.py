@@ -16,27 +16,20 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache, reduce
 from operator import or_
 from pathlib import Path
-from typing import Any
 
 from crawler.config import Settings
 from crawler.findings import EntityRecord
-from crawler.matching.claims import Claims, SaleAssessment, extract_claims, sale_assessment
+from crawler.matching.candidates import FROM_FINESS, THRESHOLD, Candidate, PostField, score_of
+from crawler.matching.claims import extract_claims, sale_assessment
 from crawler.matching.finess import find_finess
 from crawler.matching.index import (
-    COMMON,
-    FROM_CITY,
-    FROM_DOMAIN,
-    FROM_NAME,
-    FROM_PART,
     GENERIC,
     SIGNAL_BITS,
     STRONG,
-    SUPPORT,
-    WEAK,
     EntityContext,
     MatcherIndex,
     entity_context,
@@ -44,16 +37,15 @@ from crawler.matching.index import (
     signals_of,
 )
 from crawler.matching.names import ACCEPTS, ARTICLES, TYPE_SURFACES, whole_core
-from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise, normalise_fields
+from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise_fields
+from crawler.matching.resolve import Resolver
+from crawler.matching.results import AmbiguousMatch, EntityMatch, MatchResult
 from crawler.matching.watchlist import Watchlist, load_bundled, load_watchlist
+
+__all__ = ["AmbiguousMatch", "EntityMatch", "MatchResult", "Matcher"]
 
 #: Longest field considered, in characters; the rest of a huge paste is not searched.
 MAX_FIELD_CHARS = 200_000
-#: A match scoring below this is not reported.
-THRESHOLD = 0.5
-#: How far (folded characters) a foreign place discredits a name.
-FOREIGN_REACH = 120
-FROM_FINESS = -1
 
 _SURFACE_TYPE = {surface: kind for kind, surfaces in TYPE_SURFACES.items() for surface in surfaces}
 _SURFACES = "|".join(sorted(_SURFACE_TYPE, key=len, reverse=True))
@@ -63,114 +55,12 @@ _RIGHT_TYPE = re.compile(rf" ({_SURFACES})(?= )")
 #: What may stand between a name and a type word written after it ("Cannes-hospital").
 _JOINERS = " \t-\u00a0\u2010\u2011"
 _POSTCODE = re.compile(r"(?<= )(\d{5})(?= )")
-#: How far (folded characters) a health word confirms an ordinary-word name.
-HEALTH_REACH = 150
 _HEALTH_BIT = SIGNAL_BITS[("health", "")]
 _NEGATION_BIT = SIGNAL_BITS[("negation", "")]
-#: What may stand between a denying word and the name it denies.
-_DENIED_GAP = frozenset({"", "l", "le", "la", "les", "du", "de", "d", "the", "a", "au"})
 _PLACE_ARTICLES = frozenset({"de", "d", "du", "des", "a", "au", "in", "at", "of", "en"})
 _DEPARTMENT = r"(0[1-9]|[1-8]\d|9[0-5]|2[AaBb]|97[1-6])"
 _DEPARTMENT_IN_BRACKETS = re.compile(rf"\s*\({_DEPARTMENT}\)")
 _BRACKETED_DEPARTMENT = re.compile(rf"\({_DEPARTMENT}\)")
-
-
-@dataclass(frozen=True)
-class EntityMatch:
-    """An entity the post names: where, as written, and how sure (0–1)."""
-
-    entity: EntityRecord
-    matched: str
-    field: str
-    start: int
-    end: int
-    score: float
-
-    def to_json(self) -> dict[str, Any]:
-        """The ``leakwatch match`` contract's object for this match."""
-        return {
-            "entity": self.entity.name,
-            "kind": self.entity.kind,
-            "finess": self.entity.finess_et or self.entity.finess_ej,
-            "matched": self.matched,
-            "field": self.field,
-            "start": self.start,
-            "end": self.end,
-            "score": self.score,
-        }
-
-
-@dataclass(frozen=True)
-class AmbiguousMatch:
-    """A name that could be several entities (or a generic name without confirming context)."""
-
-    matched: str
-    field: str
-    start: int
-    end: int
-    candidates: list[EntityRecord]
-
-    def to_json(self) -> dict[str, Any]:
-        """JSON object listing the candidates by key and name."""
-        return {
-            "matched": self.matched,
-            "field": self.field,
-            "start": self.start,
-            "end": self.end,
-            "candidates": [{"key": e.key, "entity": e.name} for e in self.candidates[:10]],
-        }
-
-
-@dataclass(frozen=True)
-class MatchResult:
-    """Everything the matcher says about one post."""
-
-    matches: list[EntityMatch]
-    ambiguous: list[AmbiguousMatch]
-    sale: SaleAssessment
-    claims: Claims
-
-    def to_json(self, post_id: Any) -> dict[str, Any]:
-        """The output object of ``leakwatch match`` for this post."""
-        claims = asdict(self.claims)
-        return {
-            "id": post_id,
-            "matches": [match.to_json() for match in self.matches],
-            "ambiguous": [item.to_json() for item in self.ambiguous],
-            "sale": {"score": self.sale.score, "signals": self.sale.signals},
-            "claims": claims,
-        }
-
-
-@dataclass
-class _Field:
-    # One field's part of the folded post: folded[start:end], ``shift`` = where the field
-    # starts in the folded text's original.
-    name: str
-    folded: Normalised
-    shift: int
-    start: int
-    end: int
-    foreign: list[int] = field(default_factory=list)
-    #: Where health words end (folded positions), for ordinary-word names that need them near.
-    health: list[int] = field(default_factory=list)
-    #: Where denying words end ("rien à voir avec", "not the"): a name right after is denied.
-    denials: list[int] = field(default_factory=list)
-
-
-@dataclass
-class _Candidate:
-    field: _Field
-    start: int
-    end: int
-    entity: int
-    level: int
-    origin: int
-    supported: bool = False
-    placed: bool = False  # confirmed by a place (city, department, postcode, domain)
-    score: float = 0.0
-    exact: bool = False  # the type word written is the entity's own ("CH" for a CH, not a CHS)
-    elsewhere: bool = False  # another town or department is written right after the name
 
 
 class Matcher:
@@ -185,6 +75,7 @@ class Matcher:
             if number:
                 self.finess.setdefault(number.upper(), position)
         self._contexts: dict[int, EntityContext] = {}
+        self._resolver = Resolver(watchlist, self._context)
         self._families: dict[str, list[int]] | None = None
         self._places: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
@@ -234,8 +125,8 @@ class Matcher:
         health_at: list[int] = []
         denials: list[int] = []
         fields = (
-            _Field("title", folded, 0, 0, barrier, foreign, health_at, denials),
-            _Field(
+            PostField("title", folded, 0, 0, barrier, foreign, health_at, denials),
+            PostField(
                 "text",
                 folded,
                 len(title) + len(FIELD_JOIN),
@@ -247,7 +138,7 @@ class Matcher:
             ),
         )
         index = self.index
-        raw: list[_Candidate] = []
+        raw: list[Candidate] = []
         # Most hits are vocabulary, whose presence alone counts: only the keys are kept, and the
         # hits are walked again, with their positions, for a post that names a place or entity.
         ids = {key for _, key in index.automaton.iter(joined)}
@@ -258,7 +149,7 @@ class Matcher:
             entity_index = self.finess.get(number)
             if entity_index is not None:
                 item = fields[start > barrier]
-                raw.append(_Candidate(item, start, end, entity_index, STRONG, FROM_FINESS))
+                raw.append(Candidate(item, start, end, entity_index, STRONG, FROM_FINESS))
         sale, data_types, health, french, currency = _signals(mask)
         assessment = sale_assessment(sale)
         claims = extract_claims(title, text, data_types, sale, currency)
@@ -269,18 +160,21 @@ class Matcher:
         }
         # A department written in brackets places a name too: "Clinique du Parc (49)".
         postcodes.update(code.lower() for code in _BRACKETED_DEPARTMENT.findall(folded.original))
-        accepted: list[_Candidate] = []
+        accepted: list[Candidate] = []
         for candidate in raw:
             candidate.placed, candidate.supported = self._supported(candidate, joined, postcodes)
             candidate.elsewhere = not candidate.placed and self._elsewhere(candidate, joined)
-            candidate.score = self._score(candidate, health, bool(sale), french)
+            candidate.score = score_of(candidate, health, bool(sale), french)
             if candidate.score >= THRESHOLD or candidate.level == GENERIC:
                 accepted.append(candidate)
-        matches, ambiguous = self._resolve(accepted)
+        matches, ambiguous = self._resolver.resolve(accepted)
         return MatchResult(matches, ambiguous, assessment, claims)
 
     def _candidates(
-        self, fields: tuple[_Field, _Field], hits: Iterable[tuple[int, int]], raw: list[_Candidate]
+        self,
+        fields: tuple[PostField, PostField],
+        hits: Iterable[tuple[int, int]],
+        raw: list[Candidate],
     ) -> None:
         # Entity candidates and foreign places among the hits of the folded post.
         entries, positional, masks = self.index.entries, self.index.positional, self.index.masks
@@ -309,7 +203,7 @@ class Matcher:
                 if span is not None:
                     exact = kind is not None and span[2] == kind.rstrip("=")
                     raw.append(
-                        _Candidate(item, span[0], span[1], entity, level, origin, exact=exact)
+                        Candidate(item, span[0], span[1], entity, level, origin, exact=exact)
                     )
 
     @staticmethod
@@ -338,7 +232,7 @@ class Matcher:
         return None
 
     def _supported(
-        self, candidate: _Candidate, context: str, postcodes: set[str]
+        self, candidate: Candidate, context: str, postcodes: set[str]
     ) -> tuple[bool, bool]:
         # (confirmed by a place, confirmed by a place or another name of the entity).
         entity = self._context(candidate.entity)
@@ -361,7 +255,7 @@ class Matcher:
             f" {word} " in context and core not in f" {word} " for word in entity.words if word
         )
 
-    def _elsewhere(self, candidate: _Candidate, joined: str) -> bool:
+    def _elsewhere(self, candidate: Candidate, joined: str) -> bool:
         # Written right after an establishment's name, a department code in brackets that is
         # not its family's ("Saint-Louis (68)"), or a town of another region ("Hôpital
         # Saint-Louis La Rochelle"; a nearby big town, "Hôpital Foch Paris", is no such sign).
@@ -397,153 +291,6 @@ class Matcher:
             places = self._places[family] = (departments, regions)
         return places
 
-    @staticmethod
-    def _score(candidate: _Candidate, health: bool, sale: bool, french: bool) -> float:
-        level, origin = candidate.level, candidate.origin
-        if origin in (FROM_FINESS, FROM_DOMAIN):
-            score = 0.95
-        elif level == STRONG:
-            score = 0.85 if origin == FROM_NAME else 0.8
-        elif level == WEAK:
-            score = 0.6 if health or sale or candidate.supported else 0.3
-        elif level == COMMON:
-            # An ordinary word ("Harmonie", "Alan", "Orbis") needs a health word close by, not
-            # anywhere in a long thread.
-            close = any(abs(p - candidate.start) <= HEALTH_REACH for p in candidate.field.health)
-            score = 0.6 if close or candidate.supported else 0.3
-        elif level == SUPPORT:
-            score = 0.65 if candidate.supported else 0.2
-        else:
-            score = 0.7 if candidate.supported else 0.3
-        if candidate.supported:
-            score += 0.1
-        if health:
-            score += 0.05
-        near = [p for p in candidate.field.foreign if not candidate.start <= p < candidate.end]
-        # Another name of the entity does not make it French ("Orpea Brasil / emeis Brazil").
-        if _foreign_near(candidate):
-            score -= 0.6 if not candidate.placed else 0.2
-        elif candidate.elsewhere:
-            score -= 0.6  # "Hôpital Saint-Louis La Rochelle" is not the one in Paris
-        if _denied(candidate):
-            score -= 0.6
-        elif near and not (french or candidate.placed):
-            score -= 0.2
-        return round(max(0.0, min(score, 1.0)), 3)
-
-    def _resolve(
-        self, accepted: list[_Candidate]
-    ) -> tuple[list[EntityMatch], list[AmbiguousMatch]]:
-        by_span: dict[tuple[str, int, int], list[_Candidate]] = defaultdict(list)
-        for candidate in accepted:
-            by_span[(candidate.field.name, candidate.start, candidate.end)].append(candidate)
-        chosen: list[_Candidate] = []
-        unclear: list[list[_Candidate]] = []
-        for group in by_span.values():
-            winner = self._pick(group)
-            if winner is not None:
-                chosen.append(winner)
-            elif any(c.level in (GENERIC, STRONG) for c in group) and not all(
-                map(_foreign_near, group)
-            ):
-                unclear.append(group)  # "Hôpital Saint-Luc, Bruxelles" is no French candidate
-        chosen = _outermost(chosen)
-        matches: dict[tuple[str, str], EntityMatch] = {}
-        for candidate in sorted(chosen, key=lambda c: (c.field.name != "title", c.start)):
-            entity = self.watchlist.entities[candidate.entity]
-            start, end = candidate.field.folded.span(candidate.start, candidate.end)
-            shift = candidate.field.shift
-            match = EntityMatch(
-                entity,
-                candidate.field.folded.original[start:end],
-                candidate.field.name,
-                start - shift,
-                end - shift,
-                candidate.score,
-            )
-            if _excluded(self.watchlist, candidate):
-                continue
-            previous = matches.get((entity.key, candidate.field.name))
-            if previous is None or previous.score < match.score:
-                matches[(entity.key, candidate.field.name)] = match
-        covered = [(c.field.name, c.start, c.end) for c in chosen]
-        ambiguous = []
-        for group in unclear:
-            first = group[0]
-            if any(
-                f == first.field.name and s <= first.start and first.end <= e for f, s, e in covered
-            ):
-                continue
-            start, end = first.field.folded.span(first.start, first.end)
-            seen = dict.fromkeys(c.entity for c in group)
-            ambiguous.append(
-                AmbiguousMatch(
-                    first.field.folded.original[start:end],
-                    first.field.name,
-                    start - first.field.shift,
-                    end - first.field.shift,
-                    [self.watchlist.entities[i] for i in seen],
-                )
-            )
-        return list(matches.values()), ambiguous
-
-    def _spells_name(self, candidate: _Candidate) -> bool:
-        name = self.watchlist.entities[candidate.entity].name
-        compact = normalise(name).text.replace(" ", "")
-        matched = candidate.field.folded.text[candidate.start : candidate.end].replace(" ", "")
-        return bool(compact) and compact in matched
-
-    def _names_whole(self, candidate: _Candidate) -> bool:
-        matched = candidate.field.folded.text[candidate.start : candidate.end]
-        return whole_core(matched) in self._context(candidate.entity).wholes
-
-    def _pick(self, group: list[_Candidate]) -> _Candidate | None:
-        # One entity for a span: confirmed by a place first, primary names before parts of names,
-        # the entity named so before one that has it as an alias, one family → its head.
-        pool = [c for c in group if c.score >= THRESHOLD]
-        if not pool:
-            return None
-        for keep in (
-            lambda c: c.placed,
-            lambda c: c.supported,  # or by another of its names
-            lambda c: c.origin != FROM_PART,
-            lambda c: c.origin in (FROM_NAME, FROM_FINESS, FROM_DOMAIN),
-        ):
-            narrowed = [c for c in pool if keep(c)]
-            if narrowed:
-                pool = narrowed
-        entities = {c.entity for c in pool}
-        if len(entities) == 1:
-            return max(pool, key=lambda c: c.score)
-        families = {self._context(c.entity).family for c in pool}
-        if len(families) != 1:
-            # "CH Béziers" is also the alias of the CH's home-care service and imaging unit:
-            # a full establishment is meant before a unit (USLD, HAD, imaging, day hospital).
-            # Then one written with its own type ("CH de Privas": the CH, not the CHS).
-            # Then the entity whose whole name is written before one whose name only starts so
-            # ("CH de Cannes" is the CH, not "CH de Cannes Centre de Moyen Séjour"), then a name
-            # or alias as written before a town read out of a longer name.
-            for keep in (
-                lambda c: not self._context(c.entity).unit,
-                lambda c: c.exact,
-                self._names_whole,
-                lambda c: c.origin != FROM_CITY,  # a name before a town read out of one
-            ):
-                narrowed = [c for c in pool if keep(c)]
-                if narrowed and len(narrowed) < len(pool):
-                    pool = narrowed
-            families = {self._context(c.entity).family for c in pool}
-        if len(families) != 1:
-            # A shared domain or alias: the entity whose name the matched text spells.
-            spelled = [c for c in pool if self._spells_name(c)]
-            return spelled[0] if len({c.entity for c in spelled}) == 1 else None
-        family = families.pop()
-        keys = self.watchlist.entities
-        heads = [c for c in pool if keys[c.entity].key == family]
-        if heads:
-            return max(heads, key=lambda c: c.score)
-        return min(pool, key=lambda c: (len(keys[c.entity].name), keys[c.entity].key))
-
 
 @lru_cache(maxsize=4096)
 def _signals(mask: int) -> tuple[frozenset[str], frozenset[str], bool, bool, bool]:
@@ -559,15 +306,6 @@ def _signals(mask: int) -> tuple[frozenset[str], frozenset[str], bool, bool, boo
     )
 
 
-def _denied(candidate: _Candidate) -> bool:
-    # A denying word right before the name, an article at most between them.
-    text = candidate.field.folded.text
-    return any(
-        0 <= candidate.start - end <= 12 and text[end + 1 : candidate.start].strip() in _DENIED_GAP
-        for end in candidate.field.denials
-    )
-
-
 def _families_with_members(entities: Sequence[EntityRecord]) -> dict[str, list[int]]:
     # Legal entity key → positions of it and its sites; only families of several entities
     # (most entities are alone: no entry, which keeps this small for 100k entities).
@@ -578,59 +316,3 @@ def _families_with_members(entities: Sequence[EntityRecord]) -> dict[str, list[i
         if family is not None:
             families[family].append(position)
     return dict(families)
-
-
-def _foreign_near(candidate: _Candidate) -> bool:
-    # A foreign place (Belgique, Québec, Texas…) written close to the candidate, not inside it.
-    return any(
-        abs(place - candidate.start) <= FOREIGN_REACH
-        for place in candidate.field.foreign
-        if not candidate.start <= place < candidate.end
-    )
-
-
-def _outermost(chosen: list[_Candidate]) -> list[_Candidate]:
-    # A name inside a longer confirmed name is part of it ("CH de Dax" in "CH de Dax - Côte…"),
-    # unless the longer one is only a part of another name ("IRM … Site Clinique X Toulouse"
-    # names the clinic it sits in): the clinic's own name inside it is then the match.
-    chosen = [
-        candidate
-        for candidate in chosen
-        if candidate.origin != FROM_PART
-        or not any(other.origin != FROM_PART and _contains(candidate, other) for other in chosen)
-    ]
-    kept = [
-        candidate
-        for candidate in chosen
-        if not any(other is not candidate and _contains(other, candidate) for other in chosen)
-    ]
-    # Two names sharing words ("CH de St Denis (Hôpital …"): the type word read first owns
-    # the core, so the later reading ("St Denis hôpital") is dropped.
-    return [
-        candidate
-        for candidate in kept
-        if not any(
-            other.field is candidate.field
-            and other.start < candidate.start < other.end < candidate.end
-            for other in kept
-        )
-    ]
-
-
-def _contains(outer: _Candidate, inner: _Candidate) -> bool:
-    # ``outer`` spans ``inner`` and is longer, in the same field.
-    return (
-        outer is not inner
-        and outer.field is inner.field
-        and outer.start <= inner.start
-        and inner.end <= outer.end
-        and (outer.end - outer.start) > (inner.end - inner.start)
-    )
-
-
-def _excluded(watchlist: Watchlist, candidate: _Candidate) -> bool:
-    if not watchlist.exclusions:
-        return False
-    entity = watchlist.entities[candidate.entity]
-    matched = candidate.field.folded.text[candidate.start : candidate.end].strip()
-    return matched in watchlist.exclusions or entity.key in watchlist.exclusions

@@ -1,0 +1,104 @@
+"""Candidates of one post (a span of the folded post that may name an entity) and how they are
+scored: the name's strength, confirmation by a place or another name, health context close by,
+foreign places, another place written right after, and denying words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crawler.matching.index import COMMON, FROM_DOMAIN, FROM_NAME, STRONG, SUPPORT, WEAK
+from crawler.matching.normalise import Normalised
+
+#: A match scoring below this is not reported.
+THRESHOLD = 0.5
+#: How far (folded characters) a foreign place discredits a name.
+FOREIGN_REACH = 120
+#: How far (folded characters) a health word confirms an ordinary-word name.
+HEALTH_REACH = 150
+#: Origin of a candidate read from a FINESS number (the index's origins are 0 and up).
+FROM_FINESS = -1
+#: What may stand between a denying word and the name it denies.
+DENIED_GAP = frozenset({"", "l", "le", "la", "les", "du", "de", "d", "the", "a", "au"})
+
+
+@dataclass
+class PostField:
+    # One field's part of the folded post: folded[start:end], ``shift`` = where the field
+    # starts in the folded text's original.
+    name: str
+    folded: Normalised
+    shift: int
+    start: int
+    end: int
+    foreign: list[int] = field(default_factory=list)
+    #: Where health words end (folded positions), for ordinary-word names that need them near.
+    health: list[int] = field(default_factory=list)
+    #: Where denying words end ("rien à voir avec", "not the"): a name right after is denied.
+    denials: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Candidate:
+    field: PostField
+    start: int
+    end: int
+    entity: int
+    level: int
+    origin: int
+    supported: bool = False
+    placed: bool = False  # confirmed by a place (city, department, postcode, domain)
+    score: float = 0.0
+    exact: bool = False  # the type word written is the entity's own ("CH" for a CH, not a CHS)
+    elsewhere: bool = False  # another town or department is written right after the name
+
+
+def score_of(candidate: Candidate, health: bool, sale: bool, french: bool) -> float:
+    level, origin = candidate.level, candidate.origin
+    if origin in (FROM_FINESS, FROM_DOMAIN):
+        score = 0.95
+    elif level == STRONG:
+        score = 0.85 if origin == FROM_NAME else 0.8
+    elif level == WEAK:
+        score = 0.6 if health or sale or candidate.supported else 0.3
+    elif level == COMMON:
+        # An ordinary word ("Harmonie", "Alan", "Orbis") needs a health word close by, not
+        # anywhere in a long thread.
+        close = any(abs(p - candidate.start) <= HEALTH_REACH for p in candidate.field.health)
+        score = 0.6 if close or candidate.supported else 0.3
+    elif level == SUPPORT:
+        score = 0.65 if candidate.supported else 0.2
+    else:
+        score = 0.7 if candidate.supported else 0.3
+    if candidate.supported:
+        score += 0.1
+    if health:
+        score += 0.05
+    near = [p for p in candidate.field.foreign if not candidate.start <= p < candidate.end]
+    # Another name of the entity does not make it French ("Orpea Brasil / emeis Brazil").
+    if foreign_near(candidate):
+        score -= 0.6 if not candidate.placed else 0.2
+    elif candidate.elsewhere:
+        score -= 0.6  # "Hôpital Saint-Louis La Rochelle" is not the one in Paris
+    if denied(candidate):
+        score -= 0.6
+    elif near and not (french or candidate.placed):
+        score -= 0.2
+    return round(max(0.0, min(score, 1.0)), 3)
+
+
+def denied(candidate: Candidate) -> bool:
+    # A denying word right before the name, an article at most between them.
+    text = candidate.field.folded.text
+    return any(
+        0 <= candidate.start - end <= 12 and text[end + 1 : candidate.start].strip() in DENIED_GAP
+        for end in candidate.field.denials
+    )
+
+
+def foreign_near(candidate: Candidate) -> bool:
+    # A foreign place (Belgique, Québec, Texas…) written close to the candidate, not inside it.
+    return any(
+        abs(place - candidate.start) <= FOREIGN_REACH
+        for place in candidate.field.foreign
+        if not candidate.start <= place < candidate.end
+    )

@@ -1,0 +1,190 @@
+"""From scored candidates to matches: one entity per span (confirmed by a place first, full
+establishments before units, the name written whole, one family → its head), names inside
+longer names dropped, the rest listed as ambiguous with their candidates."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from crawler.matching.candidates import FROM_FINESS, THRESHOLD, Candidate, foreign_near
+from crawler.matching.index import (
+    FROM_CITY,
+    FROM_DOMAIN,
+    FROM_NAME,
+    FROM_PART,
+    GENERIC,
+    STRONG,
+    EntityContext,
+)
+from crawler.matching.names import whole_core
+from crawler.matching.normalise import normalise
+from crawler.matching.results import AmbiguousMatch, EntityMatch
+from crawler.matching.watchlist import Watchlist
+
+
+class Resolver:
+    """Resolves one post's accepted candidates against ``watchlist`` (``context`` gives an
+    entity's folded facts, computed once per entity by the matcher)."""
+
+    def __init__(self, watchlist: Watchlist, context: Callable[[int], EntityContext]) -> None:
+        self.watchlist = watchlist
+        self.context = context
+
+    def resolve(self, accepted: list[Candidate]) -> tuple[list[EntityMatch], list[AmbiguousMatch]]:
+        by_span: dict[tuple[str, int, int], list[Candidate]] = defaultdict(list)
+        for candidate in accepted:
+            by_span[(candidate.field.name, candidate.start, candidate.end)].append(candidate)
+        chosen: list[Candidate] = []
+        unclear: list[list[Candidate]] = []
+        for group in by_span.values():
+            winner = self._pick(group)
+            if winner is not None:
+                chosen.append(winner)
+            elif any(c.level in (GENERIC, STRONG) for c in group) and not all(
+                map(foreign_near, group)
+            ):
+                unclear.append(group)  # "Hôpital Saint-Luc, Bruxelles" is no French candidate
+        chosen = outermost(chosen)
+        matches: dict[tuple[str, str], EntityMatch] = {}
+        for candidate in sorted(chosen, key=lambda c: (c.field.name != "title", c.start)):
+            entity = self.watchlist.entities[candidate.entity]
+            start, end = candidate.field.folded.span(candidate.start, candidate.end)
+            shift = candidate.field.shift
+            match = EntityMatch(
+                entity,
+                candidate.field.folded.original[start:end],
+                candidate.field.name,
+                start - shift,
+                end - shift,
+                candidate.score,
+            )
+            if excluded(self.watchlist, candidate):
+                continue
+            previous = matches.get((entity.key, candidate.field.name))
+            if previous is None or previous.score < match.score:
+                matches[(entity.key, candidate.field.name)] = match
+        covered = [(c.field.name, c.start, c.end) for c in chosen]
+        ambiguous = []
+        for group in unclear:
+            first = group[0]
+            if any(
+                f == first.field.name and s <= first.start and first.end <= e for f, s, e in covered
+            ):
+                continue
+            start, end = first.field.folded.span(first.start, first.end)
+            seen = dict.fromkeys(c.entity for c in group)
+            ambiguous.append(
+                AmbiguousMatch(
+                    first.field.folded.original[start:end],
+                    first.field.name,
+                    start - first.field.shift,
+                    end - first.field.shift,
+                    [self.watchlist.entities[i] for i in seen],
+                )
+            )
+        return list(matches.values()), ambiguous
+
+    def _spells_name(self, candidate: Candidate) -> bool:
+        name = self.watchlist.entities[candidate.entity].name
+        compact = normalise(name).text.replace(" ", "")
+        matched = candidate.field.folded.text[candidate.start : candidate.end].replace(" ", "")
+        return bool(compact) and compact in matched
+
+    def _names_whole(self, candidate: Candidate) -> bool:
+        matched = candidate.field.folded.text[candidate.start : candidate.end]
+        return whole_core(matched) in self.context(candidate.entity).wholes
+
+    def _pick(self, group: list[Candidate]) -> Candidate | None:
+        # One entity for a span: confirmed by a place first, primary names before parts of names,
+        # the entity named so before one that has it as an alias, one family → its head.
+        pool = [c for c in group if c.score >= THRESHOLD]
+        if not pool:
+            return None
+        for keep in (
+            lambda c: c.placed,
+            lambda c: c.supported,  # or by another of its names
+            lambda c: c.origin != FROM_PART,
+            lambda c: c.origin in (FROM_NAME, FROM_FINESS, FROM_DOMAIN),
+        ):
+            narrowed = [c for c in pool if keep(c)]
+            if narrowed:
+                pool = narrowed
+        entities = {c.entity for c in pool}
+        if len(entities) == 1:
+            return max(pool, key=lambda c: c.score)
+        families = {self.context(c.entity).family for c in pool}
+        if len(families) != 1:
+            # "CH Béziers" is also the alias of the CH's home-care service and imaging unit:
+            # a full establishment is meant before a unit (USLD, HAD, imaging, day hospital).
+            # Then one written with its own type ("CH de Privas": the CH, not the CHS).
+            # Then the entity whose whole name is written before one whose name only starts so
+            # ("CH de Cannes" is the CH, not "CH de Cannes Centre de Moyen Séjour"), then a name
+            # or alias as written before a town read out of a longer name.
+            for keep in (
+                lambda c: not self.context(c.entity).unit,
+                lambda c: c.exact,
+                self._names_whole,
+                lambda c: c.origin != FROM_CITY,  # a name before a town read out of one
+            ):
+                narrowed = [c for c in pool if keep(c)]
+                if narrowed and len(narrowed) < len(pool):
+                    pool = narrowed
+            families = {self.context(c.entity).family for c in pool}
+        if len(families) != 1:
+            # A shared domain or alias: the entity whose name the matched text spells.
+            spelled = [c for c in pool if self._spells_name(c)]
+            return spelled[0] if len({c.entity for c in spelled}) == 1 else None
+        family = families.pop()
+        keys = self.watchlist.entities
+        heads = [c for c in pool if keys[c.entity].key == family]
+        if heads:
+            return max(heads, key=lambda c: c.score)
+        return min(pool, key=lambda c: (len(keys[c.entity].name), keys[c.entity].key))
+
+
+def outermost(chosen: list[Candidate]) -> list[Candidate]:
+    # A name inside a longer confirmed name is part of it ("CH de Dax" in "CH de Dax - Côte…"),
+    # unless the longer one is only a part of another name ("IRM … Site Clinique X Toulouse"
+    # names the clinic it sits in): the clinic's own name inside it is then the match.
+    chosen = [
+        candidate
+        for candidate in chosen
+        if candidate.origin != FROM_PART
+        or not any(other.origin != FROM_PART and contains(candidate, other) for other in chosen)
+    ]
+    kept = [
+        candidate
+        for candidate in chosen
+        if not any(other is not candidate and contains(other, candidate) for other in chosen)
+    ]
+    # Two names sharing words ("CH de St Denis (Hôpital …"): the type word read first owns
+    # the core, so the later reading ("St Denis hôpital") is dropped.
+    return [
+        candidate
+        for candidate in kept
+        if not any(
+            other.field is candidate.field
+            and other.start < candidate.start < other.end < candidate.end
+            for other in kept
+        )
+    ]
+
+
+def contains(outer: Candidate, inner: Candidate) -> bool:
+    # ``outer`` spans ``inner`` and is longer, in the same field.
+    return (
+        outer is not inner
+        and outer.field is inner.field
+        and outer.start <= inner.start
+        and inner.end <= outer.end
+        and (outer.end - outer.start) > (inner.end - inner.start)
+    )
+
+
+def excluded(watchlist: Watchlist, candidate: Candidate) -> bool:
+    if not watchlist.exclusions:
+        return False
+    entity = watchlist.entities[candidate.entity]
+    matched = candidate.field.folded.text[candidate.start : candidate.end].strip()
+    return matched in watchlist.exclusions or entity.key in watchlist.exclusions

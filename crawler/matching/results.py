@@ -1,0 +1,77 @@
+"""What the matcher says about a post: the entities it names, the names left ambiguous, the
+sale assessment and the claims, and their JSON form (the ``leakwatch match`` contract)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from crawler.findings import EntityRecord
+from crawler.matching.claims import Claims, SaleAssessment
+
+
+@dataclass(frozen=True)
+class EntityMatch:
+    """An entity the post names: where, as written, and how sure (0–1)."""
+
+    entity: EntityRecord
+    matched: str
+    field: str
+    start: int
+    end: int
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``leakwatch match`` contract's object for this match."""
+        return {
+            "entity": self.entity.name,
+            "kind": self.entity.kind,
+            "finess": self.entity.finess_et or self.entity.finess_ej,
+            "matched": self.matched,
+            "field": self.field,
+            "start": self.start,
+            "end": self.end,
+            "score": self.score,
+        }
+
+
+@dataclass(frozen=True)
+class AmbiguousMatch:
+    """A name that could be several entities (or a generic name without confirming context)."""
+
+    matched: str
+    field: str
+    start: int
+    end: int
+    candidates: list[EntityRecord]
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON object listing the candidates by key and name."""
+        return {
+            "matched": self.matched,
+            "field": self.field,
+            "start": self.start,
+            "end": self.end,
+            "candidates": [{"key": e.key, "entity": e.name} for e in self.candidates[:10]],
+        }
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """Everything the matcher says about one post."""
+
+    matches: list[EntityMatch]
+    ambiguous: list[AmbiguousMatch]
+    sale: SaleAssessment
+    claims: Claims
+
+    def to_json(self, post_id: Any) -> dict[str, Any]:
+        """The output object of ``leakwatch match`` for this post."""
+        claims = asdict(self.claims)
+        return {
+            "id": post_id,
+            "matches": [match.to_json() for match in self.matches],
+            "ambiguous": [item.to_json() for item in self.ambiguous],
+            "sale": {"score": self.sale.score, "signals": self.sale.signals},
+            "claims": claims,
+        }
