@@ -30,7 +30,8 @@ from typing import Any
 
 from crawler.findings import EntityRecord
 from crawler.matching.finess import department_of_postcode, is_valid_finess
-from crawler.matching.names import LEGAL_FORMS, NameForm, forms_of_name, is_generic_core
+from crawler.matching.name_words import LEGAL_FORMS
+from crawler.matching.names import NameForm, forms_of_name, is_generic_core
 from crawler.matching.normalise import normalise_phrase
 from crawler.matching.watchlist import BUNDLED_NAME, entity_to_dict, slugify
 

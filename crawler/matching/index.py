@@ -29,16 +29,14 @@ from typing import Any
 import ahocorasick
 
 from crawler.matching.claims import CURRENCY_CODES
+from crawler.matching.name_words import ARTICLE_WORDS, STRUCTURAL_WORDS, strict_type
 from crawler.matching.names import (
-    ARTICLE_WORDS,
-    STRUCTURAL_WORDS,
     alias_strength,
     core_variants,
     forms_of_name,
     is_generic_core,
     is_structural_core,
     leading_type,
-    strict_type,
     strip_articles,
     whole_core,
 )
@@ -398,6 +396,6 @@ def load_or_build(watchlist: Watchlist, cache_dir: Path | None) -> MatcherIndex:
 def _code_digest() -> str:
     # The index depends on this code too: a cache built by other code is not reused.
     digest = hashlib.sha256()
-    for name in ("claims", "index", "names", "normalise", "vocabulary"):
+    for name in ("claims", "index", "name_words", "names", "normalise", "vocabulary"):
         digest.update(Path(str(sys.modules[f"crawler.matching.{name}"].__file__)).read_bytes())
     return digest.hexdigest()[:12]

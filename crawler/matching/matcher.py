@@ -36,7 +36,8 @@ from crawler.matching.index import (
     load_or_build,
     signals_of,
 )
-from crawler.matching.names import ACCEPTS, ARTICLES, TYPE_SURFACES, whole_core
+from crawler.matching.name_words import ACCEPTS, ARTICLES, TYPE_SURFACES
+from crawler.matching.names import whole_core
 from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise_fields
 from crawler.matching.resolve import Resolver
 from crawler.matching.results import AmbiguousMatch, EntityMatch, MatchResult
