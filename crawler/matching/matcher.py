@@ -36,7 +36,13 @@ from crawler.matching.index import (
     load_or_build,
     signals_of,
 )
-from crawler.matching.name_words import ACCEPTS, ARTICLES, TYPE_SURFACES
+from crawler.matching.name_words import (
+    ACCEPTS,
+    ARTICLE_WORDS,
+    ARTICLES,
+    GENERIC_WORDS,
+    TYPE_SURFACES,
+)
 from crawler.matching.names import whole_core
 from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise_fields
 from crawler.matching.resolve import Resolver
@@ -53,6 +59,11 @@ _SURFACES = "|".join(sorted(_SURFACE_TYPE, key=len, reverse=True))
 _ARTICLES = "|".join(ARTICLES)
 _LEFT_TYPE = re.compile(rf" ({_SURFACES})(?: (?:{_ARTICLES}))? $")
 _RIGHT_TYPE = re.compile(rf" ({_SURFACES})(?= )")
+#: A type word, then a memorial name of one to three words, then "de"/"d'"/"du" before the
+#: town: "Centre hospitalier Jacques Cœur de Bourges", "Hôpital Simone Veil de Blois".
+_MEMORIAL_TYPE = re.compile(rf" ({_SURFACES})((?: [a-z]+){{1,3}}) (?:de|d|du) $")
+#: Entity types whose town core may be reached across a memorial name (public hospitals).
+_MEMORIAL_KINDS = frozenset({"ch", "chu", "chi", "chs"})
 #: What may stand between a name and a type word written after it ("Cannes-hospital").
 _JOINERS = " \t-\u00a0\u2010\u2011"
 _POSTCODE = re.compile(r"(?<= )(\d{5})(?= )")
@@ -220,6 +231,14 @@ class Matcher:
         left = _LEFT_TYPE.search(folded, max(0, start - 60), start)
         if left is not None and _SURFACE_TYPE[left.group(1)] in accepted:
             return left.start(1), end, _SURFACE_TYPE[left.group(1)]
+        if kind in _MEMORIAL_KINDS:
+            memorial = _MEMORIAL_TYPE.search(folded, max(0, start - 60), start)
+            if (
+                memorial is not None
+                and _SURFACE_TYPE[memorial.group(1)] in accepted
+                and _is_memorial(normalised, memorial.start(2), memorial.end(2))
+            ):
+                return memorial.start(1), end, _SURFACE_TYPE[memorial.group(1)]
         right = _RIGHT_TYPE.match(folded, end)
         if right is not None and _SURFACE_TYPE[right.group(1)] in accepted:
             # "Cannes hospital", not "Mauvezin (Gers), hôpital de proximité": a type word
@@ -291,6 +310,18 @@ class Matcher:
             regions = frozenset(m.region for m in members if m.region)
             places = self._places[family] = (departments, regions)
         return places
+
+
+def _is_memorial(normalised: Normalised, start: int, end: int) -> bool:
+    # The words between a type word and "de <town>" are a person's name when each is written
+    # with a capital and none is a type, article or generic word ("hôpital de jour de …",
+    # "Clinique vétérinaire de …" are other things).
+    words = normalised.text[start:end].split()
+    if any(w in _SURFACE_TYPE or w in ARTICLE_WORDS or w in GENERIC_WORDS for w in words):
+        return False
+    first, last = normalised.span(start + 1, end)
+    original = normalised.original[first:last]
+    return all(word[:1].isupper() for word in original.replace("-", " ").split())
 
 
 @lru_cache(maxsize=4096)

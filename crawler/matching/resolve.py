@@ -17,10 +17,14 @@ from crawler.matching.index import (
     STRONG,
     EntityContext,
 )
+from crawler.matching.name_words import ARTICLE_WORDS, TYPE_SURFACES
 from crawler.matching.names import whole_core
 from crawler.matching.normalise import normalise
 from crawler.matching.results import AmbiguousMatch, EntityMatch
 from crawler.matching.watchlist import Watchlist
+
+#: Words that are no part of what a name calls an establishment: articles and type words.
+_NOT_NAMES = ARTICLE_WORDS | {w for ws in TYPE_SURFACES.values() for s in ws for w in s.split()}
 
 
 class Resolver:
@@ -95,15 +99,38 @@ class Resolver:
         matched = candidate.field.folded.text[candidate.start : candidate.end]
         return whole_core(matched) in self.context(candidate.entity).wholes
 
+    def _words_spelled(self, candidate: Candidate) -> int:
+        # How many words of the matched text one of the entity's names has, all its own words
+        # being there, in any order: "Centre hospitalier Jacques Cœur de Bourges" spells all of
+        # "CH Bourges - Jacques Coeur" and nothing of "CH de Bourges Site Taillegrain".
+        matched = set(candidate.field.folded.text[candidate.start : candidate.end].split())
+        spelled = [
+            len(words)
+            for words in (
+                set(w.split()) - _NOT_NAMES for w in self.context(candidate.entity).wholes
+            )
+            if len(words) > 1 and words <= matched
+        ]
+        return max(spelled, default=0)
+
     def _pick(self, group: list[Candidate]) -> Candidate | None:
         # One entity for a span: confirmed by a place first, primary names before parts of names,
         # the entity named so before one that has it as an alias, one family → its head.
         pool = [c for c in group if c.score >= THRESHOLD]
         if not pool:
             return None
+        for keep in (lambda c: c.placed, lambda c: c.supported):  # or by another of its names
+            narrowed = [c for c in pool if keep(c)]
+            if narrowed:
+                pool = narrowed
+        # Between families, the full establishment one of whose names has all its words in the
+        # matched text, the most words ("Hôpital Simone Veil de Cannes").
+        if len({self.context(c.entity).family for c in pool}) > 1:
+            full = [c for c in pool if not self.context(c.entity).unit] or pool
+            most = max(map(self._words_spelled, full))
+            if most:
+                pool = [c for c in full if self._words_spelled(c) == most]
         for keep in (
-            lambda c: c.placed,
-            lambda c: c.supported,  # or by another of its names
             lambda c: c.origin != FROM_PART,
             lambda c: c.origin in (FROM_NAME, FROM_FINESS, FROM_DOMAIN),
         ):
@@ -125,11 +152,13 @@ class Resolver:
                 lambda c: not self.context(c.entity).unit,
                 lambda c: c.exact,
                 self._names_whole,
-                lambda c: c.origin != FROM_CITY,  # a name before a town read out of one
             ):
                 narrowed = [c for c in pool if keep(c)]
                 if narrowed and len(narrowed) < len(pool):
                     pool = narrowed
+            narrowed = [c for c in pool if c.origin != FROM_CITY]  # a name before a town read
+            if narrowed:  # out of one
+                pool = narrowed
             families = {self.context(c.entity).family for c in pool}
         if len(families) != 1:
             # A shared domain or alias: the entity whose name the matched text spells.
