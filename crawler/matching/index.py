@@ -70,6 +70,8 @@ UNIT_CATEGORIES = frozenset(
     }
 )
 UNIT_TYPES = frozenset({"had", "hdj", "cmp", "ehpad", "laboratoire"})
+#: FINESS categories of psychiatric hospitals, often named "CH …" but written "CHS …" too.
+PSYCHIATRIC_CATEGORIES = frozenset({"Centre Hospitalier Spécialisé lutte Maladies Mentales"})
 #: Types whose name with a town alone is the town's public hospital, however it is called.
 TOWN_TYPES = frozenset({"ch", "chu", "chi", "chs"})
 
@@ -243,6 +245,8 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                     # would still need context; the other names of such entities remain.
                     continue
                 kind = form_type
+                if kind == "ch" and entity.category in PSYCHIATRIC_CATEGORIES:
+                    kind = "chs"  # "CH Henri Laborit" is a CHS: "CHS Henri Laborit" names it
                 town = core in cities or source == FROM_CITY
                 if kind is not None and kind not in TOWN_TYPES and town:
                     # "Hôpital (Paris 13e)" is no "Groupe hospitalier de Paris": a core that

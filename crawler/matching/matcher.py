@@ -112,7 +112,7 @@ class Matcher:
             or self.watchlist.entities[candidate[0]].key
             for candidate in index.entries[entry][1]
         }
-        return len(families) <= 1
+        return len(families) <= 1 and len({c[0] for c in index.entries[entry][1]}) <= 1
 
     @classmethod
     def from_settings(cls, settings: Settings, extra_files: tuple[Path, ...] = ()) -> Matcher:

@@ -64,6 +64,7 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
     "clinique": (
         "polyclinique",
         "poly clinique",
+        "polyclin",
         "polyclinic",
         "private clinic",
         "clinique",

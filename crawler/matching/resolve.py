@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from crawler.matching.candidates import FROM_FINESS, THRESHOLD, Candidate, foreign_near
 from crawler.matching.index import (
+    FROM_ALIAS,
     FROM_CITY,
     FROM_DOMAIN,
     FROM_NAME,
@@ -49,7 +50,7 @@ class Resolver:
                 map(foreign_near, group)
             ):
                 unclear.append(group)  # "Hôpital Saint-Luc, Bruxelles" is no French candidate
-        chosen = outermost(chosen)
+        chosen = self._without_unit_aliases(outermost(chosen))
         matches: dict[tuple[str, str], EntityMatch] = {}
         for candidate in sorted(chosen, key=lambda c: (c.field.name != "title", c.start)):
             entity = self.watchlist.entities[candidate.entity]
@@ -89,6 +90,28 @@ class Resolver:
             )
         return list(matches.values()), ambiguous
 
+    def _without_unit_aliases(self, chosen: list[Candidate]) -> list[Candidate]:
+        # A unit's alias or a part of a name that names its host ("CH Joseph Imbert" in the
+        # prison unit's "Usmp Maison Centrale CH Joseph Imbert", "Purpan" for a day hospital of
+        # Purpan) names the host when another full establishment of the family is named too.
+        def hosted(c: Candidate) -> bool:
+            return c.origin == FROM_PART or (c.origin == FROM_ALIAS and self.context(c.entity).unit)
+
+        hosts = {
+            (self.context(c.entity).family, c.entity)
+            for c in chosen
+            if not hosted(c) and not self.context(c.entity).unit
+        }
+        return [
+            c
+            for c in chosen
+            if not hosted(c)
+            or not any(
+                family == self.context(c.entity).family and entity != c.entity
+                for family, entity in hosts
+            )
+        ]
+
     def _spells_name(self, candidate: Candidate) -> bool:
         name = self.watchlist.entities[candidate.entity].name
         compact = normalise(name).text.replace(" ", "")
@@ -119,10 +142,9 @@ class Resolver:
         pool = [c for c in group if c.score >= THRESHOLD]
         if not pool:
             return None
-        for keep in (lambda c: c.placed, lambda c: c.supported):  # or by another of its names
-            narrowed = [c for c in pool if keep(c)]
-            if narrowed:
-                pool = narrowed
+        # Confirmed by a place, then by another of its names.
+        pool = [c for c in pool if c.placed] or pool
+        pool = [c for c in pool if c.supported] or pool
         # Between families, the full establishment one of whose names has all its words in the
         # matched text, the most words ("Hôpital Simone Veil de Cannes").
         if len({self.context(c.entity).family for c in pool}) > 1:
