@@ -231,7 +231,7 @@ class Matcher:
         left = _LEFT_TYPE.search(folded, max(0, start - 60), start)
         if left is not None and _SURFACE_TYPE[left.group(1)] in accepted:
             return left.start(1), end, _SURFACE_TYPE[left.group(1)]
-        if kind in _MEMORIAL_KINDS:
+        if kind in _MEMORIAL_KINDS and folded.endswith((" de ", " d ", " du "), 0, start):
             memorial = _MEMORIAL_TYPE.search(folded, max(0, start - 60), start)
             if (
                 memorial is not None

@@ -35,6 +35,7 @@ class Resolver:
     def __init__(self, watchlist: Watchlist, context: Callable[[int], EntityContext]) -> None:
         self.watchlist = watchlist
         self.context = context
+        self._name_words: dict[int, tuple[frozenset[str], ...]] = {}
 
     def resolve(self, accepted: list[Candidate]) -> tuple[list[EntityMatch], list[AmbiguousMatch]]:
         by_span: dict[tuple[str, int, int], list[Candidate]] = defaultdict(list)
@@ -97,6 +98,8 @@ class Resolver:
         def hosted(c: Candidate) -> bool:
             return c.origin == FROM_PART or (c.origin == FROM_ALIAS and self.context(c.entity).unit)
 
+        if not any(map(hosted, chosen)):
+            return chosen
         hosts = {
             (self.context(c.entity).family, c.entity)
             for c in chosen
@@ -126,15 +129,15 @@ class Resolver:
         # How many words of the matched text one of the entity's names has, all its own words
         # being there, in any order: "Centre hospitalier Jacques Cœur de Bourges" spells all of
         # "CH Bourges - Jacques Coeur" and nothing of "CH de Bourges Site Taillegrain".
+        names = self._name_words.get(candidate.entity)
+        if names is None:
+            wholes = self.context(candidate.entity).wholes
+            named = (frozenset(whole.split()) - _NOT_NAMES for whole in wholes)
+            names = self._name_words[candidate.entity] = tuple(w for w in named if len(w) > 1)
+        if not names:
+            return 0
         matched = set(candidate.field.folded.text[candidate.start : candidate.end].split())
-        spelled = [
-            len(words)
-            for words in (
-                set(w.split()) - _NOT_NAMES for w in self.context(candidate.entity).wholes
-            )
-            if len(words) > 1 and words <= matched
-        ]
-        return max(spelled, default=0)
+        return max((len(words) for words in names if words <= matched), default=0)
 
     def _pick(self, group: list[Candidate]) -> Candidate | None:
         # One entity for a span: confirmed by a place first, primary names before parts of names,
@@ -149,9 +152,10 @@ class Resolver:
         # matched text, the most words ("Hôpital Simone Veil de Cannes").
         if len({self.context(c.entity).family for c in pool}) > 1:
             full = [c for c in pool if not self.context(c.entity).unit] or pool
-            most = max(map(self._words_spelled, full))
+            counts = [self._words_spelled(c) for c in full]
+            most = max(counts)
             if most:
-                pool = [c for c in full if self._words_spelled(c) == most]
+                pool = [c for c, count in zip(full, counts, strict=True) if count == most]
         for keep in (
             lambda c: c.origin != FROM_PART,
             lambda c: c.origin in (FROM_NAME, FROM_FINESS, FROM_DOMAIN),
