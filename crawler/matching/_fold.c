@@ -187,14 +187,153 @@ fold_fields(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return result;
 }
 
+
+/* ---- Record counts (crawler.matching.claims._scan with records alone) ---- */
+
+static inline int
+ascii_digit(Py_UCS4 c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* How many characters after a multiplier the Python path can look at: an optional space, "de "
+ * or "d'", a space, the longest record word (15 characters), then five characters. */
+#define RECORD_TAIL 26
+
+/* The record count of the number ``text[start:end]`` (ASCII digits) when it is written
+ * ``750k`` or ``2M`` before a character that is not a word character, and nothing after it can
+ * make the Python path refuse it as a price or percentage: 1 and ``*value`` (-1 for no count);
+ * 0 when the Python path must decide. Same rules as claims._records_at. */
+static int
+record_fast(int kind, const void *data, Py_ssize_t length, Py_ssize_t start, Py_ssize_t end,
+            double *value)
+{
+    if (end >= length || end - start > 40)
+        return 0;
+    Py_UCS4 multiplier = PyUnicode_READ(kind, data, end);
+    double factor;
+    if (multiplier == 'k' || multiplier == 'K')
+        factor = 1e3;
+    else if (multiplier == 'm' || multiplier == 'M')
+        factor = 1e6;
+    else
+        return 0;
+    if (end + 1 < length) {
+        Py_UCS4 after = PyUnicode_READ(kind, data, end + 1);
+        if (after >= 128 || Py_UNICODE_ISALNUM(after) || after == '_')
+            return 0;
+    }
+    /* No "$", "€", "£", "%", "usd", "eur", "btc" or "xmr" (any case) where the Python path
+     * looks for one after the number. */
+    Py_ssize_t stop = end + 1 + RECORD_TAIL < length ? end + 1 + RECORD_TAIL : length;
+    char previous[2] = {0, 0};
+    for (Py_ssize_t i = end + 1; i < stop; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '$' || c == '%' || c == 0xA3 || c == 0x20AC)
+            return 0;
+        char lower = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (c < 128 ? (char)c : 0);
+        if ((previous[0] == 'u' && previous[1] == 's' && lower == 'd') ||
+            (previous[0] == 'e' && previous[1] == 'u' && lower == 'r') ||
+            (previous[0] == 'b' && previous[1] == 't' && lower == 'c') ||
+            (previous[0] == 'x' && previous[1] == 'm' && lower == 'r'))
+            return 0;
+        previous[0] = previous[1];
+        previous[1] = lower;
+    }
+    *value = -1;
+    if (start > 0) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, start - 1);
+        if (Py_UNICODE_ISALNUM(c) || c == '_' || c == '.' || c == ',')
+            return 1;
+    }
+    for (Py_ssize_t i = start - 2 < 0 ? 0 : start - 2; i < start; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '$' || c == 0x20AC || c == 0xA3)
+            return 1;
+    }
+    char digits[48];
+    for (Py_ssize_t i = start; i < end; i++)
+        digits[i - start] = (char)PyUnicode_READ(kind, data, i);
+    digits[end - start] = 0;
+    double number = PyOS_string_to_double(digits, NULL, NULL);
+    if (number == -1.0 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0;
+    }
+    number *= factor;
+    if (number >= 100)
+        *value = number;
+    return 1;
+}
+
+/* scan_records(text, records_at) -> the largest record count in ``text`` (a float) or None:
+ * claims._scan's loop over runs of ASCII digits, with claims._records_at called for every
+ * number the fast path above does not decide. */
+static PyObject *
+scan_records(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 2 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "scan_records(text, records_at): a str and a callable");
+        return NULL;
+    }
+    PyObject *text = args[0], *records_at = args[1];
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    int found = 0;
+    double best = 0;
+    Py_ssize_t read_to = 0;
+    Py_ssize_t i = 0;
+    while (i < length) {
+        if (!ascii_digit(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t start = i;
+        while (i < length && ascii_digit(PyUnicode_READ(kind, data, i)))
+            i++;
+        if (start < read_to)
+            continue;
+        double value;
+        if (record_fast(kind, data, length, start, i, &value)) {
+            read_to = i + 1; /* what follows the multiplier up to the match's end has no digit */
+        }
+        else {
+            PyObject *result = PyObject_CallFunction(records_at, "On", text, start);
+            if (result == NULL)
+                return NULL;
+            PyObject *end_object, *value_object;
+            if (!PyArg_ParseTuple(result, "OO", &end_object, &value_object)) {
+                Py_DECREF(result);
+                return NULL;
+            }
+            read_to = PyLong_AsSsize_t(end_object);
+            value = value_object == Py_None ? -1 : PyFloat_AsDouble(value_object);
+            Py_DECREF(result);
+            if (PyErr_Occurred())
+                return NULL;
+        }
+        if (value >= 0 && (!found || value > best)) {
+            found = 1;
+            best = value;
+        }
+    }
+    if (!found)
+        Py_RETURN_NONE;
+    return PyFloat_FromDouble(best);
+}
+
 static PyMethodDef fold_methods[] = {
     {"fold_fields", (PyCFunction)(void (*)(void))fold_fields, METH_FASTCALL,
      "fold_fields(first, second, table) -> (collapsed, folded, long_number) or None"},
+    {"scan_records", (PyCFunction)(void (*)(void))scan_records, METH_FASTCALL,
+     "scan_records(text, records_at) -> the largest record count (float) or None"},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef fold_module = {
-    PyModuleDef_HEAD_INIT, "_fold", "Fast path of normalise_fields.", -1, fold_methods,
+    PyModuleDef_HEAD_INIT, "_fold", "Fast paths of normalise_fields and of record counts in claims.", -1, fold_methods,
     NULL, NULL, NULL, NULL,
 };
 
