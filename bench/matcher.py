@@ -9,6 +9,9 @@ fastest run of each counts (a shared machine is noisy). For reference, a ``names
 gives the bare ``iter`` of an automaton holding the entity names and places alone. The index
 cache is filled first by a child process (``cache:`` line: the cold build's time and memory
 peak), so ``build_s`` is the cached load and ``rss_mb`` the matching process's peak.
+``Matcher.match`` folds posts and reads record counts with the C extension
+``crawler.matching._fold`` when it is built (``pip install -e .``); without it the pure-Python
+path is measured.
 Last line: ``matcher: entities=N mb=X mbps=Y raw_mbps=Z ratio=Y/Z build_s=B rss_mb=R``.
 """
 

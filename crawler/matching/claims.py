@@ -8,11 +8,17 @@ characters of the original text, so a huge or hostile post cannot make them slow
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from crawler.matching.vocabulary import SALE_SIGNALS
+
+_scan_records: Callable[[str, Callable[[str, int], tuple[int, float | None]]], float | None] | None
+try:
+    from crawler.matching._fold import scan_records as _scan_records
+except ImportError:  # the C extension is not built: the loop of _scan reads every number
+    _scan_records = None
 
 MAX_CLAIM_CHARS = 20_000
 _NUMBER = r"\d{1,3}(?:[ ,.'\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?"
@@ -164,8 +170,12 @@ def _price_at(text: str, start: int) -> tuple[float, str] | None:
 
 def _scan(text: str, records: bool, prices: bool) -> tuple[int | None, float | None, str | None]:
     # One pass over the numbers of ``text``: the largest record count and the first price.
-    # Runs of ASCII digits are found by C scans over a digit/other class string.
+    # Runs of ASCII digits are found by C scans over a digit/other class string. For records
+    # alone, the C extension reads "750k" itself and calls _records_at for other numbers.
     best: float | None = None
+    if records and not prices and _scan_records is not None:
+        best = _scan_records(text, _records_at)
+        return (int(best) if best is not None and best < 1e11 else None), None, None
     price: tuple[float, str] | None = None
     read_to = 0
     classes = text.encode("latin-1", "replace").translate(_DIGIT_CLASSES)

@@ -8,7 +8,9 @@ scripts) by a space, collapses runs of spaces and undoes light l33t inside words
 
 Most text takes a fast path (``bytes.translate`` over a Latin-1 encoding, one character in, one
 out); text with characters outside Latin-1 that fold to letters (œ, ligatures, combining accents,
-Latin Extended, full-width forms) takes a slower per-character path.
+Latin Extended, full-width forms) takes a slower per-character path. :func:`normalise_fields`,
+which folds every post, does the fast path in C (:mod:`crawler.matching._fold`, built by
+``pip install -e .``) when the extension is built, and in Python otherwise.
 """
 
 from __future__ import annotations
@@ -16,8 +18,15 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+_fold_fields: Callable[[str, str, bytes], tuple[str, str, bool] | None] | None
+try:
+    from crawler.matching._fold import fold_fields as _fold_fields
+except ImportError:  # the C extension is not built: pure Python throughout
+    _fold_fields = None
 
 #: l33t digits undone inside words that are mostly letters.
 LEET = str.maketrans("013457", "oieast")
@@ -201,8 +210,19 @@ def normalise_fields(first: str, second: str) -> Normalised:
     """Two fields folded as one text, ``first + FIELD_JOIN + second``, in one pass.
 
     The join folds to `` | ``: ``|`` is in no phrase, so nothing found in the folded text
-    spans both fields, and the fields' parts are the text before and after it.
+    spans both fields, and the fields' parts are the text before and after it. When the C
+    extension :mod:`crawler.matching._fold` is built, text whose characters each fold to one
+    character is folded by it; :func:`normalise_fields_python` is the reference it must equal.
     """
+    if _fold_fields is not None:
+        fast = _fold_fields(first, second, _TABLE)
+        if fast is not None:
+            return Normalised(fast[0], f"{first}{FIELD_JOIN}{second}", fast[1], None, fast[2])
+    return normalise_fields_python(first, second)
+
+
+def normalise_fields_python(first: str, second: str) -> Normalised:
+    """:func:`normalise_fields` in pure Python (the reference, and the slow path)."""
     text = f"{first}{FIELD_JOIN}{second}"
     folded, origin = _fold(text)
     middle = len(first) + 1

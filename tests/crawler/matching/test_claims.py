@@ -3,7 +3,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
+from crawler.matching import claims
 from crawler.matching.claims import extract_claims, price_of, record_count, sale_assessment
 
 
@@ -57,3 +60,27 @@ def test_claims_are_bounded_on_hostile_input() -> None:
     started = time.perf_counter()
     extract_claims("", text, [], ["price"])
     assert time.perf_counter() - started < 2
+
+
+#: Pieces of text around record counts: multipliers, units, prices, glued and grouped numbers.
+_CLAIM_PIECES = st.one_of(
+    st.sampled_from(["750k", "2M", "1.2M", "1,2m", "500k$", "3k%", "9k-", "7M.", "£2k", "_9k"]),
+    st.sampled_from([".5k", "1 200 000", "12345", "10K records", "4m patients", "99k", "0k"]),
+    st.sampled_from([" ", "\u00a0", "\n", "$", "€", "£", "%", "usd", "EUR", "xmr", "btc"]),
+    st.sampled_from(["de ", "d'", "lignes", "utilisateurs", "enregistrements", "é", "٣", "K", "m"]),
+    st.text(alphabet="0123456789kKmM $€%.,_'ab", max_size=10),
+    st.text(max_size=5),
+)
+
+
+@pytest.mark.skipif(
+    claims._scan_records is None,
+    reason="C extension crawler.matching._fold is not built (pip install -e . builds it)",
+)
+@given(st.lists(_CLAIM_PIECES, max_size=25).map("".join))
+@example("selling 750k de patients, 2M lignes, 5k usd")
+@example("2M de lignes $")  # a price after the record word: no count
+@example("40K d'enregistrements %")
+def test_c_record_scan_equals_python_loop(text: str) -> None:
+    # With prices looked for, _scan reads every number in Python; records alone go through C.
+    assert claims._scan(text, records=True, prices=False)[0] == claims._scan(text, True, True)[0]

@@ -1,0 +1,6 @@
+from collections.abc import Callable
+
+def fold_fields(first: str, second: str, table: bytes, /) -> tuple[str, str, bool] | None: ...
+def scan_records(
+    text: str, records_at: Callable[[str, int], tuple[int, float | None]], /
+) -> float | None: ...
