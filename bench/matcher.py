@@ -226,7 +226,7 @@ def names_only(matcher: Matcher) -> Any:
     """An automaton of the matcher's entity-name and place keys alone (no vocabulary)."""
     automaton = ahocorasick.Automaton()
     for key, value in matcher.index.automaton.items():
-        if value < matcher.index.positional:
+        if value < 0:  # entity names and places (vocabulary keys hold their masks)
             automaton.add_word(key, value)
     automaton.make_automaton()
     return automaton

@@ -79,15 +79,16 @@ _MULTIPLIERS.update({"milliard": 1e9, "milliards": 1e9})
 
 @dataclass(frozen=True)
 class SaleAssessment:
-    """How much a post looks like a sale: score in [0, 1] and the signal categories seen."""
+    """How much a post looks like a sale: score in [0, 1] and the signal categories seen
+    (sorted). Immutable: one object serves every post with the same categories."""
 
     score: float
-    signals: list[str]
+    signals: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Claims:
-    """What a post claims to sell."""
+    """What a post claims to sell (one is built for every post: a plain slotted class)."""
 
     records: int | None = None
     data_types: list[str] = field(default_factory=list)
@@ -99,17 +100,16 @@ class Claims:
 
 def sale_assessment(categories: Iterable[str]) -> SaleAssessment:
     """Combine signal categories: ``1 - Π(1 - weight)``, rounded to 3 decimals."""
-    score, seen = _assessment(frozenset(categories))
-    return SaleAssessment(score, list(seen))
+    return _assessment(frozenset(categories))
 
 
 @lru_cache(maxsize=1024)
-def _assessment(categories: frozenset[str]) -> tuple[float, tuple[str, ...]]:
+def _assessment(categories: frozenset[str]) -> SaleAssessment:
     seen = sorted(categories)
     remaining = 1.0
     for category in seen:
         remaining *= 1.0 - SALE_SIGNALS[category][0]
-    return round(1.0 - remaining, 3), tuple(seen)
+    return SaleAssessment(round(1.0 - remaining, 3), tuple(seen))
 
 
 def parse_number(text: str) -> float | None:
@@ -242,7 +242,9 @@ def extract_claims(
     records, price, currency = _scan(joined, records=True, prices=prices)
     return Claims(
         records=records,
-        data_types=sorted(set(data_types)),
+        data_types=sorted(
+            data_types if isinstance(data_types, (set, frozenset)) else set(data_types)
+        ),
         price=price,
         currency=currency,
         seller=seller_of(joined) if "@" in joined or "t.me/" in joined else None,

@@ -1,13 +1,14 @@
 """The search index: one Aho-Corasick automaton over every entity form and vocabulary phrase.
 
 Keys are folded phrases padded with spaces (``" sainte isabelle "``), so the automaton itself
-only reports whole words. Each key's value is the index of an :class:`IndexEntry` listing the
-entity candidates and place tags it stands for; keys whose position matters (entity forms,
-foreign places) come first, below :attr:`MatcherIndex.positional`, and pure vocabulary keys
-after them, so a post whose hits are all vocabulary needs no per-hit work. What vocabulary a key
-carries (sale, data-type, health, French words) is a bit mask (:data:`SIGNAL_BITS`), so a post's
-signals are the OR of its distinct keys' masks. Building is done once per watchlist and cached
-on disk as a pickle named by the watchlist fingerprint (:func:`load_or_build`).
+only reports whole words. A key whose position matters (entity forms, foreign places) has the
+value ``~i`` (negative): :class:`IndexEntry` ``entries[i]`` lists the entity candidates and
+place tags it stands for, ``masks[i]`` the vocabulary it also is. A pure vocabulary key has as
+value its bit mask (:data:`SIGNAL_BITS`: sale, data-type, health, French, currency, denying
+words), so a post's signals are the OR of its distinct non-negative values and a post whose
+values are all non-negative needs no per-hit work. Building is done once per watchlist and
+cached on disk as a pickle named by the watchlist fingerprint and a digest of this code
+(:func:`load_or_build`).
 """
 
 from __future__ import annotations
@@ -120,11 +121,10 @@ def signals_of(mask: int) -> list[tuple[str, str]]:
 class MatcherIndex:
     """The automaton and key entries of one watchlist (what is cached on disk).
 
-    ``automaton`` maps each key to its id: ``entries[id]`` and ``masks[id]``; ids below
-    ``positional`` have entity candidates or place tags (their positions matter), the others
-    are vocabulary only (only their presence does). ``cities`` maps the watchlist's towns,
-    folded, to their regions: a town of another region written right after a name tells
-    another place.
+    ``automaton`` maps an entity or place key to ``~i`` (``entries[i]``, ``masks[i]``; there
+    are ``positional`` of them) and a vocabulary key to its signal mask. ``cities`` maps the
+    watchlist's towns, folded, to their regions: a town of another region written right after
+    a name tells another place.
     """
 
     fingerprint: str
@@ -274,16 +274,17 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     automaton = ahocorasick.Automaton()
     entries: list[IndexEntry] = []
     masks: list[int] = []
-    for key in positional + sorted(set(vocabulary) - set(positional)):
+    for key in positional:
         entries.append((len(key) + 2, tuple(keyed.get(key, ())), tuple(tags.get(key, ()))))
         masks.append(vocabulary.get(key, 0))
-        automaton.add_word(f" {key} ", len(entries) - 1)
+        automaton.add_word(f" {key} ", ~(len(entries) - 1))
+    for key in sorted(set(vocabulary) - set(positional)):
+        automaton.add_word(f" {key} ", vocabulary[key])
+    currency = SIGNAL_BITS[("currency", "")]
     for code in CURRENCY_CODES:
         # "2btc", "500eur": a currency glued to a number (the key ends the word, no start).
         for digit in "0123456789":
-            entries.append((len(code) + 2, (), ()))
-            masks.append(SIGNAL_BITS[("currency", "")])
-            automaton.add_word(f"{digit}{code} ", len(entries) - 1)
+            automaton.add_word(f"{digit}{code} ", currency)
     automaton.make_automaton()
     known: defaultdict[str, set[str]] = defaultdict(set)
     for entity in watchlist.entities:

@@ -66,7 +66,8 @@ _MEMORIAL_TYPE = re.compile(rf" ({_SURFACES})((?: [a-z]+){{1,3}}) (?:de|d|du) $"
 _MEMORIAL_KINDS = frozenset({"ch", "chu", "chi", "chs"})
 #: What may stand between a name and a type word written after it ("Cannes-hospital").
 _JOINERS = " \t-\u00a0\u2010\u2011"
-_POSTCODE = re.compile(r"(?<= )(\d{5})(?= )")
+#: A postcode in folded text (starting with the space lets ``re`` skip ahead fast).
+_POSTCODE = re.compile(r" (\d{5})(?= )")
 _HEALTH_BIT = SIGNAL_BITS[("health", "")]
 _NEGATION_BIT = SIGNAL_BITS[("negation", "")]
 _PLACE_ARTICLES = frozenset({"de", "d", "du", "des", "a", "au", "in", "at", "of", "en"})
@@ -104,15 +105,16 @@ class Matcher:
 
     def _names_one(self, phrase: str) -> bool:
         index = self.index
-        entry = index.automaton.get(f" {phrase} ", None)
-        if entry is None or entry >= index.positional:
+        value = index.automaton.get(f" {phrase} ", None)
+        if value is None or value >= 0:
             return True
+        candidates = index.entries[~value][1]
         families = {
             self.watchlist.entities[candidate[0]].parent_key
             or self.watchlist.entities[candidate[0]].key
-            for candidate in index.entries[entry][1]
+            for candidate in candidates
         }
-        return len(families) <= 1 and len({c[0] for c in index.entries[entry][1]}) <= 1
+        return len(families) <= 1 and len({c[0] for c in candidates}) <= 1
 
     @classmethod
     def from_settings(cls, settings: Settings, extra_files: tuple[Path, ...] = ()) -> Matcher:
@@ -130,37 +132,28 @@ class Matcher:
         # Both fields are folded and searched in one pass; `` | `` keeps them apart.
         folded = normalise_fields(title, text)
         joined = folded.text
-        barrier = joined.index("|")
-        # Title and text are read as one post: a foreign place in the text's first lines
-        # discredits a name in the title, and the other way round (one list of positions).
-        foreign: list[int] = []
-        health_at: list[int] = []
-        denials: list[int] = []
-        fields = (
-            PostField("title", folded, 0, 0, barrier, foreign, health_at, denials),
-            PostField(
-                "text",
-                folded,
-                len(title) + len(FIELD_JOIN),
-                barrier,
-                len(joined),
-                foreign,
-                health_at,
-                denials,
-            ),
-        )
         index = self.index
         raw: list[Candidate] = []
-        # Most hits are vocabulary, whose presence alone counts: only the keys are kept, and the
-        # hits are walked again, with their positions, for a post that names a place or entity.
-        ids = {key for _, key in index.automaton.iter(joined)}
-        mask = reduce(or_, map(index.masks.__getitem__, ids)) if ids else 0
-        if ids and min(ids) < index.positional:
+        fields: tuple[PostField, PostField] | None = None
+        # Most hits are vocabulary, whose presence alone counts: its keys' values are their
+        # signal masks, so the distinct values OR'ed give the post's signals. Entity and place
+        # keys have negative values (~entry); only a post with one is walked again, with
+        # positions.
+        values = {value for _, value in index.automaton.iter(joined)}
+        if not values:
+            mask = 0
+        elif min(values) >= 0:
+            mask = reduce(or_, values)
+        else:
+            masks = index.masks
+            mask = reduce(or_, [value if value >= 0 else masks[~value] for value in values])
+            fields = _fields(folded, len(title))
             self._candidates(fields, index.automaton.iter(joined), raw)
         for start, end, number in find_finess(joined) if folded.long_number else ():
             entity_index = self.finess.get(number)
             if entity_index is not None:
-                item = fields[start > barrier]
+                fields = fields or _fields(folded, len(title))
+                item = fields[start > fields[0].end]
                 raw.append(Candidate(item, start, end, entity_index, STRONG, FROM_FINESS))
         sale, data_types, health, french, currency = _signals(mask)
         assessment = sale_assessment(sale)
@@ -189,18 +182,19 @@ class Matcher:
         raw: list[Candidate],
     ) -> None:
         # Entity candidates and foreign places among the hits of the folded post.
-        entries, positional, masks = self.index.entries, self.index.positional, self.index.masks
+        entries, masks = self.index.entries, self.index.masks
         normalised = fields[0].folded
         barrier = fields[0].end
         health_at, denials = fields[0].health, fields[0].denials
-        for end, entry_id in hits:
-            if masks[entry_id] & _HEALTH_BIT:
+        for end, value in hits:
+            mask = value if value >= 0 else masks[~value]
+            if mask & _HEALTH_BIT:
                 health_at.append(end)
-            if masks[entry_id] & _NEGATION_BIT:
+            if mask & _NEGATION_BIT:
                 denials.append(end)
-            if entry_id >= positional:
+            if value >= 0:
                 continue
-            length, candidates, tags = entries[entry_id]
+            length, candidates, tags = entries[~value]
             start = end - length + 2
             item = fields[start > barrier]
             if tags:
@@ -284,10 +278,11 @@ class Matcher:
             return False
         departments, regions = self._family_places(candidate.entity)
         normalised = candidate.field.folded
-        after = normalised.span(candidate.start, candidate.end)[1]
-        code = _DEPARTMENT_IN_BRACKETS.match(normalised.original, after)
-        if code is not None:
-            return code.group(1).lower() not in departments
+        if "(" in normalised.original:
+            after = normalised.span(candidate.start, candidate.end)[1]
+            code = _DEPARTMENT_IN_BRACKETS.match(normalised.original, after)
+            if code is not None:
+                return code.group(1).lower() not in departments
         words = joined[candidate.end : candidate.end + 48].split(" ")
         while words and (not words[0] or words[0] in _PLACE_ARTICLES):
             words.pop(0)
@@ -335,6 +330,22 @@ def _signals(mask: int) -> tuple[frozenset[str], frozenset[str], bool, bool, boo
         ("health", "") in tags,
         ("french", "") in tags,
         ("currency", "") in tags,
+    )
+
+
+def _fields(folded: Normalised, title_length: int) -> tuple[PostField, PostField]:
+    # The title's and the text's parts of the folded post. They share their lists of places,
+    # health words and denials: title and text are read as one post (a foreign place in the
+    # text's first lines discredits a name in the title, and the other way round).
+    barrier = folded.text.index("|")
+    foreign: list[int] = []
+    health: list[int] = []
+    denials: list[int] = []
+    shift = title_length + len(FIELD_JOIN)
+    end = len(folded.text)
+    return (
+        PostField("title", folded, 0, 0, barrier, foreign, health, denials),
+        PostField("text", folded, shift, barrier, end, foreign, health, denials),
     )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from crawler.matching.name_words import (
@@ -157,6 +158,7 @@ def forms_of_name(name: str) -> list[NameForm]:
     return forms
 
 
+@lru_cache(maxsize=65536)
 def whole_core(name: str) -> str:
     """The folded name without legal forms, its type word(s) and articles, on either side.
 

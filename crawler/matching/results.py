@@ -4,7 +4,7 @@ sale assessment and the claims, and their JSON form (the ``leakwatch match`` con
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from crawler.findings import EntityRecord
 from crawler.matching.claims import Claims, SaleAssessment
@@ -56,9 +56,8 @@ class AmbiguousMatch:
         }
 
 
-@dataclass(frozen=True)
-class MatchResult:
-    """Everything the matcher says about one post."""
+class MatchResult(NamedTuple):
+    """Everything the matcher says about one post (a named tuple: one is built per post)."""
 
     matches: list[EntityMatch]
     ambiguous: list[AmbiguousMatch]
@@ -72,6 +71,6 @@ class MatchResult:
             "id": post_id,
             "matches": [match.to_json() for match in self.matches],
             "ambiguous": [item.to_json() for item in self.ambiguous],
-            "sale": {"score": self.sale.score, "signals": self.sale.signals},
+            "sale": {"score": self.sale.score, "signals": list(self.sale.signals)},
             "claims": claims,
         }

@@ -45,7 +45,7 @@ def test_sale_score_combines_categories() -> None:
     assert sale_assessment([]).score == 0.0
     strong = sale_assessment(["selling", "price", "sample", "data"])
     assert strong.score > 0.7
-    assert strong.signals == ["data", "price", "sample", "selling"]
+    assert strong.signals == ("data", "price", "sample", "selling")
 
 
 def test_claims_seller_and_sample() -> None:
