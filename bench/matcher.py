@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crawler.findings import EntityRecord  # noqa: E402
 from crawler.matching.matcher import Matcher  # noqa: E402
-from crawler.matching.normalise import normalise  # noqa: E402
+from crawler.matching.normalise import C_FOLDING, normalise  # noqa: E402
 from crawler.matching.watchlist import Watchlist, load_bundled  # noqa: E402
 
 TARGET_BYTES = 52 * 1024 * 1024
@@ -275,6 +275,7 @@ def main() -> None:
     folded = [(normalise(title).text, normalise(text).text) for title, text in posts]
     names = min(bare_iter(names_only(matcher), folded) for _ in range(ROUNDS))
     print(f"names_only: raw_mbps={megabytes / names:.1f} ratio={names / full:.2f}")
+    print(f"folding: {'C extension' if C_FOLDING else 'pure Python (extension not built)'}")
     mbps, raw_mbps = megabytes / full, megabytes / raw
     print(
         f"matcher: entities={len(synthetic.entities)} mb={megabytes:.1f} mbps={mbps:.1f} "

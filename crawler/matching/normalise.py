@@ -27,6 +27,8 @@ try:
     from crawler.matching._fold import fold_fields as _fold_fields
 except ImportError:  # the C extension is not built: pure Python throughout
     _fold_fields = None
+#: Whether the C fast path is in use (the benchmark says so).
+C_FOLDING = _fold_fields is not None
 
 #: l33t digits undone inside words that are mostly letters.
 LEET = str.maketrans("013457", "oieast")
