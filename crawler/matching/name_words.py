@@ -137,8 +137,11 @@ LEGAL_FORMS = frozenset(
 TRAILING_FORMS = LEGAL_FORMS | {"association", "asso"}
 ARTICLES = ("de la", "de l", "du", "des", "de", "d", "la", "le", "les", "l", "of the", "of", "the")
 ARTICLE_WORDS = frozenset(word for article in ARTICLES for word in article.split(" "))
-SAINT_VARIANTS = {"saint": ("saint", "st"), "st": ("saint", "st")}
-SAINT_VARIANTS.update({"sainte": ("sainte", "ste"), "ste": ("sainte", "ste")})
+SAINT_VARIANTS: dict[str, tuple[str, ...]] = {"saint": ("saint", "st"), "st": ("saint", "st")}
+#: English writes a female saint "Saint Anne" / "St Anne": a Sainte core is also read so.
+SAINT_VARIANTS.update(
+    {"sainte": ("sainte", "ste", "saint", "st"), "ste": ("sainte", "ste", "saint", "st")}
+)
 
 #: Words that say nothing about which establishment is meant.
 GENERIC_WORDS = frozenset(

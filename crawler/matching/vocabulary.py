@@ -33,7 +33,8 @@ FOREIGN_WORDS = _phrases(
     |liban|lebanon|beyrouth|beirut|yaounde|douala|bamako|kinshasa|monaco|monte carlo|andorre
     |andorra|fribourg|neuchatel|lugano|senegal|dakar|cameroun|abidjan|usa|u s a
     |united states|america|american|us hospital|texas|houston|dallas|austin|california
-    |florida|new york|ohio|michigan|illinois|chicago|boston|pennsylvania|arizona|georgia atlanta
+    |florida|new york|new orleans|ohio|michigan|illinois|chicago|boston|pennsylvania|arizona
+    |georgia atlanta
     |nhs|united kingdom|england|london|germany|deutschland|spain|espana|italy|italia|mexico
     |brazil|india|australia|alabama|alaska|arkansas|colorado|connecticut|delaware|hawaii|idaho
     |indiana|iowa|kansas|kentucky|louisiana|maryland|massachusetts|minnesota|mississippi

@@ -41,7 +41,13 @@ def test_type_alone_has_no_form() -> None:
 
 
 def test_saint_variants() -> None:
-    assert core_variants("sainte isabelle") == ["sainte isabelle", "ste isabelle"]
+    assert core_variants("sainte isabelle") == [
+        "sainte isabelle",
+        "ste isabelle",
+        "saint isabelle",  # English writes a female saint "Saint Isabel(le)"
+        "st isabelle",
+    ]
+    assert core_variants("saint louis") == ["saint louis", "st louis"]
 
 
 @pytest.mark.parametrize(
