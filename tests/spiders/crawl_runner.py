@@ -3,7 +3,7 @@
     python -m tests.spiders.crawl_runner job.json result.json
 
 ``job.json``: ``{"source": {...SourceConfig...}, "state": {...}, "settings": {...}}`` and,
-optionally, ``"spider": "module:Class"`` (default: the forum spider). The
+optionally, ``"spider": "module:Class"`` (default: the spider of the source's kind). The
 crawl uses the project's Scrapy settings with the source's politeness applied (as
 ``leakwatch crawl`` does), but no storage pipeline and no run recorder, so no database.
 Secrets come from this process's environment, as the CLI reads them. ``result.json`` gets the

@@ -1,11 +1,8 @@
 """Run one LeakSiteSpider crawl in a child process and read what it saw (test helper).
 
-    python -m tests.spiders.leaksite_crawls job.json result.json
-
-``job.json``: ``{"source": {...SourceConfig...}, "state": {...}, "settings": {...}}``. The crawl
-uses the project's Scrapy settings with the source's politeness applied (as ``leakwatch crawl``
-does) but no storage pipeline and no run recorder, so no database. ``result.json`` gets the
-items, the spider's new state, its health reports, the close reason and the crawl stats.
+The child is :mod:`tests.spiders.crawl_runner`: the project's Scrapy settings with the source's
+politeness applied (as ``leakwatch crawl`` does) but no storage pipeline and no run recorder,
+so no database.
 """
 
 from __future__ import annotations
@@ -41,9 +38,12 @@ def crawl(
     job = tmp_path / f"job-{os.urandom(4).hex()}.json"
     result = job.with_suffix(".result.json")
     settings = {"RETRY_BACKOFF_BASE": 0.05, "RETRY_BACKOFF_MAX": 0.5}
-    job.write_text(json.dumps({"source": source, "state": state or {}, "settings": settings}))
+    spider = "spiders.leaksites:LeakSiteSpider"
+    job.write_text(
+        json.dumps({"source": source, "state": state or {}, "settings": settings, "spider": spider})
+    )
     completed = subprocess.run(
-        [sys.executable, "-m", "tests.spiders.leaksite_crawls", str(job), str(result)],
+        [sys.executable, "-m", "tests.spiders.crawl_runner", str(job), str(result)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -53,52 +53,3 @@ def crawl(
     outcome: dict[str, Any] = json.loads(result.read_text())
     outcome["log"] = completed.stderr
     return outcome
-
-
-def main(job_path: str, result_path: str) -> None:
-    from scrapy import signals
-    from scrapy.crawler import CrawlerProcess
-
-    from crawler.config import Settings, SourceConfig
-    from crawler.crawl import scrapy_settings_for
-    from crawler.items import item_to_json
-    from spiders.leaksites import LeakSiteSpider
-
-    job = json.loads(Path(job_path).read_text())
-    source = SourceConfig(**job["source"])
-    settings = scrapy_settings_for(Settings(sources=[source]), source)
-    settings.setdict(
-        {"ITEM_PIPELINES": {}, "EXTENSIONS": {}, "LOG_LEVEL": "INFO", **job["settings"]},
-        priority="cmdline",
-    )
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(LeakSiteSpider)
-    items: list[dict[str, Any]] = []
-    outcome: dict[str, Any] = {}
-
-    def collect(item: Any) -> None:
-        items.append(item_to_json(item))
-
-    crawler.signals.connect(collect, signal=signals.item_scraped)
-
-    def closed(spider: LeakSiteSpider, reason: str) -> None:
-        outcome["reason"] = reason
-        outcome["state"] = spider.state
-        outcome["health"] = [
-            {"status": r.status, "detail": r.detail, "url": r.url, "page": r.page is not None}
-            for r in spider.health_reports
-        ]
-
-    crawler.signals.connect(closed, signal=signals.spider_closed)
-    process.crawl(crawler, source=source, state=job.get("state") or {})
-    process.start()
-    stats = {
-        key: value
-        for key, value in crawler.stats.get_stats().items()
-        if isinstance(value, int | float | str)
-    }
-    Path(result_path).write_text(json.dumps({"items": items, "stats": stats, **outcome}))
-
-
-if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
