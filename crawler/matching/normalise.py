@@ -198,6 +198,11 @@ def _unleet(text: str, classes: bytes) -> str:
 def normalise(text: str) -> Normalised:
     """Fold ``text`` for matching; see the module docstring. Never raises on any ``str``."""
     folded, origin = _fold(text)
+    return _finish(text, folded, origin)
+
+
+def _finish(text: str, folded: str, origin: list[int] | None) -> Normalised:
+    # Folded text → l33t undone, space runs collapsed, padded; the 7-digit flag read before.
     classes = folded.encode("ascii").translate(_CLASSES)
     unleeted = _unleet(folded, classes)
     collapsed = _SPACES.sub(" ", f" {unleeted} ")
@@ -230,11 +235,7 @@ def normalise_fields_python(first: str, second: str) -> Normalised:
     middle = len(first) + 1
     if origin is not None:
         middle = bisect.bisect_left(origin, middle)
-    folded = f"{folded[:middle]}|{folded[middle + 1 :]}"
-    classes = folded.encode("ascii").translate(_CLASSES)
-    unleeted = _unleet(folded, classes)
-    collapsed = _SPACES.sub(" ", f" {unleeted} ")
-    return Normalised(collapsed, text, unleeted, origin, b"1111111" in classes)
+    return _finish(text, f"{folded[:middle]}|{folded[middle + 1 :]}", origin)
 
 
 def normalise_phrase(text: str) -> str:
