@@ -16,8 +16,6 @@ from stdnum import luhn
 _FINESS = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{7}$")
 #: In folded text (lower case, words separated by single spaces).
 _IN_TEXT = re.compile(r"[0-9][0-9ab][0-9]{7}(?= )")
-#: Bytes → ``1`` for a digit, space otherwise: a number needs seven digits in a row.
-_DIGITS = bytes(ord("1") if chr(code).isdigit() and code < 128 else 32 for code in range(256))
 
 
 def is_valid_finess(number: str) -> bool:
@@ -31,9 +29,11 @@ def is_valid_finess(number: str) -> bool:
 
 
 def find_finess(folded: str) -> Iterator[tuple[int, int, str]]:
-    """``(start, end, number)`` of each valid FINESS number in folded, space-padded text."""
-    if b"1111111" not in folded.encode("ascii", "replace").translate(_DIGITS):
-        return  # the regex below scans slowly; most text has no run of seven digits
+    """``(start, end, number)`` of each valid FINESS number in folded, space-padded text.
+
+    The regex scans slowly: callers skip text without seven digits in a row
+    (:attr:`~crawler.matching.normalise.Normalised.long_number`, set while folding).
+    """
     for match in _IN_TEXT.finditer(folded):
         if folded[match.start() - 1] != " ":
             continue
