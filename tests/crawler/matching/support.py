@@ -21,6 +21,19 @@ def establishment(
     )
 
 
+def legal_entity(finess: str, name: str, city: str, department: str) -> EntityRecord:
+    """A FINESS legal entity (``finess-ej:`` key) for a test watchlist."""
+    return EntityRecord(
+        key=f"finess-ej:{finess}",
+        kind="establishment",
+        name=name,
+        finess_ej=finess,
+        city=city,
+        department=department,
+        category="Entité juridique",
+    )
+
+
 def keys(matcher: Matcher, title: str, text: str = "") -> set[str]:
     """Keys of the entities ``matcher`` reports for a post."""
     return {match.entity.key for match in matcher.match(title, text).matches}

@@ -14,28 +14,15 @@ import pytest
 from crawler.findings import EntityRecord
 from crawler.matching.matcher import Matcher
 from crawler.matching.watchlist import Watchlist
-from tests.crawler.matching.support import establishment
-
-
-def _ej(key: str, name: str, city: str, department: str) -> EntityRecord:
-    return EntityRecord(
-        key=f"finess-ej:{key}",
-        kind="establishment",
-        name=name,
-        finess_ej=key,
-        city=city,
-        department=department,
-        category="Entité juridique",
-    )
-
+from tests.crawler.matching.support import establishment, legal_entity
 
 GUADELOUPE = "finess-ej:970100228"
 LILLE = "finess-ej:590780193"
 REUNION = "finess-ej:970408589"
 ENTITIES = (
-    _ej("970100228", "CHU de Pointe a Pitre", "Les Abymes", "9A"),
-    _ej("590780193", "CHU de Lille", "Lille", "59"),
-    _ej("970408589", "CHU de Psy", "St Pierre", "9D"),
+    legal_entity("970100228", "CHU de Pointe a Pitre", "Les Abymes", "9A"),
+    legal_entity("590780193", "CHU de Lille", "Lille", "59"),
+    legal_entity("970408589", "CHU de Psy", "St Pierre", "9D"),
     establishment(
         "970400024",
         "CHU Site Felix Guyon (saint Denis)",

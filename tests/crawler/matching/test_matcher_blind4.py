@@ -10,27 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.findings import EntityRecord
 from crawler.matching.matcher import Matcher
 from crawler.matching.watchlist import Watchlist
-from tests.crawler.matching.support import establishment, keys
+from tests.crawler.matching.support import establishment, keys, legal_entity
 
 CANNES_EJ = "finess-ej:060780988"
 ARLES_EJ = "finess-ej:130789274"
 TOULOUSE_EJ = "finess-ej:310781406"
 PSYCHIATRY = "Centre Hospitalier Spécialisé lutte Maladies Mentales"
-
-
-def _ej(number: str, name: str, city: str, department: str) -> EntityRecord:
-    return EntityRecord(
-        key=f"finess-ej:{number}",
-        kind="establishment",
-        name=name,
-        finess_ej=number,
-        city=city,
-        department=department,
-        category="Entité juridique",
-    )
 
 
 ENTITIES = (
@@ -45,7 +32,7 @@ ENTITIES = (
     establishment(
         "410000020", "Centre Hospitalier", "Blois", "41", aliases=["CH Blois Simone Veil"]
     ),
-    _ej("060780988", "Centre hospitalier de Cannes", "Cannes", "06"),
+    legal_entity("060780988", "Centre hospitalier de Cannes", "Cannes", "06"),
     establishment(
         "060000544",
         "Centre Hospitalier de Cannes Simone Veil",
@@ -65,7 +52,7 @@ ENTITIES = (
         category=PSYCHIATRY,
     ),
     establishment("490002037", "Polyclinique du Parc", "Cholet", "49"),
-    _ej("130789274", "Centre hospitalier d'Arles", "Arles", "13"),
+    legal_entity("130789274", "Centre hospitalier d'Arles", "Arles", "13"),
     establishment(
         "130002827",
         "Centre Hospitalier Joseph Imbert d'Arles",
@@ -81,7 +68,7 @@ ENTITIES = (
         parent_key=ARLES_EJ,
         aliases=["Usmp Maison Centrale"],
     ),
-    _ej("310781406", "CHU de Toulouse", "Toulouse", "31"),
+    legal_entity("310781406", "CHU de Toulouse", "Toulouse", "31"),
     establishment(
         "310783048", "Hopital Purpan CHU Toulouse", "Toulouse", "31", parent_key=TOULOUSE_EJ
     ),
