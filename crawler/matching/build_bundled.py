@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from crawler.findings import EntityRecord
+from crawler.core.records import EntityRecord
 from crawler.matching.finess import department_of_postcode, is_valid_finess
 from crawler.matching.name_words import LEGAL_FORMS
 from crawler.matching.names import NameForm, forms_of_name, is_generic_core

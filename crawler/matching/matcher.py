@@ -21,8 +21,8 @@ from functools import lru_cache, reduce
 from operator import or_
 from pathlib import Path
 
-from crawler.config import Settings
-from crawler.findings import EntityRecord
+from crawler.core.config import Settings
+from crawler.core.records import EntityMatch, EntityRecord
 from crawler.matching.candidates import FROM_FINESS, THRESHOLD, Candidate, PostField, score_of
 from crawler.matching.claims import extract_claims, sale_assessment
 from crawler.matching.finess import find_finess
@@ -46,7 +46,7 @@ from crawler.matching.name_words import (
 from crawler.matching.names import whole_core
 from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise_fields
 from crawler.matching.resolve import Resolver
-from crawler.matching.results import AmbiguousMatch, EntityMatch, MatchResult
+from crawler.matching.results import AmbiguousMatch, MatchResult
 from crawler.matching.watchlist import Watchlist, load_bundled, load_watchlist
 
 __all__ = ["AmbiguousMatch", "EntityMatch", "MatchResult", "Matcher"]
