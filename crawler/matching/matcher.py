@@ -36,6 +36,7 @@ from crawler.matching.index import (
     load_or_build,
     signals_of,
 )
+from crawler.matching.mojibake import original_span, repair
 from crawler.matching.name_words import (
     ACCEPTS,
     ARTICLE_WORDS,
@@ -127,8 +128,20 @@ class Matcher:
         return cls(load_bundled(), cache_dir)
 
     def match(self, title: str, text: str) -> MatchResult:
-        """Match one post's title and text (either may be empty)."""
+        """Match one post's title and text (either may be empty).
+
+        Mojibake ("La ChÃ¢taigneraie") is repaired first; spans and matched text of the result
+        point into the original title and text.
+        """
         title, text = title[:MAX_FIELD_CHARS], text[:MAX_FIELD_CHARS]
+        fixed_title, title_map = repair(title)
+        fixed_text, text_map = repair(text)
+        result = self._match(fixed_title, fixed_text)
+        if title_map is None and text_map is None:
+            return result
+        return _in_original(result, {"title": (title, title_map), "text": (text, text_map)})
+
+    def _match(self, title: str, text: str) -> MatchResult:
         # Both fields are folded and searched in one pass; `` | `` keeps them apart.
         folded = normalise_fields(title, text)
         joined = folded.text
@@ -305,6 +318,26 @@ class Matcher:
             regions = frozenset(m.region for m in members if m.region)
             places = self._places[family] = (departments, regions)
         return places
+
+
+def _in_original(
+    result: MatchResult, originals: dict[str, tuple[str, list[int] | None]]
+) -> MatchResult:
+    # Spans found in repaired text, moved back into the crawled text.
+    def moved(field: str, start: int, end: int) -> tuple[int, int, str]:
+        original, positions = originals[field]
+        first, last = original_span(positions, start, end)
+        return first, last, original[first:last]
+
+    matches = []
+    for match in result.matches:
+        start, end, matched = moved(match.field, match.start, match.end)
+        matches.append(replace(match, start=start, end=end, matched=matched))
+    ambiguous = []
+    for item in result.ambiguous:
+        start, end, matched = moved(item.field, item.start, item.end)
+        ambiguous.append(replace(item, start=start, end=end, matched=matched))
+    return result._replace(matches=matches, ambiguous=ambiguous)
 
 
 def _is_memorial(normalised: Normalised, start: int, end: int) -> bool:
