@@ -42,7 +42,9 @@ from crawler.matching.name_words import (
     ARTICLE_WORDS,
     ARTICLES,
     GENERIC_WORDS,
+    TYPE_QUALIFIERS,
     TYPE_SURFACES,
+    qualified_type,
 )
 from crawler.matching.names import whole_core
 from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise_fields
@@ -58,7 +60,8 @@ MAX_FIELD_CHARS = 200_000
 _SURFACE_TYPE = {surface: kind for kind, surfaces in TYPE_SURFACES.items() for surface in surfaces}
 _SURFACES = "|".join(sorted(_SURFACE_TYPE, key=len, reverse=True))
 _ARTICLES = "|".join(ARTICLES)
-_LEFT_TYPE = re.compile(rf" ({_SURFACES})(?: (?:{_ARTICLES}))? $")
+_QUALIFIERS = "|".join(sorted(TYPE_QUALIFIERS, key=len, reverse=True))
+_LEFT_TYPE = re.compile(rf" ({_SURFACES})(?: ({_QUALIFIERS}))?(?: (?:{_ARTICLES}))? $")
 _RIGHT_TYPE = re.compile(rf" ({_SURFACES})(?= )")
 #: A type word, then a memorial name of one to three words, then "de"/"d'"/"du" before the
 #: town: "Centre hospitalier Jacques Cœur de Bourges", "Hôpital Simone Veil de Blois".
@@ -236,8 +239,10 @@ class Matcher:
         folded = normalised.text
         accepted = ACCEPTS.get(kind, frozenset({kind}))
         left = _LEFT_TYPE.search(folded, max(0, start - 60), start)
-        if left is not None and _SURFACE_TYPE[left.group(1)] in accepted:
-            return left.start(1), end, _SURFACE_TYPE[left.group(1)]
+        if left is not None:
+            written = qualified_type(_SURFACE_TYPE[left.group(1)], left.group(2))
+            if written is not None and written in accepted:
+                return left.start(1), end, written
         if kind in _MEMORIAL_KINDS and folded.endswith((" de ", " d ", " du "), 0, start):
             memorial = _MEMORIAL_TYPE.search(folded, max(0, start - 60), start)
             if (
