@@ -68,11 +68,16 @@ _ARTICLES = "|".join(ARTICLES)
 _QUALIFIERS = "|".join(sorted(TYPE_QUALIFIERS, key=len, reverse=True))
 _LEFT_TYPE = re.compile(rf" ({_SURFACES})(?: ({_QUALIFIERS}))?(?: (?:{_ARTICLES}))? $")
 _RIGHT_TYPE = re.compile(rf" ({_SURFACES})(?= )")
-#: A type word, then a memorial name of one to three words, then "de"/"d'"/"du" before the
-#: town: "Centre hospitalier Jacques Cœur de Bourges", "Hôpital Simone Veil de Blois".
-_MEMORIAL_TYPE = re.compile(rf" ({_SURFACES})((?: [a-z]+){{1,3}}) (?:de|d|du) $")
+#: A type word, then a memorial name of one to three words, then "de"/"d'"/"du"/"à"/"in"
+#: before the town: "Centre hospitalier Jacques Cœur de Bourges", "Hôpital Simone Veil à
+#: Blois", "Simone Veil Hospital in Cannes" is read by the type word written after.
+_TOWN_CONNECTORS = ("de", "d", "du", "a", "in")
+_MEMORIAL_TYPE = re.compile(
+    rf" ({_SURFACES})((?: [a-z]+){{1,3}}) (?:{'|'.join(_TOWN_CONNECTORS)}) $"
+)
 #: Entity types whose town core may be reached across a memorial name (public hospitals).
 _MEMORIAL_KINDS = frozenset({"ch", "chu", "chi", "chs"})
+_CONNECTOR_ENDINGS = tuple(f" {connector} " for connector in _TOWN_CONNECTORS)
 #: What may stand between a name and a type word written after it ("Cannes-hospital").
 _JOINERS = " \t-\u00a0\u2010\u2011"
 #: A postcode in folded text (starting with the space lets ``re`` skip ahead fast).
@@ -284,7 +289,7 @@ class Matcher:
             written = qualified_type(_SURFACE_TYPE[left.group(1)], left.group(2))
             if written is not None and written in accepted:
                 return left.start(1), end, written
-        if kind in _MEMORIAL_KINDS and folded.endswith((" de ", " d ", " du "), 0, start):
+        if kind in _MEMORIAL_KINDS and folded.endswith(_CONNECTOR_ENDINGS, 0, start):
             memorial = _MEMORIAL_TYPE.search(folded, max(0, start - 60), start)
             if (
                 memorial is not None

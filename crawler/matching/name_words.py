@@ -371,11 +371,48 @@ GENERIC_WORDS = frozenset(
 #: diagnostic", "Accueil de jour personnes âgées"): a core of such words alone names no
 #: establishment, like the generic words it joins.
 DESCRIPTIVE_WORDS = frozenset(
-    """social sociale sociaux diagnostic diagnostique traitement prevention depistage
-    consultation consultations accueil urgence mentale pediatrie gerontologie gynecologie
-    obstetrique cardiologie medicaux therapeutique education sport travail famille familles
-    jeunes personnes agees handicapes handicap autisme addictologie alcoologie nutrition
-    rehabilitation hebergement insertion aide domicile services""".split()
+    [
+        "social",
+        "sociale",
+        "sociaux",
+        "diagnostic",
+        "diagnostique",
+        "traitement",
+        "prevention",
+        "depistage",
+        "consultation",
+        "consultations",
+        "accueil",
+        "urgence",
+        "mentale",
+        "pediatrie",
+        "gerontologie",
+        "gynecologie",
+        "obstetrique",
+        "cardiologie",
+        "medicaux",
+        "therapeutique",
+        "education",
+        "sport",
+        "travail",
+        "famille",
+        "familles",
+        "jeunes",
+        "personnes",
+        "agees",
+        "handicapes",
+        "handicap",
+        "autisme",
+        "addictologie",
+        "alcoologie",
+        "nutrition",
+        "rehabilitation",
+        "hebergement",
+        "insertion",
+        "aide",
+        "domicile",
+        "services",
+    ]
 )
 GENERIC_WORDS = GENERIC_WORDS | DESCRIPTIVE_WORDS
 #: Words that say where a unit sits, not what it is called: a core made of them alone ("Site
