@@ -88,6 +88,7 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
     "fondation": ("fondation", "foundation"),
     "laboratoire": ("laboratoire", "laboratory", "labo"),
     "hdj": ("hopital de jour", "hj"),
+    "maternite": ("maternite", "maternity", "maternity hospital"),
 }
 
 #: Qualifiers people add or drop between a public hospital's type word and its core ("Centre
@@ -128,9 +129,10 @@ ACCEPTS: dict[str, frozenset[str]] = {
     "chs": frozenset({"chs", "ch", "hopital"}),
     "ch": frozenset({"ch", "chi", "hopital"}),
     "gh": frozenset({"gh", "hopital", "ch"}),
-    "hp": frozenset({"hp", "hopital", "clinique"}),
-    "hopital": frozenset({"hopital", "ch", "hp", "chu", "chi", "chs", "gh"}),
-    "clinique": frozenset({"clinique", "hp"}),
+    "hp": frozenset({"hp", "hopital", "clinique", "maternite"}),
+    "hopital": frozenset({"hopital", "ch", "hp", "chu", "chi", "chs", "gh", "maternite"}),
+    "clinique": frozenset({"clinique", "hp", "maternite"}),
+    "maternite": frozenset({"maternite", "clinique", "hopital", "hp"}),
     "institut": frozenset({"institut", "centre", "hopital"}),
     "centre": frozenset({"centre", "institut"}),
     "hdj": frozenset({"hdj", "hopital"}),
