@@ -59,6 +59,15 @@ __all__ = ["AmbiguousMatch", "EntityMatch", "MatchResult", "Matcher"]
 
 #: Longest field considered, in characters; the rest of a huge paste is not searched.
 MAX_FIELD_CHARS = 200_000
+#: A title that is only a domain (LockBit lists victims so): its first label after "www.".
+_BARE_DOMAIN = re.compile(
+    r"\s*(?:https?://)?(?:www\.)?([A-Za-z0-9-]{4,63})(?:\.[A-Za-z0-9-]+)*\.([A-Za-z]{2,12})/?\s*$"
+)
+#: Two-letter top-level domains of France and its overseas territories: any other country
+#: code says the domain is foreign, and its glued words are not read.
+_FRENCH_TLDS = frozenset(
+    ["fr", "re", "gp", "mq", "gf", "yt", "pm", "nc", "pf", "wf", "tf", "bl", "mf", "eu"]
+)
 #: Characters of each field read for misspelt names: the title and the first line or two.
 SPELLING_CHARS = 300
 
@@ -150,6 +159,15 @@ class Matcher:
         title, text = title[:MAX_FIELD_CHARS], text[:MAX_FIELD_CHARS]
         fixed_title, title_map = repair(title)
         fixed_text, text_map = repair(text)
+        domain = _BARE_DOMAIN.match(fixed_title)
+        if domain is not None and (
+            len(domain.group(2)) > 2 or domain.group(2).lower() in _FRENCH_TLDS
+        ):
+            # A leak site's victim written as a bare domain with its words glued together
+            # ("cliniquedelaloire.fr", "chcannes.fr") is read word by word.
+            fixed_title, title_map = replace_spans(
+                fixed_title, self._domain_words(domain), title_map
+            )
         first = self._match(fixed_title, fixed_text)
         result = _in_original(first.result, {"title": (title, title_map), "text": (text, text_map)})
         if first.folded is None or result.matches:
@@ -178,6 +196,17 @@ class Matcher:
         if not added:
             return result
         return result._replace(matches=[*result.matches, *added])
+
+    def _domain_words(self, domain: re.Match[str]) -> list[tuple[int, int, str]]:
+        # Each glued part of the domain's first label, as the words it is made of.
+        edits = []
+        label = domain.group(1)
+        for part in re.finditer(r"[^-]+", label):
+            words = self.speller().segment(part.group().lower())
+            if words is not None:
+                start = domain.start(1) + part.start()
+                edits.append((start, start + len(part.group()), "-".join(words)))
+        return edits
 
     def speller(self) -> Speller:
         """The speller of this watchlist's name words (built on first use)."""

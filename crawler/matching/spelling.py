@@ -63,6 +63,14 @@ class Speller:
         self.words.discard("|")
         type_words = {w for surfaces in TYPE_SURFACES.values() for s in surfaces for w in s.split()}
         self.known = self.words | type_words | {w for phrase in known for w in phrase.split()}
+        # What a glued domain label may be cut into, and what each piece costs: type words
+        # and articles cost less than name words, so "centrehospitalierdecannes" reads
+        # "centre hospitalier de cannes" even where some name glues "centrehospitalier".
+        self.segmentable: dict[str, float] = {
+            w: 1.0 for w in self.words if len(w) >= 3 and w.isalpha()
+        }
+        self.segmentable.update(dict.fromkeys(ARTICLE_WORDS | {"st", "ste"}, 0.5))
+        self.segmentable.update(dict.fromkeys(type_words | {"ch", "chu", "gh"}, 0.4))
         self._deletions: dict[str, set[str]] = {}
         for word in self.words:
             if len(word) < MIN_LENGTH or word in stop or not word.isalpha():
@@ -124,6 +132,24 @@ class Speller:
         if fixed is not None:
             first, last = folded.span(start, end)
             spans[first] = (first, last, fixed)
+
+    def segment(self, label: str) -> list[str] | None:
+        """A domain label written without separators ("cliniquedelaloire", "chcannes") as the
+        fewest watchlist and type words, or None when it cannot be read so (or is one word)."""
+        if not label.isalpha() or len(label) > 63:
+            return None
+        best: list[tuple[float, list[str]] | None] = [(0.0, [])] + [None] * len(label)
+        for end in range(1, len(label) + 1):
+            for start in range(max(0, end - 30), end):
+                before = best[start]
+                cost = self.segmentable.get(label[start:end])
+                if before is None or cost is None:
+                    continue
+                current = best[end]
+                if current is None or before[0] + cost < current[0]:
+                    best[end] = (before[0] + cost, [*before[1], label[start:end]])
+        found = best[-1]
+        return found[1] if found is not None and len(found[1]) > 1 else None
 
 
 def _deletions(word: str) -> set[str]:
