@@ -243,7 +243,6 @@ GENERIC_WORDS = frozenset(
         "readaptation",
         "reeducation",
         "convalescence",
-        "gériatrique",
         "geriatrie",
         "geriatrique",
         "enfants",
