@@ -11,7 +11,7 @@ TOR_DATA ?= $(CURDIR)/var/tor
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-system-deps: ## Debian packages: Chromium (browser sources, UI tests), gcc and Python headers (the matcher's C fast path)
+system-deps: ## Debian packages: Chromium (browser sources, UI tests), gcc and Python headers (the matcher's optional C fast path)
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v gcc >/dev/null 2>&1 || missing="$$missing gcc"; \
@@ -22,7 +22,7 @@ system-deps: ## Debian packages: Chromium (browser sources, UI tests), gcc and P
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-$(STAMP): pyproject.toml setup.py crawler/matching/_fold.c
+$(STAMP): pyproject.toml setup.py crawler/matching/_fold.c crawler/matching/_fold_tables.h
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'

@@ -46,11 +46,6 @@ class SlackSender:
         else:
             raise ChannelUnavailable(f"channel {channel.name}: needs url or token")
 
-    @property
-    def bot_mode(self) -> bool:
-        """True when posting through ``chat.postMessage`` (threads available)."""
-        return self._token is not None
-
     def send(self, message: OutgoingMessage) -> SendResult:
         """Post the rendered message; in bot mode return its ``ts``."""
         body = render_message(message.payload)

@@ -52,11 +52,6 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def is_sqlite(engine: Engine) -> bool:
-    """True when ``engine`` talks to SQLite."""
-    return engine.dialect.name == "sqlite"
-
-
 def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     # pysqlite's own transaction handling would defer BEGIN; let SQLAlchemy emit it (see
     # _sqlite_on_begin) so writers take the lock up front instead of failing on upgrade.

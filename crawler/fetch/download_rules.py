@@ -6,7 +6,7 @@ all ask these functions, so a plain request and a request made by a rendered pag
 rules:
 
 * never follow a link to a file host or to an archive, dump or office file
-  (:func:`file_link_refusal`);
+  (:func:`crawler.core.file_links.file_link_refusal`, shared with the leak-site parser);
 * only keep pages whose ``Content-Type`` is on the allow-list, and never a response sent as an
   attachment (:func:`content_refusal`);
 * never resolve a ``.onion`` name outside the proxy (:func:`onion_refusal`);
@@ -19,67 +19,8 @@ Each function returns a one-line reason, or None when the fetch is fine.
 from __future__ import annotations
 
 import ipaddress
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
-#: File-sharing hosts: a link there is a download of the data itself. Subdomains included.
-FILE_HOSTS = frozenset(
-    {
-        "anonfiles.com",
-        "anonfile.com",
-        "bayfiles.com",
-        "catbox.moe",
-        "dropbox.com",
-        "dropboxusercontent.com",
-        "file.io",
-        "filebin.net",
-        "files.fm",
-        "gofile.io",
-        "krakenfiles.com",
-        "mediafire.com",
-        "mega.co.nz",
-        "mega.io",
-        "mega.nz",
-        "nippyfile.com",
-        "pixeldrain.com",
-        "qu.ax",
-        "sendspace.com",
-        "temp.sh",
-        "transfer.sh",
-        "uploadfiles.io",
-        "upload.ee",
-        "wetransfer.com",
-        "we.tl",
-        "zippyshare.com",
-    }
-)
-#: Path endings of archives, database dumps, spreadsheets and documents: never downloaded.
-FILE_EXTENSIONS = (
-    ".7z",
-    ".bak",
-    ".bz2",
-    ".csv",
-    ".db",
-    ".doc",
-    ".docx",
-    ".dump",
-    ".gz",
-    ".jsonl",
-    ".mdb",
-    ".ndjson",
-    ".ods",
-    ".parquet",
-    ".pdf",
-    ".rar",
-    ".sql",
-    ".sqlite",
-    ".tar",
-    ".tgz",
-    ".xls",
-    ".xlsx",
-    ".xz",
-    ".zip",
-    ".zst",
-)
 #: Media types a page may have. Feeds need the XML and JSON ones; everything else is refused.
 ALLOWED_CONTENT_TYPES = frozenset(
     {
@@ -99,20 +40,6 @@ ALLOWED_CONTENT_TYPES = frozenset(
 ONION_SUFFIX = ".onion"
 #: Proxy schemes that resolve names on the proxy side (an HTTP proxy receives the name too).
 REMOTE_DNS_SCHEMES = ("socks5h", "http", "https")
-
-
-def file_link_refusal(url: str) -> str | None:
-    """Why ``url`` must not be fetched because it is a file host or a file, or None."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower().rstrip(".")
-    for file_host in FILE_HOSTS:
-        if host == file_host or host.endswith(f".{file_host}"):
-            return f"link to the file host {file_host} refused: {url}"
-    path = unquote(parts.path).lower().rstrip("/")
-    for extension in FILE_EXTENSIONS:
-        if path.endswith(extension):
-            return f"link to a {extension} file refused: {url}"
-    return None
 
 
 def content_refusal(content_type: str | None, disposition: str | None) -> str | None:

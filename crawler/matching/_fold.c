@@ -11,40 +11,30 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-/* Character flags of folded text: an ASCII letter, a l33t digit, a digit. */
-#define LETTER 1
-#define LEET 2
-#define DIGIT 4
-static unsigned char FLAGS[256];
-/* l33t digit -> letter ("013457" -> "oieast"), other bytes unchanged. */
-static unsigned char UNLEET[256];
+/* FLAGS, UNLEET, EXPANDING_LATIN1, SLOW_RANGES and the record-count signs: generated from the
+ * Python tables by crawler/matching/fold_header.py. */
+#include "_fold_tables.h"
 
-static void
-init_tables(void)
+#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+static int
+is_one_of(Py_UCS4 c, const Py_UCS4 *characters, size_t count)
 {
-    for (int c = 0; c < 256; c++) {
-        FLAGS[c] = 0;
-        UNLEET[c] = (unsigned char)c;
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-            FLAGS[c] = LETTER;
-        if (c >= '0' && c <= '9')
-            FLAGS[c] = DIGIT;
-    }
-    const char *from = "013457", *to = "oieast";
-    for (int k = 0; from[k]; k++) {
-        FLAGS[(unsigned char)from[k]] |= LEET;
-        UNLEET[(unsigned char)from[k]] = (unsigned char)to[k];
-    }
+    for (size_t k = 0; k < count; k++)
+        if (c == characters[k])
+            return 1;
+    return 0;
 }
 
 static int
 needs_slow_path(Py_UCS4 c)
 {
     if (c < 256)
-        return c == 0xC6 || c == 0xE6 || c == 0xDE || c == 0xDF || c == 0xFE;
-    return (c >= 0x100 && c <= 0x24F) || (c >= 0x300 && c <= 0x36F) ||
-           (c >= 0x1E00 && c <= 0x1EFF) || (c >= 0xFB00 && c <= 0xFB06) ||
-           (c >= 0xFF10 && c <= 0xFF5A);
+        return EXPANDING_LATIN1[c];
+    for (size_t k = 0; k < COUNT(SLOW_RANGES); k++)
+        if (c >= SLOW_RANGES[k][0] && c <= SLOW_RANGES[k][1])
+            return 1;
+    return 0;
 }
 
 /* Fold ``text`` into ``out`` through ``table``; -1 if the slow path is needed. */
@@ -58,7 +48,7 @@ fold_into(PyObject *text, const unsigned char *table, unsigned char *out)
         const Py_UCS1 *chars = (const Py_UCS1 *)data;
         for (Py_ssize_t i = 0; i < length; i++) {
             Py_UCS1 c = chars[i];
-            if (c >= 0xC6 && needs_slow_path(c))
+            if (c >= FIRST_SLOW && needs_slow_path(c))
                 return -1;
             out[i] = table[c];
         }
@@ -66,7 +56,7 @@ fold_into(PyObject *text, const unsigned char *table, unsigned char *out)
     }
     for (Py_ssize_t i = 0; i < length; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c >= 0xC6 && needs_slow_path(c))
+        if (c >= FIRST_SLOW && needs_slow_path(c))
             return -1;
         out[i] = c < 256 ? table[c] : ' ';
     }
@@ -223,32 +213,32 @@ record_fast(int kind, const void *data, Py_ssize_t length, Py_ssize_t start, Py_
         if (after >= 128 || Py_UNICODE_ISALNUM(after) || after == '_')
             return 0;
     }
-    /* No "$", "€", "£", "%", "usd", "eur", "btc" or "xmr" (any case) where the Python path
-     * looks for one after the number. */
+    /* No sign or word of claims.NOT_RECORDS_AFTER ("$", "%", "usd"…, any case) where the
+     * Python path looks for one after the number. */
     Py_ssize_t stop = end + 1 + RECORD_TAIL < length ? end + 1 + RECORD_TAIL : length;
     char previous[2] = {0, 0};
     for (Py_ssize_t i = end + 1; i < stop; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c == '$' || c == '%' || c == 0xA3 || c == 0x20AC)
+        if (is_one_of(c, NOT_RECORDS_AFTER_SIGNS, COUNT(NOT_RECORDS_AFTER_SIGNS)))
             return 0;
         char lower = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (c < 128 ? (char)c : 0);
-        if ((previous[0] == 'u' && previous[1] == 's' && lower == 'd') ||
-            (previous[0] == 'e' && previous[1] == 'u' && lower == 'r') ||
-            (previous[0] == 'b' && previous[1] == 't' && lower == 'c') ||
-            (previous[0] == 'x' && previous[1] == 'm' && lower == 'r'))
-            return 0;
+        for (size_t k = 0; k < COUNT(NOT_RECORDS_AFTER_WORDS); k++) {
+            const char *word = NOT_RECORDS_AFTER_WORDS[k];
+            if (previous[0] == word[0] && previous[1] == word[1] && lower == word[2])
+                return 0;
+        }
         previous[0] = previous[1];
         previous[1] = lower;
     }
     *value = -1;
     if (start > 0) {
         Py_UCS4 c = PyUnicode_READ(kind, data, start - 1);
-        if (Py_UNICODE_ISALNUM(c) || c == '_' || c == '.' || c == ',')
+        if (Py_UNICODE_ISALNUM(c) || is_one_of(c, GLUED_BEFORE, COUNT(GLUED_BEFORE)))
             return 1;
     }
     for (Py_ssize_t i = start - 2 < 0 ? 0 : start - 2; i < start; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c == '$' || c == 0x20AC || c == 0xA3)
+        if (is_one_of(c, CURRENCY_SIGNS, COUNT(CURRENCY_SIGNS)))
             return 1;
     }
     char digits[48];
@@ -340,6 +330,5 @@ static struct PyModuleDef fold_module = {
 PyMODINIT_FUNC
 PyInit__fold(void)
 {
-    init_tables();
     return PyModule_Create(&fold_module);
 }

@@ -71,7 +71,13 @@ _DIGIT_CLASSES = bytes(ord("1") if 48 <= code <= 57 else 32 for code in range(25
 _NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f']")
 _GROUPED_NUMBER = re.compile(r"\d{1,3}([,.])\d{3}(\1\d{3})*")
 _GROUP_MARKS = re.compile(r"[,.]")
-_NOT_RECORDS_AFTER = ("$", "€", "£", "usd", "eur", "btc", "xmr", "%")
+# The three tables below are read by the C extension too (crawler/matching/fold_header.py).
+#: Right after a record count, these make it a price or a percentage ("5k$", "3k usd", "9k%").
+NOT_RECORDS_AFTER = ("$", "€", "£", "usd", "eur", "btc", "xmr", "%")
+#: A currency sign in the two characters before a number makes it a price ("$750k").
+CURRENCY_SIGNS = "$€£"
+#: A number right after a letter, a digit or one of these is part of something else ("v2.5k").
+GLUED_BEFORE = "_.,"
 _GROUPED_TAIL = re.compile(r"[ ,.'\u00a0\u202f]\d{3}$")
 _MULTIPLIERS = {"k": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "millions": 1e6, "mil": 1e3}
 _MULTIPLIERS.update({"mille": 1e3, "thousand": 1e3, "bn": 1e9, "billion": 1e9})
@@ -120,16 +126,16 @@ def _records_at(text: str, start: int) -> tuple[int, float | None]:
     if match is None:  # digits glued to a word: "200GB"
         return start + 1, None
     end = match.end()
-    if start and (text[start - 1].isalnum() or text[start - 1] in "_.,"):
+    if start and (text[start - 1].isalnum() or text[start - 1] in GLUED_BEFORE):
         return end, None
     multiplier, unit = match.group("multiplier", "unit")
     number = text[start : match.end("number")]
     if not (unit or multiplier or _GROUPED_TAIL.search(number)):
         return end, None  # "2024", "08": a bare number claims nothing
-    if text[end : end + 5].lower().lstrip().startswith(_NOT_RECORDS_AFTER):
+    if text[end : end + 5].lower().lstrip().startswith(NOT_RECORDS_AFTER):
         return end, None  # a price or a percentage
     before = text[start - 2 : start] if start > 1 else text[:start]
-    if "$" in before or "€" in before or "£" in before:
+    if any(sign in before for sign in CURRENCY_SIGNS):
         return end, None
     value = parse_number(number)
     if value is None:

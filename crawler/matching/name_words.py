@@ -278,7 +278,6 @@ GENERIC_WORDS = frozenset(
         "readaptation",
         "reeducation",
         "convalescence",
-        "gériatrique",
         "geriatrie",
         "geriatrique",
         "enfants",

@@ -10,7 +10,8 @@ Most text takes a fast path (``bytes.translate`` over a Latin-1 encoding, one ch
 out); text with characters outside Latin-1 that fold to letters (œ, ligatures, combining accents,
 Latin Extended, full-width forms) takes a slower per-character path. :func:`normalise_fields`,
 which folds every post, does the fast path in C (:mod:`crawler.matching._fold`, built by
-``pip install -e .``) when the extension is built, and in Python otherwise.
+``pip install -e .`` when a C compiler is there) when the extension is built, and in Python
+otherwise.
 """
 
 from __future__ import annotations
@@ -30,9 +31,13 @@ except ImportError:  # the C extension is not built: pure Python throughout
 #: Whether the C fast path is in use (the benchmark says so).
 C_FOLDING = _fold_fields is not None
 
-#: l33t digits undone inside words that are mostly letters.
-LEET = str.maketrans("013457", "oieast")
-_LEET_DIGITS = frozenset("013457")
+# The character tables below are the one source of truth for the C extension too:
+# crawler/matching/fold_header.py writes them into _fold_tables.h.
+
+#: l33t digits, and the letters they stand for, undone inside words that are mostly letters.
+LEET_DIGITS, LEET_LETTERS = "013457", "oieast"
+LEET = str.maketrans(LEET_DIGITS, LEET_LETTERS)
+_LEET_DIGITS = frozenset(LEET_DIGITS)
 _LETTER = ord("a")
 #: Folded text → character classes: ``a`` for a letter, ``1`` for a digit, space otherwise.
 _CLASSES = bytes(
@@ -49,12 +54,15 @@ _CLASSES = bytes(
 #: always shows one of these.)
 _LEET_CANDIDATE = re.compile(rb"1(?:(?<=aa1)|aa|(?<=a1)a)")
 _SPACES = re.compile("  +")
-#: Characters outside Latin-1 that fold to letters, plus Latin-1 letters that expand (æ, ß).
+#: Latin-1 letters that fold to two letters (Æ, Þ, ß, æ, þ): the slow path.
+EXPANDING_LATIN1 = "\u00c6\u00de\u00df\u00e6\u00fe"
+#: Characters outside Latin-1 that fold to letters, as inclusive ranges (Latin Extended-A and
+#: -B, combining accents, Latin Extended Additional, ligatures, full-width digits and letters).
+SLOW_RANGES = ((0x100, 0x24F), (0x300, 0x36F), (0x1E00, 0x1EFF), (0xFB00, 0xFB06), (0xFF10, 0xFF5A))
 _SLOW = re.compile(
-    "[\u00c6\u00e6\u00de\u00df\u00fe\u0100-\u024f\u0300-\u036f\u1e00-\u1eff\ufb00-\ufb06\uff10-\uff5a]"
+    f"[{EXPANDING_LATIN1}{''.join(f'{chr(first)}-{chr(last)}' for first, last in SLOW_RANGES)}]"
 )
-#: Latin-1 letters that fold to two letters (æ, Æ, ß, þ, Þ).
-_EXPANDING = (b"\xe6", b"\xc6", b"\xdf", b"\xde", b"\xfe")
+_EXPANDING = tuple(letter.encode("latin-1") for letter in EXPANDING_LATIN1)
 _SPECIAL = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "ð": "d"}
 _SPECIAL.update({"Ð": "d", "þ": "th", "Þ": "th", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ı": "i"})
 
@@ -161,10 +169,7 @@ def _fold_slow(text: str) -> tuple[str, list[int]]:
     origin: list[int] = []
     for index, char in enumerate(text):
         code = ord(char)
-        if code < 256 and char not in _SPECIAL and code not in (0xC6, 0xE6, 0xDF):
-            folded = chr(_TABLE[code])
-        else:
-            folded = _fold_cached(char)
+        folded = chr(_TABLE[code]) if code < 256 and char not in _SPECIAL else _fold_cached(char)
         parts.append(folded)
         origin.extend([index] * len(folded))
     return "".join(parts), origin

@@ -14,7 +14,6 @@ import dataclasses
 import gzip
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -168,11 +167,3 @@ def load_watchlist(settings: Settings, extra_files: Iterable[Path] = ()) -> Watc
         normalise_phrase(phrase) for phrase in config.exclusions if normalise_phrase(phrase)
     )
     return dataclasses.replace(base.merged(custom), exclusions=exclusions)
-
-
-_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$")
-
-
-def is_domain(text: str) -> bool:
-    """True for a plain host name such as ``ch-arles.fr``."""
-    return bool(_DOMAIN.match(text.lower()))

@@ -1,5 +1,5 @@
 """Leak-site field values as analysts want them (pure functions): countries as ISO codes,
-countdowns as dates, websites trimmed, and the links a crawler must never follow.
+countdowns as dates, websites trimmed, and the victim-page links a crawler must not follow.
 """
 
 from __future__ import annotations
@@ -12,25 +12,15 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawler.core.file_links import file_link_refusal
+
 #: English and French country names (lower case, accents removed) to ISO 3166 alpha-2 codes,
 #: generated from the geocoder names of the ``phonenumbers`` package (one entry per region).
 COUNTRY_NAMES_FILE = Path(__file__).parent / "countries.json"
 
-#: File hosts and cloud drives: leak sites link their archives there; never followed.
-FILE_HOSTS = (
-    "1drv.ms", "anonfile.com", "anonfiles.com", "anonymfile.com", "bashupload.com",
-    "bayfiles.com", "catbox.moe", "dosya.co", "drive.google.com", "dropbox.com",
-    "dropmefiles.com", "fex.net", "file.io", "files.fm", "filetransfer.io", "gofile.io",
-    "krakenfiles.com", "limewire.com", "mediafire.com", "mega.co.nz", "mega.io", "mega.nz",
-    "onedrive.live.com", "oshi.at", "pixeldrain.com", "qiwi.gg", "racaty.net", "sendspace.com",
-    "temp.sh", "tmpfiles.org", "transfer.sh", "ufile.io", "upload.ee", "uploadnow.io",
-    "we.tl", "wetransfer.com", "workupload.com", "zippyshare.com",
-)  # fmt: skip
-#: Path endings of archives, dumps and documents: downloads, never pages.
-DOWNLOAD_EXTENSIONS = (
-    ".7z", ".bak", ".bz2", ".csv", ".db", ".doc", ".docx", ".dump", ".gz", ".json", ".pdf",
-    ".rar", ".sql", ".sqlite", ".tar", ".tgz", ".txt", ".xls", ".xlsx", ".xz", ".zip", ".zst",
-)  # fmt: skip
+#: Text and JSON downloads (file trees, victim lists) offered by leak sites. Other families
+#: read such URLs as pages (JSON feeds, raw pastes), so only the leak-site rule refuses them.
+_TEXT_DOWNLOADS = (".json", ".txt")
 _DOWNLOAD_SEGMENTS = {"download", "downloads", "dl"}
 _COUNTRY_ALIASES = {
     "america": "US", "u.s.": "US", "u.s.a.": "US", "usa": "US", "united states of america": "US",
@@ -133,20 +123,22 @@ def clean_website(text: str | None) -> str | None:
 def refused_link(url: str, page_url: str) -> str | None:
     """Why a crawler must not follow ``url`` found on ``page_url``, or None when it may.
 
-    Refused: other schemes, other hosts than the page's, file hosts, archive or document
-    downloads (by extension) and ``/download/`` paths.
+    Refused: other schemes, file hosts and files (the rule every family obeys,
+    :func:`crawler.core.file_links.file_link_refusal`), text and JSON downloads, ``/download/``
+    paths, and other hosts than the page's.
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         return f"not an http(s) link: {url}"
-    host = (parts.hostname or "").lower()
-    if any(host == known or host.endswith(f".{known}") for known in FILE_HOSTS):
-        return f"file host link: {host}"
+    file_link = file_link_refusal(url)
+    if file_link is not None:
+        return file_link
     path = parts.path.lower()
-    if path.endswith(DOWNLOAD_EXTENSIONS):
+    if path.endswith(_TEXT_DOWNLOADS):
         return f"download link: {path.rsplit('/', 1)[-1]}"
     if _DOWNLOAD_SEGMENTS & {segment for segment in path.split("/") if segment}:
         return f"download link: {parts.path}"
+    host = (parts.hostname or "").lower()
     if host != (urlsplit(page_url).hostname or "").lower():
         return f"link to another site: {host}"
     return None

@@ -27,9 +27,10 @@ from urllib.parse import urlsplit
 from playwright.async_api import Error as PlaywrightError
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
+from crawler.core.file_links import file_link_refusal
 from crawler.core.private_files import private_folder, write_private
 from crawler.fetch.browser import BLOCKED_RESOURCE_TYPES, STATE_PATH_KEY
-from crawler.fetch.download_rules import file_link_refusal, is_private_host, onion_refusal
+from crawler.fetch.download_rules import is_private_host, onion_refusal
 
 logger = logging.getLogger(__name__)
 _ATTRIBUTE = "_leakwatch_browser_handler"

@@ -1,11 +1,11 @@
 """Never request a file host or a file: archives, dumps and spreadsheets are the leak itself.
 
 :class:`FileLinkGuardMiddleware` runs first among the downloader middlewares and refuses any
-request whose URL is on a file-sharing host (mega.nz, gofile.io, anonfiles…) or ends like an
-archive, database dump or office file (:func:`crawler.fetch.download_rules.file_link_refusal`). The
-refusal is an ``IgnoreRequest`` naming the link, logged and counted
-(``leakwatch/refused/file_link``), so a spider that follows such a link by mistake loses that
-request only.
+request whose URL is on a file host or cloud drive (mega.nz, gofile.io, Google Drive…) or ends
+like an archive, database dump or office file: the rule every family obeys,
+:func:`crawler.core.file_links.file_link_refusal`. The refusal is an ``IgnoreRequest`` naming
+the link, logged and counted (``leakwatch/refused/file_link``), so a spider that follows such a
+link by mistake loses that request only.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.fetch.download_rules import file_link_refusal
+from crawler.core.file_links import file_link_refusal
 
 logger = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ import pytest
 from scrapy.utils.conf import build_component_list
 
 from crawler.core.config import Settings, SourceConfig
+from crawler.core.file_links import file_link_refusal
 from crawler.fetch.addon import SafetyAddon
 from crawler.fetch.browser import (
     SCREENSHOT_KEY,
@@ -19,6 +20,8 @@ from crawler.fetch.browser import (
     page_methods,
     storage_state_path,
 )
+from crawler.fetch.handlers import browser as browser_handler
+from crawler.fetch.middlewares import file_links as file_links_middleware
 from crawler.runtime.crawl import scrapy_settings_for
 from spiders.forums.spider import ForumSpider
 
@@ -119,3 +122,8 @@ def test_addon_adds_to_the_spiders_own_middlewares(tmp_path: Path) -> None:
     assert order.index("ContentGuardMiddleware") > order.index("HttpCompressionMiddleware")
     spider = build_component_list(scrapy.getwithbase("SPIDER_MIDDLEWARES"))
     assert any(getattr(entry, "__name__", "") == "EvidenceMiddleware" for entry in spider)
+
+
+def test_browser_filter_and_middleware_ask_the_one_file_link_rule() -> None:
+    assert browser_handler.file_link_refusal is file_link_refusal
+    assert file_links_middleware.file_link_refusal is file_link_refusal

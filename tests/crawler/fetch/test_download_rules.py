@@ -1,4 +1,6 @@
-"""The rules on what a crawl may fetch: file links, page types, onion names, private hosts."""
+"""The rules on what a crawl may fetch: page types, onion names, private hosts.
+
+File links: tests/crawler/core/test_file_links.py."""
 
 from __future__ import annotations
 
@@ -6,36 +8,10 @@ import pytest
 
 from crawler.fetch.download_rules import (
     content_refusal,
-    file_link_refusal,
     is_onion,
     is_private_host,
     onion_refusal,
 )
-
-
-@pytest.mark.parametrize(
-    ("url", "reason"),
-    [
-        ("https://mega.nz/file/AbC#key", "file host mega.nz"),
-        ("https://www.mediafire.com/file/x/dump.html", "file host mediafire.com"),
-        ("https://gofile.io/d/xyz", "file host gofile.io"),
-        ("https://dl.dropboxusercontent.com/s/x", "file host dropboxusercontent.com"),
-        ("http://forum.example/attachments/patients.ZIP", ".zip file"),
-        ("http://forum.example/f/base%20clinique.sql", ".sql file"),
-        ("http://forum.example/f/export.tar.gz?dl=1", ".gz file"),
-        ("http://forum.example/f/patients.xlsx/", ".xlsx file"),
-        ("http://forum.example/f/data.7z", ".7z file"),
-        ("http://forum.example/showthread.php?tid=12", None),
-        ("http://forum.example/download.php?file=x.zip", None),  # a page; its answer is checked
-        ("http://notmega.nz.example/thread/1", None),
-        ("http://forum.example/api/posts.json", None),
-    ],
-)
-def test_file_links(url: str, reason: str | None) -> None:
-    refusal = file_link_refusal(url)
-    assert (refusal is None) == (reason is None)
-    if reason is not None:
-        assert refusal is not None and reason in refusal and url in refusal
 
 
 @pytest.mark.parametrize(

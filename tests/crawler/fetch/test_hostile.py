@@ -112,3 +112,41 @@ def test_socks_crawl_caps_and_onion(tmp_path: Path) -> None:
     assert f"redirect to a private address refused: {shop}/to-private" in log
     assert "/html/section/2" not in site.paths  # the redirect was not followed
     assert f"link to the file host mega.nz refused: http://mega.nz:{port}/file/abc" in log
+
+
+#: Cloud-drive and file-host links as posted; each host is routed to the loopback site by the
+#: test's proxy, so a link the guard missed would show in the proxy's and the site's logs.
+FILE_HOST_LINKS = [
+    ("drive.google.com", "/file/d/1AbC/view"),
+    ("docs.google.com", "/spreadsheets/d/1AbC/edit"),
+    ("drive.usercontent.google.com", "/download?id=1AbC"),
+    ("onedrive.live.com", "/?cid=ABC&resid=ABC%21123"),
+    ("1drv.ms", "/u/s!AbCdEf"),
+    ("contoso.sharepoint.com", "/:x:/g/personal/a_b/EAbC"),
+    ("www.dropbox.com", "/s/abc/patients"),
+    ("buzzheavier.com", "/AbC"),
+]
+
+
+def test_file_host_links_are_never_fetched(tmp_path: Path) -> None:
+    with serve_hostile() as site:
+        port = urlsplit(site.base_url).port
+        assert port is not None
+        hosts = ["forum.example", *(host for host, _ in FILE_HOST_LINKS)]
+        routes = {host: ("127.0.0.1", port) for host in hosts}
+        with SocksServer(routes=routes) as proxy:
+            links = [f"http://{host}:{port}{path}" for host, path in FILE_HOST_LINKS]
+            source = hostile_source(
+                "file-hosts",
+                [f"http://forum.example:{port}/html/section/1", *links],
+                proxy=proxy.url,
+            )
+            result = crawl(tmp_path, source, settings=SETTINGS)
+    assert result["reason"] == "finished"
+    assert len(result["items"]) == 10
+    assert failed_urls(result) == set(links)
+    assert set(proxy.hosts()) == {"forum.example"}
+    assert all(path.startswith("/html/") for path in site.paths)
+    assert result["stats"]["leakwatch/refused/file_link"] == len(links)
+    refused = [line for line in result["log"].splitlines() if "link to the file host" in line]
+    assert all(any(line.endswith(f"refused: {link}") for line in refused) for link in links)

@@ -15,6 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 from crawler.cli import app
+from crawler.core.file_links import FILE_HOSTS
 from crawler.core.items import LeakSitePost, leak_site_post_id, to_post_record
 from spiders.leaksites.layout import LeakSiteLayout, bundled_layout
 from spiders.leaksites.parsers import (
@@ -186,8 +187,12 @@ def test_victim_page_links_never_reach_file_hosts_or_downloads() -> None:
     page = parse_leak_page(CARDS, "https://leaks.example/list", cards_layout(), NOW)
     lac, northwind, bergmann = page.posts
     assert lac.detail_url == "https://leaks.example/victims/view/41" and lac.refused_detail is None
-    assert northwind.refused_detail == "file host link: mega.nz"
-    assert bergmann.refused_detail == "download link: bergmann.zip"
+    assert northwind.refused_detail == (
+        "link to the file host mega.nz refused: https://mega.nz/folder/x"
+    )
+    assert bergmann.refused_detail == (
+        "link to a .zip file refused: https://leaks.example/archives/bergmann.zip"
+    )
 
 
 def test_victim_page_fills_fields() -> None:
@@ -314,9 +319,17 @@ def test_countdowns(shown: str, left: timedelta | None) -> None:
     ("url", "reason"),
     [
         ("http://leaks.example.onion/post/abc", None),
-        ("https://mega.nz/file/x", "file host link: mega.nz"),
-        ("https://store.gofile.io/d/x", "file host link: store.gofile.io"),
-        ("http://leaks.example.onion/files/dump.7z", "download link: dump.7z"),
+        ("https://mega.nz/file/x", "link to the file host mega.nz refused: https://mega.nz/file/x"),
+        (
+            "https://store.gofile.io/d/x",
+            "link to the file host gofile.io refused: https://store.gofile.io/d/x",
+        ),
+        (
+            "http://leaks.example.onion/files/dump.7z",
+            "link to a .7z file refused: http://leaks.example.onion/files/dump.7z",
+        ),
+        ("http://leaks.example.onion/files/tree.txt", "download link: tree.txt"),
+        ("http://leaks.example.onion/files/list.JSON", "download link: list.json"),
         ("http://leaks.example.onion/download/123", "download link: /download/123"),
         ("http://other.example.onion/post/abc", "link to another site: other.example.onion"),
         ("javascript:void(0)", "not an http(s) link: javascript:void(0)"),
@@ -324,6 +337,13 @@ def test_countdowns(shown: str, left: timedelta | None) -> None:
 )
 def test_refused_links(url: str, reason: str | None) -> None:
     assert refused_link(url, "http://leaks.example.onion/") == reason
+
+
+@pytest.mark.parametrize("host", sorted(FILE_HOSTS))
+def test_victim_pages_obey_the_one_list_of_file_hosts(host: str) -> None:
+    url = f"https://{host}/AbC"
+    reason = f"link to the file host {host} refused: {url}"
+    assert refused_link(url, f"https://{host}/") == reason
 
 
 def test_post_ids_fall_back_to_the_title() -> None:

@@ -1,0 +1,19 @@
+"""The matcher's vocabularies are written folded, as they are searched in folded text."""
+
+from __future__ import annotations
+
+from crawler.matching import vocabulary
+from crawler.matching.normalise import normalise_phrase
+
+PHRASES = [
+    *vocabulary.HEALTH_WORDS,
+    *vocabulary.FOREIGN_WORDS,
+    *vocabulary.NEGATION_CUES,
+    *vocabulary.FRENCH_WORDS,
+    *(phrase for _, phrases in vocabulary.SALE_SIGNALS.values() for phrase in phrases),
+    *(phrase for phrases in vocabulary.DATA_TYPES.values() for phrase in phrases),
+]
+
+
+def test_every_phrase_is_its_own_fold() -> None:
+    assert [phrase for phrase in PHRASES if normalise_phrase(phrase) != phrase] == []
