@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.outbox import enqueue_hit_alerts
-from crawler.core.items import PostRecord, SourceItem, to_post_record
+from crawler.core.items import PostRecord, SourceItem
 from crawler.core.records import PostFindings
 from crawler.fetch.evidence import EvidenceLedger, PageEvidence, store_page_evidence
 from crawler.runtime.background_writer import BackgroundWriter, WriterFailed
@@ -66,7 +66,7 @@ class StoragePipeline:
 
     def process_item(self, item: SourceItem) -> SourceItem:
         """Queue the item's post (and its page evidence); flush when the batch is full."""
-        record = to_post_record(item)
+        record = item.to_post_record()
         self.batch.append(record)
         page = self.ledger.take(item)
         if page is not None:

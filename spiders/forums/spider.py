@@ -34,8 +34,8 @@ from crawler.core.config import SourceConfig
 from crawler.core.credentials import CREDENTIALS_KEY, SourceCredentials
 from crawler.core.dates import DateResolver
 from crawler.core.errors import ConfigError
-from crawler.core.items import ForumThread
 from spiders.base import SourceSpider, failure_reason
+from spiders.forums.items import ForumThread
 from spiders.forums.parsers import layout_for, parse_first_post, parse_thread_list
 from spiders.forums.state import ForumState, SectionState
 from spiders.interstitials import BlockedPage, blocked_page_of, challenge_of

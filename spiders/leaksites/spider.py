@@ -33,9 +33,9 @@ from twisted.python.failure import Failure
 
 from crawler.core.config import SourceConfig
 from crawler.core.errors import ConfigError
-from crawler.core.items import LeakSitePost, leak_site_post_id
 from spiders.base import SourceSpider, failure_reason
 from spiders.interstitials import blocked_page_of
+from spiders.leaksites.items import LeakSitePost, leak_site_post_id
 from spiders.leaksites.layout import layout_for_source
 from spiders.leaksites.parsers import (
     LeakListingPage,

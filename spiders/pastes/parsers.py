@@ -1,8 +1,8 @@
 """Paste-site parsers: archive listings and the Pastebin scraping API (pure).
 
 * :func:`parse_paste_archive` reads a listing page ("recent pastes", pastebin.com/archive) into
-  :class:`~crawler.core.items.Paste` items, driven by an :class:`ArchiveLayout` (selectors from the
-  source's ``options``, with defaults that fit Pastebin's ``table.maintable`` markup and,
+  :class:`~spiders.pastes.items.Paste` items, driven by an :class:`ArchiveLayout` (selectors
+  from the source's ``options``, with defaults that fit Pastebin's ``table.maintable`` markup and,
   failing that, any table or list of paste links).
 * :func:`parse_pastebin_api` reads the JSON list of Pastebin's scraping API
   (``api_scraping.php``); its plain-text refusal ("YOUR IP … DOES NOT HAVE ACCESS") raises
@@ -28,8 +28,9 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from crawler.core.config import SourceConfig
 from crawler.core.dates import DateResolver
-from crawler.core.items import Paste, SourceItem
+from crawler.core.items import SourceItem
 from spiders.page_text import date_of, parse_html, string_of
+from spiders.pastes.items import Paste
 from spiders.selectors import Selectors, first_match, select
 
 #: Rows tried in order when no ``rows`` selector is configured; the first that finds pastes wins.

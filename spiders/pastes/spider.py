@@ -4,7 +4,7 @@ One :class:`PasteSiteSpider` per source. Each run reads the source's listing (``
 an archive page (``engine = "archive"``, selectors in spiders/paste_parsers) or the JSON of
 Pastebin's scraping API (``engine = "pastebin_api"``, which only answers allow-listed IPs).
 For every paste not seen before it fetches the raw text, capped at ``options.max_paste_bytes``,
-and yields a :class:`~crawler.core.items.Paste` with it; the pipeline matches the text and keeps
+and yields a :class:`~spiders.pastes.items.Paste` with it; the pipeline matches the text and keeps
 metadata plus a redacted excerpt only.
 
 Raw bodies are guarded while they download (Scrapy's ``headers_received`` and
@@ -34,9 +34,9 @@ from twisted.python.failure import Failure
 from crawler.core.config import SourceConfig
 from crawler.core.dates import DateResolver
 from crawler.core.errors import ConfigError
-from crawler.core.items import Paste
 from spiders.base import SourceSpider, failure_reason
 from spiders.interstitials import BlockedPage, blocked_page_of, challenge_of
+from spiders.pastes.items import Paste
 from spiders.pastes.parsers import (
     ScrapingApiDenied,
     archive_layout,

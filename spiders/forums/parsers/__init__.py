@@ -1,4 +1,4 @@
-"""Forum page parsers: pure functions from HTML to :class:`crawler.core.items.ForumThread` items.
+"""Forum page parsers: pure functions from HTML to :class:`spiders.forums.items.ForumThread` items.
 
 One selector table per engine (``mybb``, ``xenforo``, ``phpbb``); the ``custom`` engine builds
 its table from the source's ``options.selectors``, optionally on top of a built-in one
@@ -13,7 +13,7 @@ from typing import Any
 
 from crawler.core.config import SourceConfig
 from crawler.core.dates import DateResolver
-from crawler.core.items import ForumThread
+from spiders.forums.items import ForumThread
 from spiders.forums.parsers.layout import UI_CONTROLS, ListingLayout, check_selectors
 from spiders.forums.parsers.listing import ThreadListPage, parse_first_post, parse_thread_list
 from spiders.forums.parsers.mybb import MYBB

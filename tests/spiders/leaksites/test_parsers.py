@@ -15,7 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 from crawler.cli import app
-from crawler.core.items import LeakSitePost, leak_site_post_id, to_post_record
+from spiders.leaksites.items import LeakSitePost, leak_site_post_id
 from spiders.leaksites.layout import LeakSiteLayout, bundled_layout
 from spiders.leaksites.parsers import (
     parse_leak_detail,
@@ -104,7 +104,7 @@ def test_lockbit_page_gives_every_victim() -> None:
 def test_lockbit_posts_store_under_host_independent_ids() -> None:
     posts = lockbit_posts()
     mirror = lockbit_posts("http://mirror2.example.onion/")
-    record = to_post_record(posts[0])
+    record = posts[0].to_post_record()
     assert record.external_id == "lockbit3:/post/oeOilJIVrKr8BNXj66f42b53e3087"
     assert record.author == "lockbit3" and record.title == "kumhotire.com"
     assert record.posted_at == posts[0].discovered and record.activity_at == posts[0].published
@@ -324,15 +324,6 @@ def test_countdowns(shown: str, left: timedelta | None) -> None:
 )
 def test_refused_links(url: str, reason: str | None) -> None:
     assert refused_link(url, "http://leaks.example.onion/") == reason
-
-
-def test_post_ids_fall_back_to_the_title() -> None:
-    post = LeakSitePost(post_title="  Clinique   Sainte-Isabelle ", group_name="Play")
-    assert leak_site_post_id(post) == "play:clinique sainte-isabelle"
-    post.post_url = "http://x.onion/"
-    assert leak_site_post_id(post) == "play:clinique sainte-isabelle"
-    post.post_url = "http://x.onion/topic.php?id=AbC"
-    assert leak_site_post_id(post) == "play:/topic.php?id=AbC"
 
 
 # --- leakwatch parse ---------------------------------------------------------------------------

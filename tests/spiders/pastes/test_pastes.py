@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 
 from crawler.cli import app
 from crawler.core.dates import DateResolver
-from crawler.core.items import Paste, to_post_record
 from crawler.demo.loopback import LoopbackServer
 from crawler.demo.pastes.site import (
     FAKE_NIRS,
@@ -216,15 +215,6 @@ def test_seen_keys_stay_bounded_in_the_state() -> None:
         seen.remember(key)
     assert state == {"seen_keys": ["b2", "c3", "d4"]}
     assert "a1" not in seen and "d4" in SeenKeys(state, limit=3)
-
-
-def test_paste_record_keeps_its_text_out_of_logs() -> None:
-    paste = Paste(key="k1", url="https://p.example/k1", title=None, size=10, syntax="text",
-                  text=f"NIR {FAKE_NIRS[0]}", truncated=True)  # fmt: skip
-    assert FAKE_NIRS[0] not in repr(paste)
-    record = to_post_record(paste)
-    assert record.title == "k1" and record.text.endswith(FAKE_NIRS[0])
-    assert record.extra == {"size": 10, "syntax": "text", "truncated": True}
 
 
 def test_leakwatch_parse_paste_kinds() -> None:
