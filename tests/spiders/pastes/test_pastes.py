@@ -88,7 +88,7 @@ def test_legacy_pastebin_archive_page() -> None:
 
 
 def test_stikked_list_with_configured_raw_url_and_day_first_dates() -> None:
-    layout = archive_layout({"raw_url": "{base}/view/raw/{key}"})
+    layout = archive_layout(raw_url="{base}/view/raw/{key}")
     pastes = parse_paste_archive(
         page("stikked_lists.html"), "https://paste.example.org/lists", layout, dates("DMY")
     )
@@ -118,12 +118,10 @@ def test_redesigned_archive_finds_nothing_until_configured() -> None:
     assert parse_paste_archive(html, "https://pastebin.com/archive", dates=dates()) == []
     layout = archive_layout(
         {
-            "selectors": {
-                "rows": "section.paste-card",
-                "link": "button.open::attr(data-target)",
-                "title": "h3",
-                "date": ".age",
-            }
+            "rows": "section.paste-card",
+            "link": "button.open::attr(data-target)",
+            "title": "h3",
+            "date": ".age",
         }
     )
     pastes = parse_paste_archive(html, "https://pastebin.com/archive", layout, dates())
@@ -141,8 +139,8 @@ def test_bad_archive_options_are_refused() -> None:
         ({"raw_url": "{base}/raw/"}, "{key}"),
     ]:
         with pytest.raises(ValueError, match=message):
-            archive_layout(options)
-    assert archive_layout({}) == ArchiveLayout()
+            archive_layout(**options)
+    assert archive_layout() == ArchiveLayout()
 
 
 def test_pastebin_scraping_api_answer() -> None:
