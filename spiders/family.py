@@ -17,7 +17,8 @@ from crawler.core.items import SourceItem
 from spiders.base import SourceSpider
 from spiders.options import SourceOptions
 
-#: ``(html, url, source or None) -> items``; raises ValueError when the source cannot be used.
+#: ``(html, url, source or None) -> items``; raises ValueError for a page or source that cannot
+#: be read, ConfigError for a source's bad options.
 PageParser = Callable[[str, str, SourceConfig | None], list[SourceItem]]
 #: ``(html, url, source or None) -> why the page holds no item``, when the page tells.
 EmptyPageNotice = Callable[[str, str, SourceConfig | None], str | None]

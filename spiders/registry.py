@@ -23,7 +23,7 @@ from spiders.options import SourceOptions
 from spiders.pastes.family import FAMILY as PASTES
 from spiders.telegram.family import FAMILY as TELEGRAM
 
-FAMILIES: tuple[Family, ...] = (FORUMS, TELEGRAM, PASTES, FEEDS, LEAK_SITES)
+FAMILIES: tuple[Family, ...] = (FORUMS, TELEGRAM, PASTES, LEAK_SITES, FEEDS)
 
 #: Every source ``kind``, in the registry's order.
 KINDS: tuple[str, ...] = tuple(family.kind for family in FAMILIES)

@@ -20,7 +20,7 @@ ROOT = Path(__file__).parents[2]
 
 
 def test_families_in_order_with_their_engines() -> None:
-    assert KINDS == ("forum", "telegram", "paste", "feed", "leaksite")
+    assert KINDS == ("forum", "telegram", "paste", "leaksite", "feed")
     assert {family.kind: family.engines for family in FAMILIES} == {
         "forum": ("mybb", "xenforo", "phpbb", "custom"),
         "telegram": ("preview",),
@@ -30,7 +30,7 @@ def test_families_in_order_with_their_engines() -> None:
     }
     assert list(PARSERS) == [
         "mybb", "xenforo", "phpbb", "forum", "telegram", "archive", "pastebin_api", "paste",
-        "rss", "ransomwatch", "ransomlive", "feed", "leaksite",
+        "leaksite", "rss", "ransomwatch", "ransomlive", "feed",
     ]  # fmt: skip
 
 
@@ -43,7 +43,7 @@ def test_scrapy_finds_each_family_spider_by_its_kind() -> None:
 
 def test_unknown_kind_and_engine_are_refused_at_load(tmp_path: Path) -> None:
     assert load_error(tmp_path, "irc", "any").endswith(
-        "sources[watched].kind: unknown kind 'irc' (known: forum, telegram, paste, feed, leaksite)"
+        "sources[watched].kind: unknown kind 'irc' (known: forum, telegram, paste, leaksite, feed)"
     )
     assert load_error(tmp_path, "forum", "vbulletin").endswith(
         "sources[watched].engine: engine 'vbulletin' is not one of mybb, xenforo, phpbb, custom "
