@@ -199,12 +199,12 @@ def _run_child(config_path: str) -> None:
     """Crawl once in this process and print items, pages and pages per second as JSON."""
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.core.config import load_config
     from crawler.runtime.crawl import scrapy_settings_for
     from db.migrate import upgrade
     from spiders.forums.spider import ForumSpider
+    from spiders.registry import load_settings
 
-    settings = load_config(Path(config_path))
+    settings = load_settings(Path(config_path))
     source = settings.sources[0]
     upgrade(settings.database_url)
     process = CrawlerProcess(scrapy_settings_for(settings, source))

@@ -127,12 +127,12 @@ def _run_child(mode: str, config_path: str) -> None:
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.core.config import load_config
     from crawler.runtime.crawl import scrapy_settings_for
     from db.migrate import upgrade
     from spiders.forums.spider import ForumSpider
+    from spiders.registry import load_settings
 
-    settings = load_config(Path(config_path))
+    settings = load_settings(Path(config_path))
     source = settings.source("bench-forum")
     scrapy_settings = scrapy_settings_for(settings, source)
 

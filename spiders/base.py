@@ -6,7 +6,8 @@ family (``forum``, ``telegram``, ``paste``, ``leaksite``, ``feed``) is instantia
 Contract with the crawl runner (``crawler.runtime.crawl``):
 
 * ``source`` is the validated :class:`SourceConfig` (or its name, resolved through the config
-  file when started by ``scrapy crawl <family> -a source=<name>``).
+  file when started by ``scrapy crawl <family> -a source=<name>``). Each family spider reads
+  its typed options (``spiders/<family>/options.py``) from it.
 * ``state`` is the source's saved incremental state (a JSON object, e.g. the newest thread id or
   the last Telegram message id). The spider reads it and writes the new state into
   ``self.state``; the runner persists it when the crawl ends.
@@ -67,15 +68,12 @@ class SourceSpider(scrapy.Spider):
         if source is None:
             raise ValueError(f"spider {self.name!r} needs -a source=<source name>")
         if isinstance(source, str):
+            # Family packages stay independent of the registry (which imports them all): the
+            # family spider checks the source's options with its own model right after this.
             source = load_config().source(source)
         self.source: SourceConfig = source
         self.state: dict[str, Any] = dict(state or {})
         self.health_reports: list[HealthReport] = []
-
-    @property
-    def option(self) -> dict[str, Any]:
-        """The source's per-family options table."""
-        return self.source.options
 
     def report_health(
         self,

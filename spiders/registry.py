@@ -1,111 +1,78 @@
-"""Page parsers by kind, as ``leakwatch parse --kind KIND`` offers them: one list for all families.
+"""The one list of source families, and the configuration loader that checks every source by
+its family.
 
-Each entry takes a saved page's text, its URL (to resolve relative links) and the source's
-configuration when one was named (``--source``), and returns the items found. A family adds
-its kinds here, one line each.
+A family is a package ``spiders/<family>/`` that describes itself in its ``family.py``
+(:class:`spiders.family.Family`: kind, engines, options model, spider, ``leakwatch parse``
+parsers); adding a family means writing its package and adding its record to
+:data:`FAMILIES`. The core configuration (crawler.core.config) checks only what every source
+shares; :func:`load_settings`, the loader every entry point of the product calls, adds each
+source's family checks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
-from crawler.core.config import SourceConfig
+from crawler.core.config import Settings, SourceConfig, config_path, load_config
 from crawler.core.errors import ConfigError
-from crawler.core.items import SourceItem
-from spiders.feeds.parsers import parse_feed_page
-from spiders.forums.parsers import parse_forum_page, read_forum_page
-from spiders.leaksites.layout import bundled_layout, bundled_layout_names, layout_for_source
-from spiders.leaksites.parsers import parse_leak_page
-from spiders.pastes.parsers import parse_paste_page
-from spiders.telegram.parsers import parse_telegram_page
+from spiders.family import EmptyPageNotice, Family, LayoutFileSource, PageParser
+from spiders.feeds.family import FAMILY as FEEDS
+from spiders.forums.family import FAMILY as FORUMS
+from spiders.leaksites.family import FAMILY as LEAK_SITES
+from spiders.options import SourceOptions
+from spiders.pastes.family import FAMILY as PASTES
+from spiders.telegram.family import FAMILY as TELEGRAM
 
-#: ``(html, url, source or None) -> items``; raises ValueError when the source cannot be used.
-PageParser = Callable[[str, str, SourceConfig | None], list[SourceItem]]
-#: ``(html, url, source or None) -> why the page holds no item``, when the page tells.
-EmptyPageNotice = Callable[[str, str, SourceConfig | None], str | None]
+FAMILIES: tuple[Family, ...] = (FORUMS, TELEGRAM, PASTES, LEAK_SITES, FEEDS)
 
-
-def parse_configured_forum(html: str, url: str, source: SourceConfig | None) -> list[SourceItem]:
-    """A forum page read with the named source's engine and selectors (``custom`` included)."""
-    if source is None or source.kind != "forum":
-        raise ValueError(
-            "--kind forum reads a page the way a configured forum source does: "
-            "name one with --source"
-        )
-    return list(parse_forum_page(source.engine, html, url, source))
-
-
-def _forum_engine(
-    engine: str, html: str, url: str, source: SourceConfig | None
-) -> list[SourceItem]:
-    return list(parse_forum_page(engine, html, url, source))
-
-
-def _forum_notice(
-    engine: str | None, html: str, url: str, source: SourceConfig | None
-) -> str | None:
-    """A forum page without threads that lists sub-forums (a category or the index) says so."""
-    engine = engine or (source.engine if source is not None else None)
-    return read_forum_page(engine, html, url, source).subforum_notice() if engine else None
-
-
-def parse_leak_site(html: str, url: str, source: SourceConfig | None) -> list[SourceItem]:
-    """Victims of a leak-site listing, read with the source's layout; without a source, with
-    the bundled layout that finds the most victims."""
-    if source is None:
-        found: list[SourceItem] = []
-        for name in bundled_layout_names():
-            items = parse_leak_page(html, url, bundled_layout(name)).items
-            if len(items) > len(found):
-                found = list(items)
-        return found
-    if source.kind != "leaksite":
-        raise ValueError(f"source {source.name!r} is a {source.kind} source, not a leaksite one")
-    try:
-        layout = layout_for_source(source)
-    except ConfigError as exc:
-        raise ValueError(str(exc)) from None
-    return list(parse_leak_page(html, url, layout, timezone=source.timezone).items)
-
-
-def leak_site_layout_source(layout_file: Path, url: str) -> SourceConfig:
-    """An unnamed leaksite source reading pages at ``url`` with the layout in ``layout_file``."""
-    return SourceConfig(
-        name="layout-file",
-        kind="leaksite",
-        engine="generic",
-        start_urls=[url],
-        options={"layout_file": str(layout_file)},
-    )
-
-
+#: Every source ``kind``, in the registry's order.
+KINDS: tuple[str, ...] = tuple(family.kind for family in FAMILIES)
+#: ``leakwatch parse --kind`` names and their parsers, every family's.
 PARSERS: dict[str, PageParser] = {
-    "mybb": partial(_forum_engine, "mybb"),
-    "xenforo": partial(_forum_engine, "xenforo"),
-    "phpbb": partial(_forum_engine, "phpbb"),
-    "forum": parse_configured_forum,
-    "telegram": parse_telegram_page,
-    "archive": partial(parse_paste_page, "archive"),
-    "pastebin_api": partial(parse_paste_page, "pastebin_api"),
-    "paste": partial(parse_paste_page, "auto"),
-    "rss": partial(parse_feed_page, "rss"),
-    "ransomwatch": partial(parse_feed_page, "ransomwatch"),
-    "ransomlive": partial(parse_feed_page, "ransomlive"),
-    "feed": partial(parse_feed_page, "auto"),
-    "leaksite": parse_leak_site,
+    name: parser for family in FAMILIES for name, parser in family.page_parsers.items()
 }
-
 #: Kinds that can tell why a page gave no item (``leakwatch parse`` prints it).
 EMPTY_PAGE_NOTICES: dict[str, EmptyPageNotice] = {
-    "mybb": partial(_forum_notice, "mybb"),
-    "xenforo": partial(_forum_notice, "xenforo"),
-    "phpbb": partial(_forum_notice, "phpbb"),
-    "forum": partial(_forum_notice, None),
+    name: notice for family in FAMILIES for name, notice in family.empty_page_notices.items()
+}
+#: Kinds whose ``--config`` may also be a page-layout file (not a leakwatch configuration).
+LAYOUT_FILE_SOURCES: dict[str, LayoutFileSource] = {
+    family.kind: family.layout_file_source
+    for family in FAMILIES
+    if family.layout_file_source is not None
 }
 
-#: Kinds whose ``--config`` may also be a page-layout file (not a leakwatch configuration).
-LAYOUT_FILE_SOURCES: dict[str, Callable[[Path, str], SourceConfig]] = {
-    "leaksite": leak_site_layout_source,
-}
+
+def family_of(kind: str) -> Family:
+    """The family of sources of ``kind``; raises ConfigError for an unknown kind."""
+    for family in FAMILIES:
+        if family.kind == kind:
+            return family
+    raise ConfigError(f"unknown kind {kind!r} (known: {', '.join(KINDS)})")
+
+
+def check_source(source: SourceConfig) -> SourceOptions:
+    """The source's options, validated by its family with its kind and engine; raises
+    ConfigError naming the source and its bad key."""
+    try:
+        family = family_of(source.kind)
+    except ConfigError as exc:
+        raise ConfigError(f"sources[{source.name}].kind: {exc}") from None
+    return family.check(source)
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read and validate the configuration, every source checked by its family.
+
+    The product's one configuration loader (CLI, daemon and its reloads, crawl children):
+    raises ConfigError with one line naming the file, the source and the bad key.
+    """
+    settings = load_config(path)
+    resolved = config_path(path)
+    origin = str(resolved) if resolved is not None else "configuration"
+    for source in settings.sources:
+        try:
+            check_source(source)
+        except ConfigError as exc:
+            raise ConfigError(f"{origin}: {exc}") from None
+    return settings

@@ -14,8 +14,8 @@ from crawler.core.config import (
     SourceConfig,
     WatchlistConfig,
     WebConfig,
-    load_config,
 )
+from spiders.registry import load_settings
 
 DOC = (Path(__file__).parents[1] / "docs" / "configuration.md").read_text(encoding="utf-8")
 
@@ -31,5 +31,5 @@ def test_every_setting_is_documented(model: type[BaseModel]) -> None:
 def test_example_config_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LEAKWATCH_SLACK_WEBHOOK_URL", "http://127.0.0.1:9/slack")
     monkeypatch.setenv("LEAKWATCH_WEB_SECRET", "s" * 32)
-    settings = load_config(Path(__file__).parents[1] / "leakwatch.example.toml")
+    settings = load_settings(Path(__file__).parents[1] / "leakwatch.example.toml")
     assert settings.sources

@@ -6,7 +6,7 @@ import typer
 
 from crawler.cli.output import check_format, print_rows
 from crawler.cli.state import database_session
-from crawler.reports.filters import hit_filters
+from crawler.reports.filters import SOURCE_KINDS, hit_filters
 from db.hits import HIT_COLUMNS, hit_list, iter_hits
 
 TABLE_COLUMNS = (
@@ -27,7 +27,7 @@ def hits(
     department: str = typer.Option("", help="Department code (75, 2A…)."),
     region: str = typer.Option("", help="Region name, exactly as stored."),
     source: str = typer.Option("", help="Source name."),
-    source_kind: str = typer.Option("", help="forum, telegram, paste, leaksite or feed."),
+    source_kind: str = typer.Option("", help=f"Source family: {', '.join(SOURCE_KINDS)}."),
     since: str = typer.Option("", help="Detected on or after (YYYY-MM-DD or ISO 8601)."),
     until: str = typer.Option("", help="Detected before (a date alone includes that day)."),
     sale_only: bool = typer.Option(False, "--sale-only", help="Sale posts only."),

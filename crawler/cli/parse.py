@@ -14,10 +14,10 @@ import typer
 from w3lib.encoding import html_to_unicode
 
 from crawler.cli.state import fail, state_of
-from crawler.core.config import Settings, SourceConfig, load_config
+from crawler.core.config import Settings, SourceConfig
 from crawler.core.errors import ConfigError
 from crawler.core.items import item_to_json
-from spiders.registry import EMPTY_PAGE_NOTICES, LAYOUT_FILE_SOURCES, PARSERS
+from spiders.registry import EMPTY_PAGE_NOTICES, LAYOUT_FILE_SOURCES, PARSERS, load_settings
 
 _PAGE_URLS = (
     re.compile(r"""<link[^>]+rel=["']canonical["'][^>]+href=["'](https?://[^"']+)""", re.I),
@@ -70,7 +70,7 @@ def parse(
         configured = LAYOUT_FILE_SOURCES[kind](layout_file, url)
     try:
         items = parser(html, url, configured)
-    except ValueError as exc:
+    except (ValueError, ConfigError) as exc:
         fail(str(exc))
         return
     for item in items:
@@ -89,7 +89,7 @@ def _source(
     if name is None and config is None:
         return None
     try:
-        settings = load_config(config) if config is not None else state_of(ctx).settings
+        settings = load_settings(config) if config is not None else state_of(ctx).settings
         if name is not None:
             return settings.source(name)
     except ConfigError as exc:
@@ -109,7 +109,7 @@ def _is_layout_file(path: Path) -> bool:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False  # load_config reports what is wrong with it
+        return False  # load_settings reports what is wrong with it
     return bool(data) and not set(data) & set(Settings.model_fields)
 
 

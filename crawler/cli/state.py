@@ -9,13 +9,15 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.orm import Session
 
-from crawler.core.config import Settings, load_config
+from crawler.core.config import Settings
 from crawler.core.errors import ConfigError, InvalidFilter
 from db.engine import make_engine, make_session_factory
 from db.errors import StorageError
 from db.migrate import upgrade
+from spiders.registry import load_settings
 
 #: Exit code for an invalid configuration or invalid arguments.
 EXIT_CONFIG = 2
@@ -33,7 +35,7 @@ class CliState:
         """The validated settings; a bad config exits with code 2 and one clear message."""
         if self._settings is None:
             try:
-                self._settings = load_config(self.config)
+                self._settings = load_settings(self.config)
             except ConfigError as exc:
                 fail(f"configuration error: {exc}")
         assert self._settings is not None
@@ -50,7 +52,9 @@ def state_of(ctx: typer.Context) -> CliState:
 
 def fail(message: str, code: int = EXIT_CONFIG) -> None:
     """Print ``message`` on stderr and exit with ``code`` (2 by default)."""
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    # Escaped: messages name keys such as sources[forum-a], which are no markup tags.
+    console = Console(stderr=True)
+    console.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False)
     raise typer.Exit(code)
 
 

@@ -5,8 +5,10 @@ The file is ``leakwatch.toml`` in the working directory, or the path given by ``
 as separator (``LEAKWATCH_DATABASE_URL``, ``LEAKWATCH_WEB__SECRET_KEY``). Secrets are
 :class:`pydantic.SecretStr`: they never appear in ``repr``, logs or the UI.
 
-:func:`load_config` is the only entry point; it raises :class:`ConfigError` with one readable
-message naming the offending key.
+:func:`load_config` reads and validates what every installation shares; it raises
+:class:`ConfigError` with one readable message naming the offending key. Source families are
+not known here: the product loads its configuration with ``spiders.registry.load_settings``,
+which adds each source's family checks (kind, engine, options).
 """
 
 from __future__ import annotations
@@ -32,14 +34,6 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from crawler.core.errors import ConfigError
 
-SourceKind = Literal["forum", "telegram", "paste", "leaksite", "feed"]
-ENGINES: dict[str, tuple[str, ...]] = {
-    "forum": ("mybb", "xenforo", "phpbb", "custom"),
-    "telegram": ("preview",),
-    "paste": ("archive", "pastebin_api"),
-    "leaksite": ("generic",),
-    "feed": ("rss", "ransomwatch", "ransomlive"),
-}
 _INTERVAL = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -102,11 +96,16 @@ class Schedule(StrictModel):
 
 
 class SourceConfig(StrictModel):
-    """One watched source: a row of data, not a class."""
+    """One watched source: a row of data, not a class.
+
+    Only what every source shares is checked here. The family (``kind``), its ``engine`` and
+    its ``options`` are checked by the family's own model when the configuration is loaded
+    (``spiders.registry.load_settings``).
+    """
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-    kind: SourceKind
-    engine: str
+    kind: str = Field(min_length=1)
+    engine: str = Field(min_length=1)
     start_urls: list[str] = Field(min_length=1)
     schedule: Schedule = Schedule(every="15m")
     enabled: bool = True
@@ -142,12 +141,7 @@ class SourceConfig(StrictModel):
         return value
 
     @model_validator(mode="after")
-    def _engine(self) -> SourceConfig:
-        allowed = ENGINES[self.kind]
-        if self.engine not in allowed:
-            raise ValueError(
-                f"engine {self.engine!r} is not one of {', '.join(allowed)} for kind {self.kind!r}"
-            )
+    def _browser(self) -> SourceConfig:
         if self.wait_for is not None and not self.browser:
             raise ValueError("wait_for is a browser setting: it needs browser = true")
         return self
@@ -354,7 +348,7 @@ def load_config(path: Path | None = None) -> Settings:
     try:
         return Settings(**data)
     except ValidationError as exc:
-        raise ConfigError(describe_validation_error(exc, resolved, data)) from None
+        raise ConfigError(describe_validation_error(exc, resolved)) from None
 
 
 def _resolve_option_files(data: dict[str, Any], folder: Path) -> None:
@@ -371,12 +365,10 @@ def _resolve_option_files(data: dict[str, Any], folder: Path) -> None:
                 options[key] = str(path if path.is_absolute() else (folder / path).resolve())
 
 
-def describe_validation_error(
-    exc: ValidationError, path: Path | None, data: Mapping[str, Any]
-) -> str:
+def describe_validation_error(exc: ValidationError, path: Path | None) -> str:
     """One line naming the first bad key (``sources[0].schedule.every``) and what is wrong."""
     error = exc.errors()[0]
-    key = _dotted(error["loc"], data)
+    key = key_path(error["loc"])
     origin = str(path) if path else "configuration"
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
@@ -387,7 +379,8 @@ def describe_validation_error(
     return f"{origin}: {key}: {message}{extra}"
 
 
-def _dotted(loc: tuple[int | str, ...], data: Mapping[str, Any]) -> str:
+def key_path(loc: tuple[int | str, ...]) -> str:
+    """A validation error's location as the file writes it: ``sources[0].schedule.every``."""
     parts: list[str] = []
     for part in loc:
         if isinstance(part, int):

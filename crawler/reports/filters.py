@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import get_args
 
-from crawler.core.config import SourceKind
 from crawler.core.errors import InvalidFilter
 from db.hits import ENTITY_KINDS, SEVERITIES, TRIAGE_STATUSES, HitFilters
 from db.incidents import IncidentFilters
 from db.pagination import MAX_ID
+from spiders.registry import KINDS
 
-SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
+#: The source families, as the registry lists them.
+SOURCE_KINDS: tuple[str, ...] = KINDS
 _TRUE = ("1", "true", "on", "yes")
 
 

@@ -29,9 +29,9 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, ForkServerProcess
 from pathlib import Path
 
-from crawler.core.config import load_config
 from crawler.matching.matcher import Matcher
 from crawler.runtime.crawl import project_settings, run_crawl
+from spiders.registry import load_settings
 
 logger = logging.getLogger(__name__)
 TERMINATE_GRACE_SECONDS = 5.0
@@ -166,7 +166,7 @@ def crawl_in_child(
     os.dup2(log, 1)
     os.dup2(log, 2)
     os.close(log)
-    summary = run_crawl(load_config(config_path), source, run_id=run_id, environ=os.environ)
+    summary = run_crawl(load_settings(config_path), source, run_id=run_id, environ=os.environ)
     sys.stdout.write(
         f"run {summary.run_id}: {summary.status} (health {summary.health}): "
         f"{summary.pages} page(s), {summary.items} item(s), {summary.new_posts} new post(s), "
@@ -227,4 +227,4 @@ def signal_group(pid: int, sig: signal.Signals) -> None:
 
 def prepare_crawls(config_path: Path | None) -> None:
     """Build (or check) the matcher index cache of the configured watchlist."""
-    Matcher.from_settings(load_config(config_path))
+    Matcher.from_settings(load_settings(config_path))

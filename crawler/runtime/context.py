@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.core.config import Settings, SourceConfig, load_config
+from crawler.core.config import Settings, SourceConfig
 from db.engine import make_engine, make_session_factory
 from db.models import Source
 from db.repository import start_run, sync_sources
+from spiders.registry import load_settings
 
 APP_SETTINGS_KEY = "LEAKWATCH_APP_SETTINGS"
 RUN_ID_KEY = "LEAKWATCH_RUN_ID"
@@ -46,7 +47,7 @@ class CrawlContext:
 
     @classmethod
     def _build(cls, crawler: Any) -> CrawlContext:
-        settings = crawler.settings.get(APP_SETTINGS_KEY) or load_config()
+        settings = crawler.settings.get(APP_SETTINGS_KEY) or load_settings()
         source: SourceConfig = crawler.spider.source
         engine = make_engine(settings.database_url)
         sessions = make_session_factory(engine)

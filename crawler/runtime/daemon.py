@@ -23,7 +23,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.core.config import Settings, load_config
+from crawler.core.config import Settings
 from crawler.core.errors import ConfigError
 from crawler.runtime.child import ChildCrawls
 from crawler.runtime.health import SPIDER_STATES, alert_due, is_fetch_failure, source_health
@@ -47,6 +47,7 @@ from db.runs import (
     release_dead_leases,
     release_source,
 )
+from spiders.registry import load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -234,7 +235,7 @@ class Daemon:
 
     def _on_reload(self, _signum: int, _frame: FrameType | None) -> None:
         try:
-            settings = load_config(self.config_path)
+            settings = load_settings(self.config_path)
         except ConfigError as exc:
             logger.error("SIGHUP: configuration not reloaded: %s", exc)
             return

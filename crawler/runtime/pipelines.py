@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from alerts.outbox import enqueue_hit_alerts
-from crawler.core.items import PostRecord, SourceItem, to_post_record
+from crawler.core.items import PostRecord, SourceItem
 from crawler.core.records import PostFindings
 from crawler.core.text import clean_record
 from crawler.fetch.evidence import EvidenceLedger, PageEvidence, store_page_evidence
@@ -76,8 +76,8 @@ class StoragePipeline:
         is skipped, logged and counted, never its neighbours.
         """
         try:
-            record = clean_record(to_post_record(item))
-        except (TypeError, ValueError) as exc:
+            record = clean_record(item.to_post_record())
+        except (AttributeError, TypeError, ValueError) as exc:
             logger.warning("item skipped, it cannot be stored: %s", exc)
             self.crawler.stats.inc_value(ITEMS_SKIPPED)
             return item

@@ -1,6 +1,6 @@
 """Feed parsers: RSS/Atom, ransomwatch ``posts.json`` and the ransomware.live API (pure).
 
-Each returns a :class:`FeedPage`: the :class:`~crawler.core.items.FeedEntry` items found and, when
+Each returns a :class:`FeedPage`: the :class:`~spiders.feeds.items.FeedEntry` items found and, when
 the body is not (entirely) a feed, a one-line ``problem``. The spider turns a problem without
 entries into ``parser_broken`` and a problem next to entries into a warning.
 
@@ -30,8 +30,9 @@ import feedparser
 
 from crawler.core.config import SourceConfig
 from crawler.core.dates import DateResolver
-from crawler.core.items import FeedEntry, SourceItem
+from crawler.core.items import SourceItem
 from crawler.core.text import clean_references
+from spiders.feeds.items import FeedEntry
 from spiders.page_text import block_text, parse_html
 
 #: Plain text kept per entry for matching (the pipeline stores a redacted excerpt only).

@@ -27,10 +27,10 @@ from crawler.core.config import SourceConfig
 from crawler.core.dates import DateResolver
 from crawler.core.errors import ConfigError
 from spiders.base import SourceSpider, failure_reason
+from spiders.feeds.options import FeedOptions
 from spiders.feeds.parsers import parse_feed, recent_entries
 from spiders.interstitials import BlockedPage, blocked_page_of
 
-DEFAULT_MAX_FEED_BYTES = 32 * 1024 * 1024
 HANDLED_STATUSES = [304, *range(400, 600)]
 
 
@@ -47,25 +47,13 @@ class FeedSpider(SourceSpider):
         **kwargs: Any,
     ) -> None:
         super().__init__(source, state, **kwargs)
-        options = self.source.options
-        where = f"sources[{self.source.name}].options"
-        max_age = options.get("max_age_days")
-        max_bytes = options.get("max_feed_bytes", DEFAULT_MAX_FEED_BYTES)
-        if max_age is not None and (
-            isinstance(max_age, bool) or not isinstance(max_age, int | float) or max_age <= 0
-        ):
-            raise ConfigError(f"{where}: max_age_days must be a positive number of days")
-        if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0:
-            raise ConfigError(f"{where}: max_feed_bytes must be a positive integer")
+        self.options = FeedOptions.of(self.source)
         try:
             DateResolver(self.source.timezone)
         except ValueError as exc:
             raise ConfigError(f"sources[{self.source.name}].timezone: {exc}") from None
-        self.max_age_days: float | None = max_age
-        self.max_feed_bytes = max_bytes
-        self.conditional = bool(options.get("conditional_requests", True))
         hosts = {urlsplit(url).hostname or "" for url in self.source.start_urls}
-        self.allowed_domains = sorted(hosts | set(options.get("allowed_domains", [])))
+        self.allowed_domains = sorted(hosts | set(self.options.allowed_domains))
         self.stopped = False
 
     async def start(self) -> AsyncIterator[Any]:
@@ -77,7 +65,7 @@ class FeedSpider(SourceSpider):
                 errback=self.feed_failed,
                 headers=self._validators(url),
                 meta={
-                    "download_maxsize": self.max_feed_bytes,
+                    "download_maxsize": self.options.max_feed_bytes,
                     "handle_httpstatus_list": HANDLED_STATUSES,
                 },
             )
@@ -103,7 +91,7 @@ class FeedSpider(SourceSpider):
         if page.problem:
             self.logger.warning("source %s: %s: %s", self.source.name, response.url, page.problem)
         self._remember_validators(response)
-        page = recent_entries(page, self.max_age_days)
+        page = recent_entries(page, self.options.max_age_days)
         if not page.entries and not page.skipped:
             self.logger.warning("source %s: %s lists no entry", self.source.name, response.url)
         self.crawler.stats.inc_value("leakwatch/feed/entries", len(page.entries))
@@ -128,7 +116,7 @@ class FeedSpider(SourceSpider):
 
     def _validators(self, url: str) -> dict[str, str]:
         """``If-None-Match`` / ``If-Modified-Since`` from the last successful fetch."""
-        if not self.conditional:
+        if not self.options.conditional_requests:
             return {}
         validators = self.state.get("validators")
         known = validators.get(url) if isinstance(validators, dict) else None

@@ -34,14 +34,13 @@ from crawler.core.config import SourceConfig
 from crawler.core.credentials import CREDENTIALS_KEY, SourceCredentials
 from crawler.core.dates import DateResolver
 from crawler.core.errors import ConfigError
-from crawler.core.items import ForumThread
 from spiders.base import SourceSpider, failure_reason
-from spiders.forums.parsers import layout_for, parse_first_post, parse_thread_list
+from spiders.forums.items import ForumThread
+from spiders.forums.options import ForumOptions
+from spiders.forums.parsers import parse_first_post, parse_thread_list
 from spiders.forums.state import ForumState, SectionState
 from spiders.interstitials import BlockedPage, blocked_page_of, challenge_of
 
-#: Pages larger than this are refused unless ``options.max_page_bytes`` says otherwise.
-DEFAULT_MAX_PAGE_BYTES = 4 * 1024 * 1024
 #: Statuses handed to the callbacks, which tell a login wall from an outage.
 HANDLED_STATUSES = list(range(400, 600))
 _LOGIN_PATHS = {"mybb": "member.php?action=login", "phpbb": "ucp.php?mode=login"}
@@ -72,21 +71,17 @@ class ForumSpider(SourceSpider):
         **kwargs: Any,
     ) -> None:
         super().__init__(source, state, **kwargs)
-        options = self.source.options
-        where = f"sources[{self.source.name}].options"
+        self.options = ForumOptions.of(self.source)
         try:
-            self.layout = layout_for(self.source.engine, options)
-            self.dates = DateResolver(
-                self.source.timezone, date_order=options.get("date_order", "MDY")
-            )
+            self.layout = self.options.layout(self.source.engine)
+            self.dates = DateResolver(self.source.timezone, date_order=self.options.date_order)
         except ValueError as exc:
-            raise ConfigError(f"{where}: {exc}") from None
-        self.fetch_first_post = bool(options.get("fetch_first_post", False))
-        self.max_page_bytes = int(options.get("max_page_bytes", DEFAULT_MAX_PAGE_BYTES))
-        self.login_url = options.get("login_url") or self._default_login_url()
+            raise ConfigError(f"sources[{self.source.name}].options: {exc}") from None
+        self.login_url = self.options.login_url or self._default_login_url()
         hosts = [*self.source.start_urls, *([self.login_url] if self.login_url else [])]
-        extra = options.get("allowed_domains", [])
-        self.allowed_domains = sorted({urlsplit(url).hostname or "" for url in hosts} | set(extra))
+        self.allowed_domains = sorted(
+            {urlsplit(url).hostname or "" for url in hosts} | set(self.options.allowed_domains)
+        )
         self.pages_requested = 0
         self.stopped = False
         self.cookies: dict[str, str] = {}
@@ -130,12 +125,11 @@ class ForumSpider(SourceSpider):
         if captcha is not None:
             detail = f"login form asks for a {captcha.detail}"
             self._stop(BlockedPage("challenge", detail), response)
-        options = self.source.options
         password_field = (
-            options.get("password_field") or form.xpath(".//input[@type='password']/@name").get()
+            self.options.password_field or form.xpath(".//input[@type='password']/@name").get()
         )
         username_field = (
-            options.get("username_field")
+            self.options.username_field
             or form.xpath(
                 ".//input[@type='text' or @type='email' or not(@type)][@name]/@name"
             ).get()
@@ -251,7 +245,7 @@ class ForumSpider(SourceSpider):
     def _emit(self, thread: ForumThread, section: SectionState) -> Iterator[Any]:
         """The thread, or the request for its first post; over the page cap, the thread
         without text, forgotten so that the next run fetches its text."""
-        if not self.fetch_first_post:
+        if not self.options.fetch_first_post:
             yield thread
             return
         request = self._request(
@@ -313,7 +307,7 @@ class ForumSpider(SourceSpider):
 
     def _meta(self) -> dict[str, Any]:
         return {
-            "download_maxsize": self.max_page_bytes,
+            "download_maxsize": self.options.max_page_bytes,
             "handle_httpstatus_list": HANDLED_STATUSES,
         }
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.core.items import ForumThread
+from spiders.forums.items import ForumThread
 
 KNOWN_THREADS_LIMIT = 2000
 #: Last-post times closer than this are the same time (relative dates are minute-precise).

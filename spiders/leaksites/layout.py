@@ -29,13 +29,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from crawler.core.config import SourceConfig
 from crawler.core.dates import zone
 from crawler.core.errors import ConfigError
+from spiders.leaksites.options import LeakSiteOptions
 from spiders.selectors import is_xpath, select
 
 LAYOUT_FOLDER = Path(__file__).parent / "layouts"
-#: Source options read by the spider itself; every other option key is a layout key.
-SPIDER_OPTIONS = (
-    "layout", "layout_file", "mirrors", "fetch_details", "max_details", "max_page_bytes",
-)  # fmt: skip
 #: Flags of every user regular expression: case-insensitive, ``^``/``$`` match at line ends.
 REGEX_FLAGS = regex.IGNORECASE | regex.MULTILINE
 _XPATH_FUNCTIONS = ("text()", "normalize-space(", "string(", "concat(", "substring", "name(")
@@ -336,30 +333,25 @@ def layout_for_source(source: SourceConfig) -> LeakSiteLayout:
 
     Raises ConfigError naming the source's bad option or layout key.
     """
-    options = source.options
+    options = LeakSiteOptions.of(source)
     where = f"sources[{source.name}].options"
     base: dict[str, Any] = {}
-    if options.get("layout") and options.get("layout_file"):
-        raise ConfigError(f"{where}: give 'layout' (bundled) or 'layout_file', not both")
-    if options.get("layout"):
-        name = options["layout"]
-        if not isinstance(name, str):
-            raise ConfigError(f"{where}.layout: expected the name of a bundled layout")
+    if options.layout:
         try:
-            bundled_layout(name)  # unknown name or broken bundled file: a clear error first
+            bundled_layout(options.layout)  # unknown name or broken bundled file: a clear error
         except ConfigError as exc:
             raise ConfigError(f"{where}.layout: {exc}") from None
-        base = _raw_layout(name)
-    elif options.get("layout_file"):
-        base = read_layout_file(Path(str(options["layout_file"])).expanduser())
-    inline = {key: value for key, value in options.items() if key not in SPIDER_OPTIONS}
+        base = _raw_layout(options.layout)
+    elif options.layout_file:
+        base = read_layout_file(Path(options.layout_file).expanduser())
+    inline = options.inline_layout()
     if not base and not inline:
         known = ", ".join(bundled_layout_names())
         raise ConfigError(
             f"{where}: a leaksite source needs 'layout' (one of {known}), 'layout_file' "
             "or inline layout keys (group, post, fields…)"
         )
-    origin = where if not options.get("layout_file") else f"{where} + {options['layout_file']}"
+    origin = f"{where} + {options.layout_file}" if options.layout_file else where
     return validate_layout(merge_layouts(base, inline), origin)
 
 

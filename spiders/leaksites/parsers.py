@@ -1,8 +1,9 @@
 """Leak-site page parsers: pure functions from a page and a group layout to victim posts.
 
-:func:`parse_leak_listing` reads a listing page into :class:`crawler.core.items.LeakSitePost` items
-(``parse_leak_page`` also gives the pagination links and each victim's own page),
-:func:`parse_leak_detail` fills a post from its victim page. The layout
+:func:`parse_leak_listing` reads a listing page into
+:class:`spiders.leaksites.items.LeakSitePost` items (``parse_leak_page`` also gives the
+pagination links and each victim's own page), :func:`parse_leak_detail` fills a post from its
+victim page. The layout
 (spiders.leaksites.layout) says where each field is; this module applies it: selectors, then a
 regular expression (under a time budget), a template, a default; dates through
 :class:`crawler.core.dates.DateResolver` (ISO, epochs, "20 Nov, 2024", "3 days ago", countdowns).
@@ -24,7 +25,7 @@ import regex  # type: ignore[import-untyped]
 from lxml import etree  # type: ignore[import-untyped]
 
 from crawler.core.dates import DateResolver
-from crawler.core.items import LeakSitePost
+from spiders.leaksites.items import LeakSitePost
 from spiders.leaksites.layout import (
     REGEX_FLAGS,
     FieldRule,

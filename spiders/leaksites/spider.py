@@ -32,11 +32,11 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.core.config import SourceConfig
-from crawler.core.errors import ConfigError
-from crawler.core.items import LeakSitePost, leak_site_post_id
 from spiders.base import SourceSpider, failure_reason
 from spiders.interstitials import blocked_page_of
+from spiders.leaksites.items import LeakSitePost, leak_site_post_id
 from spiders.leaksites.layout import layout_for_source
+from spiders.leaksites.options import LeakSiteOptions
 from spiders.leaksites.parsers import (
     LeakListingPage,
     ListedPost,
@@ -46,10 +46,6 @@ from spiders.leaksites.parsers import (
 )
 from spiders.leaksites.state import LeakSiteState
 
-#: Pages larger than this are refused unless ``options.max_page_bytes`` says otherwise.
-DEFAULT_MAX_PAGE_BYTES = 8 * 1024 * 1024
-#: Victim pages read per run unless ``options.max_details`` says otherwise.
-DEFAULT_MAX_DETAILS = 25
 HANDLED_STATUSES = list(range(400, 600))
 _LISTING_PRIORITY = 100
 _DETAIL_PRIORITY = -100
@@ -88,16 +84,9 @@ class LeakSiteSpider(SourceSpider):
         **kwargs: Any,
     ) -> None:
         super().__init__(source, state, **kwargs)
-        options = self.source.options
-        where = f"sources[{self.source.name}].options"
+        self.options = LeakSiteOptions.of(self.source)
         self.layout = layout_for_source(self.source)
-        try:
-            self.mirrors = _flag(options, "mirrors", False)
-            self.fetch_details = _flag(options, "fetch_details", True) and bool(self.layout.detail)
-            self.max_details = int(options.get("max_details", DEFAULT_MAX_DETAILS))
-            self.max_page_bytes = int(options.get("max_page_bytes", DEFAULT_MAX_PAGE_BYTES))
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"{where}: {exc}") from None
+        self.fetch_details = self.options.fetch_details and bool(self.layout.detail)
         hosts = {urlsplit(url).hostname or "" for url in self.source.start_urls}
         self.allowed_domains = sorted(hosts)
         # One request of margin: a crawl that reaches CLOSESPIDER_PAGECOUNT ends as capped.
@@ -115,7 +104,9 @@ class LeakSiteSpider(SourceSpider):
         """Request the first page of every listing."""
         self.tracker = LeakSiteState(self.state)
         urls = self.source.start_urls
-        self.listings = [Listing(list(urls))] if self.mirrors else [Listing([u]) for u in urls]
+        self.listings = (
+            [Listing(list(urls))] if self.options.mirrors else [Listing([u]) for u in urls]
+        )
         for listing in self.listings:
             request = self._listing_request(listing, listing.url, 1)
             if request is not None:
@@ -253,7 +244,7 @@ class LeakSiteSpider(SourceSpider):
         self.report_health("degraded", f"listing page {number}: {detail}", url)
 
     def _try_next_mirror(self, listing: Listing) -> bool:
-        if listing.mirror + 1 >= len(listing.urls) or not self.mirrors:
+        if listing.mirror + 1 >= len(listing.urls) or not self.options.mirrors:
             return False
         self.logger.warning(
             "source %s: mirror %s failed, trying %s",
@@ -319,7 +310,7 @@ class LeakSiteSpider(SourceSpider):
                 entry.refused_detail,
             )
             return None
-        if self.details_requested >= self.max_details or not self._budget(self._reserved()):
+        if self.details_requested >= self.options.max_details or not self._budget(self._reserved()):
             return None
         self.details_requested += 1
         self.requested += 1
@@ -398,13 +389,6 @@ class LeakSiteSpider(SourceSpider):
 
     def _meta(self) -> dict[str, Any]:
         return {
-            "download_maxsize": self.max_page_bytes,
+            "download_maxsize": self.options.max_page_bytes,
             "handle_httpstatus_list": HANDLED_STATUSES,
         }
-
-
-def _flag(options: dict[str, Any], key: str, default: bool) -> bool:
-    value = options.get(key, default)
-    if not isinstance(value, bool):
-        raise ValueError(f"{key} must be true or false")
-    return value

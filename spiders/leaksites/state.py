@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from crawler.core.items import LeakSitePost
+from spiders.leaksites.items import LeakSitePost
 
 #: Victims remembered at most (an incomplete listing never shrinks the state).
 KNOWN_POSTS_LIMIT = 20_000

@@ -1,8 +1,8 @@
 """Paste-site parsers: archive listings and the Pastebin scraping API (pure).
 
 * :func:`parse_paste_archive` reads a listing page ("recent pastes", pastebin.com/archive) into
-  :class:`~crawler.core.items.Paste` items, driven by an :class:`ArchiveLayout` (selectors from the
-  source's ``options``, with defaults that fit Pastebin's ``table.maintable`` markup and,
+  :class:`~spiders.pastes.items.Paste` items, driven by an :class:`ArchiveLayout` (selectors
+  from the source's ``options``, with defaults that fit Pastebin's ``table.maintable`` markup and,
   failing that, any table or list of paste links).
 * :func:`parse_pastebin_api` reads the JSON list of Pastebin's scraping API
   (``api_scraping.php``); its plain-text refusal ("YOUR IP … DOES NOT HAVE ACCESS") raises
@@ -26,10 +26,9 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from cssselect import SelectorError
 from lxml import etree  # type: ignore[import-untyped]
 
-from crawler.core.config import SourceConfig
 from crawler.core.dates import DateResolver
-from crawler.core.items import Paste, SourceItem
 from spiders.page_text import date_of, parse_html, string_of
+from spiders.pastes.items import Paste
 from spiders.selectors import Selectors, first_match, select
 
 #: Rows tried in order when no ``rows`` selector is configured; the first that finds pastes wins.
@@ -94,57 +93,32 @@ class ScrapingApiDenied(ValueError):
     """The Pastebin scraping API refused this IP address (it must be allow-listed)."""
 
 
-def archive_layout(options: Mapping[str, Any]) -> ArchiveLayout:
-    """The listing layout of a paste source's ``options``; raises ValueError for bad values."""
-    layout = ArchiveLayout()
-    selectors = options.get("selectors") or {}
-    if not isinstance(selectors, Mapping):
+def archive_layout(
+    selectors: Mapping[str, Any] | None = None,
+    key_pattern: str = DEFAULT_KEY_PATTERN,
+    raw_url: str = DEFAULT_RAW_URL,
+) -> ArchiveLayout:
+    """The listing layout of a paste source's options; raises ValueError for bad values."""
+    table = selectors or {}
+    if not isinstance(table, Mapping):
         raise ValueError("options.selectors must be a table of selectors")
     changes: dict[str, Any] = {}
-    for key, value in selectors.items():
+    for key, value in table.items():
         if key not in _SELECTOR_KEYS:
             raise ValueError(f"unknown selector {key!r} (known: {', '.join(_SELECTOR_KEYS)})")
         changes[key] = _as_selectors(value, key)
     if "rows" in changes:
         changes["configured_rows"] = True
-    pattern = options.get("key_pattern", DEFAULT_KEY_PATTERN)
-    raw_url = options.get("raw_url", DEFAULT_RAW_URL)
-    if not isinstance(pattern, str) or not isinstance(raw_url, str):
-        raise ValueError("options.key_pattern and options.raw_url must be strings")
     try:
-        if re.compile(pattern).groups != 1:
+        if re.compile(key_pattern).groups != 1:
             raise ValueError("options.key_pattern needs exactly one group (the key)")
     except re.error as exc:
         raise ValueError(f"options.key_pattern is not a regular expression: {exc}") from None
     if "{key}" not in raw_url and "{url}" not in raw_url:
         raise ValueError("options.raw_url needs {key} or {url}")
-    layout = replace(layout, key_pattern=pattern, raw_url=raw_url, **changes)
+    layout = replace(ArchiveLayout(), key_pattern=key_pattern, raw_url=raw_url, **changes)
     _check_selectors(layout)
     return layout
-
-
-def parse_paste_page(
-    engine: str, html: str, url: str, source: SourceConfig | None = None
-) -> list[SourceItem]:
-    """A saved listing read the way a paste source does (``leakwatch parse``).
-
-    ``engine`` is ``archive``, ``pastebin_api``, or ``auto`` (the named source's engine, else
-    the scraping API for a JSON body and an archive page otherwise). The source's options and
-    timezone apply when one is given. Raises ValueError for bad options or an API refusal.
-    """
-    if engine == "auto":
-        if source is not None and source.kind == "paste":
-            engine = source.engine
-        else:
-            engine = "pastebin_api" if html.lstrip().startswith(("[", "{")) else "archive"
-    options = source.options if source is not None and source.kind == "paste" else {}
-    dates = DateResolver(
-        source.timezone if source is not None else "UTC",
-        date_order=str(options.get("date_order", "MDY")),
-    )
-    if engine == "pastebin_api":
-        return list(parse_pastebin_api(html, url, dates))
-    return list(parse_paste_archive(html, url, archive_layout(options), dates))
 
 
 def parse_paste_archive(

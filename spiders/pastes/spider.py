@@ -1,10 +1,10 @@
 """The paste family spider: paste archives (``archive``) and Pastebin's scraping API.
 
 One :class:`PasteSiteSpider` per source. Each run reads the source's listing (``start_urls``):
-an archive page (``engine = "archive"``, selectors in spiders/paste_parsers) or the JSON of
+an archive page (``engine = "archive"``, selectors in spiders/pastes/parsers.py) or the JSON of
 Pastebin's scraping API (``engine = "pastebin_api"``, which only answers allow-listed IPs).
 For every paste not seen before it fetches the raw text, capped at ``options.max_paste_bytes``,
-and yields a :class:`~crawler.core.items.Paste` with it; the pipeline matches the text and keeps
+and yields a :class:`~spiders.pastes.items.Paste` with it; the pipeline matches the text and keeps
 metadata plus a redacted excerpt only.
 
 Raw bodies are guarded while they download (Scrapy's ``headers_received`` and
@@ -34,22 +34,20 @@ from twisted.python.failure import Failure
 from crawler.core.config import SourceConfig
 from crawler.core.dates import DateResolver
 from crawler.core.errors import ConfigError
-from crawler.core.items import Paste
 from spiders.base import SourceSpider, failure_reason
 from spiders.interstitials import BlockedPage, blocked_page_of, challenge_of
+from spiders.pastes.items import Paste
+from spiders.pastes.options import PasteOptions
 from spiders.pastes.parsers import (
     ScrapingApiDenied,
-    archive_layout,
     parse_paste_archive,
     parse_pastebin_api,
 )
-from spiders.pastes.state import DEFAULT_REMEMBERED, SeenKeys
+from spiders.pastes.state import SeenKeys
 from spiders.pastes.text import decode_paste
 
-DEFAULT_MAX_PASTE_BYTES = 512 * 1024
 #: Pastes announcing more than this many times the cap are not downloaded at all.
 SKIP_FACTOR = 4
-DEFAULT_MAX_LISTING_BYTES = 4 * 1024 * 1024
 HANDLED_STATUSES = list(range(400, 600))
 #: Request meta keys: the paste being fetched, its cap, and why its download was stopped.
 PASTE_KEY = "leakwatch_paste"
@@ -72,26 +70,18 @@ class PasteSiteSpider(SourceSpider):
         **kwargs: Any,
     ) -> None:
         super().__init__(source, state, **kwargs)
-        options = self.source.options
-        where = f"sources[{self.source.name}].options"
+        self.options = PasteOptions.of(self.source)
+        self.layout = self.options.archive_layout()
         try:
-            self.layout = archive_layout(options)
-            self.max_paste_bytes = _positive(options, "max_paste_bytes", DEFAULT_MAX_PASTE_BYTES)
-            self.max_listing_bytes = _positive(
-                options, "max_listing_bytes", DEFAULT_MAX_LISTING_BYTES
-            )
-            self.remembered = _positive(options, "remember_keys", DEFAULT_REMEMBERED)
-            self.date_order = str(options.get("date_order", "MDY"))
-            DateResolver(self.source.timezone, date_order=self.date_order)
+            DateResolver(self.source.timezone, date_order=self.options.date_order)
         except ValueError as exc:
-            raise ConfigError(f"{where}: {exc}") from None
-        self.fetch_raw = bool(options.get("fetch_raw", True))
+            raise ConfigError(f"sources[{self.source.name}].timezone: {exc}") from None
         hosts = {urlsplit(url).hostname or "" for url in self.source.start_urls}
         raw_host = urlsplit(self.layout.raw_url).hostname
         if raw_host and "{" not in raw_host:
             hosts.add(raw_host)
         hosts |= {host.removeprefix("www.") for host in hosts}  # archive links may drop "www."
-        self.allowed_domains = sorted(hosts | set(options.get("allowed_domains", [])))
+        self.allowed_domains = sorted(hosts | set(self.options.allowed_domains))
         self.pages_requested = 0
         self.stopped = False
 
@@ -105,12 +95,12 @@ class PasteSiteSpider(SourceSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         """Request every listing of the source."""
-        self.seen = SeenKeys(self.state, self.remembered)
+        self.seen = SeenKeys(self.state, self.options.remember_keys)
         for url in self.source.start_urls:
             request = self._request(
                 url,
                 self.parse_listing,
-                meta={"download_maxsize": self.max_listing_bytes},
+                meta={"download_maxsize": self.options.max_listing_bytes},
                 errback=self.listing_failed,
                 priority=100,
             )
@@ -177,7 +167,7 @@ class PasteSiteSpider(SourceSpider):
 
     def _fetch(self, paste: Paste) -> Iterator[Any]:
         """The raw-text request of ``paste``, or the paste itself when it cannot be fetched."""
-        if not self.fetch_raw or not paste.raw_url:
+        if not self.options.fetch_raw or not paste.raw_url:
             self.seen.remember(paste.key)
             yield paste
             return
@@ -186,9 +176,9 @@ class PasteSiteSpider(SourceSpider):
             self.parse_raw,
             meta={
                 PASTE_KEY: paste,
-                CAP_KEY: self.max_paste_bytes,
-                "download_maxsize": self.max_paste_bytes * SKIP_FACTOR,
-                "download_warnsize": self.max_paste_bytes * SKIP_FACTOR,
+                CAP_KEY: self.options.max_paste_bytes,
+                "download_maxsize": self.options.max_paste_bytes * SKIP_FACTOR,
+                "download_warnsize": self.options.max_paste_bytes * SKIP_FACTOR,
             },
             errback=self.raw_failed,
             headers={"Accept-Encoding": "identity"},
@@ -335,7 +325,9 @@ class PasteSiteSpider(SourceSpider):
         )
 
     def _dates(self) -> DateResolver:
-        return DateResolver(self.source.timezone, now=datetime.now(UTC), date_order=self.date_order)
+        return DateResolver(
+            self.source.timezone, now=datetime.now(UTC), date_order=self.options.date_order
+        )
 
     def _stop_if_blocked(self, response: Response) -> None:
         blocked = blocked_page_of(response.status, _headers_of(response), _text_of(response))
@@ -353,13 +345,6 @@ class PasteSiteSpider(SourceSpider):
             self.stopped = True
             self.report_health(blocked.status, blocked.detail, response.url, page=response.body)
         raise CloseSpider(blocked.status)
-
-
-def _positive(options: dict[str, Any], name: str, default: int) -> int:
-    value = options.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer")
-    return value
 
 
 def _headers_of(response: Response) -> dict[str, str]:

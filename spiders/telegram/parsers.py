@@ -25,7 +25,8 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 from lxml import etree  # type: ignore[import-untyped]
 from parsel import Selector
 
-from crawler.core.items import SourceItem, TelegramMessage
+from crawler.core.items import SourceItem
+from spiders.telegram.items import TelegramMessage
 
 PageKind = Literal["preview", "info", "unknown"]
 #: Message text kept for matching; longer texts are cut (the pipeline stores an excerpt).

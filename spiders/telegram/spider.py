@@ -33,11 +33,10 @@ from crawler.core.config import SourceConfig
 from crawler.core.errors import ConfigError
 from spiders.base import SourceSpider, failure_reason
 from spiders.interstitials import blocked_page_of
+from spiders.telegram.options import TelegramOptions
 from spiders.telegram.parsers import ChannelPage, parse_channel_page, split_channel_url
 from spiders.telegram.state import TelegramState, next_before
 
-#: Pages read on a channel's first crawl (the newest page included) unless options say.
-DEFAULT_DEPTH = 5
 #: Statuses handed to the callback, which tells an outage from a missing channel.
 HANDLED_STATUSES = list(range(400, 600))
 _TELEGRAM_HOSTS = {"t.me", "telegram.me"}
@@ -84,25 +83,18 @@ class TelegramPreviewSpider(SourceSpider):
         **kwargs: Any,
     ) -> None:
         super().__init__(source, state, **kwargs)
-        where = f"sources[{self.source.name}]"
-        depth = self.source.options.get("depth", DEFAULT_DEPTH)
-        if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
-            raise ConfigError(f"{where}.options.depth must be a whole number of pages, 1 or more")
-        self.depth: int = depth
+        self.options = TelegramOptions.of(self.source)
         self.channels: dict[str, ChannelCrawl] = {}
         for url in self.source.start_urls:
             try:
                 key, preview = preview_url_of(url)
             except ValueError as exc:
-                raise ConfigError(f"{where}.start_urls: {exc}") from None
+                raise ConfigError(f"sources[{self.source.name}].start_urls: {exc}") from None
             self.channels.setdefault(key, ChannelCrawl(key, preview))
         hosts = {urlsplit(url).hostname or "" for url in self.source.start_urls}
         if hosts & _TELEGRAM_HOSTS:
             hosts |= _TELEGRAM_HOSTS
-        extra = self.source.options.get("allowed_domains", [])
-        if not isinstance(extra, list) or not all(isinstance(host, str) for host in extra):
-            raise ConfigError(f"{where}.options.allowed_domains must be a list of host names")
-        self.allowed_domains = sorted(hosts | set(extra))
+        self.allowed_domains = sorted(hosts | set(self.options.allowed_domains))
         self.pages_requested = 0
 
     async def start(self) -> AsyncIterator[Any]:
@@ -160,7 +152,7 @@ class TelegramPreviewSpider(SourceSpider):
             crawl.smallest_seen,
             crawl.known_id,
             crawl.pages_read,
-            self.depth,
+            self.options.depth,
         )
         if before is None or before in crawl.befores:
             return  # the same page again would mean t.me ignores ?before=: stop there

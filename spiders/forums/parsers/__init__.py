@@ -1,4 +1,4 @@
-"""Forum page parsers: pure functions from HTML to :class:`crawler.core.items.ForumThread` items.
+"""Forum page parsers: pure functions from HTML to :class:`spiders.forums.items.ForumThread` items.
 
 One selector table per engine (``mybb``, ``xenforo``, ``phpbb``); the ``custom`` engine builds
 its table from the source's ``options.selectors``, optionally on top of a built-in one
@@ -11,9 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from crawler.core.config import SourceConfig
-from crawler.core.dates import DateResolver
-from crawler.core.items import ForumThread
 from spiders.forums.parsers.layout import UI_CONTROLS, ListingLayout, check_selectors
 from spiders.forums.parsers.listing import ThreadListPage, parse_first_post, parse_thread_list
 from spiders.forums.parsers.mybb import MYBB
@@ -27,9 +24,7 @@ __all__ = [
     "ThreadListPage",
     "layout_for",
     "parse_first_post",
-    "parse_forum_page",
     "parse_thread_list",
-    "read_forum_page",
 ]
 
 #: Built-in selector tables by engine name.
@@ -44,20 +39,22 @@ _CUSTOM_DEFAULTS = ListingLayout(
 )
 
 
-def layout_for(engine: str, options: Mapping[str, Any]) -> ListingLayout:
-    """The selector table for ``engine`` with the source's ``selectors`` overrides applied.
+def layout_for(
+    engine: str, selectors: Mapping[str, Any] | None = None, base_engine: str | None = None
+) -> ListingLayout:
+    """The selector table for ``engine`` with a source's ``selectors`` overrides applied.
 
-    Raises ValueError for an unknown engine, an unknown or invalid selector, or a ``custom``
-    table without ``rows`` and ``url``.
+    ``base_engine`` is where a ``custom`` table starts from (none: an empty table). Raises
+    ValueError for an unknown engine, an unknown or invalid selector, or a ``custom`` table
+    without ``rows`` and ``url``.
     """
-    overrides = options.get("selectors") or {}
+    overrides = selectors or {}
     if not isinstance(overrides, Mapping):
         raise ValueError("options.selectors must be a table of selectors")
     if engine == "custom":
-        base_name = options.get("base_engine")
-        if base_name is not None and base_name not in LAYOUTS:
+        if base_engine is not None and base_engine not in LAYOUTS:
             raise ValueError(f"options.base_engine must be one of {', '.join(LAYOUTS)}")
-        base = LAYOUTS[base_name] if base_name else _CUSTOM_DEFAULTS
+        base = LAYOUTS[base_engine] if base_engine else _CUSTOM_DEFAULTS
         layout = base.with_selectors(overrides)
         if not layout.rows or not layout.url:
             raise ValueError("a custom forum needs options.selectors.rows and .url")
@@ -69,30 +66,6 @@ def layout_for(engine: str, options: Mapping[str, Any]) -> ListingLayout:
         raise ValueError(f"unknown forum engine {engine!r} (known: custom, {', '.join(LAYOUTS)})")
     check_selectors(layout)
     return layout
-
-
-def parse_forum_page(
-    engine: str, html: str, url: str, source: SourceConfig | None = None
-) -> list[ForumThread]:
-    """Threads of a saved listing page, read with ``engine``'s table and the source's options.
-
-    The source (optional for built-in engines) gives selector overrides, ``date_order`` and
-    the timezone of displayed dates. Raises ValueError for a bad engine or selector table.
-    """
-    return read_forum_page(engine, html, url, source).threads
-
-
-def read_forum_page(
-    engine: str, html: str, url: str, source: SourceConfig | None = None
-) -> ThreadListPage:
-    """The whole listing page as :func:`parse_forum_page` reads it (threads, next page, sub-forums
-    of a page without threads)."""
-    options = source.options if source is not None else {}
-    dates = DateResolver(
-        source.timezone if source is not None else "UTC",
-        date_order=options.get("date_order", "MDY"),
-    )
-    return parse_thread_list(html, url, layout_for(engine, options), dates)
 
 
 def _href_selectors(url_selectors: tuple[str, ...]) -> list[str]:

@@ -59,7 +59,8 @@ class ListingLayout:
         """A copy with some fields replaced, from a config ``selectors`` table.
 
         Values are a selector or a list of them; ``thread_id`` takes ``thread_id_pattern``
-        (a regular expression with one group). Raises ValueError for an unknown key.
+        (a regular expression with one group). Raises ValueError for an unknown key or a bad
+        value.
         """
         changes: dict[str, Any] = {}
         pattern = overrides.get("thread_id_pattern", r"(\d+)(?!.*\d)")
@@ -77,7 +78,10 @@ class ListingLayout:
                 changes[name] = selectors
         if "thread_id_pattern" in overrides and "thread_id" not in overrides:
             changes["thread_id"] = tuple((selector, pattern) for selector, _ in self.thread_id)
-        re.compile(pattern)
+        try:
+            re.compile(pattern)
+        except (re.error, TypeError) as exc:
+            raise ValueError(f"thread_id_pattern is not a regular expression: {exc}") from None
         return dataclasses.replace(self, **changes)
 
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from lxml import etree  # type: ignore[import-untyped]
 
 from crawler.core.dates import DateResolver
-from crawler.core.items import ForumThread
+from spiders.forums.items import ForumThread
 from spiders.forums.parsers.layout import IdRules, ListingLayout
 from spiders.forums.parsers.prefixes import merge_tags
 from spiders.page_text import block_text, date_of, parse_html, string_of, text_of

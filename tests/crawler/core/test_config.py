@@ -49,11 +49,6 @@ BAD_CONFIGS = [
         "sources[0].max_pages:",
     ),
     (
-        "bad engine for kind",
-        '[[sources]]\nname="a"\nkind="forum"\nengine="vbulletin"\nstart_urls=["http://h/"]\n',
-        "engine 'vbulletin' is not one of mybb, xenforo, phpbb, custom",
-    ),
-    (
         "missing start urls",
         '[[sources]]\nname="a"\nkind="telegram"\nengine="preview"\n',
         "sources[0].start_urls: required key is missing",
@@ -153,6 +148,25 @@ def test_cli_exits_2_with_one_line_and_no_traceback(
     )
     assert result.returncode == 2
     assert expected in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_cli_refuses_a_family_option_typo_with_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "leakwatch.toml"
+    path.write_text(
+        '[[sources]]\nname="bf"\nkind="forum"\nengine="mybb"\nstart_urls=["http://h/"]\n'
+        "options = { fetch_frist_post = true }\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "crawler", "--config", str(path), "sources", "list"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    message = " ".join(result.stderr.split())  # the console wraps long lines
+    assert "sources[bf].options.fetch_frist_post: unknown option for a forum source" in message
+    assert "did you mean 'fetch_first_post'?" in message
     assert "Traceback" not in result.stderr + result.stdout
 
 

@@ -8,7 +8,6 @@ import stat
 from pathlib import Path
 
 from crawler.core.config import SourceConfig
-from crawler.core.items import ForumThread
 from crawler.fetch.evidence import (
     MAX_SCREENSHOT_BYTES,
     EvidenceLedger,
@@ -19,6 +18,7 @@ from crawler.fetch.evidence import (
 from db.engine import make_engine, make_session_factory
 from db.evidence import evidence_of_post
 from db.repository import PostRow, start_run, sync_sources, upsert_posts
+from spiders.forums.items import ForumThread
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 

@@ -6,6 +6,7 @@ daemon loses and duplicates nothing; health changes alert once each; SIGHUP resc
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -30,12 +31,13 @@ from crawler.core.config import load_config
 from crawler.demo.forums.data import generate_forum
 from crawler.demo.forums.server import serve_forum
 from crawler.demo.webhook_sink import ReceivedRequest, SinkResponse, WebhookSink
-from crawler.runtime.daemon import settle_health
+from crawler.runtime.daemon import Daemon, settle_health
 from crawler.runtime.health import alert_due
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
 from db.models import CrawlRun, Hit, OutboxMessage, Post, Source, utcnow
 from db.repository import start_run, sync_sources
+from spiders.registry import load_settings
 from tests.alerts.support import SECRET
 from tests.loopback import serve
 
@@ -49,7 +51,7 @@ data_dir = "{data_dir}"
 [[sources]]
 name = "steady"
 kind = "forum"
-engine = "custom"
+engine = "mybb"
 start_urls = ["{base}/forum"]
 download_delay = 0
 schedule = {{ every = "2s" }}
@@ -57,7 +59,7 @@ schedule = {{ every = "2s" }}
 [[sources]]
 name = "hanging"
 kind = "forum"
-engine = "custom"
+engine = "mybb"
 start_urls = ["{base}/hang"]
 download_delay = 0
 max_wall_seconds = 5
@@ -161,7 +163,7 @@ data_dir = "{data_dir}"
 [[sources]]
 name = "slow"
 kind = "forum"
-engine = "custom"
+engine = "mybb"
 start_urls = ["{base}/slow"]
 download_delay = 0
 schedule = {{ every = "2s" }}
@@ -476,6 +478,30 @@ def test_sighup_schedules_added_sources_and_drops_removed_ones(
     assert 'leakwatch_runs_total{source="beta",status="ok"}' in metrics
     assert 'leakwatch_outbox_messages{status="delivered"}' in metrics
     assert 'leakwatch_alert_delivery_seconds_count{channel="siem"}' in metrics
+
+
+def test_a_reload_with_a_bad_family_option_keeps_the_running_configuration(
+    tmp_path: Path, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = tmp_path / "leakwatch.toml"
+    source = '[[sources]]\nname = "alpha"\nkind = "forum"\nengine = "mybb"\n'
+    source += 'start_urls = ["http://127.0.0.1:9/forum"]\n'
+    config.write_text(f'database_url = "{sqlite_url}"\n{source}')
+    daemon = Daemon(load_settings(config), config)
+    running = daemon.settings
+    try:
+        config.write_text(
+            f'database_url = "{sqlite_url}"\n{source}options = {{ date_ordre = "DMY" }}\n'
+        )
+        with caplog.at_level(logging.ERROR, logger="crawler.runtime.daemon"):
+            daemon._on_reload(signal.SIGHUP, None)
+    finally:
+        daemon.engine.dispose()
+    assert daemon.settings is running
+    assert (
+        f"SIGHUP: configuration not reloaded: {config}: sources[alpha].options.date_ordre: "
+        "unknown option for a forum source; did you mean 'date_order'?"
+    ) in caplog.text
 
 
 def _metrics(port: int) -> str:

@@ -20,7 +20,7 @@ SOURCE = """
 [[sources]]
 name = "{name}"
 kind = "forum"
-engine = "custom"
+engine = "mybb"
 start_urls = ["{url}"]
 {extra}
 """

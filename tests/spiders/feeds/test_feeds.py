@@ -13,7 +13,6 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from crawler.cli import app
-from crawler.core.items import FeedEntry, to_post_record
 from crawler.demo.feeds.site import NEWS_HEADLINE, FeedSite
 from crawler.demo.loopback import LoopbackServer
 from db.engine import make_engine, make_session_factory
@@ -181,18 +180,6 @@ def test_engine_detection_and_age_filter() -> None:
     assert recent.skipped == 3
     with pytest.raises(ValueError, match="unknown feed engine"):
         parse_feed("atom", b"", "u")
-
-
-def test_feed_entry_record_for_matching_and_routing() -> None:
-    entry = FeedEntry(entry_id="nightveil:chu", title="CHU de Rennes", group_name="nightveil",
-                      website="chu-rennes.example", country="FR", summary="412 GB",
-                      tags=["Healthcare"])  # fmt: skip
-    record = to_post_record(entry)
-    assert record.title == "CHU de Rennes" and record.text == "chu-rennes.example\n412 GB"
-    assert record.author == "nightveil"
-    assert record.tags == ["Healthcare", "group:nightveil", "country:FR"]
-    assert record.extra == {"country": "FR", "group_name": "nightveil",
-                            "website": "chu-rennes.example"}  # fmt: skip
 
 
 def test_leakwatch_parse_feed_kinds() -> None:

@@ -22,7 +22,7 @@ BASE = "https://board.example/forum/forumdisplay.php?fid=4"
 def parse(engine: str, name: str, timezone: str = "UTC", order: str = "MDY", **options: Any):  # type: ignore[no-untyped-def]
     _, html = html_to_unicode(None, (FIXTURES / name).read_bytes())
     dates = DateResolver(timezone, now=NOW, date_order=order)
-    return parse_thread_list(html, BASE, layout_for(engine, options), dates)
+    return parse_thread_list(html, BASE, layout_for(engine, **options), dates)
 
 
 def at(*parts: int) -> datetime:
@@ -239,7 +239,7 @@ def test_empty_section_is_told_from_a_page_the_parser_misses(
     engine: str, html: str, empty: bool
 ) -> None:
     page = parse_thread_list(
-        f"<html><body>{html}</body></html>", BASE, layout_for(engine, {}), DateResolver(now=NOW)
+        f"<html><body>{html}</body></html>", BASE, layout_for(engine), DateResolver(now=NOW)
     )
     assert page.threads == [] and page.says_empty is empty
 
@@ -274,17 +274,17 @@ def test_configured_selectors_on_a_home_made_forum() -> None:
 
 def test_selector_overrides_and_errors() -> None:
     with pytest.raises(ValueError, match="rows and .url"):
-        layout_for("custom", {"selectors": {"title": "a"}})
+        layout_for("custom", {"title": "a"})
     with pytest.raises(ValueError, match="unknown selector 'titel'"):
-        layout_for("mybb", {"selectors": {"titel": "a"}})
+        layout_for("mybb", {"titel": "a"})
     with pytest.raises(ValueError, match="invalid rows selector"):
-        layout_for("custom", {"selectors": {"rows": "tr[", "url": "a"}})
+        layout_for("custom", {"rows": "tr[", "url": "a"})
     with pytest.raises(ValueError, match="unknown forum engine"):
-        layout_for("vbulletin", {})
-    themed = layout_for("mybb", {"selectors": {"views": "xpath:./td[@data-col='views']"}})
+        layout_for("vbulletin")
+    themed = layout_for("mybb", {"views": "xpath:./td[@data-col='views']"})
     assert themed.views == ("xpath:./td[@data-col='views']",)
-    based = layout_for("custom", {"base_engine": "phpbb", "selectors": {"author": ".who"}})
-    assert based.rows == layout_for("phpbb", {}).rows and based.author == (".who",)
+    based = layout_for("custom", {"author": ".who"}, base_engine="phpbb")
+    assert based.rows == layout_for("phpbb").rows and based.author == (".who",)
 
 
 def test_markup_that_is_not_a_listing_gives_no_thread() -> None:
@@ -313,7 +313,7 @@ def test_markup_that_is_not_a_listing_gives_no_thread() -> None:
     ],
 )
 def test_first_post_text(engine: str, name: str, start: str, contains: str) -> None:
-    text = parse_first_post((FIXTURES / name).read_text(encoding="utf-8"), layout_for(engine, {}))
+    text = parse_first_post((FIXTURES / name).read_text(encoding="utf-8"), layout_for(engine))
     assert text is not None and text.startswith(start) and contains in text
     assert "trackPost" not in text and "Vouch" not in text and "pm sent" not in text
     assert "\n" in text
@@ -350,7 +350,7 @@ def test_demo_forum_pages_parse_back_to_their_content(
     order = "DMY" if language == "fr" else "MDY"
     options = CUSTOM if engine == "custom" else {}
     page = parse_thread_list(
-        html, "http://127.0.0.1:1/", layout_for(engine, options),
+        html, "http://127.0.0.1:1/", layout_for(engine, **options),
         DateResolver(forum.timezone, now=NOW, date_order=order),
     )  # fmt: skip
     expected = section.stickies() + section.page(1, 10)
@@ -430,7 +430,7 @@ complet du laboratoire.<br><blockquote cite="./viewtopic.php?p=5400#p5400"><div>
 )
 def test_xenforo_first_post_without_interface_labels(said: str, expand: str) -> None:
     html = f"<html><body>{XENFORO_POST.format(said=said, expand=expand)}</body></html>"
-    text = parse_first_post(html, layout_for("xenforo", {}))
+    text = parse_first_post(html, layout_for("xenforo"))
     assert text is not None
     lines = text.splitlines()
     assert f"buyer_x {said}" in lines and "Any FR clinic with NIR?" in lines
@@ -441,7 +441,7 @@ def test_xenforo_first_post_without_interface_labels(said: str, expand: str) -> 
 
 
 def test_mybb_first_post_without_code_titles_and_spoiler_toggles() -> None:
-    text = parse_first_post(f"<html><body>{MYBB_POST}</body></html>", layout_for("mybb", {}))
+    text = parse_first_post(f"<html><body>{MYBB_POST}</body></html>", layout_for("mybb"))
     assert text is not None
     lines = text.splitlines()
     assert lines[0] == "Selling Clinique des Lilas."
@@ -453,7 +453,7 @@ def test_mybb_first_post_without_code_titles_and_spoiler_toggles() -> None:
 
 
 def test_phpbb_first_post_without_code_box_headers() -> None:
-    text = parse_first_post(f"<html><body>{PHPBB_POST}</body></html>", layout_for("phpbb", {}))
+    text = parse_first_post(f"<html><body>{PHPBB_POST}</body></html>", layout_for("phpbb"))
     assert text is not None
     lines = text.splitlines()
     assert "acheteur_42 a écrit :" in lines and "Des NIR ?" in lines and "Oui." in lines
@@ -465,12 +465,10 @@ def test_configured_post_chrome_and_the_default_controls() -> None:
     html = """<html><body><div class="msg">Vente <span class="tip">(astuce)</span> CHU
       <a href="#" onclick="voir()">Afficher</a> fin</div></body></html>"""
     selectors = {"rows": "tr", "url": "a", "first_post": "div.msg"}
-    plain = parse_first_post(html, layout_for("custom", {"selectors": selectors}))
+    plain = parse_first_post(html, layout_for("custom", selectors))
     assert plain == "Vente (astuce) CHU fin"
     chrome = {**selectors, "post_chrome": "span.tip"}
-    assert parse_first_post(html, layout_for("custom", {"selectors": chrome})) == (
-        "Vente CHU Afficher fin"
-    )
+    assert parse_first_post(html, layout_for("custom", chrome)) == ("Vente CHU Afficher fin")
 
 
 @pytest.mark.parametrize(
@@ -516,7 +514,7 @@ def test_a_category_page_lists_sub_forums(engine: str, name: str, first: str) ->
 )
 def test_sub_forum_links_by_engine(engine: str, html: str, links: list[str]) -> None:
     page = parse_thread_list(
-        f"<html><body>{html}</body></html>", BASE, layout_for(engine, {}), DateResolver(now=NOW)
+        f"<html><body>{html}</body></html>", BASE, layout_for(engine), DateResolver(now=NOW)
     )
     assert page.subforums == links
     assert (page.subforum_notice() is None) is (not links)
@@ -526,7 +524,7 @@ def test_sub_forums_are_not_read_on_a_page_with_threads() -> None:
     category = (FIXTURES / "mybb_category_forumdisplay.html").read_text(encoding="utf-8")
     listing = (FIXTURES / "mybb_default_forumdisplay.html").read_text(encoding="utf-8")
     both = listing.replace("<body>", "<body>" + category.split("<body>")[1].split("</body>")[0])
-    page = parse_thread_list(both, BASE, layout_for("mybb", {}), DateResolver(now=NOW))
+    page = parse_thread_list(both, BASE, layout_for("mybb"), DateResolver(now=NOW))
     assert len(page.threads) == 5 and page.subforums == [] and page.subforum_notice() is None
 
 
@@ -537,7 +535,7 @@ def test_demo_board_index_lists_its_sections(engine: str) -> None:
     status, _, body = site.handle("GET", "/index.php", {}, {})
     assert status == 200
     page = parse_thread_list(
-        body.decode("utf-8"), "http://127.0.0.1:1/index.php", layout_for(engine, {}),
+        body.decode("utf-8"), "http://127.0.0.1:1/index.php", layout_for(engine),
         DateResolver(now=NOW),
     )  # fmt: skip
     assert page.threads == [] and not page.says_empty

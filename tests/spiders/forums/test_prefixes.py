@@ -39,11 +39,13 @@ def test_engine_prefixes_come_first_and_are_not_repeated() -> None:
     assert merge_tags([], "No tag here") == []
 
 
-def _threads(engine: str, html: str, **options: object) -> list[tuple[str, list[str]]]:
+def _threads(
+    engine: str, html: str, selectors: dict[str, str] | None = None
+) -> list[tuple[str, list[str]]]:
     page = parse_thread_list(
         f"<html><body>{html}</body></html>",
         "https://board.example/",
-        layout_for(engine, options),
+        layout_for(engine, selectors),
         DateResolver(),
     )
     return [(thread.title, thread.tags) for thread in page.threads]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from crawler.core.items import ForumThread
 from spiders.forums import state as forum_state
+from spiders.forums.items import ForumThread
 from spiders.forums.state import ForumState
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

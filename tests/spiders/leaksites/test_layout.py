@@ -75,7 +75,10 @@ def test_inline_layout_needs_no_file() -> None:
         ({}, "options: a leaksite source needs 'layout' (one of lockbit3, play)"),
         ({"layout": "conti"}, "no bundled layout named 'conti' (known: lockbit3, play)"),
         ({"layout": "play", "layout_file": "x.yaml"}, "give 'layout' (bundled) or 'layout_file'"),
-        ({**GOOD, "fileds": {}}, "options: fileds: unknown key"),
+        (
+            {**GOOD, "fileds": {}},
+            "options.fileds: unknown option for a leaksite source; did you mean 'fields'?",
+        ),
         ({**GOOD, "fields": {}}, "options: fields.post_title: required key is missing"),
         ({**GOOD, "fields": {"post_title": "h3", "victim": "b"}}, "fields.victim: unknown key"),
         ({**GOOD, "post": "div..card"}, "post: invalid CSS selector 'div..card'"),
@@ -129,9 +132,9 @@ def test_layout_file_errors_name_the_file(tmp_path: Path) -> None:
 
 
 def test_spider_refuses_bad_options() -> None:
-    with pytest.raises(ConfigError, match=r"options: mirrors must be true or false"):
+    with pytest.raises(ConfigError, match=r"options\.mirrors: Input should be a valid boolean"):
         LeakSiteSpider(source=source(layout="play", mirrors="yes"))
-    with pytest.raises(ConfigError, match=r"options\.layout: expected the name"):
+    with pytest.raises(ConfigError, match=r"options\.layout: Input should be a valid string"):
         LeakSiteSpider(source=source(layout=3))
     spider = LeakSiteSpider(source=source(layout="lockbit3", fetch_details=False))
     assert spider.layout.group == "lockbit3" and not spider.fetch_details

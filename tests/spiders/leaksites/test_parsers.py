@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from crawler.cli import app
 from crawler.core.file_links import FILE_HOSTS
-from crawler.core.items import LeakSitePost, leak_site_post_id, to_post_record
+from spiders.leaksites.items import LeakSitePost, leak_site_post_id
 from spiders.leaksites.layout import LeakSiteLayout, bundled_layout
 from spiders.leaksites.parsers import (
     parse_leak_detail,
@@ -105,7 +105,7 @@ def test_lockbit_page_gives_every_victim() -> None:
 def test_lockbit_posts_store_under_host_independent_ids() -> None:
     posts = lockbit_posts()
     mirror = lockbit_posts("http://mirror2.example.onion/")
-    record = to_post_record(posts[0])
+    record = posts[0].to_post_record()
     assert record.external_id == "lockbit3:/post/oeOilJIVrKr8BNXj66f42b53e3087"
     assert record.author == "lockbit3" and record.title == "kumhotire.com"
     assert record.posted_at == posts[0].discovered and record.activity_at == posts[0].published

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from crawler.core.items import LeakSitePost
+from spiders.leaksites.items import LeakSitePost
 from spiders.leaksites.state import KNOWN_POSTS_LIMIT, LeakSiteState, fingerprint
 
 T0 = datetime(2024, 11, 20, 9, 0, tzinfo=UTC)

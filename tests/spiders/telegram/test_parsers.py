@@ -11,8 +11,8 @@ from scrapy.http import HtmlResponse
 from typer.testing import CliRunner
 
 from crawler.cli import app
-from crawler.core.items import TelegramMessage, to_post_record
 from spiders.registry import PARSERS
+from spiders.telegram.items import TelegramMessage
 from spiders.telegram.parsers import (
     channel_of_url,
     parse_channel_page,
@@ -74,7 +74,7 @@ def test_durov_preview_gives_all_twenty_messages() -> None:
 def test_durov_media_only_message_is_still_an_item() -> None:
     by_id = {m.message_id: m for m in read(DUROV, "https://t.me/s/durov")}
     assert by_id[522].text == "" and by_id[522].views == 7_050_000
-    assert to_post_record(by_id[522]).title == "durov/522"
+    assert by_id[522].to_post_record().title == "durov/522"
 
 
 def test_info_page_is_recognised() -> None:
@@ -151,7 +151,7 @@ def test_forward_signature_documents_and_links() -> None:
     assert item.text == "Dump & sample: x.7z #vente older"
     assert item.links == ["https://files.example/x.7z", "https://t.me/leaks/40"]
     assert item.date == datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-    record = to_post_record(item)
+    record = item.to_post_record()
     assert record.external_id == "leaks/41" and "patients_chu.sql.zip" in record.text
 
 
@@ -168,7 +168,7 @@ def test_reply_quote_and_link_preview_are_not_the_message_text() -> None:
     (item,) = parse_channel_page(page(body), "https://t.me/s/chan").messages
     assert item.text == "own text\nline two"
     assert item.links == ["https://news.example/a"]
-    assert to_post_record(item).external_id == "chan/7"  # usernames are case-insensitive
+    assert item.to_post_record().external_id == "chan/7"  # usernames are case-insensitive
 
 
 def test_service_polls_and_unreadable_posts() -> None:

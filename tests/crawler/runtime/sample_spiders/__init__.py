@@ -7,8 +7,8 @@ from typing import Any
 
 import scrapy
 
-from crawler.core.items import ForumThread
 from spiders.base import SourceSpider
+from spiders.forums.items import ForumThread
 
 
 class SampleListSpider(SourceSpider):

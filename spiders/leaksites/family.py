@@ -1,0 +1,52 @@
+"""The leak-site family as the registry lists it, and its saved-page reader for
+``leakwatch parse``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crawler.core.config import SourceConfig
+from crawler.core.items import SourceItem
+from spiders.family import Family
+from spiders.leaksites.layout import bundled_layout, bundled_layout_names, layout_for_source
+from spiders.leaksites.options import LeakSiteOptions
+from spiders.leaksites.parsers import parse_leak_page
+from spiders.leaksites.spider import LeakSiteSpider
+
+
+def parse_leak_site(html: str, url: str, source: SourceConfig | None) -> list[SourceItem]:
+    """Victims of a leak-site listing, read with the source's layout; without a source, with
+    the bundled layout that finds the most victims. Raises ValueError for a source of another
+    kind, ConfigError for a bad layout."""
+    if source is None:
+        found: list[SourceItem] = []
+        for name in bundled_layout_names():
+            items = parse_leak_page(html, url, bundled_layout(name)).items
+            if len(items) > len(found):
+                found = list(items)
+        return found
+    if source.kind != "leaksite":
+        raise ValueError(f"source {source.name!r} is a {source.kind} source, not a leaksite one")
+    layout = layout_for_source(source)
+    return list(parse_leak_page(html, url, layout, timezone=source.timezone).items)
+
+
+def leak_site_layout_source(layout_file: Path, url: str) -> SourceConfig:
+    """An unnamed leaksite source reading pages at ``url`` with the layout in ``layout_file``."""
+    return SourceConfig(
+        name="layout-file",
+        kind="leaksite",
+        engine="generic",
+        start_urls=[url],
+        options={"layout_file": str(layout_file)},
+    )
+
+
+FAMILY = Family(
+    kind="leaksite",
+    engines=("generic",),
+    options=LeakSiteOptions,
+    spider=LeakSiteSpider,
+    page_parsers={"leaksite": parse_leak_site},
+    layout_file_source=leak_site_layout_source,
+)

@@ -1,0 +1,39 @@
+"""Feed options: documented defaults and typos refused at load with a suggestion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spiders.feeds.options import FeedOptions
+from spiders.feeds.spider import FeedSpider
+from tests.spiders.config_files import load_error, load_source
+
+
+def test_defaults_are_the_documented_ones() -> None:
+    options = FeedOptions()
+    assert options.max_age_days is None and options.max_feed_bytes == 33_554_432
+    assert options.conditional_requests is True and options.allowed_domains == []
+
+
+def test_a_typo_is_refused_at_load_with_the_closest_option(tmp_path: Path) -> None:
+    error = load_error(tmp_path, "feed", "rss", "max_age = 30")
+    assert "options.max_age: unknown option for a feed source; did you mean 'max_age_days'?" in (
+        error
+    )
+
+
+def test_bad_values(tmp_path: Path) -> None:
+    assert "options.max_age_days: Input should be greater than 0" in load_error(
+        tmp_path, "feed", "rss", "max_age_days = 0"
+    )
+    assert "options.max_feed_bytes: Input should be a valid integer" in load_error(
+        tmp_path, "feed", "rss", "max_feed_bytes = 1.5"
+    )
+
+
+def test_the_spider_reads_typed_options(tmp_path: Path) -> None:
+    settings = load_source(
+        tmp_path, "feed", "ransomwatch", "max_age_days = 14\nconditional_requests = false"
+    )
+    spider = FeedSpider(source=settings.source("watched"))
+    assert spider.options.max_age_days == 14 and not spider.options.conditional_requests
