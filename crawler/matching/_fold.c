@@ -196,8 +196,9 @@ ascii_digit(Py_UCS4 c)
     return c >= '0' && c <= '9';
 }
 
-/* How many characters after a multiplier the Python path can look at: an optional space, "de "
- * or "d'", a space, the longest record word (15 characters), then five characters. */
+/* How many characters after a multiplier the Python path can look at: an optional "+", a space,
+ * "de ", "d'" or "of ", a space, the longest record word (15 characters), then up to two spaces
+ * and the first three letters of a currency (claims._PRICE_AFTER_COUNT). */
 #define RECORD_TAIL 26
 
 /* The record count of the number ``text[start:end]`` (ASCII digits) when it is written
@@ -223,8 +224,9 @@ record_fast(int kind, const void *data, Py_ssize_t length, Py_ssize_t start, Py_
         if (after >= 128 || Py_UNICODE_ISALNUM(after) || after == '_')
             return 0;
     }
-    /* No "$", "€", "£", "%", "usd", "eur", "btc" or "xmr" (any case) where the Python path
-     * looks for one after the number. */
+    /* No "$", "€", "£", "%" or the first three letters of a currency word of
+     * claims._PRICE_AFTER_COUNT (usd, eur, dollar, gbp, btc, bitcoin, xmr, monero, tether, ltc,
+     * eth; any case) where the Python path looks for one after the number. */
     Py_ssize_t stop = end + 1 + RECORD_TAIL < length ? end + 1 + RECORD_TAIL : length;
     char previous[2] = {0, 0};
     for (Py_ssize_t i = end + 1; i < stop; i++) {
@@ -234,8 +236,15 @@ record_fast(int kind, const void *data, Py_ssize_t length, Py_ssize_t start, Py_
         char lower = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (c < 128 ? (char)c : 0);
         if ((previous[0] == 'u' && previous[1] == 's' && lower == 'd') ||
             (previous[0] == 'e' && previous[1] == 'u' && lower == 'r') ||
+            (previous[0] == 'd' && previous[1] == 'o' && lower == 'l') ||
+            (previous[0] == 'g' && previous[1] == 'b' && lower == 'p') ||
             (previous[0] == 'b' && previous[1] == 't' && lower == 'c') ||
-            (previous[0] == 'x' && previous[1] == 'm' && lower == 'r'))
+            (previous[0] == 'b' && previous[1] == 'i' && lower == 't') ||
+            (previous[0] == 'x' && previous[1] == 'm' && lower == 'r') ||
+            (previous[0] == 'm' && previous[1] == 'o' && lower == 'n') ||
+            (previous[0] == 't' && previous[1] == 'e' && lower == 't') ||
+            (previous[0] == 'l' && previous[1] == 't' && lower == 'c') ||
+            (previous[0] == 'e' && previous[1] == 't' && lower == 'h'))
             return 0;
         previous[0] = previous[1];
         previous[1] = lower;
