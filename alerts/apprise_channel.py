@@ -85,7 +85,9 @@ def _alert_text(data: dict[str, Any]) -> tuple[str, str]:
     place = ", ".join(
         str(x) for x in (entity.get("city"), entity.get("department"), entity.get("region")) if x
     )
-    lines = [
+    listing = data.get("listing")
+    lines = [f"Ransomware listing: {listing['reason']}"] if listing else []
+    lines += [
         f"Entity: {entity['name']} ({entity['kind']}){f' - {place}' if place else ''}",
         f"FINESS: {entity.get('finess_et') or '-'} / {entity.get('finess_ej') or '-'}",
         f"Source: {source['name']} ({source['kind']})",

@@ -4,17 +4,19 @@ Every message is an envelope ``{"version", "type", "timestamp", "data"}`` in the
 Webhooks layout. ``type`` is one of :data:`EVENT_TYPES`. The document is built once, when the
 message is enqueued, and stored in the outbox row, so every retry sends the same bytes.
 
-Crawled text (title, author, excerpt, seller, matched words) is redacted here with
+Crawled text (title, author, excerpt, seller, matched words, listing group) is redacted here with
 :func:`crawler.core.redaction.redact`, before it is stored in the outbox, whatever the channel.
 Channels that interpret markup (Slack) escape it when they render.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from alerts.routing import region_of_department
+from crawler.core.listing import ransomware_listing
 from crawler.core.redaction import redact
 from db.models import Claim, Entity, Hit, Incident, Post
 
@@ -59,6 +61,7 @@ def alert_data(hit: Hit, update: dict[str, Any] | None = None) -> dict[str, Any]
             "first_seen": iso(post.first_seen),
         },
         "sale_score": round(post.sale_score, 3),
+        "listing": listing_data(post),
         "claims": _claims(latest_claim(post)),
         "matched": redact(hit.matched),
         "excerpt": redact(post.excerpt)[:MAX_EXCERPT],
@@ -80,6 +83,19 @@ def operations_data(
 def check_data(channel: str) -> dict[str, Any]:
     """The ``data`` of a ``test`` document (``leakwatch alerts test``)."""
     return {"channel": channel, "message": f"leakwatch test message for channel {channel}"}
+
+
+def listing_data(post: Post) -> dict[str, Any] | None:
+    """``{"group", "listed_at", "reason"}`` when the post is a ransomware group's victim listing
+    (:func:`crawler.core.listing.ransomware_listing`), else None. ``reason`` is the line an
+    alert shows: ``listed by <group> on <YYYY-MM-DD>``."""
+    listing = ransomware_listing(
+        post.source.kind, post.author, post.extra, post.tags, post.posted_at, post.first_seen
+    )
+    if listing is None:
+        return None
+    shown = replace(listing, group=redact(listing.group))
+    return {"group": shown.group, "listed_at": iso(shown.listed_at), "reason": shown.reason()}
 
 
 def latest_claim(post: Post) -> Claim | None:

@@ -70,7 +70,8 @@ def render_message(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_alert(data: dict[str, Any]) -> dict[str, Any]:
-    """Block Kit for one hit: entity, place, FINESS, source, post, score, claims, excerpt."""
+    """Block Kit for one hit: why when it is a ransomware listing ("listed by <group> on
+    <date>"), entity, place, FINESS, source, post, score, claims, excerpt."""
     entity, source, post = data["entity"], data["source"], data["post"]
     severity = data["severity"]
     update = data.get("update")
@@ -87,8 +88,11 @@ def render_alert(data: dict[str, Any]) -> dict[str, Any]:
         _field("First seen", _date(post.get("first_seen"))),
     ]
     author = f" by {escape(post['author'])}" if post.get("author") else ""
-    blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": _plain(title)},
+    blocks: list[dict[str, Any]] = [{"type": "header", "text": _plain(title)}]
+    listing = data.get("listing")
+    if listing:
+        blocks.append(_section(f":pirate_flag: *Ransomware listing:* {escape(listing['reason'])}"))
+    blocks += [
         {"type": "section", "fields": fields},
         _section(f"*Post:* {link(post.get('url'), post.get('title') or 'untitled')}{author}"),
     ]
@@ -99,6 +103,8 @@ def render_alert(data: dict[str, Any]) -> dict[str, Any]:
         blocks.append(_section(_quote(data["excerpt"])))
     blocks.append({"type": "context", "elements": [_mrkdwn(_context(data))]})
     text = f"[{severity.upper()}] {escape(entity['name'])}: {escape(post.get('title') or '')}"
+    if listing:
+        text += f" ({escape(listing['reason'])})"
     if update:
         text = f"Update: {text}"
     return {"text": _clip(text, SECTION_LIMIT), "blocks": blocks}

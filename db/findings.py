@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from crawler.core.listing import LISTING_SOURCE_KINDS, RansomwareListing, ransomware_listing
 from crawler.core.records import EntityRecord, PostFindings
 from crawler.core.severity import SEVERITY_ORDER, severity_of
 from db.exclusions import exclusion_rules, rules_apply
@@ -102,8 +103,10 @@ def store_batch_findings(
 
     Hits are unique per (post, entity, field, start), so a re-crawl adds nothing; a hit of an
     excluded entity, or one an analyst's exclusion covers (its phrase, its source:
-    db/exclusions.py), is dropped. Claims and hits are each one executemany statement; incidents
-    are read once per batch and updated once per entity.
+    db/exclusions.py), is dropped. A post of a leak site or feed that is a ransomware group's
+    victim listing (:func:`crawler.core.listing.ransomware_listing`, read from the stored post)
+    makes its hits at least ``high``. Claims and hits are each one executemany statement;
+    incidents are read once per batch and updated once per entity.
     """
     now = now or utcnow()
     _store_claims(session, [post for post in posts if _has_claim(post.findings)], now)
@@ -120,7 +123,7 @@ def store_batch_findings(
     )
     rules = exclusion_rules(session, entity_ids.values())
     stored_posts: dict[int, Post] = {}
-    if rules:
+    if rules or source_kind in LISTING_SOURCE_KINDS:
         ids = [post.post_id for post in hit_posts]
         stored_posts = {
             p.id: p for p in session.execute(select(Post).where(Post.id.in_(ids))).scalars()
@@ -129,6 +132,7 @@ def store_batch_findings(
     for post in hit_posts:
         findings = post.findings
         stored = stored_posts.get(post.post_id)
+        listing = _listing_of(stored, source_kind)
         for hit in findings.hits:
             entity_id = entity_ids[hit.entity.key]
             if entity_id in excluded:
@@ -136,7 +140,7 @@ def store_batch_findings(
             if stored is not None and rules_apply(rules.get(entity_id, []), stored, hit.matched):
                 continue
             severity = severity_of(
-                hit.entity.kind, findings.sale_score, findings.claim, source_kind, hit.score
+                hit.entity.kind, findings.sale_score, findings.claim, hit.score, listing
             )
             values.append(
                 {
@@ -168,6 +172,14 @@ def store_batch_findings(
     )
     _attach_incidents(session, new_hits, now)
     return [hit_id for hit_id, _entity_id, _severity in new_hits]
+
+
+def _listing_of(post: Post | None, source_kind: str) -> RansomwareListing | None:
+    if post is None:
+        return None
+    return ransomware_listing(
+        source_kind, post.author, post.extra, post.tags, post.posted_at, post.first_seen
+    )
 
 
 def _has_claim(findings: PostFindings) -> bool:

@@ -186,8 +186,9 @@ ascii_digit(Py_UCS4 c)
     return c >= '0' && c <= '9';
 }
 
-/* How many characters after a multiplier the Python path can look at: an optional space, "de "
- * or "d'", a space, the longest record word (15 characters), then five characters. */
+/* How many characters after a multiplier the Python path can look at: an optional "+", a space,
+ * "de ", "d'" or "of ", a space, the longest record word (15 characters), then up to two spaces
+ * and the first three letters of a currency (claims._PRICE_AFTER_COUNT). */
 #define RECORD_TAIL 26
 
 /* The record count of the number ``text[start:end]`` (ASCII digits) when it is written
@@ -213,8 +214,8 @@ record_fast(int kind, const void *data, Py_ssize_t length, Py_ssize_t start, Py_
         if (after >= 128 || Py_UNICODE_ISALNUM(after) || after == '_')
             return 0;
     }
-    /* No sign or word of claims.NOT_RECORDS_AFTER ("$", "%", "usd"…, any case) where the
-     * Python path looks for one after the number. */
+    /* No sign or the first three letters of a word of claims.NOT_RECORDS_AFTER ("$", "%",
+     * "usd", "bit"…, any case) where the Python path's _PRICE_AFTER_COUNT looks for one. */
     Py_ssize_t stop = end + 1 + RECORD_TAIL < length ? end + 1 + RECORD_TAIL : length;
     char previous[2] = {0, 0};
     for (Py_ssize_t i = end + 1; i < stop; i++) {

@@ -67,7 +67,7 @@ static const unsigned char EXPANDING_LATIN1[256] = {
 static const Py_UCS4 SLOW_RANGES[][2] = {{0x100, 0x24f}, {0x300, 0x36f}, {0x1e00, 0x1eff}, {0xfb00, 0xfb06}, {0xff10, 0xff5a}};
 /* After a record count: a price or a percentage (claims.NOT_RECORDS_AFTER). */
 static const Py_UCS4 NOT_RECORDS_AFTER_SIGNS[] = {0x24, 0x20ac, 0xa3, 0x25};
-static const char NOT_RECORDS_AFTER_WORDS[][4] = {"usd", "eur", "btc", "xmr"};
+static const char NOT_RECORDS_AFTER_WORDS[][4] = {"usd", "eur", "dol", "gbp", "btc", "bit", "xmr", "mon", "tet", "ltc", "eth"};
 /* Before a number: a price (claims.CURRENCY_SIGNS). */
 static const Py_UCS4 CURRENCY_SIGNS[] = {0x24, 0x20ac, 0xa3};
 /* Before a number: glued to something else (claims.GLUED_BEFORE). */

@@ -6,7 +6,9 @@ entries into ``parser_broken`` and a problem next to entries into a warning.
 
 * RSS 0.9x/1.0/2.0 and Atom go through feedparser, always from bytes (a ``str`` handed to
   feedparser may be taken for a URL and fetched). Entry ids are the ``guid``/``id``, else the
-  link, else a hash of title and date; HTML in descriptions becomes plain text.
+  link, else a hash of title and date; HTML in descriptions becomes plain text. An item whose
+  whole description is ``Group: <name>`` (ransomwatch's RSS of leak-site posts) is a victim
+  listing: the entry carries that ``group_name``.
 * Victim lists share one reader: ransomwatch ``posts.json`` (``post_title``, ``group_name``,
   ``discovered``, optional ``published``, ``post_url``, ``website``, ``description``,
   ``country``, ``activity``), ransomware.live v1 ``recentvictims`` (the same names) and v2
@@ -51,6 +53,10 @@ _TAG_KEYS = ("activity", "sector")
 _PLACEHOLDERS = frozenset({"not found", "n/a", "na", "unknown", "none", "null", "-", "?"})
 _SPACES = re.compile(r"\s+")
 _MARKUP = re.compile(r"<[a-zA-Z!/]")
+#: The whole description of an RSS item of leak-site posts (ransomwatch): "Group: lockbit3".
+_GROUP_DESCRIPTION = re.compile(
+    r"(?:ransomware )?(?:group|groupe|gang)\s?:\s?(?P<group>[\w.@ -]{1,60})", re.IGNORECASE
+)
 
 
 @dataclass
@@ -206,6 +212,7 @@ def _rss_entry(entry: Any) -> FeedEntry | None:
         term = _plain(str(tag.get("term") or tag.get("label") or ""))
         if term and term not in tags:
             tags.append(term)
+    group = _GROUP_DESCRIPTION.fullmatch(summary)
     return FeedEntry(
         entry_id=entry_id[:255],
         title=title or _first_words(summary),
@@ -213,6 +220,7 @@ def _rss_entry(entry: Any) -> FeedEntry | None:
         published=published,
         author=_plain(entry.get("author") or "") or None,
         summary=summary,
+        group_name=group.group("group").strip() if group else None,
         tags=tags[:MAX_TAGS],
     )
 

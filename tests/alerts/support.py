@@ -7,6 +7,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from crawler.core.config import Settings, SourceConfig
@@ -16,7 +17,10 @@ from db.repository import PostRow, sync_sources, upsert_posts
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SECRET = "whsec_" + base64.b64encode(b"leakwatch-test-signing-key-0123").decode()
-ENGINES = {"forum": "mybb", "telegram": "preview", "paste": "archive", "leaksite": "generic"}
+ENGINES = {
+    "forum": "mybb", "telegram": "preview", "paste": "archive", "leaksite": "generic",
+    "feed": "ransomwatch",
+}  # fmt: skip
 CLINIC = EntityRecord(
     key="finess:940000573",
     kind="establishment",
@@ -79,6 +83,8 @@ def store_hits(
     now: datetime = T0,
     spans: tuple[tuple[str, int], ...] = (("title", 15),),
     tags: tuple[str, ...] = (),
+    author: str = "seller42",
+    extra: dict[str, Any] | None = None,
 ) -> list[int]:
     """Store a post naming ``entity`` (one hit per span) and return the new hit ids."""
     config = SourceConfig(
@@ -93,14 +99,14 @@ def store_hits(
         external_id,
         url,
         title,
-        "seller42",
+        author,
         now,
         None,
         content_hash,
         excerpt,
         500,
         [],
-        {},
+        extra or {},
         sale_score,
     )
     post_id = upsert_posts(session, source_id, [row], now=now)[0].id
@@ -109,3 +115,14 @@ def store_hits(
     ]
     findings = PostFindings(hits, sale_score, claim)
     return store_findings(session, post_id, content_hash, findings, kind, now=now)
+
+
+def assert_valid_slack_message(body: dict[str, Any]) -> None:
+    """Fail unless every block of a ``chat.postMessage`` body is valid Block Kit for slack_sdk
+    (known type, every limit kept) and survives its parsing unchanged."""
+    blocks = Block.parse_all(body["blocks"])
+    assert all(block is not None for block in blocks), body["blocks"]
+    for block in blocks:
+        block.validate_json()
+    assert [block.to_dict() for block in blocks] == body["blocks"]
+    assert body["text"] and len(body["text"]) <= 3000

@@ -69,3 +69,12 @@ def test_an_unknown_url_scheme_is_refused() -> None:
 def test_text_of_an_update() -> None:
     title, _ = render_text(envelope("alert.updated", {**DATA, "update": {"reason": "repost"}}, T0))
     assert title.startswith("Update: ")
+
+
+def test_text_of_a_ransomware_listing_starts_with_why() -> None:
+    listing = {"group": "nightveil", "listed_at": "2026-03-02T06:58:40Z",
+               "reason": "listed by nightveil on 2026-03-02"}  # fmt: skip
+    _, text = render_text(envelope(ALERT_CREATED, {**DATA, "listing": listing}, T0))
+    assert text.splitlines()[0] == "Ransomware listing: listed by nightveil on 2026-03-02"
+    _, plain = render_text(DOCUMENT)  # documents queued before the field existed
+    assert plain.startswith("Entity: CHU de Lille")

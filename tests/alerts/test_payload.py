@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.outbox import enqueue_hit_alerts
 from alerts.payload import EVENT_TYPES, SCHEMA_VERSION, envelope, iso
+from crawler.core.records import Claims
 from db.models import OutboxMessage
 from tests.alerts.support import T0, settings_for, store_hits, webhook_channel
 
@@ -47,3 +48,26 @@ def test_crawled_text_is_redacted_before_it_is_queued(sessions: sessionmaker[Ses
     for personal in ("006 084 91", "451 089", "jean.dupont", "12 34 56 78", "3000 6000"):
         assert personal not in text
     assert "[NIR]" in payload["data"]["excerpt"] and "[NIR]" in payload["data"]["post"]["title"]
+
+
+def test_a_ransomware_listing_says_who_listed_the_victim_and_when(
+    sessions: sessionmaker[Session],
+) -> None:
+    settings = settings_for(
+        "sqlite://", [webhook_channel("c", "http://127.0.0.1:9/")], [{"channel": "c"}]
+    )
+    with sessions.begin() as session:
+        listed = store_hits(session, kind="feed", source="rw", title="Hôpital privé de Thiais",
+                            author="nightveil", sale_score=0.0, claim=Claims(),
+                            extra={"group_name": "nightveil"})  # fmt: skip
+        sale = store_hits(session, external_id="2", content_hash="h2")
+        enqueue_hit_alerts(session, settings, [*listed, *sale], now=T0)
+        payloads = list(session.execute(select(OutboxMessage.payload)).scalars())
+    feed, forum = sorted(payloads, key=lambda payload: payload["data"]["hit_id"])
+    assert feed["data"]["severity"] == "critical"
+    assert feed["data"]["listing"] == {
+        "group": "nightveil",
+        "listed_at": "2026-03-02T09:00:00Z",
+        "reason": "listed by nightveil on 2026-03-02",
+    }
+    assert forum["data"]["listing"] is None  # a field every alert has

@@ -16,8 +16,9 @@ from alerts.slack import SlackSender
 from alerts.slack_blocks import escape, link, render_message
 from alerts.transport import OutgoingMessage
 from crawler.core.config import ChannelConfig
+from crawler.core.records import Claims
 from db.models import OutboxMessage
-from tests.alerts.support import T0, settings_for, store_hits
+from tests.alerts.support import T0, assert_valid_slack_message, settings_for, store_hits
 
 NIR = "1 85 05 78 006 084 91"
 HOSTILE_TITLE = "<!channel> Vente HP Thiais <https://evil.example|click> & more"
@@ -54,6 +55,7 @@ def test_hostile_post_renders_harmless_and_redacted(sessions: sessionmaker[Sessi
         url="http://forum.example/t?id=1&p=<2>|x",
     )
     body = render_message(document)
+    assert_valid_slack_message(body)
     text = json.dumps(body, ensure_ascii=False)
     for dangerous in ("<!channel>", "<!here>", "<@U123>", "<https://evil", "|click>"):
         assert dangerous not in text
@@ -66,6 +68,7 @@ def test_hostile_post_renders_harmless_and_redacted(sessions: sessionmaker[Sessi
 
 def test_alert_blocks_show_what_matters(sessions: sessionmaker[Session]) -> None:
     body = render_message(_document(sessions))
+    assert_valid_slack_message(body)
     text = json.dumps(body, ensure_ascii=False)
     assert body["blocks"][0]["type"] == "header"
     assert "CRITICAL · Hôpital privé de Thiais" in body["blocks"][0]["text"]["text"]
@@ -83,6 +86,21 @@ def test_alert_blocks_show_what_matters(sessions: sessionmaker[Session]) -> None
     ):
         assert expected in text, expected
     assert body["text"].startswith("[CRITICAL] Hôpital privé de Thiais")
+
+
+def test_a_ransomware_listing_says_who_listed_it_and_when(sessions: sessionmaker[Session]) -> None:
+    document = _document(sessions, kind="feed", source="rw", title="Hôpital privé de Thiais",
+                         author="nightveil", sale_score=0.0, claim=Claims(), url=None,
+                         extra={"group_name": "<!channel> nightveil"})  # fmt: skip
+    body = render_message(document)
+    assert_valid_slack_message(body)
+    assert "CRITICAL · Hôpital privé de Thiais" in body["blocks"][0]["text"]["text"]
+    why = body["blocks"][1]["text"]["text"]
+    assert why == (
+        ":pirate_flag: *Ransomware listing:* listed by &lt;!channel&gt; nightveil on 2026-03-02"
+    )
+    assert body["text"].endswith("(listed by &lt;!channel&gt; nightveil on 2026-03-02)")
+    assert "<!channel>" not in json.dumps(body)
 
 
 def test_a_long_digest_line_is_cut_outside_its_link() -> None:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import delete, select, update
 
 from crawler.core.config import SourceConfig
 from crawler.core.records import Claims, EntityMatch, EntityRecord, PostFindings
-from crawler.core.severity import severity_of
 from db.engine import make_engine, make_session_factory
 from db.findings import FoundPost, store_batch_findings, store_findings
 from db.models import Claim, Entity, Exclusion, Hit, Incident, Post
@@ -151,17 +149,29 @@ def test_analyst_exclusions_keep_a_false_positive_from_coming_back(migrated_url:
     engine.dispose()
 
 
-@pytest.mark.parametrize(
-    ("kind", "sale", "claim", "source_kind", "score", "expected"),
-    [
-        ("establishment", 0.9, Claims(data_types=["nir"]), "forum", 0.9, "critical"),
-        ("establishment", 0.9, Claims(), "forum", 0.9, "high"),
-        ("vendor", 0.9, Claims(records=1000), "forum", 0.9, "high"),
-        ("establishment", 0.0, Claims(), "leaksite", 0.8, "critical"),
-        ("vendor", 0.0, Claims(), "leaksite", 0.8, "high"),
-        ("establishment", 0.3, Claims(), "telegram", 0.6, "medium"),
-        ("establishment", 0.0, Claims(), "forum", 0.7, "low"),
-    ],
-)
-def test_severity(kind, sale, claim, source_kind, score, expected) -> None:  # type: ignore[no-untyped-def]
-    assert severity_of(kind, sale, claim, source_kind, score) == expected
+def test_a_ransomware_listing_is_severe_whatever_its_wording(migrated_url: str) -> None:
+    # A victim-list feed entry naming a hospital: no sale words, no claims, yet a breach.
+    engine = make_engine(migrated_url)
+    feed = SourceConfig(name="rw", kind="feed", engine="ransomwatch", start_urls=["http://x/"])
+    title_only = PostFindings(
+        [EntityMatch(CLINIC, "Hôpital privé de Thiais", "title", 0, 23, 0.85)], 0.0, Claims()
+    )
+    group = {"group_name": "nightveil"}
+    with make_session_factory(engine).begin() as session:
+        source_id = sync_sources(session, [feed])["rw"]
+        title = "Hôpital privé de Thiais"
+        listed = PostRow("nightveil:hp", None, title, "nightveil", T0, None, "h", "", 0, [], group)
+        news = PostRow("urn:news:1", None, title, None, T0, None, "h", "", 0, [], {})
+        ids = {
+            post.external_id: post.id for post in upsert_posts(session, source_id, [listed, news])
+        }
+        store_batch_findings(
+            session, [FoundPost(post_id, "h", title_only) for post_id in ids.values()], "feed", T0
+        )
+        severities = dict(
+            session.execute(select(Post.external_id, Hit.severity).join(Hit.post)).all()
+        )
+        assert severities == {"nightveil:hp": "critical", "urn:news:1": "low"}
+        incident = session.execute(select(Incident)).scalar_one()
+        assert incident.severity == "critical"
+    engine.dispose()

@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from standardwebhooks import Webhook
 from typer.testing import CliRunner
 
 from crawler.cli import app
-from crawler.demo.feeds.site import NEWS_HEADLINE, FeedSite
+from crawler.demo.feeds.site import NEWS_HEADLINE, FeedSite, Victim
 from crawler.demo.loopback import LoopbackServer
+from crawler.demo.webhook_sink import WebhookSink
 from db.engine import make_engine, make_session_factory
 from db.models import Hit, Post, Source
 from spiders.feeds.parsers import (
@@ -25,6 +27,7 @@ from spiders.feeds.parsers import (
     parse_victim_list,
     recent_entries,
 )
+from tests.alerts.support import SECRET, assert_valid_slack_message
 from tests.spiders.forums.crawls import crawl
 from tests.spiders.pastes.test_pastes import run_crawl_of
 
@@ -115,6 +118,28 @@ def test_invalid_xml_keeps_recovered_entries_and_says_so() -> None:
 def test_what_is_not_a_feed(body: bytes, problem: str) -> None:
     page = parse_rss_feed(body, "https://feeds.example/rss")
     assert page.entries == [] and problem in (page.problem or "")
+
+
+#: ransomwatch's RSS of leak-site posts: the victim as title, "Group: <name>" as description.
+RANSOMWATCH_RSS = b"""<?xml version='1.0' encoding='utf-8'?>
+<rss version="2.0"><channel><title>RansomWatch</title><link>https://rw.example/</link>
+<description>Latest ransomware posts</description>
+<item><title>Centre Hospitalier de Dax</title><description>Group: lockbit3</description>
+<pubDate>Wed, 20 Nov 2026 14:02:11 +0000</pubDate>
+<guid>Centre Hospitalier de Dax_2026-11-20 14:02:11.847070</guid>
+<link>https://rw.example/#/profiles?id=lockbit3</link></item>
+<item><title>Rapport annuel</title><description>Group: the group of the year, says our
+survey</description><guid>news-1</guid></item>
+</channel></rss>"""
+
+
+def test_rss_of_leak_site_posts_carries_the_group() -> None:
+    page = parse_rss_feed(RANSOMWATCH_RSS, "https://rw.example/rss.xml")
+    listed, news = page.entries
+    assert (listed.title, listed.group_name) == ("Centre Hospitalier de Dax", "lockbit3")
+    assert listed.published == datetime(2026, 11, 20, 14, 2, 11, tzinfo=UTC)
+    assert listed.to_post_record().extra["group_name"] == "lockbit3"
+    assert news.group_name is None  # a description that only starts so is no listing
 
 
 def test_ransomwatch_posts_json() -> None:
@@ -326,3 +351,84 @@ def test_feed_crawl_into_the_database(tmp_path: Path, migrated_url: str) -> None
         assert "CHU de Rennes" in matched
         assert session.execute(select(Source)).scalar_one().health == "ok"
     engine.dispose()
+
+
+LISTING_CONFIG = """
+database_url = "{database_url}"
+data_dir = "{data_dir}"
+log_level = "WARNING"
+
+[[sources]]
+name = "ransomwatch"
+kind = "feed"
+engine = "ransomwatch"
+start_urls = ["{base}/posts.json"]
+download_delay = 0
+
+[[channels]]
+name = "cert-slack"
+type = "slack"
+url = "{sink}/slack"
+
+[[channels]]
+name = "cert-webhook"
+type = "webhook"
+url = "{sink}/hook"
+signing_secret = "{secret}"
+
+[[routes]]  # the docs' national CERT: everything serious
+channel = "cert-slack"
+min_severity = "high"
+
+[[routes]]
+channel = "cert-webhook"
+min_severity = "high"
+"""
+
+
+def test_a_listed_hospital_is_critical_and_alerts_say_who_listed_it(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    # A ransomwatch victim list naming a hospital by its name alone: no sale words, no claims.
+    site = FeedSite()
+    listed = datetime(2026, 11, 20, 14, 2, 11, tzinfo=UTC)
+    site.victims.insert(0, Victim("Centre Hospitalier de Dax", "lockbit3", listed))
+    config = tmp_path / "leakwatch.toml"
+    with LoopbackServer(site) as server, WebhookSink() as sink:
+        config.write_text(
+            LISTING_CONFIG.format(database_url=migrated_url, data_dir=tmp_path / "data",
+                                  base=server.base_url, sink=sink.url, secret=SECRET)
+        )  # fmt: skip
+        summary = run_crawl_of(config, "ransomwatch")
+        delivered = CliRunner().invoke(app, ["--config", str(config), "alerts", "deliver"])
+        requests = sink.requests
+    assert summary["status"] == "ok" and summary["hits"] >= 2, summary
+    assert delivered.exit_code == 0, delivered.output
+    engine = make_engine(migrated_url)
+    with make_session_factory(engine).begin() as session:
+        severities = dict(
+            session.execute(select(Post.title, Hit.severity).join(Hit.post)).unique().all()
+        )
+    engine.dispose()
+    assert severities == {
+        "Centre Hospitalier de Dax": "critical",
+        "Hôpital privé de Thiais": "critical",
+    }
+    slack = {r.json()["text"]: r.json() for r in requests if r.path == "/slack"}
+    hooks = [r for r in requests if r.path == "/hook"]
+    assert len(slack) == len(hooks) == 2  # one alert per listed hospital and channel
+    dax = next(body for text, body in slack.items() if ": Centre Hospitalier de Dax (" in text)
+    assert_valid_slack_message(dax)
+    assert dax["blocks"][0]["text"]["text"].endswith("CRITICAL · Centre hospitalier de Dax")
+    assert "listed by lockbit3 on 2026-11-20" in dax["blocks"][1]["text"]["text"]
+    assert dax["text"].endswith("(listed by lockbit3 on 2026-11-20)")
+    documents = [Webhook(SECRET).verify(r.body, r.headers) for r in hooks]
+    by_title = {doc["data"]["post"]["title"]: doc["data"] for doc in documents}
+    assert by_title["Centre Hospitalier de Dax"]["severity"] == "critical"
+    assert by_title["Centre Hospitalier de Dax"]["listing"] == {
+        "group": "lockbit3",
+        "listed_at": "2026-11-20T14:02:11Z",
+        "reason": "listed by lockbit3 on 2026-11-20",
+    }
+    thiais = by_title["Hôpital privé de Thiais"]["listing"]
+    assert thiais["group"] == "nightveil" and thiais["reason"].startswith("listed by nightveil on")
