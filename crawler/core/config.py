@@ -248,6 +248,13 @@ class WatchlistConfig(StrictModel):
     exclusions: list[str] = Field(default_factory=list)
 
 
+class RetentionConfig(StrictModel):
+    """How long files kept for people (page snapshots of broken parsers) stay on disk."""
+
+    snapshots_per_source: int = Field(default=10, ge=0, le=10_000)
+    snapshot_days: int = Field(default=30, ge=1, le=3650)
+
+
 class Settings(BaseSettings):
     """The whole configuration of one leakwatch installation."""
 
@@ -266,6 +273,7 @@ class Settings(BaseSettings):
     routes: list[RouteConfig] = Field(default_factory=list)
     web: WebConfig = WebConfig()
     watchlist: WatchlistConfig = WatchlistConfig()
+    retention: RetentionConfig = RetentionConfig()
     chromium_path: Path = Path("/usr/bin/chromium")
 
     @field_validator("database_url")

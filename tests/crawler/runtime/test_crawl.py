@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -152,6 +153,38 @@ def test_empty_listing_is_a_broken_parser_with_a_snapshot(config_for, migrated_u
         assert Path(run.snapshot_path).read_bytes() == b"<html><body>new theme</body></html>"
         assert session.execute(select(Source)).scalar_one().health == "parser_broken"
     engine.dispose()
+
+
+HOSTILE_PAGE = (
+    b"<html><body>new theme<p>NIR 1 85 05 78 006 084 91, jean.dupont@proton.me, "
+    b"IBAN FR76 3000 6000 0112 3456 7890 189</p></body></html>"
+)
+
+
+def test_broken_page_snapshots_are_redacted_private_and_pruned(
+    config_for, migrated_url: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    with serve({"/forum": (200, "text/html", HOSTILE_PAGE)}) as site:
+        config = config_for(site.base_url)
+        config.write_text(config.read_text() + "\n[retention]\nsnapshots_per_source = 2\n")
+        for _ in range(3):
+            assert _crawl(config)["health"] == "parser_broken"
+    folder = tmp_path / "data" / "snapshots" / "fixture-forum"
+    engine = make_engine(migrated_url)
+    with make_session_factory(engine).begin() as session:
+        runs = session.execute(select(CrawlRun).order_by(CrawlRun.id)).scalars().all()
+        # The oldest snapshot was pruned, and its run no longer points at it.
+        assert runs[0].snapshot_path is None
+        kept = sorted(Path(run.snapshot_path) for run in runs[1:] if run.snapshot_path)
+    engine.dispose()
+    assert kept == sorted(folder.iterdir()) and len(kept) == 2
+    for path in kept:
+        page = path.read_bytes()
+        assert b"[NIR]" in page and b"[EMAIL]" in page and b"[IBAN]" in page
+        assert b"006 084" not in page and b"dupont" not in page and b"3456 7890" not in page
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == stat.S_IMODE(folder.parent.stat().st_mode)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
 def test_dead_source_is_down(config_for) -> None:  # type: ignore[no-untyped-def]
