@@ -1,6 +1,7 @@
 """Store what the matcher found in a post: entities, hits, claims and incidents, each hit with
 its severity (:mod:`crawler.core.severity`). Runs inside the storage pipeline's transaction, so
-a hit and its outbox rows are committed together or not at all.
+a hit and its outbox rows are committed together or not at all. The crawled text kept (a hit's
+matched words, a claim's seller) is redacted here (crawler.core.redaction).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from crawler.core.listing import LISTING_SOURCE_KINDS, RansomwareListing, ransomware_listing
 from crawler.core.records import EntityRecord, PostFindings
+from crawler.core.redaction import redact
 from crawler.core.severity import SEVERITY_ORDER, severity_of
 from db.exclusions import exclusion_rules, rules_apply
 from db.models import Claim, Entity, Hit, Incident, Post, utcnow
@@ -149,7 +151,7 @@ def store_batch_findings(
                     "field": hit.field,
                     "start": hit.start,
                     "end": hit.end,
-                    "matched": hit.matched[:500],
+                    "matched": redact(hit.matched)[:500],
                     "score": hit.score,
                     "severity": severity,
                     "created_at": now,
@@ -200,7 +202,7 @@ def _store_claims(session: Session, posts: Sequence[FoundPost], now: datetime) -
                 "data_types": sorted(set(claim.data_types)),
                 "price": claim.price,
                 "currency": claim.currency,
-                "seller": claim.seller[:255] if claim.seller else None,
+                "seller": redact(claim.seller)[:255] if claim.seller else None,
                 "sample_offered": claim.sample_offered,
                 "sale_score": post.findings.sale_score,
                 "created_at": now,

@@ -16,17 +16,20 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crawler.core.config import SourceConfig
+from crawler.core.redaction import redact, redact_json
 from db.models import CrawlRun, Hit, OutboxMessage, Post, Source, utcnow
 
 #: Length of ``posts.external_id``: longer ids are stored cut, and compared cut.
 EXTERNAL_ID_LENGTH = 255
+#: Length of ``posts.author``: longer (redacted) authors are stored cut.
+AUTHOR_LENGTH = 255
 #: Ids per ``IN (…)`` list: well under SQLite's and PostgreSQL's bound-parameter limits.
 _IN_CHUNK = 500
 
 
 @dataclass(frozen=True)
 class PostRow:
-    """Values of one post to upsert (already redacted: ``excerpt`` is safe to store)."""
+    """Values of one post to upsert, as crawled: :func:`upsert_posts` redacts the text."""
 
     external_id: str
     url: str | None
@@ -117,6 +120,10 @@ def upsert_posts(
     a caller may skip matching it). ``previous`` is :func:`known_hashes` of the rows when the
     caller already read it in this transaction. The batch is one ``INSERT … ON CONFLICT``
     statement executed over all rows (executemany).
+
+    Personal data is masked here, at the storage boundary (crawler.core.redaction): title,
+    author, excerpt, tags and every string of ``extra``, so neither the database nor its
+    full-text index ever holds it. ``url`` and ``external_id`` are stored as given.
     """
     if not rows:
         return []
@@ -151,18 +158,18 @@ def upsert_posts(
             "source_id": source_id,
             "external_id": row.external_id,
             "url": row.url,
-            "title": row.title,
-            "author": row.author,
+            "title": redact(row.title),
+            "author": redact(row.author)[:AUTHOR_LENGTH] if row.author else row.author,
             "posted_at": row.posted_at,
             "activity_at": row.activity_at,
             "first_seen": now,
             "last_seen": now,
             "content_hash": row.content_hash,
-            "excerpt": row.excerpt,
+            "excerpt": redact(row.excerpt),
             "raw_length": row.raw_length,
             "sale_score": row.sale_score,
-            "tags": row.tags,
-            "extra": row.extra,
+            "tags": [redact(tag) for tag in row.tags],
+            "extra": redact_json(row.extra),
         }
         for row in unique.values()
     ]

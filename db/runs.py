@@ -7,7 +7,7 @@ sharing one PostgreSQL database never crawl the same source at the same time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -100,6 +100,16 @@ def record_timeout(session: Session, run_id: int, limit_seconds: float) -> None:
     run.finished_at = utcnow()
     run.health = "degraded"
     run.error_detail = f"killed after the {limit_seconds}s wall-time limit"
+
+
+def forget_snapshots(session: Session, paths: Sequence[str]) -> int:
+    """Clear ``snapshot_path`` of the runs whose snapshot was deleted; return how many."""
+    if not paths:
+        return 0
+    result = session.execute(
+        update(CrawlRun).where(CrawlRun.snapshot_path.in_(list(paths))).values(snapshot_path=None)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def runs_between(

@@ -67,8 +67,12 @@ class Seeded:
     thiais_hits: list[int]
 
 
+#: A start URL every family accepts (a Telegram one must name a channel).
+START_URL = "http://127.0.0.1:1/s/leaks"
+
+
 def _source(name: str, kind: str, engine: str) -> SourceConfig:
-    return SourceConfig(name=name, kind=kind, engine=engine, start_urls=["http://127.0.0.1:1/"])  # type: ignore[arg-type]
+    return SourceConfig(name=name, kind=kind, engine=engine, start_urls=[START_URL])  # type: ignore[arg-type]
 
 
 SOURCES = [

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from crawler.core.config import (
     ChannelConfig,
+    RetentionConfig,
     RouteConfig,
     Settings,
     SourceConfig,
@@ -21,7 +22,16 @@ DOC = (Path(__file__).parents[1] / "docs" / "configuration.md").read_text(encodi
 
 
 @pytest.mark.parametrize(
-    "model", [Settings, SourceConfig, ChannelConfig, RouteConfig, WebConfig, WatchlistConfig]
+    "model",
+    [
+        Settings,
+        SourceConfig,
+        ChannelConfig,
+        RouteConfig,
+        WebConfig,
+        WatchlistConfig,
+        RetentionConfig,
+    ],
 )
 def test_every_setting_is_documented(model: type[BaseModel]) -> None:
     missing = [name for name in model.model_fields if f"`{name}`" not in DOC]

@@ -17,9 +17,12 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
+from apscheduler.triggers.cron import CronTrigger
 from platformdirs import user_data_dir
 from pydantic import (
     BaseModel,
@@ -36,6 +39,21 @@ from crawler.core.errors import ConfigError
 
 _INTERVAL = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+#: Longest interval or jitter a schedule may give (a longer one overflows the scheduler's dates).
+MAX_SCHEDULE_SECONDS = 365 * 86400
+#: A Telegram channel name, as in ``t.me/s/<channel>`` (spiders/telegram reads the same shape).
+_TELEGRAM_CHANNEL = r"[A-Za-z][A-Za-z0-9_]{2,63}"
+_TELEGRAM_PATH = re.compile(
+    rf"(?:(?:^|/)s/+{_TELEGRAM_CHANNEL}|^/*{_TELEGRAM_CHANNEL})(?:/+\d+)?/*$"
+)
+
+
+def parse_duration(text: str) -> int:
+    """Seconds in a duration such as "30s", "5m", "2h"; raises ValueError otherwise."""
+    match = _INTERVAL.match(text)
+    if not match:
+        raise ValueError(f"not a duration: {text!r}")
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
 class StrictModel(BaseModel):
@@ -69,13 +87,32 @@ class Schedule(StrictModel):
     def _interval(cls, value: str | None) -> str | None:
         if value is not None and not _INTERVAL.match(value):
             raise ValueError("expected a duration such as '30s', '5m', '1h' or '1d'")
+        if value is not None and parse_duration(value) > MAX_SCHEDULE_SECONDS:
+            raise ValueError("expected a duration of at most 365d")
+        return value
+
+    @field_validator("every")
+    @classmethod
+    def _positive(cls, value: str | None) -> str | None:
+        if value is not None and parse_duration(value) == 0:
+            raise ValueError("expected a duration of at least 1s")
         return value
 
     @field_validator("cron")
     @classmethod
     def _cron(cls, value: str | None) -> str | None:
-        if value is not None and len(value.split()) != 5:
+        if value is None:
+            return value
+        if len(value.split()) != 5:
             raise ValueError("expected five cron fields: minute hour day month day_of_week")
+        try:
+            trigger = CronTrigger.from_crontab(value, timezone="UTC")
+        except ValueError as exc:
+            raise ValueError(f"not a valid cron schedule: {exc}") from None
+        now = datetime.now(UTC)
+        first = trigger.get_next_fire_time(None, now)
+        if first is None or trigger.get_next_fire_time(first, first + timedelta(seconds=1)) is None:
+            raise ValueError("this cron schedule never fires (a date no month has?)")
         return value
 
     @model_validator(mode="after")
@@ -144,6 +181,12 @@ class SourceConfig(StrictModel):
     def _browser(self) -> SourceConfig:
         if self.wait_for is not None and not self.browser:
             raise ValueError("wait_for is a browser setting: it needs browser = true")
+        if self.kind == "telegram":
+            for url in self.start_urls:
+                if not names_telegram_channel(url):
+                    raise ValueError(
+                        f"{url!r} is not a Telegram channel URL such as https://t.me/s/<channel>"
+                    )
         return self
 
 
@@ -242,6 +285,13 @@ class WatchlistConfig(StrictModel):
     exclusions: list[str] = Field(default_factory=list)
 
 
+class RetentionConfig(StrictModel):
+    """How long files kept for people (page snapshots of broken parsers) stay on disk."""
+
+    snapshots_per_source: int = Field(default=10, ge=0, le=10_000)
+    snapshot_days: int = Field(default=30, ge=1, le=3650)
+
+
 class Settings(BaseSettings):
     """The whole configuration of one leakwatch installation."""
 
@@ -260,6 +310,7 @@ class Settings(BaseSettings):
     routes: list[RouteConfig] = Field(default_factory=list)
     web: WebConfig = WebConfig()
     watchlist: WatchlistConfig = WatchlistConfig()
+    retention: RetentionConfig = RetentionConfig()
     chromium_path: Path = Path("/usr/bin/chromium")
 
     @field_validator("database_url")
@@ -310,12 +361,15 @@ def default_database_url() -> str:
     return f"sqlite:///{Path(user_data_dir('leakwatch')) / 'leakwatch.db'}"
 
 
-def parse_duration(text: str) -> int:
-    """Seconds in a duration such as "30s", "5m", "2h"; raises ValueError otherwise."""
-    match = _INTERVAL.match(text)
-    if not match:
-        raise ValueError(f"not a duration: {text!r}")
-    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+def names_telegram_channel(url: str) -> bool:
+    """Whether ``url`` (http or https) names a Telegram channel: ``…/s/<channel>`` (a preview,
+    on t.me or a mirror's path), ``/<channel>`` (its info page), either with a message id."""
+    parts = urlsplit(url)
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.netloc)
+        and _TELEGRAM_PATH.search(parts.path) is not None
+    )
 
 
 def config_path(explicit: Path | None, environ: Mapping[str, str] | None = None) -> Path | None:

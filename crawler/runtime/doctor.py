@@ -1,7 +1,9 @@
 """``leakwatch doctor``: is this machine ready to crawl? Each check says what is wrong, and how.
 
-* **data_dir**: the data directory can be written, and the folders holding evidence and
-  browser cookies are private (0700);
+* **data_dir**: the data directory can be written, and the folders holding evidence, page
+  snapshots and browser cookies are private (0700);
+* **snapshots**: how many page snapshots are kept and their size, with the ``[retention]``
+  limits (information: it fails only when they cannot be read);
 * **database**: reachable and migrated to the newest revision;
 * **proxy**: every proxy of an enabled source answers; a SOCKS5 proxy completes the handshake
   the crawl will use (username/password for plain requests with Tor stream isolation, no
@@ -24,13 +26,14 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.core.config import Settings, SourceConfig
+from crawler.core.config import RetentionConfig, Settings, SourceConfig
 from crawler.fetch.browser import CHROMIUM_ARGS
 from crawler.fetch.download_rules import onion_refusal
 from crawler.fetch.proxies import ProxyAddress, source_proxy
+from crawler.runtime.snapshots import SNAPSHOT_FOLDER, snapshot_folder, snapshot_usage
 from db.migrate import current_revision, head_revision
 
-PRIVATE_FOLDERS = ("evidence", "browser")
+PRIVATE_FOLDERS = ("evidence", "browser", SNAPSHOT_FOLDER)
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,11 @@ class Check:
 def run_checks(settings: Settings, timeout: float = 5.0) -> list[Check]:
     """Every check for ``settings``, in a fixed order."""
     sources = [source for source in settings.sources if source.enabled]
-    checks = [check_data_dir(settings.data_dir), check_database(settings.database_url)]
+    checks = [
+        check_data_dir(settings.data_dir),
+        check_snapshots(settings.data_dir, settings.retention),
+        check_database(settings.database_url),
+    ]
     for probe, users in sorted(proxy_probes(sources).items(), key=lambda item: str(item[0])):
         checks.append(asyncio.run(check_proxy(probe, sorted(users), timeout)))
     checks += [check for source in sources if (check := check_onion(source)) is not None]
@@ -74,6 +81,19 @@ def check_data_dir(data_dir: Path) -> Check:
                 detail = f"{folder} is readable by others (mode {mode:o}): chmod 700 it"
                 return Check("data_dir", str(data_dir), False, detail)
     return Check("data_dir", str(data_dir), True, "writable")
+
+
+def check_snapshots(data_dir: Path, retention: RetentionConfig) -> Check:
+    """How many page snapshots are kept, their size and the retention limits; fails only when
+    the snapshots cannot be read."""
+    folder = snapshot_folder(data_dir)
+    try:
+        usage = snapshot_usage(data_dir)
+    except OSError as exc:
+        return Check("snapshots", str(folder), False, f"cannot be read: {exc}")
+    size = f"{usage.bytes / 1024:,.0f} KiB"
+    limits = f"limit: {retention.snapshots_per_source} per source, {retention.snapshot_days} days"
+    return Check("snapshots", str(folder), True, f"{usage.files} page(s), {size} ({limits})")
 
 
 def check_database(url: str) -> Check:

@@ -234,12 +234,13 @@ def load_matching(context: CrawlContext) -> tuple[Finder | None, Callable[..., i
 
 
 def post_row(record: PostRecord, excerpt: str = "", sale_score: float = 0.0) -> PostRow:
-    """The storable part of a post record: metadata, hash, size and a redacted excerpt."""
+    """The storable part of a post record: metadata, hash, size and a redacted excerpt (the
+    database layer masks personal data in the rest when it stores the row)."""
     return PostRow(
         external_id=record.external_id[:EXTERNAL_ID_LENGTH],
         url=record.url,
         title=record.title,
-        author=record.author[:255] if record.author else None,
+        author=record.author,
         posted_at=record.posted_at,
         activity_at=record.activity_at,
         content_hash=record.content_hash,

@@ -2,7 +2,9 @@
 
 When the spider closes it writes pages, items, new posts, bytes and errors from the crawl stats,
 the run's status and the source's health (crawler.runtime.health), the spider's new incremental
-state, and, for a broken parser, a size-capped copy of the page under ``<data_dir>/snapshots``.
+state, and, for a broken parser, a size-capped, redacted and private copy of the page under
+``<data_dir>/snapshots`` (crawler.runtime.snapshots); then it prunes the snapshots beyond the
+``[retention]`` limits. Details taken from the crawl (errors, health) are stored redacted.
 
 A spider that read a complete listing sets ``state["listing_complete"]`` and
 ``state["seen_ids"]``: after a finished run, the source's posts missing from it get
@@ -13,17 +15,19 @@ two keys are not saved with the state.
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 
+from crawler.core.redaction import redact
 from crawler.runtime.context import CrawlContext
 from crawler.runtime.health import RunOutcome, run_outcome
 from crawler.runtime.pipelines import ITEMS_SKIPPED, STORAGE_FAILURES
+from crawler.runtime.snapshots import prune_snapshots, save_snapshot
 from db.models import CrawlRun, Source, utcnow
 from db.repository import mark_listed, mark_removed
+from db.runs import forget_snapshots
 from spiders.base import HealthReport
 
 logger = logging.getLogger(__name__)
@@ -77,6 +81,8 @@ class RunRecorder:
                 f"{skipped} item(s) could not be stored and were skipped (see the log)",
             )
         snapshot = self._save_snapshot(context, report)
+        pruned = self._prune_snapshots(context)
+        detail = redact(outcome.detail) if outcome.detail else outcome.detail
         now = utcnow()
         with context.sessions.begin() as session:
             run = session.get(CrawlRun, context.run_id)
@@ -93,8 +99,9 @@ class RunRecorder:
             run.hits = int(stats.get_value("leakwatch/hits", 0))
             run.bytes = int(stats.get_value("downloader/response_bytes", 0))
             run.errors = errors
-            run.error_detail = outcome.detail
+            run.error_detail = detail
             run.snapshot_path = str(snapshot) if snapshot else None
+            forget_snapshots(session, [str(path) for path in pruned])
             if outcome.status in ("ok", "partial") and not unstored:
                 source.state = {
                     key: value for key, value in spider.state.items() if key not in RUN_ONLY_STATE
@@ -108,7 +115,7 @@ class RunRecorder:
             if source.health != outcome.health:
                 source.health_changed_at = now
             source.health = outcome.health
-            source.health_detail = outcome.detail
+            source.health_detail = detail
             source.last_run_at = now
             source.consecutive_failures = (
                 source.consecutive_failures + 1 if outcome.status == "failed" else 0
@@ -128,12 +135,23 @@ class RunRecorder:
     def _save_snapshot(self, context: CrawlContext, report: HealthReport | None) -> Path | None:
         if report is None or report.page is None:
             return None
-        folder = context.settings.data_dir / "snapshots" / context.source.name
+        if context.settings.retention.snapshots_per_source == 0:
+            return None
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"run-{context.run_id}-{re.sub(r'[^a-z_]', '', report.status)}.html"
-            path.write_bytes(report.page)
+            return save_snapshot(
+                context.settings.data_dir,
+                context.source.name,
+                context.run_id,
+                report.status,
+                report.page,
+            )
         except OSError as exc:
             logger.error("cannot save page snapshot of %s: %s", context.source.name, exc)
             return None
-        return path
+
+    def _prune_snapshots(self, context: CrawlContext) -> list[Path]:
+        try:
+            return prune_snapshots(context.settings.data_dir, context.settings.retention)
+        except OSError as exc:
+            logger.warning("cannot prune page snapshots: %s", exc)
+            return []

@@ -90,13 +90,18 @@ def schedule_sources(
     """
     now = now or datetime.now(UTC)
     wanted = {source.name: source for source in settings.sources if source.enabled}
+    # Every trigger is built before any job changes: a schedule the scheduler refuses (the
+    # configuration checks it first) leaves the jobs as they were.
+    triggers = {
+        name: trigger_for(source.schedule, start=now + stagger(name, source.schedule))
+        for name, source in wanted.items()
+    }
     for job in scheduler.get_jobs():
         if job.id.startswith(JOB_PREFIX) and job.id[len(JOB_PREFIX) :] not in wanted:
             job.remove()
-    for name, source in wanted.items():
+    for name, trigger in triggers.items():
         job_id = JOB_PREFIX + name
         job = scheduler.get_job(job_id)
-        trigger = trigger_for(source.schedule, start=now + stagger(name, source.schedule))
         if job is not None and same_schedule(job.trigger, trigger):
             continue
         extra: dict[str, Any] = {"next_run_time": now} if job is None else {}

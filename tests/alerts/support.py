@@ -91,7 +91,7 @@ def store_hits(
         name=source,
         kind=kind,  # type: ignore[arg-type]
         engine=ENGINES[kind],
-        start_urls=["http://127.0.0.1:1/"],
+        start_urls=["http://127.0.0.1:1/s/leaks"],
         tags=list(tags),
     )
     source_id = sync_sources(session, [config])[source]

@@ -1,4 +1,5 @@
-"""Upserts: a post crawled twice is one row with a fresh last_seen; concurrent writers agree."""
+"""Upserts: a post crawled twice is one row with a fresh last_seen; concurrent writers agree;
+personal data is masked before a post is stored."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, text
 
 from crawler.core.config import SourceConfig
+from crawler.core.items import TelegramMessage, to_post_record
+from crawler.runtime.pipelines import post_row
 from db.engine import make_engine, make_session_factory
 from db.models import Post
 from db.repository import (
@@ -43,6 +46,30 @@ def _row(external_id: str, title: str = "Selling clinic db", text_hash: str = "h
         tags=["[SELLING]"],
         extra={"replies": 3},
     )
+
+
+def test_personal_data_is_masked_before_a_post_is_stored(migrated_url: str) -> None:
+    message = TelegramMessage(
+        channel="leakchan",
+        message_id=7,
+        url="https://t.me/leakchan/7",
+        text="CH Arles: NIR 2 85 05 78 006 084 41, jean.dupont＠proton.me, (0)6 12 34 56 78\n"
+        "FINESS 130000995, 758,912 records, 2 BTC",
+        author="j.dupont [at] gmail [dot] com",
+        links=["mailto:jean.dupont@proton.me", "https://t.me/leakchan"],
+    )
+    row = post_row(to_post_record(message), excerpt="", sale_score=0.9)
+    engine, sessions = _session_factory(migrated_url)
+    with sessions.begin() as session:
+        source_id = sync_sources(session, [_source()])["demo-forum"]
+        upsert_posts(session, source_id, [row], now=T0)
+    with sessions.begin() as session:
+        post = session.execute(select(Post)).scalar_one()
+        assert post.title == "CH Arles: NIR [NIR], [EMAIL], [PHONE]"
+        assert post.author == "[EMAIL]"
+        assert post.extra["links"] == ["mailto:[EMAIL]", "https://t.me/leakchan"]
+        assert post.external_id == "leakchan/7" and post.content_hash == row.content_hash
+    engine.dispose()
 
 
 def _session_factory(url: str):  # type: ignore[no-untyped-def]

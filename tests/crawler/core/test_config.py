@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.core.config import load_config
+from crawler.core.config import load_config, names_telegram_channel
 from crawler.core.errors import ConfigError
+from spiders.telegram.parsers import split_channel_url
 
 GOOD = """
 database_url = "sqlite:///{tmp}/lw.db"
@@ -35,6 +36,10 @@ min_severity = "high"
 regions = ["Île-de-France"]
 """
 
+BAD_CRON = (
+    '[[sources]]\nname="a"\nkind="feed"\nengine="rss"\nstart_urls=["http://h/"]\n'
+    'schedule={cron="99 * * * *"}\n'
+)
 BAD_CONFIGS = [
     ("unknown top-level key", 'databse_url = "sqlite:///x.db"\n', "databse_url: unknown key"),
     (
@@ -87,6 +92,35 @@ BAD_CONFIGS = [
         '[[sources]]\nname="a"\nkind="forum"\nengine="custom"\nstart_urls=["http://h/"]\n'
         'wait_for="article.topic"\n',
         "sources[0]: wait_for is a browser setting: it needs browser = true",
+    ),
+    (
+        "cron minute out of range",
+        BAD_CRON,
+        "sources[0].schedule.cron: not a valid cron schedule: Error validating expression '99'",
+    ),
+    (
+        "cron that never fires",
+        '[[sources]]\nname="a"\nkind="feed"\nengine="rss"\nstart_urls=["http://h/"]\n'
+        'schedule={cron="0 0 31 2 *"}\n',
+        "sources[0].schedule.cron: this cron schedule never fires",
+    ),
+    (
+        "interval of zero",
+        '[[sources]]\nname="a"\nkind="feed"\nengine="rss"\nstart_urls=["http://h/"]\n'
+        'schedule={every="0s"}\n',
+        "sources[0].schedule.every: expected a duration of at least 1s",
+    ),
+    (
+        "jitter past what the scheduler can date",
+        '[[sources]]\nname="a"\nkind="feed"\nengine="rss"\nstart_urls=["http://h/"]\n'
+        'schedule={every="5m", jitter="99999999d"}\n',
+        "sources[0].schedule.jitter: expected a duration of at most 365d",
+    ),
+    (
+        "telegram url without a channel",
+        '[[sources]]\nname="a"\nkind="telegram"\nengine="preview"\n'
+        'start_urls=["https://t.me/s/leaksfr", "https://t.me/joinchat/AbCdEf"]\n',
+        "sources[0]: 'https://t.me/joinchat/AbCdEf' is not a Telegram channel URL",
     ),
     (
         "page timeout of zero",
@@ -168,6 +202,43 @@ def test_cli_refuses_a_family_option_typo_with_exit_2(tmp_path: Path) -> None:
     assert "sources[bf].options.fetch_frist_post: unknown option for a forum source" in message
     assert "did you mean 'fetch_first_post'?" in message
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_run_with_a_bad_cron_exits_2_before_starting(tmp_path: Path) -> None:
+    path = tmp_path / "leakwatch.toml"
+    path.write_text(f'database_url = "sqlite:///{tmp_path}/lw.db"\n' + BAD_CRON)
+    result = subprocess.run(
+        [sys.executable, "-m", "crawler", "--config", str(path), "run"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "not a valid cron schedule" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://t.me/s/durov",
+        "https://t.me/s/durov?before=519",
+        "https://t.me/Durov",
+        "https://t.me/durov/519",
+        "https://t.me//s//durov/",
+        "https://mirror.example/tg/s/leaks_fr",
+        "http://127.0.0.1:8000/s/leakmarketfr",
+        "https://t.me/",
+        "https://t.me/s/",
+        "https://t.me/s/ab",
+        "https://t.me/joinchat/AbCdEf",
+        "https://t.me/durov/519/extra",
+        "https://t.me/xs/durov",
+        "https://t.me/s/9lives",
+    ],
+)
+def test_telegram_urls_are_checked_as_the_telegram_spider_reads_them(url: str) -> None:
+    assert names_telegram_channel(url) is (split_channel_url(url) is not None)
 
 
 def test_missing_config_file_exits_2(tmp_path: Path) -> None:

@@ -1,9 +1,11 @@
-"""A real Scrapy crawl of a loopback page stores posts, records the run and the source health."""
+"""A real Scrapy crawl of a loopback page stores posts, records the run and the source health;
+personal data in what it crawled is never stored, shown, exported or searchable."""
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +17,7 @@ from crawler.demo.forums.data import generate_forum
 from crawler.demo.forums.server import serve_forum
 from db.engine import make_engine, make_session_factory
 from db.models import CrawlRun, Hit, Post, Source
+from tests.crawler.web.conftest import add_accounts, login, make_settings, serve_app
 from tests.loopback import serve
 
 LISTING = b"""<html><body><ul>
@@ -152,6 +155,38 @@ def test_empty_listing_is_a_broken_parser_with_a_snapshot(config_for, migrated_u
     engine.dispose()
 
 
+HOSTILE_PAGE = (
+    b"<html><body>new theme<p>NIR 1 85 05 78 006 084 91, jean.dupont@proton.me, "
+    b"IBAN FR76 3000 6000 0112 3456 7890 189</p></body></html>"
+)
+
+
+def test_broken_page_snapshots_are_redacted_private_and_pruned(
+    config_for, migrated_url: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    with serve({"/forum": (200, "text/html", HOSTILE_PAGE)}) as site:
+        config = config_for(site.base_url)
+        config.write_text(config.read_text() + "\n[retention]\nsnapshots_per_source = 2\n")
+        for _ in range(3):
+            assert _crawl(config)["health"] == "parser_broken"
+    folder = tmp_path / "data" / "snapshots" / "fixture-forum"
+    engine = make_engine(migrated_url)
+    with make_session_factory(engine).begin() as session:
+        runs = session.execute(select(CrawlRun).order_by(CrawlRun.id)).scalars().all()
+        # The oldest snapshot was pruned, and its run no longer points at it.
+        assert runs[0].snapshot_path is None
+        kept = sorted(Path(run.snapshot_path) for run in runs[1:] if run.snapshot_path)
+    engine.dispose()
+    assert kept == sorted(folder.iterdir()) and len(kept) == 2
+    for path in kept:
+        page = path.read_bytes()
+        assert b"[NIR]" in page and b"[EMAIL]" in page and b"[IBAN]" in page
+        assert b"006 084" not in page and b"dupont" not in page and b"3456 7890" not in page
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == stat.S_IMODE(folder.parent.stat().st_mode)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
 def test_dead_source_is_down(config_for) -> None:  # type: ignore[no-untyped-def]
     summary = _crawl(config_for("http://127.0.0.1:9"))
     assert summary["status"] == "failed" and summary["health"] == "down"
@@ -193,3 +228,72 @@ def test_crawl_works_from_any_working_directory(tmp_path: Path, migrated_url: st
     assert "Spider opened" in result.stderr
     assert "Telnet console listening" not in result.stderr
     assert "Remote control HTTP server listening" not in result.stderr
+
+
+#: Personal data a hostile thread title carries, in the written forms redaction once missed.
+NIR, EMAIL, PHONE = "1-85-05-78-006-084-91", "jean.dupont (at) proton.me", "+33 (0)6 12 34 56 78"
+LEAKY_TITLE = (
+    f"[SELLING] Hopital Prive de Thiais patients FINESS 940300445 NIR {NIR} {EMAIL} {PHONE}"
+)
+RAW_PIECES = ("006-084", "006 084", "dupont", "proton", "12 34 56 78", "0612345678")
+
+
+def _crawl_forum(tmp_path: Path, url: str, section_url: str) -> None:
+    config = tmp_path / "leakwatch.toml"
+    config.write_text(
+        f'database_url = "{url}"\ndata_dir = "{tmp_path / "data"}"\n'
+        f'[[sources]]\nname = "board"\nkind = "forum"\nengine = "mybb"\n'
+        f'start_urls = ["{section_url}"]\ndownload_delay = 0\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "crawler", "--config", str(config), "crawl", "board"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parents[3],
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def _assert_no_raw(text: str) -> None:
+    assert not [piece for piece in RAW_PIECES if piece in text], text[:3000]
+
+
+def test_personal_data_in_a_thread_title_is_never_stored_shown_or_searchable(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    forum = generate_forum(threads=3)
+    forum.add_thread(2, LEAKY_TITLE, author="jean.dupont@proton.me", body="Sample in PM.")
+    with serve_forum(forum, "mybb") as site:
+        _crawl_forum(tmp_path, migrated_url, site.section_url(2))
+    engine = make_engine(migrated_url)
+    with make_session_factory(engine).begin() as session:
+        post = session.execute(select(Post).where(Post.title.contains("Thiais"))).scalar_one()
+        assert post.title == (
+            "[SELLING] Hopital Prive de Thiais patients FINESS 940300445 NIR [NIR] [EMAIL] [PHONE]"
+        )
+        assert post.author == "[EMAIL]"
+        # Matching read the raw title: its FINESS number is a hit.
+        assert "940300445" in {hit.matched for hit in post.hits}
+        incidents = sorted({hit.incident_id for hit in post.hits})
+        rows = session.execute(text("SELECT * FROM posts")).all()
+        _assert_no_raw(repr(rows) + repr(session.execute(text("SELECT * FROM hits")).all()))
+    engine.dispose()
+    add_accounts(migrated_url)
+    with serve_app(make_settings(migrated_url)) as base_url:
+        client = login(base_url, "ana")
+        try:
+            hits = client.get("/api/hits").json()["items"]
+            assert any("[NIR]" in hit["title"] for hit in hits)
+            paths = ["/api/hits", "/hits", "/hits?format=csv"]
+            for incident in incidents:
+                paths += [f"/api/incidents/{incident}{view}" for view in ("", "/misp", "/stix")]
+            for path in paths:
+                response = client.get(path)
+                assert response.status_code == 200, path
+                _assert_no_raw(response.text)
+            assert client.get("/api/hits", params={"q": "Thiais"}).json()["items"]
+            for words in ("proton", "dupont", "006 084", "0612345678"):
+                assert client.get("/api/hits", params={"q": words}).json()["items"] == [], words
+        finally:
+            client.close()

@@ -504,6 +504,35 @@ def test_a_reload_with_a_bad_family_option_keeps_the_running_configuration(
     ) in caplog.text
 
 
+def test_a_reload_with_a_bad_cron_keeps_the_daemon_on_the_old_config(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    with serve({"/forum": (200, "text/html", LISTING)}) as site:
+        config = tmp_path / "leakwatch.toml"
+        good = SLOW_CONFIG.format(
+            database_url=sqlite_url, data_dir=tmp_path / "data", base=site.base_url
+        ).replace("/slow", "/forum")
+        config.write_text(good)
+        daemon = _start(config)
+        try:
+            wait_until(lambda: [r.status for r in runs_of(sqlite_url, "slow")].count("ok") >= 1)
+            config.write_text(good.replace('every = "2s"', 'cron = "99 * * * *"'))
+            daemon.send_signal(signal.SIGHUP)
+            log = tmp_path / "daemon.log"
+            wait_until(lambda: "configuration not reloaded" in log.read_text(errors="replace"))
+            before = len(runs_of(sqlite_url, "slow"))
+            # Still alive, still crawling every 2 s as the old configuration says.
+            wait_until(lambda: len(runs_of(sqlite_url, "slow")) >= before + 2, 60)
+            assert daemon.poll() is None
+        finally:
+            _stop(daemon)
+    text = (tmp_path / "daemon.log").read_text(errors="replace")
+    assert daemon.returncode == 0, text[-3000:]
+    assert "Traceback" not in text
+    assert "SIGHUP: configuration not reloaded: " in text
+    assert "schedule.cron: not a valid cron schedule" in text
+
+
 def _metrics(port: int) -> str:
     return httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
 

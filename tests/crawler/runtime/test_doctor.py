@@ -96,3 +96,24 @@ def test_doctor_reports_every_problem(tmp_path: Path) -> None:
         ("chromium", "not found: make system-deps"),
     }
     assert "6 problem(s) found" in result.stderr
+
+
+def test_doctor_reports_snapshots_and_wants_their_folder_private(tmp_path: Path) -> None:
+    database = tmp_path / "leakwatch.db"
+    upgrade(f"sqlite:///{database}")
+    data_dir = tmp_path / "data"
+    for name in ("board", "chan"):
+        folder = data_dir / "snapshots" / name
+        folder.mkdir(parents=True)
+        (folder / "run-1-parser_broken.html").write_bytes(b"x" * 1536)
+    (data_dir / "snapshots").chmod(0o755)  # as versions before private snapshots made it
+    config = write_config(tmp_path / "leakwatch.toml", database, data_dir, [])
+    arguments = ["--config", str(config), "doctor", "--format", "jsonl"]
+    result = runner.invoke(app, arguments)
+    rows = {row["check"]: row for row in map(json.loads, result.stdout.splitlines())}
+    assert rows["snapshots"]["status"] == "ok"
+    assert rows["snapshots"]["detail"] == ("2 page(s), 3 KiB (limit: 10 per source, 30 days)")
+    assert rows["data_dir"]["detail"] == (
+        f"{data_dir / 'snapshots'} is readable by others (mode 755): chmod 700 it"
+    )
+    assert result.exit_code == 1
