@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from crawler.core.records import Claims
 from crawler.core.severity import severity_of
-from db.errors import NotFound, TriageError
+from db.errors import AlreadyTriaged, NotFound, TriageError
 from db.exclusions import fold
 from db.findings import attach_incidents
 from db.models import (
@@ -71,12 +71,13 @@ def resolve_possible_hit(
 ) -> Resolution:
     """Tie a possible hit to one of its candidates: store the hit, mark it resolved.
 
-    Raises NotFound for an unknown possible hit, TriageError when it was already resolved or
-    dismissed, when ``entity_id`` is not one of its candidates, or for an unusable alias.
+    Raises NotFound for an unknown possible hit or when ``entity_id`` is not one of its
+    candidates, AlreadyTriaged when it was already resolved or dismissed, and TriageError for an
+    unusable alias.
     """
     possible = _open(session, possible_id)
     if entity_id not in {candidate.entity_id for candidate in possible.candidates}:
-        raise TriageError(f"entity {entity_id} is not a candidate of possible hit {possible_id}")
+        raise NotFound(f"entity {entity_id} is not a candidate of possible hit {possible_id}")
     entity = session.get(Entity, entity_id)
     post = session.get(Post, possible.post_id)
     if entity is None or post is None:
@@ -140,10 +141,10 @@ def dismiss_possible_hit(
     phrase: str | None = None,
 ) -> int:
     """Mark a possible hit a false positive; optionally exclude its candidates with a phrase
-    (``phrase``, default the name as written). Returns how many exclusions were added.
+    (``phrase``; when empty, the name as written). Returns how many exclusions were added.
 
-    Raises NotFound for an unknown possible hit and TriageError when it was already resolved or
-    dismissed, for an unknown scope or an empty phrase.
+    Raises NotFound for an unknown possible hit, AlreadyTriaged when it was already resolved or
+    dismissed, and TriageError for an unknown scope or an empty phrase.
     """
     if exclude is not None and exclude not in DISMISS_SCOPES:
         raise TriageError(f"unknown exclusion scope {exclude!r}")
@@ -151,7 +152,7 @@ def dismiss_possible_hit(
     _close(possible, "false_positive", note, username)
     if exclude is None:
         return 0
-    folded = fold(phrase if phrase is not None else possible.matched)[:MAX_PHRASE]
+    folded = fold(_clean(phrase or "") or possible.matched)[:MAX_PHRASE]
     if not folded:
         raise TriageError("an exclusion needs a phrase")
     source_id = None
@@ -182,7 +183,7 @@ def add_alias(
 
     Raises TriageError for an alias without two letters or digits.
     """
-    text = " ".join(alias.split())[:MAX_ALIAS]
+    text = _clean(alias)[:MAX_ALIAS]
     if sum(char.isalnum() for char in text) < 2:
         raise TriageError("an alias needs at least two letters or digits")
     stmt = (
@@ -222,7 +223,7 @@ def _open(session: Session, possible_id: int) -> PossibleHit:
         raise NotFound(f"no possible hit {possible_id}")
     if possible.triage_status != "new":
         done = "resolved" if possible.triage_status == "confirmed" else "dismissed"
-        raise TriageError(f"possible hit {possible_id} was already {done}")
+        raise AlreadyTriaged(f"possible hit {possible_id} was already {done}")
     return possible
 
 
@@ -234,7 +235,13 @@ def _close(possible: PossibleHit, status: str, note: str | None, username: str) 
 
 
 def _note(note: str | None) -> str | None:
-    return (note or "").strip()[:MAX_NOTE] or None
+    kept = "".join(char for char in note or "" if char in "\n\t" or ord(char) >= 32)
+    return kept.strip()[:MAX_NOTE] or None
+
+
+def _clean(text: str) -> str:
+    # Typed text without control characters (PostgreSQL refuses NUL) and runs of spaces.
+    return " ".join("".join(" " if ord(char) < 32 else char for char in text).split())
 
 
 def _claims(session: Session, post_id: int) -> Claims:
