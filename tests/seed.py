@@ -140,7 +140,7 @@ POSTS = [
      PostFindings([EntityMatch(THIAIS, "HP Thiais", "title", 60, 69, 0.91)], 0.7,
       Claims(seller=HOSTILE_AUTHOR))),
     ("tg-leaks", "chan/9", "Base patients CH de Saint-Denis à vendre",
-     "Dossiers patients des urgences, 40k lignes, prix en MP", "leakbot", 6,
+     "Dossiers patients des urgences, 40k lignes, prix en MP", '<img src=x onerror="alert(3)">', 6,
      PostFindings([], 0.75, Claims(records=40000, data_types=["medical_records"]),
                   [AMBIGUOUS])),
 ]  # fmt: skip
