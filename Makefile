@@ -51,7 +51,8 @@ demo: setup ## the main job on bundled loopback demo sources
 eval: setup ## matcher precision / recall / F1 on the labelled sets (main set last)
 	$(PY) -m crawler.matching.evaluate tests/data/match_eval.jsonl tests/data/match_eval_blind.jsonl \
 		tests/data/match_eval_blind2.jsonl tests/data/match_eval_blind3.jsonl \
-		tests/data/match_eval_blind4.jsonl tests/data/match_eval_blind5.jsonl
+		tests/data/match_eval_blind4.jsonl tests/data/match_eval_blind5.jsonl \
+		tests/data/real/real_eval.jsonl.gz
 
 bench: setup ## every benchmark, each prints its figures on its last line
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -24,7 +24,7 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
         "c h u",
         "c h r",
     ),
-    "chi": ("centre hospitalier intercommunal", "chic", "chi", "c h i"),
+    "chi": ("centre hospitalier intercommunal", "chic", "chid", "chi", "c h i"),
     "chs": (
         "centre hospitalier specialise",
         "etablissement public de sante mentale",
@@ -47,7 +47,9 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
         "hopitaux de proximite",
         "hopital de proximite",
         "chg",
+        "chd",
         "ch",
+        "c h d",
         "c h",
     ),
     "gh": (
@@ -86,7 +88,39 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
     "fondation": ("fondation", "foundation"),
     "laboratoire": ("laboratoire", "laboratory", "labo"),
     "hdj": ("hopital de jour", "hj"),
+    "maternite": ("maternite", "maternity", "maternity hospital"),
 }
+
+#: Qualifiers people add or drop between a public hospital's type word and its core ("Centre
+#: hospitalier départemental de X", "CH spécialisé de X", "Hôpital intercommunal de X"): the
+#: type class a plain ``ch`` becomes with them, and whether a plain ``hopital`` takes it too
+#: ("hôpital régional", "hôpital général" name hospitals abroad more often than French ones).
+#: A type that says more already ("CHU", "CHS") keeps its class.
+TYPE_QUALIFIERS: dict[str, tuple[str, bool]] = {
+    "regional universitaire": ("chu", False),
+    "regional": ("chu", False),
+    "universitaire": ("chu", False),
+    "interdepartemental": ("chi", True),
+    "intercommunal": ("chi", True),
+    "inter communal": ("chi", True),
+    "specialise": ("chs", False),
+    "departemental": ("ch", True),
+    "general": ("ch", False),
+}
+#: Type classes a qualifier may follow.
+QUALIFIED_TYPES = frozenset({"ch", "hopital", "chi", "chu", "chs"})
+
+
+def qualified_type(kind: str, qualifier: str | None) -> str | None:
+    """The type class of ``kind`` followed by ``qualifier`` (a key of TYPE_QUALIFIERS); None
+    when that qualifier does not follow that type ("hôpital régional")."""
+    if qualifier is None:
+        return kind
+    qualified, after_hopital = TYPE_QUALIFIERS[qualifier]
+    if kind == "ch" or (kind == "hopital" and after_hopital):
+        return qualified
+    return None if kind == "hopital" else kind
+
 
 #: Entity type → text types that may name it ("hôpital de Vire" names the CH de Vire).
 ACCEPTS: dict[str, frozenset[str]] = {
@@ -95,9 +129,10 @@ ACCEPTS: dict[str, frozenset[str]] = {
     "chs": frozenset({"chs", "ch", "hopital"}),
     "ch": frozenset({"ch", "chi", "hopital"}),
     "gh": frozenset({"gh", "hopital", "ch"}),
-    "hp": frozenset({"hp", "hopital", "clinique"}),
-    "hopital": frozenset({"hopital", "ch", "hp", "chu", "chi", "chs", "gh"}),
-    "clinique": frozenset({"clinique", "hp"}),
+    "hp": frozenset({"hp", "hopital", "clinique", "maternite"}),
+    "hopital": frozenset({"hopital", "ch", "hp", "chu", "chi", "chs", "gh", "maternite"}),
+    "clinique": frozenset({"clinique", "hp", "maternite"}),
+    "maternite": frozenset({"maternite", "clinique", "hopital", "hp"}),
     "institut": frozenset({"institut", "centre", "hopital"}),
     "centre": frozenset({"centre", "institut"}),
     "hdj": frozenset({"hdj", "hopital"}),
@@ -334,6 +369,54 @@ GENERIC_WORDS = frozenset(
         "normandie",
     ]
 )
+#: Words that describe what a unit does or whom it serves ("Centre Social", "Centre de
+#: diagnostic", "Accueil de jour personnes âgées"): a core of such words alone names no
+#: establishment, like the generic words it joins.
+DESCRIPTIVE_WORDS = frozenset(
+    [
+        "social",
+        "sociale",
+        "sociaux",
+        "diagnostic",
+        "diagnostique",
+        "traitement",
+        "prevention",
+        "depistage",
+        "consultation",
+        "consultations",
+        "accueil",
+        "urgence",
+        "mentale",
+        "pediatrie",
+        "gerontologie",
+        "gynecologie",
+        "obstetrique",
+        "cardiologie",
+        "medicaux",
+        "therapeutique",
+        "education",
+        "sport",
+        "travail",
+        "famille",
+        "familles",
+        "jeunes",
+        "personnes",
+        "agees",
+        "handicapes",
+        "handicap",
+        "autisme",
+        "addictologie",
+        "alcoologie",
+        "nutrition",
+        "rehabilitation",
+        "hebergement",
+        "insertion",
+        "aide",
+        "domicile",
+        "services",
+    ]
+)
+GENERIC_WORDS = GENERIC_WORDS | DESCRIPTIVE_WORDS
 #: Words that say where a unit sits, not what it is called: a core made of them alone ("Site
 #: CH", "Annexe CH") is no name, and a name that starts with one is a unit of its host.
 STRUCTURAL_WORDS = frozenset({"site", "sites", "annexe", "antenne", "pole", "unite", "service"})
