@@ -75,7 +75,23 @@ def render_text(document: dict[str, Any]) -> tuple[str, str]:
         ]
         title = f"leakwatch {data['period']['kind']} digest: {data['count']} alert(s)"
         return title, "\n".join(lines)
+    if event == doc.REVIEW_DIGEST:
+        title = f"leakwatch: {data['count']} possible hit(s) to review"
+        return title, "\n".join(_review_line(item) for item in data["possible_hits"])
+    if event == doc.POSSIBLE_HIT:
+        names = [candidate.get("name", "?") for candidate in data.get("candidates", [])]
+        item = {**data, "candidates": names, "source": data["source"]["name"], **data["post"]}
+        return "leakwatch: possible hit to review", _review_line(item)
     return "leakwatch test", str(data.get("message", ""))
+
+
+def _review_line(item: dict[str, Any]) -> str:
+    names = ", ".join(item.get("candidates") or []) or "-"
+    return (
+        f'- #{item.get("possible_hit_id")} "{item.get("matched") or ""}" '
+        f"({', '.join(item.get('reasons') or [])}): {names} | {item.get('title') or ''} "
+        f"({item.get('source') or '?'}) {item.get('url') or ''}"
+    )
 
 
 def _alert_text(data: dict[str, Any]) -> tuple[str, str]:

@@ -18,7 +18,8 @@ from typing import Any
 from alerts.routing import region_of_department
 from crawler.core.listing import ransomware_listing
 from crawler.core.redaction import redact
-from db.models import Claim, Entity, Hit, Incident, Post
+from crawler.core.severity import REVIEW
+from db.models import Claim, Entity, Hit, Incident, PossibleHit, Post
 
 #: Bumped on any incompatible change to the document; additive changes keep it.
 SCHEMA_VERSION = 1
@@ -27,7 +28,21 @@ ALERT_UPDATED = "alert.updated"
 SOURCE_HEALTH_CHANGED = "source.health_changed"
 DIGEST = "digest"
 TEST = "test"
-EVENT_TYPES = (ALERT_CREATED, ALERT_UPDATED, SOURCE_HEALTH_CHANGED, DIGEST, TEST)
+#: A possible hit held for its channel's review digest (never sent on its own).
+POSSIBLE_HIT = "possible_hit.created"
+#: The summary of a period's possible hits still waiting for an analyst.
+REVIEW_DIGEST = "review.digest"
+EVENT_TYPES = (
+    ALERT_CREATED,
+    ALERT_UPDATED,
+    SOURCE_HEALTH_CHANGED,
+    DIGEST,
+    TEST,
+    POSSIBLE_HIT,
+    REVIEW_DIGEST,
+)
+#: Most candidates listed for one possible hit.
+MAX_CANDIDATES = 10
 #: Longest excerpt sent, in characters.
 MAX_EXCERPT = 1_000
 MAX_TITLE = 300
@@ -53,17 +68,33 @@ def alert_data(hit: Hit, update: dict[str, Any] | None = None) -> dict[str, Any]
         "incident": _incident(hit.incident),
         "entity": _entity(hit.entity),
         "source": {"name": post.source.name, "kind": post.source.kind},
-        "post": {
-            "url": post.url,
-            "title": redact(post.title)[:MAX_TITLE],
-            "author": redact(post.author) if post.author else None,
-            "posted_at": iso(post.posted_at),
-            "first_seen": iso(post.first_seen),
-        },
+        "post": _post(post),
         "sale_score": round(post.sale_score, 3),
         "listing": listing_data(post),
         "claims": _claims(latest_claim(post)),
         "matched": redact(hit.matched),
+        "excerpt": redact(post.excerpt)[:MAX_EXCERPT],
+    }
+
+
+def possible_hit_data(possible: PossibleHit) -> dict[str, Any]:
+    """The ``data`` of a ``possible_hit.created`` document: the name, why it was kept, its
+    candidates (at most MAX_CANDIDATES), its post and source."""
+    post = possible.post
+    return {
+        "possible_hit_id": possible.id,
+        "severity": REVIEW,
+        "reasons": list(possible.reasons),
+        "score": round(possible.score, 3),
+        "matched": redact(possible.matched),
+        "field": possible.field,
+        "candidates": [
+            _entity(candidate.entity) for candidate in possible.candidates[:MAX_CANDIDATES]
+        ],
+        "candidate_count": len(possible.candidates),
+        "source": {"name": post.source.name, "kind": post.source.kind},
+        "post": _post(post),
+        "sale_score": round(post.sale_score, 3),
         "excerpt": redact(post.excerpt)[:MAX_EXCERPT],
     }
 
@@ -108,6 +139,16 @@ def iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _post(post: Post) -> dict[str, Any]:
+    return {
+        "url": post.url,
+        "title": redact(post.title)[:MAX_TITLE],
+        "author": redact(post.author) if post.author else None,
+        "posted_at": iso(post.posted_at),
+        "first_seen": iso(post.first_seen),
+    }
 
 
 def _incident(incident: Incident | None) -> dict[str, Any] | None:

@@ -3,7 +3,9 @@
 A hit goes to every enabled channel that has at least one matching route. Within a route, every
 non-empty criterion must match (AND); within one criterion's list, any value may match (OR); an
 empty list matches everything. A channel without a route receives nothing. Routes with
-``operations = true`` carry source-health changes only, never hits.
+``operations = true`` carry source-health changes only, never hits. Routes with ``possible_hits
+= true`` carry possible hits only (severity ``review``, never hits): a possible hit goes to a
+channel when one of its candidates matches such a route, ``min_severity`` aside.
 
 Criteria, compared without case or accents ("Ile de France" = "Île-de-France"):
 
@@ -29,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from crawler.core.config import RouteConfig, Settings
-from crawler.core.severity import SEVERITY_ORDER
+from crawler.core.severity import REVIEW, SEVERITY_ORDER
 from db.models import Entity
 
 #: The 18 regions since 2016, by department code (INSEE; FINESS overseas codes are mapped).
@@ -133,9 +135,11 @@ def facts_of(
 
 def route_matches(route: RouteConfig, facts: AlertFacts) -> bool:
     """True when ``route`` sends an alert with these ``facts`` (see the module docstring)."""
-    if route.operations:
+    if route.operations or route.possible_hits != (facts.severity == REVIEW):
         return False
-    if SEVERITY_ORDER.index(facts.severity) < SEVERITY_ORDER.index(route.min_severity):
+    if facts.severity != REVIEW and (
+        SEVERITY_ORDER.index(facts.severity) < SEVERITY_ORDER.index(route.min_severity)
+    ):
         return False
     checks: list[tuple[list[str], set[str], bool]] = [
         (route.entity_kinds, {facts.entity_kind}, True),
@@ -159,6 +163,15 @@ def channels_for(settings: Settings, facts: AlertFacts) -> list[str]:
     """Enabled channels with a route matching ``facts``, in configuration order."""
     routed = {route.channel for route in settings.routes if route_matches(route, facts)}
     return [c.name for c in settings.channels if c.enabled and c.name in routed]
+
+
+def review_channels(settings: Settings, candidates: Iterable[AlertFacts]) -> list[str]:
+    """Enabled channels with a ``possible_hits`` route matching one of the ``candidates``' facts
+    (built with severity ``review``), in configuration order."""
+    routed: set[str] = set()
+    for facts in candidates:
+        routed.update(channels_for(settings, facts))
+    return [c.name for c in settings.channels if c.name in routed]
 
 
 def operations_channels(settings: Settings) -> list[str]:

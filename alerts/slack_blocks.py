@@ -64,6 +64,10 @@ def render_message(document: dict[str, Any]) -> dict[str, Any]:
         body = render_operations(data)
     elif event == doc.DIGEST:
         body = render_digest(data)
+    elif event == doc.REVIEW_DIGEST:
+        body = render_review_digest(data)
+    elif event == doc.POSSIBLE_HIT:
+        body = _simple(":grey_question: Possible hit to review", _review_line(_as_item(data)))
     else:
         body = _simple(":white_check_mark: leakwatch test", escape(data.get("message", "")))
     return {**body, "unfurl_links": False, "unfurl_media": False}
@@ -138,6 +142,67 @@ def render_digest(data: dict[str, Any]) -> dict[str, Any]:
     if chunk:
         blocks.append(_section("\n".join(chunk)))
     return {"text": _clip(escape(title), SECTION_LIMIT), "blocks": blocks}
+
+
+def render_review_digest(data: dict[str, Any]) -> dict[str, Any]:
+    """Block Kit for a review digest: one line per possible hit (name, candidates, post)."""
+    period = data["period"]
+    title = f":grey_question: leakwatch: {data['count']} possible hit(s) to review"
+    summary = (
+        f"{_date(period['start'])} → {_date(period['end'])}: names that could be several "
+        "watched entities. Resolve or dismiss them in leakwatch (`/possible-hits`)."
+    )
+    lines = [_review_line(item) for item in data["possible_hits"][:DIGEST_LINES]]
+    more = data["count"] - min(len(data["possible_hits"]), DIGEST_LINES)
+    if more > 0:
+        lines.append(f"_… and {more} more (see `leakwatch hits --severity review`)_")
+    return {
+        "text": _clip(escape(title), SECTION_LIMIT),
+        "blocks": [{"type": "header", "text": _plain(title)}, _section(summary), *_chunks(lines)],
+    }
+
+
+def _review_line(item: dict[str, Any]) -> str:
+    names = ", ".join(item.get("candidates") or [])
+    extra = item.get("candidate_count", 0) - len(item.get("candidates") or [])
+    if extra > 0:
+        names += f" +{extra}"
+    post = link(item.get("url"), item.get("title") or "untitled")
+    reasons = escape(", ".join(item.get("reasons") or []))
+    source = escape(item.get("source") or "?")
+    return _clip(
+        f"*#{item.get('possible_hit_id')} “{escape(item.get('matched') or '')}”* "
+        f"({reasons}): {escape(names) or '—'} · {post} · {source}",
+        500,
+    )
+
+
+def _as_item(data: dict[str, Any]) -> dict[str, Any]:
+    # A possible_hit.created document's data in the shape of a review digest line.
+    return {
+        "possible_hit_id": data.get("possible_hit_id"),
+        "matched": data.get("matched"),
+        "reasons": data.get("reasons"),
+        "candidates": [c.get("name", "?") for c in data.get("candidates", [])],
+        "candidate_count": data.get("candidate_count", 0),
+        "source": (data.get("source") or {}).get("name"),
+        "title": (data.get("post") or {}).get("title"),
+        "url": (data.get("post") or {}).get("url"),
+    }
+
+
+def _chunks(lines: list[str]) -> list[dict[str, Any]]:
+    # Sections of consecutive lines, each within Slack's text limit.
+    blocks: list[dict[str, Any]] = []
+    chunk: list[str] = []
+    for line in lines:
+        if chunk and sum(len(x) + 1 for x in chunk) + len(line) > SECTION_LIMIT:
+            blocks.append(_section("\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(_section("\n".join(chunk)))
+    return blocks
 
 
 def _digest_line(item: dict[str, Any]) -> str:

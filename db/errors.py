@@ -6,6 +6,7 @@ LeakwatchError (crawler.core.errors)
     ├── NotFound         the requested row does not exist
     ├── AccountError     a user or token cannot be created as asked
     └── TriageError      a triage change that is not allowed (unknown status, no exclusion scope)
+        └── AlreadyTriaged   a possible hit that was already resolved or dismissed
 """
 
 from crawler.core.errors import LeakwatchError
@@ -29,3 +30,7 @@ class AccountError(StorageError):
 
 class TriageError(StorageError):
     """A triage change is not allowed: unknown status, or an exclusion without a scope."""
+
+
+class AlreadyTriaged(TriageError):
+    """A possible hit was already resolved or dismissed: nothing changes (a retried request)."""

@@ -1,7 +1,8 @@
 """Store what the matcher found in a post: entities, hits, claims and incidents, each hit with
-its severity (:mod:`crawler.core.severity`). Runs inside the storage pipeline's transaction, so
-a hit and its outbox rows are committed together or not at all. The crawled text kept (a hit's
-matched words, a claim's seller) is redacted here (crawler.core.redaction).
+its severity (:mod:`crawler.core.severity`), and possible hits with their candidates. Runs
+inside the storage pipeline's transaction, so a hit and its outbox rows are committed together
+or not at all. The crawled text kept (a hit's matched words, a claim's seller) is redacted here
+(crawler.core.redaction).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from crawler.core.listing import LISTING_SOURCE_KINDS, RansomwareListing, ransomware_listing
-from crawler.core.records import EntityRecord, PostFindings
+from crawler.core.records import EntityRecord, PossibleMatch, PostFindings
 from crawler.core.redaction import redact
 from crawler.core.severity import SEVERITY_ORDER, severity_of
 from db.exclusions import exclusion_rules, rules_apply
-from db.models import Claim, Entity, Hit, Incident, Post, utcnow
+from db.models import Claim, Entity, Hit, Incident, PossibleHit, PossibleHitCandidate, Post, utcnow
 from db.repository import dialect_insert
 
 #: Hits of one entity closer than this in time belong to the same incident.
@@ -134,7 +135,7 @@ def store_batch_findings(
     for post in hit_posts:
         findings = post.findings
         stored = stored_posts.get(post.post_id)
-        listing = _listing_of(stored, source_kind)
+        listing = listing_of(stored, source_kind)
         for hit in findings.hits:
             entity_id = entity_ids[hit.entity.key]
             if entity_id in excluded:
@@ -172,11 +173,12 @@ def store_batch_findings(
         (hit_id, entity_id, severity)
         for hit_id, entity_id, severity in session.execute(stmt, values)
     )
-    _attach_incidents(session, new_hits, now)
+    attach_incidents(session, new_hits, now)
     return [hit_id for hit_id, _entity_id, _severity in new_hits]
 
 
-def _listing_of(post: Post | None, source_kind: str) -> RansomwareListing | None:
+def listing_of(post: Post | None, source_kind: str) -> RansomwareListing | None:
+    """The ransomware listing a stored post is (its group and date), or None."""
     if post is None:
         return None
     return ransomware_listing(
@@ -215,10 +217,11 @@ def _store_claims(session: Session, posts: Sequence[FoundPost], now: datetime) -
     session.execute(stmt, values)
 
 
-def _attach_incidents(
+def attach_incidents(
     session: Session, new_hits: Sequence[tuple[int, int, str]], now: datetime
 ) -> None:
-    # Each entity's new hits join its incident of the last INCIDENT_WINDOW (or a new one).
+    """Put new hits, ``(hit id, entity id, severity)``, in their entity's incident of the last
+    INCIDENT_WINDOW (a new one when there is none), raising its severity and hit count."""
     by_entity: dict[int, list[tuple[int, str]]] = {}
     for hit_id, entity_id, severity in new_hits:
         by_entity.setdefault(entity_id, []).append((hit_id, severity))
@@ -259,3 +262,101 @@ def _attach_incidents(
         assignments += [{"id": hit_id, "incident_id": incident.id} for hit_id, _severity in hits]
     if assignments:  # ORM bulk UPDATE by primary key: one executemany for the batch
         session.execute(update(Hit), assignments)
+
+
+def store_batch_possible_hits(
+    session: Session, posts: Sequence[FoundPost], now: datetime | None = None
+) -> list[int]:
+    """Store the possible hits of a batch of posts with their candidates; return the new ids.
+
+    Possible hits are unique per (post, field, start), so a re-crawl adds nothing. A candidate
+    that is excluded (the whole entity, or an analyst's exclusion covering the name in this post:
+    db/exclusions.py) is left out, and a possible hit left without candidates is dropped; so is
+    one of which a candidate is already a hit of the same post (the post names it elsewhere).
+    """
+    now = now or utcnow()
+    pending = [
+        (post.post_id, possible)
+        for post in posts
+        for possible in post.findings.possible
+        if not {hit.entity.key for hit in post.findings.hits}
+        & {candidate.key for candidate in possible.candidates}
+    ]
+    if not pending:
+        return []
+    entity_ids = upsert_entities(
+        session, [candidate for _, possible in pending for candidate in possible.candidates]
+    )
+    allowed = _allowed_candidates(session, pending, entity_ids)
+    values: list[dict[str, Any]] = []
+    kept: dict[tuple[int, str, int], list[int]] = {}
+    for (post_id, possible), candidates in zip(pending, allowed, strict=True):
+        if not candidates or (post_id, possible.field, possible.start) in kept:
+            continue
+        kept[(post_id, possible.field, possible.start)] = candidates
+        values.append(_possible_values(post_id, possible, now))
+    if not values:
+        return []
+    table = PossibleHit.__table__
+    stmt = (
+        dialect_insert(session)(table)
+        .on_conflict_do_nothing(index_elements=[table.c.post_id, table.c.field, table.c.start])
+        .returning(table.c.id, table.c.post_id, table.c.field, table.c.start)
+    )
+    new = sorted(session.execute(stmt, values).all())
+    rows = [
+        {"possible_hit_id": possible_id, "entity_id": entity_id, "position": position}
+        for possible_id, post_id, field, start in new
+        for position, entity_id in enumerate(kept[(post_id, field, start)])
+    ]
+    if rows:
+        session.execute(dialect_insert(session)(PossibleHitCandidate.__table__), rows)
+    return [possible_id for possible_id, *_ in new]
+
+
+def _allowed_candidates(
+    session: Session,
+    pending: Sequence[tuple[int, PossibleMatch]],
+    entity_ids: dict[str, int],
+) -> list[list[int]]:
+    # The entity ids of each possible hit's candidates that no exclusion covers, in order.
+    ids = set(entity_ids.values())
+    excluded = set(
+        session.execute(
+            select(Entity.id).where(Entity.id.in_(ids), Entity.excluded.is_(True))
+        ).scalars()
+    )
+    rules = exclusion_rules(session, ids)
+    stored: dict[int, Post] = {}
+    if rules:
+        post_ids = list({post_id for post_id, _ in pending})
+        stored = {
+            p.id: p for p in session.execute(select(Post).where(Post.id.in_(post_ids))).scalars()
+        }
+    allowed: list[list[int]] = []
+    for post_id, possible in pending:
+        post = stored.get(post_id)
+        candidates: list[int] = []
+        for candidate in possible.candidates:
+            entity_id = entity_ids[candidate.key]
+            if entity_id in excluded or entity_id in candidates:
+                continue
+            if post is not None and rules_apply(rules.get(entity_id, []), post, possible.matched):
+                continue
+            candidates.append(entity_id)
+        allowed.append(candidates)
+    return allowed
+
+
+def _possible_values(post_id: int, possible: PossibleMatch, now: datetime) -> dict[str, Any]:
+    return {
+        "post_id": post_id,
+        "field": possible.field,
+        "start": possible.start,
+        "end": possible.end,
+        "matched": possible.matched[:500],
+        "score": possible.score,
+        "reasons": list(possible.reasons),
+        "created_at": now,
+        "triage_status": "new",
+    }

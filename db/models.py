@@ -1,5 +1,6 @@
-"""Typed SQLAlchemy 2.0 models: sources, crawl runs, posts, the watchlist, hits, claims, incidents,
-exclusions, the alert outbox, the web UI's users and API tokens, and evidence of hit pages.
+"""Typed SQLAlchemy 2.0 models: sources, crawl runs, posts, the watchlist, hits, possible hits
+and their candidates, analysts' aliases, claims, incidents, exclusions, the alert outbox, the web
+UI's users and API tokens, and evidence of hit pages.
 
 Every datetime column is timezone-aware UTC on both engines (:class:`UTCDateTime`). Schema changes
 are Alembic revisions under ``db/migrations``; ``tests/db/test_migrations.py`` fails on drift.
@@ -244,6 +245,84 @@ class Hit(Base):
     post: Mapped[Post] = relationship(back_populates="hits")
     entity: Mapped[Entity] = relationship()
     incident: Mapped[Incident | None] = relationship(back_populates="hits")
+
+
+class PossibleHit(Base):
+    """A name in a post that could be one of several entities, left for an analyst to tell.
+
+    Stored only in a French health context (:mod:`crawler.matching.review`): ``reasons`` says
+    which (``health``, ``sale``, ``ransomware``). ``triage_status`` is ``new`` (waiting),
+    ``confirmed`` (resolved to ``entity_id``; ``hit_id`` is the hit it became) or
+    ``false_positive`` (dismissed). Its severity is always ``review``.
+    """
+
+    __tablename__ = "possible_hits"
+    __table_args__ = (
+        UniqueConstraint("post_id", "field", "start", name="uq_possible_hits_post_span"),
+        Index("ix_possible_hits_created_id", "created_at", "id"),
+        Index("ix_possible_hits_status_created_id", "triage_status", "created_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(16))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    matched: Mapped[str] = mapped_column(Text)
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    triage_status: Mapped[str] = mapped_column(String(16), default="new")
+    triage_note: Mapped[str | None] = mapped_column(Text)
+    triaged_by: Mapped[str | None] = mapped_column(String(64))
+    triaged_at: Mapped[datetime | None]
+    entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"))
+    hit_id: Mapped[int | None] = mapped_column(ForeignKey("hits.id", ondelete="SET NULL"))
+
+    post: Mapped[Post] = relationship()
+    candidates: Mapped[list[PossibleHitCandidate]] = relationship(
+        order_by="PossibleHitCandidate.position", cascade="all, delete-orphan"
+    )
+
+
+class PossibleHitCandidate(Base):
+    """One candidate entity of a possible hit, in the matcher's order (``position``)."""
+
+    __tablename__ = "possible_hit_candidates"
+
+    possible_hit_id: Mapped[int] = mapped_column(
+        ForeignKey("possible_hits.id", ondelete="CASCADE"), primary_key=True
+    )
+    entity_id: Mapped[int] = mapped_column(
+        ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+
+    entity: Mapped[Entity] = relationship()
+
+
+class EntityAlias(Base):
+    """An alias an analyst gave an entity (when resolving a possible hit to it).
+
+    Crawls add these to the watchlist entity of the same key (:func:`db.review.analyst_aliases`),
+    so the matcher reads the alias like any watchlist alias from the next crawl on.
+    """
+
+    __tablename__ = "entity_aliases"
+    __table_args__ = (
+        UniqueConstraint("entity_id", "alias", name="uq_entity_aliases_entity_alias"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    alias: Mapped[str] = mapped_column(String(200))
+    possible_hit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("possible_hits.id", ondelete="SET NULL")
+    )
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    entity: Mapped[Entity] = relationship()
 
 
 class Claim(Base):

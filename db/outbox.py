@@ -333,8 +333,11 @@ def requeue(
     return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
 
 
-def held_before(session: Session, channel: str, before: datetime) -> list[OutboxMessage]:
-    """Messages of ``channel`` held for a digest and created before ``before``, oldest first.
+def held_before(
+    session: Session, channel: str, before: datetime, kind: str = "alert"
+) -> list[OutboxMessage]:
+    """Messages of ``channel`` and ``kind`` held for a digest and created before ``before``,
+    oldest first.
 
     Row-locked (waiting for a concurrent digest builder, which then leaves none).
     """
@@ -344,6 +347,7 @@ def held_before(session: Session, channel: str, before: datetime) -> list[Outbox
             .where(
                 OutboxMessage.channel == channel,
                 OutboxMessage.status == HELD,
+                OutboxMessage.kind == kind,
                 OutboxMessage.created_at < before,
             )
             .order_by(OutboxMessage.id)

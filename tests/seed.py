@@ -2,7 +2,8 @@
 
 Nothing here is real: sources point at loopback or ``.invalid`` hosts, FINESS numbers of the
 made-up entities are only well-formed. One post is hostile on purpose (script tag, onerror
-attribute, ``javascript:`` URL, a CSV formula as author).
+attribute, ``javascript:`` URL, a CSV formula as author). One post holds a possible hit: a
+name two hospitals share, left for an analyst.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from crawler.core.config import SourceConfig
-from crawler.core.records import Claims, EntityMatch, EntityRecord, PostFindings
+from crawler.core.records import Claims, EntityMatch, EntityRecord, PossibleMatch, PostFindings
 from db.engine import make_engine, make_session_factory
-from db.findings import store_findings
-from db.models import CrawlRun, Entity, Hit, Source
+from db.findings import FoundPost, store_batch_possible_hits, store_findings
+from db.models import CrawlRun, Entity, Hit, PossibleHit, Source
 from db.repository import PostRow, sync_sources, upsert_posts
 
 T0 = datetime(2024, 11, 19, 8, 50, tzinfo=UTC)
@@ -54,6 +55,34 @@ BIOLAB = EntityRecord(
     key="lab:biolab-sud", kind="lab", name="Biolab Sud", department="13", region="PACA"
 )
 
+SAINT_DENIS = EntityRecord(
+    key="finess:930110051",
+    kind="establishment",
+    name="Centre hospitalier de Saint-Denis",
+    finess_et="930110051",
+    department="93",
+    region="Île-de-France",
+    city="Saint-Denis",
+)
+SAINT_DENIS_REUNION = EntityRecord(
+    key="finess:970408589",
+    kind="establishment",
+    name="Centre hospitalier Félix Guyon (Saint-Denis)",
+    finess_et="970408589",
+    department="974",
+    region="La Réunion",
+    city="Saint-Denis",
+)
+AMBIGUOUS = PossibleMatch(
+    matched="CH de Saint-Denis",
+    field="title",
+    start=14,
+    end=31,
+    candidates=[SAINT_DENIS, SAINT_DENIS_REUNION],
+    score=0.35,
+    reasons=("health", "sale"),
+)
+
 
 @dataclass(frozen=True)
 class Seeded:
@@ -65,6 +94,9 @@ class Seeded:
     biolab: int
     hostile_hit: int
     thiais_hits: list[int]
+    possible: int
+    saint_denis: int
+    saint_denis_reunion: int
 
 
 #: A start URL every family accepts (a Telegram one must name a channel).
@@ -111,6 +143,10 @@ POSTS = [
      "<a href=\"javascript:alert(2)\">clic</a> =cmd|' /C calc'!A0", HOSTILE_AUTHOR, 5,
      PostFindings([EntityMatch(THIAIS, "HP Thiais", "title", 60, 69, 0.91)], 0.7,
       Claims(seller=HOSTILE_AUTHOR))),
+    ("tg-leaks", "chan/9", "Base patients CH de Saint-Denis à vendre",
+     "Dossiers patients des urgences, 40k lignes, prix en MP", '<img src=x onerror="alert(3)">', 6,
+     PostFindings([], 0.75, Claims(records=40000, data_types=["medical_records"]),
+                  [AMBIGUOUS])),
 ]  # fmt: skip
 URLS = {
     "t1": "http://forum.example/t1",
@@ -151,6 +187,8 @@ def _seed(session: Session) -> Seeded:
         )
         post = upsert_posts(session, ids[name], [row], now=when)[0]
         store_findings(session, post.id, row.content_hash, findings, kinds[name], now=when)
+        found = FoundPost(post.id, row.content_hash, findings)
+        store_batch_possible_hits(session, [found], now=when)
     session.add_all(
         CrawlRun(source_id=source_id, started_at=T0, finished_at=T0, status="ok", health="ok",
                  pages=3, items=10)
@@ -179,4 +217,7 @@ def _seed(session: Session) -> Seeded:
         biolab=entity_ids[BIOLAB.key],
         hostile_hit=thiais_hits[-1],
         thiais_hits=thiais_hits,
+        possible=session.execute(select(PossibleHit.id)).scalar_one(),
+        saint_denis=entity_ids[SAINT_DENIS.key],
+        saint_denis_reunion=entity_ids[SAINT_DENIS_REUNION.key],
     )

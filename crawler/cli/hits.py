@@ -1,4 +1,8 @@
-"""``leakwatch hits``: the hit list, filtered, as a table, CSV, JSON or JSON Lines."""
+"""``leakwatch hits``: the hit list, filtered, as a table, CSV, JSON or JSON Lines.
+
+``--severity review`` lists the possible hits instead (names an analyst must tie to one
+entity), with the same filters applied to their candidates.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,18 @@ import typer
 
 from crawler.cli.output import check_format, print_rows
 from crawler.cli.state import database_session
+from crawler.core.severity import REVIEW
 from crawler.reports.filters import SOURCE_KINDS, hit_filters
 from db.hits import HIT_COLUMNS, hit_list, iter_hits
+from db.possible_hits import POSSIBLE_HIT_COLUMNS, iter_possible_hits, possible_hit_list
 
 TABLE_COLUMNS = (
     "id", "created_at", "severity", "entity_name", "department", "title", "source_name",
     "author", "sale_score", "triage_status",
+)  # fmt: skip
+REVIEW_COLUMNS = (
+    "id", "created_at", "matched", "candidate_names", "reasons", "title", "source_name",
+    "score", "triage_status",
 )  # fmt: skip
 #: Most rows ``--all`` prints.
 MAX_ROWS = 100_000
@@ -33,7 +43,9 @@ def hits(
     sale_only: bool = typer.Option(False, "--sale-only", help="Sale posts only."),
     min_score: str = typer.Option("", help="Minimum match score, 0 to 1."),
     status: str = typer.Option("", help="Triage: new, confirmed, false_positive, handled."),
-    severity: str = typer.Option("", help="low, medium, high or critical."),
+    severity: str = typer.Option(
+        "", help="low, medium, high or critical; review: the possible hits instead."
+    ),
     incident: str = typer.Option("", help="Hits of this incident id."),
     limit: int = typer.Option(50, min=1, max=500, help="Rows per page."),
     cursor: str = typer.Option("", help="Continue after a previous page (its next cursor)."),
@@ -42,7 +54,8 @@ def hits(
 ) -> None:
     """Hits (posts naming a watched entity), newest first, with filters and search.
 
-    A table shows one page and prints the cursor of the next one on stderr.
+    ``--severity review`` lists possible hits (ambiguous names waiting for an analyst). A table
+    shows one page and prints the cursor of the next one on stderr.
     """
     check_format(fmt)
     params = {
@@ -52,14 +65,20 @@ def hits(
         "sale_only": "1" if sale_only else "", "min_score": min_score, "status": status,
         "severity": severity, "incident": incident,
     }  # fmt: skip
+    review = severity == REVIEW
     with database_session(ctx) as session:
         filters = hit_filters(params)
+        walk, fetch = (iter_possible_hits, possible_hit_list) if review else (iter_hits, hit_list)
         if all_rows:
-            rows = [row.as_dict() for row in iter_hits(session, filters, MAX_ROWS)]
+            rows = [row.as_dict() for row in walk(session, filters, MAX_ROWS)]
             next_cursor = None
         else:
-            page = hit_list(session, filters, cursor or None, limit)
+            page = fetch(session, filters, cursor or None, limit)
             rows, next_cursor = [row.as_dict() for row in page.items], page.next_cursor
-    print_rows(rows, HIT_COLUMNS, fmt, TABLE_COLUMNS, title=f"{len(rows)} hit(s)")
+    if review:
+        title = f"{len(rows)} possible hit(s)"
+        print_rows(rows, POSSIBLE_HIT_COLUMNS, fmt, REVIEW_COLUMNS, title=title)
+    else:
+        print_rows(rows, HIT_COLUMNS, fmt, TABLE_COLUMNS, title=f"{len(rows)} hit(s)")
     if next_cursor and fmt == "table":
         typer.echo(f"more: --cursor {next_cursor}", err=True)

@@ -235,7 +235,12 @@ Severity = Literal["low", "medium", "high", "critical"]
 
 
 class RouteConfig(StrictModel):
-    """Which hits go to which channel. Empty lists match everything."""
+    """Which hits go to which channel. Empty lists match everything.
+
+    ``operations = true``: the route carries source-health changes only; ``possible_hits =
+    true``: possible hits only (ambiguous names for review, always in a digest), matched on
+    their candidates, ``min_severity`` not applying.
+    """
 
     channel: str
     min_severity: Severity = "low"
@@ -247,6 +252,13 @@ class RouteConfig(StrictModel):
     tags: list[str] = Field(default_factory=list)
     source_kinds: list[str] = Field(default_factory=list)
     operations: bool = False
+    possible_hits: bool = False
+
+    @model_validator(mode="after")
+    def _one_purpose(self) -> RouteConfig:
+        if self.operations and self.possible_hits:
+            raise ValueError("a route carries operations or possible_hits, not both")
+        return self
 
 
 class WebConfig(StrictModel):

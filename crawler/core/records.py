@@ -1,5 +1,6 @@
-"""The domain records every layer shares: a watched entity, a match of it in a post, what a
-post claims to sell, and the findings of one post.
+"""The domain records every layer shares: a watched entity, a match of it in a post, a name
+left for an analyst to tell (a possible hit), what a post claims to sell, and the findings of
+one post.
 
 The matcher builds them (:mod:`crawler.matching`), the storage pipeline stores them
 (:mod:`db.findings`): one type per concept, no copies between layers.
@@ -55,6 +56,23 @@ class EntityMatch:
         }
 
 
+@dataclass(frozen=True)
+class PossibleMatch:
+    """A possible hit: one of the matcher's ambiguous names, written in a French health
+    context, for an analyst to tie to one entity. Where it is, as written, its candidates (in
+    the matcher's order, at most :data:`crawler.matching.review.MAX_CANDIDATES`), its best
+    candidate's score, and why it deserves a look (``reasons``: ``health``, ``sale``,
+    ``ransomware``)."""
+
+    matched: str
+    field: str
+    start: int
+    end: int
+    candidates: list[EntityRecord]
+    score: float
+    reasons: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class Claims:
     """What a post claims to sell (one is built for every post: a plain slotted class)."""
@@ -69,8 +87,10 @@ class Claims:
 
 @dataclass(frozen=True)
 class PostFindings:
-    """What the matcher says about one post, as the storage pipeline stores it."""
+    """What the matcher says about one post, as the storage pipeline stores it: the hits, the
+    sale score, the claims and the possible hits (names left to an analyst)."""
 
     hits: list[EntityMatch]
     sale_score: float
     claim: Claims
+    possible: list[PossibleMatch] = field(default_factory=list)

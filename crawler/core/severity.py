@@ -14,6 +14,9 @@ HEALTH_DATA_TYPES = frozenset(
 HEALTH_TARGETS = frozenset({"establishment", "group", "lab", "insurer"})
 #: Sale score from which a post counts as a sale post.
 SALE_THRESHOLD = 0.5
+#: The severity of a possible hit (a name an analyst must tie to one entity). It is no step of
+#: SEVERITY_ORDER: a possible hit is never routed as a hit, only summarised in review digests.
+REVIEW = "review"
 
 
 def severity_of(

@@ -95,6 +95,16 @@ def denied(candidate: Candidate) -> bool:
     )
 
 
+def health_near(candidate: Candidate) -> bool:
+    # A health word within HEALTH_REACH of the candidate, outside it: the type word of
+    # "Clinique Saint-Joseph" is part of the name, not context for it.
+    start, end = candidate.start, candidate.end
+    return any(
+        0 < start - place <= HEALTH_REACH or 0 < place - end <= HEALTH_REACH
+        for place in candidate.field.health
+    )
+
+
 def foreign_near(candidate: Candidate) -> bool:
     # A foreign place (Belgique, Québec, Texas…) written close to the candidate, not inside it.
     return any(

@@ -8,7 +8,14 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from crawler.core.records import EntityMatch
-from crawler.matching.candidates import FROM_FINESS, THRESHOLD, Candidate, foreign_near
+from crawler.matching.candidates import (
+    FROM_FINESS,
+    THRESHOLD,
+    Candidate,
+    denied,
+    foreign_near,
+    health_near,
+)
 from crawler.matching.index import (
     FROM_ALIAS,
     FROM_CITY,
@@ -88,6 +95,9 @@ class Resolver:
                     start - first.field.shift,
                     end - first.field.shift,
                     [self.watchlist.entities[i] for i in seen],
+                    score=max(c.score for c in group),
+                    health=health_near(first),
+                    discredited=all(foreign_near(c) or denied(c) or c.elsewhere for c in group),
                 )
             )
         return list(matches.values()), ambiguous

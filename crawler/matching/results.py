@@ -12,13 +12,24 @@ from crawler.matching.claims import SaleAssessment
 
 @dataclass(frozen=True)
 class AmbiguousMatch:
-    """A name that could be several entities (or a generic name without confirming context)."""
+    """A name that could be several entities (or a generic name without confirming context).
+
+    ``score`` is its best candidate's score (places, health words, foreign places and denials
+    weighed in); ``health`` says a health word is written near it, outside the name;
+    ``discredited`` that every candidate is denied ("rien à voir avec …"), followed by a
+    town or department of elsewhere, or has a foreign place near. The storage side reads them
+    to decide whether the name deserves an analyst's look (:mod:`crawler.matching.review`);
+    they are not part of the ``leakwatch match`` output.
+    """
 
     matched: str
     field: str
     start: int
     end: int
     candidates: list[EntityRecord]
+    score: float = 0.0
+    health: bool = False
+    discredited: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """JSON object listing the candidates by key and name."""

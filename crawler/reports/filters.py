@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from crawler.core.errors import InvalidFilter
+from crawler.core.severity import REVIEW
 from db.hits import ENTITY_KINDS, SEVERITIES, TRIAGE_STATUSES, HitFilters
 from db.incidents import IncidentFilters
 from db.pagination import MAX_ID
@@ -19,11 +20,17 @@ from spiders.registry import KINDS
 
 #: The source families, as the registry lists them.
 SOURCE_KINDS: tuple[str, ...] = KINDS
+#: Severities the hit filters accept: a hit's, or ``review`` for the possible hits.
+HIT_SEVERITIES = (*SEVERITIES, REVIEW)
 _TRUE = ("1", "true", "on", "yes")
 
 
 def hit_filters(params: Mapping[str, str]) -> HitFilters:
-    """The hit filters in ``params`` (keys as in the web form: ``q``, ``entity``, ``kind``…)."""
+    """The hit filters in ``params`` (keys as in the web form: ``q``, ``entity``, ``kind``…).
+
+    ``severity`` may be ``review``: the faces then list possible hits
+    (:func:`db.possible_hits.possible_hit_list`) with the same filters.
+    """
     return HitFilters(
         entity=_text(params, "entity"),
         kind=_choice(params, "kind", ENTITY_KINDS),
@@ -39,7 +46,7 @@ def hit_filters(params: Mapping[str, str]) -> HitFilters:
         min_score=_score(params.get("min_score")),
         query=_text(params, "q"),
         status=_choice(params, "status", TRIAGE_STATUSES),
-        severity=_choice(params, "severity", SEVERITIES),
+        severity=_choice(params, "severity", HIT_SEVERITIES),
         incident_id=_identifier(params, "incident"),
     )
 

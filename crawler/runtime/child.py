@@ -29,8 +29,9 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, ForkServerProcess
 from pathlib import Path
 
-from crawler.matching.matcher import Matcher
 from crawler.runtime.crawl import project_settings, run_crawl
+from crawler.runtime.finder import load_matcher
+from db.engine import make_engine, make_session_factory
 from spiders.registry import load_settings
 
 logger = logging.getLogger(__name__)
@@ -226,5 +227,11 @@ def signal_group(pid: int, sig: signal.Signals) -> None:
 
 
 def prepare_crawls(config_path: Path | None) -> None:
-    """Build (or check) the matcher index cache of the configured watchlist."""
-    Matcher.from_settings(load_settings(config_path))
+    """Build (or check) the matcher index cache of the configured watchlist, with the aliases
+    analysts added (the crawls' own watchlist)."""
+    settings = load_settings(config_path)
+    engine = make_engine(settings.database_url)
+    try:
+        load_matcher(settings, make_session_factory(engine))
+    finally:
+        engine.dispose()

@@ -2,7 +2,8 @@
 
 Spiders yield family items (crawler.core.items); :class:`StoragePipeline` maps them to post rows,
 upserts them (``last_seen`` refreshed, never duplicated) and, when a matcher is configured,
-stores hits, claims and outbox rows for the same posts in the same transaction. For a source with
+stores hits, claims, possible hits (names left to an analyst) and outbox rows for the same posts
+in the same transaction. For a source with
 ``evidence = true``, a post that produces new hits also gets its page's evidence
 (crawler.fetch.evidence) in that transaction.
 
@@ -23,14 +24,15 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from alerts.outbox import enqueue_hit_alerts
+from alerts.review import enqueue_possible_hit_alerts
 from crawler.core.items import PostRecord, SourceItem
 from crawler.core.records import PostFindings
 from crawler.core.text import clean_record
 from crawler.fetch.evidence import EvidenceLedger, PageEvidence, store_page_evidence
 from crawler.runtime.background_writer import BackgroundWriter, WriterFailed
 from crawler.runtime.context import CrawlContext
-from crawler.runtime.finder import Finder, make_finder
-from db.findings import FoundPost, store_batch_findings
+from crawler.runtime.finder import Finder, is_ransomware_listing, make_finder
+from db.findings import FoundPost, store_batch_findings, store_batch_possible_hits
 from db.models import Hit
 from db.repository import EXTERNAL_ID_LENGTH, PostRow, StoredPost, known_hashes, upsert_posts
 
@@ -179,6 +181,9 @@ class StoragePipeline:
                 if post.external_id in found and (post.is_new or post.changed)
             ]
             new_hits = store_batch_findings(session, found_posts, context.source.kind)
+            possible = store_batch_possible_hits(session, found_posts)
+            if possible:
+                enqueue_possible_hit_alerts(session, context.settings, possible)
             evidence = 0
             if new_hits and pages:
                 evidence = self._store_evidence(session, stored, new_hits, pages)
@@ -190,6 +195,7 @@ class StoragePipeline:
                 "leakwatch/posts_new": new,
                 "leakwatch/posts_updated": len(stored) - new,
                 "leakwatch/hits": len(new_hits),
+                "leakwatch/possible_hits": len(possible),
             }
         )
         if evidence:
@@ -229,8 +235,10 @@ class StoragePipeline:
 
 
 def load_matching(context: CrawlContext) -> tuple[Finder | None, Callable[..., int] | None]:
-    """The matcher-backed finder and the alert enqueuer for this crawl."""
-    return make_finder(context.settings), enqueue_hit_alerts
+    """The matcher-backed finder (the analysts' aliases included) and the alert enqueuer for
+    this crawl."""
+    listing = is_ransomware_listing(context.source)
+    return make_finder(context.settings, None, listing, context.sessions), enqueue_hit_alerts
 
 
 def post_row(record: PostRecord, excerpt: str = "", sale_score: float = 0.0) -> PostRow:

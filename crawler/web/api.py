@@ -1,8 +1,10 @@
 """The JSON API under ``/api``: the same queries as the pages, for scripts.
 
 Authentication is an API token (``Authorization: Bearer lw_…``, from ``leakwatch users token``)
-or a logged-in session cookie. Lists are paginated by cursor: pass ``next_cursor`` back as
-``cursor`` until it is null. The OpenAPI document is ``/api/openapi.json`` (login needed too).
+or a logged-in session cookie. Everything is read-only except resolving and dismissing possible
+hits, which needs an analyst (and, with a session cookie, its CSRF token in ``X-CSRF-Token``).
+Lists are paginated by cursor: pass ``next_cursor`` back as ``cursor`` until it is null. The
+OpenAPI document is ``/api/openapi.json`` (login needed too).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import JSONResponse
 
+from alerts.review import resolve_and_alert
 from crawler.reports.filters import hit_filters, incident_filters
 from crawler.reports.misp import misp_event, stix_bundle
-from crawler.web.auth import ApiUser, api_user
+from crawler.web.auth import ApiAnalyst, ApiUser, api_user
 from crawler.web.context import web_context
 from crawler.web.pages import RowId
 from db.entities import (
@@ -38,6 +41,8 @@ from db.incidents import (
     source_health,
 )
 from db.pagination import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, Page
+from db.possible_hits import PossibleHitRow, possible_hit_by_id, possible_hit_list
+from db.review import dismiss_possible_hit
 
 
 class ErrorOut(BaseModel):
@@ -51,6 +56,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "No valid API token or session"},
     404: {"model": ErrorOut, "description": "No such row"},
 }
+CONFLICT: dict[str, Any] = {"model": ErrorOut, "description": "Already resolved or dismissed"}
 router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(api_user)], responses=ERRORS)
 
 #: A date (YYYY-MM-DD) or an ISO 8601 date-time (UTC when it has no zone).
@@ -61,8 +67,9 @@ Cursor = Annotated[
 ]
 
 
-class HitQuery(BaseModel):
-    """Filters of the hit list (every one optional; dates are YYYY-MM-DD or ISO 8601)."""
+class ListQuery(BaseModel):
+    """Filters of the hit and possible-hit lists (every one optional; dates are YYYY-MM-DD or
+    ISO 8601)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -80,10 +87,59 @@ class HitQuery(BaseModel):
     sale_only: bool = False
     min_score: float | None = Field(None, ge=0, le=1)
     status: Literal["new", "confirmed", "false_positive", "handled"] | None = None
-    severity: Literal["low", "medium", "high", "critical"] | None = None
     incident: int | None = Field(None, ge=1, le=MAX_ID, description="Hits of this incident")
     cursor: str | None = Field(None, max_length=200)
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+
+
+class HitQuery(ListQuery):
+    """Filters of the hit list."""
+
+    severity: Literal["low", "medium", "high", "critical"] | None = None
+
+
+class ResolveIn(BaseModel):
+    """An analyst's resolution of a possible hit: the candidate the post names."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    entity_id: int = Field(ge=1, le=MAX_ID, description="One of the possible hit's candidates")
+    note: str | None = Field(None, max_length=2000)
+    alias: str | None = Field(
+        None,
+        max_length=200,
+        pattern=r"[0-9A-Za-z].*[0-9A-Za-z]",
+        description="Also give the entity this alias (the matcher reads it from the next crawl)",
+    )
+
+
+class ResolveOut(BaseModel):
+    """The hit the possible hit became (``new``: false when it already existed)."""
+
+    hit: HitRow
+    new: bool
+    alias_added: bool
+
+
+class DismissIn(BaseModel):
+    """An analyst's dismissal of a possible hit, optionally excluding its candidates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: str | None = Field(None, max_length=2000)
+    exclude: Literal["phrase", "phrase_on_source"] | None = Field(
+        None, description="Exclude every candidate with the phrase, everywhere or on this source"
+    )
+    phrase: str | None = Field(
+        None, max_length=200, description="Default: the name as written in the post"
+    )
+
+
+class DismissOut(BaseModel):
+    """The dismissed possible hit and how many exclusions were added."""
+
+    possible_hit: PossibleHitRow
+    exclusions: int
 
 
 class IncidentQuery(BaseModel):
@@ -122,6 +178,72 @@ def api_hit(request: Request, hit_id: RowId) -> HitRow:
     """One hit."""
     with web_context(request).readers.begin() as session:
         return hit_by_id(session, hit_id)
+
+
+@router.get("/possible-hits", response_model=Page[PossibleHitRow])
+def api_possible_hits(
+    request: Request, query: Annotated[ListQuery, Query()]
+) -> Page[PossibleHitRow]:
+    """Possible hits (names an analyst must tie to one entity; severity `review`), newest first.
+
+    The entity filters apply to their candidates; `status` is `new` (waiting), `confirmed`
+    (resolved) or `false_positive` (dismissed).
+    """
+    filters = hit_filters(_as_params(query))
+    with web_context(request).readers.begin() as session:
+        return possible_hit_list(session, filters, query.cursor, query.limit)
+
+
+@router.get("/possible-hits/{possible_id}", response_model=PossibleHitRow)
+def api_possible_hit(request: Request, possible_id: RowId) -> PossibleHitRow:
+    """One possible hit with its candidates."""
+    with web_context(request).readers.begin() as session:
+        return possible_hit_by_id(session, possible_id)
+
+
+@router.post(
+    "/possible-hits/{possible_id}/resolve",
+    response_model=ResolveOut,
+    responses={403: {"model": ErrorOut, "description": "Not an analyst"}, 409: CONFLICT},
+)
+def api_resolve(
+    request: Request, possible_id: RowId, body: ResolveIn, user: ApiAnalyst
+) -> ResolveOut:
+    """Analysts: tie a possible hit to one of its candidates. It becomes a hit of that entity
+    (severity, incident and alerts as for any hit); `alias` also gives the entity an alias."""
+    context = web_context(request)
+    with context.writers.begin() as session:
+        resolution = resolve_and_alert(
+            session,
+            context.settings,
+            possible_id,
+            body.entity_id,
+            user.username,
+            body.note,
+            body.alias,
+        )
+    with context.readers.begin() as session:
+        hit = hit_by_id(session, resolution.hit_id)
+    return ResolveOut(hit=hit, new=resolution.new, alias_added=resolution.alias_added)
+
+
+@router.post(
+    "/possible-hits/{possible_id}/dismiss",
+    response_model=DismissOut,
+    responses={403: {"model": ErrorOut, "description": "Not an analyst"}, 409: CONFLICT},
+)
+def api_dismiss(
+    request: Request, possible_id: RowId, body: DismissIn, user: ApiAnalyst
+) -> DismissOut:
+    """Analysts: mark a possible hit a false positive; `exclude` keeps the name from coming
+    back for its candidates (also dropping their later hits that contain the phrase)."""
+    context = web_context(request)
+    with context.writers.begin() as session:
+        added = dismiss_possible_hit(
+            session, possible_id, user.username, body.note, body.exclude, body.phrase
+        )
+    with context.readers.begin() as session:
+        return DismissOut(possible_hit=possible_hit_by_id(session, possible_id), exclusions=added)
 
 
 @router.get("/entities/{entity_id}", response_model=EntityDetail)

@@ -19,13 +19,13 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from crawler.core.config import Settings
 from crawler.core.errors import ConfigError, InvalidFilter
 from crawler.core.version import __version__
-from crawler.web import api, login, pages
+from crawler.web import api, login, pages, review
 from crawler.web.auth import session_user, signer
 from crawler.web.context import WebContext, web_context
 from crawler.web.errors import BadRequest, Forbidden, LoginRequired
 from crawler.web.rendering import link, render, template_environment
 from db.engine import make_engine, make_session_factory
-from db.errors import InvalidCursor, NotFound, StorageError
+from db.errors import AlreadyTriaged, InvalidCursor, NotFound, StorageError
 
 STATIC = Path(__file__).with_name("static")
 MIN_SECRET_LENGTH = 16
@@ -54,6 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
     writer = make_engine(settings.database_url)
     reader = make_engine(settings.database_url, lock_on_begin=False)
     context = WebContext(
+        settings=settings,
         config=settings.web,
         readers=make_session_factory(reader),
         writers=make_session_factory(writer),
@@ -83,6 +84,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.leakwatch = context
     app.include_router(login.router)
     app.include_router(pages.router)
+    app.include_router(review.router)
     app.include_router(api.router)
     app.add_api_route("/api/openapi.json", api.openapi_route, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -119,6 +121,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     def not_found(request: Request, exc: NotFound) -> Response:
         return _error(request, 404, str(exc))
+
+    @app.exception_handler(AlreadyTriaged)
+    def conflict(request: Request, exc: AlreadyTriaged) -> Response:
+        return _error(request, 409, str(exc))
 
     @app.exception_handler(BadRequest)
     @app.exception_handler(InvalidFilter)

@@ -166,6 +166,24 @@ def analyst(user: Annotated[AuthUser, Depends(page_user)]) -> AuthUser:
     return user
 
 
+def api_analyst(
+    request: Request,
+    user: Annotated[AuthUser, Depends(api_user)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> AuthUser:
+    """Dependency of the API's triage calls: an analyst, by token, or by session cookie with the
+    session's CSRF token in the ``X-CSRF-Token`` header (a cross-site page cannot read it).
+
+    Raises Forbidden for a journalist or a session call without the header.
+    """
+    if credentials is None:
+        check_csrf(request, request.headers.get("x-csrf-token"))
+    if not user.can_triage:
+        raise Forbidden("journalist accounts are read-only: triage needs an analyst account")
+    return user
+
+
 PageUser = Annotated[AuthUser, Depends(page_user)]
 ApiUser = Annotated[AuthUser, Depends(api_user)]
 Analyst = Annotated[AuthUser, Depends(analyst)]
+ApiAnalyst = Annotated[AuthUser, Depends(api_analyst)]

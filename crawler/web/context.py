@@ -14,7 +14,7 @@ from jinja2 import Environment
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.core.config import WebConfig
+from crawler.core.config import Settings, WebConfig
 
 
 @dataclass
@@ -22,9 +22,11 @@ class WebContext:
     """Shared state of the web application.
 
     ``readers`` never take SQLite's write lock (pages, exports, API); ``writers`` do (login,
-    triage). On PostgreSQL both use the same kind of connection.
+    triage). On PostgreSQL both use the same kind of connection. ``settings`` are the whole
+    configuration: resolving a possible hit queues the new hit's alerts by its routes.
     """
 
+    settings: Settings
     config: WebConfig
     readers: sessionmaker[Session]
     writers: sessionmaker[Session]

@@ -11,13 +11,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Request
 from starlette.responses import RedirectResponse, Response
 
-from crawler.reports.filters import SOURCE_KINDS, hit_filters, incident_filters
+from crawler.core.severity import REVIEW
+from crawler.reports.filters import HIT_SEVERITIES, SOURCE_KINDS, hit_filters, incident_filters
 from crawler.reports.misp import misp_event, stix_bundle
 from crawler.web.auth import Analyst, PageUser, check_csrf
 from crawler.web.context import web_context
 from crawler.web.downloads import EXPORT_MAX_ROWS, FORMATS, export_response, json_download
 from crawler.web.errors import BadRequest
-from crawler.web.rendering import render
+from crawler.web.rendering import link, render
 from db.entities import (
     TIMELINE_COLUMNS,
     claims_by_post,
@@ -52,6 +53,7 @@ RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 CHOICES = {
     "kinds": ENTITY_KINDS,
     "severities": SEVERITIES,
+    "hit_severities": HIT_SEVERITIES,
     "statuses": TRIAGE_STATUSES,
     "source_kinds": SOURCE_KINDS,
 }
@@ -68,8 +70,10 @@ def hits_page(request: Request, user: PageUser) -> Response:
     """Hits, newest first, with filters and full-text search; or their export."""
     params = request.query_params
     filters = hit_filters(params)
+    if filters.severity == REVIEW:  # possible hits have their own list, with the same filters
+        return RedirectResponse(link("/possible-hits", params, severity=None), status_code=303)
     context = web_context(request)
-    fmt = _format(params.get("format"))
+    fmt = export_format(params.get("format"))
     if fmt:
         return export_response(
             context.readers,
@@ -156,7 +160,7 @@ def entity_page(request: Request, entity_id: RowId, user: PageUser) -> Response:
     """An entity's history: summary, posts naming it (timeline), claims over time."""
     params = request.query_params
     context = web_context(request)
-    fmt = _format(params.get("format"))
+    fmt = export_format(params.get("format"))
     if fmt:
         return export_response(
             context.readers,
@@ -196,7 +200,7 @@ def incidents_page(request: Request, user: PageUser) -> Response:
     params = request.query_params
     filters = incident_filters(params)
     context = web_context(request)
-    fmt = _format(params.get("format"))
+    fmt = export_format(params.get("format"))
     if fmt:
         return export_response(
             context.readers,
@@ -245,7 +249,7 @@ def incident_stix(request: Request, incident_id: RowId, user: PageUser) -> Respo
 def sources_page(request: Request, user: PageUser) -> Response:
     """Every source's health, schedule state, last runs and recent hits; or their export."""
     context = web_context(request)
-    fmt = _format(request.query_params.get("format"))
+    fmt = export_format(request.query_params.get("format"))
     if fmt:
         return export_response(
             context.readers,
@@ -259,7 +263,11 @@ def sources_page(request: Request, user: PageUser) -> Response:
     return render(request, "sources.html", {"sources": sources}, user)
 
 
-def _format(value: str | None) -> str | None:
+def export_format(value: str | None) -> str | None:
+    """The export format a ``format`` parameter asks for (None: the HTML page).
+
+    Raises BadRequest for an unknown format.
+    """
     if not value or value == "html":
         return None
     if value not in FORMATS:

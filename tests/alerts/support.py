@@ -11,8 +11,8 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from crawler.core.config import Settings, SourceConfig
-from crawler.core.records import Claims, EntityMatch, EntityRecord, PostFindings
-from db.findings import store_findings
+from crawler.core.records import Claims, EntityMatch, EntityRecord, PossibleMatch, PostFindings
+from db.findings import FoundPost, store_batch_possible_hits, store_findings
 from db.repository import PostRow, sync_sources, upsert_posts
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -30,6 +30,12 @@ CLINIC = EntityRecord(
     department="94",
     city="Thiais",
 )
+SAINT_DENIS = [
+    EntityRecord(key="finess:930110051", kind="establishment", city="Saint-Denis",
+                 name="Centre hospitalier de Saint-Denis", department="93"),
+    EntityRecord(key="finess:970408589", kind="establishment", city="Saint-Denis",
+                 name="Centre hospitalier Félix Guyon", department="974"),
+]  # fmt: skip
 SALE_CLAIM = Claims(
     records=758912, data_types=["nir", "identity"], price=2.0, currency="BTC", seller="x0r"
 )
@@ -126,3 +132,38 @@ def assert_valid_slack_message(body: dict[str, Any]) -> None:
         block.validate_json()
     assert [block.to_dict() for block in blocks] == body["blocks"]
     assert body["text"] and len(body["text"]) <= 3000
+
+
+def store_possible_hit(
+    session: Session,
+    *,
+    external_id: str = "9",
+    title: str = "Vente base CH de Saint-Denis, patients",
+    url: str | None = "http://forum.example/thread/9",
+    now: datetime = T0,
+) -> int:
+    """Store a sale post whose "CH de Saint-Denis" could be two hospitals; return its possible
+    hit's id."""
+    config = SourceConfig(name="forum-a", kind="forum", engine="mybb", start_urls=["http://x/"])
+    source_id = sync_sources(session, [config])["forum-a"]
+    row = PostRow(external_id, url, title, "seller42", now, None, "h9", "CH de Saint-Denis, "
+                  "dossiers patients", 500, [], {}, 0.8)  # fmt: skip
+    post_id = upsert_posts(session, source_id, [row], now=now)[0].id
+    start = title.index("CH de")
+    possible = PossibleMatch(title[start : start + 17], "title", start, start + 17, SAINT_DENIS,
+                             0.35, ("health", "sale"))  # fmt: skip
+    findings = PostFindings([], 0.8, Claims(records=40000), [possible])
+    store_findings(session, post_id, "h9", findings, "forum", now=now)  # the post's claims
+    [possible_id] = store_batch_possible_hits(session, [FoundPost(post_id, "h9", findings)], now)
+    return possible_id
+
+
+def assert_valid_blocks(body: dict[str, Any]) -> None:
+    """Every block of a Slack message body passes slack_sdk's Block Kit validation."""
+    from slack_sdk.models.blocks import Block
+
+    assert body["blocks"], "no blocks"
+    for data in body["blocks"]:
+        block = Block.parse(data)
+        assert block is not None, data
+        block.validate_json()

@@ -7,10 +7,16 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select, update
 
 from crawler.core.config import SourceConfig
-from crawler.core.records import Claims, EntityMatch, EntityRecord, PostFindings
+from crawler.core.records import Claims, EntityMatch, EntityRecord, PossibleMatch, PostFindings
 from db.engine import make_engine, make_session_factory
-from db.findings import FoundPost, store_batch_findings, store_findings
-from db.models import Claim, Entity, Exclusion, Hit, Incident, Post
+from db.findings import (
+    FoundPost,
+    store_batch_findings,
+    store_batch_possible_hits,
+    store_findings,
+    upsert_entities,
+)
+from db.models import Claim, Entity, Exclusion, Hit, Incident, PossibleHit, Post
 from db.repository import PostRow, sync_sources, upsert_posts
 
 T0 = datetime(2024, 11, 19, 8, 50, tzinfo=UTC)
@@ -174,4 +180,74 @@ def test_a_ransomware_listing_is_severe_whatever_its_wording(migrated_url: str) 
         assert severities == {"nightveil:hp": "critical", "urn:news:1": "low"}
         incident = session.execute(select(Incident)).scalar_one()
         assert incident.severity == "critical"
+
+
+SAINT_JOSEPH = [
+    EntityRecord(key="finess:130785652", kind="establishment", name="Clinique Saint-Joseph",
+                 finess_et="130785652", department="13", city="Marseille"),
+    EntityRecord(key="finess:490000262", kind="establishment", name="Clinique Saint Joseph",
+                 finess_et="490000262", department="49", city="Trélazé"),
+]  # fmt: skip
+POSSIBLE = PossibleMatch("Clinique Saint-Joseph", "title", 8, 29, SAINT_JOSEPH, 0.35, ("sale",))
+
+
+def _possible_findings(*possible: PossibleMatch, hits: list[EntityMatch] | None = None):  # type: ignore[no-untyped-def]
+    return PostFindings(hits or [], 0.8, Claims(), list(possible))
+
+
+def test_possible_hits_are_stored_once_with_their_candidates(migrated_url: str) -> None:
+    engine = make_engine(migrated_url)
+    sessions = make_session_factory(engine)
+    with sessions.begin() as session:
+        post = _post(session, "forum-a", "1")
+        found = FoundPost(post, "h", _possible_findings(POSSIBLE))
+        first = store_batch_possible_hits(session, [found], now=T0)
+        again = store_batch_possible_hits(session, [found], now=T0)
+    assert len(first) == 1 and again == []
+    with sessions.begin() as session:
+        stored = session.execute(select(PossibleHit)).scalar_one()
+        assert (stored.matched, stored.start, stored.reasons) == (
+            "Clinique Saint-Joseph",
+            8,
+            ["sale"],
+        )
+        assert stored.triage_status == "new" and stored.created_at == T0
+        keys = [candidate.entity.key for candidate in stored.candidates]
+        assert keys == [entity.key for entity in SAINT_JOSEPH]
+        assert session.execute(select(Hit)).first() is None  # no hit, no incident
+    engine.dispose()
+
+
+def test_excluded_candidates_are_left_out(migrated_url: str) -> None:
+    engine = make_engine(migrated_url)
+    sessions = make_session_factory(engine)
+    with sessions.begin() as session:
+        post = _post(session, "forum-a", "1")
+        ids = upsert_entities(session, SAINT_JOSEPH)
+        marseille, trelaze = ids[SAINT_JOSEPH[0].key], ids[SAINT_JOSEPH[1].key]
+        session.add(Exclusion(entity_id=marseille, phrase="clinique saint-joseph", created_by="a"))
+        [possible_id] = store_batch_possible_hits(
+            session, [FoundPost(post, "h", _possible_findings(POSSIBLE))]
+        )
+        candidates = session.get(PossibleHit, possible_id).candidates
+        assert [c.entity_id for c in candidates] == [trelaze]
+        session.execute(update(Entity).where(Entity.id == trelaze).values(excluded=True))
+        other = _post(session, "forum-a", "2")
+        assert (
+            store_batch_possible_hits(
+                session, [FoundPost(other, "h", _possible_findings(POSSIBLE))]
+            )
+            == []
+        )
+    engine.dispose()
+
+
+def test_a_candidate_the_post_names_elsewhere_is_no_possible_hit(migrated_url: str) -> None:
+    engine = make_engine(migrated_url)
+    sessions = make_session_factory(engine)
+    named = EntityMatch(SAINT_JOSEPH[0], "Clinique Saint-Joseph Marseille", "text", 0, 31, 0.95)
+    with sessions.begin() as session:
+        post = _post(session, "forum-a", "1")
+        found = FoundPost(post, "h", _possible_findings(POSSIBLE, hits=[named]))
+        assert store_batch_possible_hits(session, [found]) == []
     engine.dispose()

@@ -30,3 +30,16 @@ def test_no_drift_between_models_and_migrations(migrated_url: str) -> None:
 def test_upgrade_is_idempotent(migrated_url: str) -> None:
     upgrade(migrated_url)
     assert current_revision(migrated_url) == head_revision()
+
+
+def test_possible_hits_revision_downgrades_and_upgrades(migrated_url: str) -> None:
+    upgrade(migrated_url)
+    command.downgrade(alembic_config(migrated_url), "0005_evidence")
+    engine = make_engine(migrated_url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert not {"possible_hits", "possible_hit_candidates", "entity_aliases"} & tables
+    upgrade(migrated_url)
+    assert current_revision(migrated_url) == head_revision() == "0006_possible_hits"

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, text
 
 from crawler.core.config import SourceConfig
-from crawler.core.items import TelegramMessage, to_post_record
 from crawler.runtime.pipelines import post_row
 from db.engine import make_engine, make_session_factory
 from db.models import Post
@@ -22,6 +21,7 @@ from db.repository import (
     sync_sources,
     upsert_posts,
 )
+from spiders.telegram.items import TelegramMessage
 
 T0 = datetime(2024, 11, 19, 8, 50, tzinfo=UTC)
 
@@ -58,7 +58,7 @@ def test_personal_data_is_masked_before_a_post_is_stored(migrated_url: str) -> N
         author="j.dupont [at] gmail [dot] com",
         links=["mailto:jean.dupont@proton.me", "https://t.me/leakchan"],
     )
-    row = post_row(to_post_record(message), excerpt="", sale_score=0.9)
+    row = post_row(message.to_post_record(), excerpt="", sale_score=0.9)
     engine, sessions = _session_factory(migrated_url)
     with sessions.begin() as session:
         source_id = sync_sources(session, [_source()])["demo-forum"]

@@ -105,3 +105,20 @@ def test_query_commands_have_help() -> None:
                  ["web"]):  # fmt: skip
         result = runner.invoke(app, [*args, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output, args
+
+
+def test_hits_severity_review_lists_the_possible_hits(config: Path) -> None:
+    table = run(config, "hits", "--severity", "review")
+    assert table.exit_code == 0, table.output
+    assert "1 possible hit(s)" in table.output and "CH de Saint-Denis" in table.output
+    rows = list(csv.DictReader(io.StringIO(run(config, "hits", "--severity", "review", "-f",
+                                                "csv").output)))  # fmt: skip
+    assert len(rows) == 1 and rows[0]["severity"] == "review"
+    assert "Félix Guyon" in rows[0]["candidate_names"] and "candidates" not in rows[0]
+    [item] = json.loads(run(config, "hits", "--severity", "review", "-f", "json").output)
+    assert [c["department"] for c in item["candidates"]] == ["93", "974"]
+    assert item["reasons"] == ["health", "sale"] and item["triage_status"] == "new"
+    elsewhere = run(config, "hits", "--severity", "review", "--department", "69", "-f", "jsonl")
+    assert elsewhere.exit_code == 0 and elsewhere.output == ""
+    assert "CH de Saint-Denis" not in run(config, "hits", "--all").output
+    assert run(config, "hits", "--severity", "urgent").exit_code == 2

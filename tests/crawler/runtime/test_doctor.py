@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from crawler.cli import app
-from db.migrate import upgrade
+from db.migrate import head_revision, upgrade
 from tests.loopback import serve
 from tests.socks_server import SocksServer
 
@@ -57,7 +57,10 @@ def test_doctor_passes_when_everything_answers(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "everything is ready" in result.output
     assert "Chromium " in result.output and "started in" in result.output
-    assert "at revision 0005_evidence" in result.output or "reachable, at revision" in result.output
+    assert (
+        f"at revision {head_revision()}" in result.output
+        or "reachable, at revision" in result.output
+    )
     # Plain requests authenticate with the source's name; Chromium cannot, so it does not.
     assert sorted(proxy.handshakes, key=str) == [None, "plain-tor"]
     assert proxy.connects == []  # a handshake only: nothing was fetched
@@ -85,7 +88,7 @@ def test_doctor_reports_every_problem(tmp_path: Path) -> None:
     failed = {(row["check"], row["detail"]) for row in rows if row["status"] == "FAIL"}
     assert failed == {
         ("data_dir", f"{data_dir / 'evidence'} is readable by others (mode 755): chmod 700 it"),
-        ("database", "at revision empty, newest is 0005_evidence: run leakwatch db upgrade"),
+        ("database", f"at revision empty, newest is {head_revision()}: run leakwatch db upgrade"),
         ("proxy", "no SOCKS5 answer within 2 s (not a SOCKS5 proxy?)"),
         ("proxy", f"no answer: [Errno 111] Connect call failed ('127.0.0.1', {dead_port})"),
         (
