@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.errors import WatchlistError
 from crawler.findings import EntityRecord
-from crawler.matching.build_bundled import REGION_OF, city_of, display_name
+from crawler.matching.display_names import REGION_OF, city_of, display_name
 from crawler.matching.finess import is_valid_finess
 from db.models import Entity, utcnow
 

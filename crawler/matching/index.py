@@ -30,7 +30,14 @@ from typing import Any
 import ahocorasick
 
 from crawler.matching.claims import CURRENCY_CODES
-from crawler.matching.name_words import ARTICLE_WORDS, STRUCTURAL_WORDS, strict_type
+from crawler.matching.finess_categories import PLACED_SECTORS, UNIT_SECTORS, sector_of
+from crawler.matching.name_cleaning import is_noise_name
+from crawler.matching.name_words import (
+    ARTICLE_WORDS,
+    GENERIC_WORDS,
+    STRUCTURAL_WORDS,
+    strict_type,
+)
 from crawler.matching.names import (
     alias_strength,
     core_variants,
@@ -152,6 +159,7 @@ def entity_context(entity: Any, departments: Mapping[str, str]) -> EntityContext
         entity.category in UNIT_CATEGORIES
         or leading_type(words)[0] in UNIT_TYPES
         or words[0] in STRUCTURAL_WORDS  # "Annexe du CH d'Ajaccio", "Antenne SMUR de Corte"
+        or sector_of(entity) in UNIT_SECTORS  # nursing homes, health centres, home care
     )
     return EntityContext(
         cities=tuple(c for c in cities if c),
@@ -188,10 +196,14 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     departments = dict(watchlist.departments)
     cities = {normalise_phrase(e.city) for e in watchlist.entities if e.city}
     excluded = watchlist.exclusions
+    ordinary = watchlist.ordinary_words
     regional = _department_chus(watchlist, departments)
     for index, entity in enumerate(watchlist.entities):
         context = entity_context(entity, departments)
         own = context.cities
+        # A nursing home, a health centre or a home-care service is known by an ordinary
+        # phrase ("Résidence les Tilleuls", "Foyer Arc-en-Ciel"): its name needs its place.
+        placed_sector = sector_of(entity) in PLACED_SECTORS
         placeless = not (entity.city or entity.department or entity.domains)
         # A hospital's domain is its legal entity's: sites and units are not read from it.
         glued = not (entity.parent_key or context.unit)
@@ -209,6 +221,8 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
             shorts: list[tuple[str | None, str, int, int]] = []
             for form in forms_of_name(text):
                 if form.type is None:
+                    if is_noise_name(form.core):
+                        continue  # "Annexe", "A venir", "Centre de santé": no name at all
                     strength = {
                         "strong": STRONG,
                         "weak": WEAK,
@@ -217,6 +231,10 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                     }[alias_strength(form.core, form.core)]
                     if entity.kind == "establishment" and " " not in form.core:
                         strength = max(strength, WEAK)
+                    if strength in (STRONG, WEAK) and _ordinary(form.core, ordinary):
+                        strength = COMMON  # "Horizon", "Ship", "L'Avenir": health context
+                    if placed_sector and strength != SUPPORT:
+                        strength = SUPPORT
                     if entity.kind == "establishment" and form.core in cities:
                         continue  # a name that is only a town ("Fort-de-France") names the town
                     if form.secondary and context.unit:
@@ -225,7 +243,7 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                 else:
                     if is_structural_core(form.core):
                         continue  # "Imagerie … - Site CH": "site" is no name
-                    strength = GENERIC if is_generic_core(form.core) else STRONG
+                    strength = GENERIC if is_generic_core(form.core) or placed_sector else STRONG
                     named = [w for w in form.core.split(" ") if w not in ARTICLE_WORDS]
                     if strength == GENERIC and placeless and len(named) >= 2:
                         # "GHT Atlantique 17": no place could ever confirm it; written whole
@@ -295,6 +313,12 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     return MatcherIndex(
         watchlist.fingerprint(), automaton, entries, masks, len(positional), known_regions
     )
+
+
+def _ordinary(core: str, ordinary: frozenset[str]) -> bool:
+    # Every word of the name is an article or an ordinary word ("l avenir", "horizon").
+    words = [w for w in core.split(" ") if w not in ARTICLE_WORDS]
+    return bool(words) and all(w in ordinary or w in GENERIC_WORDS for w in words)
 
 
 def _glued_domains(kind: str, core: str) -> list[str]:
@@ -402,6 +426,17 @@ def load_or_build(watchlist: Watchlist, cache_dir: Path | None) -> MatcherIndex:
 def _code_digest() -> str:
     # The index depends on this code too: a cache built by other code is not reused.
     digest = hashlib.sha256()
-    for name in ("claims", "index", "name_words", "names", "normalise", "vocabulary"):
+    for name in (
+        "claims",
+        "finess_categories",
+        "index",
+        "name_cleaning",
+        "name_words",
+        "names",
+        "normalise",
+        "vocabulary",
+    ):
         digest.update(Path(str(sys.modules[f"crawler.matching.{name}"].__file__)).read_bytes())
+    table = Path(str(sys.modules["crawler.matching.finess_categories"].__file__)).parent
+    digest.update((table / "finess_categories.csv").read_bytes())
     return digest.hexdigest()[:12]

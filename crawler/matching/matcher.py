@@ -87,6 +87,10 @@ class Matcher:
             number = entity.finess_et or entity.finess_ej
             if number:
                 self.finess.setdefault(number.upper(), position)
+        for position, entity in enumerate(watchlist.entities):
+            # An EJ number names its legal entity, or the one site of an EJ that has no entity.
+            if entity.finess_et and entity.finess_ej:
+                self.finess.setdefault(entity.finess_ej.upper(), position)
         self._contexts: dict[int, EntityContext] = {}
         self._resolver = Resolver(watchlist, self._context)
         self._families: dict[str, list[int]] | None = None

@@ -422,3 +422,23 @@ COMMON_WORDS = frozenset(
 )
 #: Phrases that appear as aliases but are ordinary words in leak posts.
 CONCEPT_PHRASES = frozenset({"securite sociale", "assurance maladie", "sante", "mutuelle"})
+#: Words and acronyms of FINESS category names ("EHPAD", "SSIAD", "Centre de santé", "Foyer de
+#: vie", "LBM"): a name made of them (and articles) alone names no establishment.
+CATEGORY_WORDS = frozenset(
+    """
+    accompagnement accueil act action adulte adultes age agees aide aides annexe antenne
+    appartement appartements ass asso assoc atelier ateliers autodialyse autonomie bio
+    biologie caarud caj camsp cattp ccas cds centre centres ch chs chu cias clic clinique
+    cmp cmpp cms consult consultation consultations cpef cpmi cpts csapa csi ctre dentaire
+    depistage dialyse dispensaire ditep domicile eam eanm educ educatif education ehpa ehpad
+    enfance enfants esat etab etablissement fam familial familiale famille familles fh foyer
+    fv had handicapees handicapes hdj hebergement hj hopital hosp hospitalier ime infantile
+    infirmiers institut itep jour labm laboratoire lbm lhss lieu logement maison mas mecs
+    medical medicale medico menagere mobile msp municipal pa pmi pole polyclinique
+    prevention protection psy psychiatrie readaptation reeducation res residence retraite
+    saad sad saj samsah sante savs sce secteur serv service services sessad site soins
+    spasad ssiad ssr temporaire therapeutique uad unite usld vie
+    """.split()
+)
+#: Status words of FINESS name fields that are no part of a name ("A VENIR", "FERMÉ", "EX").
+STATUS_WORDS = frozenset({"venir", "ferme", "fermee", "ex", "adresse", "provisoire"})

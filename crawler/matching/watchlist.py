@@ -42,6 +42,9 @@ class Watchlist:
     entities: tuple[EntityRecord, ...]
     departments: Mapping[str, str] = field(default_factory=dict)
     exclusions: frozenset[str] = frozenset()
+    #: Folded ordinary French/English words among the names ("horizon", "avenir", "ship"): a
+    #: typeless name made only of them needs context (see :mod:`crawler.matching.ordinary_words`).
+    ordinary_words: frozenset[str] = frozenset()
 
     def fingerprint(self) -> str:
         """A hash of everything the matcher index is built from (names the on-disk cache)."""
@@ -50,6 +53,7 @@ class Watchlist:
         digest.update(json.dumps(rows).encode())
         digest.update(json.dumps(dict(self.departments), sort_keys=True).encode())
         digest.update(json.dumps(sorted(self.exclusions)).encode())
+        digest.update(json.dumps(sorted(self.ordinary_words)).encode())
         return digest.hexdigest()[:24]
 
     def merged(self, extra: Iterable[EntityRecord]) -> Watchlist:
@@ -121,13 +125,15 @@ def read_bundled_lines(path: Path | None = None) -> Iterator[dict[str, Any]]:
 def load_bundled(path: Path | None = None) -> Watchlist:
     """The bundled default watchlist: a metadata line, then one entity per line."""
     departments: dict[str, str] = {}
+    ordinary: frozenset[str] = frozenset()
     entities: list[EntityRecord] = []
     for data in read_bundled_lines(path):
         if "meta" in data:
             departments = dict(data["meta"].get("departments", {}))
+            ordinary = frozenset(data["meta"].get("ordinary_words", ()))
         else:
             entities.append(entity_from_dict(data))
-    return Watchlist(tuple(entities), departments)
+    return Watchlist(tuple(entities), departments, ordinary_words=ordinary)
 
 
 def load_yaml_entries(path: Path) -> list[EntityRecord]:
