@@ -53,6 +53,8 @@ GROUP_CITIES = {
     "Hôpital de Fourvière": ("Lyon", "69"),
     "Centre hospitalier de la région de Saint-Omer": ("Saint-Omer", "62"),
 }
+#: FINESS writes overseas departments 9A…9F; postcodes and the other sources write 971…976.
+OVERSEAS_CODES = {"9A": "971", "9B": "972", "9C": "973", "9D": "974", "9E": "975", "9F": "976"}
 #: Curated groups that are the university hospital of their city ("CHU de Marseille" = AP-HM).
 UNIVERSITY_GROUPS = frozenset({"AP-HP", "Hospices Civils de Lyon", "AP-HM", "CHU Grenoble Alpes"})
 
@@ -66,6 +68,8 @@ class BundleBuilder:
         self.groups: dict[str, str] = {}
         self.points: dict[str, tuple[float, float]] = {}
         self.lab_rows: list[dict[str, str]] = []
+        self._unnaming_words: frozenset[str] | None = None
+        self._ordinary_words: list[str] | None = None
 
     def _establishment(self, et: str, name: str, **fields: Any) -> dict[str, Any]:
         department = fields.pop("department", None)
@@ -133,6 +137,7 @@ class BundleBuilder:
             if not is_valid_finess(et):
                 continue
             department = row["departement_code"].strip().upper()
+            department = OVERSEAS_CODES.get(department, department)
             self.departments.setdefault(department, display_name(row["departement_nom"]))
             long_name, _ = clean_name(row["rs_longue"])
             short_name, _ = clean_name(row["rs_courte"])
@@ -150,6 +155,7 @@ class BundleBuilder:
                 )
             else:
                 self._rename(entity, name)
+                self._add_town(entity, city_of(row["ville_cp"]) or "")
             if is_valid_finess(ej):
                 entity["finess_ej"] = ej
             if short_name and long_name:
@@ -188,6 +194,15 @@ class BundleBuilder:
                     self._add_alias(entity, display_name(alias))
             if parent:
                 entity["parent_key"] = parent
+            self._add_town(entity, row["city"])
+
+    @staticmethod
+    def _add_town(entity: dict[str, Any], town: str) -> None:
+        # A town another source gives (an older address: "Blagnac" for a clinic now in
+        # Cornebarrieu) places the establishment too.
+        shown = display_name(town) if town.strip() else ""
+        if shown and normalise_phrase(shown) != normalise_phrase(entity.get("city") or ""):
+            entity["tags"].append(f"town:{shown}")
 
     def add_labs(self, path: Path) -> None:
         """Lab sampling sites: their names as aliases; rows kept for the labs' own domains."""
@@ -222,7 +237,7 @@ class BundleBuilder:
             self.entities[key]["tags"] += [bundle_domains.domain_tag("curated", d) for d in domains]
             if name in UNIVERSITY_GROUPS:
                 self.groups[normalise_phrase(f"CHU {of_place(GROUP_CITIES[name][0])}")] = key
-            if kind == "group":
+            if kind in ("group", "lab"):  # an EJ named so is one of its members
                 for alias in [name, *aliases]:
                     self.groups.setdefault(normalise_phrase(f"groupe {alias}"), key)
                     self.groups.setdefault(normalise_phrase(alias), key)
@@ -238,7 +253,7 @@ class BundleBuilder:
             if len(sites) < 2:
                 continue
             sites.sort(key=lambda site: str(site["key"]))
-            found = name_legal_entity(sites)
+            found = name_legal_entity(sites, unnaming=self._unnaming())
             if found is None:
                 # No name of its own: the best-ranked site's (the lowest number among equals).
                 found = (str(min(sites, key=lambda s: (rank_of(s), s["key"]))["name"]), "first-site")
@@ -247,6 +262,11 @@ class BundleBuilder:
             if group is not None:
                 for site in sites:
                     site["parent_key"] = group
+                continue
+            # Sites a curated group runs (Eurostat's site name) stay its children; so does the EJ
+            # if it has a name of its own (one borrowed from a site would only repeat it).
+            owners = {site.get("parent_key") for site in sites}
+            if len(owners) == 1 and None not in owners and how in ("head", "first-site"):
                 continue
             cities = Counter(site["city"] for site in sites if site.get("city"))
             departments = Counter(site["department"] for site in sites if site.get("department"))
@@ -268,8 +288,23 @@ class BundleBuilder:
                 "domains": [],
                 "tags": tags,
             }
+            if len(owners) == 1 and None not in owners:
+                self.entities[key]["parent_key"] = owners.pop()
+                continue
             for site in sites:
                 site["parent_key"] = key
+
+    def _unnaming(self) -> frozenset[str]:
+        # Words that name nothing alone: ordinary words and the words of towns.
+        if self._unnaming_words is None:
+            towns = {w for e in self.entities.values() for w in _town_words(e)}
+            self._unnaming_words = frozenset(towns | set(self._ordinary()))
+        return self._unnaming_words
+
+    def _ordinary(self) -> list[str]:
+        if self._ordinary_words is None:
+            self._ordinary_words = ordinary_words(self._typeless_names())
+        return self._ordinary_words
 
     def add_domains(self, wikidata: Path | None) -> None:
         """Labs' own domains, Wikidata hospitals' domains and domains derived from names."""
@@ -318,7 +353,7 @@ class BundleBuilder:
             "meta": {
                 "format": 2,
                 "departments": dict(sorted(self.departments.items())),
-                "ordinary_words": ordinary_words(self._typeless_names()),
+                "ordinary_words": self._ordinary(),
             }
         }
         with output.open("wb") as raw, gzip.GzipFile(
@@ -338,6 +373,10 @@ class BundleBuilder:
                 if words and not set(words) <= ARTICLE_WORDS:
                     names.append(name)
         return names
+
+
+def _town_words(entity: dict[str, Any]) -> list[str]:
+    return normalise_phrase(entity.get("city") or "").split()
 
 
 class _Facts:

@@ -29,8 +29,16 @@ PLACED_SECTORS = frozenset(
         "psychiatry-unit",
     }
 )
+#: Co-operation bodies (GCS de moyens, holders of an authorisation, inter-hospital syndicates)
+#: named after their members ("CH Saint Jean", "IMVOC Clinique Charcot"): a type word in their
+#: name names the member, so they are read by their whole name alone.
+MEMBER_NAMED_SECTORS = frozenset({"cooperation"})
 #: Sectors of units that share their host's names (long-stay wards, home care, imaging sites).
-UNIT_SECTORS = frozenset({"long-stay", "home-hospital", "hospital-other"}) | PLACED_SECTORS
+UNIT_SECTORS = (
+    frozenset({"long-stay", "home-hospital", "hospital-other"})
+    | PLACED_SECTORS
+    | MEMBER_NAMED_SECTORS
+)
 TABLE_NAME = "finess_categories.csv"
 
 

@@ -30,7 +30,12 @@ from typing import Any
 import ahocorasick
 
 from crawler.matching.claims import CURRENCY_CODES
-from crawler.matching.finess_categories import PLACED_SECTORS, UNIT_SECTORS, sector_of
+from crawler.matching.finess_categories import (
+    MEMBER_NAMED_SECTORS,
+    PLACED_SECTORS,
+    UNIT_SECTORS,
+    sector_of,
+)
 from crawler.matching.name_cleaning import is_noise_name
 from crawler.matching.name_words import (
     ARTICLE_WORDS,
@@ -144,8 +149,13 @@ class MatcherIndex:
 
 def entity_context(entity: Any, departments: Mapping[str, str]) -> EntityContext:
     """What confirms ``entity`` in a post: its cities, department, domains, family, names."""
-    city = re.sub(r"( \d+)+$", "", normalise_phrase(entity.city)) if entity.city else ""
-    cities = tuple(core_variants(city)) if city else ()
+    towns = [entity.city] if entity.city else []
+    towns += [tag[5:] for tag in entity.tags if tag.startswith("town:")]  # older addresses
+    cities = tuple(
+        variant
+        for town in towns
+        for variant in core_variants(re.sub(r"( \d+)+$", "", normalise_phrase(town)))
+    )
     department_name = departments.get(entity.department or "")
     supporting = set()
     wholes: set[str] = set()
@@ -203,7 +213,9 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
         own = context.cities
         # A nursing home, a health centre or a home-care service is known by an ordinary
         # phrase ("Résidence les Tilleuls", "Foyer Arc-en-Ciel"): its name needs its place.
-        placed_sector = sector_of(entity) in PLACED_SECTORS
+        sector = sector_of(entity)
+        placed_sector = sector in PLACED_SECTORS
+        member_named = sector in MEMBER_NAMED_SECTORS
         placeless = not (entity.city or entity.department or entity.domains)
         # A hospital's domain is its legal entity's: sites and units are not read from it.
         glued = not (entity.parent_key or context.unit)
@@ -232,7 +244,9 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                     if entity.kind == "establishment" and " " not in form.core:
                         strength = max(strength, WEAK)
                     if strength in (STRONG, WEAK) and _ordinary(form.core, ordinary):
-                        strength = COMMON  # "Horizon", "Ship", "L'Avenir": health context
+                        # "Horizon", "Ship", "Simone Veil": a brand needs health context, an
+                        # establishment its place or another of its names.
+                        strength = SUPPORT if entity.kind == "establishment" else COMMON
                     if placed_sector and strength != SUPPORT:
                         strength = SUPPORT
                     if entity.kind == "establishment" and form.core in cities:
@@ -241,7 +255,7 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         continue  # "Chum - USLD Trinité": the first part names the host
                     readings.append((None, form.core, strength, origin))
                 else:
-                    if is_structural_core(form.core):
+                    if is_structural_core(form.core) or member_named:
                         continue  # "Imagerie … - Site CH": "site" is no name
                     strength = GENERIC if is_generic_core(form.core) or placed_sector else STRONG
                     named = [w for w in form.core.split(" ") if w not in ARTICLE_WORDS]

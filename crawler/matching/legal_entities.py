@@ -28,6 +28,7 @@ from crawler.matching.name_cleaning import is_noise_name
 from crawler.matching.name_words import (
     ARTICLE_WORDS,
     CATEGORY_WORDS,
+    COMMON_PATRONS,
     GENERIC_WORDS,
     LEGAL_FORMS,
     STATUS_WORDS,
@@ -64,7 +65,9 @@ _UNIT_TYPES = frozenset({"had", "hdj", "cmp", "ehpad"})
 _LEADING = ARTICLE_WORDS | LEGAL_FORMS | {"a", "au", "aux", "en", "pour", "sur", "et"}
 #: Words a shared run of words does not end with ("IRM du Gâtinais Site", "Adhap Services").
 _TRAILING = ARTICLE_WORDS | LEGAL_FORMS | STRUCTURAL_WORDS | {"services", "serv", "sce"}
-_UNNAMING = CATEGORY_WORDS | GENERIC_WORDS | STATUS_WORDS | ARTICLE_WORDS | LEGAL_FORMS
+_UNNAMING = (
+    CATEGORY_WORDS | GENERIC_WORDS | COMMON_PATRONS | STATUS_WORDS | ARTICLE_WORDS | LEGAL_FORMS
+)
 
 
 def rank_of(site: dict[str, Any]) -> tuple[int, int]:
@@ -77,10 +80,13 @@ def rank_of(site: dict[str, Any]) -> tuple[int, int]:
 
 
 def name_legal_entity(
-    sites: Sequence[dict[str, Any]], known: str | None = None
+    sites: Sequence[dict[str, Any]],
+    known: str | None = None,
+    unnaming: frozenset[str] = frozenset(),
 ) -> tuple[str, str] | None:
     """``(name, how)`` for the EJ of ``sites`` (entity dicts: name, aliases, city, category,
-    tags); ``how`` is ``known``, ``shared-form``, ``university``, ``head`` or ``shared-words``."""
+    tags); ``how`` is ``known``, ``shared-form``, ``university``, ``head`` or ``shared-words``.
+    ``unnaming``: more words that name nothing alone (ordinary words, towns)."""
     if known:
         return known, "known"
     found = _shared_form(sites)
@@ -90,7 +96,9 @@ def name_legal_entity(
     if head is not None:
         return str(head["name"]), "head"
     shared = shared_words(
-        [str(site["name"]) for site in sites], [str(site.get("city") or "") for site in sites]
+        [str(site["name"]) for site in sites],
+        [str(site.get("city") or "") for site in sites],
+        unnaming,
     )
     return (shared, "shared-words") if shared else None
 
@@ -142,7 +150,9 @@ class _Tags:
         self.category = site.get("category")
 
 
-def shared_words(names: Sequence[str], cities: Sequence[str] = ()) -> str | None:
+def shared_words(
+    names: Sequence[str], cities: Sequence[str] = (), unnaming: frozenset[str] = frozenset()
+) -> str | None:
     """The longest run of words that every name has, in the same order, as the first name
     writes it; None unless it holds a word that names something (no category, type, generic,
     status or article word, no town of ``cities``, three letters or more)."""
@@ -166,7 +176,11 @@ def shared_words(names: Sequence[str], cities: Sequence[str] = ()) -> str | None
     while run and run[-1][0] in _TRAILING:
         run = run[:-1]
     folded = " ".join(w for w, _ in run)
-    naming = [w for w, _ in run if w not in _UNNAMING and w not in towns and len(w) >= 3]
+    naming = [
+        w
+        for w, _ in run
+        if w not in _UNNAMING and w not in towns and w not in unnaming and len(w) >= 3
+    ]
     if not naming or is_noise_name(folded):
         return None
     return " ".join(raw for _, raw in run)

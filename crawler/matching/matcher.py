@@ -262,8 +262,8 @@ class Matcher:
         context = context.replace(matched, " ")
         places = [*entity.domains]
         places += [city for city in entity.cities if f" {city} " not in f" {matched} "]
-        if entity.department_name:
-            places.append(entity.department_name)
+        if entity.department_name and entity.department_name not in self.watchlist.ordinary_words:
+            places.append(entity.department_name)  # not "Nord" in "CH Nord-Ouest"
         if any(f" {place} " in context for place in places if place):
             return True, True
         # Another name confirms only if it is more than the matched name's core ("CH de Dax"

@@ -23,16 +23,23 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
 def ordinary_words(names: Iterable[str]) -> list[str]:
-    """The folded words of ``names`` that are ordinary French or English words, sorted."""
-    from wordfreq import zipf_frequency  # build-time only: the product reads the stored list
+    """The folded words of ``names`` that are ordinary French or English words, sorted.
 
-    seen: dict[str, bool] = {}
-    for name in names:
-        for raw in _WORD.findall(name):
-            word = raw.lower().split("'")[-1]
-            folded = normalise_phrase(word)
-            if len(folded) < 3 or seen.get(folded):
-                continue
-            frequency = max(zipf_frequency(word, "fr"), zipf_frequency(word, "en"))
-            seen[folded] = seen.get(folded, False) or frequency >= ORDINARY_ZIPF
-    return sorted(word for word, ordinary in seen.items() if ordinary)
+    Words are compared folded (FINESS writes "ACCES" for "accès"): a folded word is ordinary
+    when some word of that spelling, accents aside, is."""
+    wanted = {w for name in names for w in normalise_phrase(name).split() if len(w) >= 3}
+    return sorted(wanted & folded_ordinary_words())
+
+
+def folded_ordinary_words() -> frozenset[str]:
+    """Every folded French or English word of Zipf frequency :data:`ORDINARY_ZIPF` or more."""
+    from wordfreq import iter_wordlist, zipf_frequency  # build time only (see module doc)
+
+    found: set[str] = set()
+    for language in ("fr", "en"):
+        for word in iter_wordlist(language):
+            if zipf_frequency(word, language) < ORDINARY_ZIPF:
+                break  # the list is sorted by frequency
+            if _WORD.fullmatch(word):
+                found.update(normalise_phrase(word).split())
+    return frozenset(found)

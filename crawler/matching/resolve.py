@@ -51,7 +51,7 @@ class Resolver:
                 map(foreign_near, group)
             ):
                 unclear.append(group)  # "Hôpital Saint-Luc, Bruxelles" is no French candidate
-        chosen = self._without_unit_aliases(outermost(chosen))
+        chosen = self._without_sibling_parts(self._without_unit_aliases(outermost(chosen)))
         matches: dict[tuple[str, str], EntityMatch] = {}
         for candidate in sorted(chosen, key=lambda c: (c.field.name != "title", c.start)):
             entity = self.watchlist.entities[candidate.entity]
@@ -113,6 +113,28 @@ class Resolver:
                 family == self.context(c.entity).family and entity != c.entity
                 for family, entity in hosts
             )
+        ]
+
+    def _without_sibling_parts(self, chosen: list[Candidate]) -> list[Candidate]:
+        # An alias that repeats part of a sister site's name ("Simone Veil", an alias of a
+        # unit of the CH de Cannes, whose own name is "Centre hospitalier de Cannes Simone
+        # Veil") names that site when it is named in the post too.
+        if len(chosen) < 2 or not any(c.origin == FROM_ALIAS for c in chosen):
+            return chosen
+
+        def repeats(candidate: Candidate, other: Candidate) -> bool:
+            if other.entity == candidate.entity or other.origin == FROM_ALIAS:
+                return False
+            if self.context(other.entity).family != self.context(candidate.entity).family:
+                return False
+            text = candidate.field.folded.text[candidate.start : candidate.end]
+            words = set(text.split()) - _NOT_NAMES
+            return bool(words) and any(words <= set(w.split()) for w in self.context(other.entity).wholes)
+
+        return [
+            c
+            for c in chosen
+            if c.origin != FROM_ALIAS or not any(repeats(c, other) for other in chosen)
         ]
 
     def _spells_name(self, candidate: Candidate) -> bool:
