@@ -37,11 +37,11 @@ from crawler.matching.display_names import REGION_OF, city_of, display_name
 from crawler.matching.finess import department_of_postcode, is_valid_finess
 from crawler.matching.finess_categories import categories, category_tag, sector_of
 from crawler.matching.legal_entities import name_legal_entity, of_place, rank_of
-from crawler.matching.name_cleaning import clean_name, is_noise_name
+from crawler.matching.name_cleaning import clean_name, is_noise_name, tidy
 from crawler.matching.name_words import ARTICLE_WORDS
 from crawler.matching.normalise import normalise_phrase
 from crawler.matching.ordinary_words import ordinary_words
-from crawler.matching.watchlist import BUNDLED_NAME, entity_to_dict, slugify
+from crawler.matching.watchlist import BUNDLED_NAME, compact_bundled, entity_to_dict, slugify
 
 OUTPUT = Path(__file__).resolve().parents[1] / "data" / BUNDLED_NAME
 #: Where the curated groups are, so "HCL" can be confirmed by "Lyon" in the same post.
@@ -113,8 +113,9 @@ class BundleBuilder:
             if category is None or not category.watched or not is_valid_finess(site.et):
                 continue
             name, former = clean_name(site.name)
-            if not name:
-                name = former[0] if former else ""
+            # A name of category words alone ("SAAD", "CENTRE DE SANTE") stays the name (the
+            # establishment is still found by number and place); the index reads no name in it.
+            name = name or (former[0] if former else tidy(site.name))
             if not name:
                 continue
             department = department_of_postcode(site.postcode, site.et)
@@ -348,7 +349,7 @@ class BundleBuilder:
         records = []
         for _, entity in sorted(self.entities.items()):
             entity["tags"] = sorted(set(entity["tags"]))
-            records.append(entity_to_dict(EntityRecord(**entity)))
+            records.append(compact_bundled(entity_to_dict(EntityRecord(**entity))))
         meta = {
             "meta": {
                 "format": 2,

@@ -34,7 +34,13 @@ from crawler.matching.name_words import (
     STATUS_WORDS,
     STRUCTURAL_WORDS,
 )
-from crawler.matching.names import NameForm, forms_of_name, is_generic_core, leading_type
+from crawler.matching.names import (
+    NameForm,
+    core_variants,
+    forms_of_name,
+    is_generic_core,
+    leading_type,
+)
 from crawler.matching.normalise import normalise_phrase
 
 TYPE_DISPLAY = {
@@ -118,7 +124,11 @@ def _shared_form(sites: Sequence[dict[str, Any]]) -> tuple[str, str] | None:
             return name_from_form(form), "shared-form"
         if university:
             return university, "university"
-        cities = {normalise_phrase(site.get("city") or "") for site in sites}
+        cities = {
+            variant
+            for site in sites
+            for variant in core_variants(normalise_phrase(site.get("city") or ""))
+        }
         if form.core in cities:
             return name_from_form(form), "shared-form"
         named = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 
 from crawler.matching.candidates import FROM_FINESS, THRESHOLD, Candidate, foreign_near
 from crawler.matching.index import (
@@ -36,6 +37,7 @@ class Resolver:
         self.watchlist = watchlist
         self.context = context
         self._name_words: dict[int, tuple[frozenset[str], ...]] = {}
+        self._heads: dict[str, int] | None = None
 
     def resolve(self, accepted: list[Candidate]) -> tuple[list[EntityMatch], list[AmbiguousMatch]]:
         by_span: dict[tuple[str, int, int], list[Candidate]] = defaultdict(list)
@@ -217,7 +219,24 @@ class Resolver:
         heads = [c for c in pool if keys[c.entity].key == family]
         if heads:
             return max(heads, key=lambda c: c.score)
+        # Sites of one legal entity: a full establishment whose whole name is written ("CH
+        # Saint-Malo" is the Broussais site's alias, "CH Saint Malo Site du Rosais" only
+        # starts so); still several, the legal entity itself when it is watched.
+        for keep in (lambda c: not self.context(c.entity).unit, self._names_whole):
+            narrowed = [c for c in pool if keep(c)]
+            if narrowed and len(narrowed) < len(pool):
+                pool = narrowed
+        if len({c.entity for c in pool}) > 1 and family in self._positions():
+            return replace(max(pool, key=lambda c: c.score), entity=self._positions()[family])
         return min(pool, key=lambda c: (len(keys[c.entity].name), keys[c.entity].key))
+
+    def _positions(self) -> dict[str, int]:
+        # Entity key → position, for legal entities only (built on first use).
+        if self._heads is None:
+            self._heads = {
+                e.key: i for i, e in enumerate(self.watchlist.entities) if e.key.startswith("finess-ej:")
+            }
+        return self._heads
 
 
 def outermost(chosen: list[Candidate]) -> list[Candidate]:
