@@ -299,6 +299,8 @@ class BundleBuilder:
         # Words that name nothing alone: ordinary words and the words of towns.
         if self._unnaming_words is None:
             towns = {w for e in self.entities.values() for w in _town_words(e)}
+            for place in [*self.departments.values(), *REGION_OF.values()]:
+                towns.update(normalise_phrase(place).split())  # "Charentes", "Normandie"
             self._unnaming_words = frozenset(towns | set(self._ordinary()))
         return self._unnaming_words
 
@@ -331,7 +333,7 @@ class BundleBuilder:
             for key, hosts in joined.items():
                 for host in hosts:
                     found[key].setdefault(host, "wikidata")
-        for key, rules in bundle_domains.derived_domains(self.entities).items():
+        for key, rules in bundle_domains.derived_domains(self.entities, towns).items():
             for domain, rule in rules.items():
                 found[key].setdefault(domain, rule)
         taken = {d for e in self.entities.values() for d in e["domains"]}

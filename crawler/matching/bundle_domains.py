@@ -43,6 +43,15 @@ FRENCH_TLDS = ("fr", "re", "gp", "mq", "gf", "yt", "pm", "nc", "pf", "wf")
 #: How far (km) a Wikidata hospital's point may be from the FINESS establishment it names.
 WIKIDATA_REACH_KM = 10.0
 _HOSPITAL_SECTORS = frozenset({"hospital", "psychiatry", "clinic", None})
+#: First words of the names of units that carry their host's name ("SSR … du CH de X").
+UNIT_FIRST_WORDS = frozenset(
+    """
+    annexe antenne cattp cmp consultation consultations ehpad had hdj hj imagerie irm pole
+    scanner service site smur ssiad ssr unite usld
+    """.split()
+)
+#: Words an initials domain leaves out ("Centre hospitalier intercommunal des Alpes du Sud").
+_NOT_INITIALS = ARTICLE_WORDS | {"a", "au", "aux", "en", "et", "sur", "sous", "les", "pour"}
 _WIKIDATA_TLDS = (*FRENCH_TLDS, "org", "com", "eu")
 _TYPE_WORDS = frozenset(w for ws in TYPE_SURFACES.values() for s in ws for w in s.split())
 
@@ -117,9 +126,10 @@ def _label_fits(label: str, names: Iterable[str]) -> bool:
     label_forms = [f for f in forms_of_name(label) if not f.secondary]
     words = set(normalise_phrase(label).split()) - ARTICLE_WORDS - _TYPE_WORDS
     for name in names:
+        first = normalise_phrase(name).split()[:1]
+        if not first or first[0] in UNIT_FIRST_WORDS:
+            continue  # "SSR CH la Rochelle" is a unit of the CH, not the CH
         for form in forms_of_name(name):
-            if form.secondary:
-                continue  # "SSR CH la Rochelle" is a unit of the CH, not the CH
             for wanted in label_forms:
                 if wanted.core != form.core:
                     continue
@@ -180,10 +190,14 @@ def wikidata_domains(
     return dict(found)
 
 
-def derived_domains(entities: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
+def derived_domains(
+    entities: Mapping[str, dict[str, Any]], towns: frozenset[str] = frozenset()
+) -> dict[str, dict[str, str]]:
     """Entity key → {domain: rule} for public hospitals: ``ch-<town>.fr``, ``chu-<town>.fr``
-    from a name whose core is the entity's town, and ``<type><initials>.fr`` from a core of
-    three words or more; a domain that several entities would get is given to none."""
+    from a name whose core is the entity's town, and ``<type><initials>.fr`` from a core of two
+    distinctive words or more (no article, no word of a town in ``towns``: "CH Bretagne
+    Atlantique" → ``chba.fr``); a domain that several entities would get is given to none."""
+    town_words = {word for town in towns for word in town.split()}
     offers: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for key, entity in entities.items():
         if entity.get("parent_key") and not key.startswith("finess-ej:"):
@@ -201,8 +215,10 @@ def derived_domains(entities: Mapping[str, dict[str, Any]]) -> dict[str, dict[st
                 core = [w for w in form.core.split() if w not in ARTICLE_WORDS]
                 if form.core == city and core:
                     offers[f"{kind}-{'-'.join(core)}.fr"].add((key, "rule:town"))
-                if len(core) >= 3 and all(w.isalpha() for w in core):
-                    initials = "".join(w[0] for w in core)
+                    continue
+                named = [w for w in form.core.split() if w not in _NOT_INITIALS]
+                if len(named) >= 2 and all(w.isalpha() and w not in town_words for w in named):
+                    initials = "".join(w[0] for w in named)
                     offers[f"{kind}{initials}.fr"].add((key, "rule:initials"))
     derived: dict[str, dict[str, str]] = defaultdict(dict)
     for domain, takers in sorted(offers.items()):

@@ -40,6 +40,7 @@ from crawler.matching.names import (
     forms_of_name,
     is_generic_core,
     leading_type,
+    strip_articles,
 )
 from crawler.matching.normalise import normalise_phrase
 
@@ -125,16 +126,19 @@ def _shared_form(sites: Sequence[dict[str, Any]]) -> tuple[str, str] | None:
         if university:
             return university, "university"
         cities = {
-            variant
+            variant: str(site["city"])
             for site in sites
-            for variant in core_variants(normalise_phrase(site.get("city") or ""))
+            for town in _town_forms(str(site.get("city") or ""))
+            for variant in core_variants(town)
         }
         if form.core in cities:
-            return name_from_form(form), "shared-form"
+            return f"{TYPE_DISPLAY[form.type or 'ch']} {of_place(cities[form.core])}", "shared-form"
         named = [
             site["name"]
             for site in sites
-            if form in forms_of_name(site["name"]) and len(forms_of_name(site["name"])) == 1
+            if form in forms_of_name(site["name"])
+            and len(forms_of_name(site["name"])) == 1
+            and not _is_unit_name(str(site["name"]))
         ]
         if named:
             return str(min(named, key=len)), "shared-form"
@@ -148,9 +152,23 @@ def _head(sites: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     if len(heads) != 1 or best[0] > 6:
         return None
     words = normalise_phrase(str(heads[0]["name"])).split()
-    if not words or words[0] in STRUCTURAL_WORDS or leading_type(words)[0] in _UNIT_TYPES:
+    if not words or words[0] in STRUCTURAL_WORDS:
         return None
+    if best[0] <= SECTOR_RANK["clinic"] and leading_type(words)[0] in _UNIT_TYPES:
+        return None  # "EHPAD du CH de X" filed as a hospital is the hospital's unit
     return heads[0]
+
+
+def _town_forms(city: str) -> list[str]:
+    # "La Guiche" is written "CH de la Guiche": the core read from the name is "guiche".
+    words = normalise_phrase(city).split()
+    return [" ".join(words), " ".join(strip_articles(words))] if words else []
+
+
+def _is_unit_name(name: str) -> bool:
+    # "EHPAD du CH de X", "SSR du CH de X": a unit that carries its host's name.
+    words = normalise_phrase(name).split()
+    return bool(words) and (words[0] in STRUCTURAL_WORDS or leading_type(words)[0] in _UNIT_TYPES)
 
 
 class _Tags:

@@ -74,6 +74,12 @@ _PLACE_ARTICLES = frozenset({"de", "d", "du", "des", "a", "au", "in", "at", "of"
 _DEPARTMENT = r"(0[1-9]|[1-8]\d|9[0-5]|2[AaBb]|97[1-6])"
 _DEPARTMENT_IN_BRACKETS = re.compile(rf"\s*\({_DEPARTMENT}\)")
 _BRACKETED_DEPARTMENT = re.compile(rf"\({_DEPARTMENT}\)")
+#: The rest of a host name ending in another country's top-level domain (linear: no nesting).
+_FOREIGN_HOST = re.compile(
+    r"[\w-]*(?:\.[\w-]+)*\.(?:be|ch|ca|lu|mc|ma|tn|dz|sn|ci|cm|ga|ml|bf|ht|uk|de|es|it|pt|nl|us)"
+    r"(?![\w.-])",
+    re.IGNORECASE,
+)
 
 
 class Matcher:
@@ -153,6 +159,9 @@ class Matcher:
             mask = reduce(or_, [value if value >= 0 else masks[~value] for value in values])
             fields = _fields(folded, len(title))
             self._candidates(fields, index.automaton.iter(joined), raw)
+            for candidate in raw:
+                if _in_foreign_host(candidate):
+                    candidate.field.foreign.append(candidate.end)
         for start, end, number in find_finess(joined) if folded.long_number else ():
             entity_index = self.finess.get(number)
             if entity_index is not None:
@@ -309,6 +318,16 @@ class Matcher:
             regions = frozenset(m.region for m in members if m.region)
             places = self._places[family] = (departments, regions)
         return places
+
+
+def _in_foreign_host(candidate: Candidate) -> bool:
+    # A name read in a host name of another country ("clinique-pasteur.be",
+    # "hopital-saint-louis.ch") names a foreign organisation, as a foreign place would.
+    normalised = candidate.field.folded
+    end = normalised.span(candidate.start, candidate.end)[1]
+    if normalised.original[end : end + 1] not in (".", "-"):
+        return False
+    return _FOREIGN_HOST.match(normalised.original, end) is not None
 
 
 def _is_memorial(normalised: Normalised, start: int, end: int) -> bool:

@@ -345,6 +345,7 @@ GENERIC_WORDS = frozenset(
         "cotes",
         "ile",
         "iles",
+        "presqu",
         "riviere",
         "pont",
         "ponts",
