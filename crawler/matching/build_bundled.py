@@ -257,7 +257,10 @@ class BundleBuilder:
             found = name_legal_entity(sites, unnaming=self._unnaming())
             if found is None:
                 # No name of its own: the best-ranked site's (the lowest number among equals).
-                found = (str(min(sites, key=lambda s: (rank_of(s), s["key"]))["name"]), "first-site")
+                found = (
+                    str(min(sites, key=lambda s: (rank_of(s), s["key"]))["name"]),
+                    "first-site",
+                )
             name, how = found
             group = self.groups.get(normalise_phrase(name))
             if group is not None:
@@ -359,9 +362,10 @@ class BundleBuilder:
                 "ordinary_words": self._ordinary(),
             }
         }
-        with output.open("wb") as raw, gzip.GzipFile(
-            fileobj=raw, mode="wb", compresslevel=9, mtime=0, filename=""
-        ) as handle:
+        with (
+            output.open("wb") as raw,
+            gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0, filename="") as handle,
+        ):
             handle.write((json.dumps(meta, ensure_ascii=False) + "\n").encode())
             for record in records:
                 line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))

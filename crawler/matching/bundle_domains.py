@@ -30,13 +30,38 @@ from crawler.matching.watchlist import is_domain
 #: Domains that are not an establishment's own: appointment platforms, lab software portals,
 #: webmail, link shorteners, public bodies.
 NOT_OWN_DOMAINS = frozenset(
-    """
-    atoutbio.eu bit.ly cea.fr clicrdv.com covidexpress.fr doctocare.com doctolib.fr
-    free.fr gmail.com gouv.fr hotmail.com hotmail.fr kaducee.com keldoc.com laposte.net
-    live.fr maiia.com monadmission.fr mondocteur.fr orange.fr outlook.com outlook.fr
-    rdv-testcovid.fr rdvmedicaux.com sante.fr sfr.fr ubiclic.com wanadoo.fr yahoo.com
-    yahoo.fr
-    """.split()
+    [
+        "atoutbio.eu",
+        "bit.ly",
+        "cea.fr",
+        "clicrdv.com",
+        "covidexpress.fr",
+        "doctocare.com",
+        "doctolib.fr",
+        "free.fr",
+        "gmail.com",
+        "gouv.fr",
+        "hotmail.com",
+        "hotmail.fr",
+        "kaducee.com",
+        "keldoc.com",
+        "laposte.net",
+        "live.fr",
+        "maiia.com",
+        "monadmission.fr",
+        "mondocteur.fr",
+        "orange.fr",
+        "outlook.com",
+        "outlook.fr",
+        "rdv-testcovid.fr",
+        "rdvmedicaux.com",
+        "sante.fr",
+        "sfr.fr",
+        "ubiclic.com",
+        "wanadoo.fr",
+        "yahoo.com",
+        "yahoo.fr",
+    ]
 )
 #: Top-level domains of French territories (a derived domain is one of these).
 FRENCH_TLDS = ("fr", "re", "gp", "mq", "gf", "yt", "pm", "nc", "pf", "wf")
@@ -45,10 +70,29 @@ WIKIDATA_REACH_KM = 10.0
 _HOSPITAL_SECTORS = frozenset({"hospital", "psychiatry", "clinic", None})
 #: First words of the names of units that carry their host's name ("SSR … du CH de X").
 UNIT_FIRST_WORDS = frozenset(
-    """
-    annexe antenne cattp cmp consultation consultations ehpad had hdj hj imagerie irm pole
-    scanner service site smur ssiad ssr unite usld
-    """.split()
+    [
+        "annexe",
+        "antenne",
+        "cattp",
+        "cmp",
+        "consultation",
+        "consultations",
+        "ehpad",
+        "had",
+        "hdj",
+        "hj",
+        "imagerie",
+        "irm",
+        "pole",
+        "scanner",
+        "service",
+        "site",
+        "smur",
+        "ssiad",
+        "ssr",
+        "unite",
+        "usld",
+    ]
 )
 #: Words an initials domain leaves out ("Centre hospitalier intercommunal des Alpes du Sud").
 _NOT_INITIALS = ARTICLE_WORDS | {"a", "au", "aux", "en", "et", "sur", "sous", "les", "pour"}
@@ -84,9 +128,7 @@ def is_own_domain(host: str, towns: frozenset[str]) -> bool:
     return normalise_phrase(base.split(".")[0]) not in towns
 
 
-def lab_domains(
-    rows: Iterable[Mapping[str, str]], towns: frozenset[str]
-) -> dict[str, set[str]]:
+def lab_domains(rows: Iterable[Mapping[str, str]], towns: frozenset[str]) -> dict[str, set[str]]:
     """EJ number → the lab's own hosts, from the sampling sites' booking addresses.
 
     A host that rows of several EJs give (a group's or a platform's: ``covid19.biogroup.fr``,
@@ -114,9 +156,10 @@ def lab_domains(
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance between two (lat, lon) points, in kilometres."""
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2
-    ) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 

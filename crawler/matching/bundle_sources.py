@@ -16,6 +16,7 @@ import tarfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def csv_rows(path: Path, delimiter: str = ",") -> Iterator[dict[str, str]]:
         yield from csv.DictReader(handle, delimiter=delimiter)
 
 
-def _ndjson(paths: Iterable[Path]) -> Iterator[dict[str, object]]:
+def _ndjson(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
     for path in sorted(paths):
         with tarfile.open(path, "r:gz") as archive:
             for member in sorted(archive.getmembers(), key=lambda m: m.name):
@@ -90,12 +91,11 @@ def read_fhir(paths: Iterable[Path]) -> tuple[list[FinessSite], dict[str, tuple[
             continue
         codes = {
             coding["system"].rsplit("/", 1)[-1]: coding
-            for kind in record.get("type", [])  # type: ignore[union-attr]
+            for kind in record.get("type", [])
             for coding in kind["coding"]
         }
         category = codes.get("CAT_ETAB", {})
-        addresses = record.get("address") or [{}]
-        address = addresses[0]  # type: ignore[index]
+        address = (record.get("address") or [{}])[0]
         sites.append(
             FinessSite(
                 et=et,
@@ -124,4 +124,6 @@ def read_wikidata(path: Path) -> Iterator[WikidataHospital]:
                 point = (float(lat), float(lon))
             except ValueError:
                 point = None
-        yield WikidataHospital(row["itemLabel"].strip(), row["countryLabel"].strip(), website, point)
+        yield WikidataHospital(
+            row["itemLabel"].strip(), row["countryLabel"].strip(), website, point
+        )

@@ -245,7 +245,10 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         strength = max(strength, WEAK)
                     if strength in (STRONG, WEAK) and _ordinary(form.core, ordinary):
                         # "Horizon", "Ship", "Simone Veil": a brand needs health context, an
-                        # establishment its place or another of its names.
+                        # establishment its place or another of its names; one ordinary word
+                        # ("Accès", "Contact") names no establishment at all.
+                        if entity.kind == "establishment" and " " not in form.core:
+                            continue
                         strength = SUPPORT if entity.kind == "establishment" else COMMON
                     if placed_sector and strength != SUPPORT:
                         strength = SUPPORT
@@ -255,8 +258,8 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         continue  # "Chum - USLD Trinité": the first part names the host
                     readings.append((None, form.core, strength, origin))
                 else:
-                    if is_structural_core(form.core) or member_named:
-                        continue  # "Imagerie … - Site CH": "site" is no name
+                    if is_structural_core(form.core) or member_named or is_noise_name(form.core):
+                        continue  # "Imagerie … - Site CH", "EHPAD Résidence Autonomie": no name
                     strength = GENERIC if is_generic_core(form.core) or placed_sector else STRONG
                     named = [w for w in form.core.split(" ") if w not in ARTICLE_WORDS]
                     if strength == GENERIC and placeless and len(named) >= 2:

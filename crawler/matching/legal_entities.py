@@ -224,7 +224,7 @@ def _words(name: str) -> list[tuple[str, str]]:
 
 
 def university_name(sites: Sequence[dict[str, Any]]) -> str | None:
-    """"CHU de <the city most of its sites are in>" for a regional hospital's EJ, else None."""
+    """ "CHU de <the city most of its sites are in>" for a regional hospital's EJ, else None."""
     if not any("C.H.R." in (site.get("category") or "") for site in sites):
         return None
     cities = Counter(site["city"] for site in sites if site.get("city"))

@@ -179,8 +179,11 @@ class Matcher:
         # A department written in brackets places a name too: "Clinique du Parc (49)".
         postcodes.update(code.lower() for code in _BRACKETED_DEPARTMENT.findall(folded.original))
         accepted: list[Candidate] = []
+        without: dict[str, str] = {}
         for candidate in raw:
-            candidate.placed, candidate.supported = self._supported(candidate, joined, postcodes)
+            candidate.placed, candidate.supported = self._supported(
+                candidate, joined, postcodes, without
+            )
             candidate.elsewhere = not candidate.placed and self._elsewhere(candidate, joined)
             candidate.score = score_of(candidate, health, bool(sale), french)
             if candidate.score >= THRESHOLD or candidate.level == GENERIC:
@@ -259,7 +262,7 @@ class Matcher:
         return None
 
     def _supported(
-        self, candidate: Candidate, context: str, postcodes: set[str]
+        self, candidate: Candidate, context: str, postcodes: set[str], without: dict[str, str]
     ) -> tuple[bool, bool]:
         # (confirmed by a place, confirmed by a place or another name of the entity).
         entity = self._context(candidate.entity)
@@ -268,7 +271,10 @@ class Matcher:
         # The name itself does not confirm the name ("Clinique Saint-Joseph" in Saint-Joseph),
         # nor does its town written again ("Calais Community Hospital (Calais, Maine)").
         matched = candidate.field.folded.text[candidate.start : candidate.end]
-        context = context.replace(matched, " ")
+        rest = without.get(matched)
+        if rest is None:  # the candidates of one span share it: replaced once per post
+            rest = without[matched] = context.replace(matched, " ")
+        context = rest
         places = [*entity.domains]
         places += [city for city in entity.cities if f" {city} " not in f" {matched} "]
         if entity.department_name and entity.department_name not in self.watchlist.ordinary_words:

@@ -131,7 +131,9 @@ class Resolver:
                 return False
             text = candidate.field.folded.text[candidate.start : candidate.end]
             words = set(text.split()) - _NOT_NAMES
-            return bool(words) and any(words <= set(w.split()) for w in self.context(other.entity).wholes)
+            return bool(words) and any(
+                words <= set(w.split()) for w in self.context(other.entity).wholes
+            )
 
         return [
             c
@@ -234,7 +236,9 @@ class Resolver:
         # Entity key → position, for legal entities only (built on first use).
         if self._heads is None:
             self._heads = {
-                e.key: i for i, e in enumerate(self.watchlist.entities) if e.key.startswith("finess-ej:")
+                e.key: i
+                for i, e in enumerate(self.watchlist.entities)
+                if e.key.startswith("finess-ej:")
             }
         return self._heads
 

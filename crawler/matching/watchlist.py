@@ -143,7 +143,9 @@ def read_bundled_lines(
                 data = json.loads(line)
                 yield data if "meta" in data else expand_bundled(data)
     except json.JSONDecodeError as exc:
-        raise WatchlistError(f"cannot read bundled watchlist {path or BUNDLED_NAME}: {exc}") from exc
+        raise WatchlistError(
+            f"cannot read bundled watchlist {path or BUNDLED_NAME}: {exc}"
+        ) from exc
 
 
 def compact_bundled(data: dict[str, Any]) -> dict[str, Any]:

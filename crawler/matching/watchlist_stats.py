@@ -46,9 +46,11 @@ def watchlist_stats(watchlist: Watchlist) -> WatchlistStats:
         if entity.parent_key in legal:
             sites += 1
         names.update(t.split(":", 1)[1] for t in entity.tags if t.startswith("ej-name:"))
-        tagged = dict(
-            reversed(t[7:].rsplit(":", 1)) for t in entity.tags if t.startswith("domain:")
-        )
+        tagged: dict[str, str] = {}
+        for tag in entity.tags:
+            if tag.startswith("domain:"):
+                origin, domain = tag[7:].rsplit(":", 1)
+                tagged[domain] = origin
         for domain in entity.domains:
             domains += 1
             origins[tagged.get(domain, "custom" if "custom" in entity.tags else "unknown")] += 1

@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 
 from crawler.matching.build_bundled import build
+from crawler.matching.finess_categories import categories
 from crawler.matching.watchlist import load_bundled
 
 
-def organization(ej: str, et: str, name: str, code: str, label: str, cp: str, city: str) -> dict[str, Any]:
+def organization(ej: str, et: str, name: str, code: str, cp: str, city: str) -> dict[str, Any]:
+    label = categories()[code].label
     coding = [
         {"system": "http://finess.sante.gouv.fr/valuesets/CAT_ETAB", "code": code, "display": label}
     ]
@@ -29,14 +31,26 @@ def organization(ej: str, et: str, name: str, code: str, label: str, cp: str, ci
 
 
 FHIR = [
-    organization("010780054", "010000024", "CH DE FLEYRIAT", "355", "Centre Hospitalier (C.H.)", "01440", "VIRIAT"),
-    organization("710780156", "710011016", "SSIAD DU CH DE LA GUICHE", "354", "Service de Soins Infirmiers A Domicile (S.S.I.A.D)", "71220", "LA GUICHE"),
-    organization("710780156", "710780594", "EHPAD EMMANUEL BARDOT", "500", "Etablissement d'hébergement pour personnes âgées dépendantes", "71300", "MONT ST VINCENT"),
-    organization("710780156", "710976861", "A VENIR - EHPAD DU CH DE LA GUICHE", "500", "Etablissement d'hébergement pour personnes âgées dépendantes", "71220", "LA GUICHE"),
-    organization("710780156", "710978206", "CENTRE HOSPITALIER DE LA GUICHE", "106", "Centre hospitalier, ex Hôpital local", "71220", "LA GUICHE"),
-    organization("010002277", "010002285", "PHARMACIE DU CHAMP DE MARS", "620", "Pharmacie d'Officine", "01500", "AMBERIEU EN BUGEY"),
-    {"resourceType": "Location", "id": "010780054-010000024-loc", "position": {"latitude": 46.2227, "longitude": 5.2086}},
-]  # fmt: skip
+    organization("010780054", "010000024", "CH DE FLEYRIAT", "355", "01440", "VIRIAT"),
+    organization("710780156", "710011016", "SSIAD DU CH DE LA GUICHE", "354", "71220", "LA GUICHE"),
+    organization(
+        "710780156", "710780594", "EHPAD EMMANUEL BARDOT", "500", "71300", "MONT ST VINCENT"
+    ),
+    organization(
+        "710780156", "710976861", "A VENIR - EHPAD DU CH DE LA GUICHE", "500", "71220", "LA GUICHE"
+    ),
+    organization(
+        "710780156", "710978206", "CENTRE HOSPITALIER DE LA GUICHE", "106", "71220", "LA GUICHE"
+    ),
+    organization(
+        "010002277", "010002285", "PHARMACIE DU CHAMP DE MARS", "620", "01500", "AMBERIEU EN BUGEY"
+    ),
+    {
+        "resourceType": "Location",
+        "id": "010780054-010000024-loc",
+        "position": {"latitude": 46.2227, "longitude": 5.2086},
+    },
+]
 
 
 @pytest.fixture
@@ -93,7 +107,9 @@ def test_build(tmp_path: Path, sources: list[Path]) -> None:
     assert fleyriat.category == "Centre Hospitalier (C.H.)"
     guiche = entities["finess-ej:710780156"]
     assert guiche.name == "Centre hospitalier de La Guiche"
-    assert "ej-name:shared-form" in guiche.tags and not guiche.domains  # doctolib is no lab's domain
+    assert (
+        "ej-name:shared-form" in guiche.tags and not guiche.domains
+    )  # doctolib is no lab's domain
     ehpad = entities["finess:710976861"]
     assert ehpad.name == "EHPAD du CH de la Guiche"  # "A VENIR" is no name
     assert ehpad.parent_key == "finess-ej:710780156"

@@ -52,7 +52,9 @@ def test_wikidata_join_by_name_and_place() -> None:
         "finess:370000606": entity(
             "finess:370000606", "CHRU de Tours", "Tours", finess_et="370000606"
         ),
-        "finess:370000001": entity("finess:370000001", "EHPAD Tours", "Tours", finess_et="370000001"),
+        "finess:370000001": entity(
+            "finess:370000001", "EHPAD Tours", "Tours", finess_et="370000001"
+        ),
     }
     points = {"370000606": (47.39, 0.69), "370000001": (47.39, 0.70)}
     hospitals = [

@@ -10,7 +10,10 @@ def site(name: str, code: str, city: str = "Lyon", **extra: Any) -> dict[str, An
 
 
 def test_public_hospital_form_shared_by_sites() -> None:
-    sites = [site("CH de Cannes Site Broussailles", "355", "Cannes"), site("CH de Cannes", "355", "Cannes")]
+    sites = [
+        site("CH de Cannes Site Broussailles", "355", "Cannes"),
+        site("CH de Cannes", "355", "Cannes"),
+    ]
     assert name_legal_entity(sites) == ("Centre hospitalier de Cannes", "shared-form")
 
 
@@ -25,7 +28,9 @@ def test_saint_and_st_are_one_town() -> None:
 def test_university_hospital() -> None:
     sites = [
         site("Hopital Purpan", "101", "Toulouse", category="Centre Hospitalier Régional (C.H.R.)"),
-        site("Hopital Rangueil", "101", "Toulouse", category="Centre Hospitalier Régional (C.H.R.)"),
+        site(
+            "Hopital Rangueil", "101", "Toulouse", category="Centre Hospitalier Régional (C.H.R.)"
+        ),
     ]
     assert name_legal_entity(sites) == ("CHU de Toulouse", "university")
 
