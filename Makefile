@@ -32,9 +32,10 @@ venv: $(STAMP) ## Python virtualenv with the project and its dev tools
 
 setup: system-deps venv ## everything the project needs
 
-lint: setup ## ruff lint + format check
+lint: setup ## ruff lint + format check + import layers (import-linter contracts in pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: setup ## mypy --strict on the package
 	$(VENV)/bin/mypy
@@ -45,12 +46,13 @@ unit: setup ## pytest only (no lint), two workers (pytest-xdist); exit code 5 (n
 test: lint typecheck unit ## the whole check suite CI runs
 
 demo: setup ## the main job on bundled loopback demo sources
-	$(VENV)/bin/leakwatch demo
+	$(PY) -m crawler.demo
 
 eval: setup ## matcher precision / recall / F1 on the labelled sets (main set last)
 	$(PY) -m crawler.matching.evaluate tests/data/match_eval.jsonl tests/data/match_eval_blind.jsonl \
 		tests/data/match_eval_blind2.jsonl tests/data/match_eval_blind3.jsonl \
-		tests/data/match_eval_blind4.jsonl tests/data/match_eval_blind5.jsonl
+		tests/data/match_eval_blind4.jsonl tests/data/match_eval_blind5.jsonl \
+		tests/data/real/real_eval.jsonl.gz
 
 SHARED_DATA ?= ../shared/data
 watchlist: setup ## rebuild crawler/data/watchlist.jsonl.gz from $(SHARED_DATA) (reproducible)

@@ -13,7 +13,7 @@ from typing import Any
 from alerts import payload as doc
 from alerts.errors import ChannelUnavailable, TransientDeliveryError
 from alerts.transport import OutgoingMessage, SendResult, protect_url, scrub, secret_fragments
-from crawler.config import ChannelConfig
+from crawler.core.config import ChannelConfig
 
 MAX_LOG_DETAIL = 300
 

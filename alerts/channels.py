@@ -18,7 +18,7 @@ from alerts.errors import ChannelUnavailable
 from alerts.slack import SlackSender
 from alerts.transport import Sender, http_client
 from alerts.webhook import WebhookSender
-from crawler.config import ChannelConfig, Settings
+from crawler.core.config import ChannelConfig, Settings
 
 logger = logging.getLogger(__name__)
 

@@ -38,7 +38,7 @@ from alerts.delivery_policy import DeliveryPolicy, DeliveryReport, Run
 from alerts.digest import build_due_digests
 from alerts.sending import send_run
 from alerts.transport import Sender
-from crawler.config import ChannelConfig, Settings
+from crawler.core.config import ChannelConfig, Settings
 from db.outbox import last_attempt_at, lease_run, lock_pending, pending_heads, slack_threads
 
 __all__ = ["DeliveryPolicy", "DeliveryReport", "deliver_due", "run_deliverer"]

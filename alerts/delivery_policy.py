@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from crawler.config import ChannelConfig
+from crawler.core.config import ChannelConfig
 from db.outbox import LeasedMessage
 
 

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from alerts.payload import DIGEST, envelope, iso
-from crawler.config import Settings
-from crawler.findings import SEVERITY_ORDER
+from crawler.core.config import Settings
+from crawler.core.severity import SEVERITY_ORDER
 from db.models import OutboxMessage
 from db.outbox import held_before, insert_message, mark_digested
 

@@ -1,6 +1,6 @@
 """Errors raised by the ``alerts`` package.
 
-LeakwatchError (crawler.errors)
+LeakwatchError (crawler.core.errors)
 └── AlertError                  base of every alert error
     ├── ChannelUnavailable      a channel cannot be used as configured (unknown, disabled,
     │                           optional dependency missing, URL rejected)
@@ -14,7 +14,7 @@ Messages never contain a channel's URL, token or signing secret, only its name.
 
 from __future__ import annotations
 
-from crawler.errors import LeakwatchError
+from crawler.core.errors import LeakwatchError
 
 
 class AlertError(LeakwatchError):

@@ -32,8 +32,8 @@ from alerts.payload import (
     operations_data,
 )
 from alerts.routing import channels_for, facts_of, operations_channels
-from crawler.config import Settings
-from crawler.findings import SEVERITY_ORDER
+from crawler.core.config import Settings
+from crawler.core.severity import SEVERITY_ORDER
 from db.models import Entity, Hit, Post, utcnow
 from db.outbox import HELD, PENDING, insert_message, prior_alerts
 

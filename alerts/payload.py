@@ -5,7 +5,7 @@ Webhooks layout. ``type`` is one of :data:`EVENT_TYPES`. The document is built o
 message is enqueued, and stored in the outbox row, so every retry sends the same bytes.
 
 Crawled text (title, author, excerpt, seller, matched words) is redacted here with
-:func:`crawler.redaction.redact`, before it is stored in the outbox, whatever the channel.
+:func:`crawler.core.redaction.redact`, before it is stored in the outbox, whatever the channel.
 Channels that interpret markup (Slack) escape it when they render.
 """
 
@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from alerts.routing import region_of_department
-from crawler.redaction import redact
+from crawler.core.redaction import redact
 from db.models import Claim, Entity, Hit, Incident, Post
 
 #: Bumped on any incompatible change to the document; additive changes keep it.

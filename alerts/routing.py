@@ -28,8 +28,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from crawler.config import RouteConfig, Settings
-from crawler.findings import SEVERITY_ORDER
+from crawler.core.config import RouteConfig, Settings
+from crawler.core.severity import SEVERITY_ORDER
 from db.models import Entity
 
 #: The 18 regions since 2016, by department code (INSEE; FINESS overseas codes are mapped).

@@ -17,7 +17,7 @@ import httpx
 from alerts.errors import ChannelUnavailable, PermanentDeliveryError, TransientDeliveryError
 from alerts.slack_blocks import render_message
 from alerts.transport import OutgoingMessage, SendResult, check_response, post
-from crawler.config import ChannelConfig
+from crawler.core.config import ChannelConfig
 
 SLACK_API = "https://slack.com/api/"
 #: ``ok: false`` errors of the Web API that are worth retrying.

@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 
 from alerts.errors import PermanentDeliveryError, RateLimited, TransientDeliveryError
-from crawler import __version__
+from crawler.core.version import __version__
 
 #: Connect within 5 s, and no read, write or pool wait longer than 10 s.
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)

@@ -19,7 +19,7 @@ from standardwebhooks.webhooks import EmptyWebhookSecretError
 
 from alerts.errors import ChannelUnavailable
 from alerts.transport import OutgoingMessage, SendResult, check_response, post
-from crawler.config import ChannelConfig
+from crawler.core.config import ChannelConfig
 
 
 def encode_body(payload: dict[str, Any]) -> str:

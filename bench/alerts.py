@@ -42,7 +42,7 @@ from alerts.channels import build_senders  # noqa: E402
 from alerts.deliverer import DeliveryPolicy, run_deliverer  # noqa: E402
 from alerts.payload import TEST, envelope  # noqa: E402
 from alerts.transport import http_client  # noqa: E402
-from crawler.config import Settings  # noqa: E402
+from crawler.core.config import Settings  # noqa: E402
 from db.engine import make_engine, make_session_factory  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.models import OutboxMessage, utcnow  # noqa: E402

@@ -199,10 +199,10 @@ def _run_child(config_path: str) -> None:
     """Crawl once in this process and print items, pages and pages per second as JSON."""
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.config import load_config
-    from crawler.crawl import scrapy_settings_for
+    from crawler.core.config import load_config
+    from crawler.runtime.crawl import scrapy_settings_for
     from db.migrate import upgrade
-    from spiders.forums import ForumSpider
+    from spiders.forums.spider import ForumSpider
 
     settings = load_config(Path(config_path))
     source = settings.sources[0]

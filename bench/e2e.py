@@ -2,7 +2,7 @@
 loopback webhook sink at t1, through the real daemon.
 
 The daemon is ``python -m crawler --config X run`` in a child process, with SQLite in a
-temporary folder, one MyBB source (the demo forum, :mod:`crawler.demo.forum_server`) crawled
+temporary folder, one MyBB source (the demo forum, :mod:`crawler.demo.forums.server`) crawled
 every ``--interval`` seconds with ``fetch_first_post``, and a signed webhook channel routed to
 the sink (:mod:`crawler.demo.webhook_sink`, in this process: t0 and t1 come from one clock).
 
@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
-from crawler.demo.forum_data import generate_forum  # noqa: E402
-from crawler.demo.forum_server import serve_forum  # noqa: E402
+from crawler.demo.forums.data import generate_forum  # noqa: E402
+from crawler.demo.forums.server import serve_forum  # noqa: E402
 from crawler.demo.webhook_sink import ReceivedRequest, WebhookSink  # noqa: E402
 from db.engine import make_engine, make_session_factory  # noqa: E402
 from db.migrate import upgrade  # noqa: E402

@@ -59,8 +59,8 @@ timezone = "Europe/Paris"
 
 def main(threads: int = THREADS) -> None:
     """Serve a forum of ``threads`` threads, run the crawls in child processes, print figures."""
-    from crawler.demo.forum_data import generate_forum
-    from crawler.demo.forum_server import ForumModes, serve_forum
+    from crawler.demo.forums.data import generate_forum
+    from crawler.demo.forums.server import ForumModes, serve_forum
 
     forum = generate_forum(threads=threads, sections=SECTIONS, stickies_per_section=1)
     with tempfile.TemporaryDirectory() as folder, serve_forum(forum, "mybb", ForumModes()) as site:
@@ -127,10 +127,10 @@ def _run_child(mode: str, config_path: str) -> None:
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.config import load_config
-    from crawler.crawl import scrapy_settings_for
+    from crawler.core.config import load_config
+    from crawler.runtime.crawl import scrapy_settings_for
     from db.migrate import upgrade
-    from spiders.forums import ForumSpider
+    from spiders.forums.spider import ForumSpider
 
     settings = load_config(Path(config_path))
     source = settings.source("bench-forum")

@@ -1,7 +1,7 @@
 """Scheduler load: many loopback sources on short intervals, through the real daemon.
 
 ``--sources`` MyBB sources (default 50), each one section of one loopback demo forum
-(:mod:`crawler.demo.forum_server`), all crawled every ``--interval`` seconds (default 60) by
+(:mod:`crawler.demo.forums.server`), all crawled every ``--interval`` seconds (default 60) by
 ``python -m crawler --config X run`` (SQLite in a temporary folder) for ``--minutes`` (default
 10). Meanwhile a new thread appears every few seconds in a random section, so crawls store
 posts and match them as in production.
@@ -46,8 +46,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
-from crawler.demo.forum_data import generate_forum  # noqa: E402
-from crawler.demo.forum_server import serve_forum  # noqa: E402
+from crawler.demo.forums.data import generate_forum  # noqa: E402
+from crawler.demo.forums.server import serve_forum  # noqa: E402
 from db.engine import make_engine, make_session_factory  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.models import CrawlRun, Source  # noqa: E402

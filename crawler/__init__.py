@@ -1,3 +1,5 @@
 """leakwatch: spot French health data sale posts on forums, pastes, Telegram and leak sites."""
 
-__version__ = "0.1.0"
+from crawler.core.version import __version__
+
+__all__ = ["__version__"]

@@ -1,6 +1,6 @@
 """Errors raised by the ``db`` package's queries and account functions.
 
-LeakwatchError (crawler.errors)
+LeakwatchError (crawler.core.errors)
 └── StorageError         a query or write was given something it cannot use
     ├── InvalidCursor    a pagination cursor that this code did not produce
     ├── NotFound         the requested row does not exist
@@ -8,7 +8,7 @@ LeakwatchError (crawler.errors)
     └── TriageError      a triage change that is not allowed (unknown status, no exclusion scope)
 """
 
-from crawler.errors import LeakwatchError
+from crawler.core.errors import LeakwatchError
 
 
 class StorageError(LeakwatchError):

@@ -1,4 +1,4 @@
-"""Named queries on the evidence of hit pages (crawler/evidence.py writes the screenshots)."""
+"""Named queries on the evidence of hit pages (crawler/fetch/evidence.py writes the screenshots)."""
 
 from __future__ import annotations
 

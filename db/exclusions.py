@@ -1,6 +1,6 @@
 """Exclusion rules: the analyst-made exceptions that keep a false positive from coming back.
 
-Kept apart from :mod:`db.triage` so the storage side (:mod:`crawler.findings`) can apply them
+Kept apart from :mod:`db.triage` so the storage side (:mod:`db.findings`) can apply them
 without importing the read-side query modules.
 """
 

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from crawler.findings import SALE_THRESHOLD
+from crawler.core.severity import SALE_THRESHOLD
 from db.errors import NotFound
 from db.models import Entity, Hit, Post, Source
 from db.pagination import Page, before, clamp_limit, page_of, walk_pages
@@ -54,7 +54,7 @@ class HitFilters:
     ``vendor`` keep hits on that group or vendor, on entities whose parent it is, or on entities
     tagged with exactly that text. ``since``/``until`` bound the hit's detection time
     (``until`` excluded). ``sale_only`` keeps posts whose sale score reaches
-    ``crawler.findings.SALE_THRESHOLD``. ``query`` is full-text search (:mod:`db.search`);
+    ``crawler.core.severity.SALE_THRESHOLD``. ``query`` is full-text search (:mod:`db.search`);
     ``post_ids`` keeps hits of those posts (what a rare search resolves to).
     """
 

@@ -15,7 +15,7 @@ from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from crawler.config import SourceConfig
+from crawler.core.config import SourceConfig
 from db.models import CrawlRun, Hit, OutboxMessage, Post, Source, utcnow
 
 #: Length of ``posts.external_id``: longer ids are stored cut, and compared cut.

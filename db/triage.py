@@ -7,7 +7,7 @@ note. Marking a false positive can also add an exclusion (:class:`db.models.Excl
 - ``source``: this entity on this source;
 - ``entity``: the whole entity (``Entity.excluded``), on every source.
 
-The storage pipeline (:func:`crawler.findings.store_findings`) drops the hits these rules cover
+The storage pipeline (:func:`db.findings.store_findings`) drops the hits these rules cover
 before storing them, with :func:`exclusion_rules` and :func:`rules_apply` (see docs/web.md).
 """
 

@@ -1,1 +1,2 @@
-"""Scrapy spiders, one per source family. Spiders only parse and yield items (crawler.items)."""
+"""Scrapy spiders, one package per source family (forums, telegram, pastes, feeds, leaksites),
+found through spiders.registry. Spiders only parse and yield items (crawler.core.items)."""

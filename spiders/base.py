@@ -1,9 +1,9 @@
 """The base every family spider builds on.
 
-A source is data (:class:`crawler.config.SourceConfig`), not a class: one spider class per family
-(``forum``, ``telegram``, ``paste``, ``leaksite``, ``feed``) is instantiated per source.
+A source is data (:class:`crawler.core.config.SourceConfig`), not a class: one spider class per
+family (``forum``, ``telegram``, ``paste``, ``leaksite``, ``feed``) is instantiated per source.
 
-Contract with the crawl runner (``crawler.crawl``):
+Contract with the crawl runner (``crawler.runtime.crawl``):
 
 * ``source`` is the validated :class:`SourceConfig` (or its name, resolved through the config
   file when started by ``scrapy crawl <family> -a source=<name>``).
@@ -24,7 +24,7 @@ from typing import Any, ClassVar, Literal
 
 import scrapy
 
-from crawler.config import SourceConfig, load_config
+from crawler.core.config import SourceConfig, load_config
 
 HealthStatus = Literal[
     "ok", "degraded", "down", "parser_broken", "auth_required", "challenge", "no_preview"

@@ -11,15 +11,15 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from crawler.config import SourceConfig
-from crawler.errors import ConfigError
-from crawler.items import SourceItem
-from spiders.feed_parsers import parse_feed_page
-from spiders.forum_parsers import parse_forum_page, read_forum_page
-from spiders.leaksite_layout import bundled_layout, bundled_layout_names, layout_for_source
-from spiders.leaksite_parsers import parse_leak_page
-from spiders.paste_parsers import parse_paste_page
-from spiders.telegram_parsers import parse_telegram_page
+from crawler.core.config import SourceConfig
+from crawler.core.errors import ConfigError
+from crawler.core.items import SourceItem
+from spiders.feeds.parsers import parse_feed_page
+from spiders.forums.parsers import parse_forum_page, read_forum_page
+from spiders.leaksites.layout import bundled_layout, bundled_layout_names, layout_for_source
+from spiders.leaksites.parsers import parse_leak_page
+from spiders.pastes.parsers import parse_paste_page
+from spiders.telegram.parsers import parse_telegram_page
 
 #: ``(html, url, source or None) -> items``; raises ValueError when the source cannot be used.
 PageParser = Callable[[str, str, SourceConfig | None], list[SourceItem]]

@@ -13,9 +13,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from crawler.config import SourceConfig
-from crawler.findings import ClaimRecord, EntityRecord, HitRecord, PostFindings, store_findings
+from crawler.core.config import SourceConfig
+from crawler.core.records import Claims, EntityMatch, EntityRecord, PostFindings
 from db.engine import make_engine, make_session_factory
+from db.findings import store_findings
 from db.models import CrawlRun, Entity, Hit, Source
 from db.repository import PostRow, sync_sources, upsert_posts
 
@@ -81,31 +82,31 @@ SOURCES = [
 POSTS = [
     ("breachforum", "t1", "Selling HP Thiais patient database 758k",
      "Base patients complète : NIR, identité. Échantillon dispo.", "darkseller", 0,
-     PostFindings([HitRecord(THIAIS, "title", 8, 17, "HP Thiais", 0.93)], 0.92,
-      ClaimRecord(records=758912, data_types=["nir", "identity"], price=2.0, currency="BTC",
+     PostFindings([EntityMatch(THIAIS, "HP Thiais", "title", 8, 17, 0.93)], 0.92,
+      Claims(records=758912, data_types=["nir", "identity"], price=2.0, currency="BTC",
                   seller="darkseller", sample_offered=True))),
     ("tg-leaks", "chan/7", "Hôpital privé de Thiais — données de santé à vendre",
      "Repost du vendeur darkseller, prix négociable", "leakbot", 1,
-     PostFindings([HitRecord(THIAIS, "title", 0, 23, "Hôpital privé de Thiais", 0.97)], 0.85,
-      ClaimRecord(records=758912, data_types=["nir"], seller="darkseller"))),
+     PostFindings([EntityMatch(THIAIS, "Hôpital privé de Thiais", "title", 0, 23, 0.97)], 0.85,
+      Claims(records=758912, data_types=["nir"], seller="darkseller"))),
     ("paste-watch", "p42", "Liste de cliniques Ramsay Santé",
      "Annuaire public des établissements du groupe", None, 2,
-     PostFindings([HitRecord(RAMSAY, "title", 19, 31, "Ramsay Santé", 0.88)], 0.05,
-      ClaimRecord())),
+     PostFindings([EntityMatch(RAMSAY, "Ramsay Santé", "title", 19, 31, 0.88)], 0.05,
+      Claims())),
     ("breachforum", "t2", "Clinique du Parc Lyon dump (Softway Medical HM)",
      "Export DPI Hopital Manager, 120k dossiers", "lyonleaker", 3,
-     PostFindings([HitRecord(LYON, "title", 0, 21, "Clinique du Parc Lyon", 0.95),
-                   HitRecord(SOFTWAY, "title", 28, 43, "Softway Medical", 0.9)], 0.8,
-      ClaimRecord(records=120000, data_types=["medical_records"], price=5000.0,
+     PostFindings([EntityMatch(LYON, "Clinique du Parc Lyon", "title", 0, 21, 0.95),
+                   EntityMatch(SOFTWAY, "Softway Medical", "title", 28, 43, 0.9)], 0.8,
+      Claims(records=120000, data_types=["medical_records"], price=5000.0,
                   currency="USD", seller="lyonleaker"))),
     ("lockbit-mirror", "biolab-sud", "Biolab Sud — published",
      "Laboratoire d'analyses, 2 To exfiltrés", "lockbit", 4,
-     PostFindings([HitRecord(BIOLAB, "title", 0, 10, "Biolab Sud", 0.99)], 0.6,
-      ClaimRecord(data_types=["lab_results"]))),
+     PostFindings([EntityMatch(BIOLAB, "Biolab Sud", "title", 0, 10, 0.99)], 0.6,
+      Claims(data_types=["lab_results"]))),
     ("breachforum", "t3", HOSTILE_TITLE,
      "<a href=\"javascript:alert(2)\">clic</a> =cmd|' /C calc'!A0", HOSTILE_AUTHOR, 5,
-     PostFindings([HitRecord(THIAIS, "title", 60, 69, "HP Thiais", 0.91)], 0.7,
-      ClaimRecord(seller=HOSTILE_AUTHOR))),
+     PostFindings([EntityMatch(THIAIS, "HP Thiais", "title", 60, 69, 0.91)], 0.7,
+      Claims(seller=HOSTILE_AUTHOR))),
 ]  # fmt: skip
 URLS = {
     "t1": "http://forum.example/t1",

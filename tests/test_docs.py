@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from crawler.config import (
+from crawler.core.config import (
     ChannelConfig,
     RouteConfig,
     Settings,

@@ -7,13 +7,11 @@ from typing import Annotated
 
 import typer
 
-from crawler import __version__
 from crawler.cli import (
     alerts,
     crawl,
     daemon,
     database,
-    demo,
     doctor,
     entity,
     hits,
@@ -26,6 +24,7 @@ from crawler.cli import (
     web,
 )
 from crawler.cli.state import CliState
+from crawler.core.version import __version__
 
 app = typer.Typer(
     name="leakwatch",
@@ -71,7 +70,6 @@ app.add_typer(alerts.app, name="alerts")
 app.command(name="crawl")(crawl.crawl)
 app.command(name="run")(daemon.run)
 app.command(name="status")(daemon.status)
-app.command(name="demo")(demo.demo)
 app.command(name="doctor")(doctor.doctor)
 app.command(name="match")(match.match)
 app.command(name="parse")(parse.parse)

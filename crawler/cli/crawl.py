@@ -7,8 +7,8 @@ import os
 import typer
 
 from crawler.cli.state import fail, state_of
-from crawler.crawl import run_crawl
-from crawler.errors import ConfigError
+from crawler.core.errors import ConfigError
+from crawler.runtime.crawl import run_crawl
 from db.migrate import upgrade
 
 

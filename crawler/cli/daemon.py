@@ -17,9 +17,9 @@ from alerts.deliverer import deliver_due
 from alerts.outbox import enqueue_operations_alert
 from alerts.transport import Sender
 from crawler.cli.state import state_of
-from crawler.config import ChannelConfig, Settings
-from crawler.daemon import Daemon
-from crawler.metrics import Metrics
+from crawler.core.config import ChannelConfig, Settings
+from crawler.runtime.daemon import Daemon
+from crawler.runtime.metrics import Metrics
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
 from db.models import utcnow

@@ -6,7 +6,7 @@ import typer
 
 from crawler.cli.output import check_format, print_rows
 from crawler.cli.state import state_of
-from crawler.doctor import run_checks
+from crawler.runtime.doctor import run_checks
 
 COLUMNS = ["check", "target", "status", "detail"]
 

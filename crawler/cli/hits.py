@@ -6,7 +6,7 @@ import typer
 
 from crawler.cli.output import check_format, print_rows
 from crawler.cli.state import database_session
-from crawler.filters import hit_filters
+from crawler.reports.filters import hit_filters
 from db.hits import HIT_COLUMNS, hit_list, iter_hits
 
 TABLE_COLUMNS = (

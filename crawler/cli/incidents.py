@@ -6,8 +6,8 @@ import typer
 
 from crawler.cli.output import check_format, print_document, print_rows
 from crawler.cli.state import database_session
-from crawler.filters import incident_filters
-from crawler.misp import misp_event, stix_bundle
+from crawler.reports.filters import incident_filters
+from crawler.reports.misp import misp_event, stix_bundle
 from db.incidents import INCIDENT_COLUMNS, incident_detail, incident_list
 
 TABLE_COLUMNS = (

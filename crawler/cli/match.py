@@ -15,7 +15,7 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from crawler.cli.state import fail, state_of
-from crawler.errors import WatchlistError
+from crawler.core.errors import WatchlistError
 from crawler.matching.matcher import Matcher
 from crawler.matching.watchlist import Watchlist, load_bundled, load_yaml_entries
 

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from crawler.exports import csv_lines, json_value, jsonl_lines
+from crawler.reports.exports import csv_lines, json_value, jsonl_lines
 
 FORMATS = ("table", "csv", "json", "jsonl")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

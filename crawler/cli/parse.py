@@ -14,9 +14,9 @@ import typer
 from w3lib.encoding import html_to_unicode
 
 from crawler.cli.state import fail, state_of
-from crawler.config import Settings, SourceConfig, load_config
-from crawler.errors import ConfigError
-from crawler.items import item_to_json
+from crawler.core.config import Settings, SourceConfig, load_config
+from crawler.core.errors import ConfigError
+from crawler.core.items import item_to_json
 from spiders.registry import EMPTY_PAGE_NOTICES, LAYOUT_FILE_SOURCES, PARSERS
 
 _PAGE_URLS = (

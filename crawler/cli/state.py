@@ -11,8 +11,8 @@ import typer
 from rich.console import Console
 from sqlalchemy.orm import Session
 
-from crawler.config import Settings, load_config
-from crawler.errors import ConfigError, InvalidFilter
+from crawler.core.config import Settings, load_config
+from crawler.core.errors import ConfigError, InvalidFilter
 from db.engine import make_engine, make_session_factory
 from db.errors import StorageError
 from db.migrate import upgrade

@@ -11,12 +11,13 @@ from typing import Annotated
 import typer
 
 from crawler.cli.state import fail, state_of
-from crawler.errors import WatchlistError
-from crawler.matching.finess_import import read_etalab, store_entities
+from crawler.core.errors import WatchlistError
+from crawler.matching.finess_import import read_etalab
 from crawler.matching.normalise import normalise_phrase
 from crawler.matching.watchlist import entity_to_dict, load_watchlist
 from crawler.matching.watchlist_stats import watchlist_stats
 from db.engine import make_engine, make_session_factory
+from db.watchlist_import import store_entities
 
 app = typer.Typer(help="The watchlist of French health entities.", no_args_is_help=True)
 

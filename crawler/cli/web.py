@@ -6,7 +6,7 @@ import typer
 import uvicorn
 
 from crawler.cli.state import fail, state_of
-from crawler.errors import ConfigError
+from crawler.core.errors import ConfigError
 from crawler.web.app import create_app
 from db.migrate import upgrade
 

@@ -2,7 +2,7 @@
 
 A demo site (Telegram preview, paste archive, leak site, feeds) is any object with a
 ``handle(request) -> SiteResponse`` method (:class:`DemoSite`); :class:`LoopbackServer` serves it
-on an ephemeral loopback port for tests, benchmarks and ``leakwatch demo``, and records the paths
+on an ephemeral loopback port for tests, benchmarks and ``make demo``, and records the paths
 requested so tests can check what a crawl fetched. Content can change while the server runs.
 """
 

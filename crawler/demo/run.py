@@ -1,4 +1,4 @@
-"""``leakwatch demo``: the whole product on bundled loopback sources, end to end.
+"""``make demo``: the whole product on bundled loopback sources, end to end.
 
 It starts a MyBB forum, a paste archive, a Telegram preview and a ransomware leak site on
 127.0.0.1 (synthetic content) and a webhook sink that prints what it receives; writes a config
@@ -27,12 +27,12 @@ from typing import Any, TextIO
 
 from sqlalchemy import select
 
-from crawler.demo.forum_data import generate_forum
-from crawler.demo.forum_server import ForumServer, serve_forum
-from crawler.demo.leak_site import LeakSite
+from crawler.demo.forums.data import generate_forum
+from crawler.demo.forums.server import ForumServer, serve_forum
+from crawler.demo.leaksites.site import LeakSite
 from crawler.demo.loopback import LoopbackServer
-from crawler.demo.paste_site import PasteArchiveSite
-from crawler.demo.telegram_site import TelegramPreviewSite
+from crawler.demo.pastes.site import PasteArchiveSite
+from crawler.demo.telegram.site import TelegramPreviewSite
 from crawler.demo.webhook_sink import ReceivedRequest, WebhookSink
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade

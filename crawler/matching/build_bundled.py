@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from crawler.findings import EntityRecord
+from crawler.core.records import EntityRecord
 from crawler.matching import bundle_domains, bundle_sources
 from crawler.matching.display_names import REGION_OF, city_of, display_name
 from crawler.matching.finess import department_of_postcode, is_valid_finess

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
+from crawler.core.records import Claims
 from crawler.matching.vocabulary import SALE_SIGNALS
 
 _scan_records: Callable[[str, Callable[[str, int], tuple[int, float | None]]], float | None] | None
@@ -84,18 +85,6 @@ class SaleAssessment:
 
     score: float
     signals: tuple[str, ...]
-
-
-@dataclass(slots=True)
-class Claims:
-    """What a post claims to sell (one is built for every post: a plain slotted class)."""
-
-    records: int | None = None
-    data_types: list[str] = field(default_factory=list)
-    price: float | None = None
-    currency: str | None = None
-    seller: str | None = None
-    sample_offered: bool = False
 
 
 def sale_assessment(categories: Iterable[str]) -> SaleAssessment:

@@ -1,7 +1,10 @@
 """Precision, recall and F1 of the matcher on a labelled set of posts.
 
 Usage: ``python -m crawler.matching.evaluate tests/data/match_eval.jsonl [MORE.jsonl…]
-[--show-errors]``
+[--show-errors [--errors-split SPLIT]]``
+
+A set may be gzip-compressed (``.jsonl.gz``). ``--errors-split tune`` lists the errors of one
+split only: the real set's ``held`` part is scored, never read for tuning.
 
 Each line has ``id``, ``title``, ``text``, ``expected`` (entity keys the post names) and
 ``split`` (``dev`` or ``holdout``). Scores count entities per post: a reported entity is right
@@ -15,6 +18,7 @@ last line is still the first file's overall score.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import sys
 from collections import defaultdict
@@ -47,12 +51,18 @@ class Tally:
         )
 
 
-def evaluate(path: Path, matcher: Matcher, show_errors: bool = False) -> dict[str, Tally]:
-    """Run every labelled post through ``matcher``; return tallies per split and ``all``."""
+def evaluate(
+    path: Path, matcher: Matcher, show_errors: bool = False, errors_split: str | None = None
+) -> dict[str, Tally]:
+    """Run every labelled post through ``matcher``; return tallies per split and ``all``.
+
+    With ``show_errors``, misses and wrong entities are written to stderr (only those of
+    ``errors_split`` when given).
+    """
     parents = {e.key: e.parent_key for e in matcher.watchlist.entities}
     known = set(parents)
     tallies: dict[str, Tally] = defaultdict(Tally)
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in _lines(path):
         if not line.strip():
             continue
         post = json.loads(line)
@@ -67,12 +77,19 @@ def evaluate(path: Path, matcher: Matcher, show_errors: bool = False) -> dict[st
             tallies[split].true_positives += len(expected) - len(missed)
             tallies[split].false_positives += len(found - right)
             tallies[split].false_negatives += len(missed)
-        if show_errors and (missed or found - right):
+        shown = errors_split is None or post.get("split") == errors_split
+        if show_errors and shown and (missed or found - right):
             sys.stderr.write(
                 f"{post['id']}: missed={sorted(missed)} wrong={sorted(found - right)} "
                 f"| {post.get('title', '')[:60]!r} {post.get('text', '')[:60]!r}\n"
             )
     return tallies
+
+
+def _lines(path: Path) -> list[str]:
+    if path.suffix == ".gz":
+        return gzip.decompress(path.read_bytes()).decode("utf-8").splitlines()
+    return path.read_text(encoding="utf-8").splitlines()
 
 
 def _related(key: str, keys: set[str], parents: dict[str, str | None]) -> bool:
@@ -85,19 +102,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("path", type=Path, help="the main labelled set (scored last)")
     parser.add_argument("more", type=Path, nargs="*", help="further labelled sets")
     parser.add_argument("--show-errors", action="store_true", help="list misses on stderr")
+    parser.add_argument(
+        "--errors-split", default=None, help="with --show-errors: only this split's errors"
+    )
     args = parser.parse_args(argv)
     matcher = Matcher.bundled(Path(user_cache_dir("leakwatch")))
-    for line in report(args.path, args.more, matcher, args.show_errors):
+    for line in report(args.path, args.more, matcher, args.show_errors, args.errors_split):
         sys.stdout.write(line + "\n")
     return 0
 
 
-def report(main: Path, more: list[Path], matcher: Matcher, show_errors: bool = False) -> list[str]:
+def report(
+    main: Path,
+    more: list[Path],
+    matcher: Matcher,
+    show_errors: bool = False,
+    errors_split: str | None = None,
+) -> list[str]:
     """Score lines: each of ``more`` prefixed by its file name, then ``main``'s, overall last."""
     lines = []
     for path in [*more, main]:
-        tallies = evaluate(path, matcher, show_errors)
-        prefix = "" if path is main else f"{path.name} "
+        tallies = evaluate(path, matcher, show_errors, errors_split)
+        prefix = "" if path is main else f"{path.name.removesuffix('.gz')} "
         for split in sorted(s for s in tallies if s != "all"):
             lines.append(prefix + tallies[split].line(split))
         lines.append(prefix + tallies["all"].line("all"))

@@ -21,8 +21,8 @@ from functools import lru_cache, reduce
 from operator import or_
 from pathlib import Path
 
-from crawler.config import Settings
-from crawler.findings import EntityRecord
+from crawler.core.config import Settings
+from crawler.core.records import EntityMatch, EntityRecord
 from crawler.matching.candidates import FROM_FINESS, THRESHOLD, Candidate, PostField, score_of
 from crawler.matching.claims import extract_claims, sale_assessment
 from crawler.matching.finess import find_finess
@@ -36,17 +36,20 @@ from crawler.matching.index import (
     load_or_build,
     signals_of,
 )
+from crawler.matching.mojibake import original_span, repair
 from crawler.matching.name_words import (
     ACCEPTS,
     ARTICLE_WORDS,
     ARTICLES,
     GENERIC_WORDS,
+    TYPE_QUALIFIERS,
     TYPE_SURFACES,
+    qualified_type,
 )
 from crawler.matching.names import whole_core
 from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise_fields
 from crawler.matching.resolve import Resolver
-from crawler.matching.results import AmbiguousMatch, EntityMatch, MatchResult
+from crawler.matching.results import AmbiguousMatch, MatchResult
 from crawler.matching.watchlist import Watchlist, load_bundled, load_watchlist
 
 __all__ = ["AmbiguousMatch", "EntityMatch", "MatchResult", "Matcher"]
@@ -57,7 +60,8 @@ MAX_FIELD_CHARS = 200_000
 _SURFACE_TYPE = {surface: kind for kind, surfaces in TYPE_SURFACES.items() for surface in surfaces}
 _SURFACES = "|".join(sorted(_SURFACE_TYPE, key=len, reverse=True))
 _ARTICLES = "|".join(ARTICLES)
-_LEFT_TYPE = re.compile(rf" ({_SURFACES})(?: (?:{_ARTICLES}))? $")
+_QUALIFIERS = "|".join(sorted(TYPE_QUALIFIERS, key=len, reverse=True))
+_LEFT_TYPE = re.compile(rf" ({_SURFACES})(?: ({_QUALIFIERS}))?(?: (?:{_ARTICLES}))? $")
 _RIGHT_TYPE = re.compile(rf" ({_SURFACES})(?= )")
 #: A type word, then a memorial name of one to three words, then "de"/"d'"/"du" before the
 #: town: "Centre hospitalier Jacques Cœur de Bourges", "Hôpital Simone Veil de Blois".
@@ -137,8 +141,20 @@ class Matcher:
         return cls(load_bundled(), cache_dir)
 
     def match(self, title: str, text: str) -> MatchResult:
-        """Match one post's title and text (either may be empty)."""
+        """Match one post's title and text (either may be empty).
+
+        Mojibake ("La ChÃ¢taigneraie") is repaired first; spans and matched text of the result
+        point into the original title and text.
+        """
         title, text = title[:MAX_FIELD_CHARS], text[:MAX_FIELD_CHARS]
+        fixed_title, title_map = repair(title)
+        fixed_text, text_map = repair(text)
+        result = self._match(fixed_title, fixed_text)
+        if title_map is None and text_map is None:
+            return result
+        return _in_original(result, {"title": (title, title_map), "text": (text, text_map)})
+
+    def _match(self, title: str, text: str) -> MatchResult:
         # Both fields are folded and searched in one pass; `` | `` keeps them apart.
         folded = normalise_fields(title, text)
         joined = folded.text
@@ -239,8 +255,12 @@ class Matcher:
         folded = normalised.text
         accepted = ACCEPTS.get(kind, frozenset({kind}))
         left = _LEFT_TYPE.search(folded, max(0, start - 60), start)
-        if left is not None and _SURFACE_TYPE[left.group(1)] in accepted:
-            return left.start(1), end, _SURFACE_TYPE[left.group(1)]
+        if left is not None and _is_top_level_domain(normalised, left.start(1), left.end(1)):
+            left = None  # "rhonefm.ch La radio": the ".ch" of a host is no "CH"
+        if left is not None:
+            written = qualified_type(_SURFACE_TYPE[left.group(1)], left.group(2))
+            if written is not None and written in accepted:
+                return left.start(1), end, written
         if kind in _MEMORIAL_KINDS and folded.endswith((" de ", " d ", " du "), 0, start):
             memorial = _MEMORIAL_TYPE.search(folded, max(0, start - 60), start)
             if (
@@ -326,6 +346,17 @@ class Matcher:
         return places
 
 
+def _is_top_level_domain(normalised: Normalised, start: int, end: int) -> bool:
+    # The folded word start:end ends a host name ("rhonefm.ch"): a dot after a letter or digit
+    # before it, nothing of a host after it ("intranet.chu-rouen.fr" goes on).
+    first, last = normalised.span(start, end)
+    before = normalised.original[max(0, first - 2) : first]
+    after = normalised.original[last : last + 1]
+    if len(before) != 2 or before[1] != "." or not before[0].isalnum():
+        return False
+    return not (after.isalnum() or after in ("-", "."))
+
+
 def _in_foreign_host(candidate: Candidate) -> bool:
     # A name read in a host name of another country ("clinique-pasteur.be",
     # "hopital-saint-louis.ch") names a foreign organisation, as a foreign place would.
@@ -334,6 +365,26 @@ def _in_foreign_host(candidate: Candidate) -> bool:
     if normalised.original[end : end + 1] not in (".", "-"):
         return False
     return _FOREIGN_HOST.match(normalised.original, end) is not None
+
+
+def _in_original(
+    result: MatchResult, originals: dict[str, tuple[str, list[int] | None]]
+) -> MatchResult:
+    # Spans found in repaired text, moved back into the crawled text.
+    def moved(field: str, start: int, end: int) -> tuple[int, int, str]:
+        original, positions = originals[field]
+        first, last = original_span(positions, start, end)
+        return first, last, original[first:last]
+
+    matches = []
+    for match in result.matches:
+        start, end, matched = moved(match.field, match.start, match.end)
+        matches.append(replace(match, start=start, end=end, matched=matched))
+    ambiguous = []
+    for item in result.ambiguous:
+        start, end, matched = moved(item.field, item.start, item.end)
+        ambiguous.append(replace(item, start=start, end=end, matched=matched))
+    return result._replace(matches=matches, ambiguous=ambiguous)
 
 
 def _is_memorial(normalised: Normalised, start: int, end: int) -> bool:

@@ -24,7 +24,7 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
         "c h u",
         "c h r",
     ),
-    "chi": ("centre hospitalier intercommunal", "chic", "chi", "c h i"),
+    "chi": ("centre hospitalier intercommunal", "chic", "chid", "chi", "c h i"),
     "chs": (
         "centre hospitalier specialise",
         "etablissement public de sante mentale",
@@ -47,7 +47,9 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
         "hopitaux de proximite",
         "hopital de proximite",
         "chg",
+        "chd",
         "ch",
+        "c h d",
         "c h",
     ),
     "gh": (
@@ -87,6 +89,37 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
     "laboratoire": ("laboratoire", "laboratory", "labo"),
     "hdj": ("hopital de jour", "hj"),
 }
+
+#: Qualifiers people add or drop between a public hospital's type word and its core ("Centre
+#: hospitalier départemental de X", "CH spécialisé de X", "Hôpital intercommunal de X"): the
+#: type class a plain ``ch`` becomes with them, and whether a plain ``hopital`` takes it too
+#: ("hôpital régional", "hôpital général" name hospitals abroad more often than French ones).
+#: A type that says more already ("CHU", "CHS") keeps its class.
+TYPE_QUALIFIERS: dict[str, tuple[str, bool]] = {
+    "regional universitaire": ("chu", False),
+    "regional": ("chu", False),
+    "universitaire": ("chu", False),
+    "interdepartemental": ("chi", True),
+    "intercommunal": ("chi", True),
+    "inter communal": ("chi", True),
+    "specialise": ("chs", False),
+    "departemental": ("ch", True),
+    "general": ("ch", False),
+}
+#: Type classes a qualifier may follow.
+QUALIFIED_TYPES = frozenset({"ch", "hopital", "chi", "chu", "chs"})
+
+
+def qualified_type(kind: str, qualifier: str | None) -> str | None:
+    """The type class of ``kind`` followed by ``qualifier`` (a key of TYPE_QUALIFIERS); None
+    when that qualifier does not follow that type ("hôpital régional")."""
+    if qualifier is None:
+        return kind
+    qualified, after_hopital = TYPE_QUALIFIERS[qualifier]
+    if kind == "ch" or (kind == "hopital" and after_hopital):
+        return qualified
+    return None if kind == "hopital" else kind
+
 
 #: Entity type → text types that may name it ("hôpital de Vire" names the CH de Vire).
 ACCEPTS: dict[str, frozenset[str]] = {
@@ -268,6 +301,17 @@ GENERIC_WORDS = frozenset(
         "cancerologie",
         "oncologie",
         "radiologie",
+        "memorial",
+        "radio",
+        "rehabilitation",
+        "rehab",
+        "community",
+        "county",
+        "district",
+        "children",
+        "childrens",
+        "womens",
+        "veterans",
         "cardiologie",
         "cardio",
         "neurologie",

@@ -27,10 +27,13 @@ from crawler.matching.name_words import (
     CONCEPT_PHRASES,
     GENERIC_WORDS,
     LEGAL_FORMS,
+    QUALIFIED_TYPES,
     SAINT_VARIANTS,
     STRUCTURAL_WORDS,
     TRAILING_FORMS,
+    TYPE_QUALIFIERS,
     TYPE_SURFACES,
+    qualified_type,
 )
 from crawler.matching.normalise import normalise_phrase
 
@@ -55,17 +58,28 @@ for _kind, _surfaces in TYPE_SURFACES.items():
         _SURFACES_BY_FIRST_WORD.setdefault(_surface.split(" ")[0], []).append(
             (_surface.split(" "), _kind)
         )
+_QUALIFIERS = sorted(
+    ((qualifier, qualifier.split(" ")) for qualifier in TYPE_QUALIFIERS),
+    key=lambda pair: -len(pair[1]),
+)
 for _choices in _SURFACES_BY_FIRST_WORD.values():
     _choices.sort(key=lambda pair: -len(pair[0]))
 
 
 def leading_type(words: list[str]) -> tuple[TypeClass | None, int]:
-    """The type class written at the start of ``words`` and how many words it takes."""
+    """The type class written at the start of ``words`` and how many words it takes, with a
+    qualifier after it ("centre hospitalier départemental", "CH spécialisé")."""
     if not words:
         return None, 0
     for parts, kind in _SURFACES_BY_FIRST_WORD.get(words[0], ()):
         if words[: len(parts)] == parts:
-            return kind, len(parts)
+            used = len(parts)
+            if kind in QUALIFIED_TYPES:
+                for qualifier, qualifier_parts in _QUALIFIERS:
+                    qualified = qualified_type(kind, qualifier)
+                    if qualified and words[used : used + len(qualifier_parts)] == qualifier_parts:
+                        return qualified, used + len(qualifier_parts)
+            return kind, used
     return None, 0
 
 

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 
+from crawler.core.records import EntityMatch
 from crawler.matching.candidates import FROM_FINESS, THRESHOLD, Candidate, foreign_near
 from crawler.matching.index import (
     FROM_ALIAS,
@@ -22,7 +23,7 @@ from crawler.matching.index import (
 from crawler.matching.name_words import ARTICLE_WORDS, TYPE_SURFACES
 from crawler.matching.names import whole_core
 from crawler.matching.normalise import normalise
-from crawler.matching.results import AmbiguousMatch, EntityMatch
+from crawler.matching.results import AmbiguousMatch
 from crawler.matching.watchlist import Watchlist
 
 #: Words that are no part of what a name calls an establishment: articles and type words.

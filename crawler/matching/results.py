@@ -6,33 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
 
-from crawler.findings import EntityRecord
-from crawler.matching.claims import Claims, SaleAssessment
-
-
-@dataclass(frozen=True)
-class EntityMatch:
-    """An entity the post names: where, as written, and how sure (0–1)."""
-
-    entity: EntityRecord
-    matched: str
-    field: str
-    start: int
-    end: int
-    score: float
-
-    def to_json(self) -> dict[str, Any]:
-        """The ``leakwatch match`` contract's object for this match."""
-        return {
-            "entity": self.entity.name,
-            "kind": self.entity.kind,
-            "finess": self.entity.finess_et or self.entity.finess_ej,
-            "matched": self.matched,
-            "field": self.field,
-            "start": self.start,
-            "end": self.end,
-            "score": self.score,
-        }
+from crawler.core.records import Claims, EntityMatch, EntityRecord
+from crawler.matching.claims import SaleAssessment
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """The watchlist: the entities the matcher looks for, and where they come from.
 
-Entities are :class:`crawler.findings.EntityRecord` (the fields of ``db.models.Entity``), keyed
+Entities are :class:`crawler.core.records.EntityRecord` (the fields of ``db.models.Entity``), keyed
 ``finess:<ET>``, ``finess-ej:<EJ>`` or ``<kind>:<slug>``. A watchlist is the bundled default
 (``crawler/data/watchlist.jsonl.gz``, built by :mod:`crawler.matching.build_bundled`), plus YAML
 files and inline entries from the configuration, minus exclusions.
 
-Raises :class:`crawler.errors.WatchlistError` when a file is missing or malformed.
+Raises :class:`crawler.core.errors.WatchlistError` when a file is missing or malformed.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from crawler.config import Settings, WatchlistEntry
-from crawler.errors import WatchlistError
-from crawler.findings import EntityRecord
+from crawler.core.config import Settings, WatchlistEntry
+from crawler.core.errors import WatchlistError
+from crawler.core.records import EntityRecord
 from crawler.matching.display_names import REGION_OF
 from crawler.matching.finess_categories import categories
 from crawler.matching.normalise import normalise_phrase

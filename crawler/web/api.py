@@ -15,8 +15,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import JSONResponse
 
-from crawler.filters import hit_filters, incident_filters
-from crawler.misp import misp_event, stix_bundle
+from crawler.reports.filters import hit_filters, incident_filters
+from crawler.reports.misp import misp_event, stix_bundle
 from crawler.web.auth import ApiUser, api_user
 from crawler.web.context import web_context
 from crawler.web.pages import RowId

@@ -16,9 +16,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from crawler import __version__
-from crawler.config import Settings
-from crawler.errors import ConfigError, InvalidFilter
+from crawler.core.config import Settings
+from crawler.core.errors import ConfigError, InvalidFilter
+from crawler.core.version import __version__
 from crawler.web import api, login, pages
 from crawler.web.auth import session_user, signer
 from crawler.web.context import WebContext, web_context

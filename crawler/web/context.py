@@ -14,7 +14,7 @@ from jinja2 import Environment
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.config import WebConfig
+from crawler.core.config import WebConfig
 
 
 @dataclass

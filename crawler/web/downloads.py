@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import Response, StreamingResponse
 
-from crawler.exports import csv_lines, json_array_chunks, json_value, jsonl_lines
+from crawler.reports.exports import csv_lines, json_array_chunks, json_value, jsonl_lines
 
 #: Most rows one export returns; narrow the filters for more.
 EXPORT_MAX_ROWS = 100_000

@@ -1,13 +1,13 @@
 """Errors raised by the web UI and API, turned into responses by ``crawler.web.app``.
 
-LeakwatchError (crawler.errors)
+LeakwatchError (crawler.core.errors)
 └── WebError
     ├── LoginRequired    no valid session or token: pages redirect to /login, the API says 401
     ├── Forbidden        logged in but not allowed (journalist triaging, bad CSRF token): 403
     └── BadRequest       a parameter that cannot be used (bad format, bad scope): 400
 """
 
-from crawler.errors import LeakwatchError
+from crawler.core.errors import LeakwatchError
 
 
 class WebError(LeakwatchError):

@@ -11,8 +11,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Request
 from starlette.responses import RedirectResponse, Response
 
-from crawler.filters import SOURCE_KINDS, hit_filters, incident_filters
-from crawler.misp import misp_event, stix_bundle
+from crawler.reports.filters import SOURCE_KINDS, hit_filters, incident_filters
+from crawler.reports.misp import misp_event, stix_bundle
 from crawler.web.auth import Analyst, PageUser, check_csrf
 from crawler.web.context import web_context
 from crawler.web.downloads import EXPORT_MAX_ROWS, FORMATS, export_response, json_download

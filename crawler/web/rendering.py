@@ -17,7 +17,7 @@ from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
-from crawler import __version__
+from crawler.core.version import __version__
 from crawler.web.auth import AuthUser, read_session, write_session
 from crawler.web.context import web_context
 

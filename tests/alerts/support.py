@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crawler.config import Settings, SourceConfig
-from crawler.findings import ClaimRecord, EntityRecord, HitRecord, PostFindings, store_findings
+from crawler.core.config import Settings, SourceConfig
+from crawler.core.records import Claims, EntityMatch, EntityRecord, PostFindings
+from db.findings import store_findings
 from db.repository import PostRow, sync_sources, upsert_posts
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -25,7 +26,7 @@ CLINIC = EntityRecord(
     department="94",
     city="Thiais",
 )
-SALE_CLAIM = ClaimRecord(
+SALE_CLAIM = Claims(
     records=758912, data_types=["nir", "identity"], price=2.0, currency="BTC", seller="x0r"
 )
 
@@ -73,7 +74,7 @@ def store_hits(
     url: str | None = "http://forum.example/thread/1",
     entity: EntityRecord = CLINIC,
     sale_score: float = 0.9,
-    claim: ClaimRecord = SALE_CLAIM,
+    claim: Claims = SALE_CLAIM,
     content_hash: str = "h1",
     now: datetime = T0,
     spans: tuple[tuple[str, int], ...] = (("title", 15),),
@@ -103,6 +104,8 @@ def store_hits(
         sale_score,
     )
     post_id = upsert_posts(session, source_id, [row], now=now)[0].id
-    hits = [HitRecord(entity, field, start, start + 9, "HP Thiais", 0.95) for field, start in spans]
+    hits = [
+        EntityMatch(entity, "HP Thiais", field, start, start + 9, 0.95) for field, start in spans
+    ]
     findings = PostFindings(hits, sale_score, claim)
     return store_findings(session, post_id, content_hash, findings, kind, now=now)

@@ -10,7 +10,7 @@ from alerts.apprise_channel import AppriseSender, render_text
 from alerts.errors import ChannelUnavailable, TransientDeliveryError
 from alerts.payload import ALERT_CREATED, envelope
 from alerts.transport import OutgoingMessage
-from crawler.config import ChannelConfig
+from crawler.core.config import ChannelConfig
 from crawler.demo.webhook_sink import SinkResponse, WebhookSink
 from tests.alerts.support import T0
 

@@ -11,7 +11,7 @@ from alerts.apprise_channel import AppriseSender
 from alerts.channels import CHANNEL_TYPES, build_senders, open_senders
 from alerts.slack import SlackSender
 from alerts.webhook import WebhookSender
-from crawler.config import ChannelConfig
+from crawler.core.config import ChannelConfig
 from tests.alerts.support import settings_for, webhook_channel
 
 

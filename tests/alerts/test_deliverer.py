@@ -16,7 +16,7 @@ from alerts.deliverer import DeliveryPolicy, deliver_due
 from alerts.outbox import enqueue_hit_alerts
 from alerts.payload import TEST, envelope
 from alerts.transport import OutgoingMessage, SendResult, http_client
-from crawler.config import Settings
+from crawler.core.config import Settings
 from crawler.demo.webhook_sink import ReceivedRequest, SinkResponse, WebhookSink, slack_ok
 from db.models import Incident, OutboxMessage
 from db.outbox import insert_message, requeue, status_counts

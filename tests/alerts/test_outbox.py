@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.outbox import enqueue_hit_alerts, enqueue_operations_alert
-from crawler.findings import ClaimRecord
+from crawler.core.records import Claims
 from db.models import OutboxMessage
 from tests.alerts.support import CLINIC, T0, settings_for, store_hits, webhook_channel
 
@@ -74,7 +74,7 @@ def test_repost_on_another_source_is_an_update(sessions: sessionmaker[Session]) 
 def test_chatter_then_sale_is_an_escalated_update(sessions: sessionmaker[Session]) -> None:
     settings = settings_for("sqlite://", CHANNELS[:1], ROUTES[:1])
     with sessions.begin() as session:
-        chatter = store_hits(session, sale_score=0.0, claim=ClaimRecord(), external_id="c1")
+        chatter = store_hits(session, sale_score=0.0, claim=Claims(), external_id="c1")
         enqueue_hit_alerts(session, settings, chatter, now=T0)
     with sessions.begin() as session:
         sale = store_hits(session, external_id="s1", now=T0 + timedelta(hours=1))
@@ -90,7 +90,7 @@ def test_edited_post_with_new_claims_is_a_claim_update(sessions: sessionmaker[Se
     with sessions.begin() as session:
         enqueue_hit_alerts(session, settings, store_hits(session), now=T0)
     with sessions.begin() as session:
-        claim = ClaimRecord(records=1_200_000, data_types=["nir"], price=3.0, currency="BTC")
+        claim = Claims(records=1_200_000, data_types=["nir"], price=3.0, currency="BTC")
         edited = store_hits(session, content_hash="h2", claim=claim, spans=(("title", 20),))
         assert enqueue_hit_alerts(session, settings, edited, now=T0) == 1
         update = _messages(session)[-1]
@@ -103,7 +103,7 @@ def test_a_channel_first_told_by_the_follow_up_gets_a_new_alarm(
 ) -> None:
     settings = settings_for("sqlite://", CHANNELS[1:2], ROUTES[1:2])
     with sessions.begin() as session:
-        chatter = store_hits(session, sale_score=0.0, claim=ClaimRecord(), external_id="c1")
+        chatter = store_hits(session, sale_score=0.0, claim=Claims(), external_id="c1")
         assert enqueue_hit_alerts(session, settings, chatter, now=T0) == 0
         sale = store_hits(session, external_id="s1", now=T0 + timedelta(minutes=5))
         assert enqueue_hit_alerts(session, settings, sale, now=T0) == 1

@@ -13,7 +13,7 @@ from alerts.routing import (
     region_of_department,
     route_matches,
 )
-from crawler.config import RouteConfig
+from crawler.core.config import RouteConfig
 from db.models import Entity
 from tests.alerts.support import settings_for, webhook_channel
 

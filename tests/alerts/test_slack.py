@@ -15,7 +15,7 @@ from alerts.outbox import enqueue_hit_alerts
 from alerts.slack import SlackSender
 from alerts.slack_blocks import escape, link, render_message
 from alerts.transport import OutgoingMessage
-from crawler.config import ChannelConfig
+from crawler.core.config import ChannelConfig
 from db.models import OutboxMessage
 from tests.alerts.support import T0, settings_for, store_hits
 

@@ -14,7 +14,7 @@ from alerts.errors import ChannelUnavailable
 from alerts.payload import TEST, check_data, envelope
 from alerts.transport import OutgoingMessage
 from alerts.webhook import WebhookSender
-from crawler.config import ChannelConfig
+from crawler.core.config import ChannelConfig
 from tests.alerts.support import SECRET, T0
 
 CHANNEL = ChannelConfig(

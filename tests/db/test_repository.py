@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, text
 
-from crawler.config import SourceConfig
+from crawler.core.config import SourceConfig
 from db.engine import make_engine, make_session_factory
 from db.models import Post
 from db.repository import (
@@ -103,7 +103,10 @@ def test_complete_listing_of_many_posts_marks_refreshes_and_restores(migrated_ur
     with sessions.begin() as session:
         source_id = sync_sources(session, [_source()])["demo-forum"]
         other_id = sync_sources(session, [_source().model_copy(update={"name": "other"})])["other"]
-        stored = [*ids, long_id[:EXTERNAL_ID_LENGTH]]  # as crawler.pipelines.post_row cuts it
+        stored = [
+            *ids,
+            long_id[:EXTERNAL_ID_LENGTH],
+        ]  # as post_row cuts it
         upsert_posts(session, source_id, [_row(i) for i in stored], now=T0)
         upsert_posts(session, other_id, [_row("elsewhere")], now=T0)
     listed = [i for n, i in enumerate(ids) if n % 100] + [long_id]  # 12 victims gone

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.payload import TEST, envelope
-from crawler.config import SourceConfig
+from crawler.core.config import SourceConfig
 from db.engine import make_engine, make_session_factory
 from db.models import CrawlRun, OutboxMessage, Source, utcnow
 from db.outbox import insert_message, lease_run, release_dead_locks

@@ -22,10 +22,10 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
-from crawler.config import Settings, SourceConfig
-from crawler.crawl import scrapy_settings_for
-from crawler.credentials import CREDENTIALS_KEY, read_credentials
-from crawler.items import item_to_json
+from crawler.core.config import Settings, SourceConfig
+from crawler.core.credentials import CREDENTIALS_KEY, read_credentials
+from crawler.core.items import item_to_json
+from crawler.runtime.crawl import scrapy_settings_for
 from spiders.base import SourceSpider
 
 

@@ -1,4 +1,4 @@
-"""``leakwatch demo`` end to end: loopback sources, the real daemon, the seed-style alert."""
+"""``make demo`` end to end: loopback sources, the real daemon, the seed-style alert."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.findings import EntityRecord
+from crawler.core.records import EntityRecord
 from crawler.matching.matcher import Matcher
 from crawler.matching.watchlist import Watchlist, load_bundled
 

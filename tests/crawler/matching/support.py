@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.findings import EntityRecord
+from crawler.core.records import EntityRecord
 from crawler.matching.matcher import Matcher
 
 

@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from crawler.findings import EntityRecord
+from crawler.core.records import EntityRecord
 from crawler.matching.index import load_or_build
 from crawler.matching.matcher import Matcher
 from crawler.matching.name_cleaning import is_noise_name

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
+
+import pytest
 
 from crawler.matching.evaluate import report
 from crawler.matching.matcher import Matcher
@@ -38,3 +41,25 @@ def test_report_scores_each_file_and_ends_with_the_main_overall(
     ]
     assert lines[-1] == "all: precision=1.000 recall=0.500 f1=0.667 (tp=1 fp=0 fn=1)"
     assert lines[1].endswith("(tp=0 fp=0 fn=0)")
+
+
+def test_a_gzipped_set_is_read_and_errors_are_shown_for_one_split_only(
+    small_matcher: Matcher, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    posts = [
+        {"id": "t1", "split": "tune", "title": "Clinique moisturizer", "text": "",
+         "expected": ["finess:800002503"]},
+        {"id": "h1", "split": "held", "title": "Clinique moisturizer", "text": "",
+         "expected": ["finess:800002503"]},
+    ]  # fmt: skip
+    real = tmp_path / "real.jsonl.gz"
+    real.write_bytes(gzip.compress("".join(json.dumps(p) + "\n" for p in posts).encode()))
+    main = _write(tmp_path / "main.jsonl", [])
+    lines = report(main, [real], small_matcher, show_errors=True, errors_split="tune")
+    assert lines[:2] == [
+        "real.jsonl held: precision=1.000 recall=0.000 f1=0.000 (tp=0 fp=0 fn=1)",
+        "real.jsonl tune: precision=1.000 recall=0.000 f1=0.000 (tp=0 fp=0 fn=1)",
+    ]
+    errors = capsys.readouterr().err
+    assert "t1:" in errors
+    assert "h1:" not in errors  # the held-back part is scored, never shown

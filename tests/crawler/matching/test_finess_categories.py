@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from crawler.findings import EntityRecord
+from crawler.core.records import EntityRecord
 from crawler.matching.finess_categories import categories, category_of, sector_of
 
 

@@ -4,10 +4,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from crawler.matching.finess_import import read_etalab, store_entities
+from crawler.matching.finess_import import read_etalab
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade
 from db.models import Entity
+from db.watchlist_import import store_entities
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "finess" / "etalab_cs1100507_SYNTHETIC.csv"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.findings import EntityRecord
+from crawler.core.records import EntityRecord
 from crawler.matching.matcher import Matcher
 from crawler.matching.watchlist import Watchlist
 from tests.crawler.matching.support import establishment, keys

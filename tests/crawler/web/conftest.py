@@ -17,7 +17,7 @@ import httpx
 import pytest
 import uvicorn
 
-from crawler.config import Settings
+from crawler.core.config import Settings
 from crawler.web.app import create_app
 from db.accounts import create_user, issue_token
 from db.engine import make_engine, make_session_factory

@@ -74,7 +74,7 @@ def test_openapi_document_lists_the_api(api_schema: Any) -> None:
 def test_api_choices_match_the_queries() -> None:
     from typing import get_args
 
-    from crawler.filters import SOURCE_KINDS
+    from crawler.reports.filters import SOURCE_KINDS
     from crawler.web.api import HitQuery, IncidentQuery
     from db.hits import ENTITY_KINDS, SEVERITIES, TRIAGE_STATUSES
 

@@ -1,0 +1,397 @@
+"""Application configuration: one TOML file plus ``LEAKWATCH_*`` environment overrides.
+
+The file is ``leakwatch.toml`` in the working directory, or the path given by ``--config`` or
+``LEAKWATCH_CONFIG``. Environment variables override top-level keys and nested ones with ``__``
+as separator (``LEAKWATCH_DATABASE_URL``, ``LEAKWATCH_WEB__SECRET_KEY``). Secrets are
+:class:`pydantic.SecretStr`: they never appear in ``repr``, logs or the UI.
+
+:func:`load_config` is the only entry point; it raises :class:`ConfigError` with one readable
+message naming the offending key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from platformdirs import user_data_dir
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from crawler.core.errors import ConfigError
+
+SourceKind = Literal["forum", "telegram", "paste", "leaksite", "feed"]
+ENGINES: dict[str, tuple[str, ...]] = {
+    "forum": ("mybb", "xenforo", "phpbb", "custom"),
+    "telegram": ("preview",),
+    "paste": ("archive", "pastebin_api"),
+    "leaksite": ("generic",),
+    "feed": ("rss", "ransomwatch", "ransomlive"),
+}
+_INTERVAL = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class StrictModel(BaseModel):
+    """Base for config sections: unknown keys are errors, values are not coerced loosely."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def resolve_env_reference(value: Any) -> Any:
+    """Resolve a secret written as ``"env:NAME"`` from the environment variable ``NAME``.
+
+    Raises ValueError (reported against the key) when the variable is not set.
+    """
+    if isinstance(value, str) and value.startswith("env:"):
+        name = value[4:]
+        if name not in os.environ:
+            raise ValueError(f"environment variable {name} is not set")
+        return os.environ[name]
+    return value
+
+
+class Schedule(StrictModel):
+    """When a source is crawled: ``every`` ("90s", "5m", "1h") or a five-field ``cron``."""
+
+    every: str | None = None
+    cron: str | None = None
+    jitter: str = "0s"
+
+    @field_validator("every", "jitter")
+    @classmethod
+    def _interval(cls, value: str | None) -> str | None:
+        if value is not None and not _INTERVAL.match(value):
+            raise ValueError("expected a duration such as '30s', '5m', '1h' or '1d'")
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None and len(value.split()) != 5:
+            raise ValueError("expected five cron fields: minute hour day month day_of_week")
+        return value
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Schedule:
+        if (self.every is None) == (self.cron is None):
+            raise ValueError("give exactly one of 'every' or 'cron'")
+        return self
+
+    @property
+    def every_seconds(self) -> int | None:
+        """Interval in seconds, or None for a cron schedule."""
+        return parse_duration(self.every) if self.every else None
+
+    @property
+    def jitter_seconds(self) -> int:
+        """Random delay added to each run, in seconds."""
+        return parse_duration(self.jitter)
+
+
+class SourceConfig(StrictModel):
+    """One watched source: a row of data, not a class."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    kind: SourceKind
+    engine: str
+    start_urls: list[str] = Field(min_length=1)
+    schedule: Schedule = Schedule(every="15m")
+    enabled: bool = True
+    proxy: str | None = None
+    browser: bool = False
+    timezone: str = "UTC"
+    max_pages: int = Field(default=50, ge=1)
+    download_delay: float = Field(default=2.0, ge=0)
+    concurrency: int = Field(default=1, ge=1, le=16)
+    max_wall_seconds: int = Field(default=600, ge=5)
+    allow_private_redirects: bool = False
+    tags: list[str] = Field(default_factory=list)
+    options: dict[str, Any] = Field(default_factory=dict)
+    proxy_isolation: bool = True
+    wait_for: str | None = None
+    page_timeout: float = Field(default=60.0, gt=0, le=600)
+    max_response_bytes: int = Field(default=10 * 1024 * 1024, ge=64 * 1024)
+    evidence: bool = False
+
+    @field_validator("start_urls")
+    @classmethod
+    def _urls(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            if not re.match(r"^(https?|file)://", url):
+                raise ValueError(f"not an http(s) URL: {url!r}")
+        return urls
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^(https?|socks5h?)://[^/]+/?$", value):
+            raise ValueError("expected http://, https://, socks5:// or socks5h://host:port")
+        return value
+
+    @model_validator(mode="after")
+    def _engine(self) -> SourceConfig:
+        allowed = ENGINES[self.kind]
+        if self.engine not in allowed:
+            raise ValueError(
+                f"engine {self.engine!r} is not one of {', '.join(allowed)} for kind {self.kind!r}"
+            )
+        if self.wait_for is not None and not self.browser:
+            raise ValueError("wait_for is a browser setting: it needs browser = true")
+        return self
+
+
+class ChannelConfig(StrictModel):
+    """An alert destination. ``url`` (webhook URL, Slack webhook, Apprise URL) is a secret."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    type: Literal["slack", "webhook", "apprise"]
+    url: SecretStr | None = None
+    token: SecretStr | None = None
+    slack_channel: str | None = None
+    signing_secret: SecretStr | None = None
+    digest: Literal["off", "hourly", "daily"] = "off"
+    rate_per_second: float | None = Field(default=None, gt=0)
+    max_in_flight: int = Field(default=1, ge=1, le=32)
+    enabled: bool = True
+
+    @property
+    def send_rate(self) -> float | None:
+        """Most sends per second: ``rate_per_second``, else 1 for Slack, else None (unpaced)."""
+        if self.rate_per_second is not None:
+            return self.rate_per_second
+        return 1.0 if self.type == "slack" else None
+
+    @field_validator("url", "token", "signing_secret", mode="before")
+    @classmethod
+    def _env_secret(cls, value: Any) -> Any:
+        return resolve_env_reference(value)
+
+    @model_validator(mode="after")
+    def _secrets(self) -> ChannelConfig:
+        if self.type == "slack" and self.url is None and self.token is None:
+            raise ValueError("a slack channel needs 'url' (incoming webhook) or 'token' (bot)")
+        if self.type == "slack" and self.token is not None and not self.slack_channel:
+            raise ValueError("a slack bot channel needs 'slack_channel'")
+        if self.type in ("webhook", "apprise") and self.url is None:
+            raise ValueError(f"a {self.type} channel needs 'url'")
+        if self.type == "webhook" and self.signing_secret is None:
+            raise ValueError("a webhook channel needs 'signing_secret' (whsec_… base64 key)")
+        if self.type == "slack" and self.max_in_flight > 1:
+            raise ValueError("a slack channel sends one message at a time: max_in_flight = 1")
+        return self
+
+
+Severity = Literal["low", "medium", "high", "critical"]
+
+
+class RouteConfig(StrictModel):
+    """Which hits go to which channel. Empty lists match everything."""
+
+    channel: str
+    min_severity: Severity = "low"
+    entity_kinds: list[str] = Field(default_factory=list)
+    departments: list[str] = Field(default_factory=list)
+    regions: list[str] = Field(default_factory=list)
+    groups: list[str] = Field(default_factory=list)
+    vendors: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    source_kinds: list[str] = Field(default_factory=list)
+    operations: bool = False
+
+
+class WebConfig(StrictModel):
+    """Web UI and JSON API."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    secret_key: SecretStr | None = None
+    session_max_age: int = Field(default=12 * 3600, ge=60)
+
+    @field_validator("secret_key", mode="before")
+    @classmethod
+    def _env_secret(cls, value: Any) -> Any:
+        return resolve_env_reference(value)
+
+
+class WatchlistEntry(StrictModel):
+    """A custom watchlist entry declared by the CERT."""
+
+    name: str
+    kind: Literal["establishment", "group", "vendor", "insurer", "lab", "other"] = "other"
+    aliases: list[str] = Field(default_factory=list)
+    domains: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    finess: str | None = Field(default=None, pattern=r"^[0-9AB]{9}$")
+    department: str | None = None
+    city: str | None = None
+
+
+class WatchlistConfig(StrictModel):
+    """Watchlist sources: the bundled default, extra YAML files and inline entries."""
+
+    bundled: bool = True
+    files: list[Path] = Field(default_factory=list)
+    entries: list[WatchlistEntry] = Field(default_factory=list)
+    exclusions: list[str] = Field(default_factory=list)
+
+
+class Settings(BaseSettings):
+    """The whole configuration of one leakwatch installation."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LEAKWATCH_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    database_url: str = Field(default_factory=lambda: default_database_url())
+    data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("leakwatch")))
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    sources: list[SourceConfig] = Field(default_factory=list)
+    channels: list[ChannelConfig] = Field(default_factory=list)
+    routes: list[RouteConfig] = Field(default_factory=list)
+    web: WebConfig = WebConfig()
+    watchlist: WatchlistConfig = WatchlistConfig()
+    chromium_path: Path = Path("/usr/bin/chromium")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        if not re.match(r"^(sqlite(\+pysqlite)?|postgresql(\+psycopg)?)://", value):
+            raise ValueError("expected sqlite:///PATH or postgresql+psycopg://user@host/db")
+        return value
+
+    @model_validator(mode="after")
+    def _references(self) -> Settings:
+        names = [source.name for source in self.sources]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate source name(s): {', '.join(duplicates)}")
+        channel_names = {channel.name for channel in self.channels}
+        for route in self.routes:
+            if route.channel not in channel_names:
+                raise ValueError(f"route refers to unknown channel {route.channel!r}")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment wins over the file, which is passed as init values.
+        return (env_settings, init_settings)
+
+    def source(self, name: str) -> SourceConfig:
+        """The source called ``name``; raises ConfigError if there is none."""
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none configured"
+        raise ConfigError(f"sources: no source named {name!r} (known: {known})")
+
+
+def default_database_url() -> str:
+    """``./leakwatch.db`` when it exists, otherwise a file in the user's data directory."""
+    local = Path("leakwatch.db")
+    if local.exists():
+        return f"sqlite:///{local.resolve()}"
+    return f"sqlite:///{Path(user_data_dir('leakwatch')) / 'leakwatch.db'}"
+
+
+def parse_duration(text: str) -> int:
+    """Seconds in a duration such as "30s", "5m", "2h"; raises ValueError otherwise."""
+    match = _INTERVAL.match(text)
+    if not match:
+        raise ValueError(f"not a duration: {text!r}")
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+def config_path(explicit: Path | None, environ: Mapping[str, str] | None = None) -> Path | None:
+    """The config file to read: ``--config``, else ``LEAKWATCH_CONFIG``, else ./leakwatch.toml."""
+    env = os.environ if environ is None else environ
+    if explicit is not None:
+        return Path(explicit)
+    if env.get("LEAKWATCH_CONFIG"):
+        return Path(env["LEAKWATCH_CONFIG"])
+    local = Path("leakwatch.toml")
+    return local if local.exists() else None
+
+
+def load_config(path: Path | None = None) -> Settings:
+    """Read and validate the configuration; raise ConfigError naming the first bad key."""
+    data: dict[str, Any] = {}
+    resolved = config_path(path)
+    if resolved is not None:
+        try:
+            data = tomllib.loads(resolved.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"config file not found: {resolved}") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read config file {resolved}: {exc}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{resolved}: invalid TOML: {exc}") from exc
+        if isinstance(data.get("data_dir"), str):
+            data["data_dir"] = (resolved.parent / data["data_dir"]).resolve()
+        _resolve_option_files(data, resolved.parent)
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, resolved, data)) from None
+
+
+def _resolve_option_files(data: dict[str, Any], folder: Path) -> None:
+    """Make relative ``*_file`` source options (``layout_file``, ``cookies_file``) relative to
+    the config file's folder rather than to the working directory."""
+    sources = data.get("sources")
+    for source in sources if isinstance(sources, list) else []:
+        options = source.get("options") if isinstance(source, dict) else None
+        if not isinstance(options, dict):
+            continue
+        for key, value in options.items():
+            if key.endswith("_file") and isinstance(value, str) and value:
+                path = Path(value).expanduser()
+                options[key] = str(path if path.is_absolute() else (folder / path).resolve())
+
+
+def describe_validation_error(
+    exc: ValidationError, path: Path | None, data: Mapping[str, Any]
+) -> str:
+    """One line naming the first bad key (``sources[0].schedule.every``) and what is wrong."""
+    error = exc.errors()[0]
+    key = _dotted(error["loc"], data)
+    origin = str(path) if path else "configuration"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key"
+    elif error["type"] == "missing":
+        message = "required key is missing"
+    extra = f" ({len(exc.errors()) - 1} more error(s))" if len(exc.errors()) > 1 else ""
+    return f"{origin}: {key}: {message}{extra}"
+
+
+def _dotted(loc: tuple[int | str, ...], data: Mapping[str, Any]) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts[-1:] = [f"{parts[-1]}[{part}]"] if parts else [f"[{part}]"]
+        else:
+            parts.append(part)
+    return ".".join(parts) or "<root>"

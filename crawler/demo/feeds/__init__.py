@@ -1,0 +1,1 @@
+"""The demo feeds (RSS and ransomware victim lists)."""

@@ -1,0 +1,1 @@
+"""The demo forums: synthetic threads rendered in each engine's real markup."""

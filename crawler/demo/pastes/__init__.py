@@ -1,0 +1,1 @@
+"""The demo paste archive and Pastebin scraping API."""

@@ -1,0 +1,2 @@
+"""What a crawl may fetch and how: Scrapy middlewares and download handlers, proxies, the
+browser, download rules and evidence capture."""

@@ -1,0 +1,2 @@
+"""The running system: Scrapy settings and pipelines, one crawl, the crawl child process, the
+daemon, scheduling, health and metrics."""

@@ -1,0 +1,317 @@
+"""The scheduler daemon (``leakwatch run``): scheduled crawls in child processes, source health,
+alert delivery alongside, SIGHUP reload and a clean SIGTERM.
+
+At most ``max_crawls`` crawls run at once; a run due while every slot is busy waits for one
+(it is delayed, not dropped), and APScheduler's ``max_instances=1`` keeps a source from
+queueing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+from collections.abc import Callable
+from datetime import UTC, timedelta
+from pathlib import Path
+from types import FrameType
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawler.core.config import Settings, load_config
+from crawler.core.errors import ConfigError
+from crawler.runtime.child import ChildCrawls
+from crawler.runtime.health import SPIDER_STATES, alert_due, is_fetch_failure, source_health
+from crawler.runtime.metrics import Metrics
+from crawler.runtime.scheduling import (
+    DELIVERER_EXECUTOR,
+    JOB_PREFIX,
+    period,
+    schedule_deliverer,
+    schedule_sources,
+)
+from db.engine import make_engine, make_session_factory
+from db.models import CrawlRun, Source, utcnow
+from db.outbox import release_dead_locks
+from db.repository import start_run, sync_sources
+from db.runs import (
+    backoff_delay,
+    claim_source,
+    close_stale_runs,
+    record_timeout,
+    release_dead_leases,
+    release_source,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Called with (session, settings, source name, old health, new health, detail) on a change.
+HealthAlert = Callable[[Session, Settings, str, str, str, str | None], None]
+#: One delivery pass with the current settings.
+Deliver = Callable[[Settings], None]
+HARD_LIMIT_GRACE_SECONDS = 30
+HISTORY = 5
+
+
+def default_max_crawls() -> int:
+    """Crawls run at once by default: four per CPU (crawls mostly wait on the network)."""
+    return 4 * (os.cpu_count() or 1)
+
+
+class Daemon:
+    """Schedules every enabled source and runs each crawl in a child process."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        config_path: Path | None,
+        deliver: Deliver | None = None,
+        health_alert: HealthAlert | None = None,
+        metrics: Metrics | None = None,
+        kill_grace_seconds: float = HARD_LIMIT_GRACE_SECONDS,
+        max_crawls: int | None = None,
+    ) -> None:
+        self.settings = settings
+        self.kill_grace_seconds = kill_grace_seconds
+        self.config_path = config_path
+        self.deliver = deliver
+        self.health_alert = health_alert
+        self.metrics = metrics or Metrics(None)
+        self.engine = make_engine(settings.database_url)
+        self.sessions = make_session_factory(self.engine)
+        self.children = ChildCrawls()
+        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        self.stopping = threading.Event()
+        self.max_crawls = max_crawls or default_max_crawls()
+        self._slots = threading.BoundedSemaphore(self.max_crawls)
+        self._in_flight = 0
+        self._idle = threading.Condition()
+        # A job waiting for a crawl slot holds a thread: one per source, whatever the slots.
+        workers = max(8, len(settings.sources) + 2)
+        self.scheduler = BlockingScheduler(
+            timezone=UTC,
+            executors={
+                "default": ThreadPoolExecutor(max_workers=workers),
+                DELIVERER_EXECUTOR: ThreadPoolExecutor(max_workers=1),
+            },
+        )
+
+    def run(self) -> None:
+        """Run until SIGTERM or SIGINT; SIGHUP reloads the configuration."""
+        if self.children.warm_up(self.config_path) != 0:
+            logger.error("preparing crawls failed (see above): each crawl will report why")
+        host = socket.gethostname()
+        with self.sessions.begin() as session:
+            sync_sources(session, self.settings.sources)
+            freed = release_dead_leases(session, host, process_alive)
+            stale = close_stale_runs(session)
+            unlocked = release_dead_locks(session, host, process_alive)
+        if freed:
+            logger.warning("freed leases of a dead daemon on: %s", ", ".join(freed))
+        if stale:
+            logger.warning("marked %d run(s) left by a killed process as abandoned", stale)
+        if unlocked:
+            logger.warning("%d alert(s) claimed by a dead deliverer will be sent again", unlocked)
+        scheduled = schedule_sources(self.scheduler, self.settings, self.run_source)
+        if self.deliver is not None:
+            schedule_deliverer(self.scheduler, self._guarded(self.deliver))
+        signal.signal(signal.SIGTERM, self._on_stop)
+        signal.signal(signal.SIGINT, self._on_stop)
+        signal.signal(signal.SIGHUP, self._on_reload)
+        logger.info(
+            "leakwatch daemon %s: %d source(s), at most %d crawl(s) at once: %s",
+            self.owner,
+            len(scheduled),
+            self.max_crawls,
+            scheduled,
+        )
+        self.scheduler.start()
+        self._wait_for_jobs(timeout=60)
+        self.engine.dispose()
+        logger.info("leakwatch daemon stopped")
+
+    def run_source(self, name: str) -> None:
+        """One scheduled crawl of ``name``: a free slot, lease, child process, run record,
+        health."""
+        with self._busy():
+            while not self._slots.acquire(timeout=1.0):
+                if self.stopping.is_set():
+                    return
+            try:
+                if not self.stopping.is_set():
+                    self._run_source(name)
+            except Exception:
+                logger.exception("crawl job of %s failed", name)
+            finally:
+                self._slots.release()
+            if not self.stopping.is_set():
+                self._record_next_runs([name])
+
+    def _run_source(self, name: str) -> None:
+        try:
+            source = self.settings.source(name)
+        except ConfigError:
+            return
+        limit = source.max_wall_seconds + self.kill_grace_seconds
+        now = utcnow()
+        with self.sessions.begin() as session:
+            source_id = sync_sources(session, [source])[name]
+            row = session.get(Source, source_id)
+            assert row is not None
+            if row.backoff_until is not None and row.backoff_until > now:
+                logger.info("%s is down: skipped until %s", name, f"{row.backoff_until:%H:%M:%S}")
+                return
+            claimed = claim_source(
+                session,
+                source_id,
+                self.owner,
+                now + timedelta(seconds=limit + 60),
+                now,
+                not_run_since=now - period(source.schedule) / 2,
+            )
+            if not claimed:
+                logger.info("%s is being or was just crawled by another scheduler: skipped", name)
+                return
+            old_health = row.health
+            run_id = start_run(session, source_id).id
+        log_path = self.settings.data_dir / "logs" / f"{name}.log"
+        result = self.children.run(self.config_path, name, run_id, limit, log_path)
+        with self.sessions.begin() as session:
+            run = session.get(CrawlRun, run_id)
+            if result.timed_out:
+                record_timeout(session, run_id, limit)
+            elif run is not None and run.status == "running":
+                run.status = "interrupted" if self.stopping.is_set() else "failed"
+                run.finished_at = utcnow()
+                run.error_detail = f"crawl process exited with code {result.returncode}"
+            new_health = settle_health(session, source_id, period(source.schedule), old_health)
+            if new_health != old_health:
+                logger.warning("source %s health: %s → %s", name, old_health, new_health)
+            if alert_due(old_health, new_health) and self.health_alert is not None:
+                row = session.get(Source, source_id)
+                detail = row.health_detail if row is not None else None
+                self.health_alert(session, self.settings, name, old_health, new_health, detail)
+            release_source(session, source_id, self.owner)
+            run = session.get(CrawlRun, run_id)
+            if run is not None:
+                self.metrics.observe_run(name, run)
+
+    def _record_next_runs(self, names: list[str]) -> None:
+        times = {}
+        for name in names:
+            job = self.scheduler.get_job(JOB_PREFIX + name)
+            times[name] = getattr(job, "next_run_time", None) if job else None
+        with self.sessions.begin() as session:
+            rows = session.execute(select(Source).where(Source.name.in_(names))).scalars()
+            for row in rows:
+                row.next_run_at = times.get(row.name)
+
+    def _guarded(self, job: Deliver) -> Callable[[], None]:
+        def guarded() -> None:
+            if self.stopping.is_set():
+                return
+            with self._busy():
+                try:
+                    job(self.settings)
+                except Exception:
+                    logger.exception("alert delivery failed")
+
+        return guarded
+
+    def _busy(self) -> _InFlight:
+        return _InFlight(self)
+
+    def _on_stop(self, signum: int, _frame: FrameType | None) -> None:
+        logger.info("signal %s: stopping (running crawls are terminated)", signum)
+        self.stopping.set()
+        self.children.stop_all()
+        self.scheduler.shutdown(wait=False)
+
+    def _on_reload(self, _signum: int, _frame: FrameType | None) -> None:
+        try:
+            settings = load_config(self.config_path)
+        except ConfigError as exc:
+            logger.error("SIGHUP: configuration not reloaded: %s", exc)
+            return
+        before = {source.name for source in self.settings.sources}
+        self.settings = settings
+        with self.sessions.begin() as session:
+            sync_sources(session, settings.sources)
+        scheduled = schedule_sources(self.scheduler, settings, self.run_source)
+        self._record_next_runs(sorted(before | {s.name for s in settings.sources}))
+        logger.info("SIGHUP: configuration reloaded, %d source(s) scheduled", len(scheduled))
+
+    def _wait_for_jobs(self, timeout: float) -> None:
+        with self._idle:
+            self._idle.wait_for(lambda: self._in_flight == 0, timeout=timeout)
+
+
+class _InFlight:
+    """Counts a running job, so that a stop waits for it to record its outcome."""
+
+    def __init__(self, daemon: Daemon) -> None:
+        self.daemon = daemon
+
+    def __enter__(self) -> None:
+        with self.daemon._idle:
+            self.daemon._in_flight += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self.daemon._idle:
+            self.daemon._in_flight -= 1
+            self.daemon._idle.notify_all()
+
+
+def settle_health(session: Session, source_id: int, every: timedelta, before: str) -> str:
+    """Set a source's health, failure count and backoff from its recent runs; return the health.
+
+    ``every`` is the source's period (the backoff unit), ``before`` its health before the run.
+
+    Runs a spider explained itself (``parser_broken``…) are not fetch failures: once the
+    parser works again the source is ``ok``, not ``degraded`` by the runs it failed. A source
+    that keeps failing to fetch is skipped for a while (:func:`db.runs.backoff_delay`).
+    """
+    row = session.get(Source, source_id)
+    assert row is not None
+    runs = list(
+        session.execute(
+            select(CrawlRun)
+            .where(CrawlRun.source_id == source_id, CrawlRun.status != "running")
+            .order_by(CrawlRun.id.desc())
+            .limit(HISTORY)
+        ).scalars()
+    )[::-1]
+    if not runs:
+        return row.health
+    newest = runs[-1]
+    fetch_statuses = [run.status for run in runs if run.health not in SPIDER_STATES]
+    health = source_health(fetch_statuses, newest.health)
+    failures = 0
+    for run in reversed(runs):
+        if not is_fetch_failure(run.status, run.health):
+            break
+        failures += 1
+    row.consecutive_failures = failures
+    delay = backoff_delay(failures, int(every.total_seconds()))
+    row.backoff_until = utcnow() + delay if delay else None
+    if health != before:
+        row.health_changed_at = utcnow()
+    row.health = health
+    row.health_detail = newest.error_detail
+    return health
+
+
+def process_alive(pid: int) -> bool:
+    """True when a process with ``pid`` exists on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

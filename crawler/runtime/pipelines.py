@@ -1,0 +1,211 @@
+"""Item pipelines: every item becomes a stored post, written in batches in one unit of work.
+
+Spiders yield family items (crawler.core.items); :class:`StoragePipeline` maps them to post rows,
+upserts them (``last_seen`` refreshed, never duplicated) and, when a matcher is configured,
+stores hits, claims and outbox rows for the same posts in the same transaction. For a source with
+``evidence = true``, a post that produces new hits also gets its page's evidence
+(crawler.fetch.evidence) in that transaction.
+
+Batches are written by one background thread (crawler.runtime.background_writer), so matching and
+database writes overlap the crawl; the spider's close waits for every batch to be written, and
+a batch that fails to store raises on the crawl's thread at the next batch or at close.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alerts.outbox import enqueue_hit_alerts
+from crawler.core.items import PostRecord, SourceItem, to_post_record
+from crawler.core.records import PostFindings
+from crawler.fetch.evidence import EvidenceLedger, PageEvidence, store_page_evidence
+from crawler.runtime.background_writer import BackgroundWriter, WriterFailed
+from crawler.runtime.context import CrawlContext
+from crawler.runtime.finder import Finder, make_finder
+from db.findings import FoundPost, store_batch_findings
+from db.models import Hit
+from db.repository import EXTERNAL_ID_LENGTH, PostRow, StoredPost, known_hashes, upsert_posts
+
+logger = logging.getLogger(__name__)
+#: Stat: how many times batches of posts could not be stored.
+STORAGE_FAILURES = "leakwatch/storage_failures"
+#: A batch handed to the writer: post records and the page evidence of some of them.
+Batch = tuple[list[PostRecord], dict[str, PageEvidence]]
+
+
+class StoragePipeline:
+    """Batch items into posts and store them; stats ``leakwatch/posts_new`` and ``…_updated``."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.batch_size = crawler.settings.getint("STORAGE_BATCH_SIZE", 200)
+        self.batch: list[PostRecord] = []
+        self.context: CrawlContext | None = None
+        self.finder: Finder | None = None
+        self.enqueue_alerts: Callable[..., int] | None = None
+        self.ledger = EvidenceLedger.of(crawler)
+        self.pages: dict[str, PageEvidence] = {}
+        self.writer: BackgroundWriter[Batch, Counter[str]] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StoragePipeline:
+        """Build the pipeline for ``crawler``."""
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        """Open the crawl context (database, source row, run)."""
+        self.context = CrawlContext.of(self.crawler)
+        self.finder, self.enqueue_alerts = load_matching(self.context)
+        self.writer = BackgroundWriter(self.write, name=f"storage-{self.context.source.name}")
+
+    def process_item(self, item: SourceItem) -> SourceItem:
+        """Queue the item's post (and its page evidence); flush when the batch is full."""
+        record = to_post_record(item)
+        self.batch.append(record)
+        page = self.ledger.take(item)
+        if page is not None:
+            self.pages[record.external_id] = page
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+        return item
+
+    def close_spider(self) -> None:
+        """Store what is left in the batch and wait until every batch is written."""
+        if self.writer is None:
+            return
+        try:
+            self.flush()
+        finally:
+            self.writer.close()
+            self._count(self.writer.take_results())
+        self._raise_failures()
+
+    def flush(self) -> None:
+        """Hand the batch to the writer; raise WriterFailed if an earlier batch failed."""
+        if not self.batch or self.writer is None:
+            return
+        batch: Batch = (self.batch, self.pages)
+        self.batch, self.pages = [], {}
+        self.writer.submit(batch)
+        self._count(self.writer.take_results())
+        self._raise_failures()
+
+    def _raise_failures(self) -> None:
+        # Counted before raising: the run recorder then keeps the source's state, so the posts
+        # of a batch that could not be stored are fetched again by the next run.
+        assert self.writer is not None
+        try:
+            self.writer.raise_failures()
+        except WriterFailed:
+            self.crawler.stats.inc_value(STORAGE_FAILURES)
+            raise
+
+    def _count(self, results: list[Counter[str]]) -> None:
+        stats = self.crawler.stats
+        for counts in results:
+            for key, value in counts.items():
+                stats.inc_value(key, value)
+
+    def write(self, batch: Batch) -> Counter[str]:
+        """Write one batch in one transaction (on the writer's thread); return stat counts.
+
+        Posts whose stored content hash equals the new one are not matched again: they keep
+        their excerpt and sale score, and their findings are already stored.
+        """
+        records, pages = batch
+        assert self.context is not None
+        context = self.context
+        latest = {record.external_id[:EXTERNAL_ID_LENGTH]: record for record in records}
+        with context.sessions.begin() as session:
+            previous = known_hashes(session, context.source_id, latest)
+            found: dict[str, PostFindings] = {}
+            rows = []
+            for external_id, record in latest.items():
+                excerpt, sale_score = "", 0.0
+                if self.finder is not None and previous.get(external_id) != record.content_hash:
+                    findings, excerpt = self.finder(record)
+                    found[external_id], sale_score = findings, findings.sale_score
+                rows.append(post_row(record, excerpt, sale_score))
+            stored = upsert_posts(session, context.source_id, rows, previous=previous)
+            found_posts = [
+                FoundPost(post.id, latest[post.external_id].content_hash, found[post.external_id])
+                for post in stored
+                if post.external_id in found and (post.is_new or post.changed)
+            ]
+            new_hits = store_batch_findings(session, found_posts, context.source.kind)
+            evidence = 0
+            if new_hits and pages:
+                evidence = self._store_evidence(session, stored, new_hits, pages)
+            if new_hits and self.enqueue_alerts is not None:
+                self.enqueue_alerts(session, context.settings, new_hits)
+        new = sum(1 for post in stored if post.is_new)
+        counts = Counter(
+            {
+                "leakwatch/posts_new": new,
+                "leakwatch/posts_updated": len(stored) - new,
+                "leakwatch/hits": len(new_hits),
+            }
+        )
+        if evidence:
+            counts["leakwatch/evidence"] = evidence
+        return counts
+
+    def _store_evidence(
+        self,
+        session: Session,
+        stored: Sequence[StoredPost],
+        new_hits: Sequence[int],
+        pages: dict[str, PageEvidence],
+    ) -> int:
+        """Keep the page evidence of every post of the batch that produced new hits; return
+        how many posts got it."""
+        assert self.context is not None
+        context = self.context
+        hit_posts = set(
+            session.execute(select(Hit.post_id).where(Hit.id.in_(list(new_hits)))).scalars()
+        )
+        pages = {external_id[:EXTERNAL_ID_LENGTH]: page for external_id, page in pages.items()}
+        kept = 0
+        for post in stored:
+            page = pages.get(post.external_id)
+            if post.id not in hit_posts or page is None:
+                continue
+            store_page_evidence(
+                session,
+                context.settings.data_dir,
+                context.source.name,
+                post.id,
+                context.run_id,
+                page,
+            )
+            kept += 1
+        return kept
+
+
+def load_matching(context: CrawlContext) -> tuple[Finder | None, Callable[..., int] | None]:
+    """The matcher-backed finder and the alert enqueuer for this crawl."""
+    return make_finder(context.settings), enqueue_hit_alerts
+
+
+def post_row(record: PostRecord, excerpt: str = "", sale_score: float = 0.0) -> PostRow:
+    """The storable part of a post record: metadata, hash, size and a redacted excerpt."""
+    return PostRow(
+        external_id=record.external_id[:EXTERNAL_ID_LENGTH],
+        url=record.url,
+        title=record.title,
+        author=record.author[:255] if record.author else None,
+        posted_at=record.posted_at,
+        activity_at=record.activity_at,
+        content_hash=record.content_hash,
+        excerpt=excerpt,
+        raw_length=len(record.text),
+        tags=record.tags,
+        extra=record.extra,
+        sale_score=sale_score,
+    )

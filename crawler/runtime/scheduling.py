@@ -1,0 +1,133 @@
+"""APScheduler job registration: one job per enabled source, plus the alert deliverer.
+
+Every job has ``max_instances=1`` and ``coalesce=True`` so a slow source never stacks runs, and a
+misfire grace so a run delayed by a busy machine still happens. The job logic itself lives in
+:mod:`crawler.runtime.daemon` and is tested without the scheduler.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from crawler.core.config import Schedule, Settings
+
+JOB_PREFIX = "source:"
+DELIVERER_JOB = "alerts:deliver"
+#: The deliverer has an executor of its own, so crawls waiting for a slot never delay alerts.
+DELIVERER_EXECUTOR = "alerts"
+MISFIRE_GRACE_SECONDS = 300
+
+
+def trigger_for(schedule: Schedule, start: datetime | None = None) -> BaseTrigger:
+    """The APScheduler trigger of a source schedule (interval or cron, with jitter)."""
+    jitter = schedule.jitter_seconds or None
+    every = schedule.every_seconds
+    if every is not None:
+        return IntervalTrigger(seconds=every, jitter=jitter, start_date=start, timezone="UTC")
+    assert schedule.cron is not None
+    trigger = CronTrigger.from_crontab(schedule.cron, timezone="UTC")
+    trigger.jitter = jitter
+    return trigger
+
+
+def period(schedule: Schedule, now: datetime | None = None) -> timedelta:
+    """Time between two runs of a schedule: its interval, or the gap between a cron's next two
+    fire times."""
+    if schedule.every_seconds is not None:
+        return timedelta(seconds=schedule.every_seconds)
+    assert schedule.cron is not None
+    trigger = CronTrigger.from_crontab(schedule.cron, timezone="UTC")
+    first = trigger.get_next_fire_time(None, now or datetime.now(UTC))
+    assert first is not None
+    second = trigger.get_next_fire_time(first, first + timedelta(seconds=1))
+    assert second is not None
+    gap: timedelta = second - first
+    return gap
+
+
+def stagger(name: str, schedule: Schedule) -> timedelta:
+    """Delay from now to the first regular fire of a source with an interval schedule: between
+    half and one and a half intervals, fixed by the source's name.
+
+    Sources sharing an interval thus spread over it instead of all firing in the same second
+    (and queueing for crawl slots) every time. Cron schedules fire when they say: no delay.
+    """
+    every = schedule.every_seconds
+    if every is None:
+        return timedelta(0)
+    fraction = zlib.crc32(name.encode()) / 2**32
+    return timedelta(seconds=every * (0.5 + fraction))
+
+
+def same_schedule(current: BaseTrigger, wanted: BaseTrigger) -> bool:
+    """Whether two triggers fire on the same schedule (their start dates aside)."""
+    return (
+        type(current) is type(wanted)
+        and str(current) == str(wanted)
+        and getattr(current, "jitter", None) == getattr(wanted, "jitter", None)
+    )
+
+
+def schedule_sources(
+    scheduler: BaseScheduler,
+    settings: Settings,
+    run_source: Callable[[str], None],
+    now: datetime | None = None,
+) -> list[str]:
+    """Bring the jobs in line with the enabled sources; return the names scheduled.
+
+    A new source runs once right away, then on its schedule (:func:`stagger`); a source whose
+    schedule changed is rescheduled; an unchanged one keeps its next run (so a reload delays
+    nothing); jobs of removed or disabled sources are removed.
+    """
+    now = now or datetime.now(UTC)
+    wanted = {source.name: source for source in settings.sources if source.enabled}
+    for job in scheduler.get_jobs():
+        if job.id.startswith(JOB_PREFIX) and job.id[len(JOB_PREFIX) :] not in wanted:
+            job.remove()
+    for name, source in wanted.items():
+        job_id = JOB_PREFIX + name
+        job = scheduler.get_job(job_id)
+        trigger = trigger_for(source.schedule, start=now + stagger(name, source.schedule))
+        if job is not None and same_schedule(job.trigger, trigger):
+            continue
+        extra: dict[str, Any] = {"next_run_time": now} if job is None else {}
+        scheduler.add_job(
+            run_source,
+            trigger=trigger,
+            args=[name],
+            id=job_id,
+            name=f"crawl {name}",
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+            **extra,
+        )
+    return sorted(wanted)
+
+
+def schedule_deliverer(
+    scheduler: BaseScheduler, deliver: Callable[[], None], every_seconds: float = 1.0
+) -> None:
+    """Run the alert deliverer every ``every_seconds``, never twice at once, on the
+    :data:`DELIVERER_EXECUTOR` executor."""
+    scheduler.add_job(
+        deliver,
+        trigger=IntervalTrigger(seconds=every_seconds, timezone="UTC"),
+        executor=DELIVERER_EXECUTOR,
+        id=DELIVERER_JOB,
+        name="deliver alerts",
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=MISFIRE_GRACE_SECONDS,
+    )

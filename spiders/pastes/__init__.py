@@ -1,0 +1,1 @@
+"""The paste family: paste archives and the Pastebin scraping API, parsers, state and options."""

@@ -1,0 +1,56 @@
+"""Rule: qualifiers people drop or add between a hospital's type word and its name
+(départemental, intercommunal, régional, spécialisé, universitaire) do not change which
+hospital is named; a qualifier that does not fit the written type blocks the name."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.matching.matcher import Matcher
+from crawler.matching.names import forms_of_name
+from crawler.matching.watchlist import Watchlist
+from tests.crawler.matching.support import establishment, keys
+
+CHD = establishment(
+    "670000306", "Centre Hospitalier Départemental de Bischwiller", "Bischwiller", "67"
+)
+CHS = establishment("710781329", "Centre hospitalier spécialisé de Sevrey", "Sevrey", "71")
+CHI = establishment("940000573", "Centre Hospitalier Intercommunal de Creteil", "Creteil", "94")
+CHU = establishment("450000088", "CHU d'Orleans", "Orleans", "45")
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(Watchlist((CHD, CHS, CHI, CHU), {}))
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("CHD Bischwiller", CHD.key),
+        ("CHD de Bischwiller", CHD.key),
+        ("CH Bischwiller", CHD.key),
+        ("Centre hospitalier départemental de Bischwiller", CHD.key),
+        ("CH spécialisé de Sevrey", CHS.key),
+        ("CHS de Sevrey", CHS.key),
+        ("Hôpital intercommunal de Créteil", CHI.key),
+        ("CH intercommunal de Créteil", CHI.key),
+        ("CHI de Créteil", CHI.key),
+        ("Centre hospitalier régional d'Orléans", CHU.key),
+        ("CH régional universitaire d'Orléans", CHU.key),
+    ],
+)
+def test_a_qualifier_dropped_or_added_names_the_same_hospital(
+    matcher: Matcher, written: str, key: str
+) -> None:
+    assert keys(matcher, f"Fuite de données au {written}", "base patients en vente") == {key}
+
+
+def test_a_qualifier_is_not_part_of_the_core() -> None:
+    [form] = forms_of_name("Centre Hospitalier Départemental de Bischwiller")
+    assert (form.type, form.core) == ("ch", "bischwiller")
+
+
+def test_a_qualifier_that_does_not_fit_the_type_word_blocks_the_name(matcher: Matcher) -> None:
+    # "Hôpital régional" names hospitals abroad (Saint-Louis du Sénégal), not a French CHR.
+    assert keys(matcher, "Fuite à l'hôpital régional d'Orléans", "base patients") == set()

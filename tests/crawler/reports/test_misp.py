@@ -1,0 +1,72 @@
+"""MISP event and STIX bundle of an incident: the structure MISP and STIX tools load."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from crawler.reports.misp import misp_event, stix_bundle
+from db.engine import make_engine, make_session_factory
+from db.incidents import IncidentFilters, incident_detail, incident_list
+from tests.seed import HOSTILE_AUTHOR, seed
+
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _thiais_detail(url: str):  # type: ignore[no-untyped-def]
+    seed(url)
+    engine = make_engine(url)
+    with make_session_factory(engine).begin() as session:
+        incident = incident_list(session, IncidentFilters(entity="940000573")).items[0]
+        detail = incident_detail(session, incident.id)
+    engine.dispose()
+    return detail
+
+
+def test_misp_event_core_format(migrated_url: str) -> None:
+    detail = _thiais_detail(migrated_url)
+    event = misp_event(detail)
+    assert set(event) == {"Event"}
+    body = event["Event"]
+    assert UUID.match(body["uuid"])
+    assert body["threat_level_id"] == "1" and body["analysis"] == "0"
+    assert body["distribution"] == "0" and body["published"] is False
+    assert body["date"] == "2024-11-19" and body["timestamp"].isdigit()
+    assert {"name": "tlp:amber"} in body["Tag"]
+    types = {(a["type"], a["category"]) for a in body["Attribute"]}
+    assert ("threat-actor", "Attribution") in types and ("text", "Other") in types
+    actors = {a["value"] for a in body["Attribute"] if a["type"] == "threat-actor"}
+    assert actors == {"darkseller", HOSTILE_AUTHOR}
+    claims = [a["value"] for a in body["Attribute"] if a["comment"].startswith("claim")]
+    assert "758,912 records; data: identity, nir; price 2 BTC; sample offered" in claims
+    organization = next(o for o in body["Object"] if o["name"] == "organization")
+    relations = {a["object_relation"]: a["value"] for a in organization["Attribute"]}
+    assert relations["name"] == "Hôpital privé de Thiais" and relations["role"] == "Victim"
+    urls = [o for o in body["Object"] if o["name"] == "url"]
+    assert {a["value"] for o in urls for a in o["Attribute"] if a["object_relation"] == "url"} >= {
+        "http://forum.example/t1",
+        "https://telegram.example/s/leaks/7",
+    }
+    for attribute in body["Attribute"] + [a for o in body["Object"] for a in o["Attribute"]]:
+        assert UUID.match(attribute["uuid"]) and attribute["to_ids"] is False
+        assert isinstance(attribute["value"], str)
+    all_uuids = [a["uuid"] for a in body["Attribute"]] + [o["uuid"] for o in body["Object"]]
+    assert len(all_uuids) == len(set(all_uuids))
+    assert misp_event(detail) == event  # deterministic: re-export updates the same event
+    json.dumps(event)
+
+
+def test_stix_bundle(migrated_url: str) -> None:
+    bundle = stix_bundle(_thiais_detail(migrated_url))
+    assert bundle["type"] == "bundle" and bundle["id"].startswith("bundle--")
+    objects = {obj["id"]: obj for obj in bundle["objects"]}
+    kinds = {obj["type"] for obj in objects.values()}
+    assert {"identity", "threat-actor", "relationship", "url", "note", "report"} <= kinds
+    report = next(obj for obj in objects.values() if obj["type"] == "report")
+    assert set(report["object_refs"]) == set(objects) - {report["id"]}
+    for obj in objects.values():
+        assert obj["id"].split("--")[0] == obj["type"] and obj["spec_version"] == "2.1"
+        if "created" in obj:
+            assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", obj["created"])
+    for relation in (obj for obj in objects.values() if obj["type"] == "relationship"):
+        assert relation["source_ref"] in objects and relation["target_ref"] in objects
