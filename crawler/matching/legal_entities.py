@@ -117,7 +117,11 @@ def _shared_form(sites: Sequence[dict[str, Any]]) -> tuple[str, str] | None:
         for name in [site["name"], *site["aliases"]]:
             forms.update(f for f in forms_of_name(name) if f.type in TYPE_DISPLAY)
         counts.update(forms)
-    common = [(f, n) for f, n in counts.most_common() if n >= 2 and not is_generic_core(f.core)]
+    # Most sites first, then a fixed order (forms come out of sets: no hash order in the file).
+    ranked = sorted(
+        counts.items(), key=lambda kv: (-kv[1], kv[0].type or "", kv[0].core, kv[0].secondary)
+    )
+    common = [(f, n) for f, n in ranked if n >= 2 and not is_generic_core(f.core)]
     university = university_name(sites)
     if common:
         form = common[0][0]

@@ -5,6 +5,9 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,8 @@ import pytest
 from crawler.matching.build_bundled import build
 from crawler.matching.finess_categories import categories
 from crawler.matching.watchlist import load_bundled
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def organization(ej: str, et: str, name: str, code: str, cp: str, city: str) -> dict[str, Any]:
@@ -123,3 +128,14 @@ def test_build_is_reproducible(tmp_path: Path, sources: list[Path]) -> None:
     build(list(reversed(sources)), second)
     assert first.read_bytes() == second.read_bytes()
     assert gzip.decompress(first.read_bytes()).startswith(b'{"meta": {"format": 2')
+
+
+def test_build_does_not_depend_on_hash_order(tmp_path: Path, sources: list[Path]) -> None:
+    outputs = []
+    for seed in ("1", "2"):
+        output = tmp_path / f"seed{seed}.jsonl.gz"
+        command = [sys.executable, "-m", "crawler.matching.build_bundled", "--output", str(output)]
+        environment = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([*command, *map(str, sources)], check=True, env=environment, cwd=ROOT)
+        outputs.append(output.read_bytes())
+    assert outputs[0] == outputs[1]
