@@ -31,10 +31,10 @@ import ahocorasick
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from crawler.core.records import EntityRecord  # noqa: E402
 from crawler.matching.matcher import Matcher  # noqa: E402
 from crawler.matching.normalise import C_FOLDING, normalise  # noqa: E402
 from crawler.matching.watchlist import Watchlist, load_bundled  # noqa: E402
-from db.findings import EntityRecord  # noqa: E402
 
 TARGET_BYTES = 52 * 1024 * 1024
 SYLLABLES = [

@@ -113,7 +113,11 @@ def _segments(node: Any) -> list[str]:
 
 
 def block_text(element: Any) -> str:
-    """Readable text of an element: block elements and ``<br>`` become line breaks."""
+    """Readable text of an element: block elements and ``<br>`` become line breaks.
+
+    The tree is walked with an explicit stack, not recursion: a hostile page nesting
+    thousands of elements is read like any other.
+    """
     lines: list[str] = []
     current: list[str] = []
 
@@ -123,22 +127,21 @@ def block_text(element: Any) -> str:
             lines.append(line)
         current.clear()
 
-    def walk(node: Any) -> None:
+    stack: list[tuple[Any, bool]] = [(element, False)]
+    while stack:
+        node, leaving = stack.pop()
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _SKIPPED_TAGS:
-            return
-        block = tag in _BLOCK_TAGS
-        if block:
+        if leaving or tag in _SKIPPED_TAGS:
+            if leaving and tag in _BLOCK_TAGS:
+                flush()
+            if node is not element and node.tail:
+                current.append(node.tail)
+            continue
+        if tag in _BLOCK_TAGS:
             flush()
         if node.text and tag:
             current.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                current.append(child.tail)
-        if block:
-            flush()
-
-    walk(element)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
     flush()
     return "\n".join(lines)

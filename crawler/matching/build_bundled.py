@@ -190,7 +190,8 @@ class BundleBuilder:
                 )
                 if row["public_private"].strip():
                     entity["tags"].append(row["public_private"].strip())
-            for alias in [name, *former] + ([site] if site and parent is None else []):
+            site_name = clean_name(site)[0] if site and parent is None else ""
+            for alias in [name, *former, site_name]:
                 if alias:
                     self._add_alias(entity, display_name(alias))
             if parent:

@@ -199,6 +199,43 @@ def _city_parts(core: str, cities: set[str], own: tuple[str, ...] = ()) -> list[
     return parts
 
 
+def _usual_name(core: str, cities: set[str]) -> str | None:
+    # The usual name a long core ends with after an article: "pierre rouques les bluets" →
+    # "bluets" (the article goes: "des Bluets", "les Bluets" are both written); not a town's
+    # own article ("marne la vallee").
+    words = core.split(" ")
+    for index in range(2, len(words) - 1):
+        if words[index] in ("les", "la", "le", "l") and words[index - 1] not in ARTICLE_WORDS:
+            tail = words[index + 1 :]
+            if any(word in ARTICLE_WORDS for word in tail) or len("".join(tail)) < 6:
+                return None
+            if any(" ".join(words[start:]) in cities for start in range(index)):
+                return None
+            return " ".join(tail)
+    return None
+
+
+def _named_beside_town(core: str, own: tuple[str, ...]) -> list[str]:
+    # The rest of a core that starts or ends with the entity's own town ("cannes simone veil",
+    # "jacques coeur de bourges"), when that rest is a name of two words or more.
+    rests = []
+    for town in own:
+        if core.startswith(f"{town} "):
+            rest = strip_articles(core[len(town) + 1 :].split(" "))
+        elif core.endswith(f" {town}"):
+            words = core[: -len(town) - 1].split(" ")
+            while words and words[-1] in ARTICLE_WORDS:
+                words.pop()
+            rest = words
+        else:
+            continue
+        named = [word for word in rest if word not in ARTICLE_WORDS]
+        text = " ".join(rest)
+        if len(named) >= 2 and not is_generic_core(text) and text not in rests:
+            rests.append(text)
+    return rests
+
+
 def build_index(watchlist: Watchlist) -> MatcherIndex:
     """Build the automaton and its entries for ``watchlist`` (seconds for 100k entities)."""
     keyed: dict[str, list[Candidate]] = defaultdict(list)
@@ -268,6 +305,16 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         strength = STRONG
                     source = FROM_PART if form.secondary else origin
                     readings.append((form.type, form.core, strength, source))
+                    tail = _usual_name(form.core, cities) if origin == FROM_NAME else None
+                    if tail and entity.kind == "establishment":
+                        # "Hôpital Pierre Rouquès les Bluets" is "Maternité des Bluets".
+                        ordinary_tail = _ordinary(tail, ordinary)  # "le National", "les Lilas"
+                        level = GENERIC if is_generic_core(tail) or ordinary_tail else STRONG
+                        readings.append((form.type, tail, level, FROM_PART))
+                    for rest in _named_beside_town(form.core, own):
+                        # "CH de Cannes Simone Veil" is also "CH Simone Veil" when Cannes is
+                        # written anywhere in the post (the memorial name alone is shared).
+                        readings.append((form.type, rest, GENERIC, FROM_PART))
                     for part in _city_parts(form.core, cities, own):
                         if part in cities:
                             level = GENERIC if part not in own else STRONG
@@ -275,6 +322,8 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         else:
                             shorts.append((form.type, part, STRONG, FROM_CITY))
             for form_type, core, level, source in readings + shorts:
+                if placed_sector and level == STRONG and form_type is not None:
+                    level = GENERIC  # every typed reading of a nursing home needs its place
                 if level == GENERIC and len(core) <= 3:
                     # "Clinique de l'Est": "est" is in every French sentence and the name
                     # would still need context; the other names of such entities remain.

@@ -20,6 +20,7 @@ from dataclasses import replace
 from functools import lru_cache, reduce
 from operator import or_
 from pathlib import Path
+from typing import NamedTuple
 
 from crawler.core.config import Settings
 from crawler.core.records import EntityMatch, EntityRecord
@@ -36,7 +37,7 @@ from crawler.matching.index import (
     load_or_build,
     signals_of,
 )
-from crawler.matching.mojibake import original_span, repair
+from crawler.matching.mojibake import original_span, repair, replace_spans
 from crawler.matching.name_words import (
     ACCEPTS,
     ARTICLE_WORDS,
@@ -50,12 +51,16 @@ from crawler.matching.names import whole_core
 from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise_fields
 from crawler.matching.resolve import Resolver
 from crawler.matching.results import AmbiguousMatch, MatchResult
+from crawler.matching.spelling import Speller
+from crawler.matching.vocabulary import known_phrases
 from crawler.matching.watchlist import Watchlist, load_bundled, load_watchlist
 
 __all__ = ["AmbiguousMatch", "EntityMatch", "MatchResult", "Matcher"]
 
 #: Longest field considered, in characters; the rest of a huge paste is not searched.
 MAX_FIELD_CHARS = 200_000
+#: Characters of each field read for misspelt names: the title and the first line or two.
+SPELLING_CHARS = 300
 
 _SURFACE_TYPE = {surface: kind for kind, surfaces in TYPE_SURFACES.items() for surface in surfaces}
 _SURFACES = "|".join(sorted(_SURFACE_TYPE, key=len, reverse=True))
@@ -63,11 +68,16 @@ _ARTICLES = "|".join(ARTICLES)
 _QUALIFIERS = "|".join(sorted(TYPE_QUALIFIERS, key=len, reverse=True))
 _LEFT_TYPE = re.compile(rf" ({_SURFACES})(?: ({_QUALIFIERS}))?(?: (?:{_ARTICLES}))? $")
 _RIGHT_TYPE = re.compile(rf" ({_SURFACES})(?= )")
-#: A type word, then a memorial name of one to three words, then "de"/"d'"/"du" before the
-#: town: "Centre hospitalier Jacques Cœur de Bourges", "Hôpital Simone Veil de Blois".
-_MEMORIAL_TYPE = re.compile(rf" ({_SURFACES})((?: [a-z]+){{1,3}}) (?:de|d|du) $")
+#: A type word, then a memorial name of one to three words, then "de"/"d'"/"du"/"à"/"in"
+#: before the town: "Centre hospitalier Jacques Cœur de Bourges", "Hôpital Simone Veil à
+#: Blois", "Simone Veil Hospital in Cannes" is read by the type word written after.
+_TOWN_CONNECTORS = ("de", "d", "du", "a", "in")
+_MEMORIAL_TYPE = re.compile(
+    rf" ({_SURFACES})((?: [a-z]+){{1,3}}) (?:{'|'.join(_TOWN_CONNECTORS)}) $"
+)
 #: Entity types whose town core may be reached across a memorial name (public hospitals).
 _MEMORIAL_KINDS = frozenset({"ch", "chu", "chi", "chs"})
+_CONNECTOR_ENDINGS = tuple(f" {connector} " for connector in _TOWN_CONNECTORS)
 #: What may stand between a name and a type word written after it ("Cannes-hospital").
 _JOINERS = " \t-\u00a0\u2010\u2011"
 #: A postcode in folded text (starting with the space lets ``re`` skip ahead fast).
@@ -105,6 +115,7 @@ class Matcher:
         self._resolver = Resolver(watchlist, self._context)
         self._families: dict[str, list[int]] | None = None
         self._places: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._speller: Speller | None = None
 
     def _context(self, entity: int) -> EntityContext:
         # Computed for candidates only: most entities never appear in a post.
@@ -149,12 +160,45 @@ class Matcher:
         title, text = title[:MAX_FIELD_CHARS], text[:MAX_FIELD_CHARS]
         fixed_title, title_map = repair(title)
         fixed_text, text_map = repair(text)
-        result = self._match(fixed_title, fixed_text)
-        if title_map is None and text_map is None:
+        first = self._match(fixed_title, fixed_text)
+        result = _in_original(first.result, {"title": (title, title_map), "text": (text, text_map)})
+        if first.folded is None or result.matches:
             return result
-        return _in_original(result, {"title": (title, title_map), "text": (text, text_map)})
+        # A post with health words that names nothing: misspelt distinctive names next to a
+        # type word ("CHU de Bordeux") in its title and first lines are corrected and the post
+        # matched again; the entities only that pass finds are added.
+        folded = first.folded
+        barrier = folded.text.index("|")
+        edits = self.speller().corrections(
+            folded, ((0, barrier), (barrier, min(barrier + SPELLING_CHARS, len(folded.text))))
+        )
+        if not edits:
+            return result
+        shift = len(fixed_title) + len(FIELD_JOIN)
+        title_edits = [edit for edit in edits if edit[1] <= len(fixed_title)]
+        text_edits = [(a - shift, b - shift, fix) for a, b, fix in edits if a >= shift]
+        fixed_title, title_map = replace_spans(fixed_title, title_edits, title_map)
+        fixed_text, text_map = replace_spans(fixed_text, text_edits, text_map)
+        second = _in_original(
+            self._match(fixed_title, fixed_text).result,
+            {"title": (title, title_map), "text": (text, text_map)},
+        )
+        known = {match.entity.key for match in result.matches}
+        added = [match for match in second.matches if match.entity.key not in known]
+        if not added:
+            return result
+        return result._replace(matches=[*result.matches, *added])
 
-    def _match(self, title: str, text: str) -> MatchResult:
+    def speller(self) -> Speller:
+        """The speller of this watchlist's name words (built on first use)."""
+        if self._speller is None:
+            names: list[str] = []
+            for entity in self.watchlist.entities:
+                names += [entity.name, *entity.aliases, *([entity.city] if entity.city else [])]
+            self._speller = Speller(names, known_phrases())
+        return self._speller
+
+    def _match(self, title: str, text: str) -> _Pass:
         # Both fields are folded and searched in one pass; `` | `` keeps them apart.
         folded = normalise_fields(title, text)
         joined = folded.text
@@ -188,7 +232,7 @@ class Matcher:
         assessment = sale_assessment(sale)
         claims = extract_claims(title, text, data_types, sale, currency)
         if not raw:
-            return MatchResult([], [], assessment, claims)
+            return _Pass(MatchResult([], [], assessment, claims), folded if health else None)
         postcodes = {
             code[:3] if code.startswith("97") else code[:2] for code in _POSTCODE.findall(joined)
         }
@@ -205,7 +249,9 @@ class Matcher:
             if candidate.score >= THRESHOLD or candidate.level == GENERIC:
                 accepted.append(candidate)
         matches, ambiguous = self._resolver.resolve(accepted)
-        return MatchResult(matches, ambiguous, assessment, claims)
+        return _Pass(
+            MatchResult(matches, ambiguous, assessment, claims), folded if health else None
+        )
 
     def _candidates(
         self,
@@ -261,7 +307,7 @@ class Matcher:
             written = qualified_type(_SURFACE_TYPE[left.group(1)], left.group(2))
             if written is not None and written in accepted:
                 return left.start(1), end, written
-        if kind in _MEMORIAL_KINDS and folded.endswith((" de ", " d ", " du "), 0, start):
+        if kind in _MEMORIAL_KINDS and folded.endswith(_CONNECTOR_ENDINGS, 0, start):
             memorial = _MEMORIAL_TYPE.search(folded, max(0, start - 60), start)
             if (
                 memorial is not None
@@ -367,10 +413,20 @@ def _in_foreign_host(candidate: Candidate) -> bool:
     return _FOREIGN_HOST.match(normalised.original, end) is not None
 
 
+class _Pass(NamedTuple):
+    # One matching pass over a post: its result, and its folded text when health words were
+    # seen (the speller reads it).
+    result: MatchResult
+    folded: Normalised | None
+
+
 def _in_original(
     result: MatchResult, originals: dict[str, tuple[str, list[int] | None]]
 ) -> MatchResult:
     # Spans found in repaired text, moved back into the crawled text.
+    if all(positions is None for _text, positions in originals.values()):
+        return result
+
     def moved(field: str, start: int, end: int) -> tuple[int, int, str]:
         original, positions = originals[field]
         first, last = original_span(positions, start, end)

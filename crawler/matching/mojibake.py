@@ -26,26 +26,38 @@ def repair(text: str) -> tuple[str, list[int] | None]:
     text (and its end) to a position of ``text``; ``(text, None)`` when nothing was repaired."""
     if not _SUSPECT.search(text):
         return text, None
-    parts: list[str] = []
-    positions: list[int] = []
-    done = 0
+    edits = []
     for word in _WORD.finditer(text):
-        if not _SUSPECT.search(word.group()):
-            continue
-        fixed = ftfy.fix_text(word.group(), normalization="NFC")
-        if fixed == word.group():
-            continue
-        start, end = word.span()
+        if _SUSPECT.search(word.group()):
+            fixed = ftfy.fix_text(word.group(), normalization="NFC")
+            if fixed != word.group():
+                edits.append((word.start(), word.end(), fixed))
+    return replace_spans(text, edits)
+
+
+def replace_spans(
+    text: str, edits: list[tuple[int, int, str]], positions: list[int] | None = None
+) -> tuple[str, list[int] | None]:
+    """``text`` with each ``(start, end, replacement)`` of ``edits`` (sorted, not overlapping)
+    applied, and the map from the new text's positions to the original's. ``positions``, the
+    map ``text`` itself came with, is composed in, so the result still points into the first
+    original."""
+    if not edits:
+        return text, positions
+    parts: list[str] = []
+    mapped: list[int] = []
+    done = 0
+    for start, end, fixed in edits:
         parts.append(text[done:start])
-        positions.extend(range(done, start))
+        mapped.extend(range(done, start))
         parts.append(fixed)
-        positions.extend(_aligned(word.group(), fixed, start))
+        mapped.extend(_aligned(text[start:end], fixed, start))
         done = end
-    if not parts:
-        return text, None
     parts.append(text[done:])
-    positions.extend(range(done, len(text) + 1))
-    return "".join(parts), positions
+    mapped.extend(range(done, len(text) + 1))
+    if positions is not None:
+        mapped = [positions[position] for position in mapped]
+    return "".join(parts), mapped
 
 
 def _aligned(original: str, fixed: str, start: int) -> list[int]:

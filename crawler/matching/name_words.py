@@ -88,6 +88,7 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
     "fondation": ("fondation", "foundation"),
     "laboratoire": ("laboratoire", "laboratory", "labo"),
     "hdj": ("hopital de jour", "hj"),
+    "maternite": ("maternite", "maternity", "maternity hospital"),
 }
 
 #: Qualifiers people add or drop between a public hospital's type word and its core ("Centre
@@ -128,9 +129,10 @@ ACCEPTS: dict[str, frozenset[str]] = {
     "chs": frozenset({"chs", "ch", "hopital"}),
     "ch": frozenset({"ch", "chi", "hopital"}),
     "gh": frozenset({"gh", "hopital", "ch"}),
-    "hp": frozenset({"hp", "hopital", "clinique"}),
-    "hopital": frozenset({"hopital", "ch", "hp", "chu", "chi", "chs", "gh"}),
-    "clinique": frozenset({"clinique", "hp"}),
+    "hp": frozenset({"hp", "hopital", "clinique", "maternite"}),
+    "hopital": frozenset({"hopital", "ch", "hp", "chu", "chi", "chs", "gh", "maternite"}),
+    "clinique": frozenset({"clinique", "hp", "maternite"}),
+    "maternite": frozenset({"maternite", "clinique", "hopital", "hp"}),
     "institut": frozenset({"institut", "centre", "hopital"}),
     "centre": frozenset({"centre", "institut"}),
     "hdj": frozenset({"hdj", "hopital"}),
@@ -407,6 +409,54 @@ GENERIC_WORDS = frozenset(
         "normandie",
     ]
 )
+#: Words that describe what a unit does or whom it serves ("Centre Social", "Centre de
+#: diagnostic", "Accueil de jour personnes âgées"): a core of such words alone names no
+#: establishment, like the generic words it joins.
+DESCRIPTIVE_WORDS = frozenset(
+    [
+        "social",
+        "sociale",
+        "sociaux",
+        "diagnostic",
+        "diagnostique",
+        "traitement",
+        "prevention",
+        "depistage",
+        "consultation",
+        "consultations",
+        "accueil",
+        "urgence",
+        "mentale",
+        "pediatrie",
+        "gerontologie",
+        "gynecologie",
+        "obstetrique",
+        "cardiologie",
+        "medicaux",
+        "therapeutique",
+        "education",
+        "sport",
+        "travail",
+        "famille",
+        "familles",
+        "jeunes",
+        "personnes",
+        "agees",
+        "handicapes",
+        "handicap",
+        "autisme",
+        "addictologie",
+        "alcoologie",
+        "nutrition",
+        "rehabilitation",
+        "hebergement",
+        "insertion",
+        "aide",
+        "domicile",
+        "services",
+    ]
+)
+GENERIC_WORDS = GENERIC_WORDS | DESCRIPTIVE_WORDS
 #: Words that say where a unit sits, not what it is called: a core made of them alone ("Site
 #: CH", "Annexe CH") is no name, and a name that starts with one is a unit of its host.
 STRUCTURAL_WORDS = frozenset({"site", "sites", "annexe", "antenne", "pole", "unite", "service"})

@@ -155,3 +155,13 @@ DATA_TYPES: dict[str, tuple[str, ...]] = {
         "|payment|paiement"
     ),
 }
+
+
+def known_phrases() -> list[str]:
+    """Every phrase of this vocabulary: words the speller never takes for misspelt names."""
+    phrases = [*HEALTH_WORDS, *FOREIGN_WORDS, *NEGATION_CUES, *FRENCH_WORDS]
+    for _weight, signals in SALE_SIGNALS.values():
+        phrases += signals
+    for words in DATA_TYPES.values():
+        phrases += words
+    return phrases

@@ -19,11 +19,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from alerts.outbox import enqueue_hit_alerts
 from crawler.core.items import PostRecord, SourceItem, to_post_record
 from crawler.core.records import PostFindings
+from crawler.core.text import clean_record
 from crawler.fetch.evidence import EvidenceLedger, PageEvidence, store_page_evidence
 from crawler.runtime.background_writer import BackgroundWriter, WriterFailed
 from crawler.runtime.context import CrawlContext
@@ -35,6 +37,8 @@ from db.repository import EXTERNAL_ID_LENGTH, PostRow, StoredPost, known_hashes,
 logger = logging.getLogger(__name__)
 #: Stat: how many times batches of posts could not be stored.
 STORAGE_FAILURES = "leakwatch/storage_failures"
+#: Stat: items skipped alone (not convertible, or refused by the database).
+ITEMS_SKIPPED = "leakwatch/items_skipped"
 #: A batch handed to the writer: post records and the page evidence of some of them.
 Batch = tuple[list[PostRecord], dict[str, PageEvidence]]
 
@@ -65,8 +69,18 @@ class StoragePipeline:
         self.writer = BackgroundWriter(self.write, name=f"storage-{self.context.source.name}")
 
     def process_item(self, item: SourceItem) -> SourceItem:
-        """Queue the item's post (and its page evidence); flush when the batch is full."""
-        record = to_post_record(item)
+        """Queue the item's post (and its page evidence); flush when the batch is full.
+
+        Text is cleaned here, the one boundary every family's items cross (NUL, controls, lone
+        surrogates: :func:`crawler.core.text.clean_record`); an item that cannot become a post
+        is skipped, logged and counted, never its neighbours.
+        """
+        try:
+            record = clean_record(to_post_record(item))
+        except (TypeError, ValueError) as exc:
+            logger.warning("item skipped, it cannot be stored: %s", exc)
+            self.crawler.stats.inc_value(ITEMS_SKIPPED)
+            return item
         self.batch.append(record)
         page = self.ledger.take(item)
         if page is not None:
@@ -116,9 +130,35 @@ class StoragePipeline:
         """Write one batch in one transaction (on the writer's thread); return stat counts.
 
         Posts whose stored content hash equals the new one are not matched again: they keep
-        their excerpt and sale score, and their findings are already stored.
+        their excerpt and sale score, and their findings are already stored. When the batch
+        fails, each post is written alone: one the database refuses is skipped, logged and
+        counted (``leakwatch/items_skipped``) and its neighbours are stored; if every post
+        fails, the database itself is failing and the first error is raised.
         """
         records, pages = batch
+        try:
+            return self._write(records, pages)
+        except (DBAPIError, ValueError) as exc:
+            if len(records) == 1:
+                raise
+            first_error: Exception = exc
+        counts: Counter[str] = Counter()
+        stored = 0
+        for record in records:
+            try:
+                counts.update(self._write([record], pages))
+                stored += 1
+            except (DBAPIError, ValueError) as exc:
+                logger.warning(
+                    "post %r skipped, the database refused it: %s", record.external_id, exc
+                )
+                counts[ITEMS_SKIPPED] += 1
+        if not stored:
+            raise first_error
+        return counts
+
+    def _write(self, records: list[PostRecord], pages: dict[str, PageEvidence]) -> Counter[str]:
+        # One transaction for ``records``; stat counts.
         assert self.context is not None
         context = self.context
         latest = {record.external_id[:EXTERNAL_ID_LENGTH]: record for record in records}

@@ -21,7 +21,7 @@ from scrapy import signals
 
 from crawler.runtime.context import CrawlContext
 from crawler.runtime.health import RunOutcome, run_outcome
-from crawler.runtime.pipelines import STORAGE_FAILURES
+from crawler.runtime.pipelines import ITEMS_SKIPPED, STORAGE_FAILURES
 from db.models import CrawlRun, Source, utcnow
 from db.repository import mark_listed, mark_removed
 from spiders.base import HealthReport
@@ -68,6 +68,13 @@ class RunRecorder:
                 "degraded" if outcome.health == "ok" else outcome.health,
                 "posts could not be stored (database error); the source's state is kept, so "
                 "the next run fetches them again",
+            )
+        skipped = int(stats.get_value(ITEMS_SKIPPED, 0))
+        if skipped and not unstored:
+            outcome = RunOutcome(
+                outcome.status,
+                "degraded" if outcome.health == "ok" else outcome.health,
+                f"{skipped} item(s) could not be stored and were skipped (see the log)",
             )
         snapshot = self._save_snapshot(context, report)
         now = utcnow()

@@ -31,6 +31,7 @@ import feedparser
 from crawler.core.config import SourceConfig
 from crawler.core.dates import DateResolver
 from crawler.core.items import FeedEntry, SourceItem
+from crawler.core.text import clean_references
 from spiders.page_text import block_text, parse_html
 
 #: Plain text kept per entry for matching (the pipeline stores a redacted excerpt only).
@@ -121,7 +122,9 @@ def parse_rss_feed(body: bytes | str, url: str, content_type: str | None = None)
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(raw, response_headers=headers, sanitize_html=True)
+    # A reference to NUL or a lone surrogate ("&#0;", "&#xD800;") crashes feedparser's loose
+    # parser and would lose every entry of the feed: it is read as U+FFFD instead.
+    parsed = feedparser.parse(clean_references(raw), response_headers=headers, sanitize_html=True)
     entries = []
     for entry in parsed.entries:
         item = _rss_entry(entry)

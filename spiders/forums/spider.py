@@ -212,7 +212,21 @@ class ForumSpider(SourceSpider):
         if self.stopped:
             return
         if response.status < 400:
-            thread.text = parse_first_post(response.text, self.layout)
+            try:
+                thread.text = parse_first_post(response.text, self.layout)
+            except Exception as exc:  # a hostile page must not lose the thread
+                # The thread is kept without its text, and forgotten so the next run tries
+                # its page again: it was remembered when its listing was read.
+                self.logger.warning(
+                    "source %s: first post of %s unreadable: %r",
+                    self.source.name,
+                    response.url,
+                    exc,
+                )
+                self.crawler.stats.inc_value("leakwatch/forum/unreadable_posts")
+                section = response.meta.get("section_state")
+                if section is not None:
+                    section.forget(thread.thread_id)
         else:
             self._stop_if_blocked(response)
         yield thread
@@ -244,7 +258,7 @@ class ForumSpider(SourceSpider):
             thread.url,
             self._on_thread,
             priority=50,
-            meta={"thread": thread},
+            meta={"thread": thread, "section_state": section},
             errback=self._on_thread_failure,
         )
         if request is None:

@@ -330,25 +330,26 @@ def block_text(element: Any) -> str:
             flush(force=True)
             current.append(line)
 
-    def walk(node: Any, preformatted: bool) -> None:
+    # An explicit stack, not recursion: a message nesting thousands of elements is read too.
+    # Each entry: the node, whether it is being left, and whether its parent is preformatted.
+    stack: list[tuple[Any, bool, bool]] = [(element, False, False)]
+    while stack:
+        node, leaving, outer = stack.pop()
         tag = node.tag.lower() if isinstance(node.tag, str) else ""
-        if not tag or tag in _SKIPPED_TAGS:
-            return
-        if tag == "br":
-            flush(force=True)
-            return
-        inside_pre = preformatted or tag == "pre"
-        block = tag in _BLOCK_TAGS
-        if block:
+        if leaving or not tag or tag in _SKIPPED_TAGS or tag == "br":
+            if tag == "br" and not leaving:
+                flush(force=True)
+            elif leaving and tag in _BLOCK_TAGS:
+                flush()
+            if node is not element:
+                add(node.tail, outer)
+            continue
+        inside_pre = outer or tag == "pre"
+        if tag in _BLOCK_TAGS:
             flush()
         add(node.text, inside_pre)
-        for child in node:
-            walk(child, inside_pre)
-            add(child.tail, inside_pre)
-        if block:
-            flush()
-
-    walk(element, False)
+        stack.append((node, True, outer))
+        stack.extend((child, False, inside_pre) for child in reversed(node))
     flush()
     while lines and not lines[0]:
         lines.pop(0)

@@ -1,0 +1,130 @@
+"""Small misspellings of distinctive names next to a type word ("CHU de Bordeux", "Institut
+Gustav Roussy", "CHU Toulouze"), corrected before matching.
+
+Only a word written right after (or just before) an establishment type word is looked at, and
+only when it is not itself a word of the watchlist or of the vocabulary: it is replaced by the
+one watchlist name word at edit distance 1 (insertion, deletion, substitution or swap of two
+neighbours, rapidfuzz's OSA distance) that starts with the same letter and is at least
+:data:`MIN_LENGTH` letters long. Generic words ("saint", "parc") and common words are never
+targets, and a word with two such neighbours is left alone. Candidates are found with a
+symmetric-deletion index (each name word and its one-letter deletions), built on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import islice
+
+import ahocorasick
+from rapidfuzz.distance import OSA
+
+from crawler.matching.name_words import (
+    ARTICLE_WORDS,
+    COMMON_WORDS,
+    GENERIC_WORDS,
+    STRUCTURAL_WORDS,
+    TYPE_SURFACES,
+)
+from crawler.matching.normalise import Normalised, normalise
+
+#: Shortest word corrected, and shortest name word a correction may give.
+MIN_LENGTH = 6
+#: Folded type words after which (or, for English ones, before which: "Bordeux hospital") a
+#: name is expected; found with one Aho-Corasick pass over the folded text.
+_TYPES = sorted(
+    {
+        surface
+        for surfaces in TYPE_SURFACES.values()
+        for surface in surfaces
+        if len(surface) > 2 or surface == "ch"
+    }
+)
+_RIGHT_TYPES = frozenset({"hospital", "clinic", "hospital center", "medical center"})
+_AUTOMATON = ahocorasick.Automaton()
+for _surface in _TYPES:
+    _AUTOMATON.add_word(f" {_surface} ", _surface)
+_AUTOMATON.make_automaton()
+#: Words looked at after a type word (articles skipped) and before an English one.
+_AFTER, _BEFORE = 3, 2
+
+
+class Speller:
+    """Corrects misspelt name words of one watchlist (see the module docstring)."""
+
+    def __init__(self, names: Iterable[str], known: Iterable[str] = ()) -> None:
+        stop = GENERIC_WORDS | COMMON_WORDS | ARTICLE_WORDS | STRUCTURAL_WORDS
+        # Names are folded a thousand at a time: the same as folding each (folding is per
+        # character), much faster for 100,000 names, and without one huge transient fold.
+        self.words: set[str] = set()
+        batch = list(islice(iter_names := iter(names), 1000))
+        while batch:
+            self.words.update(normalise(" | ".join(batch)).text.split())
+            batch = list(islice(iter_names, 1000))
+        self.words.discard("|")
+        type_words = {w for surfaces in TYPE_SURFACES.values() for s in surfaces for w in s.split()}
+        self.known = self.words | type_words | {w for phrase in known for w in phrase.split()}
+        self._deletions: dict[str, set[str]] = {}
+        for word in self.words:
+            if len(word) < MIN_LENGTH or word in stop or not word.isalpha():
+                continue
+            for variant in _deletions(word):
+                self._deletions.setdefault(variant, set()).add(word)
+
+    def correction(self, word: str) -> str | None:
+        """The name word ``word`` (folded) misspells, or None."""
+        if len(word) < MIN_LENGTH or word in self.known or not word.isalpha():
+            return None
+        found = {
+            candidate
+            for variant in _deletions(word)
+            for candidate in self._deletions.get(variant, ())
+            if candidate[0] == word[0] and OSA.distance(word, candidate) == 1
+        }
+        return found.pop() if len(found) == 1 else None
+
+    def corrections(
+        self, folded: Normalised, ranges: Iterable[tuple[int, int]]
+    ) -> list[tuple[int, int, str]]:
+        """``(start, end, correction)`` in ``folded.original`` of the misspelt words next to a
+        type word found in the given ``(start, end)`` ranges of ``folded.text``."""
+        words, known = folded.text, self.known
+        spans: dict[int, tuple[int, int, str]] = {}
+        for low, high in ranges:
+            for end, surface in _AUTOMATON.iter(words, low, high):
+                taken = 0
+                position = end  # the space after the type word
+                while taken < _AFTER:
+                    stop = words.find(" ", position + 1)
+                    if stop < 0:
+                        break
+                    word = words[position + 1 : stop]
+                    if word not in ARTICLE_WORDS:
+                        taken += 1
+                        if len(word) >= MIN_LENGTH and word not in known:
+                            self._correct(folded, position + 1, stop, spans)
+                    position = stop
+                if surface in _RIGHT_TYPES:
+                    position = end - len(surface) - 1  # the space before the type word
+                    for _ in range(_BEFORE):
+                        begin = words.rfind(" ", 0, position)
+                        if begin < 0:
+                            break
+                        if (
+                            position - begin > MIN_LENGTH
+                            and words[begin + 1 : position] not in known
+                        ):
+                            self._correct(folded, begin + 1, position, spans)
+                        position = begin
+        return [spans[start] for start in sorted(spans)]
+
+    def _correct(
+        self, folded: Normalised, start: int, end: int, spans: dict[int, tuple[int, int, str]]
+    ) -> None:
+        fixed = self.correction(folded.text[start:end])
+        if fixed is not None:
+            first, last = folded.span(start, end)
+            spans[first] = (first, last, fixed)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}

@@ -1,0 +1,57 @@
+"""Rule: "<type> <memorial name> à / de / in <town>", and a hospital named by its memorial
+name alone when its town is written anywhere in the post."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.matching.matcher import Matcher
+from crawler.matching.watchlist import Watchlist
+from tests.crawler.matching.support import establishment, keys
+
+CANNES = establishment("060000544", "Centre Hospitalier de Cannes Simone Veil", "Cannes", "06")
+BLOIS = establishment("410000020", "Centre Hospitalier Simone Veil de Blois", "Blois", "41")
+BOURGES = establishment("180000010", "CH Bourges - Jacques Coeur", "Bourges", "18")
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(Watchlist((CANNES, BLOIS, BOURGES), {}))
+
+
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        ("Centre hospitalier Simone Veil de Cannes", CANNES.key),
+        ("Centre hospitalier Simone Veil à Cannes", CANNES.key),
+        ("Hôpital Simone Veil in Cannes", CANNES.key),
+        ("Centre hospitalier Jacques Coeur à Bourges", BOURGES.key),
+        ("CH Simone Veil à Blois", BLOIS.key),
+    ],
+)
+def test_type_memorial_name_connector_town(matcher: Matcher, title: str, key: str) -> None:
+    assert keys(matcher, title, "base patients en vente") == {key}
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "key"),
+    [
+        ("CH Simone Veil", "Cannes : base patients 12k", CANNES.key),
+        ("Simone Veil hospital", "Blois, France. Patients leak", BLOIS.key),
+        ("Centre hospitalier Jacques Coeur", "Bourges - fuite patients", BOURGES.key),
+    ],
+)
+def test_the_town_written_anywhere_in_a_short_post_tells_which(
+    matcher: Matcher, title: str, text: str, key: str
+) -> None:
+    assert keys(matcher, title, text) == {key}
+
+
+def test_a_shared_memorial_name_without_its_town_names_nobody(matcher: Matcher) -> None:
+    result = matcher.match("CH Simone Veil", "base patients 12k")
+    assert result.matches == []
+    assert result.ambiguous  # left to a human, with its candidates
+
+
+def test_a_memorial_name_of_a_school_is_no_hospital(matcher: Matcher) -> None:
+    assert keys(matcher, "Lycée Simone Veil de Cannes", "fichier des élèves") == set()

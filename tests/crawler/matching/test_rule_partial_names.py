@@ -1,0 +1,47 @@
+"""Rule: a part of a long unit name made of descriptive words ("Centre Social", "Centre de
+diagnostic", "Institute of Social …") never matches alone; the whole name still does."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.matching.matcher import Matcher
+from crawler.matching.names import is_generic_core
+from crawler.matching.watchlist import Watchlist
+from tests.crawler.matching.support import establishment, keys
+
+CMP = establishment("710009549", "Antenne CMP Adultes Centre Social", "Cuiseaux", "71")
+DIAGNOSTIC = establishment(
+    "330793308",
+    "Centre de Diagnostic du Pavillon de la Mutualite",
+    "Pessac",
+    "33",
+    aliases=["Centre de Diagnostic"],
+)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(Watchlist((CMP, DIAGNOSTIC), {}))
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Institute of Social Medicine ransomware attack",
+        "Leak: centre de diagnostic et de traitement, patients",
+        "Centre social de la ville, fichier des familles",
+    ],
+)
+def test_descriptive_parts_of_unit_names_do_not_match_alone(matcher: Matcher, title: str) -> None:
+    assert keys(matcher, title, "patients data leak") == set()
+
+
+def test_the_whole_name_still_matches(matcher: Matcher) -> None:
+    title = "Centre de Diagnostic du Pavillon de la Mutualité (Pessac)"
+    assert keys(matcher, title, "dossiers patients") == {DIAGNOSTIC.key}
+
+
+@pytest.mark.parametrize("core", ["social", "diagnostic", "accueil de jour personnes agees"])
+def test_descriptive_cores_are_generic(core: str) -> None:
+    assert is_generic_core(core)
