@@ -27,6 +27,7 @@ from crawler.core.records import EntityMatch, EntityRecord
 from crawler.matching.candidates import FROM_FINESS, THRESHOLD, Candidate, PostField, score_of
 from crawler.matching.claims import extract_claims, sale_assessment
 from crawler.matching.finess import find_finess
+from crawler.matching.finess_categories import PLACED_SECTORS, sector_of
 from crawler.matching.index import (
     GENERIC,
     SIGNAL_BITS,
@@ -192,10 +193,16 @@ class Matcher:
     def speller(self) -> Speller:
         """The speller of this watchlist's name words (built on first use)."""
         if self._speller is None:
+            # Names of nursing homes, health centres and the like are no targets (they need
+            # their place anyway; 40,000 of them would make the index five times larger), but
+            # their words, as every key of the automaton, are known words, never corrected.
             names: list[str] = []
             for entity in self.watchlist.entities:
+                if sector_of(entity) in PLACED_SECTORS:
+                    continue
                 names += [entity.name, *entity.aliases, *([entity.city] if entity.city else [])]
-            self._speller = Speller(names, known_phrases())
+            keys = [key.strip() for key, value in self.index.automaton.items() if value < 0]
+            self._speller = Speller(names, [*known_phrases(), *keys])
         return self._speller
 
     def _match(self, title: str, text: str) -> _Pass:
