@@ -15,10 +15,11 @@ def write_source(tmp_path: Path, kind: str, engine: str, options: str = "") -> P
     """A ``leakwatch.toml`` holding one source called ``watched`` with ``options`` (TOML lines
     of its ``[sources.options]`` table)."""
     path = tmp_path / "leakwatch.toml"
+    url = "https://t.me/s/watched" if kind == "telegram" else "https://site.example/"
     path.write_text(
         f'database_url = "sqlite:///{tmp_path / "lw.db"}"\n'
         f'[[sources]]\nname = "watched"\nkind = "{kind}"\nengine = "{engine}"\n'
-        f'start_urls = ["https://site.example/"]\n[sources.options]\n{options}\n',
+        f'start_urls = ["{url}"]\n[sources.options]\n{options}\n',
         encoding="utf-8",
     )
     return path
