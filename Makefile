@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TOR_DATA ?= $(CURDIR)/var/tor
 
-.PHONY: help setup system-deps venv test lint typecheck unit demo eval bench tor clean
+.PHONY: help setup system-deps venv test lint typecheck unit demo eval bench watchlist tor clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -53,6 +53,15 @@ eval: setup ## matcher precision / recall / F1 on the labelled sets (main set la
 		tests/data/match_eval_blind2.jsonl tests/data/match_eval_blind3.jsonl \
 		tests/data/match_eval_blind4.jsonl tests/data/match_eval_blind5.jsonl \
 		tests/data/real/real_eval.jsonl.gz
+
+SHARED_DATA ?= ../shared/data
+watchlist: setup ## rebuild crawler/data/watchlist.jsonl.gz from $(SHARED_DATA) (reproducible)
+	$(PY) -m crawler.matching.build_bundled $(SHARED_DATA)/finess/finess-fhir-2021-01/*.tar.gz \
+		$(SHARED_DATA)/finess/FHOFF_etabs_hopitaux_france.csv \
+		$(SHARED_DATA)/finess/eurostat_basic-services_healthcare_FR.csv \
+		$(SHARED_DATA)/labs/sites-prelevements-grand-public_2020-2021.csv \
+		$(SHARED_DATA)/domains/hospital.001.wikidata.tsv \
+		$(SHARED_DATA)/watchlist/vendors_groups.csv
 
 bench: setup ## every benchmark, each prints its figures on its last line
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -15,6 +15,7 @@ from crawler.core.errors import WatchlistError
 from crawler.matching.finess_import import read_etalab
 from crawler.matching.normalise import normalise_phrase
 from crawler.matching.watchlist import entity_to_dict, load_watchlist
+from crawler.matching.watchlist_stats import watchlist_stats
 from db.engine import make_engine, make_session_factory
 from db.watchlist_import import store_entities
 
@@ -44,18 +45,35 @@ def import_finess(
 
 
 @app.command("stats")
-def stats(ctx: typer.Context) -> None:
-    """Count the configured watchlist's entities by kind and by department."""
+def stats(
+    ctx: typer.Context,
+    top: Annotated[int, typer.Option(help="How many categories to list.")] = 15,
+) -> None:
+    """Count the configured watchlist's entities by kind, sector, category, legal entity and
+    domain origin."""
     try:
-        watchlist = load_watchlist(state_of(ctx).settings)
+        counts = watchlist_stats(load_watchlist(state_of(ctx).settings))
     except WatchlistError as exc:
         fail(str(exc))
-    kinds = Counter(entity.kind for entity in watchlist.entities)
-    typer.echo(f"entities: {len(watchlist.entities)}")
-    for kind, count in kinds.most_common():
-        typer.echo(f"  {kind}: {count}")
-    departments = Counter(e.department for e in watchlist.entities if e.department)
-    typer.echo(f"departments: {len(departments)}")
+    typer.echo(f"entities: {counts.entities}")
+    _counter("by kind", counts.kinds)
+    _counter("establishments by sector", counts.sectors)
+    _counter(f"establishments by category (top {top})", counts.categories, top)
+    typer.echo(
+        f"legal entities: {counts.legal_entities} "
+        f"(parents of {counts.sites_in_legal_entities} establishments)"
+    )
+    _counter("legal entities by how they are named", counts.legal_entity_names)
+    typer.echo(f"domains: {counts.domains}")
+    _counter("domains by origin", counts.domain_origins)
+    typer.echo(f"departments: {counts.departments}")
+    typer.echo(f"custom entries: {counts.custom}")
+
+
+def _counter(title: str, counter: Counter[str], top: int | None = None) -> None:
+    typer.echo(f"{title}:")
+    for name, count in counter.most_common(top):
+        typer.echo(f"  {name}: {count}")
 
 
 @app.command("show")

@@ -1,63 +1,49 @@
 """Build the bundled default watchlist from open data.
 
-Usage (from the repository root)::
+Usage (from the repository root; ``make watchlist`` runs it on ``../shared/data``)::
 
     python -m crawler.matching.build_bundled \\
+        ../shared/data/finess/finess-fhir-2021-01/*.tar.gz \\
         ../shared/data/finess/FHOFF_etabs_hopitaux_france.csv \\
         ../shared/data/finess/eurostat_basic-services_healthcare_FR.csv \\
+        ../shared/data/labs/sites-prelevements-grand-public_2020-2021.csv \\
+        ../shared/data/domains/hospital.001.wikidata.tsv \\
         ../shared/data/watchlist/vendors_groups.csv
 
-Each source is recognised by its header: the FHOFF hospital extract (FINESS ET and EJ numbers,
-leading zeros kept), the Eurostat healthcare extract (FINESS ET number with its leading 0
-stripped, private clinics included) and the hand-compiled groups/vendors/insurers/labs list. The
-output, ``crawler/data/watchlist.jsonl.gz``, holds one metadata line then one entity per line.
-Legal entities (EJ) shared by several establishments become entities of their own, named after
-the establishments' common name ("CHU de Toulouse"), and are the establishments' parents.
+Sources are recognised by name or header (:func:`crawler.matching.bundle_sources.source_kind`).
+The whole FINESS of 2021 gives the establishments of the watched categories
+(:mod:`crawler.matching.finess_categories`); the 2025 FHOFF extract's names win over it, and
+older names become aliases, as do the Eurostat 2020 long names and site names. Legal entities
+(EJ) with several sites become entities (:mod:`crawler.matching.legal_entities`), domains come
+with their origin (:mod:`crawler.matching.bundle_domains`). The output,
+``crawler/data/watchlist.jsonl.gz``, holds one metadata line (department names, the ordinary
+words among the names) then one entity per line, sorted: the same inputs give the same bytes.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import gzip
 import json
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from crawler.core.records import EntityRecord
+from crawler.matching import bundle_domains, bundle_sources
+from crawler.matching.display_names import REGION_OF, city_of, display_name
 from crawler.matching.finess import department_of_postcode, is_valid_finess
-from crawler.matching.name_words import LEGAL_FORMS
-from crawler.matching.names import NameForm, forms_of_name, is_generic_core
+from crawler.matching.finess_categories import categories, category_tag, sector_of
+from crawler.matching.legal_entities import name_legal_entity, of_place, rank_of
+from crawler.matching.name_cleaning import clean_name, is_noise_name, tidy
+from crawler.matching.name_words import ARTICLE_WORDS
 from crawler.matching.normalise import normalise_phrase
-from crawler.matching.watchlist import BUNDLED_NAME, entity_to_dict, slugify
+from crawler.matching.ordinary_words import ordinary_words
+from crawler.matching.watchlist import BUNDLED_NAME, compact_bundled, entity_to_dict, slugify
 
 OUTPUT = Path(__file__).resolve().parents[1] / "data" / BUNDLED_NAME
-
-REGIONS: dict[str, str] = {
-    "Auvergne-Rhône-Alpes": "01 03 07 15 26 38 42 43 63 69 73 74",
-    "Bourgogne-Franche-Comté": "21 25 39 58 70 71 89 90",
-    "Bretagne": "22 29 35 56",
-    "Centre-Val de Loire": "18 28 36 37 41 45",
-    "Corse": "2A 2B",
-    "Grand Est": "08 10 51 52 54 55 57 67 68 88",
-    "Hauts-de-France": "02 59 60 62 80",
-    "Île-de-France": "75 77 78 91 92 93 94 95",
-    "Normandie": "14 27 50 61 76",
-    "Nouvelle-Aquitaine": "16 17 19 23 24 33 40 47 64 79 86 87",
-    "Occitanie": "09 11 12 30 31 32 34 46 48 65 66 81 82",
-    "Pays de la Loire": "44 49 53 72 85",
-    "Provence-Alpes-Côte d'Azur": "04 05 06 13 83 84",
-    "Guadeloupe": "971",
-    "Martinique": "972",
-    "Guyane": "973",
-    "La Réunion": "974",
-    "Mayotte": "976",
-}
-REGION_OF = {code: region for region, codes in REGIONS.items() for code in codes.split()}
 #: Where the curated groups are, so "HCL" can be confirmed by "Lyon" in the same post.
 GROUP_CITIES = {
     "AP-HP": ("Paris", "75"),
@@ -67,236 +53,232 @@ GROUP_CITIES = {
     "Hôpital de Fourvière": ("Lyon", "69"),
     "Centre hospitalier de la région de Saint-Omer": ("Saint-Omer", "62"),
 }
+#: FINESS writes overseas departments 9A…9F; postcodes and the other sources write 971…976.
+OVERSEAS_CODES = {"9A": "971", "9B": "972", "9C": "973", "9D": "974", "9E": "975", "9F": "976"}
 #: Curated groups that are the university hospital of their city ("CHU de Marseille" = AP-HM).
 UNIVERSITY_GROUPS = frozenset({"AP-HP", "Hospices Civils de Lyon", "AP-HM", "CHU Grenoble Alpes"})
-TYPE_DISPLAY = {
-    "chu": "CHU",
-    "ch": "Centre hospitalier",
-    "chi": "Centre hospitalier intercommunal",
-    "chs": "Centre hospitalier spécialisé",
-    "gh": "Groupe hospitalier",
-    "hopital": "Hôpital",
-}
-_UPPER = frozenset(
-    [
-        "ch",
-        "chu",
-        "chr",
-        "chru",
-        "chi",
-        "chs",
-        "chg",
-        "ghu",
-        "gh",
-        "ght",
-        "hp",
-        "had",
-        "ssr",
-        "cmp",
-        "cattp",
-        "ehpad",
-        "usld",
-        "smur",
-        "hj",
-        "epsm",
-        "gie",
-        "gcs",
-        "irm",
-        "ime",
-        "mas",
-        "fam",
-        "cms",
-        "cpam",
-        "ccas",
-        "sih",
-    ]
-)
-_LOWER = frozenset(
-    [
-        "de",
-        "du",
-        "des",
-        "la",
-        "le",
-        "les",
-        "et",
-        "sur",
-        "sous",
-        "en",
-        "a",
-        "au",
-        "aux",
-        "pour",
-        "l",
-        "d",
-    ]
-)
-_CEDEX = re.compile(r"\s+CEDEX(\s+\d+)?$", re.IGNORECASE)
-
-
-def display_name(raw: str) -> str:
-    """An official upper-case name in readable case, legal forms dropped."""
-    words = [w for w in re.split(r"\s+", raw.strip()) if w]
-    while words and words[0].lower() in LEGAL_FORMS:
-        words = words[1:]
-    while words and words[-1].lower() in LEGAL_FORMS:
-        words = words[:-1]
-    out = []
-    for index, word in enumerate(words):
-        lower = word.lower()
-        if lower.strip(".()") in _UPPER:
-            out.append(word.upper())
-        elif index > 0 and lower in _LOWER:
-            out.append(lower)
-        elif lower.startswith(("d'", "l'")) and index > 0:
-            out.append(lower[:2] + lower[2:].capitalize())
-        else:
-            out.append("-".join(part.capitalize() for part in word.split("-")))
-    return " ".join(out) or raw.strip()
-
-
-def city_of(line: str) -> str | None:
-    """ "01440 VIRIAT" → "Viriat"; "06001 NICE CEDEX 1" → "Nice"."""
-    text = _CEDEX.sub("", line.strip())
-    text = re.sub(r"^\d{5}\s*", "", text).strip()
-    return display_name(text) if text else None
-
-
-def _source_kind(path: Path) -> str:
-    with path.open(encoding="utf-8", newline="") as handle:
-        header = handle.readline()
-    if header.startswith("nofinesset,"):
-        return "fhoff"
-    if header.startswith("id,hospital_name"):
-        return "eurostat"
-    if header.startswith("name,kind,aliases"):
-        return "curated"
-    raise SystemExit(f"{path}: unrecognised header {header.strip()[:60]!r}")
-
-
-def _rows(path: Path) -> Iterable[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        yield from csv.DictReader(handle)
 
 
 class BundleBuilder:
-    """Collects entities from the sources, then adds legal entities and writes the file."""
+    """Collects entities from the sources, then adds legal entities and domains, and writes."""
 
     def __init__(self) -> None:
         self.entities: dict[str, dict[str, Any]] = {}
         self.departments: dict[str, str] = {}
         self.groups: dict[str, str] = {}
+        self.points: dict[str, tuple[float, float]] = {}
+        self.lab_rows: list[dict[str, str]] = []
+        self._unnaming_words: frozenset[str] | None = None
+        self._ordinary_words: list[str] | None = None
+
+    def _establishment(self, et: str, name: str, **fields: Any) -> dict[str, Any]:
+        department = fields.pop("department", None)
+        entity = self.entities[f"finess:{et}"] = {
+            "key": f"finess:{et}",
+            "kind": "establishment",
+            "name": name,
+            "finess_et": et,
+            "department": department,
+            "region": REGION_OF.get(department or ""),
+            "aliases": [],
+            "domains": [],
+            "tags": [],
+        }
+        entity.update(fields)
+        return entity
+
+    @staticmethod
+    def _add_alias(entity: dict[str, Any], alias: str) -> None:
+        folded = normalise_phrase(alias)
+        if not folded or is_noise_name(folded):
+            return
+        known = {normalise_phrase(n) for n in [entity["name"], *entity["aliases"]]}
+        if folded not in known:
+            entity["aliases"].append(alias)
+
+    def _rename(self, entity: dict[str, Any], name: str) -> None:
+        # A newer name wins; the older one stays as an alias (leaks are often old).
+        old = entity["name"]
+        if normalise_phrase(name) != normalise_phrase(old):
+            entity["name"] = name
+            entity["aliases"] = [a for a in entity["aliases"] if a != name]
+            self._add_alias(entity, old)
+
+    def add_fhir(self, paths: list[Path]) -> None:
+        """The whole FINESS 2021: establishments of the watched categories, with their EJ."""
+        sites, self.points = bundle_sources.read_fhir(paths)
+        table = categories()
+        for site in sites:
+            category = table.get(site.category)
+            if category is None or not category.watched or not is_valid_finess(site.et):
+                continue
+            name, former = clean_name(site.name)
+            # A name of category words alone ("SAAD", "CENTRE DE SANTE") stays the name (the
+            # establishment is still found by number and place); the index reads no name in it.
+            name = name or (former[0] if former else tidy(site.name))
+            if not name:
+                continue
+            department = department_of_postcode(site.postcode, site.et)
+            entity = self._establishment(
+                site.et,
+                display_name(name),
+                finess_ej=site.ej if is_valid_finess(site.ej) else None,
+                category=site.category_label or None,
+                department=department,
+                city=city_of(f"{site.postcode} {site.city}"),
+                tags=[category_tag(site.category)],
+            )
+            for alias in former:
+                self._add_alias(entity, display_name(alias))
 
     def add_fhoff(self, path: Path) -> None:
-        """FINESS hospital establishments with their EJ."""
-        for row in _rows(path):
+        """FINESS 2025 hospital establishments with their EJ: their names win."""
+        for row in bundle_sources.csv_rows(path):
             et, ej = row["nofinesset"].strip(), row["nofinessej"].strip()
             if not is_valid_finess(et):
                 continue
             department = row["departement_code"].strip().upper()
+            department = OVERSEAS_CODES.get(department, department)
             self.departments.setdefault(department, display_name(row["departement_nom"]))
-            long_name, short_name = row["rs_longue"].strip(), row["rs_courte"].strip()
+            long_name, _ = clean_name(row["rs_longue"])
+            short_name, _ = clean_name(row["rs_courte"])
             name = display_name(long_name or short_name)
-            aliases = [display_name(short_name)] if short_name and long_name else []
-            tags = [slugify(row["statut_juridique_lib"])] if row["statut_juridique_lib"] else []
-            self.entities[f"finess:{et}"] = {
-                "key": f"finess:{et}",
-                "kind": "establishment",
-                "name": name,
-                "finess_et": et,
-                "finess_ej": ej if is_valid_finess(ej) else None,
-                "category": row["categorie_libelle"].strip() or None,
-                "department": department,
-                "region": REGION_OF.get(department),
-                "city": city_of(row["ville_cp"]),
-                "aliases": [a for a in aliases if a != name],
-                "domains": [],
-                "tags": tags,
-            }
+            if not name:
+                continue
+            entity = self.entities.get(f"finess:{et}")
+            if entity is None:
+                entity = self._establishment(
+                    et,
+                    name,
+                    category=row["categorie_libelle"].strip() or None,
+                    department=department,
+                    city=city_of(row["ville_cp"]),
+                )
+            else:
+                self._rename(entity, name)
+                self._add_town(entity, city_of(row["ville_cp"]) or "")
+            if is_valid_finess(ej):
+                entity["finess_ej"] = ej
+            if short_name and long_name:
+                self._add_alias(entity, display_name(short_name))
+            if row["statut_juridique_lib"]:
+                entity["tags"].append(slugify(row["statut_juridique_lib"]))
 
     def add_eurostat(self, path: Path) -> None:
-        """Eurostat healthcare sites (FINESS ET, leading 0 restored); private clinics included."""
-        for row in _rows(path):
+        """Eurostat 2020 healthcare sites (FINESS ET, leading 0 restored): long names and site
+        names become aliases; a site name that is a curated group makes it the parent."""
+        for row in bundle_sources.csv_rows(path):
             et = row["id"].strip().upper().zfill(9)
             if not is_valid_finess(et):
                 continue
             key = f"finess:{et}"
-            names = [display_name(row["hospital_name"])]
+            name, former = clean_name(row["hospital_name"])
             site = row["site_name"].strip()
             parent = self.groups.get(normalise_phrase(site)) if site else None
-            if site and parent is None:
-                names.append(display_name(site))
             entity = self.entities.get(key)
             if entity is None:
+                if not name:
+                    continue
                 department = department_of_postcode(row["postcode"].strip(), et)
-                entity = self.entities[key] = {
-                    "key": key,
-                    "kind": "establishment",
-                    "name": names[0],
-                    "finess_et": et,
-                    "category": row["facility_type"].strip() or None,
-                    "department": department,
-                    "region": REGION_OF.get(department or ""),
-                    "city": display_name(row["city"]) if row["city"].strip() else None,
-                    "aliases": [],
-                    "domains": [],
-                    "tags": [row["public_private"].strip()] if row["public_private"] else [],
-                }
+                city = display_name(row["city"]) if row["city"].strip() else None
+                entity = self._establishment(
+                    et,
+                    display_name(name),
+                    category=row["facility_type"].strip() or None,
+                    department=department,
+                    city=city,
+                )
+                if row["public_private"].strip():
+                    entity["tags"].append(row["public_private"].strip())
+            site_name = clean_name(site)[0] if site and parent is None else ""
+            for alias in [name, *former, site_name]:
+                if alias:
+                    self._add_alias(entity, display_name(alias))
             if parent:
                 entity["parent_key"] = parent
-            known = {normalise_phrase(entity["name"])} | {
-                normalise_phrase(alias) for alias in entity["aliases"]
-            }
-            for name in names:
-                if normalise_phrase(name) not in known:
-                    entity["aliases"].append(name)
-                    known.add(normalise_phrase(name))
+            self._add_town(entity, row["city"])
+
+    @staticmethod
+    def _add_town(entity: dict[str, Any], town: str) -> None:
+        # A town another source gives (an older address: "Blagnac" for a clinic now in
+        # Cornebarrieu) places the establishment too.
+        shown = display_name(town) if town.strip() else ""
+        if shown and normalise_phrase(shown) != normalise_phrase(entity.get("city") or ""):
+            entity["tags"].append(f"town:{shown}")
+
+    def add_labs(self, path: Path) -> None:
+        """Lab sampling sites: their names as aliases; rows kept for the labs' own domains."""
+        for row in bundle_sources.csv_rows(path):
+            self.lab_rows.append(row)
+            entity = self.entities.get(f"finess:{row['finess'].strip()}")
+            name, _ = clean_name(row["rs"])
+            if entity is not None and name:
+                self._add_alias(entity, display_name(name))
 
     def add_curated(self, path: Path) -> None:
         """Groups, vendors, insurers and labs of the hand-compiled list."""
-        for row in _rows(path):
+        for row in bundle_sources.csv_rows(path):
             name = row["name"].strip()
-            key = f"{row['kind'].strip()}:{slugify(name)}"
+            kind = row["kind"].strip()
+            key = f"{kind}:{slugify(name)}"
             aliases = [a.strip() for a in row["aliases"].split("|") if a.strip()]
+            domains = [d.strip().lower() for d in row["domains"].split("|") if d.strip()]
             city, department = GROUP_CITIES.get(name, (None, None))
+            country = row["country"].strip()
             self.entities[key] = {
                 "key": key,
-                "kind": row["kind"].strip(),
+                "kind": kind,
                 "name": name,
                 "department": department,
                 "region": REGION_OF.get(department or ""),
                 "city": city,
                 "aliases": aliases,
-                "domains": [d.strip().lower() for d in row["domains"].split("|") if d.strip()],
-                "tags": [f"country:{row['country'].strip()}"] if row["country"].strip() else [],
+                "domains": domains,
+                "tags": [f"country:{country}"] if country else [],
             }
+            self.entities[key]["tags"] += [bundle_domains.domain_tag("curated", d) for d in domains]
             if name in UNIVERSITY_GROUPS:
-                self.groups[normalise_phrase(f"CHU {_of(GROUP_CITIES[name][0])}")] = key
-            if row["kind"].strip() == "group":
+                self.groups[normalise_phrase(f"CHU {of_place(GROUP_CITIES[name][0])}")] = key
+            if kind in ("group", "lab"):  # an EJ named so is one of its members
                 for alias in [name, *aliases]:
                     self.groups.setdefault(normalise_phrase(f"groupe {alias}"), key)
                     self.groups.setdefault(normalise_phrase(alias), key)
 
     def add_legal_entities(self) -> None:
-        """One entity per EJ shared by several establishments, named after their common form."""
+        """One entity per EJ of several establishments (named by :func:`name_legal_entity`),
+        parent of its sites; an EJ named as a curated group makes the group their parent."""
         members: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for entity in self.entities.values():
             if entity.get("finess_ej") and entity.get("finess_et"):
                 members[entity["finess_ej"]].append(entity)
-        for ej, sites in members.items():
+        for ej, sites in sorted(members.items()):
             if len(sites) < 2:
                 continue
-            name = self._common_name(sites)
-            if name is None:
-                continue
+            sites.sort(key=lambda site: str(site["key"]))
+            found = name_legal_entity(sites, unnaming=self._unnaming())
+            if found is None:
+                # No name of its own: the best-ranked site's (the lowest number among equals).
+                found = (
+                    str(min(sites, key=lambda s: (rank_of(s), s["key"]))["name"]),
+                    "first-site",
+                )
+            name, how = found
             group = self.groups.get(normalise_phrase(name))
             if group is not None:
                 for site in sites:
                     site["parent_key"] = group
                 continue
+            # Sites a curated group runs (Eurostat's site name) stay its children; so does the EJ
+            # if it has a name of its own (one borrowed from a site would only repeat it).
+            owners = {site.get("parent_key") for site in sites}
+            if len(owners) == 1 and None not in owners and how in ("head", "first-site"):
+                continue
             cities = Counter(site["city"] for site in sites if site.get("city"))
-            departments = Counter(site["department"] for site in sites)
-            department = departments.most_common(1)[0][0]
+            departments = Counter(site["department"] for site in sites if site.get("department"))
+            department = departments.most_common(1)[0][0] if departments else None
+            codes = Counter(t for site in sites for t in site["tags"] if t.startswith("category:"))
+            tags = ["legal-entity", f"ej-name:{how}"]
+            tags += [tag for tag, _ in codes.most_common(1)]  # the sector its sites mostly have
             key = f"finess-ej:{ej}"
             self.entities[key] = {
                 "key": key,
@@ -305,96 +287,138 @@ class BundleBuilder:
                 "finess_ej": ej,
                 "category": "Entité juridique",
                 "department": department,
-                "region": REGION_OF.get(department),
+                "region": REGION_OF.get(department or ""),
                 "city": cities.most_common(1)[0][0] if cities else None,
                 "aliases": [],
                 "domains": [],
-                "tags": ["legal-entity"],
+                "tags": tags,
             }
+            if len(owners) == 1 and None not in owners:
+                self.entities[key]["parent_key"] = owners.pop()
+                continue
             for site in sites:
                 site["parent_key"] = key
 
-    @staticmethod
-    def _common_name(sites: list[dict[str, Any]]) -> str | None:
-        counts: Counter[NameForm] = Counter()
-        for site in sites:
-            forms: set[NameForm] = set()
-            for name in [site["name"], *site["aliases"]]:
-                forms.update(f for f in forms_of_name(name) if f.type in TYPE_DISPLAY)
-            counts.update(forms)
-        common = [(f, n) for f, n in counts.most_common() if n >= 2 and not is_generic_core(f.core)]
-        if common:
-            form = common[0][0]
-            if form.type == "chu":
-                return _name_from_form(form)
-            if _university_name(sites):
-                return _university_name(sites)
-            cities = {normalise_phrase(site.get("city") or "") for site in sites}
-            if form.core in cities:
-                return _name_from_form(form)
-            named = [
-                site["name"]
-                for site in sites
-                if form in forms_of_name(site["name"]) and len(forms_of_name(site["name"])) == 1
-            ]
-            if named:
-                return str(min(named, key=len))
-        return _university_name(sites)
+    def _unnaming(self) -> frozenset[str]:
+        # Words that name nothing alone: ordinary words and the words of towns.
+        if self._unnaming_words is None:
+            towns = {w for e in self.entities.values() for w in _town_words(e)}
+            for place in [*self.departments.values(), *REGION_OF.values()]:
+                towns.update(normalise_phrase(place).split())  # "Charentes", "Normandie"
+            self._unnaming_words = frozenset(towns | set(self._ordinary()))
+        return self._unnaming_words
+
+    def _ordinary(self) -> list[str]:
+        if self._ordinary_words is None:
+            self._ordinary_words = ordinary_words(self._typeless_names())
+        return self._ordinary_words
+
+    def add_domains(self, wikidata: Path | None) -> None:
+        """Labs' own domains, Wikidata hospitals' domains and domains derived from names."""
+        towns = frozenset(
+            re.sub(r"( \d+)+$", "", normalise_phrase(e["city"]))
+            for e in self.entities.values()
+            if e.get("city")
+        )
+        found: dict[str, dict[str, str]] = defaultdict(dict)
+        for ej, hosts in bundle_domains.lab_domains(self.lab_rows, towns).items():
+            key = f"finess-ej:{ej}" if f"finess-ej:{ej}" in self.entities else None
+            if key is None:
+                sites = [k for k, e in self.entities.items() if e.get("finess_ej") == ej]
+                key = sites[0] if len(sites) == 1 else None
+            for host in hosts:
+                if key is not None:
+                    found[key].setdefault(host, "labs")
+        if wikidata is not None:
+            hospitals = bundle_sources.read_wikidata(wikidata)
+            joined = bundle_domains.wikidata_domains(
+                hospitals, self.entities, self.points, lambda e: sector_of(_Facts(e)), towns
+            )
+            for key, hosts in joined.items():
+                for host in hosts:
+                    found[key].setdefault(host, "wikidata")
+        for key, rules in bundle_domains.derived_domains(self.entities, towns).items():
+            for domain, rule in rules.items():
+                found[key].setdefault(domain, rule)
+        taken = {d for e in self.entities.values() for d in e["domains"]}
+        for key, domains in sorted(found.items()):
+            entity = self.entities[key]
+            for domain, origin in sorted(domains.items()):
+                if domain not in taken:
+                    taken.add(domain)
+                    entity["domains"].append(domain)
+                    entity["tags"].append(bundle_domains.domain_tag(origin, domain))
 
     def write(self, output: Path) -> int:
         """Write the gzipped JSON Lines file; return the number of entities."""
         output.parent.mkdir(parents=True, exist_ok=True)
-        records = [
-            entity_to_dict(EntityRecord(**entity)) for _, entity in sorted(self.entities.items())
-        ]
-        meta = {"meta": {"format": 1, "departments": dict(sorted(self.departments.items()))}}
-        with gzip.open(output, "wt", encoding="utf-8", compresslevel=9) as handle:
-            handle.write(json.dumps(meta, ensure_ascii=False) + "\n")
+        records = []
+        for _, entity in sorted(self.entities.items()):
+            entity["tags"] = sorted(set(entity["tags"]))
+            records.append(compact_bundled(entity_to_dict(EntityRecord(**entity))))
+        meta = {
+            "meta": {
+                "format": 2,
+                "departments": dict(sorted(self.departments.items())),
+                "ordinary_words": self._ordinary(),
+            }
+        }
+        with (
+            output.open("wb") as raw,
+            gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0, filename="") as handle,
+        ):
+            handle.write((json.dumps(meta, ensure_ascii=False) + "\n").encode())
             for record in records:
-                handle.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+                line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+                handle.write((line + "\n").encode())
         return len(records)
 
-
-def _university_name(sites: list[dict[str, Any]]) -> str | None:
-    # A regional hospital's legal entity is "CHU de <the city most of its sites are in>".
-    if not any("C.H.R." in (site.get("category") or "") for site in sites):
-        return None
-    cities = Counter(site["city"] for site in sites if site.get("city"))
-    if not cities:
-        return None
-    city = re.sub(r"(\s+\d+)+$", "", cities.most_common(1)[0][0])
-    return f"CHU {_of(city)}"
+    def _typeless_names(self) -> list[str]:
+        names = []
+        for entity in self.entities.values():
+            for name in [entity["name"], *entity["aliases"]]:
+                words = normalise_phrase(name).split()
+                if words and not set(words) <= ARTICLE_WORDS:
+                    names.append(name)
+        return names
 
 
-def _of(city: str) -> str:
-    return f"d'{city}" if city[:1].lower() in "aeiouyhéè" else f"de {city}"
+def _town_words(entity: dict[str, Any]) -> list[str]:
+    return normalise_phrase(entity.get("city") or "").split()
 
 
-def _name_from_form(form: NameForm) -> str:
-    core = display_name(form.core.upper())
-    return f"{TYPE_DISPLAY[form.type or 'ch']} {_of(core)}"
+class _Facts:
+    # The attributes sector_of reads, over an entity dict.
+    def __init__(self, entity: dict[str, Any]) -> None:
+        self.tags = entity.get("tags") or []
+        self.category = entity.get("category")
 
 
 def build(sources: list[Path], output: Path = OUTPUT) -> int:
     """Build the bundled watchlist from ``sources`` (any order); return the entity count."""
     builder = BundleBuilder()
-    by_kind = {_source_kind(path): path for path in sources}
-    if "curated" in by_kind:
-        builder.add_curated(by_kind["curated"])
-    if "fhoff" in by_kind:
-        builder.add_fhoff(by_kind["fhoff"])
-    if "eurostat" in by_kind:
-        builder.add_eurostat(by_kind["eurostat"])
+    by_kind: dict[str, list[Path]] = defaultdict(list)
+    for path in sources:
+        by_kind[bundle_sources.source_kind(path)].append(path)
+    for path in by_kind["curated"]:
+        builder.add_curated(path)
+    if by_kind["fhir"]:
+        builder.add_fhir(by_kind["fhir"])
+    for path in by_kind["fhoff"]:
+        builder.add_fhoff(path)
+    for path in by_kind["eurostat"]:
+        builder.add_eurostat(path)
+    for path in by_kind["labs"]:
+        builder.add_labs(path)
     builder.add_legal_entities()
+    builder.add_domains(by_kind["wikidata"][0] if by_kind["wikidata"] else None)
     return builder.write(output)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "sources", nargs="+", type=Path, help="CSV files (FHOFF, Eurostat, curated)"
-    )
+    parser.add_argument("sources", nargs="+", type=Path, help="the open-data files (any order)")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
     count = build(args.sources, args.output)

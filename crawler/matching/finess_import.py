@@ -16,7 +16,7 @@ from pathlib import Path
 
 from crawler.core.errors import WatchlistError
 from crawler.core.records import EntityRecord
-from crawler.matching.build_bundled import REGION_OF, city_of, display_name
+from crawler.matching.display_names import REGION_OF, city_of, display_name
 from crawler.matching.finess import is_valid_finess
 
 STRUCTURE_FIELDS = [

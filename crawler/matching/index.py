@@ -30,7 +30,19 @@ from typing import Any
 import ahocorasick
 
 from crawler.matching.claims import CURRENCY_CODES
-from crawler.matching.name_words import ARTICLE_WORDS, STRUCTURAL_WORDS, strict_type
+from crawler.matching.finess_categories import (
+    MEMBER_NAMED_SECTORS,
+    PLACED_SECTORS,
+    UNIT_SECTORS,
+    sector_of,
+)
+from crawler.matching.name_cleaning import is_noise_name
+from crawler.matching.name_words import (
+    ARTICLE_WORDS,
+    GENERIC_WORDS,
+    STRUCTURAL_WORDS,
+    strict_type,
+)
 from crawler.matching.names import (
     alias_strength,
     core_variants,
@@ -137,8 +149,13 @@ class MatcherIndex:
 
 def entity_context(entity: Any, departments: Mapping[str, str]) -> EntityContext:
     """What confirms ``entity`` in a post: its cities, department, domains, family, names."""
-    city = re.sub(r"( \d+)+$", "", normalise_phrase(entity.city)) if entity.city else ""
-    cities = tuple(core_variants(city)) if city else ()
+    towns = [entity.city] if entity.city else []
+    towns += [tag[5:] for tag in entity.tags if tag.startswith("town:")]  # older addresses
+    cities = tuple(
+        variant
+        for town in towns
+        for variant in core_variants(re.sub(r"( \d+)+$", "", normalise_phrase(town)))
+    )
     department_name = departments.get(entity.department or "")
     supporting = set()
     wholes: set[str] = set()
@@ -152,6 +169,7 @@ def entity_context(entity: Any, departments: Mapping[str, str]) -> EntityContext
         entity.category in UNIT_CATEGORIES
         or leading_type(words)[0] in UNIT_TYPES
         or words[0] in STRUCTURAL_WORDS  # "Annexe du CH d'Ajaccio", "Antenne SMUR de Corte"
+        or sector_of(entity) in UNIT_SECTORS  # nursing homes, health centres, home care
     )
     return EntityContext(
         cities=tuple(c for c in cities if c),
@@ -225,10 +243,16 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     departments = dict(watchlist.departments)
     cities = {normalise_phrase(e.city) for e in watchlist.entities if e.city}
     excluded = watchlist.exclusions
+    ordinary = watchlist.ordinary_words
     regional = _department_chus(watchlist, departments)
     for index, entity in enumerate(watchlist.entities):
         context = entity_context(entity, departments)
         own = context.cities
+        # A nursing home, a health centre or a home-care service is known by an ordinary
+        # phrase ("Résidence les Tilleuls", "Foyer Arc-en-Ciel"): its name needs its place.
+        sector = sector_of(entity)
+        placed_sector = sector in PLACED_SECTORS
+        member_named = sector in MEMBER_NAMED_SECTORS
         placeless = not (entity.city or entity.department or entity.domains)
         # A hospital's domain is its legal entity's: sites and units are not read from it.
         glued = not (entity.parent_key or context.unit)
@@ -246,6 +270,8 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
             shorts: list[tuple[str | None, str, int, int]] = []
             for form in forms_of_name(text):
                 if form.type is None:
+                    if is_noise_name(form.core):
+                        continue  # "Annexe", "A venir", "Centre de santé": no name at all
                     strength = {
                         "strong": STRONG,
                         "weak": WEAK,
@@ -254,15 +280,24 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                     }[alias_strength(form.core, form.core)]
                     if entity.kind == "establishment" and " " not in form.core:
                         strength = max(strength, WEAK)
+                    if strength in (STRONG, WEAK) and _ordinary(form.core, ordinary):
+                        # "Horizon", "Ship", "Simone Veil": a brand needs health context, an
+                        # establishment its place or another of its names; one ordinary word
+                        # ("Accès", "Contact") names no establishment at all.
+                        if entity.kind == "establishment" and " " not in form.core:
+                            continue
+                        strength = SUPPORT if entity.kind == "establishment" else COMMON
+                    if placed_sector and strength != SUPPORT:
+                        strength = SUPPORT
                     if entity.kind == "establishment" and form.core in cities:
                         continue  # a name that is only a town ("Fort-de-France") names the town
                     if form.secondary and context.unit:
                         continue  # "Chum - USLD Trinité": the first part names the host
                     readings.append((None, form.core, strength, origin))
                 else:
-                    if is_structural_core(form.core):
-                        continue  # "Imagerie … - Site CH": "site" is no name
-                    strength = GENERIC if is_generic_core(form.core) else STRONG
+                    if is_structural_core(form.core) or member_named or is_noise_name(form.core):
+                        continue  # "Imagerie … - Site CH", "EHPAD Résidence Autonomie": no name
+                    strength = GENERIC if is_generic_core(form.core) or placed_sector else STRONG
                     named = [w for w in form.core.split(" ") if w not in ARTICLE_WORDS]
                     if strength == GENERIC and placeless and len(named) >= 2:
                         # "GHT Atlantique 17": no place could ever confirm it; written whole
@@ -273,7 +308,8 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                     tail = _usual_name(form.core, cities) if origin == FROM_NAME else None
                     if tail and entity.kind == "establishment":
                         # "Hôpital Pierre Rouquès les Bluets" is "Maternité des Bluets".
-                        level = GENERIC if is_generic_core(tail) else STRONG
+                        ordinary_tail = _ordinary(tail, ordinary)  # "le National", "les Lilas"
+                        level = GENERIC if is_generic_core(tail) or ordinary_tail else STRONG
                         readings.append((form.type, tail, level, FROM_PART))
                     for rest in _named_beside_town(form.core, own):
                         # "CH de Cannes Simone Veil" is also "CH Simone Veil" when Cannes is
@@ -286,6 +322,8 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         else:
                             shorts.append((form.type, part, STRONG, FROM_CITY))
             for form_type, core, level, source in readings + shorts:
+                if placed_sector and level == STRONG and form_type is not None:
+                    level = GENERIC  # every typed reading of a nursing home needs its place
                 if level == GENERIC and len(core) <= 3:
                     # "Clinique de l'Est": "est" is in every French sentence and the name
                     # would still need context; the other names of such entities remain.
@@ -341,6 +379,12 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     return MatcherIndex(
         watchlist.fingerprint(), automaton, entries, masks, len(positional), known_regions
     )
+
+
+def _ordinary(core: str, ordinary: frozenset[str]) -> bool:
+    # Every word of the name is an article or an ordinary word ("l avenir", "horizon").
+    words = [w for w in core.split(" ") if w not in ARTICLE_WORDS]
+    return bool(words) and all(w in ordinary or w in GENERIC_WORDS for w in words)
 
 
 def _glued_domains(kind: str, core: str) -> list[str]:
@@ -448,6 +492,17 @@ def load_or_build(watchlist: Watchlist, cache_dir: Path | None) -> MatcherIndex:
 def _code_digest() -> str:
     # The index depends on this code too: a cache built by other code is not reused.
     digest = hashlib.sha256()
-    for name in ("claims", "index", "name_words", "names", "normalise", "vocabulary"):
+    for name in (
+        "claims",
+        "finess_categories",
+        "index",
+        "name_cleaning",
+        "name_words",
+        "names",
+        "normalise",
+        "vocabulary",
+    ):
         digest.update(Path(str(sys.modules[f"crawler.matching.{name}"].__file__)).read_bytes())
+    table = Path(str(sys.modules["crawler.matching.finess_categories"].__file__)).parent
+    digest.update((table / "finess_categories.csv").read_bytes())
     return digest.hexdigest()[:12]

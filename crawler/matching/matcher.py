@@ -27,6 +27,7 @@ from crawler.core.records import EntityMatch, EntityRecord
 from crawler.matching.candidates import FROM_FINESS, THRESHOLD, Candidate, PostField, score_of
 from crawler.matching.claims import extract_claims, sale_assessment
 from crawler.matching.finess import find_finess
+from crawler.matching.finess_categories import PLACED_SECTORS, sector_of
 from crawler.matching.index import (
     GENERIC,
     SIGNAL_BITS,
@@ -97,6 +98,12 @@ _PLACE_ARTICLES = frozenset({"de", "d", "du", "des", "a", "au", "in", "at", "of"
 _DEPARTMENT = r"(0[1-9]|[1-8]\d|9[0-5]|2[AaBb]|97[1-6])"
 _DEPARTMENT_IN_BRACKETS = re.compile(rf"\s*\({_DEPARTMENT}\)")
 _BRACKETED_DEPARTMENT = re.compile(rf"\({_DEPARTMENT}\)")
+#: The rest of a host name ending in another country's top-level domain (linear: no nesting).
+_FOREIGN_HOST = re.compile(
+    r"[\w-]*(?:\.[\w-]+)*\.(?:be|ch|ca|lu|mc|ma|tn|dz|sn|ci|cm|ga|ml|bf|ht|uk|de|es|it|pt|nl|us)"
+    r"(?![\w.-])",
+    re.IGNORECASE,
+)
 
 
 class Matcher:
@@ -110,6 +117,10 @@ class Matcher:
             number = entity.finess_et or entity.finess_ej
             if number:
                 self.finess.setdefault(number.upper(), position)
+        for position, entity in enumerate(watchlist.entities):
+            # An EJ number names its legal entity, or the one site of an EJ that has no entity.
+            if entity.finess_et and entity.finess_ej:
+                self.finess.setdefault(entity.finess_ej.upper(), position)
         self._contexts: dict[int, EntityContext] = {}
         self._resolver = Resolver(watchlist, self._context)
         self._families: dict[str, list[int]] | None = None
@@ -211,10 +222,16 @@ class Matcher:
     def speller(self) -> Speller:
         """The speller of this watchlist's name words (built on first use)."""
         if self._speller is None:
+            # Names of nursing homes, health centres and the like are no targets (they need
+            # their place anyway; 40,000 of them would make the index five times larger), but
+            # their words, as every key of the automaton, are known words, never corrected.
             names: list[str] = []
             for entity in self.watchlist.entities:
+                if sector_of(entity) in PLACED_SECTORS:
+                    continue
                 names += [entity.name, *entity.aliases, *([entity.city] if entity.city else [])]
-            self._speller = Speller(names, known_phrases())
+            keys = [key.strip() for key, value in self.index.automaton.items() if value < 0]
+            self._speller = Speller(names, [*known_phrases(), *keys])
         return self._speller
 
     def _match(self, title: str, text: str) -> _Pass:
@@ -238,6 +255,9 @@ class Matcher:
             mask = reduce(or_, [value if value >= 0 else masks[~value] for value in values])
             fields = _fields(folded, len(title))
             self._candidates(fields, index.automaton.iter(joined), raw)
+            for candidate in raw:
+                if _in_foreign_host(candidate):
+                    candidate.field.foreign.append(candidate.end)
         for start, end, number in find_finess(joined) if folded.long_number else ():
             entity_index = self.finess.get(number)
             if entity_index is not None:
@@ -255,8 +275,11 @@ class Matcher:
         # A department written in brackets places a name too: "Clinique du Parc (49)".
         postcodes.update(code.lower() for code in _BRACKETED_DEPARTMENT.findall(folded.original))
         accepted: list[Candidate] = []
+        without: dict[str, str] = {}
         for candidate in raw:
-            candidate.placed, candidate.supported = self._supported(candidate, joined, postcodes)
+            candidate.placed, candidate.supported = self._supported(
+                candidate, joined, postcodes, without
+            )
             candidate.elsewhere = not candidate.placed and self._elsewhere(candidate, joined)
             candidate.score = score_of(candidate, health, bool(sale), french)
             if candidate.score >= THRESHOLD or candidate.level == GENERIC:
@@ -314,6 +337,8 @@ class Matcher:
         folded = normalised.text
         accepted = ACCEPTS.get(kind, frozenset({kind}))
         left = _LEFT_TYPE.search(folded, max(0, start - 60), start)
+        if left is not None and _is_top_level_domain(normalised, left.start(1), left.end(1)):
+            left = None  # "rhonefm.ch La radio": the ".ch" of a host is no "CH"
         if left is not None:
             written = qualified_type(_SURFACE_TYPE[left.group(1)], left.group(2))
             if written is not None and written in accepted:
@@ -339,7 +364,7 @@ class Matcher:
         return None
 
     def _supported(
-        self, candidate: Candidate, context: str, postcodes: set[str]
+        self, candidate: Candidate, context: str, postcodes: set[str], without: dict[str, str]
     ) -> tuple[bool, bool]:
         # (confirmed by a place, confirmed by a place or another name of the entity).
         entity = self._context(candidate.entity)
@@ -348,11 +373,14 @@ class Matcher:
         # The name itself does not confirm the name ("Clinique Saint-Joseph" in Saint-Joseph),
         # nor does its town written again ("Calais Community Hospital (Calais, Maine)").
         matched = candidate.field.folded.text[candidate.start : candidate.end]
-        context = context.replace(matched, " ")
+        rest = without.get(matched)
+        if rest is None:  # the candidates of one span share it: replaced once per post
+            rest = without[matched] = context.replace(matched, " ")
+        context = rest
         places = [*entity.domains]
         places += [city for city in entity.cities if f" {city} " not in f" {matched} "]
-        if entity.department_name:
-            places.append(entity.department_name)
+        if entity.department_name and entity.department_name not in self.watchlist.ordinary_words:
+            places.append(entity.department_name)  # not "Nord" in "CH Nord-Ouest"
         if any(f" {place} " in context for place in places if place):
             return True, True
         # Another name confirms only if it is more than the matched name's core ("CH de Dax"
@@ -398,6 +426,27 @@ class Matcher:
             regions = frozenset(m.region for m in members if m.region)
             places = self._places[family] = (departments, regions)
         return places
+
+
+def _is_top_level_domain(normalised: Normalised, start: int, end: int) -> bool:
+    # The folded word start:end ends a host name ("rhonefm.ch"): a dot after a letter or digit
+    # before it, nothing of a host after it ("intranet.chu-rouen.fr" goes on).
+    first, last = normalised.span(start, end)
+    before = normalised.original[max(0, first - 2) : first]
+    after = normalised.original[last : last + 1]
+    if len(before) != 2 or before[1] != "." or not before[0].isalnum():
+        return False
+    return not (after.isalnum() or after in ("-", "."))
+
+
+def _in_foreign_host(candidate: Candidate) -> bool:
+    # A name read in a host name of another country ("clinique-pasteur.be",
+    # "hopital-saint-louis.ch") names a foreign organisation, as a foreign place would.
+    normalised = candidate.field.folded
+    end = normalised.span(candidate.start, candidate.end)[1]
+    if normalised.original[end : end + 1] not in (".", "-"):
+        return False
+    return _FOREIGN_HOST.match(normalised.original, end) is not None
 
 
 class _Pass(NamedTuple):

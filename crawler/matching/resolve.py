@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 
 from crawler.core.records import EntityMatch
 from crawler.matching.candidates import (
@@ -44,6 +45,7 @@ class Resolver:
         self.watchlist = watchlist
         self.context = context
         self._name_words: dict[int, tuple[frozenset[str], ...]] = {}
+        self._heads: dict[str, int] | None = None
 
     def resolve(self, accepted: list[Candidate]) -> tuple[list[EntityMatch], list[AmbiguousMatch]]:
         by_span: dict[tuple[str, int, int], list[Candidate]] = defaultdict(list)
@@ -59,7 +61,7 @@ class Resolver:
                 map(foreign_near, group)
             ):
                 unclear.append(group)  # "Hôpital Saint-Luc, Bruxelles" is no French candidate
-        chosen = self._without_unit_aliases(outermost(chosen))
+        chosen = self._without_sibling_parts(self._without_unit_aliases(outermost(chosen)))
         matches: dict[tuple[str, str], EntityMatch] = {}
         for candidate in sorted(chosen, key=lambda c: (c.field.name != "title", c.start)):
             entity = self.watchlist.entities[candidate.entity]
@@ -124,6 +126,30 @@ class Resolver:
                 family == self.context(c.entity).family and entity != c.entity
                 for family, entity in hosts
             )
+        ]
+
+    def _without_sibling_parts(self, chosen: list[Candidate]) -> list[Candidate]:
+        # An alias that repeats part of a sister site's name ("Simone Veil", an alias of a
+        # unit of the CH de Cannes, whose own name is "Centre hospitalier de Cannes Simone
+        # Veil") names that site when it is named in the post too.
+        if len(chosen) < 2 or not any(c.origin == FROM_ALIAS for c in chosen):
+            return chosen
+
+        def repeats(candidate: Candidate, other: Candidate) -> bool:
+            if other.entity == candidate.entity or other.origin == FROM_ALIAS:
+                return False
+            if self.context(other.entity).family != self.context(candidate.entity).family:
+                return False
+            text = candidate.field.folded.text[candidate.start : candidate.end]
+            words = set(text.split()) - _NOT_NAMES
+            return bool(words) and any(
+                words <= set(w.split()) for w in self.context(other.entity).wholes
+            )
+
+        return [
+            c
+            for c in chosen
+            if c.origin != FROM_ALIAS or not any(repeats(c, other) for other in chosen)
         ]
 
     def _spells_name(self, candidate: Candidate) -> bool:
@@ -206,7 +232,26 @@ class Resolver:
         heads = [c for c in pool if keys[c.entity].key == family]
         if heads:
             return max(heads, key=lambda c: c.score)
+        # Sites of one legal entity: a full establishment whose whole name is written ("CH
+        # Saint-Malo" is the Broussais site's alias, "CH Saint Malo Site du Rosais" only
+        # starts so); still several, the legal entity itself when it is watched.
+        for keep in (lambda c: not self.context(c.entity).unit, self._names_whole):
+            narrowed = [c for c in pool if keep(c)]
+            if narrowed and len(narrowed) < len(pool):
+                pool = narrowed
+        if len({c.entity for c in pool}) > 1 and family in self._positions():
+            return replace(max(pool, key=lambda c: c.score), entity=self._positions()[family])
         return min(pool, key=lambda c: (len(keys[c.entity].name), keys[c.entity].key))
+
+    def _positions(self) -> dict[str, int]:
+        # Entity key → position, for legal entities only (built on first use).
+        if self._heads is None:
+            self._heads = {
+                e.key: i
+                for i, e in enumerate(self.watchlist.entities)
+                if e.key.startswith("finess-ej:")
+            }
+        return self._heads
 
 
 def outermost(chosen: list[Candidate]) -> list[Candidate]:

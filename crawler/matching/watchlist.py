@@ -26,6 +26,8 @@ from pydantic import ValidationError
 from crawler.core.config import Settings, WatchlistEntry
 from crawler.core.errors import WatchlistError
 from crawler.core.records import EntityRecord
+from crawler.matching.display_names import REGION_OF
+from crawler.matching.finess_categories import categories
 from crawler.matching.normalise import normalise_phrase
 
 BUNDLED_NAME = "watchlist.jsonl.gz"
@@ -41,21 +43,36 @@ class Watchlist:
     entities: tuple[EntityRecord, ...]
     departments: Mapping[str, str] = field(default_factory=dict)
     exclusions: frozenset[str] = frozenset()
+    #: Folded ordinary French/English words among the names ("horizon", "avenir", "ship"): a
+    #: typeless name made only of them needs context (see :mod:`crawler.matching.ordinary_words`).
+    ordinary_words: frozenset[str] = frozenset()
+    #: A digest of the file the first ``base_count`` entities were read from, in order: the
+    #: fingerprint hashes it instead of those entities (67k of them take a second to dump).
+    base_digest: str = ""
+    base_count: int = 0
 
     def fingerprint(self) -> str:
         """A hash of everything the matcher index is built from (names the on-disk cache)."""
         digest = hashlib.sha256()
-        rows = [[getattr(entity, name) for name in _FIELD_ORDER] for entity in self.entities]
+        base = self.base_count if self.base_digest else 0
+        digest.update(self.base_digest.encode())
+        rows = [[getattr(entity, name) for name in _FIELD_ORDER] for entity in self.entities[base:]]
         digest.update(json.dumps(rows).encode())
         digest.update(json.dumps(dict(self.departments), sort_keys=True).encode())
         digest.update(json.dumps(sorted(self.exclusions)).encode())
+        digest.update(json.dumps(sorted(self.ordinary_words)).encode())
         return digest.hexdigest()[:24]
 
     def merged(self, extra: Iterable[EntityRecord]) -> Watchlist:
         """This watchlist plus ``extra`` entities; an extra entity replaces one with its key."""
         replaced = {entity.key: entity for entity in extra}
         kept = [entity for entity in self.entities if entity.key not in replaced]
-        return dataclasses.replace(self, entities=tuple(kept) + tuple(replaced.values()))
+        intact = len(kept) == len(self.entities)  # the base file's entities are all still first
+        return dataclasses.replace(
+            self,
+            entities=tuple(kept) + tuple(replaced.values()),
+            base_digest=self.base_digest if intact else "",
+        )
 
 
 def slugify(text: str) -> str:
@@ -100,33 +117,106 @@ def entity_from_entry(entry: WatchlistEntry) -> EntityRecord:
     )
 
 
-def read_bundled_lines(path: Path | None = None) -> Iterator[dict[str, Any]]:
-    """The JSON objects of a bundled watchlist file (default: the one shipped in the package)."""
+def _read_bundled(path: Path | None) -> bytes:
     try:
         if path is None:
-            handle = resources.files("crawler.data").joinpath(BUNDLED_NAME).open("rb")
+            packed = resources.files("crawler.data").joinpath(BUNDLED_NAME).read_bytes()
         else:
-            handle = path.open("rb")
-        with handle, gzip.open(handle, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                if line.strip():
-                    yield json.loads(line)
-    except (OSError, EOFError, json.JSONDecodeError) as exc:
+            packed = path.read_bytes()
+        return gzip.decompress(packed)
+    except (OSError, EOFError) as exc:
         raise WatchlistError(
             f"cannot read bundled watchlist {path or BUNDLED_NAME}: {exc}"
         ) from exc
 
 
+def read_bundled_lines(
+    path: Path | None = None, text: bytes | None = None
+) -> Iterator[dict[str, Any]]:
+    """The JSON objects of a bundled watchlist file (default: the one shipped in the package;
+    ``text``: its content already read and unpacked), entities with the fields the file leaves
+    out filled in (:func:`expand_bundled`)."""
+    content = (text if text is not None else _read_bundled(path)).decode("utf-8")
+    try:
+        # One JSON array of all lines: a single parse is much faster than one per line.
+        items = json.loads("[" + ",".join(line for line in content.splitlines() if line) + "]")
+    except json.JSONDecodeError as exc:
+        raise WatchlistError(
+            f"cannot read bundled watchlist {path or BUNDLED_NAME}: {exc}"
+        ) from exc
+    labels = _labels()
+    for data in items:
+        yield data if "meta" in data else expand_bundled(data, labels)
+
+
+def compact_bundled(data: dict[str, Any]) -> dict[str, Any]:
+    """An entity object without what :func:`expand_bundled` restores (the kind and number of a
+    FINESS key, the region of its department, the category label of its category tag)."""
+    compact = dict(data)
+    if compact["key"].startswith(("finess:", "finess-ej:")) and compact["kind"] == "establishment":
+        del compact["kind"]
+    if compact["key"] == f"finess:{compact.get('finess_et')}":
+        del compact["finess_et"]
+    if compact.get("region") and compact["region"] == _region_of(compact.get("department")):
+        del compact["region"]
+    if compact.get("category") and compact["category"] == _category_label(compact):
+        del compact["category"]
+    return compact
+
+
+def expand_bundled(data: dict[str, Any], labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The entity object :func:`compact_bundled` made, whole again (``labels``: category tag →
+    label, :func:`_labels`)."""
+    key = data["key"]
+    if key[:7] == "finess:":
+        data.setdefault("kind", "establishment")
+        data.setdefault("finess_et", key[7:])
+    elif key[:10] == "finess-ej:":
+        data.setdefault("kind", "establishment")
+    if "region" not in data and "department" in data:
+        data["region"] = REGION_OF.get(data["department"] or "")
+    if "category" not in data:
+        labels = _labels() if labels is None else labels
+        data["category"] = next(
+            (labels[tag] for tag in data.get("tags", ()) if tag in labels),
+            "Entité juridique" if key[:10] == "finess-ej:" else None,
+        )
+    return data
+
+
+def _labels() -> dict[str, str]:
+    return {f"category:{code}": c.label for code, c in categories().items()}
+
+
+def _region_of(department: str | None) -> str | None:
+    return REGION_OF.get(department or "")
+
+
+def _category_label(data: Mapping[str, Any]) -> str | None:
+    label = expand_bundled({"key": data["key"], "tags": data.get("tags", [])})["category"]
+    return str(label) if label else None
+
+
 def load_bundled(path: Path | None = None) -> Watchlist:
     """The bundled default watchlist: a metadata line, then one entity per line."""
     departments: dict[str, str] = {}
+    ordinary: frozenset[str] = frozenset()
     entities: list[EntityRecord] = []
-    for data in read_bundled_lines(path):
+    text = _read_bundled(path)
+    for data in read_bundled_lines(path, text):
         if "meta" in data:
             departments = dict(data["meta"].get("departments", {}))
+            ordinary = frozenset(data["meta"].get("ordinary_words", ()))
         else:
-            entities.append(entity_from_dict(data))
-    return Watchlist(tuple(entities), departments)
+            entities.append(EntityRecord(**data))
+    digest = hashlib.sha256(text).hexdigest()
+    return Watchlist(
+        tuple(entities),
+        departments,
+        ordinary_words=ordinary,
+        base_digest=digest,
+        base_count=len(entities),
+    )
 
 
 def load_yaml_entries(path: Path) -> list[EntityRecord]:

@@ -1,0 +1,45 @@
+"""The ordinary French and English words among watchlist names (build time).
+
+A one-word name such as "Horizon", "Avenir" or "Ship" is an ordinary word: read alone it names
+nothing, so the matcher treats a typeless name made only of such words as a common alias (it
+needs health context close by, or another name or the place of its entity). Which words are
+ordinary is decided here, once, from word frequencies (``wordfreq``, a build-time dependency):
+a word is ordinary when its Zipf frequency is at least :data:`ORDINARY_ZIPF` in French or in
+English. The builder stores the list in the bundled file's metadata, so the product does not
+need ``wordfreq`` at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from crawler.matching.normalise import normalise_phrase
+
+#: Zipf frequency (log10 of occurrences per billion words) from which a word is ordinary:
+#: 3.5 is about one in 300,000 words ("horizon" 4.3, "avenir" 4.9, "ship" 4.9; "Korian" 2.3).
+ORDINARY_ZIPF = 3.5
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def ordinary_words(names: Iterable[str]) -> list[str]:
+    """The folded words of ``names`` that are ordinary French or English words, sorted.
+
+    Words are compared folded (FINESS writes "ACCES" for "accès"): a folded word is ordinary
+    when some word of that spelling, accents aside, is."""
+    wanted = {w for name in names for w in normalise_phrase(name).split() if len(w) >= 3}
+    return sorted(wanted & folded_ordinary_words())
+
+
+def folded_ordinary_words() -> frozenset[str]:
+    """Every folded French or English word of Zipf frequency :data:`ORDINARY_ZIPF` or more."""
+    from wordfreq import iter_wordlist, zipf_frequency  # build time only (see module doc)
+
+    found: set[str] = set()
+    for language in ("fr", "en"):
+        for word in iter_wordlist(language):
+            if zipf_frequency(word, language) < ORDINARY_ZIPF:
+                break  # the list is sorted by frequency
+            if _WORD.fullmatch(word):
+                found.update(normalise_phrase(word).split())
+    return frozenset(found)

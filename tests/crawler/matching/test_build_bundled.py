@@ -1,0 +1,141 @@
+"""The builder on small files in the shape of the real sources (FHIR NDJSON in tar.gz, CSV)."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.matching.build_bundled import build
+from crawler.matching.finess_categories import categories
+from crawler.matching.watchlist import load_bundled
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def organization(ej: str, et: str, name: str, code: str, cp: str, city: str) -> dict[str, Any]:
+    label = categories()[code].label
+    coding = [
+        {"system": "http://finess.sante.gouv.fr/valuesets/CAT_ETAB", "code": code, "display": label}
+    ]
+    return {
+        "resourceType": "Organization",
+        "id": f"{ej}-{et}",
+        "name": name,
+        "address": [{"postalCode": cp, "city": city}],
+        "type": [{"coding": coding}],
+    }
+
+
+FHIR = [
+    organization("010780054", "010000024", "CH DE FLEYRIAT", "355", "01440", "VIRIAT"),
+    organization("710780156", "710011016", "SSIAD DU CH DE LA GUICHE", "354", "71220", "LA GUICHE"),
+    organization(
+        "710780156", "710780594", "EHPAD EMMANUEL BARDOT", "500", "71300", "MONT ST VINCENT"
+    ),
+    organization(
+        "710780156", "710976861", "A VENIR - EHPAD DU CH DE LA GUICHE", "500", "71220", "LA GUICHE"
+    ),
+    organization(
+        "710780156", "710978206", "CENTRE HOSPITALIER DE LA GUICHE", "106", "71220", "LA GUICHE"
+    ),
+    organization(
+        "010002277", "010002285", "PHARMACIE DU CHAMP DE MARS", "620", "01500", "AMBERIEU EN BUGEY"
+    ),
+    {
+        "resourceType": "Location",
+        "id": "010780054-010000024-loc",
+        "position": {"latitude": 46.2227, "longitude": 5.2086},
+    },
+]
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> list[Path]:
+    fhir = tmp_path / "etab0-10.tar.gz"
+    payload = "".join(json.dumps(record) + "\n" for record in FHIR).encode()
+    with tarfile.open(fhir, "w:gz") as archive:
+        info = tarfile.TarInfo("etab0-10.ndjson")
+        info.size = len(payload)
+        archive.addfile(info, io.BytesIO(payload))
+    fhoff = tmp_path / "fhoff.csv"
+    fhoff.write_text(
+        "nofinesset,nofinessej,rs_courte,rs_longue,telephone,departement_code,departement_nom,"
+        "ville_cp,categorie_libelle,categorie_groupe_libelle,statut_juridique_lib,siret\n"
+        "010000024,010780054,CH DE FLEYRIAT,CENTRE HOSPITALIER DE BOURG-EN-BRESSE - FLEYRIAT,,01,"
+        "AIN,01440 VIRIAT,Centre Hospitalier (C.H.),,Etablissement public de santé,\n",
+        encoding="utf-8",
+    )
+    wikidata = tmp_path / "hospitals.tsv"
+    wikidata.write_text(
+        "item\titemLabel\tcountryLabel\tofficial_website\tgeo\n"
+        "Q1\tCentre hospitalier de Bourg-en-Bresse\tFrance\thttps://www.ch-bourg01.fr/\t"
+        "Point(5.2085 46.2228)\n",
+        encoding="utf-8",
+    )
+    labs = tmp_path / "labs.csv"
+    labs.write_text(
+        "_id,id_ej,finess,rs,adresse,cpl_loc,do_prel,do_antigenic,longitude,latitude,mod_prel,"
+        "public,horaire,horaire_prio,check_rdv,tel_rdv,web_rdv,date_modif\n"
+        "x,710780156,710978206,CH LA GUICHE,,,,,,,,,,,,,www.doctolib.fr,\n",
+        encoding="utf-8",
+    )
+    curated = tmp_path / "vendors_groups.csv"
+    curated.write_text(
+        "name,kind,aliases,domains,country,source_url,note\n"
+        "Mediboard,vendor,OX,openxtrem.com,FR,,\n",
+        encoding="utf-8",
+    )
+    return [fhir, fhoff, wikidata, labs, curated]
+
+
+def test_build(tmp_path: Path, sources: list[Path]) -> None:
+    output = tmp_path / "watchlist.jsonl.gz"
+    assert build(sources, output) == 7  # 5 establishments (no pharmacy), 1 EJ, 1 vendor
+    watchlist = load_bundled(output)
+    entities = {entity.key: entity for entity in watchlist.entities}
+    assert "finess:010002285" not in entities  # pharmacies are not watched
+    fleyriat = entities["finess:010000024"]
+    assert fleyriat.name == "Centre Hospitalier de Bourg-En-Bresse - Fleyriat"  # 2025 wins
+    assert "CH de Fleyriat" in fleyriat.aliases
+    assert "ch-bourg01.fr" in fleyriat.domains
+    assert "domain:wikidata:ch-bourg01.fr" in fleyriat.tags
+    assert fleyriat.region == "Auvergne-Rhône-Alpes"
+    assert fleyriat.category == "Centre Hospitalier (C.H.)"
+    guiche = entities["finess-ej:710780156"]
+    assert guiche.name == "Centre hospitalier de La Guiche"
+    assert (
+        "ej-name:shared-form" in guiche.tags and not guiche.domains
+    )  # doctolib is no lab's domain
+    ehpad = entities["finess:710976861"]
+    assert ehpad.name == "EHPAD du CH de la Guiche"  # "A VENIR" is no name
+    assert ehpad.parent_key == "finess-ej:710780156"
+    assert entities["vendor:mediboard"].tags == ["country:FR", "domain:curated:openxtrem.com"]
+    assert {"centre", "hospitalier"} <= watchlist.ordinary_words
+
+
+def test_build_is_reproducible(tmp_path: Path, sources: list[Path]) -> None:
+    first, second = tmp_path / "a.jsonl.gz", tmp_path / "b.jsonl.gz"
+    build(sources, first)
+    build(list(reversed(sources)), second)
+    assert first.read_bytes() == second.read_bytes()
+    assert gzip.decompress(first.read_bytes()).startswith(b'{"meta": {"format": 2')
+
+
+def test_build_does_not_depend_on_hash_order(tmp_path: Path, sources: list[Path]) -> None:
+    outputs = []
+    for seed in ("1", "2"):
+        output = tmp_path / f"seed{seed}.jsonl.gz"
+        command = [sys.executable, "-m", "crawler.matching.build_bundled", "--output", str(output)]
+        environment = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([*command, *map(str, sources)], check=True, env=environment, cwd=ROOT)
+        outputs.append(output.read_bytes())
+    assert outputs[0] == outputs[1]
