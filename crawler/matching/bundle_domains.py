@@ -25,7 +25,6 @@ from crawler.matching.bundle_sources import WikidataHospital
 from crawler.matching.name_words import ACCEPTS, ARTICLE_WORDS, TYPE_SURFACES
 from crawler.matching.names import forms_of_name, leading_type
 from crawler.matching.normalise import normalise_phrase
-from crawler.matching.watchlist import is_domain
 
 #: Domains that are not an establishment's own: appointment platforms, lab software portals,
 #: webmail, link shorteners, public bodies.
@@ -98,6 +97,13 @@ UNIT_FIRST_WORDS = frozenset(
 _NOT_INITIALS = ARTICLE_WORDS | {"a", "au", "aux", "en", "et", "sur", "sous", "les", "pour"}
 _WIKIDATA_TLDS = (*FRENCH_TLDS, "org", "com", "eu")
 _TYPE_WORDS = frozenset(w for ws in TYPE_SURFACES.values() for s in ws for w in s.split())
+
+_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$")
+
+
+def is_domain(text: str) -> bool:
+    """True for a plain host name such as ``ch-arles.fr``."""
+    return bool(_DOMAIN.match(text.lower()))
 
 
 def domain_tag(origin: str, domain: str) -> str:
