@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,13 @@ import psycopg
 import pytest
 
 from db.migrate import upgrade
+
+# Every test, crawl child and daemon of a run shares one matcher index cache: the bundled
+# watchlist's index is built once (~12 s) instead of once per temporary data_dir. Its files are
+# named by the watchlist's content and the code, so a stale one is never read.
+os.environ.setdefault(
+    "LEAKWATCH_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"leakwatch-test-cache-{os.getuid()}")
+)
 
 PG_ADMIN_URL = os.environ.get("LEAKWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 _counter = itertools.count()

@@ -37,7 +37,7 @@ def match(
     """Match posts read as JSON Lines on stdin; write one result per line on stdout."""
     settings = state_of(ctx).settings
     try:
-        matcher = Matcher(read_watchlist(watchlist), settings.data_dir / "cache")
+        matcher = Matcher(read_watchlist(watchlist), settings.matcher_cache_dir)
     except WatchlistError as exc:
         fail(str(exc))
     run_match(matcher, sys.stdin, sys.stdout, sys.stderr)

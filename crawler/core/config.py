@@ -316,6 +316,9 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default_factory=lambda: default_database_url())
     data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("leakwatch")))
+    #: Where the matcher's built index is kept (default ``<data_dir>/cache``). Files are named
+    #: by the watchlist's content and the code that built them, so installations may share it.
+    cache_dir: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     sources: list[SourceConfig] = Field(default_factory=list)
     channels: list[ChannelConfig] = Field(default_factory=list)
@@ -324,6 +327,11 @@ class Settings(BaseSettings):
     watchlist: WatchlistConfig = WatchlistConfig()
     retention: RetentionConfig = RetentionConfig()
     chromium_path: Path = Path("/usr/bin/chromium")
+
+    @property
+    def matcher_cache_dir(self) -> Path:
+        """The matcher index cache: ``cache_dir``, else ``<data_dir>/cache``."""
+        return self.cache_dir if self.cache_dir is not None else self.data_dir / "cache"
 
     @field_validator("database_url")
     @classmethod
@@ -408,8 +416,9 @@ def load_config(path: Path | None = None) -> Settings:
             raise ConfigError(f"cannot read config file {resolved}: {exc}") from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{resolved}: invalid TOML: {exc}") from exc
-        if isinstance(data.get("data_dir"), str):
-            data["data_dir"] = (resolved.parent / data["data_dir"]).resolve()
+        for key in ("data_dir", "cache_dir"):
+            if isinstance(data.get(key), str):
+                data[key] = (resolved.parent / data[key]).resolve()
         _resolve_option_files(data, resolved.parent)
     try:
         return Settings(**data)

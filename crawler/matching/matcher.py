@@ -153,8 +153,8 @@ class Matcher:
 
     @classmethod
     def from_settings(cls, settings: Settings, extra_files: tuple[Path, ...] = ()) -> Matcher:
-        """The matcher of the configured watchlist, its index cached under ``data_dir``."""
-        return cls(load_watchlist(settings, extra_files), settings.data_dir / "cache")
+        """The matcher of the configured watchlist, its index cached in ``matcher_cache_dir``."""
+        return cls(load_watchlist(settings, extra_files), settings.matcher_cache_dir)
 
     @classmethod
     def bundled(cls, cache_dir: Path | None = None) -> Matcher:

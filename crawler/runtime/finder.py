@@ -69,7 +69,7 @@ def load_matcher(settings: Settings, sessions: sessionmaker[Session] | None = No
     if sessions is not None:
         with sessions.begin() as session:
             watchlist = with_aliases(watchlist, analyst_aliases(session))
-    return Matcher(watchlist, settings.data_dir / "cache")
+    return Matcher(watchlist, settings.matcher_cache_dir)
 
 
 def make_finder(
