@@ -37,7 +37,7 @@ from crawler.matching.display_names import REGION_OF, city_of, display_name
 from crawler.matching.finess import department_of_postcode, is_valid_finess
 from crawler.matching.finess_categories import categories, category_tag, sector_of
 from crawler.matching.legal_entities import name_legal_entity, of_place, rank_of
-from crawler.matching.name_cleaning import clean_name, is_noise_name, tidy
+from crawler.matching.name_cleaning import clean_name, is_fragment, is_noise_name, tidy
 from crawler.matching.name_words import ARTICLE_WORDS
 from crawler.matching.normalise import normalise_phrase
 from crawler.matching.ordinary_words import ordinary_words
@@ -90,7 +90,7 @@ class BundleBuilder:
     @staticmethod
     def _add_alias(entity: dict[str, Any], alias: str) -> None:
         folded = normalise_phrase(alias)
-        if not folded or is_noise_name(folded):
+        if not folded or is_noise_name(folded) or is_fragment(folded):
             return
         known = {normalise_phrase(n) for n in [entity["name"], *entity["aliases"]]}
         if folded not in known:

@@ -46,6 +46,18 @@ def clean_name(raw: str) -> tuple[str, list[str]]:
     return text, former
 
 
+#: A name that starts with one of these is the cut-off end of a longer one ("CH DE LA HAUTE
+#: GIRONDE - DE BLAYE" gives "De Blaye", "CABINET D'IMAGERIE …" gives "D'imagerie …").
+_FRAGMENT_START = frozenset({"de", "du", "des", "d", "et"})
+
+
+def is_fragment(folded: str) -> bool:
+    """True when a folded alias starts with a connector word: a piece of a longer name, which
+    would match any text that says "de <town>" or "du <place>"."""
+    words = folded.split()
+    return bool(words) and words[0] in _FRAGMENT_START
+
+
 def is_noise_name(folded: str) -> bool:
     """True when a folded name holds no word but category, type, status and article words."""
     return all(word in _NOISE_WORDS or len(word) <= 1 for word in folded.split())

@@ -453,6 +453,14 @@ DESCRIPTIVE_WORDS = frozenset(
         "aide",
         "domicile",
         "services",
+        # A prison's health unit (USMP, UCSA) is named after its prison: "Centre de détention",
+        # "Detention Center", "Maison d'arrêt" name a prison, not the unit, without its place.
+        "detention",
+        "arret",
+        "penitentiaire",
+        "penitentiaires",
+        "prison",
+        "correctional",
     ]
 )
 GENERIC_WORDS = GENERIC_WORDS | DESCRIPTIVE_WORDS

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.matching.name_cleaning import clean_name, is_noise_name
+from crawler.matching.name_cleaning import clean_name, is_fragment, is_noise_name
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,19 @@ def test_clean_name(raw: str, name: str, former: list[str]) -> None:
 )
 def test_noise_names(folded: str, noise: bool) -> None:
     assert is_noise_name(folded) is noise
+
+
+@pytest.mark.parametrize(
+    ("folded", "fragment"),
+    [
+        ("de blaye", True),  # "CH DE LA HAUTE GIRONDE - DE BLAYE"
+        ("du pays de guingamp", True),
+        ("d imagerie scintigraphique", True),
+        ("et public de sante mentale de la somme", True),
+        ("la renaissance sanitaire", False),
+        ("les quatre saisons", False),
+        ("au fil de l eau", False),
+    ],
+)
+def test_fragments_of_cut_names(folded: str, fragment: bool) -> None:
+    assert is_fragment(folded) is fragment

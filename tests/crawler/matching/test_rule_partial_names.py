@@ -20,9 +20,12 @@ DIAGNOSTIC = establishment(
 )
 
 
+USMP = establishment("130803661", "Usmp Centre Detention CH Arles", "Tarascon", "13")
+
+
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    return Matcher(Watchlist((CMP, DIAGNOSTIC), {}))
+    return Matcher(Watchlist((CMP, DIAGNOSTIC, USMP), {}))
 
 
 @pytest.mark.parametrize(
@@ -31,6 +34,8 @@ def matcher() -> Matcher:
         "Institute of Social Medicine ransomware attack",
         "Leak: centre de diagnostic et de traitement, patients",
         "Centre social de la ville, fichier des familles",
+        "Wyatt Detention Center",  # a US prison (real ransomware feed title)
+        "Les systèmes du centre de détention sont en panne",
     ],
 )
 def test_descriptive_parts_of_unit_names_do_not_match_alone(matcher: Matcher, title: str) -> None:
