@@ -70,8 +70,14 @@ SECTOR_RANK = {
 _UNIT_TYPES = frozenset({"had", "hdj", "cmp", "ehpad"})
 #: Words a shared run of words does not start with ("À Fécamp", "pour adultes").
 _LEADING = ARTICLE_WORDS | LEGAL_FORMS | {"a", "au", "aux", "en", "pour", "sur", "et"}
-#: Words a shared run of words does not end with ("IRM du Gâtinais Site", "Adhap Services").
-_TRAILING = ARTICLE_WORDS | LEGAL_FORMS | STRUCTURAL_WORDS | {"services", "serv", "sce"}
+#: Words a shared run of words does not end with ("IRM du Gâtinais Site", "Adhap Services",
+#: "Capio Clinique Saint" of "… Saint Vincent" and "… Saint Pierre").
+_TRAILING = (
+    ARTICLE_WORDS
+    | LEGAL_FORMS
+    | STRUCTURAL_WORDS
+    | {"services", "serv", "sce", "saint", "sainte", "st", "ste", "notre", "nouveau", "nouvel"}
+)
 _UNNAMING = (
     CATEGORY_WORDS | GENERIC_WORDS | COMMON_PATRONS | STATUS_WORDS | ARTICLE_WORDS | LEGAL_FORMS
 )

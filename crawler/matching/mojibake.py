@@ -24,7 +24,7 @@ _WORD = re.compile(r"\S+")
 def repair(text: str) -> tuple[str, list[int] | None]:
     """``text`` with its mojibake words repaired, and a map from each position of the repaired
     text (and its end) to a position of ``text``; ``(text, None)`` when nothing was repaired."""
-    if not _SUSPECT.search(text):
+    if text.isascii() or not _SUSPECT.search(text):
         return text, None
     edits = []
     for word in _WORD.finditer(text):

@@ -55,6 +55,11 @@ def test_words_all_sites_share() -> None:
     names = ["CHRS ADALEA", "CHRS ADALEA SITE DE LOUDÉAC", "ADALEA ACCUEIL ECOUTE FEMMES"]
     assert shared_words(names, ["Saint-Brieuc", "Loudéac"]) == "ADALEA"
     assert shared_words(["SAAD ADHAP SERVICES", "SSIAD ADHAP SERVICES"]) == "ADHAP"
+    # a run cut inside two saints' names ends before "Saint"
+    assert (
+        shared_words(["CAPIO CLINIQUE SAINT VINCENT BESANCON", "CAPIO CLINIQUE SAINT PIERRE"])
+        == "CAPIO CLINIQUE"
+    )
 
 
 def test_shared_words_that_name_nothing() -> None:
