@@ -35,12 +35,13 @@ from crawler.core.records import EntityRecord
 from crawler.matching import bundle_domains, bundle_sources
 from crawler.matching.display_names import REGION_OF, city_of, display_name
 from crawler.matching.finess import department_of_postcode, is_valid_finess
-from crawler.matching.finess_categories import categories, category_tag, sector_of
+from crawler.matching.finess_categories import PLACED_SECTORS, categories, category_tag, sector_of
 from crawler.matching.legal_entities import name_legal_entity, of_place, rank_of
 from crawler.matching.name_cleaning import clean_name, is_fragment, is_noise_name, tidy
-from crawler.matching.name_words import ARTICLE_WORDS
+from crawler.matching.name_words import ARTICLE_WORDS, CATEGORY_WORDS, GENERIC_WORDS
+from crawler.matching.names import forms_of_name
 from crawler.matching.normalise import normalise_phrase
-from crawler.matching.ordinary_words import ordinary_words
+from crawler.matching.ordinary_words import coined_words, ordinary_words
 from crawler.matching.watchlist import BUNDLED_NAME, compact_bundled, entity_to_dict, slugify
 
 OUTPUT = Path(__file__).resolve().parents[1] / "data" / BUNDLED_NAME
@@ -57,6 +58,23 @@ GROUP_CITIES = {
 OVERSEAS_CODES = {"9A": "971", "9B": "972", "9C": "973", "9D": "974", "9E": "975", "9F": "976"}
 #: Curated groups that are the university hospital of their city ("CHU de Marseille" = AP-HM).
 UNIVERSITY_GROUPS = frozenset({"AP-HP", "Hospices Civils de Lyon", "AP-HM", "CHU Grenoble Alpes"})
+
+
+#: Words that say what kind of body a name belongs to, before its name ("GIP Cyceron").
+_ORGANISATION_WORDS = frozenset(
+    {
+        "gip",
+        "gcs",
+        "gcsms",
+        "gie",
+        "groupement",
+        "d",
+        "interet",
+        "public",
+        "cooperation",
+        "sanitaire",
+    }
+)
 
 
 class BundleBuilder:
@@ -299,6 +317,37 @@ class BundleBuilder:
             for site in sites:
                 site["parent_key"] = key
 
+    def add_brand_aliases(self) -> None:
+        """A name whose distinctive part is only coined words ("LBM Oriade Noviale", "GIP
+        Cyceron", "Imagerie Calibrest") is also written without its type word: that part
+        becomes an alias when one family has it. Not for nursing homes and the like (their
+        names need their place) nor for words shorter than five letters."""
+        unnaming = self._unnaming()
+        owners: dict[str, set[str]] = defaultdict(set)
+        holders: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for key, entity in self.entities.items():
+            if entity["kind"] != "establishment" or sector_of(_Facts(entity)) in PLACED_SECTORS:
+                continue
+            for name in [entity["name"], *entity["aliases"]]:
+                for form in forms_of_name(name):
+                    words = form.core.split()
+                    while words and (words[0] in _ORGANISATION_WORDS or words[0] in CATEGORY_WORDS):
+                        words = words[1:]
+                    if not 1 <= len(words) <= 3 or any(
+                        len(w) < 5 or not w.isalpha() or w in unnaming or w in GENERIC_WORDS
+                        for w in words
+                    ):
+                        continue
+                    core = " ".join(words)
+                    owners[core].add(entity.get("parent_key") or key)
+                    if entity not in holders[core]:
+                        holders[core].append(entity)
+        coined = coined_words({w for core in owners for w in core.split()})
+        for core, families in sorted(owners.items()):
+            if len(families) == 1 and set(core.split()) <= coined:
+                for entity in holders[core]:
+                    self._add_alias(entity, display_name(core.upper()))
+
     def _unnaming(self) -> frozenset[str]:
         # Words that name nothing alone: ordinary words and the words of towns.
         if self._unnaming_words is None:
@@ -411,6 +460,7 @@ def build(sources: list[Path], output: Path = OUTPUT) -> int:
     for path in by_kind["labs"]:
         builder.add_labs(path)
     builder.add_legal_entities()
+    builder.add_brand_aliases()
     builder.add_domains(by_kind["wikidata"][0] if by_kind["wikidata"] else None)
     return builder.write(output)
 

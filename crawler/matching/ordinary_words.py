@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from crawler.matching.normalise import normalise_phrase
 
@@ -42,4 +43,32 @@ def folded_ordinary_words() -> frozenset[str]:
                 break  # the list is sorted by frequency
             if _WORD.fullmatch(word):
                 found.update(normalise_phrase(word).split())
+    return frozenset(found)
+
+
+#: Below this Zipf frequency in both languages a word is no word of theirs at all: a coined
+#: brand ("Bioaxiome", "Labosud", "Cyceron"), a rare surname or a place.
+KNOWN_ZIPF = 1.0
+
+
+def coined_words(words: Iterable[str]) -> frozenset[str]:
+    """The folded ``words`` that are no French or English word (not even a rare one, accents
+    aside): brands coined for a business."""
+    known = _folded_known_words()
+    # A plural of a known word ("addictologies") is no brand either.
+    return frozenset(w for w in words if w not in known and w.rstrip("sx") not in known)
+
+
+@lru_cache(maxsize=1)
+def _folded_known_words() -> frozenset[str]:
+    # Every French or English word of Zipf frequency KNOWN_ZIPF or more, folded (one pass over
+    # wordfreq's frequency tables: ~1 s, where ranking every word would take ~20 s).
+    from wordfreq import get_frequency_dict  # build time only (see module doc)
+
+    least = 10 ** (KNOWN_ZIPF - 9)  # Zipf = log10(frequency per billion words)
+    found: set[str] = set()
+    for language in ("fr", "en"):
+        for word, frequency in get_frequency_dict(language).items():
+            if frequency >= least:
+                found.update(word.split() if word.isascii() else normalise_phrase(word).split())
     return frozenset(found)

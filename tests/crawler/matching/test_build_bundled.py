@@ -50,6 +50,8 @@ FHIR = [
     organization(
         "010002277", "010002285", "PHARMACIE DU CHAMP DE MARS", "620", "01500", "AMBERIEU EN BUGEY"
     ),
+    organization("380016626", "380016634", "LBM ORIADE NOVIALE", "611", "38000", "GRENOBLE"),
+    organization("300013877", "300013885", "EHPAD SENSEVIA", "500", "30000", "NIMES"),
     {
         "resourceType": "Location",
         "id": "010780054-010000024-loc",
@@ -99,7 +101,7 @@ def sources(tmp_path: Path) -> list[Path]:
 
 def test_build(tmp_path: Path, sources: list[Path]) -> None:
     output = tmp_path / "watchlist.jsonl.gz"
-    assert build(sources, output) == 7  # 5 establishments (no pharmacy), 1 EJ, 1 vendor
+    assert build(sources, output) == 9  # 7 establishments (no pharmacy), 1 EJ, 1 vendor
     watchlist = load_bundled(output)
     entities = {entity.key: entity for entity in watchlist.entities}
     assert "finess:010002285" not in entities  # pharmacies are not watched
@@ -139,3 +141,12 @@ def test_build_does_not_depend_on_hash_order(tmp_path: Path, sources: list[Path]
         subprocess.run([*command, *map(str, sources)], check=True, env=environment, cwd=ROOT)
         outputs.append(output.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_a_coined_brand_is_also_known_without_its_type(tmp_path: Path, sources: list[Path]) -> None:
+    output = tmp_path / "watchlist.jsonl.gz"
+    build(sources, output)
+    entities = {entity.key: entity for entity in load_bundled(output).entities}
+    assert "Oriade Noviale" in entities["finess:380016634"].aliases  # "LBM" dropped
+    assert "Sensevia" not in entities["finess:300013885"].aliases  # a nursing home needs its place
+    assert "Bourg" not in str(entities["finess:010000024"].aliases)  # a town is no brand
