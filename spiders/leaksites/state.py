@@ -5,10 +5,10 @@ The state is the JSON object the crawl runner saves between runs (``SourceSpider
     {"posts": {"<external id>": "<fingerprint>", …}}
 
 A victim is *fresh* when its id is unknown or its fingerprint changed (title, website, country,
-listing description, post URL, dates to the day). Only fresh victims are yielded (and have their
-victim page fetched); every victim of the listing is reported in ``seen_ids``, and the run
-recorder refreshes ``last_seen`` of those it did not receive. After a complete listing the state
-keeps only the victims still listed, so a victim that comes back is new again.
+listing description, post URL, dates to the day, status). Only fresh victims are yielded (and
+have their victim page fetched); every victim of the listing is reported in ``seen_ids``, and
+the run recorder refreshes ``last_seen`` of those it did not receive. After a complete listing
+the state keeps only the victims still listed, so a victim that comes back is new again.
 
 ``listing_complete`` and ``seen_ids`` describe one run: they are cleared when a run starts.
 """
@@ -63,7 +63,8 @@ class LeakSiteState:
 
 
 def fingerprint(post: LeakSitePost) -> str:
-    """Short hash of a victim's listing fields; dates count to the day (countdowns move)."""
+    """Short hash of a victim's listing fields and status; dates count to the day (countdowns
+    move)."""
     parts = (
         post.post_title,
         post.website or "",
@@ -72,6 +73,7 @@ def fingerprint(post: LeakSitePost) -> str:
         post.post_url or "",
         _day(post.published),
         _day(post.discovered),
+        post.status or "",
     )
     return hashlib.sha256("\0".join(parts).encode("utf-8", "replace")).hexdigest()[:16]
 

@@ -19,7 +19,8 @@ from sqlalchemy import select
 from crawler.demo.leaksites.site import LeakSite
 from crawler.demo.loopback import LoopbackServer
 from db.engine import make_engine, make_session_factory
-from db.models import CrawlRun, Hit, Post, Source
+from db.models import CrawlRun, Hit, OutboxMessage, Post, Source
+from tests.alerts.support import SECRET
 from tests.spiders.leaksites.crawls import crawl, source_for
 
 ROOT = Path(__file__).parents[3]
@@ -219,3 +220,62 @@ def test_removed_victims_get_removed_at_and_lose_it_when_back(tmp_path: Path) ->
         matched = {hit.matched for hit in session.execute(select(Hit)).scalars()}
         assert matched  # French health victims reach the matcher
     engine.dispose()
+
+
+ALERTING = """
+[[channels]]
+name = "cert"
+type = "webhook"
+url = "http://127.0.0.1:9/hook"
+signing_secret = "{secret}"
+
+[[routes]]
+channel = "cert"
+"""
+
+
+def test_published_victim_is_an_update_that_alerts(tmp_path: Path) -> None:
+    migrated_url = f"sqlite:///{tmp_path / 'leakwatch.db'}"
+    site = LeakSite(layout="play", per_page=12)
+    with LoopbackServer(site) as server:
+        config = tmp_path / "leakwatch.toml"
+        config.write_text(
+            CONFIG.format(
+                database_url=migrated_url, data_dir=tmp_path / "data", base=server.base_url
+            )
+            + ALERTING.format(secret=SECRET)
+        )
+        first = leakwatch_crawl(config)
+        assert first.returncode == 0, first.stderr[-3000:]
+        cannes = posts_by_title(migrated_url)["Centre Hospitalier de Cannes"]
+        assert cannes.extra["status"] == "countdown"  # "6 DAYS BEFORE PUBLICATION"
+
+        site.publish_victim("Centre Hospitalier de Cannes")
+        second = leakwatch_crawl(config)
+        assert second.returncode == 0, second.stderr[-3000:]
+        assert "1 item(s), 0 new post(s)" in second.stdout
+        assert posts_by_title(migrated_url)["Centre Hospitalier de Cannes"].extra["status"] == (
+            "published"
+        )
+
+    engine = make_engine(migrated_url)
+    with make_session_factory(engine).begin() as session:
+        messages = session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars()
+        documents = [(m.payload["type"], m.payload["data"]) for m in messages]
+    engine.dispose()
+    about_cannes = [
+        (kind, data["update"])
+        for kind, data in documents
+        if data["post"]["title"] == "Centre Hospitalier de Cannes"
+    ]
+    created = [update for kind, update in about_cannes if kind == "alert.created"]
+    updated = [update for kind, update in about_cannes if kind == "alert.updated"]
+    assert created and created == [None] * len(created)
+    assert updated == [
+        {
+            "reason": "status_changed",
+            "escalated": False,
+            "status": "published",
+            "previous_status": "countdown",
+        }
+    ] * len(created)
