@@ -6,8 +6,9 @@ markup of real group sites, so the bundled layouts (spiders/leaksites/layouts) r
 ``topic.php?id=…`` victim pages), with the same broken markup as the real page.
 ``LeakSite(layout="lockbit3")`` serves LockBit 3.0 cards (``a.post-block`` with countdowns,
 one page) and ``/post/<id>`` victim pages. Victim pages carry a download link that a crawler
-must never follow. Victims can be added, published and removed while the server runs, and
-``markup_changed`` switches to a theme no layout knows. Every name below the French health
+must never follow. Victims can be added, published and removed while the server runs,
+``markup_changed`` switches to a theme no layout knows, and ``page_errors`` makes some Play
+victim pages answer an HTTP error. Every name below the French health
 establishments is invented; nothing is real leaked data.
 """
 
@@ -123,6 +124,8 @@ class LeakSite:
         self.now = now or datetime.now(UTC)
         #: Serve a theme no layout knows (the parser_broken case).
         self.markup_changed = False
+        #: HTTP status answered for some victims' pages (by victim id): 404, 403, 503…
+        self.page_errors: dict[str, int] = {}
         self._lock = threading.Lock()
         rows = DEFAULT_VICTIMS[: victims if victims is not None else len(DEFAULT_VICTIMS)]
         self._victims = [
@@ -196,6 +199,9 @@ class LeakSite:
                 return html_response(_changed_theme(victims))
             return html_response(_play_listing(victims, page, self.pages, self.now))
         if request.route == "/topic.php":
+            error = self.page_errors.get(request.param("id") or "")
+            if error is not None:
+                return html_response(f"<html><body><h1>Error {error}</h1></body></html>", error)
             victim = self._find(request.param("id"))
             return html_response(_play_topic(victim)) if victim else not_found()
         return not_found()
