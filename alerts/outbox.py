@@ -10,12 +10,16 @@ mentions) make one alert, for the most severe of them. A hit on an incident the 
 already told about is a follow-up: an ``alert.updated`` document whose ``update`` says why
 (``repost``: another post or source; ``claim_update``: the post's claims changed;
 ``post_changed``: the post was edited) and whether it raised the severity (``escalated``).
+
+:func:`enqueue_status_alerts` queues the other follow-up: a leak site changed a victim's status
+(``status_changed``: "countdown" → "published"), sent for the post's hits already stored.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -70,6 +74,73 @@ def enqueue_hit_alerts(
                 kind="alert",
                 payload=document,
                 idempotency_key=f"hit:{hit.id}:{channel}",
+                now=now,
+                status=HELD if channel in digest else PENDING,
+                hit_id=hit.id,
+                incident_id=hit.incident_id,
+            )
+            queued += message_id is not None
+    return queued
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A stored post whose leak-site status changed (``previous`` None: it had none)."""
+
+    post_id: int
+    previous: str | None
+    status: str
+
+
+def enqueue_status_alerts(
+    session: Session,
+    settings: Settings,
+    changes: Sequence[StatusChange],
+    now: datetime | None = None,
+) -> int:
+    """Queue an ``alert.updated`` for each routed channel of the hits of posts whose status
+    changed; return how many messages were queued.
+
+    ``update`` is ``{"reason": "status_changed", "escalated": false, "status": …,
+    "previous_status": …}``; one message per (post, entity) and channel, never twice for the
+    same change (idempotency key ``status:<hit id>:<previous>><status>:<channel>``). Hits an
+    analyst marked ``false_positive`` are not followed up. Must run in the transaction that
+    stored the posts.
+    """
+    if not changes or not settings.routes:
+        return 0
+    now = now or utcnow()
+    by_post = {change.post_id: change for change in changes}
+    hit_ids = list(
+        session.execute(
+            select(Hit.id).where(
+                Hit.post_id.in_(list(by_post)), Hit.triage_status != "false_positive"
+            )
+        ).scalars()
+    )
+    digest = {channel.name for channel in settings.channels if channel.digest != "off"}
+    queued = 0
+    for hit in _representatives(_load_hits(session, hit_ids)):
+        change = by_post[hit.post_id]
+        post = hit.post
+        extra_tags = [*post.tags, *(post.source.config or {}).get("tags", [])]
+        facts = facts_of(hit.severity, hit.entity, post.source.kind, extra_tags)
+        update = {
+            "reason": "status_changed",
+            "escalated": False,
+            "status": change.status,
+            "previous_status": change.previous,
+        }
+        document = envelope(ALERT_UPDATED, {**alert_data(hit), "update": update}, now)
+        for channel in channels_for(settings, facts):
+            message_id = insert_message(
+                session,
+                channel=channel,
+                kind="alert",
+                payload=document,
+                idempotency_key=(
+                    f"status:{hit.id}:{change.previous or ''}>{change.status}:{channel}"
+                ),
                 now=now,
                 status=HELD if channel in digest else PENDING,
                 hit_id=hit.id,

@@ -26,6 +26,7 @@ UPDATE_REASONS = {
     "repost": "reposted in another post",
     "claim_update": "the post's claims changed",
     "post_changed": "the post was edited",
+    "status_changed": "the leak site changed the victim's status",
 }
 HEADER_LIMIT = 150
 SECTION_LIMIT = 2_900
@@ -260,6 +261,9 @@ def _context(data: dict[str, Any]) -> str:
     update = data.get("update")
     if update:
         parts.append(UPDATE_REASONS.get(update.get("reason", ""), "follow-up"))
+        if update.get("reason") == "status_changed":
+            before = escape(str(update.get("previous_status") or "none"))
+            parts.append(f"{before} → {escape(str(update.get('status')))}")
         if update.get("escalated"):
             parts.append("severity raised")
     matched = data.get("matched")

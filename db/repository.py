@@ -105,6 +105,25 @@ def known_hashes(session: Session, source_id: int, external_ids: Iterable[str]) 
     return known
 
 
+def known_statuses(
+    session: Session, source_id: int, external_ids: Iterable[str]
+) -> dict[str, str | None]:
+    """The stored ``extra["status"]`` (a leak-site victim's status) of each of the source's
+    posts among ``external_ids``; None for a stored post without one."""
+    wanted = list(dict.fromkeys(external_ids))
+    known: dict[str, str | None] = {}
+    for chunk in _chunks(wanted):
+        rows = session.execute(
+            select(Post.external_id, Post.extra).where(
+                Post.source_id == source_id, Post.external_id.in_(chunk)
+            )
+        )
+        for external_id, extra in rows:
+            status = (extra or {}).get("status")
+            known[external_id] = status if isinstance(status, str) else None
+    return known
+
+
 def upsert_posts(
     session: Session,
     source_id: int,

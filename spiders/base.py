@@ -13,6 +13,9 @@ Contract with the crawl runner (``crawler.runtime.crawl``):
   ``self.state``; the runner persists it when the crawl ends.
 * Problems are reported with :meth:`SourceSpider.report_health`, never by raising: the runner
   turns the worst report of the run into the source's health and a ``CrawlRun`` record.
+* What a run left undone without a problem of the source (pages skipped for a cap, pages given
+  up) is said with :meth:`SourceSpider.note`: the runner adds it to the run's detail, which
+  ``leakwatch crawl`` prints, and a note about a cap makes the run ``partial``.
 
 Spiders never touch the database, httpx or alerts.
 """
@@ -74,6 +77,17 @@ class SourceSpider(scrapy.Spider):
         self.source: SourceConfig = source
         self.state: dict[str, Any] = dict(state or {})
         self.health_reports: list[HealthReport] = []
+        #: One line per thing this run left undone (see :meth:`note`).
+        self.notes: list[str] = []
+        #: Whether a note says a cap stopped some of the work.
+        self.capped = False
+
+    def note(self, message: str, capped: bool = False) -> None:
+        """Say what this run left undone (logged as a warning, added to the run's detail);
+        ``capped`` when a cap is why, which makes an otherwise ok run ``partial``."""
+        self.notes.append(message)
+        self.capped = self.capped or capped
+        self.logger.warning("source %s: %s", self.source.name, message)
 
     def report_health(
         self,

@@ -48,18 +48,32 @@ def parse(
         str | None,
         typer.Option("--base-url", help="URL the page was saved from (default: the source's)."),
     ] = None,
+    layout: Annotated[
+        Path | None,
+        typer.Option(
+            "--layout",
+            "-l",
+            help="Page-layout file to read the page with (leaksite: a group layout, YAML or "
+            "TOML); instead of --config and --source.",
+        ),
+    ] = None,
 ) -> None:
     """Print the items a parser finds in a saved page, one JSON object per line.
 
-    ``--config`` without ``--source`` uses the file's only source of this kind, or, for kinds
-    read with a page layout (leaksite), the layout file itself. Exit code 1 when the parser
-    finds nothing, 2 for a bad kind, source, layout or selector.
+    ``--layout`` reads the page with a page-layout file (leaksite). ``--config`` without
+    ``--source`` uses the file's only source of this kind, or, for kinds read with a page
+    layout, the layout file itself. Exit code 1 when the parser finds nothing, 2 for a bad
+    kind, source, layout or selector.
     """
     parser = PARSERS.get(kind)
     if parser is None:
         fail(f"unknown kind {kind!r}: use one of {', '.join(PARSERS)}")
         return
-    layout_file = config if source is None and config and _is_layout_file(config) else None
+    if layout is not None and (config is not None or source is not None):
+        fail("give --layout, or --config/--source, not both")
+    if layout is not None and kind not in LAYOUT_FILE_SOURCES:
+        fail(f"kind {kind} reads no layout file (--layout is for {', '.join(LAYOUT_FILE_SOURCES)})")
+    layout_file = config if source is None and config and _is_layout_file(config) else layout
     if layout_file is not None and kind not in LAYOUT_FILE_SOURCES:
         fail(f"{config} is not a leakwatch configuration (kind {kind} reads no layout file)")
     configured = None if layout_file else _source(ctx, config, source, kind)

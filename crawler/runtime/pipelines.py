@@ -3,7 +3,9 @@
 Spiders yield family items (crawler.core.items); :class:`StoragePipeline` maps them to post rows,
 upserts them (``last_seen`` refreshed, never duplicated) and, when a matcher is configured,
 stores hits, claims, possible hits (names left to an analyst) and outbox rows for the same posts
-in the same transaction. For a source with
+in the same transaction. A stored post whose ``extra["status"]`` changes (a leak site's victim:
+"countdown" → "published") gets its hits followed up (``alerts.outbox.enqueue_status_alerts``),
+in that transaction too. For a source with
 ``evidence = true``, a post that produces new hits also gets its page's evidence
 (crawler.fetch.evidence) in that transaction.
 
@@ -23,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from alerts.outbox import enqueue_hit_alerts
+from alerts.outbox import StatusChange, enqueue_hit_alerts, enqueue_status_alerts
 from alerts.review import enqueue_possible_hit_alerts
 from crawler.core.items import PostRecord, SourceItem
 from crawler.core.records import PostFindings
@@ -34,7 +36,14 @@ from crawler.runtime.context import CrawlContext
 from crawler.runtime.finder import Finder, is_ransomware_listing, make_finder
 from db.findings import FoundPost, store_batch_findings, store_batch_possible_hits
 from db.models import Hit
-from db.repository import EXTERNAL_ID_LENGTH, PostRow, StoredPost, known_hashes, upsert_posts
+from db.repository import (
+    EXTERNAL_ID_LENGTH,
+    PostRow,
+    StoredPost,
+    known_hashes,
+    known_statuses,
+    upsert_posts,
+)
 
 logger = logging.getLogger(__name__)
 #: Stat: how many times batches of posts could not be stored.
@@ -166,6 +175,8 @@ class StoragePipeline:
         latest = {record.external_id[:EXTERNAL_ID_LENGTH]: record for record in records}
         with context.sessions.begin() as session:
             previous = known_hashes(session, context.source_id, latest)
+            with_status = [key for key, record in latest.items() if "status" in record.extra]
+            statuses = known_statuses(session, context.source_id, with_status)
             found: dict[str, PostFindings] = {}
             rows = []
             for external_id, record in latest.items():
@@ -189,6 +200,8 @@ class StoragePipeline:
                 evidence = self._store_evidence(session, stored, new_hits, pages)
             if new_hits and self.enqueue_alerts is not None:
                 self.enqueue_alerts(session, context.settings, new_hits)
+            changes = status_changes(stored, latest, statuses)
+            status_alerts = enqueue_status_alerts(session, context.settings, changes)
         new = sum(1 for post in stored if post.is_new)
         counts = Counter(
             {
@@ -200,6 +213,9 @@ class StoragePipeline:
         )
         if evidence:
             counts["leakwatch/evidence"] = evidence
+        if changes:
+            counts["leakwatch/status_changes"] = len(changes)
+            counts["leakwatch/status_alerts"] = status_alerts
         return counts
 
     def _store_evidence(
@@ -232,6 +248,23 @@ class StoragePipeline:
             )
             kept += 1
         return kept
+
+
+def status_changes(
+    stored: Sequence[StoredPost],
+    records: dict[str, PostRecord],
+    statuses: dict[str, str | None],
+) -> list[StatusChange]:
+    """The known posts of a batch whose status (``extra["status"]``) is now another one; a post
+    that loses its status, or a new post, is no change."""
+    changes = []
+    for post in stored:
+        status = records[post.external_id].extra.get("status")
+        if post.is_new or post.external_id not in statuses or not isinstance(status, str):
+            continue
+        if statuses[post.external_id] != status:
+            changes.append(StatusChange(post.id, statuses[post.external_id], status))
+    return changes
 
 
 def load_matching(context: CrawlContext) -> tuple[Finder | None, Callable[..., int] | None]:

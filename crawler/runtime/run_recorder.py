@@ -9,7 +9,8 @@ state, and, for a broken parser, a size-capped, redacted and private copy of the
 A spider that read a complete listing sets ``state["listing_complete"]`` and
 ``state["seen_ids"]``: after a finished run, the source's posts missing from it get
 ``removed_at``, the listed ones get ``last_seen`` refreshed and ``removed_at`` cleared. Those
-two keys are not saved with the state.
+two keys are not saved with the state. What the spider says it left undone
+(``SourceSpider.note``: victim pages skipped for a cap, given up) follows the run's detail.
 """
 
 from __future__ import annotations
@@ -33,6 +34,21 @@ from spiders.base import HealthReport
 logger = logging.getLogger(__name__)
 #: State keys that describe one run (a complete listing and its ids): acted on, not saved.
 RUN_ONLY_STATE = ("listing_complete", "seen_ids")
+
+
+def spider_capped(spider: Any) -> bool:
+    """Whether the spider said a cap stopped some of its work (SourceSpider.note)."""
+    return bool(getattr(spider, "capped", False))
+
+
+def with_notes(outcome: RunOutcome, notes: list[str], capped: bool) -> RunOutcome:
+    """The outcome with the spider's notes after its detail; an ``ok`` run a cap stopped
+    short is ``partial``."""
+    if not notes:
+        return outcome
+    status = "partial" if capped and outcome.status == "ok" else outcome.status
+    detail = "; ".join([*([outcome.detail] if outcome.detail else []), *notes])
+    return RunOutcome(status, outcome.health, detail)
 
 
 class RunRecorder:
@@ -80,6 +96,7 @@ class RunRecorder:
                 "degraded" if outcome.health == "ok" else outcome.health,
                 f"{skipped} item(s) could not be stored and were skipped (see the log)",
             )
+        outcome = with_notes(outcome, list(getattr(spider, "notes", [])), spider_capped(spider))
         snapshot = self._save_snapshot(context, report)
         pruned = self._prune_snapshots(context)
         detail = redact(outcome.detail) if outcome.detail else outcome.detail

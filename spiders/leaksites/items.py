@@ -26,6 +26,10 @@ class LeakSitePost:
     website: str | None = None
     post_url: str | None = None
     country: str | None = None
+    #: What the site says of the victim: ``countdown``, ``published``, ``sold``… (the statuses
+    #: of spiders/leaksites/statuses.yaml), from the layout's ``status`` field or the markers
+    #: cut out of the title; other words as shown.
+    status: str | None = None
 
     def to_post_record(self) -> PostRecord:
         """The victim as a post under :func:`leak_site_post_id`: posted when discovered (else
@@ -39,7 +43,7 @@ class LeakSitePost:
             activity_at=self.published,
             text="\n".join(part for part in (self.website or "", self.description) if part),
             extra=extra_fields(
-                self, ("group_name", "website", "country", "discovered", "published")
+                self, ("group_name", "website", "country", "discovered", "published", "status")
             ),
         )
 

@@ -180,6 +180,9 @@ class DetailFields(LayoutModel):
     country: FieldRule = ()
     published: FieldRule = ()
     discovered: FieldRule = ()
+    #: Where the site shows the victim's status ("PUBLISHED", a countdown, "SOLD"); read as one
+    #: of the statuses of spiders/leaksites/statuses.yaml.
+    status: FieldRule = ()
 
     @field_validator("*", mode="before")
     @classmethod

@@ -33,6 +33,7 @@ from spiders.leaksites.layout import (
     LeakSiteLayout,
     Pagination,
 )
+from spiders.leaksites.status import split_title, status_of
 from spiders.leaksites.values import clean_website, countdown_end, country_code, refused_link
 from spiders.page_text import block_text, parse_html, string_of
 from spiders.selectors import first_match
@@ -132,8 +133,10 @@ def parse_leak_detail(
     root = parse_html(html)
     reader = FieldReader(layout, now, timezone)
     fields = layout.detail.fields
+    title, title_status = _title_and_status(reader.text(root, fields.post_title))
     changes: dict[str, Any] = {
-        "post_title": _title(reader.text(root, fields.post_title)),
+        "post_title": title,
+        "status": status_of(reader.text(root, fields.status)) or title_status,
         "description": _description(reader.text(root, fields.description, block=True)),
         "website": clean_website(reader.text(root, fields.website)),
         "country": country_code(reader.text(root, fields.country)),
@@ -246,7 +249,7 @@ def _listed_post(
     container: Any, base: str, page_url: str, layout: LeakSiteLayout, reader: FieldReader
 ) -> ListedPost | None:
     fields = layout.fields
-    title = _title(reader.text(container, fields.post_title))
+    title, title_status = _title_and_status(reader.text(container, fields.post_title))
     if not title:
         return None
     post_url = reader.url(container, fields.post_url, base, page_url)
@@ -259,6 +262,7 @@ def _listed_post(
         website=clean_website(reader.text(container, fields.website)),
         post_url=post_url,
         country=country_code(reader.text(container, fields.country)),
+        status=status_of(reader.text(container, fields.status)) or title_status,
     )
     if layout.detail is None:
         return ListedPost(post)
@@ -389,8 +393,13 @@ def _base_of(root: Any, url: str) -> str:
     return urljoin(url, str(base[0]).strip()) if base else url
 
 
-def _title(text: str | None) -> str:
-    return string_of(text)[:TITLE_LIMIT] if text else ""
+def _title_and_status(text: str | None) -> tuple[str, str | None]:
+    """The victim's name without the status markers the site wrote around it, and the status
+    they said (spiders/leaksites/status.py)."""
+    if not text:
+        return "", None
+    title, status = split_title(string_of(text))
+    return title[:TITLE_LIMIT], status
 
 
 def _description(text: str | None) -> str:

@@ -7,8 +7,12 @@ group needs a configuration, not code. Each run:
 1. reads every listing (each start URL, or the first answering one with ``options.mirrors``)
    page by page, following the layout's next link or URL pattern up to its page cap;
 2. yields the victims that are new or whose listing fields changed (spiders/leaksite_state),
-   after reading their victim page when the layout has detail rules (at most
-   ``options.max_details`` per run, never a file host or a download);
+   after reading their victim page when the layout has detail rules (never a file host or a
+   download). Victim pages wait until every listing was read, then share what is left of
+   ``max_pages`` (and ``options.max_details``): new victims first, then pages pending from
+   earlier runs, then changed victims. Pages skipped for a cap are noted (stats, the run's
+   detail) and read on the next runs; a page that fails (any HTTP error, unreachable) is
+   retried on the next runs, and given up after ``PAGE_ATTEMPTS`` runs;
 3. when every listing was read to its end, sets ``state["listing_complete"]`` and
    ``state["seen_ids"]``: the run recorder marks the source's other posts removed, refreshes
    ``last_seen`` of the listed ones and clears ``removed_at`` of those that came back.
@@ -71,6 +75,23 @@ class Listing:
         return self.urls[self.mirror]
 
 
+@dataclass
+class VictimPage:
+    """A victim whose own page waits for a request: fresh this run or pending from before."""
+
+    entry: ListedPost
+    post_id: str
+    #: New or changed this run (then the victim is yielded whether its page is read or not).
+    fresh: bool
+    #: Unknown before this run.
+    new: bool
+
+    @property
+    def rank(self) -> int:
+        """Who gets the budget first: new victims, then pending pages, then changed ones."""
+        return 0 if self.new else 2 if self.fresh else 1
+
+
 class LeakSiteSpider(SourceSpider):
     """Crawl one group's leak site, incrementally, with removal tracking."""
 
@@ -97,6 +118,9 @@ class LeakSiteSpider(SourceSpider):
         self.failed = False
         self.seen_ids: set[str] = set()
         self.listings: list[Listing] = []
+        #: Victim pages waiting for every listing to end, and whether they were handed out.
+        self.waiting: list[VictimPage] = []
+        self.released = False
         #: The crawl's reference time for relative dates and countdowns.
         self.now = datetime.now(UTC)
 
@@ -115,7 +139,12 @@ class LeakSiteSpider(SourceSpider):
     # --- listings ----------------------------------------------------------------------------
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
-        """Yield the fresh victims of a listing page (or their victim pages) and the next page."""
+        """Yield the fresh victims of a listing page and the next page; once every listing
+        ended, the victim pages within the budget."""
+        yield from self._read_listing(response)
+        yield from self._release_victim_pages()
+
+    def _read_listing(self, response: Response) -> Iterator[Any]:
         listing: Listing = response.meta["listing"]
         page_number: int = response.meta["page"]
         if self.stopped:
@@ -133,7 +162,13 @@ class LeakSiteSpider(SourceSpider):
             yield from self._empty_page(listing, page_number, response)
             return
         listing.pages = page_number
-        fresh = [e for e in self._first_of_each_id(page.posts) if self._note(e.post)]
+        entries = self._first_of_each_id(page.posts)
+        fresh = [entry for entry in entries if self._note(entry.post)]
+        pending = [
+            entry
+            for entry in entries
+            if entry not in fresh and self.tracker.page_pending(self._post_id(entry.post))
+        ]
         repeated = page_number > 1 and not any(
             self._post_id(entry.post) not in listing.visited for entry in page.posts
         )
@@ -147,7 +182,9 @@ class LeakSiteSpider(SourceSpider):
         else:
             yield from self._next_page(listing, page, page_number, response.url)
         for entry in fresh:
-            yield from self._emit(entry)
+            yield from self._take(entry, fresh=True)
+        for entry in pending:
+            yield from self._take(entry, fresh=False)
 
     def listing_failed(self, failure: Failure) -> Iterator[Any]:
         """A listing page could not be fetched: next mirror, or report why."""
@@ -161,6 +198,7 @@ class LeakSiteSpider(SourceSpider):
             f"not fetched: {failure_reason(failure)}",
             None,
         )
+        yield from self._release_victim_pages()
 
     def _next_page(
         self, listing: Listing, page: LeakListingPage, number: int, url: str
@@ -292,16 +330,14 @@ class LeakSiteSpider(SourceSpider):
         self.seen_ids.add(post_id)
         return self.tracker.is_fresh(post_id, post)
 
-    def _emit(self, entry: ListedPost) -> Iterator[Any]:
-        """The victim, or the request for its victim page first."""
+    def _take(self, entry: ListedPost, fresh: bool) -> Iterator[Any]:
+        """A fresh victim without a page to read is yielded now; a victim page waits."""
         post_id = self._post_id(entry.post)
-        self.tracker.remember(post_id, entry.post)
-        request = self._detail_request(entry)
-        yield request if request is not None else entry.post
-
-    def _detail_request(self, entry: ListedPost) -> scrapy.Request | None:
         if not self.fetch_details or entry.detail_url is None:
-            return None
+            if fresh:
+                self.tracker.remember(post_id, entry.post)
+                yield entry.post
+            return
         if entry.refused_detail is not None:
             self.logger.info(
                 "source %s: victim page of %r not followed: %s",
@@ -309,36 +345,76 @@ class LeakSiteSpider(SourceSpider):
                 entry.post.post_title,
                 entry.refused_detail,
             )
-            return None
-        if self.details_requested >= self.options.max_details or not self._budget(self._reserved()):
-            return None
+            self.tracker.page_read(post_id)  # nothing to read there, ever
+            if fresh:
+                self.tracker.remember(post_id, entry.post)
+                yield entry.post
+            return
+        new = not self.tracker.is_known(post_id)
+        self.waiting.append(VictimPage(entry, post_id, fresh, new))
+
+    def _release_victim_pages(self) -> Iterator[Any]:
+        """Once every listing ended: request the waiting victim pages the budget allows (new
+        victims first), yield the fresh victims left without one, and say what was skipped."""
+        if self.released or not self.listings or not all(item.done for item in self.listings):
+            return
+        self.released = True
+        waiting = sorted(self.waiting, key=lambda page: page.rank)  # stable: page order kept
+        skipped = 0
+        for page in waiting:
+            if page.fresh:
+                self.tracker.remember(page.post_id, page.entry.post)
+            if self.details_requested < self.options.max_details and self._budget():
+                yield self._detail_request(page)
+                continue
+            skipped += 1
+            self.tracker.page_skipped(page.post_id)
+            if page.fresh:
+                yield page.entry.post
+        if skipped:
+            self._note_skipped(skipped, len(waiting))
+
+    def _note_skipped(self, skipped: int, waiting: int) -> None:
+        cap = (
+            f"max_details = {self.options.max_details}"
+            if self.details_requested >= self.options.max_details
+            else f"max_pages = {self.source.max_pages}, {self.requested - self.details_requested}"
+            " of them for the listing"
+        )
+        self.crawler.stats.set_value("leakwatch/leaksite/detail_pages_skipped", skipped)
+        self.note(
+            f"{skipped} of {waiting} victim page(s) not read ({cap}); their victims are stored "
+            "with their listing fields, the pages are read on the next runs",
+            capped=True,
+        )
+
+    def _detail_request(self, page: VictimPage) -> scrapy.Request:
         self.details_requested += 1
         self.requested += 1
+        assert page.entry.detail_url is not None
         return scrapy.Request(
-            entry.detail_url,
+            page.entry.detail_url,
             callback=self.parse_detail,
             errback=self.detail_failed,
             priority=_DETAIL_PRIORITY,
-            meta={**self._meta(), "post": entry.post},
+            meta={**self._meta(), "victim": page},
         )
 
     def parse_detail(self, response: Response) -> Iterator[LeakSitePost]:
         """Yield the victim with the fields its own page adds."""
-        post: LeakSitePost = response.meta["post"]
+        page: VictimPage = response.meta["victim"]
         self.crawler.stats.inc_value("leakwatch/leaksite/detail_pages")
         if response.status >= 400:
-            self.logger.warning(
-                "source %s: victim page HTTP %d: %s",
-                self.source.name,
-                response.status,
-                response.url,
-            )
-            if response.status >= 500:
-                self.tracker.forget(self._post_id(post))
-            yield post
+            yield from self._page_failed(page, f"HTTP {response.status}")
             return
+        self.tracker.page_read(page.post_id)
         yield parse_leak_detail(
-            response.text, response.url, post, self.layout, self.now, self.source.timezone
+            response.text,
+            response.url,
+            page.entry.post,
+            self.layout,
+            self.now,
+            self.source.timezone,
         )
 
     def detail_failed(self, failure: Failure) -> Iterator[LeakSitePost]:
@@ -346,15 +422,31 @@ class LeakSiteSpider(SourceSpider):
         request = getattr(failure, "request", None)
         if request is None:
             return
-        post: LeakSitePost = request.meta["post"]
-        self.logger.warning("source %s: victim page: %s", self.source.name, failure_reason(failure))
-        self.tracker.forget(self._post_id(post))
-        yield post
+        yield from self._page_failed(request.meta["victim"], failure_reason(failure))
+
+    def _page_failed(self, page: VictimPage, why: str) -> Iterator[LeakSitePost]:
+        """Count the failure (retried on the next runs, given up after PAGE_ATTEMPTS); a fresh
+        victim is yielded with its listing fields."""
+        url = page.entry.detail_url
+        runs = self.tracker.page_failed(page.post_id, why)
+        if runs is None:
+            self.logger.warning(
+                "source %s: victim page %s: %s (retried next run)", self.source.name, url, why
+            )
+            self.crawler.stats.inc_value("leakwatch/leaksite/detail_pages_failed")
+        else:
+            self.crawler.stats.inc_value("leakwatch/leaksite/detail_pages_given_up")
+            self.note(
+                f"victim page of {page.entry.post.post_title!r} given up after {runs} runs: "
+                f"{why} ({url})"
+            )
+        if page.fresh:
+            yield page.entry.post
 
     # --- helpers -------------------------------------------------------------------------------
 
     def _listing_request(self, listing: Listing, url: str, page: int) -> scrapy.Request | None:
-        if not self._budget(0):
+        if not self._budget():
             self.logger.info("source %s: page cap of %d reached", self.source.name, self.budget)
             return None
         self.requested += 1
@@ -368,21 +460,9 @@ class LeakSiteSpider(SourceSpider):
             meta={**self._meta(), "listing": listing, "page": page},
         )
 
-    def _reserved(self) -> int:
-        """Requests kept for the listing pages still to read (victim pages come after)."""
-        pagination = self.layout.pagination
-        if pagination is None:
-            return 0
-        reserved = 0
-        for listing in self.listings:
-            if listing.done:
-                continue
-            last = min(pagination.max_pages, listing.last_page or pagination.max_pages)
-            reserved += max(0, last - listing.requested_page)
-        return reserved
-
-    def _budget(self, reserved: int) -> bool:
-        return self.requested + reserved < self.budget
+    def _budget(self) -> bool:
+        """Whether one more request fits in the run's cap (one request of margin)."""
+        return self.requested < self.budget
 
     def _post_id(self, post: LeakSitePost) -> str:
         return leak_site_post_id(post)

@@ -7,9 +7,14 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.outbox import enqueue_hit_alerts, enqueue_operations_alert
+from alerts.outbox import (
+    StatusChange,
+    enqueue_hit_alerts,
+    enqueue_operations_alert,
+    enqueue_status_alerts,
+)
 from crawler.core.records import Claims
-from db.models import OutboxMessage
+from db.models import Hit, OutboxMessage
 from tests.alerts.support import CLINIC, T0, settings_for, store_hits, webhook_channel
 
 CHANNELS = [
@@ -143,3 +148,35 @@ def test_entity_facts_reach_the_document(sessions: sessionmaker[Session]) -> Non
     assert data["claims"]["records"] == 758912 and data["claims"]["currency"] == "BTC"
     assert data["post"]["first_seen"] == "2026-03-02T09:00:00Z"
     assert data["sale_score"] == 0.9
+
+
+def test_a_changed_leak_site_status_follows_up_each_hit_once(
+    sessions: sessionmaker[Session],
+) -> None:
+    settings = settings_for("sqlite://", CHANNELS[:1], ROUTES[:1])
+    with sessions.begin() as session:
+        hits = store_hits(
+            session, source="play", kind="leaksite", external_id="play:/t?id=1",
+            spans=(("title", 0), ("body", 30)), extra={"status": "countdown"},
+        )  # fmt: skip
+        enqueue_hit_alerts(session, settings, hits, now=T0)
+        post_id = session.get(Hit, hits[0]).post_id  # type: ignore[union-attr]
+        change = StatusChange(post_id, "countdown", "published")
+        assert enqueue_status_alerts(session, settings, [change], now=T0) == 1
+        assert enqueue_status_alerts(session, settings, [change], now=T0) == 0  # same change
+        update = _messages(session)[-1]
+    assert update.payload["type"] == "alert.updated"
+    assert update.payload["data"]["update"] == {
+        "reason": "status_changed",
+        "escalated": False,
+        "status": "published",
+        "previous_status": "countdown",
+    }
+    assert update.idempotency_key == f"status:{update.hit_id}:countdown>published:cert"
+    with sessions.begin() as session:
+        for hit_id in hits:
+            mark = session.get(Hit, hit_id)
+            assert mark is not None
+            mark.triage_status = "false_positive"
+        later = StatusChange(post_id, "published", "sold")
+        assert enqueue_status_alerts(session, settings, [later], now=T0) == 0

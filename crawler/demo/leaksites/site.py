@@ -6,8 +6,9 @@ markup of real group sites, so the bundled layouts (spiders/leaksites/layouts) r
 ``topic.php?id=…`` victim pages), with the same broken markup as the real page.
 ``LeakSite(layout="lockbit3")`` serves LockBit 3.0 cards (``a.post-block`` with countdowns,
 one page) and ``/post/<id>`` victim pages. Victim pages carry a download link that a crawler
-must never follow. Victims can be added and removed while the server runs, and
-``markup_changed`` switches to a theme no layout knows. Every name below the French health
+must never follow. Victims can be added, published and removed while the server runs,
+``markup_changed`` switches to a theme no layout knows, and ``page_errors`` makes some Play
+victim pages answer an HTTP error. Every name below the French health
 establishments is invented; nothing is real leaked data.
 """
 
@@ -123,6 +124,8 @@ class LeakSite:
         self.now = now or datetime.now(UTC)
         #: Serve a theme no layout knows (the parser_broken case).
         self.markup_changed = False
+        #: HTTP status answered for some victims' pages (by victim id): 404, 403, 503…
+        self.page_errors: dict[str, int] = {}
         self._lock = threading.Lock()
         rows = DEFAULT_VICTIMS[: victims if victims is not None else len(DEFAULT_VICTIMS)]
         self._victims = [
@@ -150,6 +153,15 @@ class LeakSite:
         with self._lock:
             self._victims.insert(0, victim)
         return victim
+
+    def publish_victim(self, name: str) -> Victim:
+        """Publish a victim's data now: its countdown ends, the site shows it published."""
+        with self._lock:
+            for victim in self._victims:
+                if victim.name == name:
+                    victim.publication = self.now - timedelta(hours=1)
+                    return victim
+        raise KeyError(name)
 
     def remove_victim(self, name: str) -> Victim:
         """Take a victim off the site (groups do when a ransom is paid); KeyError if unknown."""
@@ -185,8 +197,11 @@ class LeakSite:
             victims = self.victims[(page - 1) * self.per_page : page * self.per_page]
             if self.markup_changed:
                 return html_response(_changed_theme(victims))
-            return html_response(_play_listing(victims, page, self.pages))
+            return html_response(_play_listing(victims, page, self.pages, self.now))
         if request.route == "/topic.php":
+            error = self.page_errors.get(request.param("id") or "")
+            if error is not None:
+                return html_response(f"<html><body><h1>Error {error}</h1></body></html>", error)
             victim = self._find(request.param("id"))
             return html_response(_play_topic(victim)) if victim else not_found()
         return not_found()
@@ -227,11 +242,11 @@ class LeakSite:
 _PLAY_CELL = "background: rgba(0, 0, 0, 0.35);vertical-align:top;text-align:left;overflow: hidden;"
 
 
-def _play_listing(victims: list[Victim], page: int, pages: int) -> str:
+def _play_listing(victims: list[Victim], page: int, pages: int, now: datetime) -> str:
     """A Play listing page: script and style before <head>, unclosed <div>s, stray quotes."""
     rows = []
     for start in range(0, len(victims), 3):
-        cells = "".join(_play_cell(victim) for victim in victims[start : start + 3])
+        cells = "".join(_play_cell(victim, now) for victim in victims[start : start + 3])
         rows.append(f"<tr>{cells}</tr>")
     current = ' style="color: #EA5455;"'
     pager = "".join(
@@ -256,7 +271,7 @@ def _play_listing(victims: list[Victim], page: int, pages: int) -> str:
     )
 
 
-def _play_cell(victim: Victim) -> str:
+def _play_cell(victim: Victim, now: datetime) -> str:
     return (
         f'<th title="click to open" height="50px" class="News" style="{_PLAY_CELL}" '
         f"onclick=\"viewtopic('{victim.victim_id}')\"\"'>{html.escape(victim.name)}"
@@ -268,13 +283,15 @@ def _play_cell(victim: Victim) -> str:
         f'<div style="line-height: 1.70;">added: {victim.added:%Y-%m-%d}'
         f'<div style="line-height: 1.70;">publication date: {victim.publication:%Y-%m-%d}'
         f'<div style="line-height: 1.70;text-align:center;"><h style="color: #F5F5F5;">'
-        f"{_play_status(victim)}</h></th>"
+        f"{_play_status(victim, now)}</h></th>"
     )
 
 
-def _play_status(victim: Victim) -> str:
-    days = (victim.publication - victim.added).days
-    return f"{days} DAYS BEFORE PUBLICATION" if days > 0 else "PUBLISHED FULL"
+def _play_status(victim: Victim, now: datetime) -> str:
+    """The cell's last line, as Play prints it: days left until publication, or published."""
+    if victim.publication <= now:
+        return "PUBLISHED"
+    return f"{(victim.publication - now).days} DAYS BEFORE PUBLICATION"
 
 
 def _play_topic(victim: Victim) -> str:

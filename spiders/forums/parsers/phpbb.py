@@ -5,6 +5,9 @@ Each topic is an ``<li class="row bg1 [sticky|announce|global-announce]">`` in
 ``div.topic-poster``, ``dd.posts``, ``dd.views`` and ``dd.lastpost``. phpBB 3.0 has no ``<time>``:
 the date follows "»" in the ``dt``, or a ``<br>`` in the last-post cell. subsilver2 lays topics
 out as table rows (``a.topictitle``, ``p.topicauthor``, number cells). Links carry ``sid``.
+A starter without a profile link (guest, deleted user) is a ``span.username`` or
+``span.username-coloured`` (3.1+; 3.1 puts it in ``div.responsive-hide``), or, for a 3.0 guest,
+the bare name before "»".
 """
 
 from __future__ import annotations
@@ -14,6 +17,18 @@ from spiders.forums.parsers.layout import UI_CONTROLS, ListingLayout
 _USERNAME = (
     "a[has-class('username') or has-class('username-coloured')"
     " or contains(@href,'mode=viewprofile')]"
+)
+# get_username_string('full') without a profile link (guests, deleted users, a viewer who may
+# not see profiles): <span class="username"> (3.1+) or <span class="username-coloured">.
+_USERNAME_OR_SPAN = (
+    "*[self::a or self::span][has-class('username') or has-class('username-coloured')"
+    " or contains(@href,'mode=viewprofile')]"
+)
+# phpBB 3.0 prints a plain guest's name bare: "by Anonyme 42 » Sun Nov 22…" in the dt. The
+# text node holding "»" then has a word before the name; after a linked name it starts at "»".
+_BARE_STARTER = (
+    "substring-after(normalize-space(substring-before((./dl/dt/text()[contains(., '»')]"
+    "[contains(normalize-space(substring-before(., '»')), ' ')])[1], '»')), ' ')"
 )
 _STICKY_ROW = (
     "self::*[has-class('sticky') or has-class('announce') or has-class('global-announce')]"
@@ -47,7 +62,9 @@ PHPBB = ListingLayout(
         f"xpath:.//*[has-class('topic-poster')]//{_USERNAME}",
         "xpath:.//*[has-class('topic-poster')]//span[has-class('username')"
         " or has-class('username-coloured')]",
-        f"xpath:.//dt//{_USERNAME}[not(ancestor::*[has-class('responsive-show')])]",
+        # 3.0 and 3.1 rows: the first name in the dt that is not the hidden last poster
+        f"xpath:(.//dt//{_USERNAME_OR_SPAN}[not(ancestor::*[has-class('responsive-show')])])[1]",
+        f"xpath:{_BARE_STARTER}",
         "xpath:.//*[has-class('topicauthor')]",
     ),
     created_at=(

@@ -152,6 +152,56 @@ def test_phpbb_subsilver2_table_rows() -> None:
     assert page.next_url == "https://board.example/forum/viewforum.php?f=3&start=25"
 
 
+def test_phpbb_30_starters_without_a_profile_link() -> None:
+    # functions_content.php (3.0): get_username_string('full') is a coloured span for a user
+    # without a profile link (deleted, anonymous) and the bare name for a plain guest.
+    page = parse("phpbb", "phpbb30_guest_authors_viewforum.html", order="MDY")
+    coloured, guest, member = page.threads
+    assert coloured.author == "ancien_modo"
+    assert guest.author == "Anonyme 42" and guest.created_at == at(2026, 11, 21, 18, 5)
+    assert member.author == "pharmacist"  # not the last poster's coloured span
+
+
+def test_phpbb_31_starter_spans_outside_topic_poster() -> None:
+    # prosilver 3.1: the starter sits in div.responsive-hide (no topic-poster yet), beside the
+    # hidden "Last post by …" of div.responsive-show; tpl_noprofile is <span class="username">.
+    page = parse("phpbb", "phpbb31_prosilver_viewforum.html")
+    guest, deleted = page.threads
+    assert (guest.thread_id, guest.author, guest.replies) == ("44", "drop_guest", 3)
+    assert (deleted.thread_id, deleted.author) == ("41", "former_admin")
+
+
+@pytest.mark.parametrize(
+    ("engine", "row", "author"),
+    [
+        # MyBB build_profile_link(): a guest is its (format_name-styled) name, no link
+        (
+            "mybb",
+            '<table><tr class="inline_row"><td><span class="subject_new" id="tid_88">'
+            '<a href="showthread.php?tid=88">Offer</a></span><div><span class="author '
+            'smalltext"><span style="color: #CC00CC;"><strong>Visiteur</strong></span>, '
+            "</span></div></td></tr></table>",
+            "Visiteur",
+        ),
+        # XenForo username_link() for a viewer who may not see profiles: a span, no href
+        (
+            "xenforo",
+            '<div class="structItem structItem--thread js-threadListItem-9001" '
+            'data-author="hidden_user"><div class="structItem-title"><a href="/threads/x.9001/"'
+            ' data-tp-primary="on">Offer</a></div><ul class="structItem-parts"><li><span '
+            'class="username " dir="auto" data-user-id="51"><span class="username--style3">'
+            "hidden_user</span></span></li></ul></div>",
+            "hidden_user",
+        ),
+    ],
+)
+def test_starters_without_a_profile_link(engine: str, row: str, author: str) -> None:
+    page = parse_thread_list(
+        f"<html><body>{row}</body></html>", BASE, layout_for(engine), DateResolver(now=NOW)
+    )
+    assert [thread.author for thread in page.threads] == [author]
+
+
 def test_phpbb_33_style_printing_dates_as_french_text() -> None:
     page = parse("phpbb", "phpbb33_style_without_time_fr.html", "Europe/Paris", "DMY")
     charter, sale = page.threads

@@ -19,7 +19,8 @@ from sqlalchemy import select
 from crawler.demo.leaksites.site import LeakSite
 from crawler.demo.loopback import LoopbackServer
 from db.engine import make_engine, make_session_factory
-from db.models import CrawlRun, Hit, Post, Source
+from db.models import CrawlRun, Hit, OutboxMessage, Post, Source
+from tests.alerts.support import SECRET
 from tests.spiders.leaksites.crawls import crawl, source_for
 
 ROOT = Path(__file__).parents[3]
@@ -94,6 +95,74 @@ def test_page_cap_leaves_the_listing_incomplete_and_victim_pages_wait(tmp_path: 
         assert listing_first["state"]["listing_complete"] is True
         described = [item for item in listing_first["items"] if item["description"]]
         assert len(listing_first["items"]) == 28 and len(described) == 2
+
+
+def test_victim_pages_share_the_budget_and_skipped_ones_wait_for_the_next_run(
+    tmp_path: Path,
+) -> None:
+    # 12 victims on 3 listing pages, max_pages 13 (12 requests): 9 victim pages fit.
+    site = LeakSite(layout="play", victims=12, per_page=4)
+    with LoopbackServer(site) as server:
+        source = source_for(server.base_url, max_pages=13)
+        first = crawl(tmp_path, source)
+        assert len(listing_requests(server)) == 3 and len(victim_requests(server)) == 9
+        assert len(first["items"]) == 12
+        assert len([item for item in first["items"] if item["description"]]) == 9
+        assert first["stats"]["leakwatch/leaksite/detail_pages_skipped"] == 3
+        assert (
+            "3 of 12 victim page(s) not read (max_pages = 13, 3 of them for the listing)"
+            in first["log"]
+        )
+        skipped = [victim.name for victim in site.victims[9:]]
+        assert len(first["state"]["pending_pages"]) == 3
+
+        server.requested.clear()
+        second = crawl(tmp_path, source, state=first["state"])
+        assert len(victim_requests(server)) == 3  # the pending pages, though nothing changed
+        assert titles(second) == sorted(skipped)
+        assert all(item["description"] for item in second["items"])
+        assert second["state"]["pending_pages"] == {}
+
+        # One spare request: the new victim's page before the changed victim's.
+        server.requested.clear()
+        new = site.add_victim("Clinique Saint-Jean", "www.clinique-saint-jean.fr")
+        site.publish_victim("Centre Hospitalier de Cannes")
+        third = crawl(tmp_path, source_for(server.base_url, max_pages=6), state=second["state"])
+        assert len(listing_requests(server)) == 4
+        assert victim_requests(server) == [f"/topic.php?id={new.victim_id}"]
+        assert titles(third) == ["Centre Hospitalier de Cannes", "Clinique Saint-Jean"]
+        assert list(third["state"]["pending_pages"]) == [
+            f"play:/topic.php?id={site.victims[1].victim_id}"
+        ]
+
+
+def test_failing_victim_pages_are_retried_then_given_up(tmp_path: Path) -> None:
+    site = LeakSite(layout="play", victims=3)
+    cannes, northwind = site.victims[0], site.victims[1]
+    site.page_errors = {cannes.victim_id: 404, northwind.victim_id: 403}
+    with LoopbackServer(site) as server:
+        source = source_for(server.base_url)
+        state: dict[str, Any] = {}
+        for run in (1, 2):
+            result = crawl(tmp_path, source, state=state)
+            state = result["state"]
+            assert state["pending_pages"] == {
+                f"play:/topic.php?id={cannes.victim_id}": run,
+                f"play:/topic.php?id={northwind.victim_id}": run,
+            }
+        assert titles(result) == []  # retries of known victims yield nothing new
+        del site.page_errors[northwind.victim_id]  # the site fixed one page
+        server.requested.clear()
+        third = crawl(tmp_path, source, state=state)
+    assert len(victim_requests(server)) == 2
+    assert [item["post_title"] for item in third["items"]] == [northwind.name]
+    assert third["items"][0]["description"] == northwind.description
+    assert third["state"]["pending_pages"] == {}
+    assert third["state"]["given_up_pages"] == {
+        f"play:/topic.php?id={cannes.victim_id}": "HTTP 404 (3 runs)"
+    }
+    assert third["stats"]["leakwatch/leaksite/detail_pages_given_up"] == 1
+    assert "victim page of 'Centre Hospitalier de Cannes' given up after 3 runs" in third["log"]
 
 
 def test_lockbit_site_reads_countdowns_and_victim_pages(tmp_path: Path) -> None:
@@ -218,4 +287,89 @@ def test_removed_victims_get_removed_at_and_lose_it_when_back(tmp_path: Path) ->
         assert len(source.state["posts"]) == 28
         matched = {hit.matched for hit in session.execute(select(Hit)).scalars()}
         assert matched  # French health victims reach the matcher
+    engine.dispose()
+
+
+ALERTING = """
+[[channels]]
+name = "cert"
+type = "webhook"
+url = "http://127.0.0.1:9/hook"
+signing_secret = "{secret}"
+
+[[routes]]
+channel = "cert"
+"""
+
+
+def test_published_victim_is_an_update_that_alerts(tmp_path: Path) -> None:
+    migrated_url = f"sqlite:///{tmp_path / 'leakwatch.db'}"
+    site = LeakSite(layout="play", per_page=12)
+    with LoopbackServer(site) as server:
+        config = tmp_path / "leakwatch.toml"
+        config.write_text(
+            CONFIG.format(
+                database_url=migrated_url, data_dir=tmp_path / "data", base=server.base_url
+            )
+            + ALERTING.format(secret=SECRET)
+        )
+        first = leakwatch_crawl(config)
+        assert first.returncode == 0, first.stderr[-3000:]
+        cannes = posts_by_title(migrated_url)["Centre Hospitalier de Cannes"]
+        assert cannes.extra["status"] == "countdown"  # "6 DAYS BEFORE PUBLICATION"
+
+        site.publish_victim("Centre Hospitalier de Cannes")
+        second = leakwatch_crawl(config)
+        assert second.returncode == 0, second.stderr[-3000:]
+        assert "1 item(s), 0 new post(s)" in second.stdout
+        assert posts_by_title(migrated_url)["Centre Hospitalier de Cannes"].extra["status"] == (
+            "published"
+        )
+
+    engine = make_engine(migrated_url)
+    with make_session_factory(engine).begin() as session:
+        messages = session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars()
+        documents = [(m.payload["type"], m.payload["data"]) for m in messages]
+    engine.dispose()
+    about_cannes = [
+        (kind, data["update"])
+        for kind, data in documents
+        if data["post"]["title"] == "Centre Hospitalier de Cannes"
+    ]
+    created = [update for kind, update in about_cannes if kind == "alert.created"]
+    updated = [update for kind, update in about_cannes if kind == "alert.updated"]
+    assert created and created == [None] * len(created)
+    assert updated == [
+        {
+            "reason": "status_changed",
+            "escalated": False,
+            "status": "published",
+            "previous_status": "countdown",
+        }
+    ] * len(created)
+
+
+def test_run_output_says_which_victim_pages_were_skipped(tmp_path: Path) -> None:
+    migrated_url = f"sqlite:///{tmp_path / 'leakwatch.db'}"
+    site = LeakSite(layout="play", per_page=12)
+    with LoopbackServer(site) as server:
+        config = tmp_path / "leakwatch.toml"
+        text = CONFIG.format(
+            database_url=migrated_url, data_dir=tmp_path / "data", base=server.base_url
+        )
+        config.write_text(text.replace("download_delay = 0", "download_delay = 0\nmax_pages = 5"))
+        run = leakwatch_crawl(config)
+    assert run.returncode == 0, run.stderr[-3000:]
+    note = (
+        "27 of 28 victim page(s) not read (max_pages = 5, 3 of them for the listing); their "
+        "victims are stored with their listing fields, the pages are read on the next runs"
+    )
+    assert "run 1: partial (health ok): 4 page(s), 28 item(s)" in run.stdout
+    assert note in run.stdout
+    engine = make_engine(migrated_url)
+    with make_session_factory(engine).begin() as session:
+        (recorded,) = session.execute(select(CrawlRun)).scalars().all()
+        assert (recorded.status, recorded.error_detail) == ("partial", note)
+        source = session.execute(select(Source)).scalar_one()
+        assert len(source.state["pending_pages"]) == 27
     engine.dispose()
