@@ -317,6 +317,26 @@ class BundleBuilder:
             for site in sites:
                 site["parent_key"] = key
 
+    def drop_establishment_aliases_of_groups(self) -> None:
+        """A curated group's alias written as an establishment ("CH de Dax - Côte d'Argent",
+        "CH Mont-de-Marsan" for the GHT des Landes) names that establishment, when FINESS has
+        one of that type and name: the alias is taken from the group."""
+        forms: set[tuple[str | None, str]] = set()
+        for entity in self.entities.values():
+            if entity["kind"] == "establishment":
+                for name in [entity["name"], *entity["aliases"]]:
+                    forms.update((f.type, f.core) for f in forms_of_name(name) if f.type)
+        for entity in self.entities.values():
+            if entity["kind"] == "establishment":
+                continue
+            entity["aliases"] = [
+                alias
+                for alias in entity["aliases"]
+                if not any(
+                    (f.type, f.core) in forms for f in forms_of_name(alias) if f.type is not None
+                )
+            ]
+
     def add_brand_aliases(self) -> None:
         """A name whose distinctive part is only coined words ("LBM Oriade Noviale", "GIP
         Cyceron", "Imagerie Calibrest") is also written without its type word: that part
@@ -460,6 +480,7 @@ def build(sources: list[Path], output: Path = OUTPUT) -> int:
     for path in by_kind["labs"]:
         builder.add_labs(path)
     builder.add_legal_entities()
+    builder.drop_establishment_aliases_of_groups()
     builder.add_brand_aliases()
     builder.add_domains(by_kind["wikidata"][0] if by_kind["wikidata"] else None)
     return builder.write(output)

@@ -93,7 +93,8 @@ def sources(tmp_path: Path) -> list[Path]:
     curated = tmp_path / "vendors_groups.csv"
     curated.write_text(
         "name,kind,aliases,domains,country,source_url,note\n"
-        "Mediboard,vendor,OX,openxtrem.com,FR,,\n",
+        "Mediboard,vendor,OX,openxtrem.com,FR,,\n"
+        "GHT Bresse Haut-Bugey,group,CH de Fleyriat|GHT01,,FR,,\n",
         encoding="utf-8",
     )
     return [fhir, fhoff, wikidata, labs, curated]
@@ -101,7 +102,7 @@ def sources(tmp_path: Path) -> list[Path]:
 
 def test_build(tmp_path: Path, sources: list[Path]) -> None:
     output = tmp_path / "watchlist.jsonl.gz"
-    assert build(sources, output) == 9  # 7 establishments (no pharmacy), 1 EJ, 1 vendor
+    assert build(sources, output) == 10  # 7 establishments (no pharmacy), 1 EJ, 1 vendor, 1 GHT
     watchlist = load_bundled(output)
     entities = {entity.key: entity for entity in watchlist.entities}
     assert "finess:010002285" not in entities  # pharmacies are not watched
@@ -150,3 +151,12 @@ def test_a_coined_brand_is_also_known_without_its_type(tmp_path: Path, sources: 
     assert "Oriade Noviale" in entities["finess:380016634"].aliases  # "LBM" dropped
     assert "Sensevia" not in entities["finess:300013885"].aliases  # a nursing home needs its place
     assert "Bourg" not in str(entities["finess:010000024"].aliases)  # a town is no brand
+
+
+def test_a_group_alias_written_as_an_establishment_is_the_establishment_s(
+    tmp_path: Path, sources: list[Path]
+) -> None:
+    output = tmp_path / "watchlist.jsonl.gz"
+    build(sources, output)
+    entities = {entity.key: entity for entity in load_bundled(output).entities}
+    assert entities["group:ght-bresse-haut-bugey"].aliases == ["GHT01"]
