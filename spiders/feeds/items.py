@@ -1,4 +1,5 @@
-"""The feed family's item, :class:`FeedEntry`, and the post it is stored as."""
+"""The feed family's item, :class:`FeedEntry`, the post it is stored as, and a parsed
+:class:`FeedPage`."""
 
 from __future__ import annotations
 
@@ -40,3 +41,13 @@ class FeedEntry:
             tags=list(dict.fromkeys(tags)),
             extra=extra_fields(self, ("group_name", "website", "country")),
         )
+
+
+@dataclass
+class FeedPage:
+    """The entries of one fetched feed and, when something is wrong with it, what."""
+
+    entries: list[FeedEntry] = field(default_factory=list)
+    problem: str | None = None
+    #: Records left out because they lack a title (victim lists) or are older than the cutoff.
+    skipped: int = 0

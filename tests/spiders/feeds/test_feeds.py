@@ -19,14 +19,14 @@ from crawler.demo.loopback import LoopbackServer
 from crawler.demo.webhook_sink import WebhookSink
 from db.engine import make_engine, make_session_factory
 from db.models import Hit, Post, Source
+from spiders.feeds.items import FeedPage
 from spiders.feeds.parsers import (
-    FeedPage,
     detect_engine,
     parse_feed,
     parse_rss_feed,
-    parse_victim_list,
     recent_entries,
 )
+from spiders.feeds.victim_lists import parse_victim_list
 from tests.alerts.support import SECRET, assert_valid_slack_message
 from tests.spiders.forums.crawls import crawl
 from tests.spiders.pastes.test_pastes import run_crawl_of
