@@ -249,6 +249,7 @@ def post_row(record: PostRecord, excerpt: str = "", sale_score: float = 0.0) -> 
         url=record.url,
         title=record.title,
         author=record.author,
+        group_name=record.group_name,
         posted_at=record.posted_at,
         activity_at=record.activity_at,
         content_hash=record.content_hash,
