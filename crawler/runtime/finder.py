@@ -5,8 +5,8 @@ crawl, with the aliases analysts added when they resolved possible hits (``entit
 :func:`db.review.analyst_aliases`); :func:`make_finder` returns a function giving, for one
 post, the findings to store (hits, and the possible hits of :mod:`crawler.matching.review`) and
 the redacted excerpt to keep (around the first hit in the text, else the first possible hit,
-else the start of the text; for a title-only post, such as a victim name or a feed title, the
-redacted title).
+else the start of the text; for a title-only post with a hit, such as a victim name or a feed
+title, the redacted title).
 """
 
 from __future__ import annotations
@@ -87,8 +87,10 @@ def make_finder(
         result = active.match(record.title, record.text)
         findings = findings_of(result, ransomware_listing)
         if not record.text.strip():
-            # A title-only item (a victim name, a feed title): the title is what was matched.
-            return findings, excerpt(record.title, _spans(result, findings, "title"))
+            # A title-only item (a victim name, a feed title): when the title holds a hit, it
+            # is what an alert quotes.
+            spans = _spans(result, findings, "title")
+            return findings, excerpt(record.title, spans) if spans else ""
         return findings, excerpt(record.text, _spans(result, findings, "text"))
 
     return find

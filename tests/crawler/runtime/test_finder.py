@@ -34,3 +34,5 @@ def test_a_title_only_post_gets_its_redacted_title_as_excerpt() -> None:
     assert [hit.field for hit in findings.hits] == ["title"]
     assert excerpt.startswith("Hôpital privé de Thiais") and "[PHONE]" in excerpt
     assert "12 34" not in excerpt
+    nothing = PostRecord(external_id="2", url=None, title="payload.exe")
+    assert find(nothing)[1] == ""  # no hit, no text: nothing to quote
