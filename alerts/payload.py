@@ -4,8 +4,9 @@ Every message is an envelope ``{"version", "type", "timestamp", "data"}`` in the
 Webhooks layout. ``type`` is one of :data:`EVENT_TYPES`. The document is built once, when the
 message is enqueued, and stored in the outbox row, so every retry sends the same bytes.
 
-Crawled text (title, author, excerpt, seller, matched words, listing group) is redacted here with
-:func:`crawler.core.redaction.redact`, before it is stored in the outbox, whatever the channel.
+Crawled text (title, author, group, excerpt, seller, matched words, listing group) is redacted
+here with :func:`crawler.core.redaction.redact`, before it is stored in the outbox, whatever the
+channel.
 Channels that interpret markup (Slack) escape it when they render.
 """
 
@@ -69,6 +70,7 @@ def alert_data(hit: Hit, update: dict[str, Any] | None = None) -> dict[str, Any]
         "entity": _entity(hit.entity),
         "source": {"name": post.source.name, "kind": post.source.kind},
         "post": _post(post),
+        "group": redact(post.group_name) if post.group_name else None,
         "sale_score": round(post.sale_score, 3),
         "listing": listing_data(post),
         "claims": _claims(latest_claim(post)),
@@ -121,7 +123,13 @@ def listing_data(post: Post) -> dict[str, Any] | None:
     (:func:`crawler.core.listing.ransomware_listing`), else None. ``reason`` is the line an
     alert shows: ``listed by <group> on <YYYY-MM-DD>``."""
     listing = ransomware_listing(
-        post.source.kind, post.author, post.extra, post.tags, post.posted_at, post.first_seen
+        post.source.kind,
+        post.author,
+        post.extra,
+        post.tags,
+        post.posted_at,
+        post.first_seen,
+        post.group_name,
     )
     if listing is None:
         return None

@@ -93,6 +93,8 @@ def render_alert(data: dict[str, Any]) -> dict[str, Any]:
         _field("First seen", _date(post.get("first_seen"))),
     ]
     author = f" by {escape(post['author'])}" if post.get("author") else ""
+    if data.get("group"):
+        author += f" · group {escape(data['group'])}"
     blocks: list[dict[str, Any]] = [{"type": "header", "text": _plain(title)}]
     listing = data.get("listing")
     if listing:

@@ -182,7 +182,13 @@ def listing_of(post: Post | None, source_kind: str) -> RansomwareListing | None:
     if post is None:
         return None
     return ransomware_listing(
-        source_kind, post.author, post.extra, post.tags, post.posted_at, post.first_seen
+        source_kind,
+        post.author,
+        post.extra,
+        post.tags,
+        post.posted_at,
+        post.first_seen,
+        post.group_name,
     )
 
 

@@ -56,6 +56,7 @@ class HitFilters:
     (``until`` excluded). ``sale_only`` keeps posts whose sale score reaches
     ``crawler.core.severity.SALE_THRESHOLD``. ``query`` is full-text search (:mod:`db.search`);
     ``post_ids`` keeps hits of those posts (what a rare search resolves to).
+    ``ransomware_group`` keeps posts listed by that ransomware group (any case).
     """
 
     entity: str | None = None
@@ -67,6 +68,7 @@ class HitFilters:
     region: str | None = None
     source: str | None = None
     source_kind: str | None = None
+    ransomware_group: str | None = None
     since: datetime | None = None
     until: datetime | None = None
     sale_only: bool = False
@@ -103,6 +105,7 @@ class HitRow:
     excerpt: str
     url: str | None
     author: str | None
+    ransomware_group: str | None
     posted_at: datetime | None
     first_seen: datetime
     sale_score: float
@@ -236,6 +239,7 @@ def hits_query(
             Post.excerpt,
             Post.url,
             Post.author,
+            Post.group_name.label("ransomware_group"),
             Post.posted_at,
             Post.first_seen,
             Post.sale_score,
@@ -270,6 +274,8 @@ def hit_conditions(
         conditions.append(Source.name == filters.source)
     if filters.source_kind:
         conditions.append(Source.kind == filters.source_kind)
+    if filters.ransomware_group:
+        conditions.append(func.lower(Post.group_name) == filters.ransomware_group.lower())
     if filters.since is not None:
         conditions.append(Hit.created_at >= filters.since)
     if filters.until is not None:

@@ -133,6 +133,7 @@ class Post(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "external_id", name="uq_posts_source_external"),
         Index("ix_posts_first_seen", "first_seen"),
+        Index("ix_posts_group_name", "group_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,6 +142,9 @@ class Post(Base):
     url: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(String(255))
+    #: The ransomware group that listed the victim (leak sites, trackers' feeds); ``author`` is
+    #: a forum's, channel's or paste's author.
+    group_name: Mapped[str | None] = mapped_column(String(255))
     posted_at: Mapped[datetime | None]
     activity_at: Mapped[datetime | None]
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)

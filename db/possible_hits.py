@@ -70,6 +70,7 @@ class PossibleHitRow:
     excerpt: str
     url: str | None
     author: str | None
+    ransomware_group: str | None
     posted_at: datetime | None
     first_seen: datetime
     sale_score: float
@@ -148,6 +149,8 @@ def possible_hit_conditions(session: Session, filters: HitFilters) -> list[Colum
         conditions.append(Source.name == filters.source)
     if filters.source_kind:
         conditions.append(Source.kind == filters.source_kind)
+    if filters.ransomware_group:
+        conditions.append(func.lower(Post.group_name) == filters.ransomware_group.lower())
     if filters.since is not None:
         conditions.append(PossibleHit.created_at >= filters.since)
     if filters.until is not None:
@@ -193,6 +196,7 @@ def _query() -> Select[*tuple[Any, ...]]:
             Post.excerpt,
             Post.url,
             Post.author,
+            Post.group_name.label("ransomware_group"),
             Post.posted_at,
             Post.first_seen,
             Post.sale_score,

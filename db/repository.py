@@ -43,6 +43,7 @@ class PostRow:
     tags: list[str]
     extra: dict[str, Any]
     sale_score: float = 0.0
+    group_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def upsert_posts(
     statement executed over all rows (executemany).
 
     Personal data is masked here, at the storage boundary (crawler.core.redaction): title,
-    author, excerpt, tags and every string of ``extra``, so neither the database nor its
+    author, group, excerpt, tags and every string of ``extra``, so neither the database nor its
     full-text index ever holds it. ``url`` and ``external_id`` are stored as given.
     """
     if not rows:
@@ -160,6 +161,7 @@ def upsert_posts(
             "url": excluded.url,
             "title": excluded.title,
             "author": func.coalesce(excluded.author, table.c.author),
+            "group_name": func.coalesce(excluded.group_name, table.c.group_name),
             "posted_at": func.coalesce(table.c.posted_at, excluded.posted_at),
             "activity_at": func.coalesce(excluded.activity_at, table.c.activity_at),
             "last_seen": excluded.last_seen,
@@ -179,6 +181,7 @@ def upsert_posts(
             "url": row.url,
             "title": redact(row.title),
             "author": redact(row.author)[:AUTHOR_LENGTH] if row.author else row.author,
+            "group_name": redact(row.group_name)[:AUTHOR_LENGTH] if row.group_name else None,
             "posted_at": row.posted_at,
             "activity_at": row.activity_at,
             "first_seen": now,

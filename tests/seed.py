@@ -171,11 +171,14 @@ def _seed(session: Session) -> Seeded:
     kinds = {source.name: source.kind for source in SOURCES}
     for name, external_id, title, excerpt, author, days, findings in POSTS:
         when = T0 + timedelta(days=days)
+        # A leak site's poster is the ransomware group, not an author.
+        group_name = author if kinds[name] == "leaksite" else None
         row = PostRow(
             external_id=external_id,
             url=URLS.get(external_id, f"http://{name}.example/{external_id}"),
             title=title,
-            author=author,
+            author=None if group_name else author,
+            group_name=group_name,
             posted_at=when - timedelta(hours=2),
             activity_at=when,
             content_hash=f"h-{external_id}",

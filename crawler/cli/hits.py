@@ -17,7 +17,7 @@ from db.possible_hits import POSSIBLE_HIT_COLUMNS, iter_possible_hits, possible_
 
 TABLE_COLUMNS = (
     "id", "created_at", "severity", "entity_name", "department", "title", "source_name",
-    "author", "sale_score", "triage_status",
+    "author", "ransomware_group", "sale_score", "triage_status",
 )  # fmt: skip
 REVIEW_COLUMNS = (
     "id", "created_at", "matched", "candidate_names", "reasons", "title", "source_name",
@@ -32,12 +32,15 @@ def hits(
     query: str = typer.Option("", "--query", "-q", help="Full-text search: posts with all words."),
     entity: str = typer.Option("", help="FINESS number (ET or EJ) or part of the entity name."),
     kind: str = typer.Option("", help="Entity kind: establishment, group, vendor, insurer, lab."),
-    group: str = typer.Option("", help="Group: its own hits, its members', or tagged so."),
+    group: str = typer.Option("", help="Health group: its own hits, its members', or tagged so."),
     vendor: str = typer.Option("", help="Vendor: its own hits, its customers', or tagged so."),
     department: str = typer.Option("", help="Department code (75, 2A…)."),
     region: str = typer.Option("", help="Region name, exactly as stored."),
     source: str = typer.Option("", help="Source name."),
     source_kind: str = typer.Option("", help=f"Source family: {', '.join(SOURCE_KINDS)}."),
+    ransomware_group: str = typer.Option(
+        "", help="Ransomware group that listed the victim (leak sites, feeds), any case."
+    ),
     since: str = typer.Option("", help="Detected on or after (YYYY-MM-DD or ISO 8601)."),
     until: str = typer.Option("", help="Detected before (a date alone includes that day)."),
     sale_only: bool = typer.Option(False, "--sale-only", help="Sale posts only."),
@@ -61,7 +64,8 @@ def hits(
     params = {
         "q": query, "entity": entity, "kind": kind, "group": group, "vendor": vendor,
         "department": department, "region": region, "source": source,
-        "source_kind": source_kind, "since": since, "until": until,
+        "source_kind": source_kind, "ransomware_group": ransomware_group, "since": since,
+        "until": until,
         "sale_only": "1" if sale_only else "", "min_score": min_score, "status": status,
         "severity": severity, "incident": incident,
     }  # fmt: skip

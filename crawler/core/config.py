@@ -132,6 +132,10 @@ class Schedule(StrictModel):
         return parse_duration(self.jitter)
 
 
+#: Default ``alert_max_age_days`` of a source.
+DEFAULT_ALERT_MAX_AGE_DAYS = 7.0
+
+
 class SourceConfig(StrictModel):
     """One watched source: a row of data, not a class.
 
@@ -161,6 +165,9 @@ class SourceConfig(StrictModel):
     page_timeout: float = Field(default=60.0, gt=0, le=600)
     max_response_bytes: int = Field(default=10 * 1024 * 1024, ge=64 * 1024)
     evidence: bool = False
+    #: Hits on posts published longer ago than this many days are stored without alerts (a
+    #: feed's years of history, a new forum section, a Telegram backfill); None: alert all.
+    alert_max_age_days: float | None = Field(default=DEFAULT_ALERT_MAX_AGE_DAYS, gt=0)
 
     @field_validator("start_urls")
     @classmethod

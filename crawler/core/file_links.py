@@ -46,15 +46,19 @@ FILE_EXTENSIONS = (
     ".ndjson", ".ods", ".parquet", ".pdf", ".rar", ".sql", ".sqlite", ".tar", ".tgz", ".xls",
     ".xlsx", ".xz", ".zip", ".zst",
 )  # fmt: skip
+#: Request meta key: the request fetches a victim list a tracker publishes as CSV (a feed
+#: source's configured URL, metadata only), so ``.csv`` is not refused for it.
+TRACKER_EXPORT = "leakwatch_tracker_export"
 #: Full stops a browser reads as "." in a host name (IDNA).
 _DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
 
 
-def file_link_refusal(url: str) -> str | None:
+def file_link_refusal(url: str, tracker_export: bool = False) -> str | None:
     """Why ``url`` must not be fetched because it is on a file host or is a file, or None.
 
     The host is read as a browser reads it (backslashes as slashes, percent escapes,
-    full-width letters and dots), so a disguised link is refused like a plain one.
+    full-width letters and dots), so a disguised link is refused like a plain one. A
+    ``tracker_export`` (:data:`TRACKER_EXPORT`) may end in ``.csv``.
     """
     parts = urlsplit(url.replace("\\", "/"))
     file_host = known_file_host(parts.hostname or "")
@@ -62,7 +66,7 @@ def file_link_refusal(url: str) -> str | None:
         return f"link to the file host {file_host} refused: {url}"
     path = unquote(parts.path).lower().rstrip("/")
     for extension in FILE_EXTENSIONS:
-        if path.endswith(extension):
+        if path.endswith(extension) and not (tracker_export and extension == ".csv"):
             return f"link to a {extension} file refused: {url}"
     return None
 

@@ -26,13 +26,16 @@ class PostRecord:
     """The family-independent shape of a crawled post, as stored and matched.
 
     ``external_id`` is unique per source. ``text`` is crawled text kept in memory for matching
-    only; the database stores ``excerpt`` (redacted) and ``raw_length``.
+    only; the database stores ``excerpt`` (redacted) and ``raw_length``. ``group_name`` is the
+    ransomware group that listed the victim (leak sites, trackers' feeds); ``author`` the
+    author of a forum post, message, paste or news item.
     """
 
     external_id: str
     url: str | None
     title: str
     author: str | None = None
+    group_name: str | None = None
     posted_at: datetime | None = None
     activity_at: datetime | None = None
     text: str = ""

@@ -2,7 +2,8 @@
 
 A leak-site post (source kind ``leaksite``) always is one. A feed entry is one when it carries
 a group name: ransomwatch ``posts.json``, the ransomware.live API and RSS feeds of leak-site
-posts (``group_name`` in the post's ``extra``, or a ``group:<name>`` tag). A listing naming a
+posts (the post's ``group_name``; rows stored before it existed: ``group_name`` in ``extra``, a
+``group:<name>`` tag, or a leak-site post's author). A listing naming a
 watched entity is a breach already, whatever the post's wording:
 :func:`crawler.core.severity.severity_of` makes it at least ``high``.
 
@@ -43,18 +44,21 @@ def ransomware_listing(
     tags: Sequence[str],
     posted_at: datetime | None,
     first_seen: datetime | None = None,
+    group_name: str | None = None,
 ) -> RansomwareListing | None:
     """The listing a stored post is, or None when it is none.
 
-    The group is ``extra["group_name"]``, else a ``group:<name>`` tag, else (leak sites) the
-    post's author. The date is when the site listed the victim: ``extra["discovered"]``, else
-    ``posted_at`` unless it lies after ``first_seen`` (a leak site's countdown to publication),
-    else ``first_seen``.
+    The group is the post's ``group_name``, else (older rows) ``extra["group_name"]``, else a
+    ``group:<name>`` tag, else (leak sites) the post's author. The date is when the site listed
+    the victim: ``extra["discovered"]``, else ``posted_at`` unless it lies after ``first_seen``
+    (a leak site's countdown to publication), else ``first_seen``.
     """
     if source_kind not in LISTING_SOURCE_KINDS:
         return None
-    group = _text(extra.get("group_name")) or next(
-        (tag[len(GROUP_TAG) :].strip() for tag in tags if tag.startswith(GROUP_TAG)), ""
+    group = (
+        _text(group_name)
+        or _text(extra.get("group_name"))
+        or next((tag[len(GROUP_TAG) :].strip() for tag in tags if tag.startswith(GROUP_TAG)), "")
     )
     if not group and source_kind == "leaksite":
         group = _text(author) or "a leak site"

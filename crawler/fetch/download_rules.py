@@ -37,22 +37,29 @@ ALLOWED_CONTENT_TYPES = frozenset(
         "text/xml",
     }
 )
+#: Media types a tracker's CSV victim list may have (requests marked TRACKER_EXPORT only).
+CSV_CONTENT_TYPES = frozenset({"text/csv", "application/csv"})
 ONION_SUFFIX = ".onion"
 #: Proxy schemes that resolve names on the proxy side (an HTTP proxy receives the name too).
 REMOTE_DNS_SCHEMES = ("socks5h", "http", "https")
 
 
-def content_refusal(content_type: str | None, disposition: str | None) -> str | None:
+def content_refusal(
+    content_type: str | None, disposition: str | None, tracker_export: bool = False
+) -> str | None:
     """Why a response with these headers is refused, or None when it is a page we may read.
 
-    A missing ``Content-Type`` is let through here: the caller checks that the body is text.
+    A missing ``Content-Type`` is let through here: the caller checks that the body is text. A
+    ``tracker_export`` (:data:`crawler.core.file_links.TRACKER_EXPORT`) may also be CSV.
     """
     if disposition and disposition.split(";", 1)[0].strip().lower() == "attachment":
         return f"attachment refused (Content-Disposition: {disposition.strip()[:80]})"
     if not content_type:
         return None
     media_type = content_type.split(";", 1)[0].strip().lower()
-    if media_type not in ALLOWED_CONTENT_TYPES:
+    if media_type not in ALLOWED_CONTENT_TYPES and not (
+        tracker_export and media_type in CSV_CONTENT_TYPES
+    ):
         return f"content type {media_type or content_type!r} is not a page type"
     return None
 

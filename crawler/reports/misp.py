@@ -41,8 +41,8 @@ def misp_event(detail: IncidentDetail) -> dict[str, Any]:
     attributes: list[dict[str, Any]] = []
     if incident.finess:
         attributes.append(_attribute(key, "text", incident.finess, timestamp, "FINESS number"))
-    for handle, source in _sellers(detail):
-        comment = f"seller handle on {source}"
+    for handle, source, role in _actors(detail):
+        comment = f"{role} on {source}"
         attributes.append(_attribute(key, "threat-actor", handle, timestamp, comment))
     for post_id, claims in sorted(detail.claims.items()):
         for claim in claims:
@@ -98,7 +98,7 @@ def stix_bundle(detail: IncidentDetail) -> dict[str, Any]:
             "sectors": ["healthcare"],
         }
     ]
-    for handle, _source in _sellers(detail):
+    for handle, _source, _role in _actors(detail):
         actor_id = f"threat-actor--{uuid.uuid5(NAMESPACE, key + ':seller:' + handle)}"
         objects.append(
             {
@@ -157,18 +157,19 @@ def stix_bundle(detail: IncidentDetail) -> dict[str, Any]:
     }
 
 
-def _sellers(detail: IncidentDetail) -> list[tuple[str, str]]:
-    """(handle, source) pairs: the claims' seller, else the post's author, once each."""
-    sources = {hit.post_id: hit.source_name for hit in detail.hits}
-    authors = {hit.post_id: hit.author for hit in detail.hits}
-    found: dict[str, str] = {}
-    for post_id, source in sources.items():
-        handles = [claim.seller for claim in detail.claims.get(post_id, [])]
-        handles = [handle for handle in handles if handle] or [authors[post_id]]
+def _actors(detail: IncidentDetail) -> list[tuple[str, str, str]]:
+    """(name, source, role) triples, once per name: each post's ransomware group ("ransomware
+    group") and the claims' seller, else the post's author ("seller handle")."""
+    found: dict[str, tuple[str, str]] = {}
+    for hit in detail.hits:
+        if hit.ransomware_group:
+            found.setdefault(hit.ransomware_group, (hit.source_name, "ransomware group"))
+        sellers = [claim.seller for claim in detail.claims.get(hit.post_id, [])]
+        handles: list[str | None] = [seller for seller in sellers if seller] or [hit.author]
         for handle in handles:
             if handle:
-                found.setdefault(handle, source)
-    return sorted(found.items())
+                found.setdefault(handle, (hit.source_name, "seller handle"))
+    return sorted((name, source, role) for name, (source, role) in found.items())
 
 
 def _attribute(key: str, kind: str, value: str, timestamp: str, comment: str) -> dict[str, Any]:

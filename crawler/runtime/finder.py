@@ -5,7 +5,8 @@ crawl, with the aliases analysts added when they resolved possible hits (``entit
 :func:`db.review.analyst_aliases`); :func:`make_finder` returns a function giving, for one
 post, the findings to store (hits, and the possible hits of :mod:`crawler.matching.review`) and
 the redacted excerpt to keep (around the first hit in the text, else the first possible hit,
-else the start of the text).
+else the start of the text; for a title-only post with a hit, such as a victim name or a feed
+title, the redacted title).
 """
 
 from __future__ import annotations
@@ -85,8 +86,17 @@ def make_finder(
     def find(record: PostRecord) -> tuple[PostFindings, str]:
         result = active.match(record.title, record.text)
         findings = findings_of(result, ransomware_listing)
-        spans = [(m.start, m.end) for m in result.matches if m.field == "text"]
-        spans = spans or [(p.start, p.end) for p in findings.possible if p.field == "text"]
-        return findings, excerpt(record.text, spans) if record.text else ""
+        if not record.text.strip():
+            # A title-only item (a victim name, a feed title): when the title holds a hit, it
+            # is what an alert quotes.
+            spans = _spans(result, findings, "title")
+            return findings, excerpt(record.title, spans) if spans else ""
+        return findings, excerpt(record.text, _spans(result, findings, "text"))
 
     return find
+
+
+def _spans(result: MatchResult, findings: PostFindings, field: str) -> list[tuple[int, int]]:
+    """Where the hits are in ``field``, else its possible hits."""
+    spans = [(m.start, m.end) for m in result.matches if m.field == field]
+    return spans or [(p.start, p.end) for p in findings.possible if p.field == field]

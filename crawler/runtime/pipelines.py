@@ -5,7 +5,10 @@ upserts them (``last_seen`` refreshed, never duplicated) and, when a matcher is 
 stores hits, claims, possible hits (names left to an analyst) and outbox rows for the same posts
 in the same transaction. A stored post whose ``extra["status"]`` changes (a leak site's victim:
 "countdown" → "published") gets its hits followed up (``alerts.outbox.enqueue_status_alerts``),
-in that transaction too. For a source with
+in that transaction too. Hits on posts published more than the source's ``alert_max_age_days``
+ago are stored and matched like any other but queue no alert: a feed's history or a backfill
+enters quietly, and the run logs one summary line (``N older item(s) stored without alert``,
+stat ``leakwatch/quiet_posts``). For a source with
 ``evidence = true``, a post that produces new hits also gets its page's evidence
 (crawler.fetch.evidence) in that transaction.
 
@@ -18,7 +21,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -35,7 +39,7 @@ from crawler.runtime.background_writer import BackgroundWriter, WriterFailed
 from crawler.runtime.context import CrawlContext
 from crawler.runtime.finder import Finder, is_ransomware_listing, make_finder
 from db.findings import FoundPost, store_batch_findings, store_batch_possible_hits
-from db.models import Hit
+from db.models import Hit, PossibleHit
 from db.repository import (
     EXTERNAL_ID_LENGTH,
     PostRow,
@@ -50,6 +54,8 @@ logger = logging.getLogger(__name__)
 STORAGE_FAILURES = "leakwatch/storage_failures"
 #: Stat: items skipped alone (not convertible, or refused by the database).
 ITEMS_SKIPPED = "leakwatch/items_skipped"
+#: Stat: posts older than the source's ``alert_max_age_days`` whose new hits queued no alert.
+QUIET_POSTS = "leakwatch/quiet_posts"
 #: A batch handed to the writer: post records and the page evidence of some of them.
 Batch = tuple[list[PostRecord], dict[str, PageEvidence]]
 
@@ -67,6 +73,8 @@ class StoragePipeline:
         self.ledger = EvidenceLedger.of(crawler)
         self.pages: dict[str, PageEvidence] = {}
         self.writer: BackgroundWriter[Batch, Counter[str]] | None = None
+        #: Posts published before this get no alert (None: every post may alert).
+        self.alert_cutoff: datetime | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoragePipeline:
@@ -77,6 +85,7 @@ class StoragePipeline:
         """Open the crawl context (database, source row, run)."""
         self.context = CrawlContext.of(self.crawler)
         self.finder, self.enqueue_alerts = load_matching(self.context)
+        self.alert_cutoff = alert_cutoff(self.context.source.alert_max_age_days)
         self.writer = BackgroundWriter(self.write, name=f"storage-{self.context.source.name}")
 
     def process_item(self, item: SourceItem) -> SourceItem:
@@ -109,7 +118,21 @@ class StoragePipeline:
         finally:
             self.writer.close()
             self._count(self.writer.take_results())
+            self._log_quiet_posts()
         self._raise_failures()
+
+    def _log_quiet_posts(self) -> None:
+        # The run's one line about the history that entered without alerts.
+        quiet = int(self.crawler.stats.get_value(QUIET_POSTS, 0))
+        if quiet and self.context is not None:
+            source = self.context.source
+            logger.warning(
+                "source %s: %d older item(s) stored without alert (published more than %g "
+                "day(s) ago: alert_max_age_days)",
+                source.name,
+                quiet,
+                source.alert_max_age_days,
+            )
 
     def flush(self) -> None:
         """Hand the batch to the writer; raise WriterFailed if an earlier batch failed."""
@@ -178,6 +201,11 @@ class StoragePipeline:
             with_status = [key for key, record in latest.items() if "status" in record.extra]
             statuses = known_statuses(session, context.source_id, with_status)
             found: dict[str, PostFindings] = {}
+            old = {
+                external_id
+                for external_id, record in latest.items()
+                if is_older(record.posted_at, self.alert_cutoff)
+            }
             rows = []
             for external_id, record in latest.items():
                 excerpt, sale_score = "", 0.0
@@ -193,13 +221,17 @@ class StoragePipeline:
             ]
             new_hits = store_batch_findings(session, found_posts, context.source.kind)
             possible = store_batch_possible_hits(session, found_posts)
-            if possible:
-                enqueue_possible_hit_alerts(session, context.settings, possible)
+            quiet_posts = {post.id for post in stored if post.external_id in old}
+            alerted_possible, quiet = without_quiet(session, PossibleHit, possible, quiet_posts)
+            if alerted_possible:
+                enqueue_possible_hit_alerts(session, context.settings, alerted_possible)
             evidence = 0
             if new_hits and pages:
                 evidence = self._store_evidence(session, stored, new_hits, pages)
-            if new_hits and self.enqueue_alerts is not None:
-                self.enqueue_alerts(session, context.settings, new_hits)
+            alerted_hits, quiet_hits = without_quiet(session, Hit, new_hits, quiet_posts)
+            quiet |= quiet_hits
+            if alerted_hits and self.enqueue_alerts is not None:
+                self.enqueue_alerts(session, context.settings, alerted_hits)
             changes = status_changes(stored, latest, statuses)
             status_alerts = enqueue_status_alerts(session, context.settings, changes)
         new = sum(1 for post in stored if post.is_new)
@@ -216,6 +248,8 @@ class StoragePipeline:
         if changes:
             counts["leakwatch/status_changes"] = len(changes)
             counts["leakwatch/status_alerts"] = status_alerts
+        if quiet:
+            counts[QUIET_POSTS] = len(quiet)
         return counts
 
     def _store_evidence(
@@ -274,6 +308,38 @@ def load_matching(context: CrawlContext) -> tuple[Finder | None, Callable[..., i
     return make_finder(context.settings, None, listing, context.sessions), enqueue_hit_alerts
 
 
+def alert_cutoff(max_age_days: float | None, now: datetime | None = None) -> datetime | None:
+    """The publication time before which a post's hits queue no alert (None: no limit)."""
+    if max_age_days is None:
+        return None
+    return (now or datetime.now(UTC)) - timedelta(days=max_age_days)
+
+
+def is_older(posted_at: datetime | None, cutoff: datetime | None) -> bool:
+    """True when ``posted_at`` lies before ``cutoff`` (an undated post is never older)."""
+    if posted_at is None or cutoff is None:
+        return False
+    moment = posted_at if posted_at.tzinfo else posted_at.replace(tzinfo=UTC)
+    return moment < cutoff
+
+
+def without_quiet(
+    session: Session,
+    table: type[Hit] | type[PossibleHit],
+    ids: Sequence[int],
+    quiet_posts: Collection[int],
+) -> tuple[list[int], set[int]]:
+    """``ids`` (of ``table``: hits or possible hits) whose post may alert, in order, and the
+    quiet posts among theirs."""
+    if not ids or not quiet_posts:
+        return list(ids), set()
+    post_of = dict(
+        session.execute(select(table.id, table.post_id).where(table.id.in_(list(ids)))).all()
+    )
+    alerted = [row_id for row_id in ids if post_of[row_id] not in quiet_posts]
+    return alerted, {post_of[row_id] for row_id in ids} & set(quiet_posts)
+
+
 def post_row(record: PostRecord, excerpt: str = "", sale_score: float = 0.0) -> PostRow:
     """The storable part of a post record: metadata, hash, size and a redacted excerpt (the
     database layer masks personal data in the rest when it stores the row)."""
@@ -282,6 +348,7 @@ def post_row(record: PostRecord, excerpt: str = "", sale_score: float = 0.0) -> 
         url=record.url,
         title=record.title,
         author=record.author,
+        group_name=record.group_name,
         posted_at=record.posted_at,
         activity_at=record.activity_at,
         content_hash=record.content_hash,

@@ -76,7 +76,10 @@ class ListQuery(BaseModel):
     q: str | None = Field(None, max_length=200, description="Full-text search (all words)")
     entity: str | None = Field(None, max_length=200, description="FINESS number or name part")
     kind: Literal["establishment", "group", "vendor", "insurer", "lab", "other"] | None = None
-    group: str | None = Field(None, max_length=200)
+    group: str | None = Field(None, max_length=200, description="Health group")
+    ransomware_group: str | None = Field(
+        None, max_length=200, description="Ransomware group that listed the victim (any case)"
+    )
     vendor: str | None = Field(None, max_length=200)
     department: str | None = Field(None, max_length=3)
     region: str | None = Field(None, max_length=64)

@@ -1,4 +1,5 @@
-"""The feed family's item, :class:`FeedEntry`, and the post it is stored as."""
+"""The feed family's item, :class:`FeedEntry`, the post it is stored as, and a parsed
+:class:`FeedPage`."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ class FeedEntry:
     tags: list[str] = field(default_factory=list)
 
     def to_post_record(self) -> PostRecord:
-        """The entry as a post: website and summary are matched; the tags gain ``group:<name>``
-        and ``country:<code>``; group, website and country go into ``extra``."""
+        """The entry as a post: website and summary are matched; the group is the post's
+        ``group_name``; the tags gain ``group:<name>`` and ``country:<code>``; group, website
+        and country go into ``extra``."""
         # The title is matched as its own field: the text is what the entry adds to it.
         labels = [f"group:{self.group_name}"] if self.group_name else []
         labels += [f"country:{self.country}"] if self.country else []
@@ -34,9 +36,20 @@ class FeedEntry:
             external_id=self.entry_id,
             url=self.url,
             title=self.title,
-            author=self.author or self.group_name,
+            author=self.author,
+            group_name=self.group_name,
             posted_at=self.published,
             text="\n".join(part for part in (self.website or "", self.summary) if part),
             tags=list(dict.fromkeys(tags)),
             extra=extra_fields(self, ("group_name", "website", "country")),
         )
+
+
+@dataclass
+class FeedPage:
+    """The entries of one fetched feed and, when something is wrong with it, what."""
+
+    entries: list[FeedEntry] = field(default_factory=list)
+    problem: str | None = None
+    #: Records left out because they lack a title (victim lists) or are older than the cutoff.
+    skipped: int = 0

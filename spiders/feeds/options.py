@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from spiders.options import SourceOptions
 
@@ -18,3 +18,13 @@ class FeedOptions(SourceOptions):
     max_feed_bytes: int = Field(default=DEFAULT_MAX_FEED_BYTES, gt=0)
     conditional_requests: bool = True
     allowed_domains: list[str] = Field(default_factory=list)
+    #: A group's page (``{group}`` replaced), the link of victim entries without a URL; None:
+    #: the engine's default (spiders.feeds.parsers.GROUP_PAGES), "": none.
+    group_page_url: str | None = None
+
+    @field_validator("group_page_url")
+    @classmethod
+    def _group_page(cls, value: str | None) -> str | None:
+        if value and (not value.startswith(("http://", "https://")) or "{group}" not in value):
+            raise ValueError('expected an http(s) URL holding {group}, or "" for none')
+        return value

@@ -1,30 +1,25 @@
-"""Feed parsers: RSS/Atom, ransomwatch ``posts.json`` and the ransomware.live API (pure).
+"""Feed parsers: RSS/Atom, ransomwatch ``posts.json``, RansomLook and ransomware.live (pure).
 
-Each returns a :class:`FeedPage`: the :class:`~spiders.feeds.items.FeedEntry` items found and, when
-the body is not (entirely) a feed, a one-line ``problem``. The spider turns a problem without
-entries into ``parser_broken`` and a problem next to entries into a warning.
+Each returns a :class:`~spiders.feeds.items.FeedPage`: the
+:class:`~spiders.feeds.items.FeedEntry` items found and, when the body is not (entirely) a feed,
+a one-line ``problem``. The spider turns a problem without entries into ``parser_broken`` and a
+problem next to entries into a warning.
 
 * RSS 0.9x/1.0/2.0 and Atom go through feedparser, always from bytes (a ``str`` handed to
   feedparser may be taken for a URL and fetched). Entry ids are the ``guid``/``id``, else the
   link, else a hash of title and date; HTML in descriptions becomes plain text. An item whose
   whole description is ``Group: <name>`` (ransomwatch's RSS of leak-site posts) is a victim
   listing: the entry carries that ``group_name``.
-* Victim lists share one reader: ransomwatch ``posts.json`` (``post_title``, ``group_name``,
-  ``discovered``, optional ``published``, ``post_url``, ``website``, ``description``,
-  ``country``, ``activity``), ransomware.live v1 ``recentvictims`` (the same names) and v2
-  (``victim``, ``group``, ``attackdate``, ``discovered``, ``domain``, ``url``, ``claim_url``,
-  ``permalink``…), as a bare list or wrapped in an object. Entry ids are
-  ``group:title`` (lower case), as for leak-site posts, so they survive API versions.
+* Victim lists and press exports, JSON or CSV, share one reader
+  (:mod:`spiders.feeds.victim_lists`). The ``ransomwatch`` and ``ransomlive`` engines also read
+  the RSS feeds those trackers publish (a body starting as XML).
 """
 
 from __future__ import annotations
 
 import calendar
 import hashlib
-import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -34,39 +29,27 @@ from crawler.core.config import SourceConfig
 from crawler.core.dates import DateResolver
 from crawler.core.items import SourceItem
 from crawler.core.text import clean_references
-from spiders.feeds.items import FeedEntry
-from spiders.page_text import block_text, parse_html
+from spiders.feeds.items import FeedEntry, FeedPage
+from spiders.feeds.options import FeedOptions
+from spiders.feeds.plain import SUMMARY_LIMIT, plain_text
+from spiders.feeds.victim_lists import csv_records, parse_victim_list
 
-#: Plain text kept per entry for matching (the pipeline stores a redacted excerpt only).
-SUMMARY_LIMIT = 20_000
 MAX_TAGS = 20
 FEED_ENGINES = ("rss", "ransomwatch", "ransomlive")
-#: Object keys under which an API may wrap its list of victims.
-_WRAPPERS = ("victims", "data", "results", "items", "posts", "recentvictims")
-_TITLE_KEYS = ("post_title", "victim", "title", "name")
-_GROUP_KEYS = ("group_name", "group", "ransomware_group", "gang")
-_PUBLISHED_KEYS = ("published", "attackdate", "attack_date", "date")
-_URL_KEYS = ("permalink", "url", "post_url", "claim_url", "link")
-_WEBSITE_KEYS = ("website", "domain")
-_TAG_KEYS = ("activity", "sector")
-#: Values APIs write instead of leaving a field empty.
-_PLACEHOLDERS = frozenset({"not found", "n/a", "na", "unknown", "none", "null", "-", "?"})
-_SPACES = re.compile(r"\s+")
-_MARKUP = re.compile(r"<[a-zA-Z!/]")
+#: Engines reading victim lists (JSON or CSV; their start URLs may be CSV exports).
+VICTIM_LIST_ENGINES = ("ransomwatch", "ransomlive")
+#: Where each tracker shows a group, for entries without a URL of their own
+#: (``options.group_page_url`` overrides it).
+GROUP_PAGES = {
+    "ransomlive": "https://www.ransomware.live/group/{group}",
+    "ransomwatch": "https://ransomwatch.telemetry.ltd/#/profiles?id={group}",
+}
 #: The whole description of an RSS item of leak-site posts (ransomwatch): "Group: lockbit3".
 _GROUP_DESCRIPTION = re.compile(
     r"(?:ransomware )?(?:group|groupe|gang)\s?:\s?(?P<group>[\w.@ -]{1,60})", re.IGNORECASE
 )
-
-
-@dataclass
-class FeedPage:
-    """The entries of one fetched feed and, when something is wrong with it, what."""
-
-    entries: list[FeedEntry] = field(default_factory=list)
-    problem: str | None = None
-    #: Records left out because they lack a title (victim lists) or are older than the cutoff.
-    skipped: int = 0
+#: How an RSS or Atom document starts (a victim-list engine then reads it as RSS).
+_XML_START = re.compile(rb"^\s*(?:<\?xml|<rss|<feed|<rdf:RDF)", re.IGNORECASE)
 
 
 def parse_feed(
@@ -75,18 +58,25 @@ def parse_feed(
     url: str,
     content_type: str | None = None,
     dates: DateResolver | None = None,
+    group_page: str | None = None,
 ) -> FeedPage:
     """Parse ``body`` the way a ``feed`` source with ``engine`` does (``auto`` detects it).
 
-    Raises ValueError for an unknown engine.
+    ``group_page`` is the template of a group's page for victim entries without a URL (None:
+    the engine's :data:`GROUP_PAGES` default; ``""``: none). Raises ValueError for an unknown
+    engine.
     """
     if engine == "auto":
         engine = detect_engine(body)
     if engine == "rss":
         return parse_rss_feed(body, url, content_type)
-    if engine in ("ransomwatch", "ransomlive"):
+    if engine in VICTIM_LIST_ENGINES:
+        raw = body.encode("utf-8") if isinstance(body, str) else body
+        if _XML_START.match(raw.lstrip(b"\xef\xbb\xbf")[:200]):
+            return parse_rss_feed(body, url, content_type)
         text = body if isinstance(body, str) else body.decode("utf-8", errors="replace")
-        return parse_victim_list(text, url, dates)
+        page = group_page if group_page is not None else GROUP_PAGES.get(engine)
+        return parse_victim_list(text, url, dates, page or None)
     raise ValueError(f"unknown feed engine {engine!r} (known: {', '.join(FEED_ENGINES)})")
 
 
@@ -101,18 +91,22 @@ def parse_feed_page(
     if engine == "auto":
         engine = source.engine if source is not None and source.kind == "feed" else "auto"
     dates = DateResolver(source.timezone if source is not None else "UTC")
-    page = parse_feed(engine, text, url, dates=dates)
+    group_page = None
+    if source is not None and source.kind == "feed":
+        group_page = FeedOptions.of(source).group_page_url
+    page = parse_feed(engine, text, url, dates=dates, group_page=group_page)
     if page.problem and not page.entries:
         raise ValueError(page.problem)
     return list(page.entries)
 
 
 def detect_engine(body: bytes | str) -> str:
-    """``ransomlive`` for a JSON body (any victim list), ``rss`` otherwise."""
-    start = body[:64] if isinstance(body, str) else body[:64].decode("latin-1")
-    return (
-        "ransomlive" if start.lstrip(" \t\r\n\ufeff\xef\xbb\xbf").startswith(("[", "{")) else "rss"
-    )
+    """``ransomlive`` for a JSON body or a CSV victim list, ``rss`` otherwise."""
+    start = body[:4096] if isinstance(body, str) else body[:4096].decode("utf-8", "replace")
+    start = start.lstrip(" \t\r\n\ufeff\xef\xbb\xbf")
+    if start.startswith(("[", "{")) or csv_records(start.split("\n", 1)[0]) is not None:
+        return "ransomlive"
+    return "rss"
 
 
 def parse_rss_feed(body: bytes | str, url: str, content_type: str | None = None) -> FeedPage:
@@ -153,35 +147,6 @@ def parse_rss_feed(body: bytes | str, url: str, content_type: str | None = None)
     return FeedPage(entries, problem, len(parsed.entries) - len(entries))
 
 
-def parse_victim_list(text: str, url: str, dates: DateResolver | None = None) -> FeedPage:
-    """Entries of a ransomwatch ``posts.json`` or ransomware.live API answer (any version).
-
-    A record needs a victim name and a group; others are counted in ``skipped``.
-    """
-    dates = dates or DateResolver()
-    try:
-        data = json.loads(text.lstrip("\ufeff"))
-    except json.JSONDecodeError as exc:
-        snippet = _SPACES.sub(" ", text[:80]).strip()
-        return FeedPage(problem=f"not JSON ({exc.msg} at line {exc.lineno}): {snippet!r}")
-    records = _records_of(data)
-    if records is None:
-        return FeedPage(problem="JSON without a list of victims")
-    entries = []
-    for record in records:
-        entry = _victim_entry(record, dates) if isinstance(record, Mapping) else None
-        if entry is not None:
-            entries.append(entry)
-    skipped = len(records) - len(entries)
-    if records and not entries:
-        keys = sorted(records[0]) if isinstance(records[0], Mapping) else []
-        return FeedPage(
-            problem=f"no record has a victim name and a group (keys: {', '.join(keys[:12])})",
-            skipped=skipped,
-        )
-    return FeedPage(entries, None, skipped)
-
-
 def recent_entries(
     page: FeedPage, max_age_days: float | None, now: datetime | None = None
 ) -> FeedPage:
@@ -197,7 +162,7 @@ def recent_entries(
 
 
 def _rss_entry(entry: Any) -> FeedEntry | None:
-    title = _plain(entry.get("title") or "")
+    title = plain_text(entry.get("title") or "")
     link = str(entry.get("link") or "").strip() or None
     summary = _entry_text(entry)
     if not title and not summary:
@@ -209,7 +174,7 @@ def _rss_entry(entry: Any) -> FeedEntry | None:
         entry_id = "sha256:" + hashlib.sha256(seed.encode("utf-8", "replace")).hexdigest()
     tags = []
     for tag in entry.get("tags") or []:
-        term = _plain(str(tag.get("term") or tag.get("label") or ""))
+        term = plain_text(str(tag.get("term") or tag.get("label") or ""))
         if term and term not in tags:
             tags.append(term)
     group = _GROUP_DESCRIPTION.fullmatch(summary)
@@ -218,7 +183,7 @@ def _rss_entry(entry: Any) -> FeedEntry | None:
         title=title or _first_words(summary),
         url=link,
         published=published,
-        author=_plain(entry.get("author") or "") or None,
+        author=plain_text(entry.get("author") or "") or None,
         summary=summary,
         group_name=group.group("group").strip() if group else None,
         tags=tags[:MAX_TAGS],
@@ -230,16 +195,7 @@ def _entry_text(entry: Any) -> str:
     candidates = [str(entry.get("summary") or "")]
     candidates += [str(block.get("value") or "") for block in entry.get("content") or []]
     best = max(candidates, key=len)
-    return _plain(best, keep_lines=True)[:SUMMARY_LIMIT]
-
-
-def _plain(text: str, keep_lines: bool = False) -> str:
-    """Text without markup; ``keep_lines`` keeps paragraph breaks."""
-    if _MARKUP.search(text):
-        text = block_text(parse_html(f"<div>{text}</div>"))
-    if keep_lines:
-        return "\n".join(_SPACES.sub(" ", line).strip() for line in text.splitlines()).strip()
-    return _SPACES.sub(" ", text).strip()
+    return plain_text(best, keep_lines=True)[:SUMMARY_LIMIT]
 
 
 def _struct_time(value: Any) -> datetime | None:
@@ -267,68 +223,3 @@ def _bozo_reason(exception: Any) -> str:
 def _first_words(text: str, limit: int = 120) -> str:
     first = text.strip().splitlines()[0] if text.strip() else ""
     return first[:limit]
-
-
-# --- victim lists ----------------------------------------------------------------------------
-
-
-def _records_of(data: Any) -> list[Any] | None:
-    if isinstance(data, list):
-        return data
-    if isinstance(data, Mapping):
-        for key in _WRAPPERS:
-            if isinstance(data.get(key), list):
-                return list(data[key])
-    return None
-
-
-def _victim_entry(record: Mapping[str, Any], dates: DateResolver) -> FeedEntry | None:
-    title = _first(record, _TITLE_KEYS, placeholders=True)
-    group = _first(record, _GROUP_KEYS, placeholders=True)
-    if not title or not group:
-        return None
-    discovered = _date(record.get("discovered"), dates)
-    published = next(
-        (d for d in (_date(record.get(key), dates) for key in _PUBLISHED_KEYS) if d), None
-    )
-    tags = [value for value in (_first(record, (key,)) for key in _TAG_KEYS) if value]
-    return FeedEntry(
-        entry_id=f"{group}:{title}".lower()[:255],
-        title=title,
-        url=next((u for u in (_first(record, (k,)) for k in _URL_KEYS) if _is_url(u)), None),
-        published=published or discovered,
-        summary=_plain(_first(record, ("description", "summary")) or "", keep_lines=True)[
-            :SUMMARY_LIMIT
-        ],
-        group_name=group,
-        website=_first(record, _WEBSITE_KEYS),
-        country=_first(record, ("country",)),
-        tags=tags,
-    )
-
-
-def _first(
-    record: Mapping[str, Any], keys: tuple[str, ...], placeholders: bool = False
-) -> str | None:
-    """The first non-empty value among ``keys``; "N/A", "Not Found"… count as empty unless
-    ``placeholders`` (a victim really called "Unknown" keeps its name)."""
-    for key in keys:
-        value = record.get(key)
-        if isinstance(value, str | int | float) and not isinstance(value, bool):
-            text = _SPACES.sub(" ", str(value)).strip()
-            if text and (placeholders or text.lower() not in _PLACEHOLDERS):
-                return text
-    return None
-
-
-def _date(value: Any, dates: DateResolver) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return dates.from_timestamp(value)
-    text = str(value).strip()
-    return dates.from_iso(text) or dates.parse(text)
-
-
-def _is_url(value: str | None) -> bool:
-    return bool(value) and str(value).startswith(("http://", "https://"))

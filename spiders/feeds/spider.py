@@ -26,9 +26,10 @@ from twisted.python.failure import Failure
 from crawler.core.config import SourceConfig
 from crawler.core.dates import DateResolver
 from crawler.core.errors import ConfigError
+from crawler.core.file_links import TRACKER_EXPORT
 from spiders.base import SourceSpider, failure_reason
 from spiders.feeds.options import FeedOptions
-from spiders.feeds.parsers import parse_feed, recent_entries
+from spiders.feeds.parsers import VICTIM_LIST_ENGINES, parse_feed, recent_entries
 from spiders.interstitials import BlockedPage, blocked_page_of
 
 HANDLED_STATUSES = [304, *range(400, 600)]
@@ -65,6 +66,7 @@ class FeedSpider(SourceSpider):
                 errback=self.feed_failed,
                 headers=self._validators(url),
                 meta={
+                    TRACKER_EXPORT: self.source.engine in VICTIM_LIST_ENGINES,
                     "download_maxsize": self.options.max_feed_bytes,
                     "handle_httpstatus_list": HANDLED_STATUSES,
                 },
@@ -83,7 +85,14 @@ class FeedSpider(SourceSpider):
             return
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         dates = DateResolver(self.source.timezone, now=datetime.now(UTC))
-        page = parse_feed(self.source.engine, response.body, response.url, content_type, dates)
+        page = parse_feed(
+            self.source.engine,
+            response.body,
+            response.url,
+            content_type,
+            dates,
+            self.options.group_page_url,
+        )
         if page.problem and not page.entries:
             self._stop_if_blocked(response)
             self.report_health("parser_broken", page.problem, response.url, page=response.body)

@@ -38,7 +38,7 @@ class LeakSitePost:
             external_id=leak_site_post_id(self),
             url=self.post_url,
             title=self.post_title,
-            author=self.group_name,
+            group_name=self.group_name,
             posted_at=self.discovered or self.published,
             activity_at=self.published,
             text="\n".join(part for part in (self.website or "", self.description) if part),

@@ -89,8 +89,9 @@ def store_hits(
     now: datetime = T0,
     spans: tuple[tuple[str, int], ...] = (("title", 15),),
     tags: tuple[str, ...] = (),
-    author: str = "seller42",
+    author: str | None = "seller42",
     extra: dict[str, Any] | None = None,
+    group_name: str | None = None,
 ) -> list[int]:
     """Store a post naming ``entity`` (one hit per span) and return the new hit ids."""
     config = SourceConfig(
@@ -114,6 +115,7 @@ def store_hits(
         [],
         extra or {},
         sale_score,
+        group_name,
     )
     post_id = upsert_posts(session, source_id, [row], now=now)[0].id
     hits = [

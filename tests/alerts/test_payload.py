@@ -71,3 +71,19 @@ def test_a_ransomware_listing_says_who_listed_the_victim_and_when(
         "reason": "listed by nightveil on 2026-03-02",
     }
     assert forum["data"]["listing"] is None  # a field every alert has
+    assert forum["data"]["group"] is None
+
+
+def test_the_group_is_a_field_of_the_post_not_its_author(sessions: sessionmaker[Session]) -> None:
+    settings = settings_for(
+        "sqlite://", [webhook_channel("c", "http://127.0.0.1:9/")], [{"channel": "c"}]
+    )
+    with sessions.begin() as session:
+        hits = store_hits(session, kind="leaksite", source="ls", title="Hôpital privé de Thiais",
+                          author=None, group_name="nightveil", sale_score=0.0,
+                          claim=Claims())  # fmt: skip
+        enqueue_hit_alerts(session, settings, hits, now=T0)
+        data = session.execute(select(OutboxMessage.payload)).scalar_one()["data"]
+    assert data["group"] == "nightveil" and data["post"]["author"] is None
+    assert data["listing"]["reason"] == "listed by nightveil on 2026-03-02"
+    assert data["severity"] == "critical"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from db.engine import make_engine
 from db.migrate import alembic_config, current_revision, head_revision, upgrade
@@ -42,4 +42,49 @@ def test_possible_hits_revision_downgrades_and_upgrades(migrated_url: str) -> No
         engine.dispose()
     assert not {"possible_hits", "possible_hit_candidates", "entity_aliases"} & tables
     upgrade(migrated_url)
-    assert current_revision(migrated_url) == head_revision() == "0006_possible_hits"
+    assert current_revision(migrated_url) == head_revision()
+
+
+def test_post_group_revision_copies_the_group_of_older_rows(database_url: str) -> None:
+    # Rows stored by 0006: a leak-site post with the group as its author, a feed entry with
+    # it in extra, a forum post whose author is a person.
+    command.upgrade(alembic_config(database_url), "0006_possible_hits")
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            for source_id, name, kind in ((1, "leak", "leaksite"), (2, "rl", "feed"),
+                                          (3, "bf", "forum")):  # fmt: skip
+                connection.execute(
+                    text(
+                        "INSERT INTO sources (id, name, kind, engine, config, enabled, state,"
+                        " health, consecutive_failures, created_at) VALUES (:id, :name, :kind,"
+                        " 'x', '{}', true, '{}', 'ok', 0, CURRENT_TIMESTAMP)"
+                    ),
+                    {"id": source_id, "name": name, "kind": kind},
+                )
+            for source_id, author, extra in (
+                (1, "lockbit3", "{}"),
+                (2, None, '{"group_name": "qilin"}'),
+                (3, "mediseller", "{}"),
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO posts (source_id, external_id, title, author, first_seen,"
+                        " last_seen, content_hash, excerpt, raw_length, sale_score, tags, extra)"
+                        " VALUES (:source, :external, 't', :author, CURRENT_TIMESTAMP,"
+                        " CURRENT_TIMESTAMP, 'h', '', 0, 0, '[]', :extra)"
+                    ),
+                    {"source": source_id, "external": f"p{source_id}", "author": author,
+                     "extra": extra},
+                )  # fmt: skip
+        upgrade(database_url)
+        with engine.begin() as connection:
+            groups = dict(connection.execute(text("SELECT source_id, group_name FROM posts")).all())
+            assert groups == {1: "lockbit3", 2: "qilin", 3: None}
+        command.downgrade(alembic_config(database_url), "0006_possible_hits")
+        columns = {column["name"] for column in inspect(engine).get_columns("posts")}
+        assert "group_name" not in columns and "author" in columns
+    finally:
+        engine.dispose()
+    upgrade(database_url)
+    assert current_revision(database_url) == head_revision() == "0007_post_group"

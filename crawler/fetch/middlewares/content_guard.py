@@ -9,7 +9,8 @@ request's errback; each refusal is logged once and counted in the stats
 
 The allowed types are :data:`crawler.fetch.download_rules.ALLOWED_CONTENT_TYPES`. A response without
 a ``Content-Type`` is kept only when its body decodes as text. The size check after the download
-covers responses that no byte-counting handler saw: pages rendered by the browser.
+covers responses that no byte-counting handler saw: pages rendered by the browser. A feed
+source's victim-list request (``TRACKER_EXPORT`` meta) may also be CSV.
 Redirects and ``304 Not Modified`` carry no page and are passed on.
 """
 
@@ -22,6 +23,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import TextResponse
 
+from crawler.core.file_links import TRACKER_EXPORT
 from crawler.fetch.download_rules import content_refusal
 
 logger = logging.getLogger(__name__)
@@ -45,7 +47,9 @@ class ContentGuardMiddleware:
         """Stop the download of a refused response before its body is read (a redirect's body
         is not needed either: its status is checked in :meth:`process_response`)."""
         if content_refusal(
-            _header(headers, "Content-Type"), _header(headers, "Content-Disposition")
+            _header(headers, "Content-Type"),
+            _header(headers, "Content-Disposition"),
+            bool(request.meta.get(TRACKER_EXPORT)),
         ):
             raise StopDownload(fail=False)
 
@@ -55,7 +59,9 @@ class ContentGuardMiddleware:
             return response
         headers = response.headers
         reason = content_refusal(
-            _header(headers, "Content-Type"), _header(headers, "Content-Disposition")
+            _header(headers, "Content-Type"),
+            _header(headers, "Content-Disposition"),
+            bool(request.meta.get(TRACKER_EXPORT)),
         )
         kind = "attachment" if reason and reason.startswith("attachment") else "content_type"
         if (

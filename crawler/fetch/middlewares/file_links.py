@@ -15,7 +15,7 @@ from typing import Any
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.core.file_links import file_link_refusal
+from crawler.core.file_links import TRACKER_EXPORT, file_link_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class FileLinkGuardMiddleware:
 
     def process_request(self, request: Any, spider: Any = None) -> None:
         """Raise IgnoreRequest for a file link; let anything else through."""
-        reason = file_link_refusal(request.url)
+        reason = file_link_refusal(request.url, bool(request.meta.get(TRACKER_EXPORT)))
         if reason is not None:
             logger.warning(reason)
             self.crawler.stats.inc_value("leakwatch/refused/file_link")

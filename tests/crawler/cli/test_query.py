@@ -46,6 +46,13 @@ def test_hits_formats_and_filters(config: Path) -> None:
     paged = run(config, "hits", "--limit", "2")
     assert "more: --cursor" in paged.output
     assert run(config, "hits", "--all", "-f", "jsonl").output.count("\n") == 7
+    listed = json.loads(run(config, "hits", "--ransomware-group", "LockBit", "-f", "json").output)
+    assert [(hit["entity_name"], hit["ransomware_group"], hit["author"]) for hit in listed] == [
+        ("Biolab Sud", "lockbit", None)
+    ]
+    assert run(config, "hits", "--ransomware-group", "play", "-f", "jsonl").output == ""
+    table = run(config, "hits", "--source-kind", "leaksite").output
+    assert "lockbit" in table  # the table's group column
     bad = run(config, "hits", "--since", "last week")
     assert bad.exit_code == 2 and "since" in bad.output
     assert run(config, "hits", "--format", "xml").exit_code == 2

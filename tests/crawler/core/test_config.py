@@ -250,3 +250,13 @@ def test_missing_config_file_exits_2(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "config file not found" in result.stderr
+
+
+def test_alert_max_age_days_has_a_default_of_a_few_days_and_must_be_positive() -> None:
+    from crawler.core.config import DEFAULT_ALERT_MAX_AGE_DAYS, SourceConfig
+
+    source = {"name": "f", "kind": "feed", "engine": "rss", "start_urls": ["https://a.example/"]}
+    assert SourceConfig(**source).alert_max_age_days == DEFAULT_ALERT_MAX_AGE_DAYS == 7
+    assert SourceConfig(**source, alert_max_age_days=1.5).alert_max_age_days == 1.5
+    with pytest.raises(ValueError, match="greater than 0"):
+        SourceConfig(**source, alert_max_age_days=0)

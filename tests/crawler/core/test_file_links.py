@@ -105,3 +105,12 @@ def test_the_list_is_plain_lower_case_host_names() -> None:
         assert host == host.strip().lower() and "." in host and "/" not in host
         assert known_file_host(host) == host
         assert known_file_host(f"www.{host}") == host
+
+
+def test_a_tracker_export_may_be_csv_and_nothing_else() -> None:
+    url = "https://exports.example/ransomware/posts.csv"
+    assert file_link_refusal(url) == f"link to a .csv file refused: {url}"
+    assert file_link_refusal(url, tracker_export=True) is None
+    dump = "https://exports.example/ransomware/posts.sql"
+    assert file_link_refusal(dump, tracker_export=True) is not None
+    assert file_link_refusal("https://mega.nz/file/x.csv", tracker_export=True) is not None

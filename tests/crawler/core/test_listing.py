@@ -17,7 +17,7 @@ SEEN = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 def _listing_of(kind: str, item: FeedEntry | LeakSitePost) -> RansomwareListing | None:
     record = item.to_post_record()
     return ransomware_listing(
-        kind, record.author, record.extra, record.tags, record.posted_at, SEEN
+        kind, record.author, record.extra, record.tags, record.posted_at, SEEN, record.group_name
     )
 
 
@@ -70,3 +70,13 @@ def test_the_date_is_the_utc_day() -> None:
     paris = datetime.fromisoformat("2026-11-24T00:30:00+01:00")
     listing = ransomware_listing("feed", None, {"group_name": "x"}, [], paris, SEEN)
     assert listing is not None and listing.reason() == "listed by x on 2026-11-23"
+
+
+def test_the_post_group_wins_and_old_rows_fall_back_to_the_author() -> None:
+    stored = ransomware_listing("leaksite", "oldauthor", {"group_name": "x"}, [], LISTED, SEEN,
+                                "play")  # fmt: skip
+    assert stored == RansomwareListing("play", LISTED)
+    # a row stored before posts had a group: the leak site's author was the group
+    assert ransomware_listing("leaksite", "lockbit3", {}, [], None, SEEN).group == "lockbit3"
+    # a forum author is never a group
+    assert ransomware_listing("forum", "seller", {}, [], None, SEEN, "play") is None

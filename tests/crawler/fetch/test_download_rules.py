@@ -80,3 +80,10 @@ def test_onion_needs_a_remote_dns_proxy(proxy: str | None, refused: str | None) 
 )
 def test_private_hosts(host: str, private: bool) -> None:
     assert is_private_host(host) is private
+
+
+def test_csv_is_a_page_type_for_tracker_exports_only() -> None:
+    assert content_refusal("text/csv; charset=utf-8", None) is not None
+    assert content_refusal("text/csv; charset=utf-8", None, tracker_export=True) is None
+    assert content_refusal("application/zip", None, tracker_export=True) is not None
+    assert content_refusal("text/csv", "attachment; filename=x.csv", tracker_export=True)

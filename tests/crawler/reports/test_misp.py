@@ -70,3 +70,18 @@ def test_stix_bundle(migrated_url: str) -> None:
             assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", obj["created"])
     for relation in (obj for obj in objects.values() if obj["type"] == "relationship"):
         assert relation["source_ref"] in objects and relation["target_ref"] in objects
+
+
+def test_a_ransomware_group_is_a_threat_actor(migrated_url: str) -> None:
+    seed(migrated_url)
+    engine = make_engine(migrated_url)
+    with make_session_factory(engine).begin() as session:
+        incident = incident_list(session, IncidentFilters(entity="Biolab")).items[0]
+        detail = incident_detail(session, incident.id)
+    engine.dispose()
+    actors = [a for a in misp_event(detail)["Event"]["Attribute"] if a["type"] == "threat-actor"]
+    assert [(a["value"], a["comment"]) for a in actors] == [
+        ("lockbit", "ransomware group on lockbit-mirror")
+    ]
+    names = {o["name"] for o in stix_bundle(detail)["objects"] if o["type"] == "threat-actor"}
+    assert names == {"lockbit"}

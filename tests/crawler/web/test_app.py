@@ -167,6 +167,10 @@ def test_api_with_a_token(live_server: LiveServer) -> None:
         sources = api.get("/api/sources").json()["items"]
         assert {s["name"]: s["health"] for s in sources}["paste-watch"] == "parser_broken"
         assert api.get("/api/hits", params={"kind": "castle"}).status_code == 422
+        listed = api.get("/api/hits", params={"ransomware_group": "LOCKBIT"}).json()["items"]
+        assert [(hit["entity_name"], hit["ransomware_group"]) for hit in listed] == [
+            ("Biolab Sud", "lockbit")
+        ]
         assert api.get("/api/entities/999999").status_code == 404
 
 

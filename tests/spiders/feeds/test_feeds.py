@@ -4,7 +4,7 @@ site, and one crawl into the database."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +19,14 @@ from crawler.demo.loopback import LoopbackServer
 from crawler.demo.webhook_sink import WebhookSink
 from db.engine import make_engine, make_session_factory
 from db.models import Hit, Post, Source
+from spiders.feeds.items import FeedPage
 from spiders.feeds.parsers import (
-    FeedPage,
     detect_engine,
     parse_feed,
     parse_rss_feed,
-    parse_victim_list,
     recent_entries,
 )
+from spiders.feeds.victim_lists import parse_victim_list
 from tests.alerts.support import SECRET, assert_valid_slack_message
 from tests.spiders.forums.crawls import crawl
 from tests.spiders.pastes.test_pastes import run_crawl_of
@@ -391,7 +391,8 @@ def test_a_listed_hospital_is_critical_and_alerts_say_who_listed_it(
 ) -> None:
     # A ransomwatch victim list naming a hospital by its name alone: no sale words, no claims.
     site = FeedSite()
-    listed = datetime(2026, 11, 20, 14, 2, 11, tzinfo=UTC)
+    listed = (datetime.now(UTC) - timedelta(days=1)).replace(microsecond=0)
+    day = f"{listed:%Y-%m-%d}"
     site.victims.insert(0, Victim("Centre Hospitalier de Dax", "lockbit3", listed))
     config = tmp_path / "leakwatch.toml"
     with LoopbackServer(site) as server, WebhookSink() as sink:
@@ -420,15 +421,49 @@ def test_a_listed_hospital_is_critical_and_alerts_say_who_listed_it(
     dax = next(body for text, body in slack.items() if ": Centre Hospitalier de Dax (" in text)
     assert_valid_slack_message(dax)
     assert dax["blocks"][0]["text"]["text"].endswith("CRITICAL · Centre hospitalier de Dax")
-    assert "listed by lockbit3 on 2026-11-20" in dax["blocks"][1]["text"]["text"]
-    assert dax["text"].endswith("(listed by lockbit3 on 2026-11-20)")
+    assert f"listed by lockbit3 on {day}" in dax["blocks"][1]["text"]["text"]
+    assert dax["text"].endswith(f"(listed by lockbit3 on {day})")
     documents = [Webhook(SECRET).verify(r.body, r.headers) for r in hooks]
     by_title = {doc["data"]["post"]["title"]: doc["data"] for doc in documents}
     assert by_title["Centre Hospitalier de Dax"]["severity"] == "critical"
     assert by_title["Centre Hospitalier de Dax"]["listing"] == {
         "group": "lockbit3",
-        "listed_at": "2026-11-20T14:02:11Z",
-        "reason": "listed by lockbit3 on 2026-11-20",
+        "listed_at": listed.isoformat().replace("+00:00", "Z"),
+        "reason": f"listed by lockbit3 on {day}",
     }
+    assert by_title["Centre Hospitalier de Dax"]["group"] == "lockbit3"
     thiais = by_title["Hôpital privé de Thiais"]["listing"]
     assert thiais["group"] == "nightveil" and thiais["reason"].startswith("listed by nightveil on")
+
+
+def test_a_feed_history_is_stored_and_matched_but_only_recent_listings_alert(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    # First crawl of a feed holding years of history: a hospital listed 400 days ago is stored
+    # with its critical hit, quietly; the one listed 5 hours ago alerts.
+    site = FeedSite()
+    old = datetime.now(UTC) - timedelta(days=400)
+    site.victims.insert(0, Victim("Centre Hospitalier de Dax", "lockbit3", old))
+    config = tmp_path / "leakwatch.toml"
+    with LoopbackServer(site) as server, WebhookSink() as sink:
+        config.write_text(
+            LISTING_CONFIG.format(database_url=migrated_url, data_dir=tmp_path / "data",
+                                  base=server.base_url, sink=sink.url, secret=SECRET)
+        )  # fmt: skip
+        summary = run_crawl_of(config, "ransomwatch")
+        delivered = CliRunner().invoke(app, ["--config", str(config), "alerts", "deliver"])
+        requests = sink.requests
+    assert summary["status"] == "ok" and delivered.exit_code == 0, delivered.output
+    assert "1 older item(s) stored without alert" in summary["log"]
+    engine = make_engine(migrated_url)
+    with make_session_factory(engine).begin() as session:
+        severities = dict(
+            session.execute(select(Post.title, Hit.severity).join(Hit.post)).unique().all()
+        )
+    engine.dispose()
+    assert severities == {
+        "Centre Hospitalier de Dax": "critical",
+        "Hôpital privé de Thiais": "critical",
+    }
+    hooks = [Webhook(SECRET).verify(r.body, r.headers) for r in requests if r.path == "/hook"]
+    assert [doc["data"]["post"]["title"] for doc in hooks] == ["Hôpital privé de Thiais"]

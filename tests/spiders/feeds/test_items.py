@@ -16,7 +16,7 @@ def test_feed_entry_record_for_matching_and_routing() -> None:
                       tags=["Healthcare"])  # fmt: skip
     record = entry.to_post_record()
     assert record.title == "CHU de Rennes" and record.text == "chu-rennes.example\n412 GB"
-    assert record.author == "nightveil"
+    assert record.author is None and record.group_name == "nightveil"  # not an author
     assert record.tags == ["Healthcare", "group:nightveil", "country:FR"]
     assert record.extra == {"country": "FR", "group_name": "nightveil",
                             "website": "chu-rennes.example"}  # fmt: skip

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from crawler.core.config import SourceConfig
+from crawler.core.errors import ConfigError
 from spiders.feeds.options import FeedOptions
 from spiders.feeds.spider import FeedSpider
 from tests.spiders.config_files import load_error, load_source
@@ -37,3 +41,15 @@ def test_the_spider_reads_typed_options(tmp_path: Path) -> None:
     )
     spider = FeedSpider(source=settings.source("watched"))
     assert spider.options.max_age_days == 14 and not spider.options.conditional_requests
+
+
+def test_group_page_url_must_be_a_url_template() -> None:
+    def feed(options: dict[str, object]) -> SourceConfig:
+        return SourceConfig(name="f", kind="feed", engine="ransomlive",
+                            start_urls=["https://t.example/v"], options=options)  # fmt: skip
+
+    assert FeedOptions.of(feed({"group_page_url": ""})).group_page_url == ""
+    assert FeedOptions.of(feed({"group_page_url": "https://t.example/g/{group}"})).group_page_url
+    for bad in ("https://t.example/groups", "javascript:{group}"):
+        with pytest.raises(ConfigError, match="group_page_url"):
+            FeedOptions.of(feed({"group_page_url": bad}))

@@ -19,7 +19,7 @@ def test_victim_record() -> None:
         external_id="mygroup:/leak/8812",
         url="http://x.onion/leak/8812",
         title="Clinique du Lac",
-        author="MyGroup",
+        group_name="MyGroup",
         posted_at=DISCOVERED,
         activity_at=PUBLISHED,
         text="clinique-du-lac.fr\n400 GB",

@@ -107,7 +107,7 @@ def test_lockbit_posts_store_under_host_independent_ids() -> None:
     mirror = lockbit_posts("http://mirror2.example.onion/")
     record = posts[0].to_post_record()
     assert record.external_id == "lockbit3:/post/oeOilJIVrKr8BNXj66f42b53e3087"
-    assert record.author == "lockbit3" and record.title == "kumhotire.com"
+    assert record.group_name == "lockbit3" and record.author is None
     assert record.posted_at == posts[0].discovered and record.activity_at == posts[0].published
     assert record.extra["published"] == "2024-10-08T12:54:49+00:00"
     assert [leak_site_post_id(p) for p in posts] == [leak_site_post_id(p) for p in mirror]
