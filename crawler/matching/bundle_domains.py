@@ -95,6 +95,7 @@ UNIT_FIRST_WORDS = frozenset(
 )
 #: Words an initials domain leaves out ("Centre hospitalier intercommunal des Alpes du Sud").
 _NOT_INITIALS = ARTICLE_WORDS | {"a", "au", "aux", "en", "et", "sur", "sous", "les", "pour"}
+_DIRECTIONS = frozenset({"nord", "sud", "est", "ouest", "centre"})
 _WIKIDATA_TLDS = (*FRENCH_TLDS, "org", "com", "eu")
 _TYPE_WORDS = frozenset(w for ws in TYPE_SURFACES.values() for s in ws for w in s.split())
 
@@ -246,7 +247,8 @@ def derived_domains(
     from a name whose core is the entity's town, and ``<type><initials>.fr`` from a core of two
     distinctive words or more (no article, no word of a town in ``towns``: "CH Bretagne
     Atlantique" → ``chba.fr``); a domain that several entities would get is given to none."""
-    town_words = {word for town in towns for word in town.split()}
+    # Directions are town words ("Wervicq Sud") but name hospitals too ("CH Sud Francilien").
+    town_words = {word for town in towns for word in town.split()} - _DIRECTIONS
     offers: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for key, entity in entities.items():
         if entity.get("parent_key") and not key.startswith("finess-ej:"):

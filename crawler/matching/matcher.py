@@ -49,7 +49,7 @@ from crawler.matching.name_words import (
     qualified_type,
 )
 from crawler.matching.names import whole_core
-from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise_fields
+from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise_fields, normalise_phrase
 from crawler.matching.resolve import Resolver
 from crawler.matching.results import AmbiguousMatch, MatchResult
 from crawler.matching.spelling import Speller
@@ -98,6 +98,8 @@ _PLACE_ARTICLES = frozenset({"de", "d", "du", "des", "a", "au", "in", "at", "of"
 _DEPARTMENT = r"(0[1-9]|[1-8]\d|9[0-5]|2[AaBb]|97[1-6])"
 _DEPARTMENT_IN_BRACKETS = re.compile(rf"\s*\({_DEPARTMENT}\)")
 _BRACKETED_DEPARTMENT = re.compile(rf"\({_DEPARTMENT}\)")
+#: A short run of letters in brackets: maybe a department's name ("Villefranche (Rhône)").
+_BRACKETED_WORDS = re.compile(r"\(([^\W\d_][^()\d]{2,28})\)")
 #: The rest of a host name ending in another country's top-level domain (linear: no nesting).
 _FOREIGN_HOST = re.compile(
     r"[\w-]*(?:\.[\w-]+)*\.(?:be|ch|ca|lu|mc|ma|tn|dz|sn|ci|cm|ga|ml|bf|ht|uk|de|es|it|pt|nl|us)"
@@ -126,6 +128,7 @@ class Matcher:
         self._families: dict[str, list[int]] | None = None
         self._places: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._speller: Speller | None = None
+        self._departments: dict[str, str] | None = None
 
     def _context(self, entity: int) -> EntityContext:
         # Computed for candidates only: most entities never appear in a post.
@@ -274,6 +277,13 @@ class Matcher:
         }
         # A department written in brackets places a name too: "Clinique du Parc (49)".
         postcodes.update(code.lower() for code in _BRACKETED_DEPARTMENT.findall(folded.original))
+        if "(" in folded.original:
+            # "(Rhône)", "(Nord)": a department's name in brackets places a name too, even one
+            # that is an ordinary word elsewhere.
+            for written in _BRACKETED_WORDS.findall(folded.original):
+                code = self._department_codes().get(normalise_phrase(written))
+                if code is not None:
+                    postcodes.add(code)
         accepted: list[Candidate] = []
         without: dict[str, str] = {}
         for candidate in raw:
@@ -390,6 +400,15 @@ class Matcher:
             f" {word} " in context and core not in f" {word} " for word in entity.words if word
         )
 
+    def _department_codes(self) -> dict[str, str]:
+        # Folded department name → its code, lower-cased as postcodes are compared.
+        if self._departments is None:
+            self._departments = {
+                normalise_phrase(name): code.lower()
+                for code, name in self.watchlist.departments.items()
+            }
+        return self._departments
+
     def _elsewhere(self, candidate: Candidate, joined: str) -> bool:
         # Written right after an establishment's name, a department code in brackets that is
         # not its family's ("Saint-Louis (68)"), or a town of another region ("Hôpital
@@ -405,6 +424,14 @@ class Matcher:
             if code is not None:
                 return code.group(1).lower() not in departments
         words = joined[candidate.end : candidate.end + 48].split(" ")
+        if words and not words[0]:
+            # "hôpital de Villefranche-sur-Saône": the name's last word goes on into another
+            # town than the entity's ("Villefranche de Rouergue").
+            last = joined[candidate.start : candidate.end].split(" ")[-1]
+            for size in (3, 2):
+                place = " ".join([last, *words[1:size]])
+                if len(words) >= size and place in self.index.cities:
+                    return bool(regions) and not self.index.cities[place] & regions
         while words and (not words[0] or words[0] in _PLACE_ARTICLES):
             words.pop(0)
         for size in (3, 2, 1):

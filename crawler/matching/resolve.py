@@ -62,6 +62,7 @@ class Resolver:
             ):
                 unclear.append(group)  # "Hôpital Saint-Luc, Bruxelles" is no French candidate
         chosen = self._without_sibling_parts(self._without_unit_aliases(outermost(chosen)))
+        chosen = self._without_towns_of_named(chosen)
         matches: dict[tuple[str, str], EntityMatch] = {}
         for candidate in sorted(chosen, key=lambda c: (c.field.name != "title", c.start)):
             entity = self.watchlist.entities[candidate.entity]
@@ -125,6 +126,40 @@ class Resolver:
             or not any(
                 family == self.context(c.entity).family and entity != c.entity
                 for family, entity in hosts
+            )
+        ]
+
+    def _town_read(self, candidate: Candidate) -> str | None:
+        # The town, when a candidate's words are only a type word and its entity's town
+        # ("hôpital de Corbeil-Essonnes"): the town's hospital read from the town alone.
+        city = self.watchlist.entities[candidate.entity].city
+        if not city:
+            return None
+        folded = candidate.field.folded.text[candidate.start : candidate.end]
+        named = [w for w in folded.split() if w not in _NOT_NAMES]
+        town = _folded_town(city).split()
+        return " ".join(town) if named and named == town[: len(named)] else None
+
+    def _without_towns_of_named(self, chosen: list[Candidate]) -> list[Candidate]:
+        # "L'hôpital de Corbeil-Essonnes … le Centre hospitalier Sud Francilien": the town's
+        # hospital is the one named in full in that town, not another site located there.
+        if len(chosen) < 2:
+            return chosen
+        towns = {c.entity: self._town_read(c) for c in chosen}
+        if not any(towns.values()):
+            return chosen
+        named = {
+            (_folded_town(self.watchlist.entities[c.entity].city), self.context(c.entity).family)
+            for c in chosen
+            if towns[c.entity] is None and c.origin in (FROM_NAME, FROM_ALIAS, FROM_DOMAIN)
+        }
+        return [
+            c
+            for c in chosen
+            if towns[c.entity] is None
+            or not any(
+                city.startswith(str(towns[c.entity])) and family != self.context(c.entity).family
+                for city, family in named
             )
         ]
 
@@ -252,6 +287,10 @@ class Resolver:
                 if e.key.startswith("finess-ej:")
             }
         return self._heads
+
+
+def _folded_town(city: str | None) -> str:
+    return " ".join(normalise(city or "").text.split())
 
 
 def outermost(chosen: list[Candidate]) -> list[Candidate]:

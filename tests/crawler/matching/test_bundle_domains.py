@@ -82,3 +82,13 @@ def test_domains_derived_only_where_one_entity_fits() -> None:
         "finess-ej:2": {"chbas.fr": "rule:initials"}
     }
     assert derived_domains(alone, frozenset({"bretagne"})) == {}  # a town's word
+
+
+def test_a_direction_is_no_town_word_for_initials() -> None:
+    # "Wervicq Sud" makes "sud" a word of a town, yet "CH Sud Francilien" is chsf.fr.
+    entities = {
+        "finess-ej:1": entity("finess-ej:1", "Centre Hospitalier Sud Francilien", "Corbeil")
+    }
+    assert derived_domains(entities, frozenset({"wervicq sud", "corbeil"})) == {
+        "finess-ej:1": {"chsf.fr": "rule:initials"}
+    }
