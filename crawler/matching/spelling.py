@@ -44,6 +44,8 @@ _AUTOMATON = ahocorasick.Automaton()
 for _surface in _TYPES:
     _AUTOMATON.add_word(f" {_surface} ", _surface)
 _AUTOMATON.make_automaton()
+#: How many words' corrections are remembered (then forgotten all at once).
+_ANSWERS = 100_000
 #: Words looked at after a type word (articles skipped) and before an English one.
 _AFTER, _BEFORE = 3, 2
 
@@ -71,6 +73,7 @@ class Speller:
         }
         self.segmentable.update(dict.fromkeys(ARTICLE_WORDS | {"st", "ste"}, 0.5))
         self.segmentable.update(dict.fromkeys(type_words | {"ch", "chu", "gh"}, 0.4))
+        self._answers: dict[str, str | None] = {}
         self._deletions: dict[str, set[str]] = {}
         for word in self.words:
             if len(word) < MIN_LENGTH or word in stop or not word.isalpha():
@@ -79,9 +82,18 @@ class Speller:
                 self._deletions.setdefault(variant, set()).add(word)
 
     def correction(self, word: str) -> str | None:
-        """The name word ``word`` (folded) misspells, or None."""
+        """The name word ``word`` (folded) misspells, or None (answers are remembered: the
+        same unknown words come back post after post)."""
         if len(word) < MIN_LENGTH or word in self.known or not word.isalpha():
             return None
+        if word in self._answers:
+            return self._answers[word]
+        if len(self._answers) >= _ANSWERS:
+            self._answers.clear()
+        answer = self._answers[word] = self._correct_word(word)
+        return answer
+
+    def _correct_word(self, word: str) -> str | None:
         found = {
             candidate
             for variant in _deletions(word)

@@ -423,7 +423,10 @@ def test_the_documented_example_works() -> None:
     assert page is not None and layout_text is not None
     rules = LeakSiteLayout.model_validate(yaml.safe_load(layout_text.group(1)))
     listing = parse_leak_page(page.group(1), "http://mygroup.example.onion/", rules, NOW)
-    (post,) = listing.items
+    post, sold, anchored = listing.items
+    assert sold.post_title == "Polyclinique Sud"  # "(SOLD)" cut out
+    assert sold.post_url == "http://mygroup.example.onion/leak/8790"  # the card's own href
+    assert anchored.post_url is None  # an in-page anchor is no victim page
     assert post.post_title == "Clinique du Lac" and post.group_name == "mygroup"
     assert post.website == "www.clinique-du-lac.fr" and post.country == "FR"
     assert post.published == NOW + timedelta(days=4, hours=11, minutes=20)
