@@ -56,6 +56,11 @@ def test_hits_are_routed_and_never_queued_twice(sessions: sessionmaker[Session])
     assert first.idempotency_key == f"hit:{first.hit_id}:cert"
     assert first.payload["type"] == "alert.created" and first.payload["version"] == 1
     assert first.payload["data"]["update"] is None
+    mentions = first.payload["data"]["mentions"]
+    assert [(m["field"], m["start"], m["matched"]) for m in mentions] == [
+        ("title", 15, "HP Thiais"),
+        ("body", 40, "HP Thiais"),
+    ]
     assert first.incident_id is not None
 
 

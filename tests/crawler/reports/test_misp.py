@@ -13,6 +13,7 @@ from pymisp import MISPEvent, MISPObject
 from crawler.reports.misp import misp_event, stix_bundle
 from db.engine import make_engine, make_session_factory
 from db.incidents import IncidentFilters, incident_detail, incident_list
+from db.triage import triage_hit
 from tests.seed import HOSTILE_AUTHOR, seed
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -117,3 +118,20 @@ def test_pymisp_loads_the_event_with_its_bundled_object_templates(
     assert [record.getMessage() for record in caplog.records] == []
     assert len(loaded.objects) == len(event["Event"]["Object"])
     assert {obj.name for obj in loaded.objects} == {"organization", "url"}
+
+
+def test_misp_analysis_follows_the_incident_status(migrated_url: str) -> None:
+    seeded = seed(migrated_url)
+    engine = make_engine(migrated_url)
+    sessions = make_session_factory(engine)
+    analyses = []
+    for status in ("confirmed", "handled"):
+        with sessions.begin() as session:
+            for hit_id in seeded.thiais_hits:
+                triage_hit(session, hit_id, status, None, "ana")
+        with sessions.begin() as session:
+            incident = incident_list(session, IncidentFilters(entity="940000573")).items[0]
+            assert incident.status == status
+            analyses.append(misp_event(incident_detail(session, incident.id))["Event"]["analysis"])
+    engine.dispose()
+    assert analyses == ["1", "2"]  # MISP: 1 ongoing, 2 completed
