@@ -5,11 +5,11 @@ before it commits; :func:`enqueue_operations_alert` by the daemon when a source'
 changes. Nothing here talks to the network: :mod:`alerts.deliverer` sends the queued messages.
 
 One message per hit × routed channel (idempotency key ``hit:<hit id>:<channel>``, unique, so a
-re-crawl never alerts twice). Several hits of one entity in one post (title and body, repeated
-mentions) make one alert, for the most severe of them. A hit on an incident the channel was
-already told about is a follow-up: an ``alert.updated`` document whose ``update`` says why
-(``repost``: another post or source; ``claim_update``: the post's claims changed;
-``post_changed``: the post was edited) and whether it raised the severity (``escalated``).
+re-crawl never alerts twice). A hit is one post × one entity whatever the number of mentions
+(title and body, repeated names, a later edit naming it again: :mod:`db.findings`), so a post
+alerts once per entity it names. A hit on an incident the channel was already told about is a
+follow-up: an ``alert.updated`` document whose ``update`` says why (``repost``: another post or
+source named the entity) and whether it raised the severity (``escalated``).
 
 :func:`enqueue_status_alerts` queues the other follow-up: a leak site changed a victim's status
 (``status_changed``: "countdown" → "published"), sent for the post's hits already stored.
@@ -55,7 +55,7 @@ def enqueue_hit_alerts(
     now = now or utcnow()
     digest = {channel.name for channel in settings.channels if channel.digest != "off"}
     queued = 0
-    for hit in _representatives(_load_hits(session, hit_ids)):
+    for hit in _load_hits(session, hit_ids):
         post = hit.post
         extra_tags = [*post.tags, *(post.source.config or {}).get("tags", [])]
         facts = facts_of(hit.severity, hit.entity, post.source.kind, extra_tags)
@@ -120,7 +120,7 @@ def enqueue_status_alerts(
     )
     digest = {channel.name for channel in settings.channels if channel.digest != "off"}
     queued = 0
-    for hit in _representatives(_load_hits(session, hit_ids)):
+    for hit in _load_hits(session, hit_ids):
         change = by_post[hit.post_id]
         post = hit.post
         extra_tags = [*post.tags, *(post.source.config or {}).get("tags", [])]
@@ -198,30 +198,16 @@ def _load_hits(session: Session, hit_ids: Sequence[int]) -> list[Hit]:
     return list(session.execute(stmt).scalars())
 
 
-def _representatives(hits: list[Hit]) -> list[Hit]:
-    """One hit per (post, entity): the most severe, then the first; in id order."""
-    best: dict[tuple[int, int], Hit] = {}
-    for hit in hits:
-        key = (hit.post_id, hit.entity_id)
-        if key not in best or _rank(hit.severity) > _rank(best[key].severity):
-            best[key] = hit
-    return sorted(best.values(), key=lambda hit: hit.id)
-
-
 def _follow_up(session: Session, hit: Hit, channel: str) -> dict[str, Any] | None:
     if hit.incident_id is None:
         return None
     prior = prior_alerts(session, hit.incident_id, channel)
     if not prior:
         return None
-    if all(post_id != hit.post_id for post_id, _ in prior):
-        reason = "repost"
-    elif len(hit.post.claims) > 1:
-        reason = "claim_update"
-    else:
-        reason = "post_changed"
-    escalated = _rank(hit.severity) > max(_rank(severity) for _, severity in prior)
-    return {"reason": reason, "escalated": escalated}
+    # The incident is the entity's, and a post names an entity in one hit: what the channel
+    # was told came from other posts.
+    escalated = _rank(hit.severity) > max(_rank(severity) for severity in prior)
+    return {"reason": "repost", "escalated": escalated}
 
 
 def _rank(severity: str) -> int:

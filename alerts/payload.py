@@ -75,6 +75,15 @@ def alert_data(hit: Hit, update: dict[str, Any] | None = None) -> dict[str, Any]
         "listing": listing_data(post),
         "claims": _claims(latest_claim(post)),
         "matched": redact(hit.matched),
+        "mentions": [
+            {
+                "field": mention["field"],
+                "start": mention["start"],
+                "end": mention["end"],
+                "matched": redact(mention["matched"]),
+            }
+            for mention in hit.mentions
+        ],
         "excerpt": redact(post.excerpt)[:MAX_EXCERPT],
     }
 

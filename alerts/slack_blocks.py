@@ -24,8 +24,6 @@ SEVERITY_EMOJI = {
 }
 UPDATE_REASONS = {
     "repost": "reposted in another post",
-    "claim_update": "the post's claims changed",
-    "post_changed": "the post was edited",
     "status_changed": "the leak site changed the victim's status",
 }
 HEADER_LIMIT = 150

@@ -14,6 +14,7 @@ Everything is synthetic and local; nothing leaves the machine.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -106,7 +107,8 @@ def word(rng: random.Random, parts: int = 3) -> str:
 
 
 def build_data(rows: int, rng: random.Random) -> dict[str, list[tuple[object, ...]]]:
-    """Synthetic rows (tuples in COLUMNS order) for every table, ``rows`` hits in all."""
+    """Synthetic rows (tuples in COLUMNS order) for every table, about ``rows`` hits in all
+    (a post naming one entity twice has one hit)."""
     n_sources, n_entities, n_posts = 25, max(100, rows // 50), max(50, rows // 2)
     sources = [
         (i, f"source-{i}", SOURCE_KINDS[i % 5], "generic", "{}", True, "ok", "{}", 0, T0)
@@ -196,16 +198,23 @@ def build_data(rows: int, rng: random.Random) -> dict[str, list[tuple[object, ..
             index = (post_id - 1) * 2 + offset
             if index >= rows:
                 break
-            hit_id += 1
             entity_id = named[index]
+            if offset and entity_id == named[index - 1]:
+                continue  # one hit per post × entity: the same name twice is one hit
+            hit_id += 1
+            mention = {
+                "field": "title" if offset == 0 else "text",
+                "start": offset * 40,
+                "end": offset * 40 + 10,
+                "matched": entity_names[entity_id][:40],
+                "score": 0.9,
+            }
             hits.append(
                 (
                     hit_id,
                     post_id,
                     entity_id,
-                    "title" if offset == 0 else "text",
-                    offset * 40,
-                    offset * 40 + 10,
+                    json.dumps([mention], ensure_ascii=False),
                     entity_names[entity_id][:40],
                     round(0.5 + rng.random() / 2, 2),
                     rng.choice(SEVERITIES),
@@ -231,8 +240,7 @@ COLUMNS = {
     "first_seen, last_seen, content_hash, excerpt, raw_length, sale_score, tags, extra",
     "claims": "id, post_id, content_hash, records, data_types, price, currency, seller, "
     "sample_offered, sale_score, created_at",
-    "hits": 'id, post_id, entity_id, field, start, "end", matched, score, severity, '
-    "created_at, triage_status",
+    "hits": "id, post_id, entity_id, mentions, matched, score, severity, created_at, triage_status",
 }
 
 

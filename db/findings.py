@@ -12,19 +12,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from crawler.core.listing import LISTING_SOURCE_KINDS, RansomwareListing, ransomware_listing
-from crawler.core.records import EntityRecord, PossibleMatch, PostFindings
+from crawler.core.records import EntityMatch, EntityRecord, PossibleMatch, PostFindings
 from crawler.core.redaction import redact
 from crawler.core.severity import SEVERITY_ORDER, severity_of
 from db.exclusions import exclusion_rules, rules_apply
 from db.models import Claim, Entity, Hit, Incident, PossibleHit, PossibleHitCandidate, Post, utcnow
 from db.repository import dialect_insert
+from db.triage import refresh_incident_status
 
 #: Hits of one entity closer than this in time belong to the same incident.
 INCIDENT_WINDOW = timedelta(days=30)
+#: Most mentions kept on one hit (a paste repeating a name a thousand times keeps the first).
+MAX_MENTIONS = 50
 
 
 def upsert_entities(session: Session, entities: Sequence[EntityRecord]) -> dict[str, int]:
@@ -104,12 +107,15 @@ def store_batch_findings(
     """Store the hits (new ones only), claims and incidents of a batch of posts of one source;
     return the new hit ids, in insertion order.
 
-    Hits are unique per (post, entity, field, start), so a re-crawl adds nothing; a hit of an
-    excluded entity, or one an analyst's exclusion covers (its phrase, its source:
-    db/exclusions.py), is dropped. A post of a leak site or feed that is a ransomware group's
-    victim listing (:func:`crawler.core.listing.ransomware_listing`, read from the stored post)
-    makes its hits at least ``high``. Claims and hits are each one executemany statement;
-    incidents are read once per batch and updated once per entity.
+    A hit is one post × one entity: the matcher's matches of the entity in the post (title,
+    body, repeated) become its ``mentions``, and its score and severity are its best
+    mention's. Hits are unique per (post, entity), so a re-crawl adds no hit; an edited post
+    naming the entity elsewhere adds the new mentions to the stored hit (no new hit, hence no
+    new alert). A match of an excluded entity, or one an analyst's exclusion covers (its
+    phrase, its source: db/exclusions.py), is dropped. A post of a leak site or feed that is a
+    ransomware group's victim listing (:func:`crawler.core.listing.ransomware_listing`, read
+    from the stored post) makes its hits at least ``high``. Claims and hits are each one
+    executemany statement; incidents are read once per batch and updated once per entity.
     """
     now = now or utcnow()
     _store_claims(session, [post for post in posts if _has_claim(post.findings)], now)
@@ -131,50 +137,99 @@ def store_batch_findings(
         stored_posts = {
             p.id: p for p in session.execute(select(Post).where(Post.id.in_(ids))).scalars()
         }
-    values: list[dict[str, Any]] = []
+    mentions: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    sale: dict[int, PostFindings] = {}
+    listings: dict[int, RansomwareListing | None] = {}
+    kinds: dict[int, str] = {}
     for post in hit_posts:
-        findings = post.findings
         stored = stored_posts.get(post.post_id)
-        listing = listing_of(stored, source_kind)
-        for hit in findings.hits:
+        sale[post.post_id] = post.findings
+        listings[post.post_id] = listing_of(stored, source_kind)
+        for hit in post.findings.hits:
             entity_id = entity_ids[hit.entity.key]
             if entity_id in excluded:
                 continue
             if stored is not None and rules_apply(rules.get(entity_id, []), stored, hit.matched):
                 continue
-            severity = severity_of(
-                hit.entity.kind, findings.sale_score, findings.claim, hit.score, listing
-            )
-            values.append(
-                {
-                    "post_id": post.post_id,
-                    "entity_id": entity_id,
-                    "field": hit.field,
-                    "start": hit.start,
-                    "end": hit.end,
-                    "matched": redact(hit.matched)[:500],
-                    "score": hit.score,
-                    "severity": severity,
-                    "created_at": now,
-                    "triage_status": "new",
-                }
-            )
-    if not values:
+            kinds[entity_id] = hit.entity.kind
+            mentions.setdefault((post.post_id, entity_id), []).append(mention_of(hit))
+    if not mentions:
         return []
+    values: list[dict[str, Any]] = []
+    for (post_id, entity_id), found in mentions.items():
+        ordered = merge_mentions([], found)
+        best = best_mention(ordered)
+        findings = sale[post_id]
+        severity = severity_of(
+            kinds[entity_id], findings.sale_score, findings.claim, best["score"], listings[post_id]
+        )
+        values.append(
+            {
+                "post_id": post_id,
+                "entity_id": entity_id,
+                "mentions": ordered,
+                "matched": best["matched"],
+                "score": best["score"],
+                "severity": severity,
+                "created_at": now,
+                "triage_status": "new",
+            }
+        )
     table = Hit.__table__
     stmt = (
         dialect_insert(session)(table)
-        .on_conflict_do_nothing(
-            index_elements=[table.c.post_id, table.c.entity_id, table.c.field, table.c.start]
-        )
-        .returning(table.c.id, table.c.entity_id, table.c.severity)
+        .on_conflict_do_nothing(index_elements=[table.c.post_id, table.c.entity_id])
+        .returning(table.c.id, table.c.entity_id, table.c.severity, table.c.post_id)
     )
-    new_hits = sorted(
-        (hit_id, entity_id, severity)
-        for hit_id, entity_id, severity in session.execute(stmt, values)
-    )
+    inserted = sorted(session.execute(stmt, values).all())
+    created = {(post_id, entity_id) for _id, entity_id, _severity, post_id in inserted}
+    _add_mentions(session, {key: found for key, found in mentions.items() if key not in created})
+    new_hits = [(hit_id, entity_id, severity) for hit_id, entity_id, severity, _ in inserted]
     attach_incidents(session, new_hits, now)
     return [hit_id for hit_id, _entity_id, _severity in new_hits]
+
+
+def mention_of(hit: EntityMatch) -> dict[str, Any]:
+    """A hit's mention as stored in ``Hit.mentions``; the matched words are redacted."""
+    return {
+        "field": hit.field,
+        "start": hit.start,
+        "end": hit.end,
+        "matched": redact(hit.matched)[:500],
+        "score": hit.score,
+    }
+
+
+def merge_mentions(
+    known: Sequence[dict[str, Any]], found: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``known`` mentions and ``found`` ones, once per (field, start), the title first then by
+    field and position; at most MAX_MENTIONS (the first ones)."""
+    unique: dict[tuple[str, int], dict[str, Any]] = {}
+    for mention in [*known, *found]:
+        unique.setdefault((mention["field"], mention["start"]), mention)
+    ordered = sorted(unique.values(), key=lambda m: (m["field"] != "title", m["field"], m["start"]))
+    return ordered[:MAX_MENTIONS]
+
+
+def best_mention(mentions: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The mention with the highest score, the first of equals (title first)."""
+    return max(mentions, key=lambda mention: float(mention["score"]))
+
+
+def _add_mentions(session: Session, found: dict[tuple[int, int], list[dict[str, Any]]]) -> None:
+    """Add newly found mentions to hits already stored (an edited post names the entity again
+    elsewhere): the hit stays one hit, with no new alert; its best mention may change."""
+    if not found:
+        return
+    stored = session.execute(
+        select(Hit).where(tuple_(Hit.post_id, Hit.entity_id).in_(list(found)))
+    ).scalars()
+    for hit in stored:
+        merged = merge_mentions(hit.mentions, found[(hit.post_id, hit.entity_id)])
+        if merged != hit.mentions:
+            best = best_mention(merged)
+            hit.mentions, hit.matched, hit.score = merged, best["matched"], best["score"]
 
 
 def listing_of(post: Post | None, source_kind: str) -> RansomwareListing | None:
@@ -227,7 +282,8 @@ def attach_incidents(
     session: Session, new_hits: Sequence[tuple[int, int, str]], now: datetime
 ) -> None:
     """Put new hits, ``(hit id, entity id, severity)``, in their entity's incident of the last
-    INCIDENT_WINDOW (a new one when there is none), raising its severity and hit count."""
+    INCIDENT_WINDOW (a new one when there is none), raising its severity and hit count, and
+    setting its status from its hits' triage again."""
     by_entity: dict[int, list[tuple[int, str]]] = {}
     for hit_id, entity_id, severity in new_hits:
         by_entity.setdefault(entity_id, []).append((hit_id, severity))
@@ -268,6 +324,8 @@ def attach_incidents(
         assignments += [{"id": hit_id, "incident_id": incident.id} for hit_id, _severity in hits]
     if assignments:  # ORM bulk UPDATE by primary key: one executemany for the batch
         session.execute(update(Hit), assignments)
+    # A new hit is untriaged: a handled incident is open again (confirmed), a dismissed one new.
+    refresh_incident_status(session, [incident.id for incident in current.values()])
 
 
 def store_batch_possible_hits(

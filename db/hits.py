@@ -34,7 +34,6 @@ from db.models import Entity, Hit, Post, Source
 from db.pagination import Page, before, clamp_limit, page_of, walk_pages
 from db.search import estimated_rows, post_matches
 
-TRIAGE_STATUSES = ("new", "confirmed", "false_positive", "handled")
 SEVERITIES = ("low", "medium", "high", "critical")
 ENTITY_KINDS = ("establishment", "group", "vendor", "insurer", "lab", "other")
 _FINESS = re.compile(r"^[0-9][0-9AB][0-9]{7}$")
@@ -82,7 +81,9 @@ class HitFilters:
 
 @dataclass(frozen=True)
 class HitRow:
-    """One line of the hit list: the hit, its entity, its post and the post's source."""
+    """One line of the hit list: the hit (one post × one entity), its entity, its post and the
+    post's source. ``matched`` is the best mention's words; ``mentions`` every place the post
+    names the entity (``field``, ``start``, ``end``, ``matched``, ``score``)."""
 
     id: int
     created_at: datetime
@@ -92,7 +93,7 @@ class HitRow:
     triage_note: str | None
     triaged_by: str | None
     matched: str
-    field: str
+    mentions: list[dict[str, Any]]
     incident_id: int | None
     entity_id: int
     entity_name: str
@@ -226,7 +227,7 @@ def hits_query(
             Hit.triage_note,
             Hit.triaged_by,
             Hit.matched,
-            Hit.field,
+            Hit.mentions,
             Hit.incident_id,
             Entity.id.label("entity_id"),
             Entity.name.label("entity_name"),

@@ -70,7 +70,12 @@ class Base(DeclarativeBase):
     """Declarative base with a naming convention so migrations name constraints the same way."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONType, list[str]: JSONType}
+    type_annotation_map = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSONType,
+        list[str]: JSONType,
+        list[dict[str, Any]]: JSONType,
+    }
 
 
 class Source(Base):
@@ -217,11 +222,18 @@ class Incident(Base):
 
 
 class Hit(Base):
-    """A post naming an entity: where (field, span), what matched, how sure, and its triage."""
+    """One post naming one entity: where and how (its mentions), how sure, and its triage.
+
+    A post names an entity once however often it writes the name (title and body, repeated
+    mentions): ``mentions`` lists each place, ``{"field", "start", "end", "matched",
+    "score"}``, title first then by position (:func:`db.findings.merge_mentions`).
+    ``matched`` and ``score`` are those of the best mention. Counts, triage, alerts and
+    exports are per hit, hence per post × entity.
+    """
 
     __tablename__ = "hits"
     __table_args__ = (
-        UniqueConstraint("post_id", "entity_id", "field", "start", name="uq_hits_post_entity_span"),
+        UniqueConstraint("post_id", "entity_id", name="uq_hits_post_entity"),
         # Keyset pagination walks (created_at, id) newest first, overall and per entity/status.
         Index("ix_hits_created_id", "created_at", "id"),
         Index("ix_hits_entity_created_id", "entity_id", "created_at", "id"),
@@ -234,9 +246,7 @@ class Hit(Base):
     incident_id: Mapped[int | None] = mapped_column(
         ForeignKey("incidents.id", ondelete="SET NULL"), index=True
     )
-    field: Mapped[str] = mapped_column(String(16))
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
+    mentions: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     matched: Mapped[str] = mapped_column(Text)
     score: Mapped[float] = mapped_column(Float)
     severity: Mapped[str] = mapped_column(String(16), default="low")

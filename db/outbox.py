@@ -80,10 +80,10 @@ def insert_messages(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     return len(session.execute(stmt).all())
 
 
-def prior_alerts(session: Session, incident_id: int, channel: str) -> list[tuple[int, str]]:
-    """(post id, severity) of the hits already queued to ``channel`` for this incident."""
+def prior_alerts(session: Session, incident_id: int, channel: str) -> list[str]:
+    """Severities of the hits already queued to ``channel`` for this incident."""
     rows = session.execute(
-        select(Hit.post_id, Hit.severity)
+        select(Hit.severity)
         .join(OutboxMessage, OutboxMessage.hit_id == Hit.id)
         .where(
             OutboxMessage.incident_id == incident_id,
@@ -91,7 +91,7 @@ def prior_alerts(session: Session, incident_id: int, channel: str) -> list[tuple
             OutboxMessage.kind == "alert",
         )
     )
-    return [(post_id, severity) for post_id, severity in rows]
+    return list(rows.scalars())
 
 
 def pending_heads(session: Session, channels: Iterable[str]) -> dict[str, int]:

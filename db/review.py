@@ -29,7 +29,7 @@ from crawler.core.records import Claims
 from crawler.core.severity import severity_of
 from db.errors import AlreadyTriaged, NotFound, TriageError
 from db.exclusions import fold
-from db.findings import attach_incidents, listing_of
+from db.findings import attach_incidents, listing_of, merge_mentions
 from db.models import (
     Claim,
     Entity,
@@ -91,15 +91,20 @@ def resolve_possible_hit(
         RESOLVED_SCORE,
         listing_of(post, source.kind if source is not None else ""),
     )
+    mention = {
+        "field": possible.field,
+        "start": possible.start,
+        "end": possible.end,
+        "matched": possible.matched,
+        "score": RESOLVED_SCORE,
+    }
     table = Hit.__table__
     hit_id = session.execute(
         dialect_insert(session)(table)
         .values(
             post_id=post.id,
             entity_id=entity_id,
-            field=possible.field,
-            start=possible.start,
-            end=possible.end,
+            mentions=[mention],
             matched=possible.matched,
             score=RESOLVED_SCORE,
             severity=severity,
@@ -109,21 +114,16 @@ def resolve_possible_hit(
             triaged_by=username[:64],
             triaged_at=now,
         )
-        .on_conflict_do_nothing(
-            index_elements=[table.c.post_id, table.c.entity_id, table.c.field, table.c.start]
-        )
+        .on_conflict_do_nothing(index_elements=[table.c.post_id, table.c.entity_id])
         .returning(table.c.id)
     ).scalar_one_or_none()
     new = hit_id is not None
-    if hit_id is None:  # the same span was already a hit of this entity
-        hit_id = session.execute(
-            select(Hit.id).where(
-                Hit.post_id == post.id,
-                Hit.entity_id == entity_id,
-                Hit.field == possible.field,
-                Hit.start == possible.start,
-            )
+    if hit_id is None:  # the post already names this entity elsewhere: one more mention
+        hit = session.execute(
+            select(Hit).where(Hit.post_id == post.id, Hit.entity_id == entity_id)
         ).scalar_one()
+        hit.mentions = merge_mentions(hit.mentions, [mention])
+        hit_id = hit.id
     else:
         attach_incidents(session, [(hit_id, entity_id, severity)], now)
     _close(possible, "confirmed", note, username)

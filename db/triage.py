@@ -1,7 +1,9 @@
 """Triage of hits by analysts, and the exclusions that keep false positives from coming back.
 
 An analyst moves a hit from ``new`` to ``confirmed``, ``false_positive`` or ``handled`` with a
-note. Marking a false positive can also add an exclusion (:class:`db.models.Exclusion`):
+note; its incident's status follows (:func:`refresh_incident_status`, the rule is
+:func:`crawler.core.triage.incident_status`). Marking a false positive can also add an
+exclusion (:class:`db.models.Exclusion`):
 
 - ``phrase``: this entity, whenever the phrase appears in the matched text, title or excerpt;
 - ``source``: this entity on this source;
@@ -13,6 +15,7 @@ before storing them, with :func:`exclusion_rules` and :func:`rules_apply` (see d
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -20,10 +23,10 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawler.core.triage import TRIAGE_STATUSES, incident_status
 from db.errors import NotFound, TriageError
 from db.exclusions import exclusion_rules, fold, rules_apply
-from db.hits import TRIAGE_STATUSES
-from db.models import Entity, Exclusion, Hit, Post, utcnow
+from db.models import Entity, Exclusion, Hit, Incident, Post, utcnow
 
 ExclusionScope = Literal["phrase", "source", "entity"]
 EXCLUSION_SCOPES: tuple[ExclusionScope, ...] = ("phrase", "source", "entity")
@@ -72,7 +75,25 @@ def triage_hit(
     hit.triaged_at = utcnow()
     if exclude is not None:
         add_exclusion(session, hit, exclude, phrase, username, hit.triage_note)
+    if hit.incident_id is not None:
+        refresh_incident_status(session, [hit.incident_id])
     return hit
+
+
+def refresh_incident_status(session: Session, incident_ids: Iterable[int]) -> None:
+    """Set each incident's status from the triage of its hits
+    (:func:`crawler.core.triage.incident_status`)."""
+    ids = sorted(set(incident_ids))
+    if not ids:
+        return
+    statuses: dict[int, list[str]] = {incident_id: [] for incident_id in ids}
+    for incident_id, status in session.execute(
+        select(Hit.incident_id, Hit.triage_status).where(Hit.incident_id.in_(ids))
+    ):
+        if incident_id is not None:
+            statuses[incident_id].append(status)
+    for incident in session.execute(select(Incident).where(Incident.id.in_(ids))).scalars():
+        incident.status = incident_status(statuses[incident.id])
 
 
 def add_exclusion(

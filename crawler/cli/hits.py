@@ -1,4 +1,5 @@
-"""``leakwatch hits``: the hit list, filtered, as a table, CSV, JSON or JSON Lines.
+"""``leakwatch hits``: the hit list, filtered, as a table, CSV, JSON or JSON Lines. A hit is
+one post × one entity, with its mentions (``docs/web.md``).
 
 ``--severity review`` lists the possible hits instead (names an analyst must tie to one
 entity), with the same filters applied to their candidates.
@@ -44,7 +45,7 @@ def hits(
     since: str = typer.Option("", help="Detected on or after (YYYY-MM-DD or ISO 8601)."),
     until: str = typer.Option("", help="Detected before (a date alone includes that day)."),
     sale_only: bool = typer.Option(False, "--sale-only", help="Sale posts only."),
-    min_score: str = typer.Option("", help="Minimum match score, 0 to 1."),
+    min_score: str = typer.Option("", help="Minimum match score (best mention's), 0 to 1."),
     status: str = typer.Option("", help="Triage: new, confirmed, false_positive, handled."),
     severity: str = typer.Option(
         "", help="low, medium, high or critical; review: the possible hits instead."

@@ -1,4 +1,5 @@
-"""``leakwatch incidents``: incidents (one entity's hits grouped across sources)."""
+"""``leakwatch incidents``: incidents (one entity's hits grouped across sources), with the
+status their hits' triage makes (:func:`crawler.core.triage.incident_status`)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ def incidents(
     ctx: typer.Context,
     entity: str = typer.Option("", help="FINESS number (ET or EJ) or part of the entity name."),
     severity: str = typer.Option("", help="low, medium, high or critical."),
-    status: str = typer.Option("", help="new, confirmed, false_positive or handled."),
+    status: str = typer.Option(
+        "", help="new, confirmed, false_positive or handled (set by the triage of its hits)."
+    ),
     since: str = typer.Option("", help="Active on or after (YYYY-MM-DD or ISO 8601)."),
     until: str = typer.Option("", help="Started before (a date alone includes that day)."),
     limit: int = typer.Option(50, min=1, max=500, help="Rows per page."),

@@ -19,7 +19,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_cell(value: Any) -> str:
-    """The CSV text of ``value``: lists joined with ``|``, formulas defused with ``'``."""
+    """The CSV text of ``value``: lists joined with ``|``, mappings as JSON, formulas defused
+    with ``'``."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -30,6 +31,8 @@ def neutralise_cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list | tuple):
         value = "|".join(neutralise_cell(item) for item in value)
+    elif isinstance(value, Mapping):  # a hit's mention: its JSON, never a Python repr
+        value = json.dumps(json_value(value), ensure_ascii=False)
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 

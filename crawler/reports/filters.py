@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 from crawler.core.errors import InvalidFilter
 from crawler.core.severity import REVIEW
-from db.hits import ENTITY_KINDS, SEVERITIES, TRIAGE_STATUSES, HitFilters
+from crawler.core.triage import INCIDENT_STATUSES, TRIAGE_STATUSES
+from db.hits import ENTITY_KINDS, SEVERITIES, HitFilters
 from db.incidents import IncidentFilters
 from db.pagination import MAX_ID
 from spiders.registry import KINDS
@@ -58,7 +59,7 @@ def incident_filters(params: Mapping[str, str]) -> IncidentFilters:
     return IncidentFilters(
         entity=_text(params, "entity"),
         severity=_choice(params, "severity", SEVERITIES),
-        status=_choice(params, "status", TRIAGE_STATUSES),
+        status=_choice(params, "status", INCIDENT_STATUSES),
         since=parse_time(params.get("since"), "since"),
         until=parse_time(params.get("until"), "until", end_of_day=True),
     )

@@ -18,8 +18,10 @@ from db.incidents import IncidentDetail
 
 #: Namespace of every UUID leakwatch derives (uuid5 of the DNS name "leakwatch.invalid").
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "leakwatch.invalid")
-ORGANIZATION_TEMPLATE = ("f750e12b-127a-432c-b022-b3f9153c4e2a", "3")
-URL_TEMPLATE = ("60efb77b-40b5-4c46-871b-ed1ed999fce5", "3")
+#: (uuid, version) of the MISP object templates used, as in MISP's misp-objects repository
+#: (and PyMISP's bundled copy, which tests/crawler/reports/test_misp.py loads the event with).
+ORGANIZATION_TEMPLATE = ("f750e12b-127a-432c-b022-b3f9153c4e2a", "9")
+URL_TEMPLATE = ("60efb77b-40b5-4c46-871b-ed1ed999fce5", "10")
 THREAT_LEVEL = {"critical": "1", "high": "1", "medium": "2", "low": "3"}
 ANALYSIS = {"new": "0", "confirmed": "1", "handled": "2", "false_positive": "2"}
 #: MISP distribution of the event: 0 = your organisation only. Attributes inherit it (5).
@@ -190,8 +192,8 @@ def _organization(key: str, detail: IncidentDetail, timestamp: str) -> dict[str,
     relations = [
         ("name", "text", incident.entity_name),
         ("role", "text", "Victim"),
-        # Sic: the relation is spelled this way in MISP's organization template.
-        ("type-of-organizarion", "text", incident.entity_kind),
+        ("type-of-organization", "text", incident.entity_kind),
+        ("sector", "text", "healthcare"),
     ]
     return _object(key, "organization", "misc", ORGANIZATION_TEMPLATE, relations, timestamp)
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Path, Request
 from starlette.responses import RedirectResponse, Response
 
 from crawler.core.severity import REVIEW
+from crawler.core.triage import TRIAGE_STATUSES
 from crawler.reports.filters import HIT_SEVERITIES, SOURCE_KINDS, hit_filters, incident_filters
 from crawler.reports.misp import misp_event, stix_bundle
 from crawler.web.auth import Analyst, PageUser, check_csrf
@@ -31,7 +32,6 @@ from db.hits import (
     ENTITY_KINDS,
     HIT_COLUMNS,
     SEVERITIES,
-    TRIAGE_STATUSES,
     hit_by_id,
     hit_list,
     iter_hits,

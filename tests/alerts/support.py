@@ -93,7 +93,7 @@ def store_hits(
     extra: dict[str, Any] | None = None,
     group_name: str | None = None,
 ) -> list[int]:
-    """Store a post naming ``entity`` (one hit per span) and return the new hit ids."""
+    """Store a post naming ``entity`` (one mention per span) and return the new hit ids."""
     config = SourceConfig(
         name=source,
         kind=kind,  # type: ignore[arg-type]

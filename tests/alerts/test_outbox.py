@@ -38,9 +38,9 @@ def _messages(session: Session) -> list[OutboxMessage]:
 def test_hits_are_routed_and_never_queued_twice(sessions: sessionmaker[Session]) -> None:
     settings = settings_for("sqlite://", CHANNELS, ROUTES)
     with sessions.begin() as session:
-        # Two mentions of the clinic in one post make one alert per channel.
+        # Two mentions of the clinic in one post are one hit: one alert per channel.
         hits = store_hits(session, spans=(("title", 15), ("body", 40)))
-        assert len(hits) == 2
+        assert len(hits) == 1
         assert enqueue_hit_alerts(session, settings, hits, now=T0) == 3
     with sessions.begin() as session:
         assert enqueue_hit_alerts(session, settings, hits, now=T0) == 0
@@ -56,6 +56,11 @@ def test_hits_are_routed_and_never_queued_twice(sessions: sessionmaker[Session])
     assert first.idempotency_key == f"hit:{first.hit_id}:cert"
     assert first.payload["type"] == "alert.created" and first.payload["version"] == 1
     assert first.payload["data"]["update"] is None
+    mentions = first.payload["data"]["mentions"]
+    assert [(m["field"], m["start"], m["matched"]) for m in mentions] == [
+        ("title", 15, "HP Thiais"),
+        ("body", 40, "HP Thiais"),
+    ]
     assert first.incident_id is not None
 
 
@@ -90,17 +95,21 @@ def test_chatter_then_sale_is_an_escalated_update(sessions: sessionmaker[Session
     assert second.payload["data"]["update"] == {"reason": "repost", "escalated": True}
 
 
-def test_edited_post_with_new_claims_is_a_claim_update(sessions: sessionmaker[Session]) -> None:
+def test_an_edited_post_naming_the_entity_again_alerts_no_more(
+    sessions: sessionmaker[Session],
+) -> None:
     settings = settings_for("sqlite://", CHANNELS[:1], ROUTES[:1])
     with sessions.begin() as session:
         enqueue_hit_alerts(session, settings, store_hits(session), now=T0)
     with sessions.begin() as session:
         claim = Claims(records=1_200_000, data_types=["nir"], price=3.0, currency="BTC")
-        edited = store_hits(session, content_hash="h2", claim=claim, spans=(("title", 20),))
-        assert enqueue_hit_alerts(session, settings, edited, now=T0) == 1
-        update = _messages(session)[-1]
-    assert update.payload["data"]["update"]["reason"] == "claim_update"
-    assert update.payload["data"]["claims"]["records"] == 1_200_000
+        spans = (("title", 15), ("body", 20), ("body", 80))
+        edited = store_hits(session, content_hash="h2", claim=claim, spans=spans)
+        assert edited == []
+        assert enqueue_hit_alerts(session, settings, edited, now=T0) == 0
+        (message,) = _messages(session)
+        hit = session.get(Hit, message.hit_id)
+        assert hit is not None and len(hit.mentions) == 3
 
 
 def test_a_channel_first_told_by_the_follow_up_gets_a_new_alarm(

@@ -251,3 +251,46 @@ def test_a_candidate_the_post_names_elsewhere_is_no_possible_hit(migrated_url: s
         found = FoundPost(post, "h", _possible_findings(POSSIBLE, hits=[named]))
         assert store_batch_possible_hits(session, [found]) == []
     engine.dispose()
+
+
+def test_a_post_naming_an_entity_twice_is_one_hit_with_its_mentions(migrated_url: str) -> None:
+    twice = PostFindings(
+        hits=[
+            EntityMatch(CLINIC, "Hôpital privé de Thiais", "text", 40, 63, 0.97),
+            EntityMatch(CLINIC, "HP Thiais", "title", 10, 19, 0.93),
+            EntityMatch(CLINIC, "HP Thiais", "text", 120, 129, 0.93),
+        ],
+        sale_score=0.9,
+        claim=SALE.claim,
+    )
+    edited = PostFindings(
+        hits=[*twice.hits, EntityMatch(CLINIC, "Thiais", "text", 300, 306, 0.6)],
+        sale_score=0.9,
+        claim=SALE.claim,
+    )
+    engine = make_engine(migrated_url)
+    sessions = make_session_factory(engine)
+    with sessions.begin() as session:
+        posts = [
+            FoundPost(_post(session, "forum-a", str(number)), "h", twice) for number in range(6)
+        ]
+        assert len(store_batch_findings(session, posts, "forum", now=T0)) == 6
+    with sessions.begin() as session:
+        # The first post, edited, names the clinic once more: a mention, not a hit.
+        later = T0 + timedelta(hours=1)
+        assert store_findings(session, posts[0].post_id, "h2", edited, "forum", now=later) == []
+    with sessions.begin() as session:
+        incident = session.execute(select(Incident)).scalar_one()
+        assert incident.hit_count == 6
+        hits = session.execute(select(Hit).order_by(Hit.id)).scalars().all()
+        assert len(hits) == 6
+        first = hits[0]
+        assert [(m["field"], m["start"], m["matched"]) for m in first.mentions] == [
+            ("title", 10, "HP Thiais"),
+            ("text", 40, "Hôpital privé de Thiais"),
+            ("text", 120, "HP Thiais"),
+            ("text", 300, "Thiais"),
+        ]
+        assert (first.matched, first.score) == ("Hôpital privé de Thiais", 0.97)
+        assert [len(hit.mentions) for hit in hits[1:]] == [3] * 5
+    engine.dispose()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from alembic import command
-from sqlalchemy import inspect, text
+from typing import Any
 
-from db.engine import make_engine
+from alembic import command
+from sqlalchemy import inspect, select, text
+from sqlalchemy.engine import Connection
+
+from db.engine import make_engine, make_session_factory
 from db.migrate import alembic_config, current_revision, head_revision, upgrade
-from db.models import Base
+from db.models import Base, Exclusion, Hit, Incident, OutboxMessage
 
 
 def test_upgrade_from_empty_to_head(database_url: str) -> None:
@@ -87,4 +90,109 @@ def test_post_group_revision_copies_the_group_of_older_rows(database_url: str) -
     finally:
         engine.dispose()
     upgrade(database_url)
-    assert current_revision(database_url) == head_revision() == "0007_post_group"
+    assert current_revision(database_url) == head_revision()
+
+
+def _insert(connection: Connection, table: str, **values: Any) -> None:
+    columns = ", ".join(f'"{name}"' for name in values)
+    marks = ", ".join(f":{name}" for name in values)
+    connection.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({marks})"), values)
+
+
+def _hit(
+    connection: Connection,
+    hit_id: int,
+    post_id: int,
+    field: str,
+    start: int,
+    created: str,
+    incident: int,
+    **extra: Any,
+) -> None:
+    values: dict[str, Any] = {
+        "id": hit_id, "post_id": post_id, "entity_id": 1, "incident_id": incident,
+        "field": field, "start": start, "end": start + 9, "matched": f"HP Thiais {hit_id}",
+        "score": 0.9, "severity": "medium", "created_at": created, "triage_status": "new",
+    }  # fmt: skip
+    _insert(connection, "hits", **{**values, **extra})
+
+
+def _rows_before_hit_mentions(connection: Connection) -> None:
+    # 0007 rows: post 1 names the entity three times (title, body; the body again 40 days
+    # later, in another incident), post 2 once. Hit 2 was confirmed after hit 3 was marked a
+    # false positive; hit 3 was alerted (incident 2) and excluded a phrase.
+    _insert(connection, "sources", id=1, name="bf", kind="forum", engine="mybb", config="{}",
+            enabled=True, state="{}", health="ok", consecutive_failures=0,
+            created_at="2026-01-01 00:00:00")  # fmt: skip
+    _insert(connection, "entities", id=1, key="finess:940000573", kind="establishment",
+            name="HP Thiais", aliases="[]", domains="[]", tags="[]", origin="watchlist",
+            excluded=False, updated_at="2026-01-01 00:00:00")  # fmt: skip
+    for post_id in (1, 2):
+        _insert(connection, "posts", id=post_id, source_id=1, external_id=f"t{post_id}",
+                title="t", first_seen="2026-01-01 00:00:00", last_seen="2026-01-01 00:00:00",
+                content_hash="h", excerpt="", raw_length=0, sale_score=0.0, tags="[]",
+                extra="{}")  # fmt: skip
+    for incident_id, thread in ((1, "{}"), (2, '{"cert": "171.5"}')):
+        _insert(connection, "incidents", id=incident_id, entity_id=1, severity="medium",
+                status="new", hit_count=2 if incident_id == 1 else 1, slack_thread=thread,
+                first_seen="2026-01-01 00:00:00", last_seen="2026-02-10 00:00:00")  # fmt: skip
+    _hit(connection, 1, 1, "title", 8, "2026-01-01 00:00:00", 1)
+    _hit(connection, 2, 1, "body", 30, "2026-01-01 00:00:00", 1, score=0.97,
+         triage_status="confirmed", triage_note="called them", triaged_by="ana",
+         triaged_at="2026-01-03 00:00:00")  # fmt: skip
+    _hit(connection, 3, 1, "body", 90, "2026-02-10 00:00:00", 2, severity="critical",
+         triage_status="false_positive", triaged_by="bob",
+         triaged_at="2026-01-02 00:00:00")  # fmt: skip
+    _hit(connection, 4, 2, "title", 0, "2026-01-05 00:00:00", 1)
+    for message_id, hit_id, incident_id in ((1, 2, 1), (2, 3, 2)):
+        _insert(connection, "outbox_messages", id=message_id, channel="cert", kind="alert",
+                payload="{}", idempotency_key=f"hit:{hit_id}:cert", status="delivered",
+                attempts=1, next_attempt_at="2026-01-01 00:00:00",
+                created_at="2026-01-01 00:00:00", hit_id=hit_id,
+                incident_id=incident_id)  # fmt: skip
+    _insert(connection, "exclusions", id=1, entity_id=1, phrase="thiais", hit_id=3,
+            created_by="bob", created_at="2026-01-02 00:00:00")  # fmt: skip
+
+
+def test_hit_mentions_revision_merges_twin_hits(database_url: str) -> None:
+    command.upgrade(alembic_config(database_url), "0007_post_group")
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            _rows_before_hit_mentions(connection)
+        upgrade(database_url)
+        with make_session_factory(engine).begin() as session:
+            hits = list(session.execute(select(Hit).order_by(Hit.id)).scalars())
+            assert [(hit.id, hit.post_id) for hit in hits] == [(1, 1), (4, 2)]
+            merged = hits[0]
+            assert [(m["field"], m["start"], m["matched"]) for m in merged.mentions] == [
+                ("title", 8, "HP Thiais 1"),
+                ("body", 30, "HP Thiais 2"),
+                ("body", 90, "HP Thiais 3"),
+            ]
+            assert (merged.matched, merged.score, merged.severity) == ("HP Thiais 2", 0.97,
+                                                                       "critical")  # fmt: skip
+            assert (merged.triage_status, merged.triaged_by) == ("confirmed", "ana")
+            assert merged.created_at.day == 1 and merged.incident_id == 1
+            assert [(h.mentions[0]["field"], h.mentions[0]["start"]) for h in hits[1:]] == [
+                ("title", 0)
+            ]
+            outbox = session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars()
+            assert [(m.hit_id, m.incident_id) for m in outbox] == [(1, 1), (1, 1)]
+            assert session.execute(select(Exclusion.hit_id)).scalar_one() == 1
+            incidents = list(session.execute(select(Incident)).scalars())
+            assert [(i.id, i.hit_count, i.slack_thread, i.status) for i in incidents] == [
+                (1, 2, {"cert": "171.5"}, "confirmed")
+            ]
+        command.downgrade(alembic_config(database_url), "0007_post_group")
+        with engine.begin() as connection:
+            rows = connection.execute(
+                text('SELECT id, field, start, "end" FROM hits ORDER BY id')
+            ).all()
+            assert [tuple(row) for row in rows] == [(1, "title", 8, 17), (4, "title", 0, 9)]
+            hit_ids = connection.execute(text("SELECT hit_id FROM outbox_messages")).scalars()
+            assert list(hit_ids) == [1, 1]
+    finally:
+        engine.dispose()
+    upgrade(database_url)
+    assert current_revision(database_url) == head_revision()

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
+from crawler.core.records import Claims, EntityMatch, PostFindings
 from db.engine import make_engine, make_session_factory
 from db.errors import NotFound, TriageError
-from db.models import Entity, Exclusion, Hit, Post
+from db.findings import store_findings
+from db.models import Entity, Exclusion, Hit, Incident, Post
+from db.repository import PostRow, upsert_posts
 from db.triage import entity_exclusions, fold, is_excluded, triage_hit
-from tests.seed import seed
+from tests.seed import T0, THIAIS, seed
 
 
 def test_triage_and_exclusions(migrated_url: str) -> None:
@@ -66,3 +71,47 @@ def test_triage_and_exclusions(migrated_url: str) -> None:
 def test_fold() -> None:
     assert fold("  Hôpital   PRIVÉ\tde Thiais ") == "hopital prive de thiais"
     assert fold("Straße") == "strasse"
+
+
+def _incident_status(sessions, hit_id: int) -> str:  # type: ignore[no-untyped-def]
+    with sessions.begin() as session:
+        hit = session.get(Hit, hit_id)
+        assert hit is not None and hit.incident_id is not None
+        incident = session.get(Incident, hit.incident_id)
+        assert incident is not None
+        return incident.status
+
+
+def test_the_incident_status_follows_the_triage_of_its_hits(migrated_url: str) -> None:
+    seeded = seed(migrated_url)
+    engine = make_engine(migrated_url)
+    sessions = make_session_factory(engine)
+    first, second, hostile = seeded.thiais_hits
+    steps = [
+        (first, "false_positive", "new"),
+        (second, "false_positive", "new"),
+        (hostile, "false_positive", "false_positive"),
+        (second, "confirmed", "confirmed"),
+        (second, "handled", "handled"),
+        (first, "confirmed", "confirmed"),
+        (first, "handled", "handled"),
+    ]
+    assert _incident_status(sessions, first) == "new"
+    for hit_id, status, expected in steps:
+        with sessions.begin() as session:
+            triage_hit(session, hit_id, status, None, "ana")
+        assert _incident_status(sessions, hit_id) == expected, (hit_id, status)
+    with sessions.begin() as session:
+        # A new post naming the clinic reopens the handled incident.
+        source_id = session.execute(select(Post.source_id)).scalars().first()
+        assert source_id is not None
+        row = PostRow("t9", None, "HP Thiais again", "x", T0, None, "h9", "", 1, [], {})
+        post_id = upsert_posts(session, source_id, [row], now=T0 + timedelta(days=6))[0].id
+        findings = PostFindings(
+            [EntityMatch(THIAIS, "HP Thiais", "title", 0, 9, 0.9)], 0.0, Claims()
+        )
+        (new_hit,) = store_findings(
+            session, post_id, "h9", findings, "forum", now=T0 + timedelta(days=6)
+        )
+    assert _incident_status(sessions, new_hit) == "confirmed"
+    engine.dispose()

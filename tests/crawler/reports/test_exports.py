@@ -29,6 +29,10 @@ from crawler.reports.exports import csv_lines, json_array_chunks, jsonl_lines, n
         (True, "true"),
         (["nir", "=x"], "nir|'=x"),
         (datetime(2024, 11, 19, tzinfo=UTC), "2024-11-19T00:00:00+00:00"),
+        (
+            [{"field": "title", "matched": "=cmd"}, {"field": "text", "matched": "HP"}],
+            '{"field": "title", "matched": "=cmd"}|{"field": "text", "matched": "HP"}',
+        ),
     ],
 )
 def test_neutralise_cell(value: object, expected: str) -> None:

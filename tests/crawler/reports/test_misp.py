@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
+import warnings
+
+import pytest
+from pymisp import MISPEvent, MISPObject
 
 from crawler.reports.misp import misp_event, stix_bundle
 from db.engine import make_engine, make_session_factory
 from db.incidents import IncidentFilters, incident_detail, incident_list
+from db.triage import triage_hit
 from tests.seed import HOSTILE_AUTHOR, seed
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -85,3 +91,47 @@ def test_a_ransomware_group_is_a_threat_actor(migrated_url: str) -> None:
     ]
     names = {o["name"] for o in stix_bundle(detail)["objects"] if o["type"] == "threat-actor"}
     assert names == {"lockbit"}
+
+
+def test_pymisp_loads_the_event_with_its_bundled_object_templates(
+    migrated_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # PyMISP reports template mismatches on its logger (an unknown relation, an old template
+    # version): every one of them is an error here, and so is any Python warning.
+    event = misp_event(_thiais_detail(migrated_url))
+    caplog.set_level(logging.WARNING, logger="pymisp")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = MISPEvent()
+        loaded.load(json.dumps(event))
+        for raw in event["Event"]["Object"]:
+            template = MISPObject(raw["name"], strict=True)
+            template.from_dict(**raw)  # strict: raises on another template uuid or version
+            relations = {attribute["object_relation"] for attribute in raw["Attribute"]}
+            assert relations <= set(template._definition["attributes"]), raw["name"]
+            for relation in relations:
+                attribute = template._definition["attributes"][relation]
+                kinds = {a["type"] for a in raw["Attribute"] if a["object_relation"] == relation}
+                assert kinds == {attribute["misp-attribute"]}, relation
+            required = template._definition.get("requiredOneOf", [])
+            assert not required or relations & set(required), raw["name"]
+    assert [record.getMessage() for record in caplog.records] == []
+    assert len(loaded.objects) == len(event["Event"]["Object"])
+    assert {obj.name for obj in loaded.objects} == {"organization", "url"}
+
+
+def test_misp_analysis_follows_the_incident_status(migrated_url: str) -> None:
+    seeded = seed(migrated_url)
+    engine = make_engine(migrated_url)
+    sessions = make_session_factory(engine)
+    analyses = []
+    for status in ("confirmed", "handled"):
+        with sessions.begin() as session:
+            for hit_id in seeded.thiais_hits:
+                triage_hit(session, hit_id, status, None, "ana")
+        with sessions.begin() as session:
+            incident = incident_list(session, IncidentFilters(entity="940000573")).items[0]
+            assert incident.status == status
+            analyses.append(misp_event(incident_detail(session, incident.id))["Event"]["analysis"])
+    engine.dispose()
+    assert analyses == ["1", "2"]  # MISP: 1 ongoing, 2 completed

@@ -74,9 +74,10 @@ def test_openapi_document_lists_the_api(api_schema: Any) -> None:
 def test_api_choices_match_the_queries() -> None:
     from typing import get_args
 
+    from crawler.core.triage import INCIDENT_STATUSES, TRIAGE_STATUSES
     from crawler.reports.filters import SOURCE_KINDS
     from crawler.web.api import HitQuery, IncidentQuery
-    from db.hits import ENTITY_KINDS, SEVERITIES, TRIAGE_STATUSES
+    from db.hits import ENTITY_KINDS, SEVERITIES
 
     def choices(model: Any, name: str) -> tuple[str, ...]:
         return get_args(get_args(model.model_fields[name].annotation)[0])
@@ -85,4 +86,4 @@ def test_api_choices_match_the_queries() -> None:
     assert choices(HitQuery, "source_kind") == SOURCE_KINDS
     assert choices(HitQuery, "status") == TRIAGE_STATUSES
     assert choices(HitQuery, "severity") == SEVERITIES
-    assert choices(IncidentQuery, "status") == TRIAGE_STATUSES
+    assert choices(IncidentQuery, "status") == INCIDENT_STATUSES
