@@ -43,18 +43,20 @@ def test_every_command_has_help() -> None:
         assert "Usage" in result.output
 
 
-def test_sources_list_and_status(tmp_path: Path, database_url: str) -> None:
+def test_sources_list_and_status(tmp_path: Path, migrated_url: str) -> None:
     config = tmp_path / "leakwatch.toml"
-    config.write_text(CONFIG.format(url=database_url))
+    config.write_text(CONFIG.format(url=migrated_url))
     listed = runner.invoke(app, ["--config", str(config), "sources", "list"])
     assert listed.exit_code == 0, listed.output
     assert "demo-forum" in listed.output and "every 5m" in listed.output
-    status = runner.invoke(app, ["--config", str(config), "status", "--json"])
+    status = runner.invoke(app, ["--config", str(config), "status", "-f", "json"])
     assert status.exit_code == 0, status.output
     rows = {row["name"]: row for row in json.loads(status.output)}
     assert rows["demo-forum"]["health"] == "unknown"
     assert rows["paused-feed"]["enabled"] is False
     assert rows["demo-forum"]["hits_24h"] == 0
+    old_name = runner.invoke(app, ["--config", str(config), "status", "--json"])  # hidden alias
+    assert json.loads(old_name.output) == json.loads(status.output)
 
 
 def test_crawl_of_unknown_source_exits_2(tmp_path: Path) -> None:
