@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import typer
 from typer.testing import CliRunner
 
 from crawler.cli import app
@@ -65,3 +67,35 @@ def test_crawl_of_unknown_source_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--config", str(config), "crawl", "nope"])
     assert result.exit_code == 2
     assert "no source named 'nope'" in result.output
+
+
+def _commands(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    if hasattr(command, "commands"):  # a group
+        found = [path]
+        for name, sub in command.commands.items():
+            found += _commands(sub, (*path, name))
+        return found
+    return [path]
+
+
+def test_help_texts_have_no_restructuredtext() -> None:
+    paths = _commands(typer.main.get_command(app))
+    assert ("alerts", "deliver") in paths and ("hits",) in paths
+    for path in paths:
+        result = runner.invoke(app, [*path, "--help"], terminal_width=200)
+        assert result.exit_code == 0, path
+        for markup in ("``", ":class:", ":func:", ":mod:", ":meth:"):
+            assert markup not in result.output, (path, markup)
+
+
+def test_output_format_option_is_the_same_everywhere() -> None:
+    paths = _commands(typer.main.get_command(app))
+    with_formats = []
+    for path in paths:
+        output = runner.invoke(app, [*path, "--help"], terminal_width=200).output
+        if "--json" in output or "--format" in output:
+            with_formats.append(path)
+            assert "--format" in output and " -f " in output, path
+            assert "--json" not in output, path  # the old name is a hidden alias
+    assert {("hits",), ("entity",), ("incidents",), ("doctor",), ("status",),
+            ("alerts", "list")} <= set(with_formats)  # fmt: skip
