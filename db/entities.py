@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFound
-from db.hits import entity_matches
 from db.models import Claim, Entity, Hit, Incident, Post, Source
 from db.pagination import Page, before, clamp_limit, page_of
 
@@ -105,21 +104,23 @@ class TimelineEntry:
     claims: list[ClaimRow] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        """The entry as a dict (claims included)."""
-        return asdict(self)
+        """The entry as a dict: every claim (``claims``) and, flat, what the newest claims
+        (``records``, ``data_types``, ``price``, ``currency``, ``seller``: the export columns)."""
+        latest = self.claims[-1] if self.claims else None
+        return {
+            **asdict(self),
+            **{name: getattr(latest, name) if latest else None for name in CLAIM_FIELDS},
+            "data_types": list(latest.data_types) if latest else [],
+        }
 
 
+#: What a post claims, as flat export columns (the newest version's claim).
+CLAIM_FIELDS = ("records", "data_types", "price", "currency", "seller")
 #: Column order of exported timelines.
 TIMELINE_COLUMNS = (
     "post_id", "first_seen", "posted_at", "title", "url", "author", "source_name",
-    "source_kind", "sale_score", "removed_at", "matched", "hit_ids",
+    "source_kind", "sale_score", "removed_at", "matched", "hit_ids", *CLAIM_FIELDS,
 )  # fmt: skip
-
-
-def find_entities(session: Session, text: str, limit: int = 20) -> list[Entity]:
-    """Entities whose FINESS number is ``text`` or whose name contains it, by name."""
-    stmt = select(Entity).where(entity_matches(text)).order_by(Entity.name, Entity.id)
-    return list(session.execute(stmt.limit(limit)).scalars())
 
 
 def entity_summary(session: Session, entity_id: int) -> EntitySummary:

@@ -9,9 +9,9 @@ cut by keyset on (``created_at``, ``id``) (:mod:`db.pagination`).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from crawler.core.severity import SALE_THRESHOLD
+from db.entities import claims_by_post
+from db.entity_lookup import entity_condition
 from db.errors import NotFound
 from db.models import Entity, Hit, Post, Source
 from db.pagination import Page, before, clamp_limit, page_of, walk_pages
@@ -36,7 +38,6 @@ from db.search import estimated_rows, post_matches
 
 SEVERITIES = ("low", "medium", "high", "critical")
 ENTITY_KINDS = ("establishment", "group", "vendor", "insurer", "lab", "other")
-_FINESS = re.compile(r"^[0-9][0-9AB][0-9]{7}$")
 #: SQLite: hits walked newest first before falling back to the planner's plan, and the
 #: probability the walk tells the planner each filter has.
 WALK_WINDOW = 20_000
@@ -49,7 +50,8 @@ SEARCH_DRIVE_LIMIT = 5_000
 class HitFilters:
     """What to keep in a hit list; every field left None (or False) keeps everything.
 
-    ``entity`` is a FINESS number (ET or EJ) or a part of the entity's name. ``group`` and
+    ``entity`` is what :mod:`db.entity_lookup` looks up: words of a name or alias (any case or
+    accents), a FINESS number (ET or EJ), a key or a domain. ``group`` and
     ``vendor`` keep hits on that group or vendor, on entities whose parent it is, or on entities
     tagged with exactly that text. ``since``/``until`` bound the hit's detection time
     (``until`` excluded). ``sale_only`` keeps posts whose sale score reaches
@@ -112,6 +114,12 @@ class HitRow:
     sale_score: float
     source_name: str
     source_kind: str
+    #: What the post's newest version claims (:class:`db.entities.ClaimRow`).
+    records: int | None = None
+    data_types: list[str] = dataclass_field(default_factory=list)
+    price: float | None = None
+    currency: str | None = None
+    seller: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The row as a dict, in field order (datetimes left as datetimes)."""
@@ -139,8 +147,28 @@ def hit_list(
         if after is not None:
             stmt = stmt.where(after)
         rows = list(session.execute(stmt.limit(size + 1)).all())
-    items = [HitRow(**row._mapping) for row in rows]
+    items = hit_rows(session, rows)
     return page_of(items, size, lambda row: (row.created_at, row.id))
+
+
+def hit_rows(session: Session, rows: Sequence[Any]) -> list[HitRow]:
+    """Hit-list rows from ``hits_query`` rows, with what each post's newest version claims."""
+    claims = claims_by_post(session, sorted({row.post_id for row in rows}))
+    items = []
+    for row in rows:
+        versions = claims.get(row.post_id)
+        latest = versions[-1] if versions else None
+        extra: dict[str, Any] = {}
+        if latest is not None:
+            extra = {
+                "records": latest.records,
+                "data_types": latest.data_types,
+                "price": latest.price,
+                "currency": latest.currency,
+                "seller": latest.seller,
+            }
+        items.append(HitRow(**row._mapping, **extra))
+    return items
 
 
 def resolve_search(session: Session, filters: HitFilters) -> HitFilters:
@@ -201,12 +229,17 @@ def hit_by_id(session: Session, hit_id: int) -> HitRow:
     row = session.execute(hits_query(session, HitFilters()).where(Hit.id == hit_id)).one_or_none()
     if row is None:
         raise NotFound(f"no hit {hit_id}")
-    return HitRow(**row._mapping)
+    return hit_rows(session, [row])[0]
 
 
-def iter_hits(session: Session, filters: HitFilters, max_rows: int) -> Iterator[HitRow]:
-    """Every hit matching ``filters``, newest first, up to ``max_rows``, page by page."""
-    return walk_pages(lambda cursor, limit: hit_list(session, filters, cursor, limit), max_rows)
+def iter_hits(
+    session: Session, filters: HitFilters, max_rows: int, cursor: str | None = None
+) -> Iterator[HitRow]:
+    """Every hit matching ``filters`` after ``cursor``, newest first, up to ``max_rows``, page
+    by page."""
+    return walk_pages(
+        lambda after, limit: hit_list(session, filters, after, limit), max_rows, cursor
+    )
 
 
 def hits_query(
@@ -302,7 +335,7 @@ def entity_conditions(session: Session, filters: HitFilters) -> list[ColumnEleme
     """Conditions on ``Entity`` for the entity-level filters (empty when there are none)."""
     conditions: list[ColumnElement[bool]] = []
     if filters.entity:
-        conditions.append(entity_matches(filters.entity))
+        conditions.append(entity_condition(session, filters.entity))
     if filters.kind:
         conditions.append(Entity.kind == filters.kind)
     if filters.department:
@@ -316,17 +349,10 @@ def entity_conditions(session: Session, filters: HitFilters) -> list[ColumnEleme
     return conditions
 
 
-def entity_matches(text: str) -> ColumnElement[bool]:
-    """An entity whose FINESS number (ET or EJ) is ``text``, or whose name contains it."""
-    text = text.strip()
-    if _FINESS.match(text.upper()):
-        return or_(Entity.finess_et == text.upper(), Entity.finess_ej == text.upper())
-    return Entity.name.ilike(f"%{_escape_like(text)}%", escape="\\")
-
-
 def related_to(session: Session, kind: str, text: str) -> ColumnElement[bool]:
-    """Entities that are the ``kind`` entity named ``text``, its children, or tagged ``text``."""
-    named = select(Entity.id).where(Entity.kind == kind, entity_matches(text))
+    """Entities that are the ``kind`` entity ``text`` designates (:mod:`db.entity_lookup`),
+    its children, or tagged ``text``."""
+    named = select(Entity.id).where(entity_condition(session, text, kind))
     return or_(Entity.id.in_(named), Entity.parent_id.in_(named), tags_contain(session, text))
 
 
@@ -336,7 +362,3 @@ def tags_contain(session: Session, tag: str) -> ColumnElement[bool]:
         each = func.json_each(Entity.tags).table_valued("value")
         return select(literal(1)).select_from(each).where(each.c.value == tag).exists()
     return Entity.tags.op("@>")(func.jsonb_build_array(tag))
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

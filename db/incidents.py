@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.entities import ClaimRow, claims_by_post
+from db.entity_lookup import entity_condition
 from db.errors import NotFound
-from db.hits import HitFilters, HitRow, entity_matches, hit_list
+from db.hits import HitFilters, HitRow, hit_list
 from db.models import CrawlRun, Entity, Hit, Incident, Post, Source, utcnow
 from db.pagination import Page, before, clamp_limit, page_of
 from db.repository import hits_since_by_source
@@ -24,7 +25,8 @@ RECENT_RUNS = 10
 
 @dataclass(frozen=True)
 class IncidentFilters:
-    """Which incidents to list: entity (FINESS or part of the name), severity, status, time."""
+    """Which incidents to list: entity (as :mod:`db.entity_lookup` finds it), severity, status,
+    time."""
 
     entity: str | None = None
     entity_id: int | None = None
@@ -113,7 +115,7 @@ def incident_list(
     size = clamp_limit(limit)
     stmt = _incidents_query().order_by(Incident.last_seen.desc(), Incident.id.desc())
     if filters.entity:
-        named = select(Entity.id).where(entity_matches(filters.entity))
+        named = select(Entity.id).where(entity_condition(session, filters.entity))
         stmt = stmt.where(Incident.entity_id.in_(named))
     if filters.entity_id is not None:
         stmt = stmt.where(Incident.entity_id == filters.entity_id)

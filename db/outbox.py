@@ -300,6 +300,35 @@ def list_messages(
     return list(session.execute(stmt).scalars())
 
 
+@dataclass(frozen=True)
+class Backlog:
+    """What is left in the outbox: messages waiting (and when the next is due), held for a
+    digest, and dead letters."""
+
+    pending: int
+    next_attempt_at: datetime | None
+    held: int
+    dead: int
+
+
+def backlog(session: Session) -> Backlog:
+    """The outbox's backlog now (one query)."""
+    counts = {
+        status: (count, first)
+        for status, count, first in session.execute(
+            select(
+                OutboxMessage.status,
+                func.count(OutboxMessage.id),
+                func.min(OutboxMessage.next_attempt_at),
+            )
+            .where(OutboxMessage.status.in_((PENDING, HELD, DEAD)))
+            .group_by(OutboxMessage.status)
+        )
+    }
+    pending, next_at = counts.get(PENDING, (0, None))
+    return Backlog(pending, next_at, counts.get(HELD, (0, None))[0], counts.get(DEAD, (0, None))[0])
+
+
 def status_counts(session: Session) -> dict[tuple[str, str], int]:
     """Number of messages per (channel, status)."""
     rows = session.execute(

@@ -85,12 +85,14 @@ def page_of(rows: Sequence[Row], limit: int, position: Any) -> Page[Row]:
     return Page(items, encode_cursor(at, row_id))
 
 
-def walk_pages(fetch: Callable[[str | None, int], Page[Row]], max_rows: int) -> Iterator[Row]:
-    """Every row of a paginated list, page after page, up to ``max_rows``.
+def walk_pages(
+    fetch: Callable[[str | None, int], Page[Row]], max_rows: int, cursor: str | None = None
+) -> Iterator[Row]:
+    """Every row of a paginated list after ``cursor``, page after page, up to ``max_rows``.
 
     ``fetch(cursor, limit)`` returns one page; pages of MAX_LIMIT rows are asked for.
     """
-    cursor: str | None = None
+    cursor = cursor or None
     sent = 0
     while sent < max_rows:
         page = fetch(cursor, min(MAX_LIMIT, max_rows - sent))

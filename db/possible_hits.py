@@ -113,11 +113,12 @@ def possible_hit_by_id(session: Session, possible_id: int) -> PossibleHitRow:
 
 
 def iter_possible_hits(
-    session: Session, filters: HitFilters, max_rows: int
+    session: Session, filters: HitFilters, max_rows: int, cursor: str | None = None
 ) -> Iterator[PossibleHitRow]:
-    """Every possible hit matching ``filters``, newest first, up to ``max_rows``."""
+    """Every possible hit matching ``filters`` after ``cursor``, newest first, up to
+    ``max_rows``."""
     return walk_pages(
-        lambda cursor, limit: possible_hit_list(session, filters, cursor, limit), max_rows
+        lambda after, limit: possible_hit_list(session, filters, after, limit), max_rows, cursor
     )
 
 

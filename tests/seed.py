@@ -224,3 +224,29 @@ def _seed(session: Session) -> Seeded:
         saint_denis=entity_ids[SAINT_DENIS.key],
         saint_denis_reunion=entity_ids[SAINT_DENIS_REUNION.key],
     )
+
+
+def seed_more_hits(url: str, count: int) -> None:
+    """Add ``count`` forum posts naming the Thiais hospital, each with its own hit and claim,
+    after the seeded ones (for lists longer than a page)."""
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            source_id = sync_sources(session, SOURCES)["breachforum"]
+            for n in range(count):
+                when = T0 + timedelta(days=10, minutes=n)
+                row = PostRow(
+                    external_id=f"more-{n}", url=f"http://forum.example/more-{n}",
+                    title=f"HP Thiais extract {n}", author="bulkseller", group_name=None,
+                    posted_at=when, activity_at=when, content_hash=f"more-{n}",
+                    excerpt="patients", raw_length=100, tags=[], extra={}, sale_score=0.9,
+                )  # fmt: skip
+                post = upsert_posts(session, source_id, [row], now=when)[0]
+                findings = PostFindings(
+                    [EntityMatch(THIAIS, "HP Thiais", "title", 0, 9, 0.9)],
+                    0.9,
+                    Claims(records=1000 + n, seller="bulkseller"),
+                )
+                store_findings(session, post.id, row.content_hash, findings, "forum", now=when)
+    finally:
+        engine.dispose()

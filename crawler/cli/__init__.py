@@ -23,10 +23,12 @@ from crawler.cli import (
     watchlist,
     web,
 )
+from crawler.cli.errors import LeakwatchGroup
 from crawler.cli.state import CliState
 from crawler.core.version import __version__
 
 app = typer.Typer(
+    cls=LeakwatchGroup,
     name="leakwatch",
     help="Watch forums, paste sites, Telegram channels and leak sites for French health data.",
     no_args_is_help=True,
@@ -34,6 +36,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def print_version(value: bool) -> None:
+    """``--version``: print the version and exit."""
+    if value:
+        typer.echo(f"leakwatch {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -49,6 +58,16 @@ def root(
             show_default=False,
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            is_eager=True,
+            callback=print_version,
+            help="Print the leakwatch version and exit.",
+        ),
+    ] = False,
 ) -> None:
     """leakwatch: spot French health-sector data sale posts as soon as they appear.
 

@@ -21,11 +21,10 @@ from alerts.deliverer import DeliveryReport, deliver_due, run_deliverer
 from alerts.errors import AlertError
 from alerts.payload import TEST, check_data, envelope
 from alerts.transport import OutgoingMessage, http_client
-from crawler.cli.state import fail, state_of
+from crawler.cli.state import fail, open_database, state_of
 from db.engine import make_engine, make_session_factory
-from db.migrate import upgrade
 from db.models import OutboxMessage, utcnow
-from db.outbox import DEAD, PENDING, STATUSES, list_messages, requeue
+from db.outbox import DEAD, PENDING, STATUSES, Backlog, backlog, list_messages, requeue
 
 app = typer.Typer(help="Alert outbox: list, retry, test a channel, deliver.", no_args_is_help=True)
 EXIT_SEND_FAILED = 1
@@ -42,20 +41,22 @@ def list_command(
     ] = None,
     channel: Annotated[str | None, typer.Option("--channel", help="Only this channel.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most messages shown.")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Output: table or json.")] = "table",
+    as_json: Annotated[bool, typer.Option("--json", hidden=True, help="Same as -f json.")] = False,
 ) -> None:
     """Outbox messages, newest first: channel, event, status, attempts, next try, last error."""
     statuses = status or []
     unknown = sorted(set(statuses) - set(STATUSES))
     if unknown:
         fail(f"unknown status {', '.join(unknown)} (known: {', '.join(STATUSES)})")
-    settings = state_of(ctx).settings
-    upgrade(settings.database_url)
+    settings = open_database(ctx)
     engine = make_engine(settings.database_url)
     with make_session_factory(engine).begin() as session:
         rows = [_row(m) for m in list_messages(session, statuses, channel, limit)]
     engine.dispose()
-    if as_json:
+    if fmt not in ("table", "json"):
+        fail("--format: expected table or json")
+    if as_json or fmt == "json":
         typer.echo(json.dumps(rows, indent=2))
         return
     table = Table(title="leakwatch alert outbox")
@@ -88,8 +89,7 @@ def retry_command(
     """Put dead messages back in the queue, due now, in their original order."""
     if not ids and channel is None and not everything:
         fail("give message ids, --channel NAME or --all")
-    settings = state_of(ctx).settings
-    upgrade(settings.database_url)
+    settings = open_database(ctx)
     engine = make_engine(settings.database_url)
     statuses = (DEAD, PENDING) if waiting else (DEAD,)
     with make_session_factory(engine).begin() as session:
@@ -134,12 +134,12 @@ def deliver_command(
         float, typer.Option("--interval", min=0.05, help="Seconds between idle passes.")
     ] = 1.0,
 ) -> None:
-    """Send due messages once (or, with --loop, until stopped) and print what was done."""
-    settings = state_of(ctx).settings
+    """Send due messages once (or, with --loop, until stopped) and print what was done and
+    what is left: messages still pending (and when the next is due), held, dead letters."""
+    settings = open_database(ctx)
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     try:
@@ -151,16 +151,27 @@ def deliver_command(
                 report = run_deliverer(sessions, settings, senders, stop, interval=interval)
             else:
                 report = deliver_due(sessions, settings, senders)
+        with sessions.begin() as session:
+            left = backlog(session)
     finally:
         engine.dispose()
-    typer.echo(_summary(report))
+    typer.echo(_summary(report, left))
 
 
-def _summary(report: DeliveryReport) -> str:
-    return (
-        f"delivered {report.delivered}, retried {report.retried}, dead {report.dead}, "
-        f"digests {report.digests}"
+def _summary(report: DeliveryReport, left: Backlog) -> str:
+    done = (
+        f"this run: delivered {report.delivered}, failed and retried later {report.retried}, "
+        f"dead-lettered {report.dead}, digests {report.digests}"
     )
+    pending = f"pending: {left.pending}"
+    if left.pending and left.next_attempt_at is not None:
+        pending += f", next attempt {left.next_attempt_at:%Y-%m-%d %H:%M:%S} UTC"
+    if left.held:
+        pending += f"; held for a digest: {left.held}"
+    dead = f"dead letters: {left.dead}"
+    if left.dead:
+        dead += " (leakwatch alerts list -s dead; leakwatch alerts retry --all)"
+    return f"{done}\n{pending}\n{dead}"
 
 
 def _row(message: OutboxMessage) -> dict[str, Any]:

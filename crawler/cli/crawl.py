@@ -6,10 +6,9 @@ import os
 
 import typer
 
-from crawler.cli.state import fail, state_of
+from crawler.cli.state import fail, open_database, state_of
 from crawler.core.errors import ConfigError
 from crawler.runtime.crawl import run_crawl
-from db.migrate import upgrade
 
 
 def crawl(
@@ -30,7 +29,7 @@ def crawl(
     except ConfigError as exc:
         fail(str(exc))
     if run_id is None:
-        upgrade(settings.database_url)
+        open_database(ctx, create=True)
     summary = run_crawl(settings, source, run_id=run_id, environ=os.environ)
     typer.echo(
         f"run {summary.run_id}: {summary.status} (health {summary.health}): "

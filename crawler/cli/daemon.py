@@ -16,12 +16,11 @@ from alerts.channels import open_senders
 from alerts.deliverer import deliver_due
 from alerts.outbox import enqueue_operations_alert
 from alerts.transport import Sender
-from crawler.cli.state import state_of
+from crawler.cli.state import fail, open_database, state_of
 from crawler.core.config import ChannelConfig, Settings
 from crawler.runtime.daemon import Daemon
 from crawler.runtime.metrics import Metrics
 from db.engine import make_engine, make_session_factory
-from db.migrate import upgrade
 from db.models import utcnow
 from db.repository import (
     hits_since_by_source,
@@ -53,11 +52,10 @@ def run(
     the configuration; SIGTERM stops cleanly.
     """
     state = state_of(ctx)
-    settings = state.settings
+    settings = open_database(ctx, create=True)
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
 
@@ -128,11 +126,13 @@ class Delivery:
 
 def status(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+    fmt: str = typer.Option("table", "--format", "-f", help="Output: table or json."),
+    as_json: bool = typer.Option(False, "--json", hidden=True, help="Same as -f json."),
 ) -> None:
     """Sources with last run, next run, health, last error and new hits in the last 24 h."""
-    settings = state_of(ctx).settings
-    upgrade(settings.database_url)
+    if fmt not in ("table", "json"):
+        fail("--format: expected table or json")
+    settings = open_database(ctx)
     engine = make_engine(settings.database_url)
     rows: list[dict[str, object]] = []
     with make_session_factory(engine).begin() as session:
@@ -159,7 +159,7 @@ def status(
                 }
             )
     engine.dispose()
-    if as_json:
+    if as_json or fmt == "json":
         typer.echo(json.dumps(rows, indent=2))
         return
     table = Table(title="leakwatch status")

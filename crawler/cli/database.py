@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from crawler.cli.state import state_of
+from crawler.cli.state import require_sqlite_file, state_of
 from db.migrate import current_revision, head_revision, upgrade
 
 app = typer.Typer(
@@ -27,5 +27,6 @@ def upgrade_command(
 def current_command(ctx: typer.Context) -> None:
     """Show the database's schema revision and the newest one shipped."""
     settings = state_of(ctx).settings
+    require_sqlite_file(settings.database_url)
     typer.echo(f"current: {current_revision(settings.database_url) or 'empty'}")
     typer.echo(f"head:    {head_revision()}")

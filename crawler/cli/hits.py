@@ -1,19 +1,24 @@
 """``leakwatch hits``: the hit list, filtered, as a table, CSV, JSON or JSON Lines. A hit is
 one post × one entity, with its mentions (``docs/web.md``).
 
-``--severity review`` lists the possible hits instead (names an analyst must tie to one
-entity), with the same filters applied to their candidates.
+A table shows one page; CSV, JSON and JSON Lines are the whole list (or ``--limit`` rows),
+written row by row as the pages are read. ``--severity review`` lists the possible hits
+instead (names an analyst must tie to one entity), with the same filters applied to their
+candidates.
 """
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
-from crawler.cli.output import check_format, print_rows
+from crawler.cli.output import FORMAT_HELP, check_format, csv_dialect, print_rows
 from crawler.cli.state import database_session
 from crawler.core.severity import REVIEW
 from crawler.reports.filters import SOURCE_KINDS, hit_filters
 from db.hits import HIT_COLUMNS, hit_list, iter_hits
+from db.pagination import MAX_LIMIT
 from db.possible_hits import POSSIBLE_HIT_COLUMNS, iter_possible_hits, possible_hit_list
 
 TABLE_COLUMNS = (
@@ -24,14 +29,16 @@ REVIEW_COLUMNS = (
     "id", "created_at", "matched", "candidate_names", "reasons", "title", "source_name",
     "score", "triage_status",
 )  # fmt: skip
-#: Most rows ``--all`` prints.
-MAX_ROWS = 100_000
+#: Rows of a table page when no --limit is given.
+TABLE_PAGE = 50
 
 
 def hits(
     ctx: typer.Context,
     query: str = typer.Option("", "--query", "-q", help="Full-text search: posts with all words."),
-    entity: str = typer.Option("", help="FINESS number (ET or EJ) or part of the entity name."),
+    entity: str = typer.Option(
+        "", help="Entity: words of its name or alias (any case or accents), FINESS, domain."
+    ),
     kind: str = typer.Option("", help="Entity kind: establishment, group, vendor, insurer, lab."),
     group: str = typer.Option("", help="Health group: its own hits, its members', or tagged so."),
     vendor: str = typer.Option("", help="Vendor: its own hits, its customers', or tagged so."),
@@ -51,15 +58,26 @@ def hits(
         "", help="low, medium, high or critical; review: the possible hits instead."
     ),
     incident: str = typer.Option("", help="Hits of this incident id."),
-    limit: int = typer.Option(50, min=1, max=500, help="Rows per page."),
+    limit: int | None = typer.Option(
+        None,
+        min=1,
+        help=f"Most rows: a table page ({TABLE_PAGE} by default, 500 at most); exports are "
+        "complete without it.",
+        show_default=False,
+    ),
     cursor: str = typer.Option("", help="Continue after a previous page (its next cursor)."),
-    all_rows: bool = typer.Option(False, "--all", help=f"Every page (at most {MAX_ROWS} rows)."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or jsonl."),
+    all_rows: bool = typer.Option(False, "--all", help="Table: every page, not just one."),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+    bom: bool = typer.Option(False, "--bom", help="CSV: start with a UTF-8 byte order mark."),
+    semicolon: bool = typer.Option(
+        False, "--semicolon", help="CSV: separate cells with ; (French spreadsheets)."
+    ),
 ) -> None:
     """Hits (posts naming a watched entity), newest first, with filters and search.
 
-    ``--severity review`` lists possible hits (ambiguous names waiting for an analyst). A table
-    shows one page and prints the cursor of the next one on stderr.
+    --severity review lists possible hits (ambiguous names waiting for an analyst). A table
+    shows one page and prints the cursor of the next one on stderr; csv, json and jsonl hold
+    every matching row (or --limit rows).
     """
     check_format(fmt)
     params = {
@@ -71,19 +89,23 @@ def hits(
         "severity": severity, "incident": incident,
     }  # fmt: skip
     review = severity == REVIEW
+    walk, fetch = (iter_possible_hits, possible_hit_list) if review else (iter_hits, hit_list)
+    columns, table = (
+        (POSSIBLE_HIT_COLUMNS, REVIEW_COLUMNS) if review else (HIT_COLUMNS, TABLE_COLUMNS)
+    )
+    noun = "possible hit(s)" if review else "hit(s)"
     with database_session(ctx) as session:
         filters = hit_filters(params)
-        walk, fetch = (iter_possible_hits, possible_hit_list) if review else (iter_hits, hit_list)
-        if all_rows:
-            rows = [row.as_dict() for row in walk(session, filters, MAX_ROWS)]
-            next_cursor = None
-        else:
-            page = fetch(session, filters, cursor or None, limit)
-            rows, next_cursor = [row.as_dict() for row in page.items], page.next_cursor
-    if review:
-        title = f"{len(rows)} possible hit(s)"
-        print_rows(rows, POSSIBLE_HIT_COLUMNS, fmt, REVIEW_COLUMNS, title=title)
-    else:
-        print_rows(rows, HIT_COLUMNS, fmt, TABLE_COLUMNS, title=f"{len(rows)} hit(s)")
-    if next_cursor and fmt == "table":
-        typer.echo(f"more: --cursor {next_cursor}", err=True)
+        if fmt != "table" or all_rows:
+            rows = (row.as_dict() for row in walk(session, filters, limit or sys.maxsize, cursor))
+            if fmt == "table":
+                listed = list(rows)
+                print_rows(listed, columns, fmt, table, title=f"{len(listed)} {noun}")
+            else:
+                print_rows(rows, columns, fmt, dialect=csv_dialect(bom, semicolon))
+            return
+        page = fetch(session, filters, cursor or None, min(limit or TABLE_PAGE, MAX_LIMIT))
+    listed = [row.as_dict() for row in page.items]
+    print_rows(listed, columns, fmt, table, title=f"{len(listed)} {noun}")
+    if page.next_cursor:
+        typer.echo(f"more: --cursor {page.next_cursor}", err=True)

@@ -17,9 +17,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from crawler.reports.exports import csv_lines, json_value, jsonl_lines
+from crawler.reports.exports import (
+    CsvDialect,
+    csv_lines,
+    json_array_chunks,
+    json_value,
+    jsonl_lines,
+)
 
 FORMATS = ("table", "csv", "json", "jsonl")
+#: The help of every command's ``--format/-f`` option.
+FORMAT_HELP = "Output: table, csv, json or jsonl."
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -36,16 +44,19 @@ def print_rows(
     fmt: str,
     table_columns: Sequence[str] | None = None,
     title: str | None = None,
+    dialect: CsvDialect | None = None,
 ) -> None:
-    """Print ``rows`` as a table (``table_columns`` only), CSV, a JSON array or JSON Lines."""
+    """Print ``rows`` as a table (``table_columns`` only), CSV, a JSON array or JSON Lines.
+
+    CSV and JSON are written row by row as ``rows`` yields them (an export of any size).
+    """
     out = sys.stdout
     if fmt == "csv":
-        out.writelines(csv_lines(rows, columns))
+        out.writelines(csv_lines(rows, columns, dialect))
     elif fmt == "jsonl":
         out.writelines(jsonl_lines(rows))
     elif fmt == "json":
-        out.write(json.dumps([json_value(row) for row in rows], ensure_ascii=False, indent=2))
-        out.write("\n")
+        out.writelines(json_array_chunks(rows))
     else:
         print_table(rows, table_columns or columns, title)
 
@@ -53,6 +64,11 @@ def print_rows(
 def print_document(document: Mapping[str, Any]) -> None:
     """Print one JSON document."""
     sys.stdout.write(json.dumps(json_value(document), ensure_ascii=False, indent=2) + "\n")
+
+
+def csv_dialect(bom: bool, semicolon: bool) -> CsvDialect:
+    """The CSV dialect of the ``--bom`` and ``--semicolon`` options."""
+    return CsvDialect(bom=bom, separator=";" if semicolon else ",")
 
 
 def print_table(

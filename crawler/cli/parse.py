@@ -60,9 +60,9 @@ def parse(
 ) -> None:
     """Print the items a parser finds in a saved page, one JSON object per line.
 
-    ``--layout`` reads the page with a page-layout file (leaksite). ``--config`` without
-    ``--source`` uses the file's only source of this kind, or, for kinds read with a page
-    layout, the layout file itself. Exit code 1 when the parser finds nothing, 2 for a bad
+    --layout reads the page with a page-layout file (leaksite). --config without --source
+    uses the file's only source of this kind, or, for kinds read with a page layout, the
+    layout file itself. Exit code 1 when the parser finds nothing, 2 for a bad
     kind, source, layout or selector.
     """
     parser = PARSERS.get(kind)

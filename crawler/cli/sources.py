@@ -6,9 +6,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from crawler.cli.state import state_of
+from crawler.cli.state import open_database
 from db.engine import make_engine, make_session_factory
-from db.migrate import upgrade
 from db.repository import latest_runs, sources_query, sync_sources
 
 app = typer.Typer(help="Configured sources and their health.", no_args_is_help=True)
@@ -17,8 +16,7 @@ app = typer.Typer(help="Configured sources and their health.", no_args_is_help=T
 @app.command("list")
 def list_command(ctx: typer.Context) -> None:
     """Table of sources: name, kind, engine, schedule, health and last run."""
-    settings = state_of(ctx).settings
-    upgrade(settings.database_url)
+    settings = open_database(ctx)
     engine = make_engine(settings.database_url)
     with make_session_factory(engine).begin() as session:
         sync_sources(session, settings.sources)

@@ -42,7 +42,7 @@ def token(
     username: str = typer.Argument(..., help="The account the token acts as."),
     label: str = typer.Option("", help="What the token is for (shown nowhere else)."),
 ) -> None:
-    """Create an API token for scripts (``Authorization: Bearer …``) and print it once.
+    """Create an API token for scripts (header "Authorization: Bearer TOKEN"); print it once.
 
     Only its SHA-256 digest is stored: keep the printed value, it cannot be shown again.
     """

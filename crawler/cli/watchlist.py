@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from crawler.cli.state import fail, state_of
+from crawler.cli.state import fail, open_database, state_of
 from crawler.core.errors import WatchlistError
 from crawler.matching.finess_import import read_etalab
 from crawler.matching.normalise import normalise_phrase
@@ -28,7 +28,7 @@ def import_finess(
     path: Annotated[Path, typer.Argument(help="etalab-cs1100507-stock-*.csv", exists=True)],
 ) -> None:
     """Import the official FINESS geolocated extract into the database (upsert by FINESS ET)."""
-    settings = state_of(ctx).settings
+    settings = open_database(ctx)
     skipped: list[int] = []
     engine = make_engine(settings.database_url)
     try:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import typer
 import uvicorn
 
-from crawler.cli.state import fail, state_of
+from crawler.cli.state import fail, open_database, state_of
 from crawler.core.errors import ConfigError
 from crawler.web.app import create_app
-from db.migrate import upgrade
 
 
 def web(
@@ -23,7 +22,7 @@ def web(
     except ConfigError as exc:
         fail(f"configuration error: {exc}")
         return
-    upgrade(settings.database_url)
+    open_database(ctx)
     uvicorn.run(
         app,
         host=host or settings.web.host,

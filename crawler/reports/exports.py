@@ -3,6 +3,10 @@
 Crawled text is hostile. In CSV, a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
 carriage return is prefixed with ``'`` so that a spreadsheet shows it as text instead of running
 it as a formula (OWASP "CSV injection").
+
+For spreadsheets set up for French, CSV can start with a UTF-8 byte order mark (without it Excel
+reads UTF-8 as Windows-1252: "HÃ´pital") and use ``;`` between cells (a French Excel reads
+``,`` as the decimal comma). Formulas are defused whatever the separator.
 """
 
 from __future__ import annotations
@@ -11,11 +15,24 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: The UTF-8 byte order mark, as the first character of a CSV export when asked for.
+BOM = "\ufeff"
+#: CSV separators: the standard comma, or the semicolon French spreadsheets expect.
+SEPARATORS = {"comma": ",", "semicolon": ";"}
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """How to write CSV: with a byte order mark or not, and the cell separator."""
+
+    bom: bool = False
+    separator: str = ","
 
 
 def neutralise_cell(value: Any) -> str:
@@ -37,12 +54,17 @@ def neutralise_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_lines(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Iterator[str]:
+def csv_lines(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    dialect: CsvDialect | None = None,
+) -> Iterator[str]:
     """The header line then one CSV line per row (only ``columns``, in that order)."""
+    dialect = dialect or CsvDialect()
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=dialect.separator, lineterminator="\r\n")
     writer.writerow(columns)
-    yield _drain(buffer)
+    yield (BOM if dialect.bom else "") + _drain(buffer)
     for row in rows:
         writer.writerow([neutralise_cell(row.get(column)) for column in columns])
         yield _drain(buffer)

@@ -31,6 +31,7 @@ from db.entities import (
     entity_summary,
     entity_timeline,
 )
+from db.entity_lookup import FoundEntity
 from db.hits import HitRow, hit_by_id, hit_list
 from db.incidents import (
     IncidentDetail,
@@ -74,7 +75,11 @@ class ListQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     q: str | None = Field(None, max_length=200, description="Full-text search (all words)")
-    entity: str | None = Field(None, max_length=200, description="FINESS number or name part")
+    entity: str | None = Field(
+        None,
+        max_length=200,
+        description="Name words or alias (any case or accents), FINESS, domain",
+    )
     kind: Literal["establishment", "group", "vendor", "insurer", "lab", "other"] | None = None
     group: str | None = Field(None, max_length=200, description="Health group")
     ransomware_group: str | None = Field(
@@ -150,7 +155,11 @@ class IncidentQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    entity: str | None = Field(None, max_length=200, description="FINESS number or name part")
+    entity: str | None = Field(
+        None,
+        max_length=200,
+        description="Name words or alias (any case or accents), FINESS, domain",
+    )
     severity: Literal["low", "medium", "high", "critical"] | None = None
     status: Literal["new", "confirmed", "false_positive", "handled"] | None = None
     since: When | None = Field(None, description="Active at or after")
@@ -247,6 +256,26 @@ def api_dismiss(
         )
     with context.readers.begin() as session:
         return DismissOut(possible_hit=possible_hit_by_id(session, possible_id), exclusions=added)
+
+
+@router.get("/entities", response_model=list[FoundEntity])
+def api_entities(
+    request: Request,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="Words of a name or alias (any case or accents), FINESS ET/EJ, domain",
+        ),
+    ],
+    limit: Limit = DEFAULT_LIMIT,
+) -> list[FoundEntity]:
+    """Entities `q` designates: stored ones (with an `id`, best first), then entities of the
+    watchlist no post named yet (`id` null)."""
+    context = web_context(request)
+    with context.readers.begin() as session:
+        return context.entities.find(session, q, limit)
 
 
 @router.get("/entities/{entity_id}", response_model=EntityDetail)

@@ -19,12 +19,14 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from crawler.core.config import Settings
 from crawler.core.errors import ConfigError, InvalidFilter
 from crawler.core.version import __version__
+from crawler.matching.watchlist import load_watchlist
 from crawler.web import api, login, pages, review
 from crawler.web.auth import session_user, signer
 from crawler.web.context import WebContext, web_context
 from crawler.web.errors import BadRequest, Forbidden, LoginRequired
 from crawler.web.rendering import link, render, template_environment
 from db.engine import make_engine, make_session_factory
+from db.entity_lookup import EntityLookup
 from db.errors import AlreadyTriaged, InvalidCursor, NotFound, StorageError
 
 STATIC = Path(__file__).with_name("static")
@@ -61,6 +63,7 @@ def create_app(settings: Settings) -> FastAPI:
         signer=signer(secret),
         templates=template_environment(),
         engines=(reader, writer),
+        entities=EntityLookup(lambda: load_watchlist(settings)),
     )
 
     @asynccontextmanager

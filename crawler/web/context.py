@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.core.config import Settings, WebConfig
+from db.entity_lookup import EntityLookup
 
 
 @dataclass
@@ -24,6 +25,8 @@ class WebContext:
     ``readers`` never take SQLite's write lock (pages, exports, API); ``writers`` do (login,
     triage). On PostgreSQL both use the same kind of connection. ``settings`` are the whole
     configuration: resolving a possible hit queues the new hit's alerts by its routes.
+    ``entities`` is the entity lookup, whose watchlist index is built on the first lookup and
+    shared by every request after it.
     """
 
     settings: Settings
@@ -33,6 +36,7 @@ class WebContext:
     signer: URLSafeTimedSerializer
     templates: Environment
     engines: tuple[Engine, ...]
+    entities: EntityLookup
 
     def close(self) -> None:
         """Release the database engines."""

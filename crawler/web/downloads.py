@@ -13,7 +13,15 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import Response, StreamingResponse
 
-from crawler.reports.exports import csv_lines, json_array_chunks, json_value, jsonl_lines
+from crawler.reports.exports import (
+    SEPARATORS,
+    CsvDialect,
+    csv_lines,
+    json_array_chunks,
+    json_value,
+    jsonl_lines,
+)
+from crawler.web.errors import BadRequest
 
 #: Most rows one export returns; narrow the filters for more.
 EXPORT_MAX_ROWS = 100_000
@@ -33,6 +41,7 @@ def export_response(
     columns: Sequence[str],
     fmt: str,
     name: str,
+    dialect: CsvDialect | None = None,
 ) -> Response:
     """A streamed download of ``rows(session)`` in ``fmt``, as ``<name>.<fmt>``."""
 
@@ -40,7 +49,7 @@ def export_response(
         with sessions.begin() as session:
             records = rows(session)
             if fmt == "csv":
-                yield from csv_lines(records, columns)
+                yield from csv_lines(records, columns, dialect)
             elif fmt == "jsonl":
                 yield from jsonl_lines(records)
             else:
@@ -60,3 +69,16 @@ def json_download(document: Mapping[str, Any], name: str) -> Response:
         media_type="application/json",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def csv_dialect(params: Mapping[str, str]) -> CsvDialect:
+    """The CSV dialect a request asks for: ``bom=1`` for a UTF-8 byte order mark,
+    ``sep=semicolon`` for ``;`` between cells (``sep=comma``, the default, for ``,``).
+
+    Raises BadRequest for another separator.
+    """
+    separator = params.get("sep") or "comma"
+    if separator not in SEPARATORS:
+        raise BadRequest(f"sep: expected one of {', '.join(SEPARATORS)}")
+    bom = (params.get("bom") or "").lower() in ("1", "true", "on", "yes")
+    return CsvDialect(bom=bom, separator=SEPARATORS[separator])

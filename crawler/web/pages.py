@@ -17,7 +17,13 @@ from crawler.reports.filters import HIT_SEVERITIES, SOURCE_KINDS, hit_filters, i
 from crawler.reports.misp import misp_event, stix_bundle
 from crawler.web.auth import Analyst, PageUser, check_csrf
 from crawler.web.context import web_context
-from crawler.web.downloads import EXPORT_MAX_ROWS, FORMATS, export_response, json_download
+from crawler.web.downloads import (
+    EXPORT_MAX_ROWS,
+    FORMATS,
+    csv_dialect,
+    export_response,
+    json_download,
+)
 from crawler.web.errors import BadRequest
 from crawler.web.rendering import link, render
 from db.entities import (
@@ -26,8 +32,8 @@ from db.entities import (
     entity_claims,
     entity_summary,
     entity_timeline,
-    find_entities,
 )
+from db.entity_lookup import FoundEntity
 from db.hits import (
     ENTITY_KINDS,
     HIT_COLUMNS,
@@ -50,6 +56,8 @@ from db.triage import EXCLUSION_SCOPES, ExclusionScope, entity_exclusions, triag
 router = APIRouter(include_in_schema=False)
 #: A row id in a URL path (ids are 32-bit on PostgreSQL: larger ones are refused up front).
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+#: Most entities an entity search lists.
+MAX_FOUND = 100
 CHOICES = {
     "kinds": ENTITY_KINDS,
     "severities": SEVERITIES,
@@ -81,6 +89,7 @@ def hits_page(request: Request, user: PageUser) -> Response:
             HIT_COLUMNS,
             fmt,
             "hits",
+            csv_dialect(params),
         )
     with context.readers.begin() as session:
         page = hit_list(session, filters, params.get("cursor"))
@@ -146,12 +155,14 @@ def triage(
 
 @router.get("/entities")
 def entities_page(request: Request, user: PageUser) -> Response:
-    """Entities whose name contains the query or whose FINESS number it is."""
+    """Entities the query designates (:mod:`db.entity_lookup`): stored ones, then watched ones
+    no post named yet."""
     query = (request.query_params.get("q") or "").strip()
-    entities = []
+    entities: list[FoundEntity] = []
     if query:
-        with web_context(request).readers.begin() as session:
-            entities = find_entities(session, query, limit=100)
+        context = web_context(request)
+        with context.readers.begin() as session:
+            entities = context.entities.find(session, query, limit=MAX_FOUND)
     return render(request, "entities.html", {"q": query, "entities": entities}, user)
 
 
@@ -174,6 +185,7 @@ def entity_page(request: Request, entity_id: RowId, user: PageUser) -> Response:
             TIMELINE_COLUMNS,
             fmt,
             f"entity-{entity_id}",
+            csv_dialect(params),
         )
     with context.readers.begin() as session:
         summary = entity_summary(session, entity_id)
@@ -214,6 +226,7 @@ def incidents_page(request: Request, user: PageUser) -> Response:
             INCIDENT_COLUMNS,
             fmt,
             "incidents",
+            csv_dialect(params),
         )
     with context.readers.begin() as session:
         page = incident_list(session, filters, params.get("cursor"))
@@ -257,6 +270,7 @@ def sources_page(request: Request, user: PageUser) -> Response:
             SOURCE_COLUMNS,
             fmt,
             "sources",
+            csv_dialect(request.query_params),
         )
     with context.readers.begin() as session:
         sources = source_health(session)

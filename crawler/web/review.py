@@ -17,7 +17,7 @@ from alerts.review import resolve_and_alert
 from crawler.reports.filters import hit_filters
 from crawler.web.auth import Analyst, PageUser, check_csrf
 from crawler.web.context import web_context
-from crawler.web.downloads import EXPORT_MAX_ROWS, export_response
+from crawler.web.downloads import EXPORT_MAX_ROWS, csv_dialect, export_response
 from crawler.web.errors import BadRequest
 from crawler.web.pages import CHOICES, RowId, export_format
 from crawler.web.rendering import render
@@ -51,6 +51,7 @@ def possible_hits_page(request: Request, user: PageUser) -> Response:
             POSSIBLE_HIT_COLUMNS,
             fmt,
             "possible-hits",
+            csv_dialect(params),
         )
     with context.readers.begin() as session:
         page = possible_hit_list(session, filters, params.get("cursor"))

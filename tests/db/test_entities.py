@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from db.engine import make_engine, make_session_factory
-from db.entities import entity_claims, entity_summary, entity_timeline, find_entities
+from db.entities import entity_claims, entity_summary, entity_timeline
+from db.entity_lookup import EntityLookup
 from db.errors import NotFound
 from db.incidents import IncidentFilters, incident_detail, incident_list, source_health
 from tests.seed import T0, seed
@@ -15,8 +16,9 @@ def test_entity_history(migrated_url: str) -> None:
     seeded = seed(migrated_url)
     engine = make_engine(migrated_url)
     with make_session_factory(engine).begin() as session:
-        assert [e.id for e in find_entities(session, "940000573")] == [seeded.thiais]
-        assert [e.name for e in find_entities(session, "clinique")] == ["Clinique du Parc Lyon"]
+        stored = EntityLookup()  # the stored entities only: no watchlist
+        assert [e.id for e in stored.find(session, "940000573")] == [seeded.thiais]
+        assert [e.name for e in stored.find(session, "clinique")] == ["Clinique du Parc Lyon"]
         summary = entity_summary(session, seeded.thiais)
         assert summary.first_seen == T0
         assert (summary.post_count, summary.hit_count, summary.incident_count) == (3, 3, 1)

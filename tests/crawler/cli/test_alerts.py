@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -35,12 +36,20 @@ name = "broken"
 type = "webhook"
 url = "{sink}/reject"
 signing_secret = "{secret}"
+
+[[channels]]
+name = "flaky"
+type = "webhook"
+url = "{sink}/unavailable"
+signing_secret = "{secret}"
 """
 
 
 def _answer(request: ReceivedRequest) -> SinkResponse:
     if request.path.startswith("/reject"):
         return SinkResponse(400, b"bad request")
+    if request.path.startswith("/unavailable"):
+        return SinkResponse(503, b"try later")
     return SinkResponse(204)
 
 
@@ -83,7 +92,8 @@ def test_deliver_list_and_retry(tmp_path: Path, migrated_url: str) -> None:
         _queue(migrated_url, "broken", 1)
         code, output = _cli(config, "deliver")
         assert code == 0, output
-        assert "delivered 3, retried 0, dead 1" in output
+        assert "this run: delivered 3, failed and retried later 0, dead-lettered 1" in output
+        assert "pending: 0\n" in output and "dead letters: 1 (" in output
         code, output = _cli(config, "list", "--json")
         rows = json.loads(output)
         assert [(r["channel"], r["status"]) for r in rows][:2] == [
@@ -101,6 +111,20 @@ def test_deliver_list_and_retry(tmp_path: Path, migrated_url: str) -> None:
         received = len(sink.requests)
     assert received == 4
     assert "s3cr3t" not in output
+
+
+def test_deliver_shows_what_is_still_pending(tmp_path: Path, migrated_url: str) -> None:
+    with WebhookSink(_answer) as sink:
+        config = _config(tmp_path, migrated_url, sink)
+        _queue(migrated_url, "flaky", 2)
+        _queue(migrated_url, "siem", 1)
+        code, output = _cli(config, "deliver")
+    assert code == 0, output
+    lines = output.splitlines()
+    assert lines[0].startswith("this run: delivered 1, failed and retried later 1,")
+    # The channel's head failed: it and the message behind it wait for the next attempt.
+    assert re.fullmatch(r"pending: 2, next attempt \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", lines[1])
+    assert lines[2] == "dead letters: 0"
 
 
 def test_test_command(tmp_path: Path, migrated_url: str) -> None:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from crawler.cli import app
 from db.accounts import authenticate, user_for_token
 from db.engine import make_engine, make_session_factory
-from tests.seed import HOSTILE_AUTHOR, seed
+from tests.seed import HOSTILE_AUTHOR, seed, seed_more_hits
 
 runner = CliRunner()
 
@@ -129,3 +129,91 @@ def test_hits_severity_review_lists_the_possible_hits(config: Path) -> None:
     assert elsewhere.exit_code == 0 and elsewhere.output == ""
     assert "CH de Saint-Denis" not in run(config, "hits", "--all").output
     assert run(config, "hits", "--severity", "urgent").exit_code == 2
+
+
+def test_entity_lookup_folds_accents_and_case_and_reads_aliases(config: Path) -> None:
+    for query in ("hopital PRIVE de thiais", "HP-Thiais", "940000565", "hôpital privé de thia"):
+        found = run(config, "entity", query, "-f", "json")
+        assert found.exit_code == 0, (query, found.output)
+        assert json.loads(found.output)["entity"]["name"] == "Hôpital privé de Thiais", query
+    for entity in ("HÔPITAL PRIVÉ", "hp thiais"):
+        rows = json.loads(run(config, "hits", "--entity", entity, "-f", "json").output)
+        assert {row["entity_name"] for row in rows} == {"Hôpital privé de Thiais"}, entity
+        assert len(rows) == 3
+    group = json.loads(run(config, "hits", "--group", "RAMSAY SANTE", "-f", "json").output)
+    assert len(group) == 4
+    incidents = json.loads(run(config, "incidents", "--entity", "hp thiais", "-f", "json").output)
+    assert [incident["entity_name"] for incident in incidents] == ["Hôpital privé de Thiais"]
+
+
+def test_entity_of_the_watchlist_without_posts(config: Path) -> None:
+    result = run(config, "entity", "Hôpital Foch")  # in the bundled watchlist, never stored
+    assert result.exit_code == 0, result.output
+    assert "Hopital Foch" in result.output and "no post names it yet" in result.output
+    as_json = json.loads(run(config, "entity", "hopital foch", "-f", "json").output)
+    assert as_json["entity"]["finess_et"] == "920000650" and as_json["timeline"] == []
+
+
+def test_exports_are_complete_and_carry_claims(config: Path, migrated_url: str) -> None:
+    seed_more_hits(migrated_url, 60)
+    assert run(config, "hits", "-f", "jsonl").output.count("\n") == 67
+    assert len(json.loads(run(config, "hits", "-f", "json").output)) == 67
+    rows = list(csv.DictReader(io.StringIO(run(config, "hits", "-f", "csv").output)))
+    assert len(rows) == 67
+    assert run(config, "hits", "-f", "jsonl", "--limit", "60").output.count("\n") == 60
+    table = run(config, "hits")
+    assert "50 hit(s)" in table.output and "more: --cursor" in table.output
+    newest = rows[0]
+    assert (newest["records"], newest["seller"]) == ("1059", "bulkseller")
+    lyon = json.loads(run(config, "hits", "--entity", "lyon", "-f", "json").output)
+    assert {(hit["records"], hit["price"], hit["currency"]) for hit in lyon} == {
+        (120000, 5000, "USD")
+    }
+    timeline = run(config, "entity", "940000573", "-f", "csv", "--limit", "500").output
+    entries = list(csv.DictReader(io.StringIO(timeline)))
+    assert len(entries) == 63 and entries[-1]["records"] == "758912"
+    assert (
+        entries[-1]["data_types"] == "nir|identity" or entries[-1]["data_types"] == "identity|nir"
+    )
+
+
+def test_csv_for_french_spreadsheets(config: Path) -> None:
+    result = run(config, "hits", "-q", "thiais", "-f", "csv", "--bom", "--semicolon")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("\ufeffid;created_at;severity;")
+    rows = list(csv.DictReader(io.StringIO(result.output.removeprefix("\ufeff")), delimiter=";"))
+    assert len(rows) == 3 and "'" + HOSTILE_AUTHOR in {row["author"] for row in rows}
+    assert not run(config, "hits", "-f", "csv").output.startswith("\ufeff")
+
+
+def test_a_missing_sqlite_file_is_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "typo" / "leakwatch.db"
+    path = tmp_path / "leakwatch.toml"
+    path.write_text(f'database_url = "sqlite:///{missing}"\n')
+    for args in (["hits"], ["entity", "x"], ["incidents"], ["alerts", "list"], ["status"],
+                 ["sources", "list"], ["db", "current"], ["users", "token", "ana"]):  # fmt: skip
+        result = run(path, *args)
+        assert result.exit_code == 2, (args, result.output)
+        assert f"database file {missing} does not exist" in result.output, args
+        assert len(result.output.strip().splitlines()) == 1, args
+        assert not missing.exists(), args
+    assert run(path, "db", "upgrade").exit_code == 0 and missing.exists()
+
+
+def test_an_unreachable_postgresql_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "leakwatch.toml"
+    # Port 9 on loopback: nothing listens there, the connection is refused at once.
+    path.write_text('database_url = "postgresql://leakwatch:hunter2@127.0.0.1:9/leakwatch"\n')
+    for args in (["hits"], ["entity", "x"], ["incidents"], ["alerts", "list"],
+                 ["alerts", "deliver"], ["status"], ["sources", "list"], ["db", "upgrade"],
+                 ["db", "current"], ["users", "token", "ana"]):  # fmt: skip
+        result = run(path, *args)
+        assert result.exit_code == 1, (args, result.output)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and "127.0.0.1:9" in lines[0], (args, result.output)
+        assert "hunter2" not in result.output and "Traceback" not in result.output
+
+
+def test_version_option() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.startswith("leakwatch ")
