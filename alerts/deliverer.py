@@ -24,8 +24,10 @@ A crash between a send and its mark leaves the message leased; when the lease ex
 sent again with the same ``webhook-id`` (at-least-once; receivers deduplicate on that id).
 
 Failures: transient ones (timeouts, connection errors, 5xx) are retried with exponential
-backoff and jitter; ``429``/``Retry-After`` waits as long as asked; a message still failing
-after :attr:`DeliveryPolicy.give_up_after` (24 h) is dead, as is one rejected with another 4xx.
+backoff and jitter; ``429``/``Retry-After`` waits as long as asked, up to the channel's
+``max_retry_after_seconds`` (default 15 min; a longer wait is capped and logged); a message
+still failing after :attr:`DeliveryPolicy.give_up_after` (24 h) is dead, as is one rejected
+with another 4xx.
 Dead messages keep their error and can be re-queued (``leakwatch alerts retry``).
 """
 

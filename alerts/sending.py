@@ -17,6 +17,7 @@ from alerts.delivery_policy import DeliveryPolicy, DeliveryReport, Run
 from alerts.errors import DeliveryFailed, TransientDeliveryError
 from alerts.payload import ALERT_UPDATED
 from alerts.transport import OutgoingMessage, Sender, SendResult
+from crawler.core.config import ChannelConfig
 from db.outbox import LeasedMessage, mark_delivered, mark_failed, release, set_slack_thread
 
 logger = logging.getLogger(__name__)
@@ -166,7 +167,7 @@ class _Answers:
             self.going = False
         _record_failure(
             self.session_factory,
-            self.run.channel.name,
+            self.run.channel,
             message,
             self.clock.now(),
             outcome,
@@ -221,19 +222,28 @@ class _Marks:
 
 def _record_failure(
     session_factory: sessionmaker[Session],
-    channel: str,
+    config: ChannelConfig,
     message: LeasedMessage,
     at: datetime,
     error: DeliveryFailed,
     policy: DeliveryPolicy,
     report: DeliveryReport,
 ) -> None:
+    channel = config.name
     attempt = message.attempts + 1
     retry_at: datetime | None = None
     text = str(error)
     if isinstance(error, TransientDeliveryError):
         if error.retry_after is not None:
-            delay = min(error.retry_after, policy.max_retry_after_seconds)
+            delay = min(error.retry_after, config.max_retry_after_seconds)
+            if delay < error.retry_after:
+                logger.warning(
+                    "channel %s asked to wait %ds (Retry-After): capped at %ds"
+                    " (max_retry_after_seconds)",
+                    channel,
+                    error.retry_after,
+                    delay,
+                )
         else:
             delay = policy.backoff(attempt)
         retry_at = at + timedelta(seconds=delay)

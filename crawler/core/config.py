@@ -216,6 +216,8 @@ class ChannelConfig(StrictModel):
     max_in_flight: int = Field(default=1, ge=1, le=32)
     #: Longest a send may take, answer included, however slowly the receiver answers.
     send_timeout_seconds: float = Field(default=20.0, gt=0, le=MAX_SEND_TIMEOUT_SECONDS)
+    #: Longest ``Retry-After`` (429, 503) honoured; a longer one is capped, and logged.
+    max_retry_after_seconds: float = Field(default=900.0, gt=0, le=86400)
     enabled: bool = True
 
     @property
