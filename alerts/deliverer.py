@@ -1,23 +1,33 @@
 """The deliverer: sends due outbox messages, in order per channel, paced, with retries.
 
-:func:`deliver_due` is one pass (``leakwatch alerts deliver``, the daemon's 1 s job):
+:func:`deliver_due` is one pass (``leakwatch alerts deliver``); the daemon and ``alerts deliver
+--loop`` run the same steps per channel from :class:`alerts.workers.ChannelWorkers`, so that a
+slow channel never delays another:
 
 1. queue the digests of ended periods (:mod:`alerts.digest`);
-2. claim, in one short transaction, a run of due messages per channel: the channel's oldest
-   pending message and the due ones right behind it (see :mod:`db.outbox`). A channel whose
-   oldest message waits for a retry waits as a whole, so order is kept; other channels go on;
+2. for each channel (:func:`deliver_channel`), claim in one short transaction a run of due
+   messages: the channel's oldest pending message and the due ones right behind it (see
+   :mod:`db.outbox`). A channel whose oldest message waits for a retry waits as a whole, so
+   order is kept; other channels go on;
 3. send each channel's run in its own thread, in id order, at most ``send_rate`` a second (the
    pace survives between passes and deliverers: it is read from the channel's last attempt;
    Slack defaults to 1/s, other channels are unpaced) and with at most ``max_in_flight``
    requests out at once (default 1), recording the answers in small batches (every 50 sends
    or 0.2 s, and before anything else is written).
 
+Each send has a total deadline (the channel's ``send_timeout_seconds``, default 20 s, at most
+40 s; :mod:`alerts.deadline`), and a run starts no send after ``min(lease / 2, lease - deadline
+- 10 s)``, so every send of a run has ended while its messages are still leased: no other
+deliverer can send them meanwhile.
+
 A crash between a send and its mark leaves the message leased; when the lease expires it is
 sent again with the same ``webhook-id`` (at-least-once; receivers deduplicate on that id).
 
 Failures: transient ones (timeouts, connection errors, 5xx) are retried with exponential
-backoff and jitter; ``429``/``Retry-After`` waits as long as asked; a message still failing
-after :attr:`DeliveryPolicy.give_up_after` (24 h) is dead, as is one rejected with another 4xx.
+backoff and jitter; ``429``/``Retry-After`` waits as long as asked, up to the channel's
+``max_retry_after_seconds`` (default 15 min; a longer wait is capped and logged); a message
+still failing after :attr:`DeliveryPolicy.give_up_after` (24 h) is dead, as is one rejected
+with another 4xx.
 Dead messages keep their error and can be re-queued (``leakwatch alerts retry``).
 """
 
@@ -25,7 +35,6 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 import uuid
 from collections.abc import Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -41,7 +50,13 @@ from alerts.transport import Sender
 from crawler.core.config import ChannelConfig, Settings
 from db.outbox import last_attempt_at, lease_run, lock_pending, pending_heads, slack_threads
 
-__all__ = ["DeliveryPolicy", "DeliveryReport", "deliver_due", "run_deliverer"]
+__all__ = [
+    "DeliveryPolicy",
+    "DeliveryReport",
+    "deliver_channel",
+    "deliver_due",
+    "usable_channels",
+]
 
 
 def deliver_due(
@@ -54,7 +69,9 @@ def deliver_due(
     policy: DeliveryPolicy | None = None,
     channels: Collection[str] | None = None,
 ) -> DeliveryReport:
-    """One delivery pass over every enabled channel with a sender (or only ``channels``).
+    """One delivery pass over every enabled channel with a sender (or only ``channels``),
+    waiting for every channel (``leakwatch alerts deliver``; the daemon and ``--loop`` use
+    :class:`alerts.workers.ChannelWorkers`, which waits for none).
 
     ``senders`` maps channel names to senders (:func:`alerts.channels.open_senders`); ``now``
     defaults to ``clock.now()``. Returns the counts of the pass.
@@ -65,52 +82,60 @@ def deliver_due(
     report = DeliveryReport()
     with session_factory.begin() as session:
         report.digests = build_due_digests(session, settings, now)
-    usable = {
-        channel.name: channel
-        for channel in settings.channels
-        if channel.enabled
-        and channel.name in senders
-        and (channels is None or channel.name in channels)
-    }
-    if not usable:
-        return report
-    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    with session_factory.begin() as session:
-        runs = _claim(session, usable, owner, now, policy)
+    usable = usable_channels(settings, senders, channels)
 
-    def send(run: Run) -> DeliveryReport:
-        sender = senders[run.channel.name]
-        return send_run(session_factory, run, sender, owner, clock, policy)
+    def send(channel: ChannelConfig) -> DeliveryReport:
+        return deliver_channel(
+            session_factory, channel, senders[channel.name], now, clock=clock, policy=policy
+        )
 
-    if len(runs) <= 1:
-        results = [send(run) for run in runs]
+    if len(usable) <= 1:
+        results = [send(channel) for channel in usable]
     else:
-        workers = min(policy.workers, len(runs))
+        workers = min(policy.workers, len(usable))
         with ThreadPoolExecutor(workers, thread_name_prefix="leakwatch-deliver") as pool:
-            results = list(pool.map(send, runs))
+            results = list(pool.map(send, usable))
     for result in results:
         report.add(result)
     return report
 
 
-def run_deliverer(
+def deliver_channel(
     session_factory: sessionmaker[Session],
-    settings: Settings,
-    senders: Mapping[str, Sender],
-    stop: threading.Event,
+    channel: ChannelConfig,
+    sender: Sender,
+    now: datetime | None = None,
     *,
-    interval: float = 1.0,
     clock: Clock | None = None,
     policy: DeliveryPolicy | None = None,
 ) -> DeliveryReport:
-    """Deliver until ``stop`` is set; idle passes are ``interval`` seconds apart."""
-    total = DeliveryReport()
-    while not stop.is_set():
-        report = deliver_due(session_factory, settings, senders, clock=clock, policy=policy)
-        total.add(report)
-        if not report.attempted:
-            stop.wait(interval)
-    return total
+    """Claim ``channel``'s due run (in a transaction of its own) and send it; return the counts.
+
+    Nothing is claimed while the channel's oldest pending message waits for a retry or is
+    leased by another deliverer.
+    """
+    clock = clock or SystemClock()
+    policy = policy or DeliveryPolicy()
+    now = now or clock.now()
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    with session_factory.begin() as session:
+        runs = _claim(session, {channel.name: channel}, owner, now, policy)
+    report = DeliveryReport()
+    for run in runs:
+        report.add(send_run(session_factory, run, sender, owner, clock, policy))
+    return report
+
+
+def usable_channels(
+    settings: Settings, senders: Mapping[str, Sender], only: Collection[str] | None = None
+) -> list[ChannelConfig]:
+    """The enabled channels that have a sender (and are in ``only``, when given), by name."""
+    usable = [
+        channel
+        for channel in settings.channels
+        if channel.enabled and channel.name in senders and (only is None or channel.name in only)
+    ]
+    return sorted(usable, key=lambda channel: channel.name)
 
 
 def _claim(

@@ -21,8 +21,6 @@ class DeliveryPolicy:
     max_retry_seconds: float = 1800.0
     #: A message still failing this long after it was queued is dead.
     give_up_after: timedelta = timedelta(hours=24)
-    #: Longest ``Retry-After`` honoured.
-    max_retry_after_seconds: float = 6 * 3600.0
     #: How long a claimed message is reserved for its deliverer.
     lease: timedelta = timedelta(seconds=60)
     #: Most messages claimed per channel and pass.

@@ -17,9 +17,12 @@ from alerts.delivery_policy import DeliveryPolicy, DeliveryReport, Run
 from alerts.errors import DeliveryFailed, TransientDeliveryError
 from alerts.payload import ALERT_UPDATED
 from alerts.transport import OutgoingMessage, Sender, SendResult
+from crawler.core.config import ChannelConfig
 from db.outbox import LeasedMessage, mark_delivered, mark_failed, release, set_slack_thread
 
 logger = logging.getLogger(__name__)
+#: Time kept between the end of a run's last send and the end of its lease (marks, releases).
+LEASE_MARGIN = timedelta(seconds=10)
 
 
 def _is_update(message: LeasedMessage) -> bool:
@@ -61,8 +64,7 @@ def _send_each(
     """
     rate = run.channel.send_rate
     interval = timedelta(seconds=1 / rate) if rate is not None else None
-    # Stop well before the lease ends so no other deliverer can take these messages meanwhile.
-    stop_at = clock.now() + policy.lease / 2
+    stop_at = clock.now() + send_window(policy, run.channel.send_timeout_seconds)
     next_slot = run.not_before
     window = run.channel.max_in_flight
     answers = _Answers(session_factory, run, clock, policy, marks, report)
@@ -96,6 +98,14 @@ def _send_each(
     if dispatched < len(run.messages):
         marks.flush()
         _release(session_factory, run.messages[dispatched:], owner)
+
+
+def send_window(policy: DeliveryPolicy, deadline_seconds: float) -> timedelta:
+    """How long after its start a run may still start a send: half the lease, and early enough
+    that a send taking its whole deadline ends :data:`LEASE_MARGIN` before the lease does, so
+    no other deliverer can take these messages meanwhile."""
+    latest = policy.lease - timedelta(seconds=deadline_seconds) - LEASE_MARGIN
+    return max(timedelta(0), min(policy.lease / 2, latest))
 
 
 def _outgoing(run: Run, message: LeasedMessage) -> OutgoingMessage:
@@ -157,7 +167,7 @@ class _Answers:
             self.going = False
         _record_failure(
             self.session_factory,
-            self.run.channel.name,
+            self.run.channel,
             message,
             self.clock.now(),
             outcome,
@@ -212,19 +222,28 @@ class _Marks:
 
 def _record_failure(
     session_factory: sessionmaker[Session],
-    channel: str,
+    config: ChannelConfig,
     message: LeasedMessage,
     at: datetime,
     error: DeliveryFailed,
     policy: DeliveryPolicy,
     report: DeliveryReport,
 ) -> None:
+    channel = config.name
     attempt = message.attempts + 1
     retry_at: datetime | None = None
     text = str(error)
     if isinstance(error, TransientDeliveryError):
         if error.retry_after is not None:
-            delay = min(error.retry_after, policy.max_retry_after_seconds)
+            delay = min(error.retry_after, config.max_retry_after_seconds)
+            if delay < error.retry_after:
+                logger.warning(
+                    "channel %s asked to wait %ds (Retry-After): capped at %ds"
+                    " (max_retry_after_seconds)",
+                    channel,
+                    error.retry_after,
+                    delay,
+                )
         else:
             delay = policy.backoff(attempt)
         retry_at = at + timedelta(seconds=delay)

@@ -32,6 +32,7 @@ class SlackSender:
     def __init__(self, channel: ChannelConfig, client: httpx.Client) -> None:
         """Bot mode when the channel has a token, else incoming-webhook mode."""
         self.name = channel.name
+        self._deadline = channel.send_timeout_seconds
         self._client = client
         self._token = channel.token.get_secret_value() if channel.token else None
         url = channel.url.get_secret_value() if channel.url else None
@@ -64,6 +65,7 @@ class SlackSender:
             content=json.dumps(body, ensure_ascii=False).encode("utf-8"),
             headers=headers,
             secrets=secrets,
+            deadline_seconds=self._deadline,
         )
         check_response(response)
         if self._token is None:

@@ -10,7 +10,9 @@ A sender turns one :class:`OutgoingMessage` into one request and either returns 
 - any other status (3xx, 4xx): permanent (dead-lettered with the error).
 
 Senders are given their ``httpx.Client`` (:func:`http_client` makes one with explicit timeouts)
-and never log or raise anything containing a URL, token or signing secret.
+and never log or raise anything containing a URL, token or signing secret. Each send has a total
+deadline too (the channel's ``send_timeout_seconds``, :mod:`alerts.deadline`): a receiver that
+answers slowly, byte by byte, fails the send as a timeout instead of holding it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
+from alerts.deadline import DeadlineTransport, deadline_passed, send_deadline
 from alerts.errors import PermanentDeliveryError, RateLimited, TransientDeliveryError
 from crawler.core.version import __version__
 
@@ -73,7 +76,12 @@ def http_client(timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> httpx.Client:
     Slack and webhook secrets live): see :class:`UrlPathFilter`.
     """
     install_url_filter()
-    return httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT})
+    return httpx.Client(
+        timeout=timeout,
+        follow_redirects=False,
+        headers={"User-Agent": USER_AGENT},
+        transport=DeadlineTransport(),
+    )
 
 
 def post(
@@ -83,13 +91,26 @@ def post(
     content: bytes,
     headers: dict[str, str],
     secrets: tuple[str, ...] = (),
+    deadline_seconds: float | None = None,
 ) -> httpx.Response:
-    """POST ``content``; transport failures become :class:`TransientDeliveryError`.
+    """POST ``content``, answer read in full within ``deadline_seconds`` (with a client from
+    :func:`http_client`); transport failures become :class:`TransientDeliveryError`.
 
     ``secrets`` are scrubbed from any error text (the URL itself always is).
     """
     try:
-        return client.post(url, content=content, headers=headers)
+        if deadline_seconds is None:
+            return client.post(url, content=content, headers=headers)
+        with send_deadline(deadline_seconds):
+            try:
+                return client.post(url, content=content, headers=headers)
+            except httpx.TimeoutException:
+                if deadline_passed():
+                    raise TransientDeliveryError(
+                        f"timeout: no complete answer within the {deadline_seconds:g}s send"
+                        " deadline"
+                    ) from None
+                raise
     except httpx.TimeoutException as exc:
         raise TransientDeliveryError(f"timeout: {scrub(str(exc), (url, *secrets))}") from None
     except httpx.TransportError as exc:

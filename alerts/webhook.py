@@ -45,6 +45,7 @@ class WebhookSender:
         if channel.url is None or channel.signing_secret is None:
             raise ChannelUnavailable(f"channel {channel.name}: needs url and signing_secret")
         self.name = channel.name
+        self._deadline = channel.send_timeout_seconds
         self._url = channel.url.get_secret_value()
         self._secret = channel.signing_secret.get_secret_value()
         try:
@@ -66,6 +67,7 @@ class WebhookSender:
             content=body.encode("utf-8"),
             headers=headers,
             secrets=(self._secret,),
+            deadline_seconds=self._deadline,
         )
         check_response(response, now)
         return SendResult()

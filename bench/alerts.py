@@ -8,7 +8,7 @@ be: unpaced (the default for webhooks) with ``max_in_flight = 8`` (``--max-in-fl
 strict one-at-a-time order instead).
 
 - drain: 10,000 signed webhook messages queued up front, then the deliverer loop
-  (:func:`alerts.deliverer.run_deliverer`) sends them all: ``delivered_per_s`` = messages /
+  (:func:`alerts.workers.run_deliverer`) sends them all: ``delivered_per_s`` = messages /
   time from the deliverer's start to the last delivery;
 - steady: another 10,000 messages queued by a producer at a fixed rate (100 per transaction,
   like the storage pipeline) while the deliverer runs: ``p95_enqueue_to_delivery_ms`` is the
@@ -39,9 +39,10 @@ from sqlalchemy.orm import Session, sessionmaker
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from alerts.channels import build_senders  # noqa: E402
-from alerts.deliverer import DeliveryPolicy, run_deliverer  # noqa: E402
+from alerts.deliverer import DeliveryPolicy  # noqa: E402
 from alerts.payload import TEST, envelope  # noqa: E402
 from alerts.transport import http_client  # noqa: E402
+from alerts.workers import run_deliverer  # noqa: E402
 from crawler.core.config import Settings  # noqa: E402
 from db.engine import make_engine, make_session_factory  # noqa: E402
 from db.migrate import upgrade  # noqa: E402

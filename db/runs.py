@@ -3,6 +3,10 @@
 A lease is a conditional ``UPDATE`` on the source row (portable to SQLite and PostgreSQL): the
 scheduler that sets ``lease_owner``/``lease_until`` first crawls the source, so two daemons
 sharing one PostgreSQL database never crawl the same source at the same time.
+
+``lease_owner`` is ``<host>:<daemon pid>`` when claimed, then ``<host>:<daemon pid>:<crawl
+pid>`` once the crawl's process runs (:func:`record_crawl`): a lease of a dead daemon is freed
+only when its crawl is gone too (:func:`release_dead_leases`).
 """
 
 from __future__ import annotations
@@ -48,31 +52,56 @@ def claim_source(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def release_source(session: Session, source_id: int, owner: str) -> None:
-    """Give the lease back (only if ``owner`` still holds it)."""
+def record_crawl(session: Session, source_id: int, owner: str, pid: int) -> None:
+    """Write the crawl's pid (its process group) into ``owner``'s lease of the source."""
     session.execute(
         update(Source)
         .where(Source.id == source_id, Source.lease_owner == owner)
+        .values(lease_owner=f"{owner}:{pid}")
+    )
+
+
+def release_source(session: Session, source_id: int, owner: str) -> None:
+    """Give the lease back (only if ``owner`` still holds it, with or without a crawl pid)."""
+    session.execute(
+        update(Source)
+        .where(
+            Source.id == source_id,
+            or_(Source.lease_owner == owner, Source.lease_owner.like(f"{owner}:%")),
+        )
         .values(lease_owner=None, lease_until=None)
     )
 
 
-def release_dead_leases(session: Session, host: str, alive: Callable[[int], bool]) -> list[str]:
-    """Free leases held by dead processes of this host (``host:pid`` owners); return sources.
+def release_dead_leases(
+    session: Session,
+    host: str,
+    alive: Callable[[int], bool],
+    crawl_gone: Callable[[int], bool],
+    source_id: int | None = None,
+) -> list[str]:
+    """Free leases of this host whose daemon is dead (``alive(pid)`` false) and whose crawl,
+    when one was recorded, is gone (``crawl_gone(pid)``); return the sources freed.
 
-    After a crash and restart, the new daemon need not wait for the old leases to expire.
+    Only ``source_id``'s lease when given. After a crash and restart, the new daemon need not
+    wait for the old leases to expire, and never crawls a source its predecessor's crawl is
+    still crawling.
     """
     freed = []
-    rows = session.execute(
-        select(Source).where(Source.lease_owner.is_not(None), Source.lease_owner.like(f"{host}:%"))
-    ).scalars()
-    for source in rows:
-        owner = source.lease_owner or ""
-        pid = owner.rsplit(":", 1)[-1]
-        if pid.isdigit() and not alive(int(pid)):
-            source.lease_owner = None
-            source.lease_until = None
-            freed.append(source.name)
+    stmt = select(Source).where(
+        Source.lease_owner.is_not(None), Source.lease_owner.like(f"{host}:%")
+    )
+    if source_id is not None:
+        stmt = stmt.where(Source.id == source_id)
+    for source in session.execute(stmt).scalars():
+        pids = (source.lease_owner or "")[len(host) + 1 :].split(":")
+        if not all(pid.isdigit() for pid in pids) or len(pids) > 2:
+            continue
+        if alive(int(pids[0])) or (len(pids) == 2 and not crawl_gone(int(pids[1]))):
+            continue
+        source.lease_owner = None
+        source.lease_until = None
+        freed.append(source.name)
     return freed
 
 

@@ -17,10 +17,11 @@ from rich.console import Console
 from rich.table import Table
 
 from alerts.channels import build_sender, open_senders
-from alerts.deliverer import DeliveryReport, deliver_due, run_deliverer
+from alerts.deliverer import DeliveryReport, deliver_due
 from alerts.errors import AlertError
 from alerts.payload import TEST, check_data, envelope
 from alerts.transport import OutgoingMessage, http_client
+from alerts.workers import run_deliverer
 from crawler.cli.state import fail, open_database, state_of
 from db.engine import make_engine, make_session_factory
 from db.models import OutboxMessage, utcnow

@@ -13,9 +13,10 @@ from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.channels import open_senders
-from alerts.deliverer import deliver_due
+from alerts.delivery_policy import DeliveryReport
 from alerts.outbox import enqueue_operations_alert
 from alerts.transport import Sender
+from alerts.workers import ChannelWorkers
 from crawler.cli.state import fail, open_database, state_of
 from crawler.core.config import ChannelConfig, Settings
 from crawler.runtime.daemon import Daemon
@@ -84,23 +85,29 @@ def run(
 
 
 class Delivery:
-    """The daemon's delivery pass; its senders are reopened when a reload changes channels."""
+    """The daemon's delivery job: each channel sends from a worker of its own
+    (:class:`alerts.workers.ChannelWorkers`), so the job never waits for a send; its senders
+    are reopened when a reload changes channels (after the running sends ended)."""
 
     def __init__(self, sessions: sessionmaker[Session], metrics: Metrics) -> None:
         self.sessions = sessions
         self.metrics = metrics
+        self.workers = ChannelWorkers(sessions)
         self._senders: contextlib.ExitStack | None = None
         self._channels: list[ChannelConfig] | None = None
         self.senders: dict[str, Sender] = {}
 
     def __call__(self, settings: Settings) -> None:
-        """Deliver what is due with ``settings``' channels and routes."""
+        """Start the sends due with ``settings``' channels and routes; report those ended."""
         if settings.channels != self._channels:
-            self.close()
+            self._report(self.workers.close())
+            self._close_senders()
             self._senders = contextlib.ExitStack()
             self.senders = self._senders.enter_context(open_senders(settings))
             self._channels = list(settings.channels)
-        report = deliver_due(self.sessions, settings, self.senders)
+        self._report(self.workers.deliver(settings, self.senders))
+
+    def _report(self, report: DeliveryReport) -> None:
         for channel, seconds in report.latencies:
             self.metrics.observe_delivery(channel, seconds)
         if report.attempted:
@@ -112,7 +119,11 @@ class Delivery:
             )
 
     def close(self) -> None:
-        """Close the senders' HTTP client."""
+        """Let running sends end (bounded by their leases), then close the HTTP client."""
+        self._report(self.workers.close())
+        self._close_senders()
+
+    def _close_senders(self) -> None:
         if self._senders is not None:
             self._senders.close()
             self._senders = None

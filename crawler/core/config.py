@@ -197,6 +197,11 @@ class SourceConfig(StrictModel):
         return self
 
 
+#: Upper bound of a channel's ``send_timeout_seconds``: a run of sends must end well within the
+#: deliverer's 60 s lease on its messages (see ``alerts.delivery_policy``).
+MAX_SEND_TIMEOUT_SECONDS = 40.0
+
+
 class ChannelConfig(StrictModel):
     """An alert destination. ``url`` (webhook URL, Slack webhook, Apprise URL) is a secret."""
 
@@ -209,6 +214,10 @@ class ChannelConfig(StrictModel):
     digest: Literal["off", "hourly", "daily"] = "off"
     rate_per_second: float | None = Field(default=None, gt=0)
     max_in_flight: int = Field(default=1, ge=1, le=32)
+    #: Longest a send may take, answer included, however slowly the receiver answers.
+    send_timeout_seconds: float = Field(default=20.0, gt=0, le=MAX_SEND_TIMEOUT_SECONDS)
+    #: Longest ``Retry-After`` (429, 503) honoured; a longer one is capped, and logged.
+    max_retry_after_seconds: float = Field(default=900.0, gt=0, le=86400)
     enabled: bool = True
 
     @property

@@ -48,12 +48,17 @@ class ReceivedRequest:
 
 @dataclass(frozen=True)
 class SinkResponse:
-    """How to answer: a status, body and headers, or ``drop`` the connection unanswered."""
+    """How to answer: a status, body and headers, or ``drop`` the connection unanswered.
+
+    ``drip_seconds`` > 0 sends the answer one byte at a time, that many seconds apart (a
+    receiver that stalls its client without ever letting a read time out).
+    """
 
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     drop: bool = False
+    drip_seconds: float = 0.0
 
 
 Responder = Callable[[ReceivedRequest], SinkResponse]
@@ -116,7 +121,14 @@ class WebhookSink(BackgroundServer):
         self.on_request = on_request
         self._requests: list[ReceivedRequest] = []
         self._lock = threading.Condition()
+        #: Set when the sink stops: dripping answers end.
+        self.closed = threading.Event()
         super().__init__(_Server(("127.0.0.1", port), self._handler_class()), "webhook-sink")
+
+    def stop(self) -> None:
+        """Stop serving (ending any dripping answer) and close the socket."""
+        self.closed.set()
+        super().stop()
 
     @property
     def url(self) -> str:
@@ -169,12 +181,25 @@ class WebhookSink(BackgroundServer):
                 if answer.drop:
                     self.close_connection = True
                     return
+                if answer.drip_seconds > 0:
+                    self._drip(answer)
+                    return
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(answer.body)))
                 self.end_headers()
                 self.wfile.write(answer.body)
+
+            def _drip(self, answer: SinkResponse) -> None:
+                head = f"HTTP/1.1 {answer.status} OK\r\nContent-Length: {len(answer.body)}\r\n"
+                head += "".join(f"{name}: {value}\r\n" for name, value in answer.headers.items())
+                for byte in (head + "\r\n").encode() + answer.body:
+                    if sink.closed.wait(answer.drip_seconds):
+                        break
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                self.close_connection = True
 
             def log_message(self, format: str, *args: object) -> None:
                 return

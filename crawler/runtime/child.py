@@ -9,7 +9,11 @@ those modules once, before any thread, engine or reactor exists: a crawl starts 
 Each child leads its own process group: when the limit passes, the whole group (Scrapy and any
 Chromium it started) is terminated, then killed. Each child also holds the reading end of a
 *lifeline* pipe whose only writer is the daemon: when the daemon dies, even by SIGKILL, the pipe
-ends and the child stops itself, so a killed daemon leaves no crawl behind.
+ends and the child terminates its whole group, then kills it :data:`LIFELINE_GRACE_SECONDS`
+later (a graceful Scrapy stop waits for the pages in flight, up to the page timeout), so a
+killed daemon leaves no crawl behind for longer than that grace. The daemon records the child's
+pid in the source's lease (:func:`db.runs.record_crawl`), and a restarted daemon takes a lease
+over only once that crawl's process group is gone (:func:`crawl_gone`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import pkgutil
 import signal
 import sys
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, ForkServerProcess
@@ -36,6 +42,8 @@ from spiders.registry import load_settings
 
 logger = logging.getLogger(__name__)
 TERMINATE_GRACE_SECONDS = 5.0
+#: Between SIGTERM and SIGKILL of a crawl whose daemon died.
+LIFELINE_GRACE_SECONDS = 3.0
 KILL_WAIT_SECONDS = 5.0
 PR_SET_PDEATHSIG = 1
 #: Modules every crawl imports besides the Scrapy components its settings name.
@@ -105,8 +113,13 @@ class ChildCrawls:
         run_id: int,
         limit_seconds: float,
         log_path: Path,
+        on_start: Callable[[int], None] | None = None,
     ) -> ChildResult:
-        """Crawl ``source`` in a child; block until it ends or is killed at ``limit_seconds``."""
+        """Crawl ``source`` in a child; block until it ends or is killed at ``limit_seconds``.
+
+        ``on_start`` is called with the child's pid (its process group) once it runs; should it
+        raise, the child is killed and the error raised.
+        """
         log_path.parent.mkdir(parents=True, exist_ok=True)
         process = self._context.Process(
             target=crawl_in_child,
@@ -122,6 +135,13 @@ class ChildCrawls:
             if self._stopping:  # the stop came while this child was starting
                 signal_group(pid, signal.SIGTERM)
         try:
+            if on_start is not None:
+                try:
+                    on_start(pid)
+                except BaseException:
+                    signal_group(pid, signal.SIGKILL)
+                    process.join(KILL_WAIT_SECONDS)
+                    raise
             process.join(limit_seconds)
             if process.exitcode is not None:
                 return ChildResult(process.exitcode, timed_out=False)
@@ -199,10 +219,14 @@ def crawl_modules() -> list[str]:
 
 def _stop_when_ended(lifeline: Connection) -> None:
     # Nothing is ever written: the read returns when the daemon, the only writer, is gone.
-    # SIGTERM makes Scrapy stop gracefully, recording the run as interrupted.
+    # SIGTERM makes Scrapy stop gracefully, recording the run as interrupted, but a graceful
+    # stop waits for the pages in flight: the group is killed after a short grace.
     with contextlib.suppress(EOFError, OSError):
         lifeline.recv_bytes()
-    os.kill(os.getpid(), signal.SIGTERM)
+    group = os.getpgrp()
+    os.killpg(group, signal.SIGTERM)
+    time.sleep(LIFELINE_GRACE_SECONDS)
+    os.killpg(group, signal.SIGKILL)
 
 
 def _terminate_with_parent() -> None:
@@ -224,6 +248,32 @@ def signal_group(pid: int, sig: signal.Signals) -> None:
             os.kill(pid, sig)
         except ProcessLookupError:
             return
+
+
+def crawl_gone(group: int) -> bool:
+    """True when no live process is left in the process group ``group`` on this machine
+    (zombies, dead but not yet reaped, count as gone)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        # pid (comm) state ppid pgrp …; comm may hold spaces and parentheses.
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if fields[0] != "Z" and fields[2] == str(group):
+            return False
+    return True
 
 
 def prepare_crawls(config_path: Path | None) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from crawler.core.config import Settings
 from crawler.core.errors import ConfigError
-from crawler.runtime.child import ChildCrawls
+from crawler.runtime.child import ChildCrawls, crawl_gone
 from crawler.runtime.health import SPIDER_STATES, alert_due, is_fetch_failure, source_health
 from crawler.runtime.metrics import Metrics
 from crawler.runtime.scheduling import (
@@ -43,6 +43,7 @@ from db.runs import (
     backoff_delay,
     claim_source,
     close_stale_runs,
+    record_crawl,
     record_timeout,
     release_dead_leases,
     release_source,
@@ -109,7 +110,7 @@ class Daemon:
         host = socket.gethostname()
         with self.sessions.begin() as session:
             sync_sources(session, self.settings.sources)
-            freed = release_dead_leases(session, host, process_alive)
+            freed = release_dead_leases(session, host, process_alive, crawl_gone)
             stale = close_stale_runs(session)
             unlocked = release_dead_locks(session, host, process_alive)
         if freed:
@@ -162,6 +163,7 @@ class Daemon:
         now = utcnow()
         with self.sessions.begin() as session:
             source_id = sync_sources(session, [source])[name]
+            self._take_over_dead_lease(session, source_id)
             row = session.get(Source, source_id)
             assert row is not None
             if row.backoff_until is not None and row.backoff_until > now:
@@ -181,7 +183,9 @@ class Daemon:
             old_health = row.health
             run_id = start_run(session, source_id).id
         log_path = self.settings.data_dir / "logs" / f"{name}.log"
-        result = self.children.run(self.config_path, name, run_id, limit, log_path)
+        result = self.children.run(
+            self.config_path, name, run_id, limit, log_path, self._recorder(source_id)
+        )
         with self.sessions.begin() as session:
             run = session.get(CrawlRun, run_id)
             if result.timed_out:
@@ -201,6 +205,23 @@ class Daemon:
             run = session.get(CrawlRun, run_id)
             if run is not None:
                 self.metrics.observe_run(name, run)
+
+    def _take_over_dead_lease(self, session: Session, source_id: int) -> None:
+        """Free the source's lease if a dead daemon of this host held it and its crawl is gone
+        (the crawl's run, left ``running``, is marked abandoned)."""
+        freed = release_dead_leases(
+            session, socket.gethostname(), process_alive, crawl_gone, source_id
+        )
+        if freed:
+            logger.warning("freed leases of a dead daemon on: %s (its crawl is gone)", freed[0])
+            close_stale_runs(session)
+
+    def _recorder(self, source_id: int) -> Callable[[int], None]:
+        def record(pid: int) -> None:
+            with self.sessions.begin() as session:
+                record_crawl(session, source_id, self.owner, pid)
+
+        return record
 
     def _record_next_runs(self, names: list[str]) -> None:
         times = {}
@@ -308,11 +329,16 @@ def settle_health(session: Session, source_id: int, every: timedelta, before: st
 
 
 def process_alive(pid: int) -> bool:
-    """True when a process with ``pid`` exists on this machine."""
+    """True when a live process with ``pid`` exists on this machine (a zombie, dead but not
+    yet reaped by its parent, is not alive)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:  # no /proc, or ended meanwhile
+        return True
+    return stat[stat.rindex(")") + 2 :].split()[0] != "Z"

@@ -8,11 +8,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk.models.blocks import Block
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from alerts.payload import TEST, envelope
 from crawler.core.config import Settings, SourceConfig
 from crawler.core.records import Claims, EntityMatch, EntityRecord, PossibleMatch, PostFindings
 from db.findings import FoundPost, store_batch_possible_hits, store_findings
+from db.outbox import insert_message
 from db.repository import PostRow, sync_sources, upsert_posts
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -169,3 +171,19 @@ def assert_valid_blocks(body: dict[str, Any]) -> None:
         block = Block.parse(data)
         assert block is not None, data
         block.validate_json()
+
+
+def queue_test_messages(
+    sessions: sessionmaker[Session], channel: str, count: int, at: datetime
+) -> None:
+    """Queue ``count`` test documents for ``channel`` (keys ``msg:<channel>:<n>``)."""
+    with sessions.begin() as session:
+        for n in range(count):
+            insert_message(
+                session,
+                channel=channel,
+                kind="test",
+                payload=envelope(TEST, {"channel": channel, "n": n, "message": f"#{n}"}, at),
+                idempotency_key=f"msg:{channel}:{n}",
+                now=at,
+            )

@@ -165,6 +165,41 @@ def test_500_is_retried_429_waits_400_is_dead_lettered(
     assert _statuses(sessions)["throttled"] == ["delivered", "delivered"]
 
 
+def test_a_six_hour_retry_after_is_capped_and_logged(
+    sessions: sessionmaker[Session], client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = FakeClock()
+    throttle = [SinkResponse(429, b"come back tomorrow", {"Retry-After": str(6 * 3600)})]
+
+    def responder(request: ReceivedRequest) -> SinkResponse:
+        return throttle.pop(0) if throttle else SinkResponse(204)
+
+    with WebhookSink(responder, clock=clock.now) as sink:
+        channels = [
+            webhook_channel("default", f"{sink.url}/default"),
+            webhook_channel("short", f"{sink.url}/short", max_retry_after_seconds=60),
+        ]
+        settings = settings_for("sqlite://", channels, [])
+        senders = build_senders(settings, client)
+        _queue(sessions, "default", 1, T0)
+        with caplog.at_level("WARNING", logger="alerts.sending"):
+            assert deliver_due(sessions, settings, senders, clock=clock).retried == 1
+        with sessions.begin() as session:
+            message = session.execute(select(OutboxMessage)).scalar_one()
+            assert message.last_attempt_at is not None
+            # Waits the 15 min default cap, not the 6 hours asked.
+            assert message.next_attempt_at == message.last_attempt_at + timedelta(minutes=15)
+        assert "channel default asked to wait 21600s (Retry-After): capped at 900s" in caplog.text
+        clock.advance(15 * 60)
+        assert deliver_due(sessions, settings, senders, clock=clock).delivered == 1
+        throttle.append(SinkResponse(429, b"", {"Retry-After": "3600"}))
+        _queue(sessions, "short", 1, clock.now())
+        deliver_due(sessions, settings, senders, clock=clock)
+        clock.advance(60)
+        assert deliver_due(sessions, settings, senders, clock=clock).delivered == 1
+    assert _statuses(sessions) == {"default": ["delivered"], "short": ["delivered"]}
+
+
 @pytest.mark.slow
 def test_burst_of_1000_is_paced_in_order_and_holds_nobody_up(
     sessions: sessionmaker[Session], client: Any

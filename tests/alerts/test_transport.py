@@ -1,4 +1,5 @@
-"""Answers mapped to retry, wait or dead-letter; Retry-After; no URL in httpx's log."""
+"""Answers mapped to retry, wait or dead-letter; Retry-After; no URL in httpx's log; the total
+send deadline."""
 
 from __future__ import annotations
 
@@ -7,9 +8,16 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
+from alerts.channels import build_senders
+from alerts.deliverer import deliver_due
 from alerts.errors import PermanentDeliveryError, RateLimited, TransientDeliveryError
 from alerts.transport import check_response, http_client, retry_after_seconds
+from crawler.demo.webhook_sink import SinkResponse, WebhookSink
+from db.models import OutboxMessage, utcnow
+from tests.alerts.support import queue_test_messages, settings_for, webhook_channel
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -58,3 +66,22 @@ def test_httpx_request_log_shows_no_url_path(caplog: pytest.LogCaptureFixture) -
             client.post("https://hooks.slack.test/services/T1/B2/s3cr3t", content=b"{}")
     assert "hooks.slack.test" in caplog.text
     assert "s3cr3t" not in caplog.text
+
+
+def test_a_dripping_receiver_fails_the_send_at_its_deadline(
+    sessions: sessionmaker[Session],
+) -> None:
+    # One byte every 0.5 s: every read gets a byte well within its 10 s timeout, and the
+    # whole answer would take about 20 s.
+    with WebhookSink(lambda _: SinkResponse(204, drip_seconds=0.5)) as sink:
+        channel = webhook_channel("slow", sink.url + "/hook", send_timeout_seconds=2)
+        settings = settings_for("sqlite://", [channel], [])
+        queue_test_messages(sessions, "slow", 1, utcnow())
+        with http_client() as client:
+            report = deliver_due(sessions, settings, build_senders(settings, client))
+    assert (report.delivered, report.retried, report.dead) == (0, 1, 0)
+    with sessions.begin() as session:
+        message = session.execute(select(OutboxMessage)).scalar_one()
+        assert message.status == "pending" and message.attempts == 1
+        assert message.locked_by is None
+        assert message.last_error == "timeout: no complete answer within the 2s send deadline"

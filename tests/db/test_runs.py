@@ -16,7 +16,13 @@ from db.engine import make_engine, make_session_factory
 from db.models import CrawlRun, OutboxMessage, Source, utcnow
 from db.outbox import insert_message, lease_run, release_dead_locks
 from db.repository import start_run, sync_sources
-from db.runs import claim_source, close_stale_runs, release_dead_leases, release_source
+from db.runs import (
+    claim_source,
+    close_stale_runs,
+    record_crawl,
+    release_dead_leases,
+    release_source,
+)
 
 SOURCE = SourceConfig(
     name="board", kind="forum", engine="mybb", start_urls=["http://127.0.0.1:1/forumdisplay.php"]
@@ -109,10 +115,14 @@ def test_a_dead_daemon_leaves_nothing_blocked(
         assert lease_run(session, "ops", ids["ops"], 10, "here:111:ab12cd34", until, now)
         assert lease_run(session, "siem", ids["siem"], 10, "here:222:ef56ab78", until, now)
     alive = {222}.__contains__
+
+    def gone(pid: int) -> bool:
+        return True
+
     with sessions.begin() as session:
         # Another host's leases are not this host's to judge.
-        assert release_dead_leases(session, "elsewhere", alive) == []
-        assert release_dead_leases(session, "here", alive) == ["board"]
+        assert release_dead_leases(session, "elsewhere", alive, gone) == []
+        assert release_dead_leases(session, "here", alive, gone) == ["board"]
         assert close_stale_runs(session) == 1
         assert release_dead_locks(session, "elsewhere", alive) == 0
         assert release_dead_locks(session, "here", alive) == 1
@@ -134,3 +144,37 @@ def test_runs_of_a_live_lease_are_not_abandoned(
         start_run(session, source_id)
     with sessions.begin() as session:
         assert close_stale_runs(session) == 0
+
+
+def test_a_dead_daemons_lease_is_freed_only_once_its_crawl_is_gone(
+    sessions: sessionmaker[Session], source_id: int
+) -> None:
+    now = utcnow()
+    with sessions.begin() as session:
+        assert claim_source(session, source_id, "here:111", now + timedelta(hours=1), now)
+        record_crawl(session, source_id, "here:111", 4242)
+        record_crawl(session, source_id, "here:999", 5555)  # not its lease: no change
+    crawls = {4242}
+
+    def dead_daemon(pid: int) -> bool:
+        return False
+
+    with sessions.begin() as session:
+        source = session.get(Source, source_id)
+        assert source is not None and source.lease_owner == "here:111:4242"
+        # The daemon is dead but its crawl still runs: the lease stays.
+        assert (
+            release_dead_leases(session, "here", dead_daemon, lambda pid: pid not in crawls) == []
+        )
+        assert not claim_source(session, source_id, "here:222", now + timedelta(hours=1), now)
+    crawls.clear()
+    with sessions.begin() as session:
+        assert release_dead_leases(
+            session, "here", dead_daemon, lambda pid: pid not in crawls, source_id
+        ) == ["board"]
+        assert claim_source(session, source_id, "here:222", now + timedelta(hours=1), now)
+        record_crawl(session, source_id, "here:222", 6000)
+        release_source(session, source_id, "here:22")  # another owner's prefix frees nothing
+        assert session.get(Source, source_id).lease_owner == "here:222:6000"  # type: ignore[union-attr]
+        release_source(session, source_id, "here:222")
+        assert session.get(Source, source_id).lease_owner is None  # type: ignore[union-attr]

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -629,3 +630,102 @@ def test_two_daemons_on_one_postgresql_crawl_a_source_once_per_period(
     assert mean_gap >= timedelta(seconds=2.5), starts
     logs = [(tmp_path / f / "daemon.log").read_text(errors="replace") for f in ("one", "two")]
     assert all("leakwatch daemon" in log for log in logs)
+
+
+# --- kill -9 of the daemon: its crawl dies with it, a restart waits for it ------------------------
+
+HANG_CONFIG = """
+database_url = "{database_url}"
+data_dir = "{data_dir}"
+
+[[sources]]
+name = "hanging"
+kind = "forum"
+engine = "mybb"
+start_urls = ["{base}/hang"]
+download_delay = 0
+max_wall_seconds = 300
+schedule = {{ every = "2s" }}
+"""
+
+
+class _HangingSite:
+    """Answers nothing and records, per connection, when it opened and when its client left."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.connections: list[list[float | None]] = []  # [opened, closed or None]
+
+    def open_connections(self) -> int:
+        with self.lock:
+            return sum(1 for _, closed in self.connections if closed is None)
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server naming
+                record: list[float | None] = [time.monotonic(), None]
+                with site.lock:
+                    site.connections.append(record)
+                self.connection.settimeout(0.2)
+                deadline = time.monotonic() + 240
+                while time.monotonic() < deadline:
+                    try:
+                        if not self.connection.recv(1, socket.MSG_PEEK):
+                            break  # the client went away
+                    except TimeoutError:
+                        continue
+                    except OSError:
+                        break
+                record[1] = time.monotonic()
+                self.close_connection = True
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+        return Handler
+
+
+def test_sigkill_of_the_daemon_kills_its_crawl_and_a_restart_never_crawls_alongside_it(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    site = _HangingSite()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), site.handler())
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    second = None
+    try:
+        config = tmp_path / "leakwatch.toml"
+        config.write_text(
+            HANG_CONFIG.format(
+                database_url=migrated_url,
+                data_dir=tmp_path / "data",
+                base=f"http://127.0.0.1:{server.server_address[1]}",
+            )
+        )
+        first = _start(config)
+        wait_until(lambda: site.open_connections() == 1)
+        engine = make_engine(migrated_url)
+        with make_session_factory(engine).begin() as session:
+            lease = session.execute(select(Source.lease_owner)).scalar_one()
+        engine.dispose()
+        # The lease names the daemon and its crawl: host:daemon pid:crawl pid.
+        assert lease == f"{socket.gethostname()}:{first.pid}:{lease.rsplit(':', 1)[-1]}"
+        first.kill()
+        first.communicate(timeout=30)
+        second = _start(config)
+        wait_until(lambda: len(site.connections) >= 2, timeout=120)
+        with site.lock:
+            (_, killed_closed), (restarted_opened, _) = site.connections[:2]
+        # The killed daemon's crawl had hung up before the restarted daemon's crawl began.
+        assert killed_closed is not None and killed_closed <= restarted_opened
+        wait_for(migrated_url, lambda runs: "abandoned" in runs.get("hanging", []))
+    finally:
+        if second is not None:
+            second.send_signal(signal.SIGTERM)
+            second.communicate(timeout=60)
+        server.shutdown()
+        server.server_close()
+    log = (tmp_path / "daemon.log").read_text(errors="replace")
+    assert "freed leases of a dead daemon on: hanging" in log, log[-3000:]
