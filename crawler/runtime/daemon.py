@@ -93,6 +93,9 @@ class Daemon:
         self._slots = threading.BoundedSemaphore(self.max_crawls)
         self._in_flight = 0
         self._idle = threading.Condition()
+        # Reading a source's next run time and writing it are one step: a crawl that ends
+        # while a reload unschedules its source must not write back the time it read before.
+        self._next_runs = threading.Lock()
         # A job waiting for a crawl slot holds a thread: one per source, whatever the slots.
         workers = max(8, len(settings.sources) + 2)
         self.scheduler = BlockingScheduler(
@@ -224,14 +227,15 @@ class Daemon:
         return record
 
     def _record_next_runs(self, names: list[str]) -> None:
-        times = {}
-        for name in names:
-            job = self.scheduler.get_job(JOB_PREFIX + name)
-            times[name] = getattr(job, "next_run_time", None) if job else None
-        with self.sessions.begin() as session:
-            rows = session.execute(select(Source).where(Source.name.in_(names))).scalars()
-            for row in rows:
-                row.next_run_at = times.get(row.name)
+        with self._next_runs:
+            times = {}
+            for name in names:
+                job = self.scheduler.get_job(JOB_PREFIX + name)
+                times[name] = getattr(job, "next_run_time", None) if job else None
+            with self.sessions.begin() as session:
+                rows = session.execute(select(Source).where(Source.name.in_(names))).scalars()
+                for row in rows:
+                    row.next_run_at = times.get(row.name)
 
     def _guarded(self, job: Deliver) -> Callable[[], None]:
         def guarded() -> None:
