@@ -50,10 +50,11 @@ KINDS = (
 
 @dataclass
 class RetentionReport:
-    """What a retention pass deleted (or, dry, would delete): rows per kind, and the evidence
-    screenshot files no row refers to any more (to be deleted by the caller)."""
+    """What a retention pass deleted (or, dry, would delete): rows per kind that is on (in
+    :data:`KINDS` order), and the evidence screenshot files no row refers to any more (to be
+    deleted by the caller)."""
 
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    counts: dict[str, int] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     dry_run: bool = False
 
@@ -75,6 +76,7 @@ def apply_retention(
     """
     report = RetentionReport(dry_run=dry_run)
     for kind, candidates in _candidates(retention, now).items():
+        report.counts[kind] = 0
         if dry_run:
             with sessions() as session:
                 counted = select(func.count()).select_from(candidates.subquery())

@@ -174,8 +174,6 @@ def test_defaults_delete_old_history_and_keep_findings(sessions: sessionmaker[Se
     report = apply_retention(sessions, RetentionConfig(), NOW)
     assert report.counts == {
         "outbox": 2,
-        "finding_posts": 0,
-        "incidents": 0,
         "quiet_posts": 1,
         "false_positive_evidence": 2,
         "runs": 1,
