@@ -86,8 +86,13 @@ def apply_retention(
             with sessions.begin() as session:
                 ids = list(session.execute(candidates.limit(batch_size)).scalars())
                 if ids:
-                    report.files += _delete(session, kind, ids)
-            report.counts[kind] += len(ids)
+                    # The candidates' conditions are checked again as rows are deleted: a
+                    # crawl may have found a hit on one of these posts meanwhile.
+                    still = candidates.whereclause
+                    assert still is not None
+                    deleted, files = _delete(session, kind, ids, still)
+                    report.counts[kind] += deleted
+                    report.files += files
             if len(ids) < batch_size:
                 break
     return report
@@ -216,26 +221,32 @@ def _old_runs(cutoff: datetime) -> Select[int]:
     )
 
 
-def _delete(session: Session, kind: str, ids: list[int]) -> list[str]:
-    """Delete (or, for evidence, unlink) rows ``ids`` of ``kind``; return the screenshot
-    files that no evidence row refers to any more."""
+def _delete(
+    session: Session, kind: str, ids: list[int], still: ColumnElement[bool]
+) -> tuple[int, list[str]]:
+    """Delete (for evidence: clear the screenshot of) the rows ``ids`` of ``kind`` that still
+    meet ``still``; return how many, and the screenshot files no evidence row refers to any
+    more."""
+    files: list[str] = []
     if kind == "outbox":
-        session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+        result = session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids), still))
     elif kind == "runs":
-        session.execute(delete(CrawlRun).where(CrawlRun.id.in_(ids)))
+        result = session.execute(delete(CrawlRun).where(CrawlRun.id.in_(ids), still))
     elif kind == "incidents":
-        session.execute(delete(Incident).where(Incident.id.in_(ids)))
+        result = session.execute(delete(Incident).where(Incident.id.in_(ids), still))
     elif kind in ("quiet_posts", "finding_posts"):
         paths = _screenshots(session, Evidence.post_id.in_(ids))
-        session.execute(delete(Post).where(Post.id.in_(ids)))
-        return _unreferenced(session, paths)
+        result = session.execute(delete(Post).where(Post.id.in_(ids), still))
+        files = _unreferenced(session, paths)
     elif kind == "false_positive_evidence":
         paths = _screenshots(session, Evidence.id.in_(ids))
-        session.execute(update(Evidence).where(Evidence.id.in_(ids)).values(screenshot_path=None))
-        return _unreferenced(session, paths)
+        result = session.execute(
+            update(Evidence).where(Evidence.id.in_(ids), still).values(screenshot_path=None)
+        )
+        files = _unreferenced(session, paths)
     else:
         raise ValueError(f"unknown retention kind {kind!r}")
-    return []
+    return int(result.rowcount or 0), files  # type: ignore[attr-defined]
 
 
 def _screenshots(session: Session, where: ColumnElement[bool]) -> set[str]:

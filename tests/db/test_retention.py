@@ -25,7 +25,7 @@ from db.models import (
     Post,
     Source,
 )
-from db.retention import apply_retention
+from db.retention import _candidates, _delete, apply_retention
 
 NOW = datetime(2026, 12, 7, 4, 0, tzinfo=UTC)
 OLD = NOW - timedelta(days=400)
@@ -293,3 +293,23 @@ def test_the_configuration_refuses_bad_ages() -> None:
     ):
         with pytest.raises(ValueError, match=field):
             RetentionConfig(**{field: value})
+
+
+def test_a_post_that_found_a_hit_since_it_was_picked_is_not_deleted(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Between picking a batch and deleting it, a crawl may store a hit on one of its posts:
+    the delete checks the conditions again."""
+    world = _world(sessions)
+    quiet = _candidates(RetentionConfig(), NOW)["quiet_posts"]
+    with sessions.begin() as session:
+        picked = list(session.execute(quiet).scalars())
+        assert picked == [world.posts["quiet_old"]]
+        entity = session.execute(select(Entity)).scalar_one()
+        post = session.get(Post, picked[0])
+        assert post is not None
+        _hit(session, post, entity, created_at=NOW)
+        assert quiet.whereclause is not None
+        assert _delete(session, "quiet_posts", picked, quiet.whereclause) == (0, [])
+    with sessions() as session:
+        assert session.get(Post, picked[0]) is not None
