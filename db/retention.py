@@ -23,6 +23,7 @@ screenshot files no row refers to any more; the caller deletes those files
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -66,8 +67,12 @@ def apply_retention(
     *,
     dry_run: bool = False,
     batch_size: int = BATCH_SIZE,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> RetentionReport:
     """Delete every kind older than its ``retention`` age at ``now``; return the report.
+
+    ``stopping`` is asked before each batch: when it answers True the pass ends there (the
+    daemon is stopping), and the next pass goes on.
 
     With ``dry_run``, count what would be deleted and change nothing. Each kind is counted
     against the rows as they stand: with ``finding_days`` set, the incidents that deleting
@@ -82,7 +87,7 @@ def apply_retention(
                 counted = select(func.count()).select_from(candidates.subquery())
                 report.counts[kind] = int(session.execute(counted).scalar_one())
             continue
-        while True:
+        while not stopping():
             with sessions.begin() as session:
                 ids = list(session.execute(candidates.limit(batch_size)).scalars())
                 if ids:

@@ -211,7 +211,9 @@ class Daemon:
             return
         with self._busy():
             try:
-                outcome = run_retention(self.sessions, self.settings, utcnow())
+                outcome = run_retention(
+                    self.sessions, self.settings, utcnow(), stopping=self.stopping.is_set
+                )
             except Exception:
                 logger.exception("retention pass failed")
                 return

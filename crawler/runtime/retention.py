@@ -8,6 +8,7 @@ and logs one line of counts; ``leakwatch retention`` runs it by hand, ``--dry-ru
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,14 +36,20 @@ class RetentionOutcome:
 
 
 def run_retention(
-    sessions: sessionmaker[Session], settings: Settings, now: datetime, dry_run: bool = False
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    now: datetime,
+    dry_run: bool = False,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> RetentionOutcome:
     """Apply ``settings.retention`` at ``now``: rows, then files; return the counts.
+
+    ``stopping`` ends the pass between two batches of rows (the next pass goes on).
 
     Raises SQLAlchemyError when the database fails (the rows of finished batches stay
     deleted). A file that cannot be deleted is logged and left.
     """
-    report = apply_retention(sessions, settings.retention, now, dry_run=dry_run)
+    report = apply_retention(sessions, settings.retention, now, dry_run=dry_run, stopping=stopping)
     evidence_root = (settings.data_dir / "evidence").resolve()
     removed_files = 0
     for name in report.files:

@@ -313,3 +313,22 @@ def test_a_post_that_found_a_hit_since_it_was_picked_is_not_deleted(
         assert _delete(session, "quiet_posts", picked, quiet.whereclause) == (0, [])
     with sessions() as session:
         assert session.get(Post, picked[0]) is not None
+
+
+def test_a_stopping_daemon_ends_the_pass_between_batches(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        board = Source(name="board", kind="forum", engine="mybb")
+        session.add(board)
+        for number in range(7):
+            _post(session, board, f"p{number}", OLD, OLD)
+    asked: list[int] = []
+
+    def stopping() -> bool:
+        asked.append(1)
+        return len(asked) > 2  # outbox, then one batch of posts
+
+    report = apply_retention(sessions, RetentionConfig(), NOW, batch_size=3, stopping=stopping)
+    assert report.counts["quiet_posts"] == 3
+    with sessions() as session:
+        assert session.execute(select(func.count(Post.id))).scalar_one() == 4
+    assert apply_retention(sessions, RetentionConfig(), NOW).counts["quiet_posts"] == 4
