@@ -18,6 +18,7 @@ from crawler.cli import (
     incidents,
     match,
     parse,
+    retention,
     sources,
     users,
     watchlist,
@@ -90,6 +91,7 @@ app.command(name="crawl")(crawl.crawl)
 app.command(name="run")(daemon.run)
 app.command(name="status")(daemon.status)
 app.command(name="doctor")(doctor.doctor)
+app.command(name="retention")(retention.retention)
 app.command(name="match")(match.match)
 app.command(name="parse")(parse.parse)
 app.add_typer(watchlist.app, name="watchlist")

@@ -314,10 +314,21 @@ class WatchlistConfig(StrictModel):
 
 
 class RetentionConfig(StrictModel):
-    """How long files kept for people (page snapshots of broken parsers) stay on disk."""
+    """How long each kind of data is kept (docs/deployment.md, "Retention").
+
+    Ages are in days. Page snapshots are pruned after each crawl and by the daemon's daily
+    retention pass; the database kinds by that pass alone (:mod:`crawler.runtime.retention`).
+    Findings (posts with hits or possible hits, their hits, triage and incidents) are kept
+    for good unless ``finding_days`` is set.
+    """
 
     snapshots_per_source: int = Field(default=10, ge=0, le=10_000)
     snapshot_days: int = Field(default=30, ge=1, le=3650)
+    run_days: int = Field(default=90, ge=1, le=36_500)
+    quiet_post_days: int = Field(default=180, ge=1, le=36_500)
+    false_positive_evidence_days: int = Field(default=30, ge=1, le=36_500)
+    outbox_days: int = Field(default=90, ge=1, le=36_500)
+    finding_days: int | None = Field(default=None, ge=30, le=36_500)
 
 
 class Settings(BaseSettings):

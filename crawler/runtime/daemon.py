@@ -1,5 +1,5 @@
 """The scheduler daemon (``leakwatch run``): scheduled crawls in child processes, source health,
-alert delivery alongside, SIGHUP reload and a clean SIGTERM.
+alert delivery alongside, the daily retention pass, SIGHUP reload and a clean SIGTERM.
 
 At most ``max_crawls`` crawls run at once; a run due while every slot is busy waits for one
 (it is delayed, not dropped), and APScheduler's ``max_instances=1`` keeps a source from
@@ -28,11 +28,13 @@ from crawler.core.errors import ConfigError
 from crawler.runtime.child import ChildCrawls, crawl_gone
 from crawler.runtime.health import SPIDER_STATES, alert_due, is_fetch_failure, source_health
 from crawler.runtime.metrics import Metrics
+from crawler.runtime.retention import run_retention
 from crawler.runtime.scheduling import (
     DELIVERER_EXECUTOR,
     JOB_PREFIX,
     period,
     schedule_deliverer,
+    schedule_retention,
     schedule_sources,
 )
 from db.engine import make_engine, make_session_factory
@@ -125,6 +127,7 @@ class Daemon:
         scheduled = schedule_sources(self.scheduler, self.settings, self.run_source)
         if self.deliver is not None:
             schedule_deliverer(self.scheduler, self._guarded(self.deliver))
+        schedule_retention(self.scheduler, self.apply_retention)
         signal.signal(signal.SIGTERM, self._on_stop)
         signal.signal(signal.SIGINT, self._on_stop)
         signal.signal(signal.SIGHUP, self._on_reload)
@@ -225,6 +228,20 @@ class Daemon:
                 record_crawl(session, source_id, self.owner, pid)
 
         return record
+
+    def apply_retention(self) -> None:
+        """One retention pass with the current settings; logs one line of counts."""
+        if self.stopping.is_set():
+            return
+        with self._busy():
+            try:
+                outcome = run_retention(
+                    self.sessions, self.settings, utcnow(), stopping=self.stopping.is_set
+                )
+            except Exception:
+                logger.exception("retention pass failed")
+                return
+            logger.info("retention: deleted %s", outcome.summary())
 
     def _record_next_runs(self, names: list[str]) -> None:
         with self._next_runs:

@@ -1,4 +1,5 @@
-"""APScheduler job registration: one job per enabled source, plus the alert deliverer.
+"""APScheduler job registration: one job per enabled source, the alert deliverer and the daily
+retention pass.
 
 Every job has ``max_instances=1`` and ``coalesce=True`` so a slow source never stacks runs, and a
 misfire grace so a run delayed by a busy machine still happens. The job logic itself lives in
@@ -23,6 +24,8 @@ JOB_PREFIX = "source:"
 DELIVERER_JOB = "alerts:deliver"
 #: The deliverer has an executor of its own, so crawls waiting for a slot never delay alerts.
 DELIVERER_EXECUTOR = "alerts"
+RETENTION_JOB = "maintenance:retention"
+RETENTION_EVERY_SECONDS = 86_400
 MISFIRE_GRACE_SECONDS = 300
 
 
@@ -135,4 +138,24 @@ def schedule_deliverer(
         max_instances=1,
         coalesce=True,
         misfire_grace_time=MISFIRE_GRACE_SECONDS,
+    )
+
+
+def schedule_retention(
+    scheduler: BaseScheduler,
+    apply: Callable[[], None],
+    every_seconds: float = RETENTION_EVERY_SECONDS,
+    now: datetime | None = None,
+) -> None:
+    """Run the retention pass now, then every ``every_seconds`` (a day), never twice at once."""
+    scheduler.add_job(
+        apply,
+        trigger=IntervalTrigger(seconds=every_seconds, timezone="UTC"),
+        id=RETENTION_JOB,
+        name="retention",
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        next_run_time=now or datetime.now(UTC),
     )

@@ -70,11 +70,12 @@ def save_snapshot(data_dir: Path, source: str, run_id: int, status: str, page: b
 
 
 def prune_snapshots(
-    data_dir: Path, retention: RetentionConfig, now: float | None = None
+    data_dir: Path, retention: RetentionConfig, now: float | None = None, dry_run: bool = False
 ) -> list[Path]:
     """Delete the snapshots beyond ``retention`` (every source's folder); return their paths.
 
-    A file that cannot be deleted is logged and left for the next pass.
+    A file that cannot be deleted is logged and left for the next pass. With ``dry_run``,
+    return the paths that would be deleted and delete nothing.
     """
     oldest = (time.time() if now is None else now) - retention.snapshot_days * 86400
     removed: list[Path] = []
@@ -83,6 +84,9 @@ def prune_snapshots(
         for modified, _run, path in sorted(_snapshots_in(folder), reverse=True):
             if kept < retention.snapshots_per_source and modified >= oldest:
                 kept += 1
+                continue
+            if dry_run:
+                removed.append(path)
                 continue
             try:
                 path.unlink(missing_ok=True)

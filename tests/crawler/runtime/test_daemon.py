@@ -136,6 +136,7 @@ def test_schedule_overlap_hard_kill_and_clean_stop(tmp_path: Path, migrated_url:
     log = (tmp_path / "daemon.log").read_text(errors="replace")
     assert daemon.returncode == 0, log[-3000:]
     assert "daemon stopped" in log
+    assert log.count("retention: deleted outbox=0") == 1  # at start, then daily
     engine = make_engine(migrated_url)
     with make_session_factory(engine).begin() as session:
         sources = {s.name: s for s in session.execute(select(Source)).scalars()}

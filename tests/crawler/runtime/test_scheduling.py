@@ -11,7 +11,14 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from crawler.core.config import Schedule, Settings
-from crawler.runtime.scheduling import JOB_PREFIX, period, schedule_sources, stagger
+from crawler.runtime.scheduling import (
+    JOB_PREFIX,
+    RETENTION_JOB,
+    period,
+    schedule_retention,
+    schedule_sources,
+    stagger,
+)
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -82,3 +89,13 @@ def test_period_of_interval_and_cron_schedules() -> None:
     assert period(Schedule(every="90s")) == timedelta(seconds=90)
     assert period(Schedule(cron="*/5 * * * *"), MONDAY) == timedelta(minutes=5)
     assert period(Schedule(cron="0 8 * * 1-5"), MONDAY) == timedelta(days=1)
+
+
+def test_retention_runs_at_once_then_daily_never_twice_at_once(
+    scheduler: BackgroundScheduler,
+) -> None:
+    schedule_retention(scheduler, lambda: None, now=MONDAY)
+    job = scheduler.get_job(RETENTION_JOB)
+    assert job.next_run_time == MONDAY
+    assert job.trigger.get_next_fire_time(MONDAY, MONDAY) - MONDAY == timedelta(days=1)
+    assert (job.max_instances, job.coalesce) == (1, True)
