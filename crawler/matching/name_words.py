@@ -178,6 +178,14 @@ SAINT_VARIANTS.update(
     {"sainte": ("sainte", "ste", "saint", "st"), "ste": ("sainte", "ste", "saint", "st")}
 )
 
+#: English writes the directions in a name in English ("South Francilien Hospital Center",
+#: "North-West Hospital"): a core with one is also read so.
+DIRECTION_VARIANTS: dict[str, tuple[str, ...]] = {
+    "nord": ("nord", "north"),
+    "sud": ("sud", "south"),
+    "ouest": ("ouest", "west"),
+}
+
 #: Words that say nothing about which establishment is meant.
 GENERIC_WORDS = frozenset(
     [

@@ -25,6 +25,7 @@ from crawler.matching.name_words import (
     COMMON_PATRONS,
     COMMON_WORDS,
     CONCEPT_PHRASES,
+    DIRECTION_VARIANTS,
     GENERIC_WORDS,
     LEGAL_FORMS,
     QUALIFIED_TYPES,
@@ -191,10 +192,11 @@ def whole_core(name: str) -> str:
 
 
 def core_variants(core: str) -> list[str]:
-    """``core`` with Saint/St and Sainte/Ste written both ways (at most 4 variants)."""
+    """``core`` with Saint/St and Sainte/Ste written both ways, and its directions in English
+    (at most 4 variants)."""
     variants = [""]
     for word in core.split(" "):
-        choices = SAINT_VARIANTS.get(word, (word,))
+        choices = SAINT_VARIANTS.get(word) or DIRECTION_VARIANTS.get(word, (word,))
         variants = [f"{prefix} {choice}".strip() for prefix in variants for choice in choices]
         variants = variants[:4]
     return variants
