@@ -13,6 +13,7 @@ which adds each source's family checks (kind, engine, options).
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import tomllib
@@ -202,6 +203,10 @@ class SourceConfig(StrictModel):
 MAX_SEND_TIMEOUT_SECONDS = 40.0
 
 
+#: The shortest webhook signing key accepted, in bytes (Standard Webhooks: 24 to 64).
+MIN_SIGNING_KEY_BYTES = 24
+
+
 class ChannelConfig(StrictModel):
     """An alert destination. ``url`` (webhook URL, Slack webhook, Apprise URL) is a secret."""
 
@@ -231,6 +236,26 @@ class ChannelConfig(StrictModel):
     @classmethod
     def _env_secret(cls, value: Any) -> Any:
         return resolve_env_reference(value)
+
+    @field_validator("signing_secret")
+    @classmethod
+    def _signing_key(cls, value: SecretStr | None) -> SecretStr | None:
+        # Standard Webhooks keys: "whsec_" + base64 of at least 24 random bytes. A plain string
+        # or a one-byte key would sign every alert with a guessable key. Never echo the value.
+        if value is None:
+            return None
+        secret = value.get_secret_value()
+        try:
+            key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+        except ValueError:
+            key = b""
+        if not secret.startswith("whsec_") or len(key) < MIN_SIGNING_KEY_BYTES:
+            raise ValueError(
+                "signing_secret must be 'whsec_' + base64 of at least "
+                f'{MIN_SIGNING_KEY_BYTES} random bytes (e.g. python3 -c "import base64, '
+                "secrets; print('whsec_' + base64.b64encode(secrets.token_bytes(32)).decode())\")"
+            )
+        return value
 
     @model_validator(mode="after")
     def _secrets(self) -> ChannelConfig:

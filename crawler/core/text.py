@@ -13,7 +13,12 @@ import dataclasses
 import re
 from typing import Any, TypeVar
 
+from crawler.core.items import PostRecord
+
 Record = TypeVar("Record")
+#: The longest title stored: a title is a line, not a page (a 200,000-character "title" was
+#: once stored whole). What is cut goes to the front of the text, so it is still matched.
+MAX_TITLE_CHARS = 1_000
 
 #: NUL and the C0/C1 controls but tab, line feed and carriage return, and lone surrogates.
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -53,6 +58,17 @@ def clean_record(record: Record) -> Record:
         if cleaned != value:
             changes[field.name] = cleaned
     return dataclasses.replace(record, **changes) if changes else record  # type: ignore[type-var]
+
+
+def cap_title(record: PostRecord) -> PostRecord:
+    """``record`` with its title cut to :data:`MAX_TITLE_CHARS` (ending "…"), the cut part
+    moved to the front of its text; ``record`` itself when the title is short enough."""
+    if len(record.title) <= MAX_TITLE_CHARS:
+        return record
+    keep = MAX_TITLE_CHARS - 1
+    rest = record.title[keep:]
+    text = f"{rest}\n{record.text}" if record.text else rest
+    return dataclasses.replace(record, title=record.title[:keep] + "…", text=text)
 
 
 def clean_references(document: bytes) -> bytes:

@@ -33,7 +33,7 @@ from alerts.outbox import StatusChange, enqueue_hit_alerts, enqueue_status_alert
 from alerts.review import enqueue_possible_hit_alerts
 from crawler.core.items import PostRecord, SourceItem
 from crawler.core.records import PostFindings
-from crawler.core.text import clean_record
+from crawler.core.text import cap_title, clean_record
 from crawler.fetch.evidence import EvidenceLedger, PageEvidence, store_page_evidence
 from crawler.runtime.background_writer import BackgroundWriter, WriterFailed
 from crawler.runtime.context import CrawlContext
@@ -92,11 +92,12 @@ class StoragePipeline:
         """Queue the item's post (and its page evidence); flush when the batch is full.
 
         Text is cleaned here, the one boundary every family's items cross (NUL, controls, lone
-        surrogates: :func:`crawler.core.text.clean_record`); an item that cannot become a post
+        surrogates: :func:`crawler.core.text.clean_record`; titles capped:
+        :func:`crawler.core.text.cap_title`); an item that cannot become a post
         is skipped, logged and counted, never its neighbours.
         """
         try:
-            record = clean_record(item.to_post_record())
+            record = cap_title(clean_record(item.to_post_record()))
         except (AttributeError, TypeError, ValueError) as exc:
             logger.warning("item skipped, it cannot be stored: %s", exc)
             self.crawler.stats.inc_value(ITEMS_SKIPPED)

@@ -260,3 +260,26 @@ def test_alert_max_age_days_has_a_default_of_a_few_days_and_must_be_positive() -
     assert SourceConfig(**source, alert_max_age_days=1.5).alert_max_age_days == 1.5
     with pytest.raises(ValueError, match="greater than 0"):
         SourceConfig(**source, alert_max_age_days=0)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "whsec_a",  # one byte
+        "whsec_" + "QUFBQUFBQUFBQUFBQUFB",  # 15 bytes
+        "my-webhook-password-123456789012345",  # a plain string
+        "whsec_not base64 at all!!",
+    ],
+)
+def test_a_weak_signing_key_is_refused_without_showing_it(tmp_path: Path, key: str) -> None:
+    path = tmp_path / "leakwatch.toml"
+    path.write_text(
+        '[[channels]]\nname = "hook"\ntype = "webhook"\nurl = "http://127.0.0.1:9/h"\n'
+        f'signing_secret = "{key}"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    message = str(error.value)
+    assert "signing_secret must be 'whsec_' + base64 of at least 24" in message
+    assert key not in message

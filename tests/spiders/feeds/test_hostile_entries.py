@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from crawler.core.text import clean_references, clean_text
+from crawler.core.text import MAX_TITLE_CHARS, clean_references, clean_text
 from crawler.demo.loopback import LoopbackServer, SiteRequest, SiteResponse, not_found
 from db.engine import make_engine, make_session_factory
 from db.models import Post
@@ -35,6 +35,7 @@ POSTS = json.dumps(
             "discovered": "2026-11-02",
             "description": "patients data \u0007 published",
         },
+        {"post_title": "A" * 200_000, "group_name": "nightveil", "discovered": "2026-11-03"},
     ]  # fmt: skip
 ).encode()
 
@@ -79,13 +80,15 @@ def test_bad_entries_do_not_cost_their_neighbours(tmp_path: Path, migrated_url: 
         rss = run_crawl_of(config, "hostile-rss")
         posts = run_crawl_of(config, "hostile-json")
     assert rss["status"] == "ok" and rss["new_posts"] == 3, rss["log"][-2000:]
-    assert posts["status"] == "ok" and posts["new_posts"] == 3, posts["log"][-2000:]
+    assert posts["status"] == "ok" and posts["new_posts"] == 4, posts["log"][-2000:]
     with make_session_factory(make_engine(migrated_url)).begin() as session:
         titles = sorted(post.title for post in session.execute(select(Post)).scalars())
     assert "Before \ufffd the NUL" in titles and "nulvictim" in titles
     assert "A lone \ufffd surrogate" in titles and "lone \ufffd victim" in titles
     assert "Vente base patients CHU de Rennes" in titles and "Clinique du Parc Lyon" in titles
     assert not any("\x00" in title or "\ud800" in title for title in titles)
+    # A 200,000-character "title" is stored cut to MAX_TITLE_CHARS (the rest goes to the text).
+    assert max(map(len, titles)) == MAX_TITLE_CHARS and "A" * 999 + "…" in titles
 
 
 def test_a_reference_to_a_surrogate_no_longer_crashes_the_feed_parser() -> None:
