@@ -16,6 +16,7 @@ import typer
 
 from crawler.cli.state import fail, state_of
 from crawler.core.errors import WatchlistError
+from crawler.core.text import clean_text
 from crawler.matching.matcher import Matcher
 from crawler.matching.watchlist import Watchlist, load_bundled, load_yaml_entries
 
@@ -85,6 +86,8 @@ def parse_post(line: str) -> tuple[str, str, str]:
         data: Any = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise ValueError("invalid JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise ValueError("expected a JSON object")
     post_id = data.get("id")
@@ -98,12 +101,14 @@ def parse_post(line: str) -> tuple[str, str, str]:
     text = "" if text is None else text
     if not isinstance(title, str) or not isinstance(text, str):
         raise ValueError("'title' and 'text' must be strings")
-    return post_id, title, text
+    # A lone surrogate ("\ud800") cannot be written out as UTF-8: it becomes U+FFFD.
+    return clean_text(post_id), clean_text(title), clean_text(text)
 
 
 def _best_effort_id(line: str) -> Any:
     try:
         data = json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return None
-    return data.get("id") if isinstance(data, dict) else None
+    found = data.get("id") if isinstance(data, dict) else None
+    return clean_text(found) if isinstance(found, str) else found

@@ -75,6 +75,17 @@ def test_match_contract_order_and_errors(tmp_path: Path) -> None:
     assert "line 2" in err and "line 4" in err
 
 
+def test_a_hostile_line_is_reported_and_the_next_one_read(tmp_path: Path) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    surrogate = '{"id": "x\\ud800", "title": "HP Thiais \\ud800 dump"}'
+    out, err = _run(tmp_path, [deep, surrogate, json.dumps({"id": "z", "title": "HP Thiais"})])
+    assert out[0] == {"id": None, "line": 1, "error": "invalid JSON: nested too deeply"}
+    assert out[1]["id"] == "x\ufffd" and [m["entity"] for m in out[1]["matches"]] == [
+        "Hôpital Privé de Thiais"
+    ]
+    assert out[2]["id"] == "z" and "line 1" in err
+
+
 def test_match_uses_bundled_watchlist_by_default(tmp_path: Path) -> None:
     config = tmp_path / "leakwatch.toml"
     config.write_text(f'data_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
