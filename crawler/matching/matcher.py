@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache, reduce
+from itertools import islice
 from operator import or_
 from pathlib import Path
 from typing import NamedTuple
@@ -61,6 +62,11 @@ __all__ = ["AmbiguousMatch", "EntityMatch", "MatchResult", "Matcher"]
 #: Longest field considered, in characters; the rest of a huge paste is not searched.
 MAX_FIELD_CHARS = 200_000
 #: A title that is only a domain (LockBit lists victims so): its first label after "www.".
+#: A title cut short by the site: "…Sud Franci...", "…Sud Franci…" (the words before it, the
+#: cut word of three letters or more).
+_CUT_TITLE = re.compile(r"^(.*?)([^\W\d_]{3,})\s*(?:\.{3}|…)\s*$", re.DOTALL)
+#: How many words before a cut word are read, and how many keys looked at, to complete it.
+_COMPLETION_WORDS, _COMPLETION_KEYS = 3, 50
 _BARE_DOMAIN = re.compile(
     r"\s*(?:https?://)?(?:www\.)?([A-Za-z0-9-]{4,63})(?:\.[A-Za-z0-9-]+)*\.([A-Za-z]{2,12})/?\s*$"
 )
@@ -182,6 +188,11 @@ class Matcher:
             fixed_title, title_map = replace_spans(
                 fixed_title, self._domain_words(domain), title_map
             )
+        cut = _CUT_TITLE.search(fixed_title)
+        if cut is not None:
+            # A leak site's title cut short ("Centre Hospitalier Sud Franci..."): its last
+            # word is completed when the watchlist's names allow one completion only.
+            fixed_title, title_map = replace_spans(fixed_title, self._completed(cut), title_map)
         first = self._match(fixed_title, fixed_text)
         result = _in_original(first.result, {"title": (title, title_map), "text": (text, text_map)})
         if first.folded is None or result.matches:
@@ -210,6 +221,25 @@ class Matcher:
         if not added:
             return result
         return result._replace(matches=[*result.matches, *added])
+
+    def _completed(self, cut: re.Match[str]) -> list[tuple[int, int, str]]:
+        # The one way the watchlist's keys go on from the cut word and the words before it
+        # (the most words first); nothing when none or several do.
+        before = normalise_phrase(cut.group(1)).split()[-_COMPLETION_WORDS:]
+        last = normalise_phrase(cut.group(2))
+        if " " in last or not last:
+            return []
+        for size in range(len(before), -1, -1):
+            prefix = " ".join([" ", *before[len(before) - size :], last]).replace("  ", " ")
+            endings = {
+                key[len(prefix) :].split(" ", 1)[0]
+                for key in islice(self.index.automaton.keys(prefix), _COMPLETION_KEYS)
+            }
+            if endings:
+                if len(endings) == 1 and "" not in endings:
+                    return [(cut.start(2), cut.end(2), last + endings.pop())]
+                return []
+        return []
 
     def _domain_words(self, domain: re.Match[str]) -> list[tuple[int, int, str]]:
         # Each glued part of the domain's first label, as the words it is made of.

@@ -1,0 +1,41 @@
+"""Rule: a leak site's title cut short ("Centre Hospitalier Sud Franci...") has its last word
+completed when the watchlist's names allow one completion only; never otherwise."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.matching.matcher import Matcher
+from crawler.matching.watchlist import Watchlist
+from tests.crawler.matching.support import establishment, keys
+
+CHSF = establishment("910000314", "Centre Hospitalier Sud Francilien", "Corbeil Essonnes", "91")
+FRANCISCAINES = establishment("750000001", "Clinique des Franciscaines", "Versailles", "78")
+CANNES = establishment("060000544", "Centre Hospitalier de Cannes", "Cannes", "06")
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(Watchlist((CHSF, FRANCISCAINES, CANNES), {}))
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Centre Hospitalier Sud Franci...", {CHSF.key}),  # LockBit's cut titles
+        ("CENTRE HOSPITALIER SUD FRANCI…", {CHSF.key}),
+        ("Centre Hospitalier de Canne...", {CANNES.key}),
+    ],
+)
+def test_a_cut_title_is_completed(matcher: Matcher, title: str, expected: set[str]) -> None:
+    assert keys(matcher, title, "Group: lockbit3") == expected
+
+
+def test_a_cut_word_with_several_endings_is_left_alone(matcher: Matcher) -> None:
+    # "Franci" alone goes on as "Francilien" and "Franciscaines": no guess.
+    assert keys(matcher, "Hospital Franci...", "Group: lockbit3") == set()
+
+
+def test_the_match_points_into_the_title_as_written(matcher: Matcher) -> None:
+    (match,) = matcher.match("Centre Hospitalier Sud Franci...", "").matches
+    assert match.matched == "Centre Hospitalier Sud Franci" and match.field == "title"
