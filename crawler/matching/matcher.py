@@ -230,7 +230,7 @@ class Matcher:
         if " " in last or not last:
             return []
         for size in range(len(before), -1, -1):
-            prefix = " ".join([" ", *before[len(before) - size :], last]).replace("  ", " ")
+            prefix = " " + " ".join([*before[len(before) - size :], last])
             endings = {
                 key[len(prefix) :].split(" ", 1)[0]
                 for key in islice(self.index.automaton.keys(prefix), _COMPLETION_KEYS)

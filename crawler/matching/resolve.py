@@ -29,7 +29,7 @@ from crawler.matching.index import (
 )
 from crawler.matching.name_words import ARTICLE_WORDS, TYPE_SURFACES
 from crawler.matching.names import whole_core
-from crawler.matching.normalise import normalise
+from crawler.matching.normalise import normalise, normalise_phrase
 from crawler.matching.results import AmbiguousMatch
 from crawler.matching.watchlist import Watchlist
 
@@ -137,7 +137,7 @@ class Resolver:
             return None
         folded = candidate.field.folded.text[candidate.start : candidate.end]
         named = [w for w in folded.split() if w not in _NOT_NAMES]
-        town = _folded_town(city).split()
+        town = normalise_phrase(city).split()
         return " ".join(town) if named and named == town[: len(named)] else None
 
     def _without_towns_of_named(self, chosen: list[Candidate]) -> list[Candidate]:
@@ -149,7 +149,10 @@ class Resolver:
         if not any(towns.values()):
             return chosen
         named = {
-            (_folded_town(self.watchlist.entities[c.entity].city), self.context(c.entity).family)
+            (
+                normalise_phrase(self.watchlist.entities[c.entity].city or ""),
+                self.context(c.entity).family,
+            )
             for c in chosen
             if towns[c.entity] is None and c.origin in (FROM_NAME, FROM_ALIAS, FROM_DOMAIN)
         }
@@ -287,10 +290,6 @@ class Resolver:
                 if e.key.startswith("finess-ej:")
             }
         return self._heads
-
-
-def _folded_town(city: str | None) -> str:
-    return " ".join(normalise(city or "").text.split())
 
 
 def outermost(chosen: list[Candidate]) -> list[Candidate]:

@@ -14,26 +14,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.channels import build_senders
 from alerts.deliverer import DeliveryPolicy, deliver_due
 from alerts.outbox import enqueue_hit_alerts
-from alerts.payload import TEST, envelope
 from alerts.transport import OutgoingMessage, SendResult, http_client
 from crawler.core.config import Settings
 from crawler.demo.webhook_sink import ReceivedRequest, SinkResponse, WebhookSink, slack_ok
 from db.models import Incident, OutboxMessage
-from db.outbox import insert_message, requeue, status_counts
-from tests.alerts.support import T0, FakeClock, settings_for, store_hits, webhook_channel
-
-
-def _queue(sessions: sessionmaker[Session], channel: str, count: int, at: datetime) -> None:
-    with sessions.begin() as session:
-        for n in range(count):
-            insert_message(
-                session,
-                channel=channel,
-                kind="test",
-                payload=envelope(TEST, {"channel": channel, "n": n, "message": f"#{n}"}, at),
-                idempotency_key=f"msg:{channel}:{n}",
-                now=at,
-            )
+from db.outbox import requeue, status_counts
+from tests.alerts.support import (
+    T0,
+    FakeClock,
+    queue_test_messages,
+    settings_for,
+    store_hits,
+    webhook_channel,
+)
 
 
 def _statuses(sessions: sessionmaker[Session]) -> dict[str, list[str]]:
@@ -89,8 +82,8 @@ def test_long_outage_then_up_delivers_everything_once_in_order(
             [],
         )
         senders = build_senders(settings, client)
-        _queue(sessions, "a", 25, T0)
-        _queue(sessions, "b", 25, T0)
+        queue_test_messages(sessions, "a", 25, T0)
+        queue_test_messages(sessions, "b", 25, T0)
         while clock.now() < T0 + timedelta(hours=8):  # down for 8 hours, a pass a minute
             deliver_due(sessions, settings, senders, clock=clock)
             clock.advance(60)
@@ -139,7 +132,7 @@ def test_500_is_retried_429_waits_400_is_dead_lettered(
         )
         senders = build_senders(settings, client)
         for name in ("flaky", "throttled", "rejecting"):
-            _queue(sessions, name, 2, T0)
+            queue_test_messages(sessions, name, 2, T0)
         report = deliver_due(sessions, settings, senders, clock=clock)
         assert (report.retried, report.dead, report.delivered) == (2, 1, 1)
         with sessions.begin() as session:
@@ -181,7 +174,7 @@ def test_a_six_hour_retry_after_is_capped_and_logged(
         ]
         settings = settings_for("sqlite://", channels, [])
         senders = build_senders(settings, client)
-        _queue(sessions, "default", 1, T0)
+        queue_test_messages(sessions, "default", 1, T0)
         with caplog.at_level("WARNING", logger="alerts.sending"):
             assert deliver_due(sessions, settings, senders, clock=clock).retried == 1
         with sessions.begin() as session:
@@ -193,7 +186,7 @@ def test_a_six_hour_retry_after_is_capped_and_logged(
         clock.advance(15 * 60)
         assert deliver_due(sessions, settings, senders, clock=clock).delivered == 1
         throttle.append(SinkResponse(429, b"", {"Retry-After": "3600"}))
-        _queue(sessions, "short", 1, clock.now())
+        queue_test_messages(sessions, "short", 1, clock.now())
         deliver_due(sessions, settings, senders, clock=clock)
         clock.advance(60)
         assert deliver_due(sessions, settings, senders, clock=clock).delivered == 1
@@ -216,8 +209,8 @@ def test_burst_of_1000_is_paced_in_order_and_holds_nobody_up(
         other = webhook_channel("siem", sink.url + "/siem", rate_per_second=1e6)
         settings = settings_for("sqlite://", [slack, other], [])
         senders = build_senders(settings, client)
-        _queue(sessions, "cert-slack", 1000, T0)
-        _queue(sessions, "siem", 20, T0)
+        queue_test_messages(sessions, "cert-slack", 1000, T0)
+        queue_test_messages(sessions, "siem", 20, T0)
         _drain(sessions, settings, senders, clock, step=0.5)
         received = sink.requests
     to_slack = [r for r in received if r.path == "/api/chat.postMessage"]
@@ -246,7 +239,7 @@ def test_concurrent_deliverers_neither_duplicate_nor_reorder(
         senders = build_senders(settings, client)
         now = datetime.now(T0.tzinfo)
         for name in names:
-            _queue(sessions, name, 150, now)
+            queue_test_messages(sessions, name, 150, now)
         policy = DeliveryPolicy(batch_size=10)
 
         def deliverer() -> None:
@@ -306,7 +299,7 @@ def test_a_message_failing_for_a_day_is_dead_then_can_be_retried(
     with WebhookSink(responder, clock=clock.now) as sink:
         settings = settings_for("sqlite://", [webhook_channel("a", sink.url + "/a")], [])
         senders = build_senders(settings, client)
-        _queue(sessions, "a", 3, T0)
+        queue_test_messages(sessions, "a", 3, T0)
         while clock.now() < T0 + timedelta(hours=26):
             deliver_due(sessions, settings, senders, clock=clock)
             clock.advance(300)
@@ -336,7 +329,7 @@ class _BrokenSender:
 def test_a_sender_bug_dead_letters_one_message_only(sessions: sessionmaker[Session]) -> None:
     settings = settings_for("sqlite://", [webhook_channel("a", "http://127.0.0.1:9/a")], [])
     sender = _BrokenSender()
-    _queue(sessions, "a", 3, T0)
+    queue_test_messages(sessions, "a", 3, T0)
     report = deliver_due(sessions, settings, {"a": sender}, clock=FakeClock())
     assert (report.dead, report.delivered) == (1, 2)
     assert sender.sent == ["msg:a:1", "msg:a:2"]
@@ -361,7 +354,7 @@ def test_max_in_flight_sends_that_many_at_once_each_message_once(
         channel = webhook_channel("siem", sink.url + "/siem", max_in_flight=4)
         settings = settings_for("sqlite://", [channel], [])
         senders = build_senders(settings, client)
-        _queue(sessions, "siem", 60, datetime.now(T0.tzinfo))
+        queue_test_messages(sessions, "siem", 60, datetime.now(T0.tzinfo))
         report = deliver_due(sessions, settings, senders)
         received = sink.requests
     assert report.delivered == 60
@@ -383,7 +376,7 @@ def test_max_in_flight_channel_down_then_up_probes_with_one_request(
         channel = webhook_channel("siem", sink.url + "/siem", max_in_flight=4)
         settings = settings_for("sqlite://", [channel], [])
         senders = build_senders(settings, client)
-        _queue(sessions, "siem", 30, T0)
+        queue_test_messages(sessions, "siem", 30, T0)
         first = deliver_due(sessions, settings, senders, clock=clock)
         # The first failure stops the run: at most the window was out, the rest stays leased
         # to nobody and pending.

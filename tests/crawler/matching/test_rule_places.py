@@ -7,37 +7,19 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.core.records import EntityRecord
 from crawler.matching.matcher import Matcher
 from crawler.matching.watchlist import Watchlist
-from tests.crawler.matching.support import keys
+from tests.crawler.matching.support import establishment, keys
 
-NORD_OUEST = EntityRecord(
-    key="finess:690000575",
-    kind="establishment",
-    name="Centre Hospitalier Nord Ouest - Villefranche",
-    finess_et="690000575",
-    city="Gleize",
-    department="69",
-    region="Auvergne-Rhône-Alpes",
+ARA = "Auvergne-Rhône-Alpes"
+NORD_OUEST = establishment(
+    "690000575", "Centre Hospitalier Nord Ouest - Villefranche", "Gleize", "69", region=ARA
 )
-ROUERGUE = EntityRecord(
-    key="finess:120780069",
-    kind="establishment",
-    name="CH Villefranche de Rouergue",
-    finess_et="120780069",
-    city="Villefranche de Rouergue",
-    department="12",
-    region="Occitanie",
+ROUERGUE = establishment(
+    "120780069", "CH Villefranche de Rouergue", "Villefranche de Rouergue", "12", region="Occitanie"
 )
-SAONE = EntityRecord(
-    key="finess:690000001",
-    kind="establishment",
-    name="Mairie annexe",  # only a city for the index to know Villefranche-sur-Saône
-    city="Villefranche sur Saone",
-    department="69",
-    region="Auvergne-Rhône-Alpes",
-)
+# Only a city, for the index to know Villefranche-sur-Saône.
+SAONE = establishment("690000001", "Mairie annexe", "Villefranche sur Saone", "69", region=ARA)
 
 
 @pytest.fixture(scope="module")
