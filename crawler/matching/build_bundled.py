@@ -41,7 +41,13 @@ from crawler.matching.name_cleaning import clean_name, is_fragment, is_noise_nam
 from crawler.matching.name_words import ARTICLE_WORDS, CATEGORY_WORDS, GENERIC_WORDS
 from crawler.matching.names import forms_of_name
 from crawler.matching.normalise import normalise_phrase
-from crawler.matching.ordinary_words import coined_words, ordinary_words
+from crawler.matching.ordinary_words import (
+    coined_words,
+    english_words,
+    english_words_near,
+    ordinary_words,
+)
+from crawler.matching.spelling import MIN_LENGTH
 from crawler.matching.watchlist import BUNDLED_NAME, compact_bundled, entity_to_dict, slugify
 
 OUTPUT = Path(__file__).resolve().parents[1] / "data" / BUNDLED_NAME
@@ -430,6 +436,8 @@ class BundleBuilder:
                 "format": 2,
                 "departments": dict(sorted(self.departments.items())),
                 "ordinary_words": self._ordinary(),
+                "english_words": english_words(self._typeless_names()),
+                "english_near_names": english_words_near(self._name_words(), MIN_LENGTH),
             }
         }
         with (
@@ -441,6 +449,14 @@ class BundleBuilder:
                 line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
                 handle.write((line + "\n").encode())
         return len(records)
+
+    def _name_words(self) -> set[str]:
+        # Every folded word of the names, aliases and towns (what the speller may give).
+        words: set[str] = set()
+        for entity in self.entities.values():
+            for name in [entity["name"], *entity["aliases"], entity.get("city") or ""]:
+                words.update(normalise_phrase(name).split())
+        return words
 
     def _typeless_names(self) -> list[str]:
         names = []

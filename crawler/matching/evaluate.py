@@ -37,6 +37,9 @@ class Tally:
     true_positives: int = 0
     false_positives: int = 0
     false_negatives: int = 0
+    #: Posts that name no watched entity, and those of them on which something was reported.
+    negative_posts: int = 0
+    false_alarms: int = 0
 
     def line(self, label: str) -> str:
         """``label: precision=… recall=… f1=… (tp fp fn)``."""
@@ -48,6 +51,7 @@ class Tally:
         return (
             f"{label}: precision={precision:.3f} recall={recall:.3f} f1={f1:.3f} "
             f"(tp={self.true_positives} fp={self.false_positives} fn={self.false_negatives})"
+            f" false_alarms={self.false_alarms}/{self.negative_posts}"
         )
 
 
@@ -77,6 +81,9 @@ def evaluate(
             tallies[split].true_positives += len(expected) - len(missed)
             tallies[split].false_positives += len(found - right)
             tallies[split].false_negatives += len(missed)
+            if not expected:
+                tallies[split].negative_posts += 1
+                tallies[split].false_alarms += bool(found)
         shown = errors_split is None or post.get("split") == errors_split
         if show_errors and shown and (missed or found - right):
             sys.stderr.write(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache, reduce
 from itertools import islice
@@ -44,7 +44,11 @@ from crawler.matching.name_words import (
     ACCEPTS,
     ARTICLE_WORDS,
     ARTICLES,
+    ENGLISH_PLACE_WORDS,
+    ENGLISH_SURFACES,
     GENERIC_WORDS,
+    HEADLINE_WORDS,
+    ROMANCE_CONNECTORS,
     TYPE_QUALIFIERS,
     TYPE_SURFACES,
     qualified_type,
@@ -100,6 +104,15 @@ _JOINERS = " \t-\u00a0\u2010\u2011"
 _POSTCODE = re.compile(r" (\d{5})(?= )")
 _HEALTH_BIT = SIGNAL_BITS[("health", "")]
 _NEGATION_BIT = SIGNAL_BITS[("negation", "")]
+_ROMANCE = ROMANCE_CONNECTORS
+_SAINTS = frozenset({"saint", "sainte", "st", "ste"})
+#: A name written in English order: its words, then an English type word.
+_ENGLISH_NAMED = re.compile(
+    rf"([a-z0-9 ]+?) (?:{'|'.join(sorted(ENGLISH_SURFACES, key=len, reverse=True))})(?: |$)"
+)
+#: The word written right before a name in English order, and the one before it when the
+#: first is a connector ("Our Lady of Lourdes Hospital", "Good and Mercy Hospital").
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.]*)[ \t]+(?:(of|and|&|de|la|von|van)[ \t]+)?$")
 _PLACE_ARTICLES = frozenset({"de", "d", "du", "des", "a", "au", "in", "at", "of", "en"})
 _DEPARTMENT = r"(0[1-9]|[1-8]\d|9[0-5]|2[AaBb]|97[1-6])"
 _DEPARTMENT_IN_BRACKETS = re.compile(rf"\s*\({_DEPARTMENT}\)")
@@ -133,6 +146,7 @@ class Matcher:
         self._resolver = Resolver(watchlist, self._context)
         self._families: dict[str, list[int]] | None = None
         self._places: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._english_named: frozenset[str] | None = None
         self._speller: Speller | None = None
         self._departments: dict[str, str] | None = None
 
@@ -264,7 +278,9 @@ class Matcher:
                     continue
                 names += [entity.name, *entity.aliases, *([entity.city] if entity.city else [])]
             keys = [key.strip() for key, value in self.index.automaton.items() if value < 0]
-            self._speller = Speller(names, [*known_phrases(), *keys])
+            self._speller = Speller(
+                names, [*known_phrases(), *keys], self.watchlist.english_near_names
+            )
         return self._speller
 
     def _match(self, title: str, text: str) -> _Pass:
@@ -366,9 +382,8 @@ class Matcher:
                         Candidate(item, span[0], span[1], entity, level, origin, exact=exact)
                     )
 
-    @staticmethod
     def _typed_span(
-        normalised: Normalised, start: int, end: int, kind: str | None
+        self, normalised: Normalised, start: int, end: int, kind: str | None
     ) -> tuple[int, int, str | None] | None:
         # (start, end) of the core, widened to the type word that confirms it, and that word's
         # type; None if no type confirms it.
@@ -382,6 +397,12 @@ class Matcher:
         if left is not None:
             written = qualified_type(_SURFACE_TYPE[left.group(1)], left.group(2))
             if written is not None and written in accepted:
+                if self._english_phrase(left.group(1), folded, start, end):
+                    return None
+                if _ROMANCE.intersection(folded[left.end(1) : start].split()) and _is_hospital(
+                    normalised, left.start(1), left.end(1)
+                ):
+                    return None  # "Hospital de la Concepción" is Spanish
                 return left.start(1), end, written
         if kind in _MEMORIAL_KINDS and folded.endswith(_CONNECTOR_ENDINGS, 0, start):
             memorial = _MEMORIAL_TYPE.search(folded, max(0, start - 60), start)
@@ -389,19 +410,55 @@ class Matcher:
                 memorial is not None
                 and _SURFACE_TYPE[memorial.group(1)] in accepted
                 and _is_memorial(normalised, memorial.start(2), memorial.end(2))
+                and not (
+                    not folded.endswith(" in ", 0, start)
+                    and _is_hospital(normalised, memorial.start(1), memorial.end(1))
+                )
             ):
+                # ("Hospital Ciudad de Boulogne" is Spanish: English says "… Hospital in".)
                 return memorial.start(1), end, _SURFACE_TYPE[memorial.group(1)]
         right = _RIGHT_TYPE.match(folded, end)
         if right is not None and _SURFACE_TYPE[right.group(1)] in accepted:
             # "Cannes hospital", not "Mauvezin (Gers), hôpital de proximité": a type word
             # after the core belongs to it only if nothing but spaces or a dash is between.
+            first = normalised.span(start, end)[0]
             between = normalised.original[
                 normalised.span(start, end)[1] : normalised.span(right.start(1), right.end(1))[0]
             ]
             if between.strip(_JOINERS):
                 return None
+            if self._english_phrase(None, folded, start, end):
+                return None
+            after = folded[right.end(1) : right.end(1) + 8].split(" ", 2)
+            if (
+                len(after) > 1
+                and after[1] in _ROMANCE
+                and _is_hospital(normalised, right.start(1), right.end(1))
+            ):
+                return None  # "Novo Hospital de …" is Portuguese or Spanish
+            if _name_goes_on_left(normalised.original, first, self.index.cities):
+                return None  # "Scripps Mercy Hospital", "Mount Vernon Hospital"
             return start, right.end(1), _SURFACE_TYPE[right.group(1)]
         return None
+
+    def _english_phrase(self, surface: str | None, folded: str, start: int, end: int) -> bool:
+        # An English type word with ordinary English words for a name ("Mercy Hospital",
+        # "Clinical Center", "Hospital Civil"): an English phrase, not a French name, unless
+        # the words are a town ("Nice hospital").
+        if surface is not None and surface not in ENGLISH_SURFACES:
+            return False  # (None: a type word written after the name, English order)
+        core = folded[start:end]
+        if core in self.index.cities:
+            return False
+        words = [w for w in core.split(" ") if w and w not in ARTICLE_WORDS]
+        if not words or _SAINTS.intersection(words):
+            return False  # "Saint Joseph Hospital": a saint's name is a name in any language
+        if self._english_named is None:
+            self._english_named = _english_named_cores(self.watchlist)
+        if core in self._english_named:
+            return False  # "American Memorial Hospital" is how Reims's hospital is named
+        english = self.watchlist.english_words
+        return all(w in english or w in GENERIC_WORDS for w in words)
 
     def _supported(
         self, candidate: Candidate, context: str, postcodes: set[str], without: dict[str, str]
@@ -454,6 +511,8 @@ class Matcher:
             if code is not None:
                 return code.group(1).lower() not in departments
         words = joined[candidate.end : candidate.end + 48].split(" ")
+        if len(words) > 1 and not words[0] and words[1] in ENGLISH_PLACE_WORDS:
+            return True  # "Hospital of Orange County": an American county, not Orange (84)
         if words and not words[0]:
             # "hôpital de Villefranche-sur-Saône": the name's last word goes on into another
             # town than the entity's ("Villefranche de Rouergue").
@@ -588,3 +647,41 @@ def _families_with_members(entities: Sequence[EntityRecord]) -> dict[str, list[i
         if family is not None:
             families[family].append(position)
     return dict(families)
+
+
+def _name_goes_on_left(original: str, first: int, towns: Mapping[str, object]) -> bool:
+    # True when a capitalised word that is no headline word comes right before a name written
+    # in English order: the name is longer than the watched one ("Werribee Mercy Hospital").
+    # A French town is no part of it ("Reims American Memorial Hospital").
+    before = _WORD_BEFORE.search(original, max(0, first - 60), first)
+    if before is None:
+        return False
+    word = before.group(1)
+    folded = normalise_phrase(word)
+    return (
+        word[:1].isupper()
+        and folded not in HEADLINE_WORDS
+        and folded not in ARTICLE_WORDS
+        and folded not in towns
+    )
+
+
+def _is_hospital(normalised: Normalised, start: int, end: int) -> bool:
+    # The type word is written "hospital", without an accent: not a French "Hôspital" typo.
+    first, last = normalised.span(start, end)
+    return normalised.original[first:last].lower() == "hospital"
+
+
+def _english_named_cores(watchlist: Watchlist) -> frozenset[str]:
+    # The folded words written before an English type word in the watchlist's own names and
+    # aliases ("American Memorial Hospital CHU Reims" gives "american memorial").
+    cores: set[str] = set()
+    for entity in watchlist.entities:
+        for name in (entity.name, *entity.aliases):
+            lowered = name.lower()
+            if "hospital" not in lowered and "clinic" not in lowered and "center" not in lowered:
+                continue
+            found = _ENGLISH_NAMED.match(normalise_phrase(name))
+            if found is not None:
+                cores.add(found.group(1))
+    return frozenset(cores)

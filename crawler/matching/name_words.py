@@ -186,6 +186,113 @@ DIRECTION_VARIANTS: dict[str, tuple[str, ...]] = {
     "ouest": ("ouest", "west"),
 }
 
+#: Type words of English only: a name read with one is English ("Mercy Hospital", "Clinical
+#: Center", "Institute of Clinical Medicine"), and an ordinary word named so is no French name.
+ENGLISH_SURFACES = frozenset(
+    {
+        "hospital",
+        "hospital center",
+        "hospital centre",
+        "general hospital",
+        "university hospital",
+        "university hospitals",
+        "teaching hospital",
+        "psychiatric hospital",
+        "private hospital",
+        "private clinic",
+        "clinic",
+        "polyclinic",
+        "institute",
+        "medical center",
+        "medical centre",
+        "center",
+        "foundation",
+        "laboratory",
+        "maternity",
+        "maternity hospital",
+    }
+)
+#: Words after "Hospital" that make it Spanish, Portuguese or Italian ("Hospital de la
+#: Concepción", "Hospital do Coração"): French writes "hôpital", English "hospital of".
+ROMANCE_CONNECTORS = frozenset({"de", "del", "da", "do", "dos", "das", "di", "la", "el", "los"})
+#: Capitalised words that may come right before a name written in English order without being
+#: part of it: articles, prepositions and the verbs of headlines ("Ransomware Hits Cannes
+#: Hospital"). Any other capitalised word goes on the name ("Scripps Mercy Hospital").
+HEADLINE_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "at",
+        "in",
+        "on",
+        "of",
+        "for",
+        "from",
+        "to",
+        "by",
+        "with",
+        "and",
+        "or",
+        "as",
+        "after",
+        "before",
+        "about",
+        "against",
+        "attack",
+        "attacks",
+        "attacked",
+        "attacking",
+        "breach",
+        "breached",
+        "breaches",
+        "hack",
+        "hacked",
+        "hacks",
+        "hit",
+        "hits",
+        "claim",
+        "claims",
+        "claimed",
+        "target",
+        "targets",
+        "targeted",
+        "leak",
+        "leaks",
+        "leaked",
+        "strike",
+        "strikes",
+        "struck",
+        "ransomware",
+        "cyberattack",
+        "cyber",
+        "data",
+        "victim",
+        "victims",
+        "says",
+        "said",
+        "reports",
+        "report",
+        "update",
+        "updated",
+        "alert",
+        "breaking",
+        "exclusive",
+        "lockbit",
+        "group",
+        "gang",
+        "hackers",
+        "hacker",
+        "french",
+        "france",
+    ]
+)
+#: English words that go on a town's name into another place ("Orange County", "Salt Lake
+#: City"): a name followed by one is not the French town's.
+ENGLISH_PLACE_WORDS = frozenset(
+    {"county", "city", "township", "parish", "borough", "valley", "heights", "springs"}
+)
+
 #: Words that say nothing about which establishment is meant.
 GENERIC_WORDS = frozenset(
     [
@@ -290,6 +397,10 @@ GENERIC_WORDS = frozenset(
         "geriatrique",
         "enfants",
         "enfant",
+        "mere",
+        "meres",
+        "femme",
+        "femmes",
         "adultes",
         "adulte",
         "adolescents",

@@ -72,3 +72,54 @@ def _folded_known_words() -> frozenset[str]:
             if frequency >= least:
                 found.update(word.split() if word.isascii() else normalise_phrase(word).split())
     return frozenset(found)
+
+
+def english_words(names: Iterable[str]) -> list[str]:
+    """The folded words of ``names`` that are ordinary English words, sorted.
+
+    A name written in English order with only such words ("Mercy Hospital", "Clinical
+    Center") is an English phrase, not a French establishment's name ("Hôpital de Mercy")."""
+    from wordfreq import zipf_frequency  # build time only (see module doc)
+
+    wanted = {w for name in names for w in normalise_phrase(name).split() if len(w) >= 3}
+    return sorted(w for w in wanted if w.isalpha() and zipf_frequency(w, "en") >= ORDINARY_ZIPF)
+
+
+#: Zipf frequency from which an English word is taken for a word, not a misspelt French name:
+#: 2.0 is about one in ten million words ("belford" 2.2, "bexley" 2.5; "bordeux" 0.0).
+ENGLISH_WORD_ZIPF = 2.0
+
+
+def english_words_near(words: Iterable[str], shortest: int) -> list[str]:
+    """English words, folded, one edit (insertion, deletion, substitution or swap) away from
+    one of the name ``words`` with the same first letter, that are no name word themselves,
+    sorted: written before an English type word they are English names, not misspelt French
+    ones ("Belford Hospital" is no "Belfort", "Alberta Hospital" no "Albert")."""
+    from rapidfuzz.distance import OSA
+    from wordfreq import get_frequency_dict  # build time only (see module doc)
+
+    targets = {w for w in words if len(w) >= shortest and w.isalpha()}
+    deletions: dict[str, set[str]] = {}
+    for word in targets:
+        for variant in _deletions(word):
+            deletions.setdefault(variant, set()).add(word)
+    least = 10 ** (ENGLISH_WORD_ZIPF - 9)
+    found: set[str] = set()
+    for written, frequency in get_frequency_dict("en").items():
+        if frequency < least or len(written) < shortest:
+            continue
+        folded = written.split() if written.isascii() else normalise_phrase(written).split()
+        for word in folded:
+            if len(word) < shortest or word in targets or word in found or not word.isalpha():
+                continue
+            if any(
+                name[0] == word[0] and OSA.distance(word, name) == 1
+                for variant in _deletions(word)
+                for name in deletions.get(variant, ())
+            ):
+                found.add(word)
+    return sorted(found)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}

@@ -21,6 +21,7 @@ from rapidfuzz.distance import OSA
 from crawler.matching.name_words import (
     ARTICLE_WORDS,
     COMMON_WORDS,
+    ENGLISH_SURFACES,
     GENERIC_WORDS,
     STRUCTURAL_WORDS,
     TYPE_SURFACES,
@@ -40,6 +41,8 @@ _TYPES = sorted(
     }
 )
 _RIGHT_TYPES = frozenset({"hospital", "clinic", "hospital center", "medical center"})
+#: English type words: an English word next to one is a name of its own ("Hospital Charity").
+_ENGLISH_TYPES = ENGLISH_SURFACES & frozenset(_TYPES)
 _AUTOMATON = ahocorasick.Automaton()
 for _surface in _TYPES:
     _AUTOMATON.add_word(f" {_surface} ", _surface)
@@ -53,7 +56,9 @@ _AFTER, _BEFORE = 3, 2
 class Speller:
     """Corrects misspelt name words of one watchlist (see the module docstring)."""
 
-    def __init__(self, names: Iterable[str], known: Iterable[str] = ()) -> None:
+    def __init__(
+        self, names: Iterable[str], known: Iterable[str] = (), english: Iterable[str] = ()
+    ) -> None:
         stop = GENERIC_WORDS | COMMON_WORDS | ARTICLE_WORDS | STRUCTURAL_WORDS
         # Names are folded a thousand at a time: the same as folding each (folding is per
         # character), much faster for 100,000 names, and without one huge transient fold.
@@ -73,6 +78,9 @@ class Speller:
         }
         self.segmentable.update(dict.fromkeys(ARTICLE_WORDS | {"st", "ste"}, 0.5))
         self.segmentable.update(dict.fromkeys(type_words | {"ch", "chu", "gh"}, 0.4))
+        # English words near a name word ("belford", "vienna", "charity"): next to an English
+        # type word they are English names ("Belford Hospital"), not misspelt French ones.
+        self.english = frozenset(english)
         self._answers: dict[str, str | None] = {}
         self._deletions: dict[str, set[str]] = {}
         for word in self.words:
@@ -120,7 +128,11 @@ class Speller:
                     word = words[position + 1 : stop]
                     if word not in ARTICLE_WORDS:
                         taken += 1
-                        if len(word) >= MIN_LENGTH and word not in known:
+                        if (
+                            len(word) >= MIN_LENGTH
+                            and word not in known
+                            and not (surface in _ENGLISH_TYPES and word in self.english)
+                        ):
                             self._correct(folded, position + 1, stop, spans)
                     position = stop
                 if surface in _RIGHT_TYPES:
@@ -129,9 +141,11 @@ class Speller:
                         begin = words.rfind(" ", 0, position)
                         if begin < 0:
                             break
+                        word = words[begin + 1 : position]
                         if (
                             position - begin > MIN_LENGTH
-                            and words[begin + 1 : position] not in known
+                            and word not in known
+                            and word not in self.english
                         ):
                             self._correct(folded, begin + 1, position, spans)
                         position = begin

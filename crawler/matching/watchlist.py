@@ -46,6 +46,12 @@ class Watchlist:
     #: Folded ordinary French/English words among the names ("horizon", "avenir", "ship"): a
     #: typeless name made only of them needs context (see :mod:`crawler.matching.ordinary_words`).
     ordinary_words: frozenset[str] = frozenset()
+    #: Folded ordinary English words among the names ("mercy", "clinical"): written with an
+    #: English type word and nothing else, they make an English phrase ("Mercy Hospital").
+    english_words: frozenset[str] = frozenset()
+    #: English words one edit away from a name word ("belford", "vienna"): written right
+    #: before an English type word they are names of their own, never misspelt French ones.
+    english_near_names: frozenset[str] = frozenset()
     #: A digest of the file the first ``base_count`` entities were read from, in order: the
     #: fingerprint hashes it instead of those entities (67k of them take a second to dump).
     base_digest: str = ""
@@ -61,6 +67,8 @@ class Watchlist:
         digest.update(json.dumps(dict(self.departments), sort_keys=True).encode())
         digest.update(json.dumps(sorted(self.exclusions)).encode())
         digest.update(json.dumps(sorted(self.ordinary_words)).encode())
+        digest.update(json.dumps(sorted(self.english_words)).encode())
+        digest.update(json.dumps(sorted(self.english_near_names)).encode())
         return digest.hexdigest()[:24]
 
     def merged(self, extra: Iterable[EntityRecord]) -> Watchlist:
@@ -201,12 +209,16 @@ def load_bundled(path: Path | None = None) -> Watchlist:
     """The bundled default watchlist: a metadata line, then one entity per line."""
     departments: dict[str, str] = {}
     ordinary: frozenset[str] = frozenset()
+    english: frozenset[str] = frozenset()
+    english_near: frozenset[str] = frozenset()
     entities: list[EntityRecord] = []
     text = _read_bundled(path)
     for data in read_bundled_lines(path, text):
         if "meta" in data:
             departments = dict(data["meta"].get("departments", {}))
             ordinary = frozenset(data["meta"].get("ordinary_words", ()))
+            english = frozenset(data["meta"].get("english_words", ()))
+            english_near = frozenset(data["meta"].get("english_near_names", ()))
         else:
             entities.append(EntityRecord(**data))
     digest = hashlib.sha256(text).hexdigest()
@@ -214,6 +226,8 @@ def load_bundled(path: Path | None = None) -> Watchlist:
         tuple(entities),
         departments,
         ordinary_words=ordinary,
+        english_words=english,
+        english_near_names=english_near,
         base_digest=digest,
         base_count=len(entities),
     )

@@ -39,8 +39,10 @@ def test_report_scores_each_file_and_ends_with_the_main_overall(
         "holdout",
         "all",
     ]
-    assert lines[-1] == "all: precision=1.000 recall=0.500 f1=0.667 (tp=1 fp=0 fn=1)"
-    assert lines[1].endswith("(tp=0 fp=0 fn=0)")
+    assert lines[-1] == (
+        "all: precision=1.000 recall=0.500 f1=0.667 (tp=1 fp=0 fn=1) false_alarms=0/0"
+    )
+    assert lines[1].endswith("(tp=0 fp=0 fn=0) false_alarms=0/1")
 
 
 def test_a_gzipped_set_is_read_and_errors_are_shown_for_one_split_only(
@@ -57,9 +59,26 @@ def test_a_gzipped_set_is_read_and_errors_are_shown_for_one_split_only(
     main = _write(tmp_path / "main.jsonl", [])
     lines = report(main, [real], small_matcher, show_errors=True, errors_split="tune")
     assert lines[:2] == [
-        "real.jsonl held: precision=1.000 recall=0.000 f1=0.000 (tp=0 fp=0 fn=1)",
-        "real.jsonl tune: precision=1.000 recall=0.000 f1=0.000 (tp=0 fp=0 fn=1)",
+        "real.jsonl held: precision=1.000 recall=0.000 f1=0.000 (tp=0 fp=0 fn=1) false_alarms=0/0",
+        "real.jsonl tune: precision=1.000 recall=0.000 f1=0.000 (tp=0 fp=0 fn=1) false_alarms=0/0",
     ]
     errors = capsys.readouterr().err
     assert "t1:" in errors
     assert "h1:" not in errors  # the held-back part is scored, never shown
+
+
+def test_a_negative_post_with_any_report_is_a_false_alarm(
+    small_matcher: Matcher, tmp_path: Path
+) -> None:
+    negatives = _write(
+        tmp_path / "negatives.jsonl",
+        [
+            {"id": "n1", "split": "tune", "title": "HP Thiais dump", "text": "", "expected": []},
+            {"id": "n2", "split": "tune", "title": "Hello world", "text": "", "expected": []},
+        ],
+    )
+    lines = report(_write(tmp_path / "main.jsonl", []), [negatives], small_matcher)
+    assert lines[0] == (
+        "negatives.jsonl tune: precision=0.000 recall=1.000 f1=0.000 (tp=0 fp=1 fn=0)"
+        " false_alarms=1/2"
+    )
