@@ -50,6 +50,7 @@ from crawler.matching.names import (
     is_generic_core,
     is_structural_core,
     leading_type,
+    site_names,
     strip_articles,
     whole_core,
 )
@@ -259,6 +260,10 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
         seen: set[tuple[str, str | None]] = set()
         names = [(FROM_NAME, entity.name)] + [(FROM_ALIAS, a) for a in entity.aliases]
         names += [(FROM_ALIAS, a) for a in group_aliases(entity)]
+        if sector == "hospital" and entity.finess_et:
+            # "GHU Aphp Sorbonne Universite Site Trousseau" is the "Hôpital Trousseau".
+            usual = {site for _, text in names for site in site_names(text)}
+            names += [(FROM_ALIAS, f"hopital {site}") for site in sorted(usual)]
         if index in regional:
             # Only with "CHU" itself: "hôpital du Nord", "CH de Vienne" are other hospitals.
             for variant in core_variants(regional[index]):

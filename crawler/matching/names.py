@@ -237,3 +237,31 @@ def alias_strength(alias: str, folded: str | None = None) -> Strength:
     if len(compact) <= 5 or compact.isdigit():
         return "weak"
     return "strong"
+
+
+#: "… Site Trousseau", "… Site de Bicêtre": the part of a multi-site hospital's name that says
+#: which hospital it is (folded).
+_SITE_PART = re.compile(r" site (?:(?:de la|de l|du|des|de|d) )?(.+)$")
+#: Group acronyms written after the site ("… Site Broca Aphp").
+_SITE_TRAILERS = frozenset({"aphp", "aphm", "hcl", "ap", "hp", "siege"})
+#: Words of a site's name that only say whom it cares for ("Necker Enfants Malades").
+_SITE_TAIL_WORDS = frozenset({"malades", "malade"})
+
+
+def site_names(name: str) -> list[str]:
+    """The usual names of a hospital site named by its group: ``"GHU Aphp Sorbonne Universite
+    Site Trousseau"`` is the ``"trousseau"`` hospital; ``"GHU Cup Site Necker Enfants
+    Malades"`` is ``"necker enfants malades"`` and, its generic words dropped, ``"necker"``."""
+    found = _SITE_PART.search(" " + normalise_phrase(name))
+    if found is None:
+        return []
+    words = found.group(1).split()
+    while words and words[-1] in _SITE_TRAILERS:
+        words.pop()
+    names = [" ".join(words)] if words else []
+    lead = list(words)
+    while len(lead) > 1 and (lead[-1] in GENERIC_WORDS or lead[-1] in _SITE_TAIL_WORDS):
+        lead.pop()
+    if lead != words and len("".join(lead)) >= 5:
+        names.append(" ".join(lead))
+    return names

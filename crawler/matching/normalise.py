@@ -71,6 +71,11 @@ def _fold_char(char: str) -> str:
     """One character folded to ``[a-z0-9]*`` or a single space."""
     if char in _SPECIAL:
         return _SPECIAL[char]
+    code = ord(char)
+    if code > 0xFF and not any(first <= code <= last for first, last in SLOW_RANGES):
+        # Other scripts and symbols ("𝒩", "Ω") are spaces, as on the fast path, whatever
+        # else the text holds: a word folds the same alone and in any sentence.
+        return " "
     decomposed = unicodedata.normalize("NFKD", char).casefold()
     kept = "".join(c for c in decomposed if c.isascii() and c.isalnum())
     if kept:

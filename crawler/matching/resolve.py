@@ -273,7 +273,11 @@ class Resolver:
         # Sites of one legal entity: a full establishment whose whole name is written ("CH
         # Saint-Malo" is the Broussais site's alias, "CH Saint Malo Site du Rosais" only
         # starts so); still several, the legal entity itself when it is watched.
-        for keep in (lambda c: not self.context(c.entity).unit, self._names_whole):
+        for keep in (
+            lambda c: not self.context(c.entity).unit,
+            lambda c: c.exact,  # "Hôpital de la Pitié-Salpêtrière": the site named "hôpital"
+            self._names_whole,
+        ):
             narrowed = [c for c in pool if keep(c)]
             if narrowed and len(narrowed) < len(pool):
                 pool = narrowed

@@ -57,6 +57,7 @@ def test_output_alphabet_and_padding(text: str) -> None:
 
 @given(st.text(), st.integers(min_value=0, max_value=50))
 @example("ß:Þ", 1)  # Þ folds to two letters: it must take the slow path
+@example("\u0301\U0001d4a9", 0)  # "𝒩" after an accent: the slow path, a space there too
 def test_every_word_maps_to_text_that_folds_to_it(text: str, pick: int) -> None:
     folded = normalise(text)
     words = folded.text.split()

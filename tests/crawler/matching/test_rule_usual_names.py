@@ -33,3 +33,68 @@ def test_a_usual_name_after_an_article_names_the_establishment(
 
 def test_a_town_article_is_no_usual_name(matcher: Matcher) -> None:
     assert IMAGING.key not in keys(matcher, "Community Health Center | Vallee del Sol", "")
+
+
+# A multi-site hospital named by its group in FINESS ("GHU Aphp … Site Lariboisere") is known
+# by its site's name: "Hôpital Lariboisière", "Hôpital Necker" (the site's generic tail dropped).
+LARIBOISIERE = establishment(
+    "750100042",
+    "GHU Aphp Nord Universite Paris Cite Site Lariboisere",
+    "Paris",
+    "75",
+    aliases=("Hu Saint Louis Site Lariboisiere Aphp",),
+    tags=("category:101",),
+)
+NECKER = establishment(
+    "750100208",
+    "GHU Aphp Centre-Universite Paris Cite Necker Enfants Malades",
+    "Paris",
+    "75",
+    aliases=("GHU Cup Site Necker Enfants Malades",),
+    tags=("category:101",),
+)
+PITIE = establishment(
+    "750100125",
+    "GHU Aphp Sorbonne Universite Site Pitie Salpetriere",
+    "Paris",
+    "75",
+    parent_key="group:ap-hp",
+    tags=("category:101",),
+)
+FOIX = establishment(
+    "940100035",
+    "GHU Aphp Sorbonne Universite Site Charles Foix",
+    "Ivry sur Seine",
+    "94",
+    parent_key="group:ap-hp",
+    aliases=("GHU Pitie Salpetriere Site Charles Foix Aphp",),
+    tags=("category:101",),
+)
+# A clinic's site is no hospital: "Site X" gives no "Hôpital X" reading.
+CLINIC_SITE = establishment(
+    "690000999", "Clinique Medipole Site Lumiere", "Lyon", "69", tags=("category:365",)
+)
+
+
+@pytest.fixture(scope="module")
+def sites() -> Matcher:
+    return Matcher(Watchlist((LARIBOISIERE, NECKER, PITIE, FOIX, CLINIC_SITE), {}))
+
+
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        ("Fuite de données à l'hôpital Lariboisière", LARIBOISIERE.key),
+        ("Lariboisière Hospital patients", LARIBOISIERE.key),
+        ("Hôpital Necker : dossiers d'enfants", NECKER.key),
+        ("Hôpital Necker-Enfants malades", NECKER.key),
+        # Both sites have "Pitié-Salpêtrière" in a name; the one named "hôpital" so is meant.
+        ("Hôpital de la Pitié-Salpêtrière", PITIE.key),
+    ],
+)
+def test_a_hospital_site_is_known_by_its_site_name(sites: Matcher, title: str, key: str) -> None:
+    assert keys(sites, title, "cyberattaque") == {key}
+
+
+def test_a_clinic_site_gives_no_hospital_name(sites: Matcher) -> None:
+    assert keys(sites, "Hôpital Lumière", "cyberattaque") == set()
