@@ -76,7 +76,7 @@ def read_session(request: Request) -> SessionData:
             session = SessionData(
                 csrf=str(data["csrf"]), secret=secret if isinstance(secret, str) else None
             )
-        except (BadSignature, KeyError, TypeError):
+        except (BadSignature, KeyError, TypeError, AttributeError):
             pass
     request.state.session = session
     return session
