@@ -1,6 +1,6 @@
 """Typed SQLAlchemy 2.0 models: sources, crawl runs, posts, the watchlist, hits, possible hits
 and their candidates, analysts' aliases, claims, incidents, exclusions, the alert outbox, the web
-UI's users and API tokens, and evidence of hit pages.
+UI's users, their sessions and API tokens, and evidence of hit pages.
 
 Every datetime column is timezone-aware UTC on both engines (:class:`UTCDateTime`). Schema changes
 are Alembic revisions under ``db/migrations``; ``tests/db/test_migrations.py`` fails on drift.
@@ -453,8 +453,27 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    #: None: never expires (tokens made before expiry existed; ``users token --expires-in never``).
+    expires_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class WebSession(Base):
+    """A logged-in web UI session, kept server-side so that it can end before its cookie does.
+
+    The cookie holds a 256-bit random secret; only its SHA-256 digest is stored (as for API
+    tokens). Logging out deletes the row, and so do disabling the user and changing their
+    password: a copied cookie then stops working at once.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
 
 
 class Evidence(Base):

@@ -29,6 +29,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    IPvAnyNetwork,
     SecretStr,
     ValidationError,
     field_validator,
@@ -309,11 +310,27 @@ class WebConfig(StrictModel):
     port: int = Field(default=8080, ge=1, le=65535)
     secret_key: SecretStr | None = None
     session_max_age: int = Field(default=12 * 3600, ge=60)
+    #: Addresses or networks of the reverse proxies whose X-Forwarded-For/-Proto are believed;
+    #: from anyone else these headers are ignored (a client could claim any address or HTTPS).
+    trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list)
+    #: Failed logins (per username, and per client address) within ``login_window`` seconds
+    #: that lock the username or the address out.
+    login_max_failures: int = Field(default=5, ge=1, le=1000)
+    login_window: int = Field(default=15 * 60, ge=1)
+    #: The first lockout, in seconds; each further one doubles, up to ``login_lockout_max``.
+    login_lockout: int = Field(default=15 * 60, ge=1)
+    login_lockout_max: int = Field(default=24 * 3600, ge=1)
 
     @field_validator("secret_key", mode="before")
     @classmethod
     def _env_secret(cls, value: Any) -> Any:
         return resolve_env_reference(value)
+
+    @model_validator(mode="after")
+    def _lockouts(self) -> WebConfig:
+        if self.login_lockout_max < self.login_lockout:
+            raise ValueError("login_lockout_max: must be at least login_lockout")
+        return self
 
 
 class WatchlistEntry(StrictModel):

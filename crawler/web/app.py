@@ -25,6 +25,7 @@ from crawler.web.auth import session_user, signer
 from crawler.web.context import WebContext, web_context
 from crawler.web.errors import BadRequest, Forbidden, LoginRequired
 from crawler.web.rendering import link, render, template_environment
+from crawler.web.throttle import LoginThrottle
 from db.engine import make_engine, make_session_factory
 from db.entity_lookup import EntityLookup
 from db.errors import AlreadyTriaged, InvalidCursor, NotFound, StorageError
@@ -64,6 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
         templates=template_environment(),
         engines=(reader, writer),
         entities=EntityLookup(lambda: load_watchlist(settings)),
+        throttle=LoginThrottle.from_config(settings.web),
     )
 
     @asynccontextmanager

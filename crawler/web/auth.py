@@ -1,14 +1,16 @@
-"""Who is asking: signed session cookies for people, bearer tokens for scripts, CSRF on forms.
+"""Who is asking: server-side sessions for people, bearer tokens for scripts, CSRF on forms.
 
-The session is a cookie signed with ``web.secret_key`` (itsdangerous, timestamped, expiring after
-``web.session_max_age``), HttpOnly and SameSite=Lax. It carries the user id, a fingerprint of the
-password hash (a password change ends every session) and the CSRF token that every form posts
-back: a cross-site page can make the browser send the cookie but cannot read the token.
+The session cookie is signed with ``web.secret_key`` (itsdangerous, timestamped, expiring after
+``web.session_max_age``), HttpOnly, SameSite=Lax, and ``Secure`` when the client came over HTTPS
+(directly, or as said by a trusted proxy: :mod:`crawler.web.forwarded`). It carries the CSRF
+token that every form posts back (a cross-site page can make the browser send the cookie but
+cannot read the token) and, once logged in, the secret of a server-side session
+(:mod:`db.web_sessions`): logging out, disabling the user or changing their password deletes
+that session, so a copied cookie stops working then, not when it expires.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -21,8 +23,9 @@ from starlette.responses import Response
 
 from crawler.web.context import WebContext, web_context
 from crawler.web.errors import Forbidden, LoginRequired
+from crawler.web.forwarded import request_scheme
 from db.accounts import user_for_token
-from db.models import User
+from db.web_sessions import user_for_session
 
 COOKIE_NAME = "leakwatch_session"
 SALT = "leakwatch.session"
@@ -45,11 +48,10 @@ class AuthUser:
 
 @dataclass
 class SessionData:
-    """The content of the session cookie (``user_id`` is None before login)."""
+    """The content of the session cookie (``secret`` is None before login)."""
 
     csrf: str
-    user_id: int | None = None
-    fingerprint: str | None = None
+    secret: str | None = None
     fresh: bool = False
 
 
@@ -70,10 +72,11 @@ def read_session(request: Request) -> SessionData:
     if raw:
         try:
             data: dict[str, Any] = context.signer.loads(raw, max_age=context.config.session_max_age)
+            secret = data.get("sid")
             session = SessionData(
-                csrf=str(data["csrf"]), user_id=data.get("uid"), fingerprint=data.get("pw")
+                csrf=str(data["csrf"]), secret=secret if isinstance(secret, str) else None
             )
-        except (BadSignature, KeyError, TypeError):
+        except (BadSignature, KeyError, TypeError, AttributeError):
             pass
     request.state.session = session
     return session
@@ -82,31 +85,22 @@ def read_session(request: Request) -> SessionData:
 def write_session(request: Request, response: Response, session: SessionData) -> None:
     """Set the signed session cookie on ``response``."""
     context = web_context(request)
-    payload = {"csrf": session.csrf, "uid": session.user_id, "pw": session.fingerprint}
+    payload = {"csrf": session.csrf, "sid": session.secret}
     response.set_cookie(
         COOKIE_NAME,
         context.signer.dumps(payload),
         max_age=context.config.session_max_age,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=request_scheme(request, context.config.trusted_proxies) == "https",
         path="/",
     )
 
 
-def login_session(user: User) -> SessionData:
-    """A new session for ``user`` with a new CSRF token (the anonymous one is dropped)."""
-    return SessionData(
-        csrf=secrets.token_urlsafe(32),
-        user_id=user.id,
-        fingerprint=password_fingerprint(user.password_hash),
-        fresh=True,
-    )
-
-
-def password_fingerprint(password_hash: str) -> str:
-    """A short digest of the password hash: sessions end when the password changes."""
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+def login_session(secret: str) -> SessionData:
+    """The cookie content of the new session ``secret``, with a new CSRF token (the anonymous
+    one is dropped)."""
+    return SessionData(csrf=secrets.token_urlsafe(32), secret=secret, fresh=True)
 
 
 def check_csrf(request: Request, token: str | None) -> None:
@@ -117,15 +111,14 @@ def check_csrf(request: Request, token: str | None) -> None:
 
 
 def session_user(request: Request, context: WebContext) -> AuthUser | None:
-    """The logged-in user of the session cookie, if any (disabled users are logged out)."""
+    """The user of the request's live server-side session, if any (an ended session, an
+    expired one or a disabled user: None)."""
     session = read_session(request)
-    if session.user_id is None:
+    if session.secret is None:
         return None
     with context.readers.begin() as db:
-        user = db.get(User, session.user_id)
-        if user is None or user.disabled:
-            return None
-        if session.fingerprint != password_fingerprint(user.password_hash):
+        user = user_for_session(db, session.secret)
+        if user is None:
             return None
         return AuthUser(user.id, user.username, user.role)
 

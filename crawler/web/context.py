@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.core.config import Settings, WebConfig
+from crawler.web.throttle import LoginThrottle
 from db.entity_lookup import EntityLookup
 
 
@@ -26,7 +27,7 @@ class WebContext:
     triage). On PostgreSQL both use the same kind of connection. ``settings`` are the whole
     configuration: resolving a possible hit queues the new hit's alerts by its routes.
     ``entities`` is the entity lookup, whose watchlist index is built on the first lookup and
-    shared by every request after it.
+    shared by every request after it. ``throttle`` counts failed logins and locks out.
     """
 
     settings: Settings
@@ -37,6 +38,7 @@ class WebContext:
     templates: Environment
     engines: tuple[Engine, ...]
     entities: EntityLookup
+    throttle: LoginThrottle
 
     def close(self) -> None:
         """Release the database engines."""

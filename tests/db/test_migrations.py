@@ -196,3 +196,40 @@ def test_hit_mentions_revision_merges_twin_hits(database_url: str) -> None:
         engine.dispose()
     upgrade(database_url)
     assert current_revision(database_url) == head_revision()
+
+
+def test_account_lifecycle_revision_keeps_tokens_and_adds_sessions(database_url: str) -> None:
+    # A token made before 0009 keeps working, with no expiry; downgrading drops the sessions.
+    command.upgrade(alembic_config(database_url), "0008_hit_mentions")
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            _insert(
+                connection,
+                "users",
+                id=1,
+                username="ana",
+                password_hash="$argon2id$x",
+                role="analyst",
+                disabled=False,
+                created_at="2026-01-01 00:00:00",
+            )
+            _insert(connection, "api_tokens", id=1, user_id=1, token_hash="a" * 64,
+                    created_at="2026-01-01 00:00:00")  # fmt: skip
+        upgrade(database_url)
+        with engine.begin() as connection:
+            assert connection.execute(text("SELECT expires_at FROM api_tokens")).all() == [(None,)]
+            _insert(connection, "web_sessions", user_id=1, secret_hash="b" * 64,
+                    created_at="2026-01-01 00:00:00", expires_at="2026-01-01 12:00:00")  # fmt: skip
+        command.downgrade(alembic_config(database_url), "0008_hit_mentions")
+        assert "web_sessions" not in set(inspect(engine).get_table_names())
+        columns = {column["name"] for column in inspect(engine).get_columns("api_tokens")}
+        assert "expires_at" not in columns
+        with engine.begin() as connection:
+            assert connection.execute(text("SELECT token_hash FROM api_tokens")).all() == [
+                ("a" * 64,)
+            ]
+    finally:
+        engine.dispose()
+    upgrade(database_url)
+    assert current_revision(database_url) == head_revision()

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from crawler.cli import app
-from db.accounts import authenticate, user_for_token
+from db.accounts import login_candidate, user_for_token, verify_password
 from db.engine import make_engine, make_session_factory
 from tests.seed import HOSTILE_AUTHOR, seed, seed_more_hits
 
@@ -96,7 +96,7 @@ def test_users_add_and_token(config: Path, migrated_url: str) -> None:
     assert token.startswith("lw_")
     engine = make_engine(migrated_url)
     with make_session_factory(engine).begin() as session:
-        assert authenticate(session, "ana", "long enough secret") is not None
+        assert verify_password(login_candidate(session, "ana").password_hash, "long enough secret")
         user = user_for_token(session, token)
         assert user is not None and user.role == "analyst"
     engine.dispose()

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -37,9 +38,9 @@ class LiveServer:
     database_url: str
 
 
-def make_settings(database_url: str) -> Settings:
-    """Settings for a test app on ``database_url``."""
-    return Settings(database_url=database_url, web={"secret_key": SECRET})
+def make_settings(database_url: str, **web: Any) -> Settings:
+    """Settings for a test app on ``database_url``, with more ``web`` settings if given."""
+    return Settings(database_url=database_url, web={"secret_key": SECRET, **web})
 
 
 def add_accounts(database_url: str) -> str:
@@ -56,9 +57,13 @@ def add_accounts(database_url: str) -> str:
 
 @contextmanager
 def serve_app(settings: Settings) -> Iterator[str]:
-    """Run the app with uvicorn in a thread until the block exits; yield its URL."""
+    """Run the app with uvicorn in a thread until the block exits; yield its URL.
+
+    uvicorn's proxy headers are off, as in ``leakwatch web``: the app decides whom to believe.
+    """
+    app = create_app(settings)
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", proxy_headers=False)
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
