@@ -2,7 +2,8 @@
 
 Usage (from the project root)::
 
-    python3 tests/data/wikidata/build_wikidata_eval.py ../shared/data/domains/hospital.001.wikidata.tsv
+    python3 tests/data/wikidata/build_wikidata_eval.py \
+        ../shared/data/domains/hospital.001.wikidata.tsv
 
 Reads the Wikidata hospital list (CC0; ``item, itemLabel, countryLabel, official_website, geo``)
 and writes one item per foreign hospital name and one per foreign hospital web domain, each as a
