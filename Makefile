@@ -56,13 +56,14 @@ eval: setup ## matcher precision / recall / F1 on the labelled sets (main set la
 		tests/data/real/real_eval.jsonl.gz tests/data/wikidata/foreign_hospitals.jsonl.gz
 
 SHARED_DATA ?= ../shared/data
-watchlist: setup ## rebuild crawler/data/watchlist.jsonl.gz from $(SHARED_DATA) (reproducible)
+watchlist: setup ## rebuild crawler/data/watchlist.jsonl.gz from $(SHARED_DATA) and crawler/matching/curated (reproducible)
 	$(PY) -m crawler.matching.build_bundled $(SHARED_DATA)/finess/finess-fhir-2021-01/*.tar.gz \
 		$(SHARED_DATA)/finess/FHOFF_etabs_hopitaux_france.csv \
 		$(SHARED_DATA)/finess/eurostat_basic-services_healthcare_FR.csv \
 		$(SHARED_DATA)/labs/sites-prelevements-grand-public_2020-2021.csv \
 		$(SHARED_DATA)/domains/hospital.001.wikidata.tsv \
-		$(SHARED_DATA)/watchlist/vendors_groups.csv
+		$(SHARED_DATA)/watchlist/vendors_groups.csv \
+		crawler/matching/curated/organisations_outside_finess.csv
 
 bench: setup ## every benchmark, each prints its figures on its last line
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -37,7 +37,6 @@ from db.pagination import Page, before, clamp_limit, page_of, walk_pages
 from db.search import estimated_rows, post_matches
 
 SEVERITIES = ("low", "medium", "high", "critical")
-ENTITY_KINDS = ("establishment", "group", "vendor", "insurer", "lab", "other")
 #: SQLite: hits walked newest first before falling back to the planner's plan, and the
 #: probability the walk tells the planner each filter has.
 WALK_WINDOW = 20_000

@@ -168,7 +168,8 @@ class Post(Base):
 
 
 class Entity(Base):
-    """A watched entity: FINESS establishment or legal entity, group, vendor, insurer, lab.
+    """A watched entity: FINESS establishment or legal entity, group, vendor, insurer, lab,
+    occupational-health service.
 
     ``key`` is the stable identity used for upserts: ``finess:<ET>``, ``finess-ej:<EJ>`` or
     ``<kind>:<slug>`` for curated and custom entries.

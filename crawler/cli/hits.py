@@ -39,7 +39,9 @@ def hits(
     entity: str = typer.Option(
         "", help="Entity: words of its name or alias (any case or accents), FINESS, domain."
     ),
-    kind: str = typer.Option("", help="Entity kind: establishment, group, vendor, insurer, lab."),
+    kind: str = typer.Option(
+        "", help="Entity kind: establishment, group, vendor, insurer, lab, occupational, other."
+    ),
     group: str = typer.Option("", help="Health group: its own hits, its members', or tagged so."),
     vendor: str = typer.Option("", help="Vendor: its own hits, its customers', or tagged so."),
     department: str = typer.Option("", help="Department code (75, 2A…)."),

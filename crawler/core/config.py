@@ -38,6 +38,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from crawler.core.errors import ConfigError
+from crawler.core.records import EntityKind
 
 _INTERVAL = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -337,7 +338,7 @@ class WatchlistEntry(StrictModel):
     """A custom watchlist entry declared by the CERT."""
 
     name: str
-    kind: Literal["establishment", "group", "vendor", "insurer", "lab", "other"] = "other"
+    kind: EntityKind = "other"
     aliases: list[str] = Field(default_factory=list)
     domains: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)

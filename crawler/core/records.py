@@ -9,7 +9,12 @@ The matcher builds them (:mod:`crawler.matching`), the storage pipeline stores t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
+
+#: What a watched entity is. ``occupational``: an occupational-health service (SPSTI).
+EntityKind = Literal["establishment", "group", "vendor", "insurer", "lab", "occupational", "other"]
+#: The entity kinds in that order (choices of filters and forms).
+ENTITY_KINDS: tuple[str, ...] = get_args(EntityKind)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ HEALTH_DATA_TYPES = frozenset(
     {"nir", "carte_vitale", "mutuelle", "prescriptions", "medical_records", "birth_date"}
 )
 #: Entity kinds that hold patients' data: critical when listed or sold with health data.
-HEALTH_TARGETS = frozenset({"establishment", "group", "lab", "insurer"})
+#: ``occupational``: occupational-health services keep the medical files of the employees
+#: they follow.
+HEALTH_TARGETS = frozenset({"establishment", "group", "lab", "insurer", "occupational"})
 #: Sale score from which a post counts as a sale post.
 SALE_THRESHOLD = 0.5
 #: The severity of a possible hit (a name an analyst must tie to one entity). It is no step of
@@ -29,9 +31,10 @@ def severity_of(
     """How urgent a hit is.
 
     critical: a ransomware group's victim listing (``listing``: a leak-site post, a victim-list
-    feed entry) naming an establishment, group, lab or insurer, whatever its wording, or a sale
-    post naming one and claiming health data or a record count; high: any listing or sale post
-    naming a watched entity; medium: a weaker sale signal or a confident match; low: chatter.
+    feed entry) naming an establishment, group, lab, insurer or occupational-health service,
+    whatever its wording, or a sale post naming one and claiming health data or a record count;
+    high: any listing or sale post naming a watched entity; medium: a weaker sale signal or a
+    confident match; low: chatter.
     """
     health_target = entity_kind in HEALTH_TARGETS
     if listing is not None:

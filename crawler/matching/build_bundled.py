@@ -10,6 +10,8 @@ Usage (from the repository root; ``make watchlist`` runs it on ``../shared/data`
         ../shared/data/domains/hospital.001.wikidata.tsv \\
         ../shared/data/watchlist/vendors_groups.csv
 
+The project's own curated lists (:data:`PROJECT_LISTS`: occupational-health services,
+mutuelles and prévoyance institutions, GHTs, none of them in FINESS) are always read too.
 Sources are recognised by name or header (:func:`crawler.matching.bundle_sources.source_kind`).
 The whole FINESS of 2021 gives the establishments of the watched categories
 (:mod:`crawler.matching.finess_categories`); the 2025 FHOFF extract's names win over it, and
@@ -51,6 +53,8 @@ from crawler.matching.spelling import MIN_LENGTH
 from crawler.matching.watchlist import BUNDLED_NAME, compact_bundled, entity_to_dict, slugify
 
 OUTPUT = Path(__file__).resolve().parents[1] / "data" / BUNDLED_NAME
+#: Curated lists the project keeps itself (see ``curated/README.md``), read by every build.
+PROJECT_LISTS = (Path(__file__).resolve().parent / "curated" / "organisations_outside_finess.csv",)
 #: Where the curated groups are, so "HCL" can be confirmed by "Lyon" in the same post.
 GROUP_CITIES = {
     "AP-HP": ("Paris", "75"),
@@ -114,7 +118,7 @@ class BundleBuilder:
     @staticmethod
     def _add_alias(entity: dict[str, Any], alias: str) -> None:
         folded = normalise_phrase(alias)
-        if not folded or is_noise_name(folded) or is_fragment(folded):
+        if _is_unnaming_alias(folded):
             return
         known = {normalise_phrase(n) for n in [entity["name"], *entity["aliases"]]}
         if folded not in known:
@@ -240,12 +244,18 @@ class BundleBuilder:
                 self._add_alias(entity, display_name(name))
 
     def add_curated(self, path: Path) -> None:
-        """Groups, vendors, insurers and labs of the hand-compiled list."""
+        """Groups, vendors, insurers, labs and occupational-health services of a hand-compiled
+        list. Raises :class:`SystemExit` for a row another curated row already gave (two lists
+        must not silently overwrite each other)."""
         for row in bundle_sources.csv_rows(path):
             name = row["name"].strip()
             kind = row["kind"].strip()
             key = f"{kind}:{slugify(name)}"
+            if key in self.entities:
+                raise SystemExit(f"{path}: {name!r} ({kind}) is already in a curated list")
             aliases = [a.strip() for a in row["aliases"].split("|") if a.strip()]
+            # The hygiene of FINESS aliases holds for curated ones ("i-Santé" is "i" + "santé").
+            aliases = [a for a in aliases if not _is_unnaming_alias(normalise_phrase(a))]
             domains = [d.strip().lower() for d in row["domains"].split("|") if d.strip()]
             city, department = GROUP_CITIES.get(name, (None, None))
             country = row["country"].strip()
@@ -468,6 +478,12 @@ class BundleBuilder:
         return names
 
 
+def _is_unnaming_alias(folded: str) -> bool:
+    # Category, status and article words only ("Annexe", "A venir"), or the cut-off end of a
+    # longer name ("De Blaye"): no alias may be that.
+    return not folded or is_noise_name(folded) or is_fragment(folded)
+
+
 def _town_words(entity: dict[str, Any]) -> list[str]:
     return normalise_phrase(entity.get("city") or "").split()
 
@@ -507,8 +523,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sources", nargs="+", type=Path, help="the open-data files (any order)")
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument(
+        "--without-project-lists",
+        action="store_true",
+        help="read the given files only, not the project's own curated lists",
+    )
     args = parser.parse_args(argv)
-    count = build(args.sources, args.output)
+    given = {path.resolve() for path in args.sources}
+    own = [] if args.without_project_lists else PROJECT_LISTS
+    sources = [*args.sources, *(path for path in own if path.resolve() not in given)]
+    count = build(sources, args.output)
     sys.stderr.write(f"wrote {count} entities to {args.output}\n")
     return 0
 

@@ -9,7 +9,9 @@ split only: the real set's ``held`` part is scored, never read for tuning.
 Each line has ``id``, ``title``, ``text``, ``expected`` (entity keys the post names) and
 ``split`` (``dev`` or ``holdout``). Scores count entities per post: a reported entity is right
 when it is expected, or is the parent or a child of an expected one (the matcher may name the
-"CHU de Toulouse" legal entity for a post about one of its sites). Scores are printed for each
+"CHU de Toulouse" legal entity for a post about one of its sites). An expected ``new:<slug>``
+names an organisation the watchlist did not hold when the post was labelled: any entity whose
+key is ``<kind>:<slug>`` is it, whatever its kind. Scores are printed for each
 split and overall. With several files, each further file's lines come first, prefixed by its
 name (``match_eval_blind.jsonl all: …``); the first file's lines come last, unprefixed, so the
 last line is still the first file's overall score.
@@ -65,12 +67,13 @@ def evaluate(
     """
     parents = {e.key: e.parent_key for e in matcher.watchlist.entities}
     known = set(parents)
+    by_slug = _keys_by_slug(known)
     tallies: dict[str, Tally] = defaultdict(Tally)
     for line in _lines(path):
         if not line.strip():
             continue
         post = json.loads(line)
-        expected = set(post["expected"])
+        expected = {_resolved(key, by_slug) for key in post["expected"]}
         for key in expected - known:
             sys.stderr.write(f"{post['id']}: unknown expected key {key}\n")
         result = matcher.match(post.get("title", ""), post.get("text", ""))
@@ -97,6 +100,24 @@ def _lines(path: Path) -> list[str]:
     if path.suffix == ".gz":
         return gzip.decompress(path.read_bytes()).decode("utf-8").splitlines()
     return path.read_text(encoding="utf-8").splitlines()
+
+
+def _keys_by_slug(keys: set[str]) -> dict[str, str]:
+    # "insurer:uniprevoyance" by "uniprevoyance"; a slug two kinds share resolves to neither.
+    found: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        kind, _, slug = key.partition(":")
+        if not kind.startswith("finess"):
+            found[slug].append(key)
+    return {slug: owners[0] for slug, owners in found.items() if len(owners) == 1}
+
+
+def _resolved(key: str, by_slug: dict[str, str]) -> str:
+    # A label written before its organisation was watched ("new:<slug>") names the entity of
+    # that slug once there is one.
+    if key.startswith("new:"):
+        return by_slug.get(key.removeprefix("new:"), key)
+    return key
 
 
 def _related(key: str, keys: set[str], parents: dict[str, str | None]) -> bool:

@@ -285,6 +285,12 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                     }[alias_strength(form.core, form.core)]
                     if entity.kind == "establishment" and " " not in form.core:
                         strength = max(strength, WEAK)
+                    elif strength == SUPPORT and _organisation_of_generic_words(entity, form.core):
+                        # "Alpes Santé Travail", "Groupe Pasteur Mutualité": three generic words
+                        # or more name a curated organisation (not an establishment's unit:
+                        # "Unité de soins de longue durée"); like an ordinary word, they need
+                        # health context close by.
+                        strength = COMMON
                     if strength in (STRONG, WEAK) and _ordinary(form.core, ordinary):
                         # "Horizon", "Ship", "Simone Veil": a brand needs health context, an
                         # establishment its place or another of its names; one ordinary word
@@ -384,6 +390,13 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     return MatcherIndex(
         watchlist.fingerprint(), automaton, entries, masks, len(positional), known_regions
     )
+
+
+def _organisation_of_generic_words(entity: Any, core: str) -> bool:
+    # A curated organisation's name of three words or more besides articles ("generale de
+    # sante" has two).
+    named = sum(w not in ARTICLE_WORDS for w in core.split(" "))
+    return entity.kind != "establishment" and named >= 3
 
 
 def _ordinary(core: str, ordinary: frozenset[str]) -> bool:

@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from crawler.core.errors import InvalidFilter
+from crawler.core.records import ENTITY_KINDS
 from crawler.core.severity import REVIEW
 from crawler.core.triage import INCIDENT_STATUSES, TRIAGE_STATUSES
-from db.hits import ENTITY_KINDS, SEVERITIES, HitFilters
+from db.hits import SEVERITIES, HitFilters
 from db.incidents import IncidentFilters
 from db.pagination import MAX_ID
 from spiders.registry import KINDS

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import JSONResponse
 
 from alerts.review import resolve_and_alert
+from crawler.core.records import EntityKind
 from crawler.reports.filters import hit_filters, incident_filters
 from crawler.reports.misp import misp_event, stix_bundle
 from crawler.web.auth import ApiAnalyst, ApiUser, api_user
@@ -80,7 +81,7 @@ class ListQuery(BaseModel):
         max_length=200,
         description="Name words or alias (any case or accents), FINESS, domain",
     )
-    kind: Literal["establishment", "group", "vendor", "insurer", "lab", "other"] | None = None
+    kind: EntityKind | None = None
     group: str | None = Field(None, max_length=200, description="Health group")
     ransomware_group: str | None = Field(
         None, max_length=200, description="Ransomware group that listed the victim (any case)"

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Request
 from starlette.responses import RedirectResponse, Response
 
+from crawler.core.records import ENTITY_KINDS
 from crawler.core.severity import REVIEW
 from crawler.core.triage import TRIAGE_STATUSES
 from crawler.reports.filters import HIT_SEVERITIES, SOURCE_KINDS, hit_filters, incident_filters
@@ -35,7 +36,6 @@ from db.entities import (
 )
 from db.entity_lookup import FoundEntity
 from db.hits import (
-    ENTITY_KINDS,
     HIT_COLUMNS,
     SEVERITIES,
     hit_by_id,

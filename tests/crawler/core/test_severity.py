@@ -26,6 +26,8 @@ LISTING = RansomwareListing("nightveil", datetime(2026, 11, 23, tzinfo=UTC))
         ("group", 0.0, Claims(), 0.8, LISTING, "critical"),
         ("lab", 0.0, Claims(), 0.8, LISTING, "critical"),
         ("insurer", 0.1, Claims(), 0.8, LISTING, "critical"),
+        ("occupational", 0.0, Claims(), 0.7, LISTING, "critical"),  # workers' medical files
+        ("occupational", 0.9, Claims(data_types=["medical_records"]), 0.8, None, "critical"),
         ("vendor", 0.0, Claims(), 0.8, LISTING, "high"),
         ("other", 0.0, Claims(), 0.5, LISTING, "high"),
     ],

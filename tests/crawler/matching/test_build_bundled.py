@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from crawler.matching.build_bundled import build
+from crawler.matching.build_bundled import build, main
 from crawler.matching.finess_categories import categories
 from crawler.matching.watchlist import load_bundled
 
@@ -138,6 +138,7 @@ def test_build_does_not_depend_on_hash_order(tmp_path: Path, sources: list[Path]
     for seed in ("1", "2"):
         output = tmp_path / f"seed{seed}.jsonl.gz"
         command = [sys.executable, "-m", "crawler.matching.build_bundled", "--output", str(output)]
+        command.append("--without-project-lists")  # the fixture has a GHT of the project's list
         environment = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run([*command, *map(str, sources)], check=True, env=environment, cwd=ROOT)
         outputs.append(output.read_bytes())
@@ -160,3 +161,23 @@ def test_a_group_alias_written_as_an_establishment_is_the_establishment_s(
     build(sources, output)
     entities = {entity.key: entity for entity in load_bundled(output).entities}
     assert entities["group:ght-bresse-haut-bugey"].aliases == ["GHT01"]
+
+
+def test_the_project_lists_are_read_with_the_given_sources(
+    tmp_path: Path, sources: list[Path]
+) -> None:
+    output = tmp_path / "watchlist.jsonl.gz"
+    given = [path for path in sources if path.name != "vendors_groups.csv"]
+    assert main(["--output", str(output), *map(str, given)]) == 0
+    entities = {entity.key: entity for entity in load_bundled(output).entities}
+    assert entities["occupational:presanse"].kind == "occupational"
+    assert entities["insurer:uniprevoyance"].name == "Uniprévoyance"
+    assert entities["group:ght-de-loire-atlantique"].kind == "group"
+
+
+def test_a_row_two_curated_lists_give_is_refused(tmp_path: Path, sources: list[Path]) -> None:
+    (curated,) = [path for path in sources if path.name == "vendors_groups.csv"]
+    again = tmp_path / "again.csv"
+    again.write_text(curated.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(SystemExit, match="'Mediboard' \\(vendor\\) is already in a curated list"):
+        build([curated, again], tmp_path / "watchlist.jsonl.gz")

@@ -82,3 +82,19 @@ def test_a_negative_post_with_any_report_is_a_false_alarm(
         "negatives.jsonl tune: precision=0.000 recall=1.000 f1=0.000 (tp=0 fp=1 fn=0)"
         " false_alarms=1/2"
     )
+
+
+def test_a_label_written_before_its_organisation_was_watched_names_it_by_slug(
+    small_matcher: Matcher, tmp_path: Path
+) -> None:
+    # "new:<slug>" is the entity of that slug once the watchlist has one, whatever its kind.
+    posts = [
+        {"id": "n1", "split": "dev", "title": "Harmonie Mutuelle : fuite de données", "text": "",
+         "expected": ["new:harmonie-mutuelle"]},
+        {"id": "n2", "split": "dev", "title": "Rien ici", "text": "",
+         "expected": ["new:not-watched"]},
+    ]  # fmt: skip
+    main = _write(tmp_path / "main.jsonl", posts)
+    assert report(main, [], small_matcher)[-1] == (
+        "all: precision=1.000 recall=0.500 f1=0.667 (tp=1 fp=0 fn=1) false_alarms=0/0"
+    )

@@ -86,10 +86,11 @@ def test_openapi_document_lists_the_api(api_schema: Any) -> None:
 def test_api_choices_match_the_queries() -> None:
     from typing import get_args
 
+    from crawler.core.records import ENTITY_KINDS
     from crawler.core.triage import INCIDENT_STATUSES, TRIAGE_STATUSES
     from crawler.reports.filters import SOURCE_KINDS
     from crawler.web.api import HitQuery, IncidentQuery
-    from db.hits import ENTITY_KINDS, SEVERITIES
+    from db.hits import SEVERITIES
 
     def choices(model: Any, name: str) -> tuple[str, ...]:
         return get_args(get_args(model.model_fields[name].annotation)[0])

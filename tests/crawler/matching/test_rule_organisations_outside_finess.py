@@ -1,0 +1,131 @@
+"""Rule: French health organisations that are in no register the bundle reads (occupational-
+health services, mutuelles and prévoyance institutions, GHTs) come from the project's curated
+list, ``crawler/matching/curated/organisations_outside_finess.csv``. They are matched by their
+name in leak-site and press wording; their acronyms and ordinary-word names never fire alone,
+and a foreign organisation of a like name is not them. A name of three generic words or more
+("Alpes Santé Travail", "Sud-Ouest Mutualité") is a name, read with health context close by
+(a health word of the name itself counts, as for every ordinary-word name)."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from crawler.core.records import ENTITY_KINDS, EntityRecord
+from crawler.matching.build_bundled import PROJECT_LISTS
+from crawler.matching.matcher import Matcher
+from crawler.matching.watchlist import Watchlist
+from tests.crawler.matching.support import keys
+
+SPSTI = "occupational:alpes-sante-travail"
+MUTUELLE = "insurer:uniprevoyance"
+GHT = "group:ght-coeur-grand-est"
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        (
+            "Cyberattaque contre un service de santé au travail en Isère",
+            "Alpes Santé Travail, qui suit les salariés de 20 000 entreprises, confirme le vol "
+            "de dossiers médicaux revendiqué par LockBit.",
+            SPSTI,
+        ),
+        ("APREVYA", "Group: lockbit3", "occupational:aprevya"),
+        (
+            "Uniprévoyance victime d'un rançongiciel",
+            "L'institution de prévoyance a déposé plainte ; des données d'assurés ont été "
+            "publiées sur le site du groupe Medusa.",
+            MUTUELLE,
+        ),
+        (
+            "La MNH (Mutuelle nationale des hospitaliers) touchée par une fuite",
+            "Les données de 300 000 adhérents seraient en vente.",
+            "insurer:mnh",
+        ),
+        (
+            "Le GHT Cœur Grand Est visé par une cyberattaque",
+            "Les hôpitaux du groupement ont basculé en mode dégradé ce lundi.",
+            GHT,
+        ),
+    ],
+)
+def test_named_in_a_leak_or_press_item(
+    bundled_matcher: Matcher, title: str, text: str, expected: str
+) -> None:
+    assert expected in keys(bundled_matcher, title, text)
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("AST 2025 schedule", "Talks on abstract syntax trees, room 4"),  # the AST of "AST 67"
+        ("MNT token price", "The MNT/USDT pair rose 12% this week"),  # the MNH's sister MNT
+        ("Le MGP publié", "Le nouveau MGP du club de football est en ligne"),
+        ("Carte blanche", "Le chef a eu carte blanche pour le menu de la soirée"),
+        ("Choisir une mutuelle familiale", "Comparatif des garanties santé pour les enfants"),
+    ],
+)
+def test_an_acronym_or_ordinary_phrase_alone_names_none_of_them(
+    bundled_matcher: Matcher, title: str, text: str
+) -> None:
+    curated = {key for key in keys(bundled_matcher, title, text) if not key.startswith("finess")}
+    assert curated == set()
+
+
+def test_a_foreign_organisation_of_a_like_name_is_not_matched(bundled_matcher: Matcher) -> None:
+    # "Mutuelle Générale" is an alias of La Mutuelle Générale; the Moroccan one is another.
+    found = keys(
+        bundled_matcher,
+        "Maroc : la Mutuelle Générale du personnel des administrations publiques piratée",
+        "Des dossiers médicaux d'adhérents marocains publiés à Rabat.",
+    )
+    assert "insurer:la-mutuelle-generale" not in found
+    assert "insurer:cnp-assurances" not in keys(
+        bundled_matcher, "CNP Seguros Holding Brasil", "Ransomware: data of Brazilian policyholders"
+    )
+
+
+def _organisation(key: str, name: str, *aliases: str) -> EntityRecord:
+    kind = key.split(":")[0]
+    return EntityRecord(key=key, kind=kind, name=name, aliases=list(aliases))
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    entities = (
+        _organisation(SPSTI, "Alpes Santé Travail"),
+        _organisation("insurer:sud-ouest-mutualite", "Sud-Ouest Mutualité"),
+        _organisation("group:ramsay-sante", "Ramsay Santé", "Générale de Santé"),
+    )
+    return Matcher(Watchlist(entities, {}))
+
+
+def test_a_name_of_generic_words_needs_health_context_close_by(matcher: Matcher) -> None:
+    assert keys(matcher, "Sud-Ouest Mutualité", "Group: lockbit3") == set()
+    assert keys(matcher, "Sud-Ouest Mutualité : fichier des adhérents de la mutuelle") == {
+        "insurer:sud-ouest-mutualite"
+    }
+    # Its own health word counts, as for every ordinary-word name ("Harmonie Mutuelle").
+    assert keys(matcher, "Alpes Santé Travail", "") == {SPSTI}
+
+
+def test_two_generic_words_stay_a_concept(matcher: Matcher) -> None:
+    # "Générale de Santé" (Ramsay's former name) needs another of its names, not a health word.
+    assert keys(matcher, "La politique générale de santé de l'hôpital", "") == set()
+    assert keys(matcher, "Générale de Santé, devenue Ramsay Santé", "") == {"group:ramsay-sante"}
+
+
+def test_the_curated_list_is_well_formed() -> None:
+    (path,) = PROJECT_LISTS
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) > 200
+    assert {row["kind"] for row in rows} <= set(ENTITY_KINDS) - {"establishment", "other"}
+    assert len({(row["kind"], row["name"].casefold()) for row in rows}) == len(rows)
+    for row in rows:
+        assert row["name"].strip() == row["name"] and row["country"] == "FR"
+        assert all(domain == domain.lower() for domain in row["domains"].split("|"))
+        if row["kind"] == "group":  # every GHT names its support hospital
+            assert row["name"].startswith("GHT ") and "support: " in row["note"]
