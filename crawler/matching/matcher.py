@@ -30,9 +30,13 @@ from crawler.matching.claims import extract_claims, sale_assessment
 from crawler.matching.finess import find_finess
 from crawler.matching.finess_categories import PLACED_SECTORS, sector_of
 from crawler.matching.index import (
+    FROM_ALIAS,
+    FROM_DOMAIN,
+    FROM_NAME,
     GENERIC,
     SIGNAL_BITS,
     STRONG,
+    WEAK,
     EntityContext,
     MatcherIndex,
     entity_context,
@@ -194,8 +198,12 @@ class Matcher:
         fixed_title, title_map = repair(title)
         fixed_text, text_map = repair(text)
         domain = _BARE_DOMAIN.match(fixed_title)
-        if domain is not None and (
-            len(domain.group(2)) > 2 or domain.group(2).lower() in _FRENCH_TLDS
+        tld = domain.group(2).lower() if domain is not None else None
+        french = tld if tld in _FRENCH_TLDS else None  # the title is a bare French domain
+        if (
+            domain is not None
+            and (len(domain.group(2)) > 2 or domain.group(2).lower() in _FRENCH_TLDS)
+            and not self._watched_host(domain.group(0))
         ):
             # A leak site's victim written as a bare domain with its words glued together
             # ("cliniquedelaloire.fr", "chcannes.fr") is read word by word.
@@ -207,7 +215,7 @@ class Matcher:
             # A leak site's title cut short ("Centre Hospitalier Sud Franci..."): its last
             # word is completed when the watchlist's names allow one completion only.
             fixed_title, title_map = replace_spans(fixed_title, self._completed(cut), title_map)
-        first = self._match(fixed_title, fixed_text)
+        first = self._match(fixed_title, fixed_text, french)
         result = _in_original(first.result, {"title": (title, title_map), "text": (text, text_map)})
         if first.folded is None or result.matches:
             return result
@@ -227,7 +235,7 @@ class Matcher:
         fixed_title, title_map = replace_spans(fixed_title, title_edits, title_map)
         fixed_text, text_map = replace_spans(fixed_text, text_edits, text_map)
         second = _in_original(
-            self._match(fixed_title, fixed_text).result,
+            self._match(fixed_title, fixed_text, french).result,
             {"title": (title, title_map), "text": (text, text_map)},
         )
         known = {match.entity.key for match in result.matches}
@@ -235,6 +243,17 @@ class Matcher:
         if not added:
             return result
         return result._replace(matches=[*result.matches, *added])
+
+    def _watched_host(self, written: str) -> bool:
+        # The host, or a parent domain of it, is a watched entity's domain as it is
+        # ("claudiusregaud.fr"): read as written, not cut into words.
+        labels = normalise_phrase(re.sub(r"^\s*(?:https?://)?(?:www\.)?", "", written)).split()
+        automaton = self.index.automaton
+        for first in range(len(labels) - 1):
+            value = automaton.get(" " + " ".join(labels[first:]) + " ", 0)
+            if value < 0:
+                return True
+        return False
 
     def _completed(self, cut: re.Match[str]) -> list[tuple[int, int, str]]:
         # The one way the watchlist's keys go on from the cut word and the words before it
@@ -283,7 +302,7 @@ class Matcher:
             )
         return self._speller
 
-    def _match(self, title: str, text: str) -> _Pass:
+    def _match(self, title: str, text: str, domain_tld: str | None = None) -> _Pass:
         # Both fields are folded and searched in one pass; `` | `` keeps them apart.
         folded = normalise_fields(title, text)
         joined = folded.text
@@ -330,6 +349,8 @@ class Matcher:
                 code = self._department_codes().get(normalise_phrase(written))
                 if code is not None:
                     postcodes.add(code)
+        if domain_tld is not None and fields is not None:
+            _own_domain(raw, joined[: fields[0].end].split(), domain_tld)
         accepted: list[Candidate] = []
         without: dict[str, str] = {}
         for candidate in raw:
@@ -685,3 +706,14 @@ def _english_named_cores(watchlist: Watchlist) -> frozenset[str]:
             if found is not None:
                 cores.add(found.group(1))
     return frozenset(cores)
+
+
+def _own_domain(raw: list[Candidate], title: list[str], tld: str) -> None:
+    # A title that is only a French domain whose name is exactly one of an entity's names,
+    # a distinctive one ("cyceron.fr" for the GIP Cyceron): the domain names it.
+    words = title[1:] if title[:1] == ["www"] else title
+    for candidate in raw:
+        if candidate.level in (STRONG, WEAK) and candidate.origin in (FROM_NAME, FROM_ALIAS):
+            name = candidate.field.folded.text[candidate.start : candidate.end].split()
+            if words == [*name, tld]:
+                candidate.origin = FROM_DOMAIN

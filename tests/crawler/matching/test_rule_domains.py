@@ -4,6 +4,8 @@ country-code domain's glued words are not read."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from crawler.matching.matcher import Matcher
@@ -36,7 +38,10 @@ def test_a_bare_domain_title_is_read_word_by_word(matcher: Matcher, title: str, 
 
 def test_span_of_a_glued_domain_points_into_the_title(matcher: Matcher) -> None:
     [match] = matcher.match("www.chcannes.fr", "").matches
-    assert match.matched == "chcannes"
+    # "chcannes.fr" is a domain the CH's own name gives: read whole, not cut into words.
+    assert match.matched == "chcannes.fr"
+    [match] = matcher.match("www.cliniquedelaloire.fr", "").matches
+    assert match.matched == "cliniquedelaloire"
 
 
 @pytest.mark.parametrize("title", ["chcannes.it", "cliniquedelaloire.be", "lecharme.fr"])
@@ -48,3 +53,40 @@ def test_segmentation_prefers_type_words_to_glued_name_words() -> None:
     speller = Speller(["Centrehospitalier Sud", "Cannes"])
     assert speller.segment("centrehospitalierdecannes") == ["centre", "hospitalier", "de", "cannes"]
     assert speller.segment("cannes") is None  # one word: nothing to cut
+
+
+# A watched domain is read as it is, even when its label could be cut into name words
+# ("claudiusregaud.fr" is the institute's own domain, not "claudius regaud" without a type).
+REGAUD = replace(
+    legal_entity("310789136", "Institut Claudius Regaud", "Toulouse", "31"),
+    domains=("claudiusregaud.fr",),
+)
+# A coined name (a distinctive word of no language) alone is a weak alias: written as a whole
+# French domain it names its entity ("cyceron.fr"), not under .com, and never an ordinary word.
+CYCERON = establishment(
+    "140017534", "Groupement d'Interet Public Cyceron", "Caen", "14", aliases=("Cyceron",)
+)
+HORIZON = establishment("750000001", "Horizon", "Paris", "75", aliases=("Horizon",))
+
+
+@pytest.fixture(scope="module")
+def domains() -> Matcher:
+    return Matcher(Watchlist((REGAUD, CYCERON, HORIZON), {}, ordinary_words=frozenset({"horizon"})))
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("claudiusregaud.fr", {REGAUD.key}),
+        ("https://www.claudiusregaud.fr/", {REGAUD.key}),
+        ("cyceron.fr", {CYCERON.key}),
+        ("www.cyceron.fr", {CYCERON.key}),
+        ("cyceron.com", set()),
+        ("cyceron-voyages.fr", set()),  # more than the name: not its domain
+        ("horizon.fr", set()),
+    ],
+)
+def test_a_domain_that_is_exactly_a_name_names_it(
+    domains: Matcher, title: str, expected: set[str]
+) -> None:
+    assert keys(domains, title, "Group: braincipher") == expected
