@@ -62,6 +62,7 @@ from crawler.matching.vocabulary import (
     HEALTH_WORDS,
     NEGATION_CUES,
     SALE_SIGNALS,
+    country_names,
 )
 from crawler.matching.watchlist import Watchlist
 
@@ -364,6 +365,17 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                 keyed[folded].append((index, None, STRONG, FROM_DOMAIN))
     for word in FOREIGN_WORDS:
         tags[word].append(("foreign", ""))
+    # Other countries' names too ("Hospital Albert Schweitzer Haiti"), but not a town's nor
+    # one whose every word is common in watched names ("Maurice" is Mauritius in French and
+    # the name of many French hospitals; "EHPAD les Jardins d'Haiti" is one name).
+    in_names: defaultdict[str, int] = defaultdict(int)
+    for key in keyed:
+        for word in set(key.split(" ")):
+            in_names[word] += 1
+    for country in country_names():
+        common = all(in_names[w] >= _COMMON_IN_NAMES for w in country.split(" "))
+        if country not in cities and not common and ("foreign", "") not in tags[country]:
+            tags[country].append(("foreign", ""))
     vocabulary = _vocabulary_masks()
     positional = sorted(key for key in set(keyed) | set(tags) if key.strip())
     automaton = ahocorasick.Automaton()
@@ -397,6 +409,10 @@ def _organisation_of_generic_words(entity: Any, core: str) -> bool:
     # sante" has two).
     named = sum(w not in ARTICLE_WORDS for w in core.split(" "))
     return entity.kind != "establishment" and named >= 3
+
+
+#: In how many watched names a word must be for a country's name made of it to be no marker.
+_COMMON_IN_NAMES = 5
 
 
 def _ordinary(core: str, ordinary: frozenset[str]) -> bool:

@@ -7,6 +7,8 @@ discredit a candidate entity; sale signals give the sale score; data-type words 
 
 from __future__ import annotations
 
+import re
+
 
 def _phrases(text: str) -> tuple[str, ...]:
     return tuple(phrase.strip() for phrase in text.split("|") if phrase.strip())
@@ -46,6 +48,39 @@ FOREIGN_WORDS = _phrases(
     |allemagne|german|berlin|munich|portugal|lisbon|lisbonne|angleterre|royaume uni
     |etats unis|irlande|ireland|netherlands|pays bas|amsterdam|austria|autriche|poland|pologne"""
 )
+#: France and its overseas departments and territories (ISO 3166-1): not foreign.
+FRENCH_TERRITORIES = frozenset(
+    {"FR", "GF", "GP", "MQ", "RE", "YT", "NC", "PF", "PM", "WF", "BL", "MF", "TF"}
+)
+
+
+def country_names() -> tuple[str, ...]:
+    """Every other country's name in English and French, folded ("haiti", "nigeria",
+    "coree"), from pycountry's ISO 3166-1 table and its French translation; the part of a
+    name before a comma or a bracket ("Korea, Republic of" is "korea"). A name whose words are
+    all words of watched names ("Maurice", "Dominique", "Sainte-Lucie") is left out where the
+    index is built."""
+    import gettext
+
+    import pycountry
+
+    from crawler.matching.normalise import normalise_phrase
+
+    french = gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=["fr"], fallback=True
+    )
+    names: set[str] = set()
+    for country in pycountry.countries:
+        if country.alpha_2 in FRENCH_TERRITORIES:
+            continue
+        written = [country.name, getattr(country, "common_name", ""), french.gettext(country.name)]
+        for name in written:
+            folded = normalise_phrase(re.split(r"[,(]", name)[0]) if name else ""
+            if len(folded) >= 4:
+                names.add(folded)
+    return tuple(sorted(names))
+
+
 #: Words that deny what follows them: a name written right after one is not the post's subject
 #: ("rien à voir avec l'hôpital Saint-Louis", "not the CHU of Nantes").
 NEGATION_CUES = _phrases(

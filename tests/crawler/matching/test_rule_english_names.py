@@ -82,3 +82,11 @@ def test_french_names_written_in_english_still_match(
     matcher: Matcher, title: str, key: str
 ) -> None:
     assert key in keys(matcher, title, "Group: lockbit3")
+
+
+def test_another_country_s_name_beside_a_name_discredits_it() -> None:
+    schweitzer = establishment("680001195", "Hôpital Albert Schweitzer", "Colmar", "68")
+    matcher = Matcher(Watchlist((schweitzer,), {"68": "Haut Rhin"}))
+    assert keys(matcher, "Hospital Albert Schweitzer Haiti", "Group: lockbit3") == set()
+    assert keys(matcher, "Hôpital Albert Schweitzer Nigeria", "") == set()
+    assert keys(matcher, "Hôpital Albert Schweitzer (Colmar)", "") == {schweitzer.key}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crawler.matching import vocabulary
 from crawler.matching.normalise import normalise_phrase
+from crawler.matching.vocabulary import country_names
 
 PHRASES = [
     *vocabulary.HEALTH_WORDS,
@@ -17,3 +18,10 @@ PHRASES = [
 
 def test_every_phrase_is_its_own_fold() -> None:
     assert [phrase for phrase in PHRASES if normalise_phrase(phrase) != phrase] == []
+
+
+def test_country_names_are_other_countries_in_english_and_french() -> None:
+    names = set(country_names())
+    assert {"haiti", "nigeria", "germany", "allemagne", "south korea", "coree"} <= names
+    # France and its overseas departments and territories are not foreign.
+    assert not {"france", "reunion", "guadeloupe", "martinique", "mayotte"} & names
