@@ -108,6 +108,9 @@ class Speller:
         """``(start, end, correction)`` in ``folded.original`` of the misspelt words next to a
         type word found in the given ``(start, end)`` ranges of ``folded.text``."""
         words, known = folded.text, self.known
+        # A word already found to have no correction is skipped here (the same ordinary words
+        # follow type words post after post): ``None`` is the remembered answer.
+        answers = self._answers
         spans: dict[int, tuple[int, int, str]] = {}
         for low, high in ranges:
             for end, surface in _AUTOMATON.iter(words, low, high):
@@ -120,7 +123,11 @@ class Speller:
                     word = words[position + 1 : stop]
                     if word not in ARTICLE_WORDS:
                         taken += 1
-                        if len(word) >= MIN_LENGTH and word not in known:
+                        if (
+                            len(word) >= MIN_LENGTH
+                            and word not in known
+                            and answers.get(word, word) is not None
+                        ):
                             self._correct(folded, position + 1, stop, spans)
                     position = stop
                 if surface in _RIGHT_TYPES:
@@ -129,9 +136,11 @@ class Speller:
                         begin = words.rfind(" ", 0, position)
                         if begin < 0:
                             break
+                        before = words[begin + 1 : position]
                         if (
                             position - begin > MIN_LENGTH
-                            and words[begin + 1 : position] not in known
+                            and before not in known
+                            and answers.get(before, before) is not None
                         ):
                             self._correct(folded, begin + 1, position, spans)
                         position = begin
