@@ -70,9 +70,6 @@ __all__ = ["AmbiguousMatch", "EntityMatch", "MatchResult", "Matcher"]
 #: Longest field considered, in characters; the rest of a huge paste is not searched.
 MAX_FIELD_CHARS = 200_000
 #: A title that is only a domain (LockBit lists victims so): its first label after "www.".
-#: A title cut short by the site: "…Sud Franci...", "…Sud Franci…" (the words before it, the
-#: cut word of three letters or more).
-_CUT_TITLE = re.compile(r"^(.*?)([^\W\d_]{3,})\s*(?:\.{3}|…)\s*$", re.DOTALL)
 #: How many words before a cut word are read, and how many keys looked at, to complete it.
 _COMPLETION_WORDS, _COMPLETION_KEYS = 3, 50
 _BARE_DOMAIN = re.compile(
@@ -117,6 +114,7 @@ _ENGLISH_NAMED = re.compile(
 #: The word written right before a name in English order, and the one before it when the
 #: first is a connector ("Our Lady of Lourdes Hospital", "Good and Mercy Hospital").
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.]*)[ \t]+(?:(of|and|&|de|la|von|van)[ \t]+)?$")
+_HEALTH_OR_NEGATION = _HEALTH_BIT | _NEGATION_BIT
 _PLACE_ARTICLES = frozenset({"de", "d", "du", "des", "a", "au", "in", "at", "of", "en"})
 _DEPARTMENT = r"(0[1-9]|[1-8]\d|9[0-5]|2[AaBb]|97[1-6])"
 _DEPARTMENT_IN_BRACKETS = re.compile(rf"\s*\({_DEPARTMENT}\)")
@@ -210,13 +208,17 @@ class Matcher:
             fixed_title, title_map = replace_spans(
                 fixed_title, self._domain_words(domain), title_map
             )
-        cut = _CUT_TITLE.search(fixed_title)
+        cut = _cut_word(fixed_title)
         if cut is not None:
             # A leak site's title cut short ("Centre Hospitalier Sud Franci..."): its last
             # word is completed when the watchlist's names allow one completion only.
-            fixed_title, title_map = replace_spans(fixed_title, self._completed(cut), title_map)
+            fixed_title, title_map = replace_spans(
+                fixed_title, self._completed(fixed_title, *cut), title_map
+            )
         first = self._match(fixed_title, fixed_text, french)
-        result = _in_original(first.result, {"title": (title, title_map), "text": (text, text_map)})
+        result = first.result
+        if title_map is not None or text_map is not None:  # else the spans are the original's
+            result = _in_original(result, {"title": (title, title_map), "text": (text, text_map)})
         if first.folded is None or result.matches:
             return result
         # A post with health words that names nothing: misspelt distinctive names next to a
@@ -255,11 +257,11 @@ class Matcher:
                 return True
         return False
 
-    def _completed(self, cut: re.Match[str]) -> list[tuple[int, int, str]]:
-        # The one way the watchlist's keys go on from the cut word and the words before it
-        # (the most words first); nothing when none or several do.
-        before = normalise_phrase(cut.group(1)).split()[-_COMPLETION_WORDS:]
-        last = normalise_phrase(cut.group(2))
+    def _completed(self, title: str, start: int, end: int) -> list[tuple[int, int, str]]:
+        # The one way the watchlist's keys go on from the cut word title[start:end] and the
+        # words before it (the most words first); nothing when none or several do.
+        before = normalise_phrase(title[:start]).split()[-_COMPLETION_WORDS:]
+        last = normalise_phrase(title[start:end])
         if " " in last or not last:
             return []
         for size in range(len(before), -1, -1):
@@ -270,7 +272,7 @@ class Matcher:
             }
             if endings:
                 if len(endings) == 1 and "" not in endings:
-                    return [(cut.start(2), cut.end(2), last + endings.pop())]
+                    return [(start, end, last + endings.pop())]
                 return []
         return []
 
@@ -378,11 +380,14 @@ class Matcher:
         barrier = fields[0].end
         health_at, denials = fields[0].health, fields[0].denials
         for end, value in hits:
+            # Most hits are vocabulary (value = its mask), and most of it neither health words
+            # nor denials: one test each.
             mask = value if value >= 0 else masks[~value]
-            if mask & _HEALTH_BIT:
-                health_at.append(end)
-            if mask & _NEGATION_BIT:
-                denials.append(end)
+            if mask & _HEALTH_OR_NEGATION:
+                if mask & _HEALTH_BIT:
+                    health_at.append(end)
+                if mask & _NEGATION_BIT:
+                    denials.append(end)
             if value >= 0:
                 continue
             length, candidates, tags = entries[~value]
@@ -563,6 +568,25 @@ class Matcher:
             regions = frozenset(m.region for m in members if m.region)
             places = self._places[family] = (departments, regions)
         return places
+
+
+def _cut_word(title: str) -> tuple[int, int] | None:
+    # Where the word a site cut a title short at is ("…Sud Franci...", "…Sud Franci…"): the
+    # run of three letters or more right before the dots (spaces around them allowed). Read
+    # from the end, so it costs nothing on titles that do not end with dots, and stays linear
+    # on any title (a regular expression searching from the start is quadratic on long words).
+    end = len(title.rstrip())
+    if title.endswith("...", 0, end):
+        end -= 3
+    elif title.endswith("…", 0, end):
+        end -= 1
+    else:
+        return None
+    end = len(title[:end].rstrip())
+    start = end
+    while start and title[start - 1].isalnum() and not title[start - 1].isdecimal():
+        start -= 1  # a letter: a word character that is no digit, as ``[^\W\d_]``
+    return (start, end) if end - start >= 3 else None
 
 
 def _is_top_level_domain(normalised: Normalised, start: int, end: int) -> bool:

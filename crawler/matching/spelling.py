@@ -116,6 +116,9 @@ class Speller:
         """``(start, end, correction)`` in ``folded.original`` of the misspelt words next to a
         type word found in the given ``(start, end)`` ranges of ``folded.text``."""
         words, known = folded.text, self.known
+        # A word already found to have no correction is skipped here (the same ordinary words
+        # follow type words post after post): ``None`` is the remembered answer.
+        answers = self._answers
         spans: dict[int, tuple[int, int, str]] = {}
         for low, high in ranges:
             for end, surface in _AUTOMATON.iter(words, low, high):
@@ -132,6 +135,7 @@ class Speller:
                             len(word) >= MIN_LENGTH
                             and word not in known
                             and not (surface in _ENGLISH_TYPES and word in self.english)
+                            and answers.get(word, word) is not None
                         ):
                             self._correct(folded, position + 1, stop, spans)
                     position = stop
@@ -141,11 +145,12 @@ class Speller:
                         begin = words.rfind(" ", 0, position)
                         if begin < 0:
                             break
-                        word = words[begin + 1 : position]
+                        before = words[begin + 1 : position]
                         if (
                             position - begin > MIN_LENGTH
-                            and word not in known
-                            and word not in self.english
+                            and before not in known
+                            and before not in self.english
+                            and answers.get(before, before) is not None
                         ):
                             self._correct(folded, begin + 1, position, spans)
                         position = begin

@@ -3,9 +3,13 @@ completed when the watchlist's names allow one completion only; never otherwise.
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from crawler.matching.matcher import Matcher
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from crawler.matching.matcher import Matcher, _cut_word
 from crawler.matching.watchlist import Watchlist
 from tests.crawler.matching.support import establishment, keys
 
@@ -39,3 +43,21 @@ def test_a_cut_word_with_several_endings_is_left_alone(matcher: Matcher) -> None
 def test_the_match_points_into_the_title_as_written(matcher: Matcher) -> None:
     (match,) = matcher.match("Centre Hospitalier Sud Franci...", "").matches
     assert match.matched == "Centre Hospitalier Sud Franci" and match.field == "title"
+
+
+#: The reading of a cut title as a regular expression (what _cut_word reads from the end, in
+#: linear time: searched from the start, this one is quadratic on a long word not cut).
+_CUT_TITLE = re.compile(r"^(.*?)([^\W\d_]{3,})\s*(?:\.{3}|…)\s*$", re.DOTALL)
+_TITLE_CHARACTERS = st.sampled_from(list("ab Zé_1²½٣.…\n\t\u00a0\u2003-'"))
+
+
+@given(
+    st.text(_TITLE_CHARACTERS, max_size=16),
+    st.sampled_from(["", "...", "…", " ...", "... ", "…\n", "....", ". ..", "…\u2003"]),
+)
+@example("Centre Hospitalier Sud Franci", "...")
+@example("ab", "…")
+def test_the_cut_word_is_the_run_of_letters_before_the_dots(title: str, end: str) -> None:
+    found = _CUT_TITLE.search(title + end)
+    expected = None if found is None else (found.start(2), found.end(2))
+    assert _cut_word(title + end) == expected
