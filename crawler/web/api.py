@@ -85,6 +85,9 @@ class ListQuery(BaseModel):
     ransomware_group: str | None = Field(
         None, max_length=200, description="Ransomware group that listed the victim (any case)"
     )
+    seller: str | None = Field(
+        None, max_length=200, description="Seller handle a version of the post claims (any case)"
+    )
     vendor: str | None = Field(None, max_length=200)
     department: str | None = Field(None, max_length=3)
     region: str | None = Field(None, max_length=64)

@@ -16,6 +16,7 @@ from crawler.core.triage import TRIAGE_STATUSES
 from crawler.reports.filters import HIT_SEVERITIES, SOURCE_KINDS, hit_filters, incident_filters
 from crawler.reports.misp import misp_event, stix_bundle
 from crawler.web.auth import Analyst, PageUser, check_csrf
+from crawler.web.charts import weekly_chart
 from crawler.web.context import web_context
 from crawler.web.downloads import (
     EXPORT_MAX_ROWS,
@@ -25,7 +26,7 @@ from crawler.web.downloads import (
     json_download,
 )
 from crawler.web.errors import BadRequest
-from crawler.web.rendering import link, render
+from crawler.web.rendering import link, page_language, render
 from db.entities import (
     TIMELINE_COLUMNS,
     claims_by_post,
@@ -38,6 +39,7 @@ from db.hits import (
     ENTITY_KINDS,
     HIT_COLUMNS,
     SEVERITIES,
+    HitFilters,
     hit_by_id,
     hit_list,
     iter_hits,
@@ -51,6 +53,7 @@ from db.incidents import (
 )
 from db.pagination import MAX_ID, walk_pages
 from db.repository import sources_query
+from db.trends import weekly_hit_counts
 from db.triage import EXCLUSION_SCOPES, ExclusionScope, entity_exclusions, triage_hit
 
 router = APIRouter(include_in_schema=False)
@@ -94,6 +97,7 @@ def hits_page(request: Request, user: PageUser) -> Response:
     with context.readers.begin() as session:
         page = hit_list(session, filters, params.get("cursor"))
         sources = [source.name for source in session.execute(sources_query()).scalars()]
+        counts = weekly_hit_counts(session, filters)
     return render(
         request,
         "hits.html",
@@ -102,6 +106,7 @@ def hits_page(request: Request, user: PageUser) -> Response:
             "params": dict(params),
             "filtered": any(value for key, value in params.items() if key not in ("q", "cursor")),
             "sources": sources,
+            "chart": weekly_chart(counts, page_language(request, user)),
             **CHOICES,
         },
         user,
@@ -192,6 +197,7 @@ def entity_page(request: Request, entity_id: RowId, user: PageUser) -> Response:
         timeline = entity_timeline(session, entity_id, params.get("cursor"))
         claims = entity_claims(session, entity_id)
         exclusions = entity_exclusions(session, entity_id)
+        counts = weekly_hit_counts(session, HitFilters(entity_id=entity_id))
     return render(
         request,
         "entity.html",
@@ -201,6 +207,7 @@ def entity_page(request: Request, entity_id: RowId, user: PageUser) -> Response:
             "claims": claims,
             "exclusions": exclusions,
             "params": dict(params),
+            "chart": weekly_chart(counts, page_language(request, user)),
         },
         user,
     )
