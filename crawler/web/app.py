@@ -23,6 +23,7 @@ from crawler.matching.watchlist import load_watchlist
 from crawler.web import (
     actors,
     api,
+    evidence_page,
     feeds,
     login,
     map_page,
@@ -103,6 +104,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(source_page.router)
     app.include_router(map_page.router)
     app.include_router(feeds.router)
+    app.include_router(evidence_page.router)
     app.include_router(api.router)
     app.add_api_route("/api/openapi.json", api.openapi_route, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

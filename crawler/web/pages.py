@@ -13,8 +13,9 @@ from starlette.responses import RedirectResponse, Response
 
 from crawler.core.severity import REVIEW
 from crawler.core.triage import TRIAGE_STATUSES
+from crawler.reports.evidence import evidence_records
 from crawler.reports.filters import HIT_SEVERITIES, SOURCE_KINDS, hit_filters, incident_filters
-from crawler.reports.misp import misp_event, stix_bundle
+from crawler.reports.misp import misp_event_with_evidence, stix_bundle
 from crawler.web.auth import Analyst, PageUser, check_csrf
 from crawler.web.charts import weekly_chart
 from crawler.web.context import web_context
@@ -120,6 +121,7 @@ def hit_page(request: Request, hit_id: RowId, user: PageUser) -> Response:
         hit = hit_by_id(session, hit_id)
         claims = claims_by_post(session, [hit.post_id]).get(hit.post_id, [])
         exclusions = entity_exclusions(session, hit.entity_id)
+        evidence = evidence_records(session, web_context(request).settings.data_dir, [hit.post_id])
     return render(
         request,
         "hit.html",
@@ -127,6 +129,7 @@ def hit_page(request: Request, hit_id: RowId, user: PageUser) -> Response:
             "hit": hit,
             "claims": claims,
             "exclusions": exclusions,
+            "evidence": evidence,
             "saved": request.query_params.get("saved") == "1",
             "scopes": EXCLUSION_SCOPES,
             **CHOICES,
@@ -252,9 +255,11 @@ def incident_page(request: Request, incident_id: RowId, user: PageUser) -> Respo
 @router.get("/incidents/{incident_id}/misp.json")
 def incident_misp(request: Request, incident_id: RowId, user: PageUser) -> Response:
     """The incident as a MISP event (MISP core JSON format)."""
-    with web_context(request).readers.begin() as session:
+    context = web_context(request)
+    with context.readers.begin() as session:
         detail = incident_detail(session, incident_id)
-    return json_download(misp_event(detail), f"leakwatch-incident-{incident_id}.misp.json")
+        event = misp_event_with_evidence(session, context.settings.data_dir, detail)
+    return json_download(event, f"leakwatch-incident-{incident_id}.misp.json")
 
 
 @router.get("/incidents/{incident_id}/stix.json")
