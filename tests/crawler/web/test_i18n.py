@@ -127,6 +127,8 @@ def test_pages_follow_the_browser_then_the_users_choice(
     with httpx.Client(base_url=live_server.base_url) as anonymous:
         login_page = anonymous.get("/login", headers={"Accept-Language": "fr-FR"})
         assert "<h1>Se connecter</h1>" in login_page.text and "Mot de passe" in login_page.text
+        possible = client.get("/possible-hits", headers={"Accept-Language": "fr"})
+        assert "<h1>Détections possibles" in possible.text and "Candidats" in possible.text
         missing = client.get("/incidents/99999", headers={"Accept-Language": "fr"})
         assert missing.status_code == 404 and "<h1>Introuvable</h1>" in missing.text
         response = anonymous.post("/preferences/language", data={"language": "fr"})
