@@ -13,9 +13,7 @@ from typing import Any
 import pytest
 
 from tests.crawler.web.conftest import LiveServer
-from tests.crawler.web.test_browser import SCREENSHOTS, browser, engine_of, log_in
-
-__all__ = ["browser"]  # the session-wide Chromium fixture, shared with test_browser.py
+from tests.crawler.web.test_browser import SCREENSHOTS, engine_of, log_in
 
 pytestmark = pytest.mark.browser
 
