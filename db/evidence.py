@@ -45,3 +45,15 @@ def evidence_of_post(session: Session, post_id: int) -> list[Evidence]:
     """Evidence rows of one post, oldest first."""
     statement = select(Evidence).where(Evidence.post_id == post_id).order_by(Evidence.id)
     return list(session.execute(statement).scalars())
+
+
+def evidence_of_posts(session: Session, post_ids: list[int]) -> list[Evidence]:
+    """Evidence rows of several posts, by post then oldest first."""
+    if not post_ids:
+        return []
+    statement = (
+        select(Evidence)
+        .where(Evidence.post_id.in_(post_ids))
+        .order_by(Evidence.post_id, Evidence.id)
+    )
+    return list(session.execute(statement).scalars())

@@ -32,7 +32,7 @@ from crawler.core.severity import SALE_THRESHOLD
 from db.entities import claims_by_post
 from db.entity_lookup import entity_condition
 from db.errors import NotFound
-from db.models import Entity, Hit, Post, Source
+from db.models import Claim, Entity, Hit, Post, Source
 from db.pagination import Page, before, clamp_limit, page_of, walk_pages
 from db.search import estimated_rows, post_matches
 
@@ -56,7 +56,8 @@ class HitFilters:
     (``until`` excluded). ``sale_only`` keeps posts whose sale score reaches
     ``crawler.core.severity.SALE_THRESHOLD``. ``query`` is full-text search (:mod:`db.search`);
     ``post_ids`` keeps hits of those posts (what a rare search resolves to).
-    ``ransomware_group`` keeps posts listed by that ransomware group (any case).
+    ``ransomware_group`` keeps posts listed by that ransomware group (any case); ``seller``
+    posts one of whose versions claims that seller handle (any case).
     """
 
     entity: str | None = None
@@ -69,6 +70,7 @@ class HitFilters:
     source: str | None = None
     source_kind: str | None = None
     ransomware_group: str | None = None
+    seller: str | None = None
     since: datetime | None = None
     until: datetime | None = None
     sale_only: bool = False
@@ -309,6 +311,9 @@ def hit_conditions(
         conditions.append(Source.kind == filters.source_kind)
     if filters.ransomware_group:
         conditions.append(func.lower(Post.group_name) == filters.ransomware_group.lower())
+    if filters.seller:
+        sold_by = select(Claim.post_id).where(func.lower(Claim.seller) == filters.seller.lower())
+        conditions.append(Hit.post_id.in_(sold_by))
     if filters.since is not None:
         conditions.append(Hit.created_at >= filters.since)
     if filters.until is not None:

@@ -497,3 +497,36 @@ class Evidence(Base):
     captured_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     post: Mapped[Post] = relationship()
+
+
+class UserSetting(Base):
+    """A user's own choices in the web UI: for now the language of its pages (``en``/``fr``;
+    None: the browser's ``Accept-Language`` decides)."""
+
+    __tablename__ = "user_settings"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str | None] = mapped_column(String(8))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class FeedToken(Base):
+    """A saved hit search published as an RSS/Atom feed, readable with the token in its URL.
+
+    The token reads this one search only, as its user (a feed reader cannot log in); only its
+    SHA-256 digest is stored. ``query`` is the hit list's query string (``q=Thiais&sale_only=1``).
+    Revoking it, or disabling its user, ends the feed.
+    """
+
+    __tablename__ = "feed_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    query: Mapped[str] = mapped_column(Text)
+    label: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from crawler.core.severity import REVIEW, SALE_THRESHOLD
 from db.errors import NotFound
 from db.hits import HitFilters, entity_conditions, resolve_search
-from db.models import Entity, Hit, PossibleHit, PossibleHitCandidate, Post, Source
+from db.models import Claim, Entity, Hit, PossibleHit, PossibleHitCandidate, Post, Source
 from db.pagination import Page, before, clamp_limit, page_of, walk_pages
 from db.search import post_matches
 
@@ -152,6 +152,9 @@ def possible_hit_conditions(session: Session, filters: HitFilters) -> list[Colum
         conditions.append(Source.kind == filters.source_kind)
     if filters.ransomware_group:
         conditions.append(func.lower(Post.group_name) == filters.ransomware_group.lower())
+    if filters.seller:
+        sold_by = select(Claim.post_id).where(func.lower(Claim.seller) == filters.seller.lower())
+        conditions.append(PossibleHit.post_id.in_(sold_by))
     if filters.since is not None:
         conditions.append(PossibleHit.created_at >= filters.since)
     if filters.until is not None:

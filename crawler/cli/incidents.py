@@ -6,9 +6,9 @@ from __future__ import annotations
 import typer
 
 from crawler.cli.output import check_format, print_document, print_rows
-from crawler.cli.state import database_session
+from crawler.cli.state import database_session, state_of
 from crawler.reports.filters import incident_filters
-from crawler.reports.misp import misp_event, stix_bundle
+from crawler.reports.misp import misp_event_with_evidence, stix_bundle
 from db.incidents import INCIDENT_COLUMNS, incident_detail, incident_list
 
 TABLE_COLUMNS = (
@@ -40,7 +40,11 @@ def incidents(
     with database_session(ctx) as session:
         if misp is not None or stix is not None:
             detail = incident_detail(session, misp if misp is not None else stix or 0)
-            print_document(misp_event(detail) if misp is not None else stix_bundle(detail))
+            if misp is not None:
+                data_dir = state_of(ctx).settings.data_dir
+                print_document(misp_event_with_evidence(session, data_dir, detail))
+            else:
+                print_document(stix_bundle(detail))
             return
         page = incident_list(session, incident_filters(params), cursor or None, limit)
     rows = [row.as_dict() for row in page.items]

@@ -29,7 +29,8 @@ _TRUE = ("1", "true", "on", "yes")
 
 def hit_filters(params: Mapping[str, str]) -> HitFilters:
     """The hit filters in ``params`` (keys as in the web form: ``q``, ``entity``, ``kind``…;
-    ``group`` is a health group, ``ransomware_group`` the group that listed the victim).
+    ``group`` is a health group, ``ransomware_group`` the group that listed the victim,
+    ``seller`` a seller handle a post claims).
 
     ``severity`` may be ``review``: the faces then list possible hits
     (:func:`db.possible_hits.possible_hit_list`) with the same filters.
@@ -44,6 +45,7 @@ def hit_filters(params: Mapping[str, str]) -> HitFilters:
         source=_text(params, "source"),
         source_kind=_choice(params, "source_kind", SOURCE_KINDS),
         ransomware_group=_text(params, "ransomware_group"),
+        seller=_text(params, "seller"),
         since=parse_time(params.get("since"), "since"),
         until=parse_time(params.get("until"), "until", end_of_day=True),
         sale_only=(params.get("sale_only") or "").lower() in _TRUE,

@@ -3,17 +3,25 @@
 The MISP event follows the MISP core format (``{"Event": {…, "Attribute": [], "Object": [],
 "Tag": []}}``, values as strings) so that MISP's "Add event from JSON" and PyMISP load it:
 an ``organization`` object for the victim, one ``url`` object per post, the seller handles as
-``threat-actor`` attributes and each claim as a ``text`` attribute. UUIDs are derived from the
+``threat-actor`` attributes, each claim as a ``text`` attribute, and the evidence of the posts'
+pages (the HTML's sha256, the screenshot as an ``attachment``). UUIDs are derived from the
 incident (UUIDv5), so exporting an incident again updates the same MISP event. Nothing is
 marked ``to_ids``: these are observations, not detection indicators.
 """
 
 from __future__ import annotations
 
+import base64
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from crawler.reports.evidence import EvidenceRecord, evidence_records, read_screenshot
+from db.evidence import evidence_of_posts
 from db.incidents import IncidentDetail
 
 #: Namespace of every UUID leakwatch derives (uuid5 of the DNS name "leakwatch.invalid").
@@ -28,6 +36,8 @@ ANALYSIS = {"new": "0", "confirmed": "1", "handled": "2", "false_positive": "2"}
 DISTRIBUTION = "0"
 #: MISP category of each attribute type used (each type is allowed in its category).
 CATEGORY = {
+    "attachment": "External analysis",
+    "sha256": "External analysis",
     "text": "Other",
     "datetime": "Other",
     "url": "External analysis",
@@ -35,8 +45,17 @@ CATEGORY = {
 }
 
 
-def misp_event(detail: IncidentDetail) -> dict[str, Any]:
-    """The incident as a MISP event in the MISP core JSON format."""
+def misp_event(
+    detail: IncidentDetail,
+    evidence: Sequence[EvidenceRecord] = (),
+    screenshots: Mapping[int, bytes] | None = None,
+) -> dict[str, Any]:
+    """The incident as a MISP event in the MISP core JSON format.
+
+    ``evidence`` (:mod:`crawler.reports.evidence`) adds, per captured page, a ``sha256``
+    attribute of its HTML and, when ``screenshots`` holds its PNG (by evidence id), an
+    ``attachment`` attribute carrying it (base64) with its own sha256.
+    """
     incident = detail.incident
     key = f"incident:{incident.id}"
     timestamp = str(int(incident.last_seen.timestamp()))
@@ -52,6 +71,7 @@ def misp_event(detail: IncidentDetail) -> dict[str, Any]:
             if text:
                 comment = f"claim of post {post_id} recorded {claim.created_at:%Y-%m-%d}"
                 attributes.append(_attribute(key, "text", text, timestamp, comment))
+    attributes += _evidence_attributes(key, evidence, screenshots or {}, timestamp)
     objects = [_organization(key, detail, timestamp)]
     seen_urls: set[str] = set()
     for hit in detail.hits:
@@ -80,6 +100,18 @@ def misp_event(detail: IncidentDetail) -> dict[str, Any]:
             "Object": objects,
         }
     }
+
+
+def misp_event_with_evidence(
+    session: Session, data_dir: Path, detail: IncidentDetail
+) -> dict[str, Any]:
+    """:func:`misp_event` with the evidence of the incident's posts and the screenshots that
+    are still readable and unchanged under ``<data_dir>/evidence``."""
+    post_ids = sorted({hit.post_id for hit in detail.hits})
+    rows = evidence_of_posts(session, post_ids)
+    screenshots = {row.id: png for row in rows if (png := read_screenshot(data_dir, row))}
+    records = evidence_records(session, data_dir, post_ids)
+    return misp_event(detail, records, screenshots)
 
 
 def stix_bundle(detail: IncidentDetail) -> dict[str, Any]:
@@ -172,6 +204,24 @@ def _actors(detail: IncidentDetail) -> list[tuple[str, str, str]]:
             if handle:
                 found.setdefault(handle, (hit.source_name, "seller handle"))
     return sorted((name, source, role) for name, (source, role) in found.items())
+
+
+def _evidence_attributes(
+    key: str, evidence: Sequence[EvidenceRecord], screenshots: Mapping[int, bytes], timestamp: str
+) -> list[dict[str, Any]]:
+    attributes = []
+    for record in evidence:
+        seen = f"{record.url} captured {record.captured_at:%Y-%m-%d %H:%M} UTC"
+        comment = f"sha256 of the HTML of {seen}"
+        attributes.append(_attribute(key, "sha256", record.html_sha256, timestamp, comment))
+        png = screenshots.get(record.id)
+        if png is not None and record.screenshot_sha256:
+            comment = f"screenshot of {seen}, sha256 {record.screenshot_sha256}"
+            name = f"leakwatch-evidence-{record.id}.png"
+            attachment = _attribute(key, "attachment", name, timestamp, comment)
+            attachment["data"] = base64.b64encode(png).decode("ascii")
+            attributes.append(attachment)
+    return attributes
 
 
 def _attribute(key: str, kind: str, value: str, timestamp: str, comment: str) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse
 from alerts.review import resolve_and_alert
 from crawler.core.records import EntityKind
 from crawler.reports.filters import hit_filters, incident_filters
-from crawler.reports.misp import misp_event, stix_bundle
+from crawler.reports.misp import misp_event_with_evidence, stix_bundle
 from crawler.web.auth import ApiAnalyst, ApiUser, api_user
 from crawler.web.context import web_context
 from crawler.web.pages import RowId
@@ -85,6 +85,9 @@ class ListQuery(BaseModel):
     group: str | None = Field(None, max_length=200, description="Health group")
     ransomware_group: str | None = Field(
         None, max_length=200, description="Ransomware group that listed the victim (any case)"
+    )
+    seller: str | None = Field(
+        None, max_length=200, description="Seller handle a version of the post claims (any case)"
     )
     vendor: str | None = Field(None, max_length=200)
     department: str | None = Field(None, max_length=3)
@@ -308,8 +311,10 @@ def api_incident(request: Request, incident_id: RowId) -> IncidentDetail:
 @router.get("/incidents/{incident_id}/misp", response_model=dict[str, Any])
 def api_incident_misp(request: Request, incident_id: RowId) -> dict[str, Any]:
     """The incident as a MISP event in the MISP core JSON format."""
-    with web_context(request).readers.begin() as session:
-        return misp_event(incident_detail(session, incident_id))
+    context = web_context(request)
+    with context.readers.begin() as session:
+        detail = incident_detail(session, incident_id)
+        return misp_event_with_evidence(session, context.settings.data_dir, detail)
 
 
 @router.get("/incidents/{incident_id}/stix", response_model=dict[str, Any])

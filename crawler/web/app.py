@@ -20,7 +20,18 @@ from crawler.core.config import Settings
 from crawler.core.errors import ConfigError, InvalidFilter
 from crawler.core.version import __version__
 from crawler.matching.watchlist import load_watchlist
-from crawler.web import api, login, pages, review
+from crawler.web import (
+    actors,
+    api,
+    evidence_page,
+    feeds,
+    login,
+    map_page,
+    pages,
+    preferences,
+    review,
+    source_page,
+)
 from crawler.web.auth import session_user, signer
 from crawler.web.context import WebContext, web_context
 from crawler.web.errors import BadRequest, Forbidden, LoginRequired
@@ -90,6 +101,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(login.router)
     app.include_router(pages.router)
     app.include_router(review.router)
+    app.include_router(actors.router)
+    app.include_router(preferences.router)
+    app.include_router(source_page.router)
+    app.include_router(map_page.router)
+    app.include_router(feeds.router)
+    app.include_router(evidence_page.router)
     app.include_router(api.router)
     app.add_api_route("/api/openapi.json", api.openapi_route, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

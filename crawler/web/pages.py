@@ -14,9 +14,11 @@ from starlette.responses import RedirectResponse, Response
 from crawler.core.records import ENTITY_KINDS
 from crawler.core.severity import REVIEW
 from crawler.core.triage import TRIAGE_STATUSES
+from crawler.reports.evidence import evidence_records
 from crawler.reports.filters import HIT_SEVERITIES, SOURCE_KINDS, hit_filters, incident_filters
-from crawler.reports.misp import misp_event, stix_bundle
+from crawler.reports.misp import misp_event_with_evidence, stix_bundle
 from crawler.web.auth import Analyst, PageUser, check_csrf
+from crawler.web.charts import weekly_chart
 from crawler.web.context import web_context
 from crawler.web.downloads import (
     EXPORT_MAX_ROWS,
@@ -26,7 +28,7 @@ from crawler.web.downloads import (
     json_download,
 )
 from crawler.web.errors import BadRequest
-from crawler.web.rendering import link, render
+from crawler.web.rendering import link, page_language, render
 from db.entities import (
     TIMELINE_COLUMNS,
     claims_by_post,
@@ -38,6 +40,7 @@ from db.entity_lookup import FoundEntity
 from db.hits import (
     HIT_COLUMNS,
     SEVERITIES,
+    HitFilters,
     hit_by_id,
     hit_list,
     iter_hits,
@@ -51,6 +54,7 @@ from db.incidents import (
 )
 from db.pagination import MAX_ID, walk_pages
 from db.repository import sources_query
+from db.trends import weekly_hit_counts
 from db.triage import EXCLUSION_SCOPES, ExclusionScope, entity_exclusions, triage_hit
 
 router = APIRouter(include_in_schema=False)
@@ -94,6 +98,7 @@ def hits_page(request: Request, user: PageUser) -> Response:
     with context.readers.begin() as session:
         page = hit_list(session, filters, params.get("cursor"))
         sources = [source.name for source in session.execute(sources_query()).scalars()]
+        counts = weekly_hit_counts(session, filters)
     return render(
         request,
         "hits.html",
@@ -102,6 +107,7 @@ def hits_page(request: Request, user: PageUser) -> Response:
             "params": dict(params),
             "filtered": any(value for key, value in params.items() if key not in ("q", "cursor")),
             "sources": sources,
+            "chart": weekly_chart(counts, page_language(request, user)),
             **CHOICES,
         },
         user,
@@ -115,6 +121,7 @@ def hit_page(request: Request, hit_id: RowId, user: PageUser) -> Response:
         hit = hit_by_id(session, hit_id)
         claims = claims_by_post(session, [hit.post_id]).get(hit.post_id, [])
         exclusions = entity_exclusions(session, hit.entity_id)
+        evidence = evidence_records(session, web_context(request).settings.data_dir, [hit.post_id])
     return render(
         request,
         "hit.html",
@@ -122,6 +129,7 @@ def hit_page(request: Request, hit_id: RowId, user: PageUser) -> Response:
             "hit": hit,
             "claims": claims,
             "exclusions": exclusions,
+            "evidence": evidence,
             "saved": request.query_params.get("saved") == "1",
             "scopes": EXCLUSION_SCOPES,
             **CHOICES,
@@ -192,6 +200,7 @@ def entity_page(request: Request, entity_id: RowId, user: PageUser) -> Response:
         timeline = entity_timeline(session, entity_id, params.get("cursor"))
         claims = entity_claims(session, entity_id)
         exclusions = entity_exclusions(session, entity_id)
+        counts = weekly_hit_counts(session, HitFilters(entity_id=entity_id))
     return render(
         request,
         "entity.html",
@@ -201,6 +210,7 @@ def entity_page(request: Request, entity_id: RowId, user: PageUser) -> Response:
             "claims": claims,
             "exclusions": exclusions,
             "params": dict(params),
+            "chart": weekly_chart(counts, page_language(request, user)),
         },
         user,
     )
@@ -245,9 +255,11 @@ def incident_page(request: Request, incident_id: RowId, user: PageUser) -> Respo
 @router.get("/incidents/{incident_id}/misp.json")
 def incident_misp(request: Request, incident_id: RowId, user: PageUser) -> Response:
     """The incident as a MISP event (MISP core JSON format)."""
-    with web_context(request).readers.begin() as session:
+    context = web_context(request)
+    with context.readers.begin() as session:
         detail = incident_detail(session, incident_id)
-    return json_download(misp_event(detail), f"leakwatch-incident-{incident_id}.misp.json")
+        event = misp_event_with_evidence(session, context.settings.data_dir, detail)
+    return json_download(event, f"leakwatch-incident-{incident_id}.misp.json")
 
 
 @router.get("/incidents/{incident_id}/stix.json")

@@ -20,6 +20,14 @@ from starlette.responses import HTMLResponse
 from crawler.core.version import __version__
 from crawler.web.auth import AuthUser, read_session, write_session
 from crawler.web.context import web_context
+from crawler.web.i18n import (
+    LANGUAGE_NAMES,
+    Language,
+    choose_language,
+    context_translate,
+    localised_when,
+)
+from db.user_settings import user_language
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -32,11 +40,13 @@ def template_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters["when"] = when
+    environment.filters["when"] = localised_when(when)
     environment.filters["safe_url"] = safe_url
     environment.filters["score"] = lambda value: f"{value:.2f}" if value is not None else ""
     environment.globals["version"] = __version__
     environment.globals["link"] = link
+    environment.globals["_"] = context_translate
+    environment.globals["languages"] = LANGUAGE_NAMES
     return environment
 
 
@@ -47,16 +57,40 @@ def render(
     user: AuthUser | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """Render ``template`` with the user and CSRF token; refresh the session cookie if new."""
+    """Render ``template`` with the user, CSRF token and page language
+    (:func:`page_language`); refresh the session cookie if new."""
     session = read_session(request)
     page = web_context(request).templates.get_template(template)
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     html = page.render(
-        {**context, "user": user, "csrf_token": session.csrf, "path": request.url.path}
+        {
+            **context,
+            "user": user,
+            "csrf_token": session.csrf,
+            "path": request.url.path,
+            "here": here,
+            "lang": page_language(request, user),
+        }
     )
     response = HTMLResponse(html, status_code=status_code)
     if session.fresh:
         write_session(request, response, session)
     return response
+
+
+def page_language(request: Request, user: AuthUser | None) -> Language:
+    """The language of the page for this request: the user's setting, else the browser's
+    (worked out once per request)."""
+    cached = getattr(request.state, "language", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    chosen = None
+    if user is not None:
+        with web_context(request).readers.begin() as session:
+            chosen = user_language(session, user.id)
+    language = choose_language(chosen, request.headers.get("accept-language"))
+    request.state.language = language
+    return language
 
 
 def when(value: datetime | None) -> str:

@@ -34,6 +34,9 @@ CASES = [
     (HitFilters(status="new"), 7),
     (HitFilters(query="Thiais", source_kind="forum"), 2),
     (HitFilters(incident_id=1), 3),
+    (HitFilters(seller="DarkSeller"), 2),  # a claimed seller handle, any case
+    (HitFilters(seller="lyonleaker", kind="establishment"), 1),
+    (HitFilters(ransomware_group="LockBit"), 1),
 ]
 
 

@@ -29,6 +29,7 @@ def test_filters_apply_to_the_candidates(migrated_url: str) -> None:
         assert ids(q="urgences") == [seeded.possible] and ids(q="Thiais") == []
         assert ids(min_score="0.3") == [seeded.possible] and ids(min_score="0.5") == []
         assert ids(since="2024-11-25") == [seeded.possible] and ids(until="2024-11-24") == []
+        assert ids(seller="darkseller") == []  # its post claims no seller
         row = possible_hit_by_id(session, seeded.possible)
         assert row.severity == "review" and row.reasons == ["health", "sale"]
         assert [c.entity_id for c in row.candidates] == [

@@ -7,6 +7,7 @@ it afterwards; ``analyst_client`` / ``journalist_client`` are httpx clients alre
 from __future__ import annotations
 
 import re
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +26,15 @@ from db.engine import make_engine, make_session_factory
 from tests.seed import Seeded, seed
 
 SECRET = "test-secret-key-0123456789abcdef"
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PASSWORD = "correct horse battery staple"
 
 
@@ -122,3 +132,16 @@ def journalist_client(live_server: LiveServer) -> Iterator[httpx.Client]:
     client = login(live_server.base_url, "jo")
     yield client
     client.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One Chromium (Debian's, through Playwright) for every browser test of the session."""
+    if shutil.which(CHROMIUM) is None:
+        pytest.skip(f"Chromium not installed at {CHROMIUM} (make system-deps)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,31 +18,9 @@ import pytest
 from tests.crawler.web.conftest import PASSWORD, LiveServer
 from tests.seed import HOSTILE_AUTHOR, HOSTILE_URL
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parents[3] / "artifacts" / "screenshots"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One Chromium for the whole session."""
-    if shutil.which(CHROMIUM) is None:
-        pytest.skip(f"Chromium not installed at {CHROMIUM} (make system-deps)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
