@@ -67,6 +67,10 @@ def render_text(document: dict[str, Any]) -> tuple[str, str]:
         source = data["source"]["name"]
         title = f"leakwatch: source {source} {data['old_health']} -> {data['new_health']}"
         return title, data.get("detail") or ""
+    if event == doc.SOURCE_HISTORY_QUIET:
+        return f"leakwatch: source {data['source']['name']} history entered quietly", str(
+            data["summary"]
+        )
     if event == doc.DIGEST:
         lines = [
             f"- [{item['severity']}] {item['entity']}: {item.get('title') or ''} "

@@ -18,6 +18,7 @@ from typing import Any
 
 from alerts.routing import region_of_department
 from crawler.core.listing import ransomware_listing
+from crawler.core.quiet_history import QuietHistory
 from crawler.core.redaction import redact
 from crawler.core.severity import REVIEW
 from db.models import Claim, Entity, Hit, Incident, PossibleHit, Post
@@ -27,6 +28,8 @@ SCHEMA_VERSION = 1
 ALERT_CREATED = "alert.created"
 ALERT_UPDATED = "alert.updated"
 SOURCE_HEALTH_CHANGED = "source.health_changed"
+#: One line per run that stored items older than the source's ``alert_max_age_days``.
+SOURCE_HISTORY_QUIET = "source.history_quiet"
 DIGEST = "digest"
 TEST = "test"
 #: A possible hit held for its channel's review digest (never sent on its own).
@@ -37,6 +40,7 @@ EVENT_TYPES = (
     ALERT_CREATED,
     ALERT_UPDATED,
     SOURCE_HEALTH_CHANGED,
+    SOURCE_HISTORY_QUIET,
     DIGEST,
     TEST,
     POSSIBLE_HIT,
@@ -119,6 +123,29 @@ def operations_data(
         "old_health": old_health,
         "new_health": new_health,
         "detail": redact(detail)[:MAX_EXCERPT] if detail else None,
+    }
+
+
+def history_quiet_data(
+    source_name: str,
+    source_kind: str | None,
+    run_id: int,
+    summary: QuietHistory,
+) -> dict[str, Any]:
+    """The ``data`` of a ``source.history_quiet`` document: what one run stored without
+    alerting because it was published before the source's ``alert_max_age_days``."""
+    return {
+        "source": {"name": source_name, "kind": source_kind},
+        "run_id": run_id,
+        "summary": summary.sentence(source_name),
+        "older_items": summary.older_items,
+        "named_entities": summary.named_entities,
+        "quiet_hits": summary.quiet_hits,
+        "quiet_possible_hits": summary.quiet_possible_hits,
+        "newest_quiet": iso(summary.newest_quiet),
+        "alert_max_age_days": summary.alert_max_age_days,
+        "cutoff": iso(summary.cutoff),
+        "alerted_hits": summary.alerted_hits,
     }
 
 

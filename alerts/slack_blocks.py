@@ -61,6 +61,8 @@ def render_message(document: dict[str, Any]) -> dict[str, Any]:
         body = render_alert(data)
     elif event == doc.SOURCE_HEALTH_CHANGED:
         body = render_operations(data)
+    elif event == doc.SOURCE_HISTORY_QUIET:
+        body = render_history_quiet(data)
     elif event == doc.DIGEST:
         body = render_digest(data)
     elif event == doc.REVIEW_DIGEST:
@@ -121,6 +123,12 @@ def render_operations(data: dict[str, Any]) -> dict[str, Any]:
     title = f":warning: Source {source['name']}: {data['old_health']} → {data['new_health']}"
     detail = _quote(data["detail"]) if data.get("detail") else "_no detail_"
     return _simple(title, detail)
+
+
+def render_history_quiet(data: dict[str, Any]) -> dict[str, Any]:
+    """Block Kit for a run's quiet history: its one summary line, escaped."""
+    title = f":inbox_tray: Source {data['source']['name']}: history entered quietly"
+    return _simple(title, escape(data["summary"]))
 
 
 def render_digest(data: dict[str, Any]) -> dict[str, Any]:

@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.errors import ChannelUnavailable, PermanentDeliveryError, TransientDeliveryError
 from alerts.outbox import enqueue_hit_alerts
+from alerts.payload import SOURCE_HISTORY_QUIET, envelope
 from alerts.slack import SlackSender
 from alerts.slack_blocks import escape, link, render_message
 from alerts.transport import OutgoingMessage
 from crawler.core.config import ChannelConfig
+from crawler.core.quiet_history import QuietHistory
 from crawler.core.records import Claims
 from db.models import OutboxMessage
 from tests.alerts.support import T0, assert_valid_slack_message, settings_for, store_hits
@@ -119,6 +121,18 @@ def test_a_long_digest_line_is_cut_outside_its_link() -> None:
     line = next(b["text"]["text"] for b in json.loads(text)[2:] if "CH d'Arles" in str(b))
     assert line.endswith("…") and len(line) <= 500
     assert line.count("<") == line.count(">")  # no half link for Slack to mangle
+
+
+def test_a_quiet_history_line_is_escaped() -> None:
+    summary = QuietHistory(3, 1, 2, 0, T0, 7, T0, 1).sentence("feed-a")
+    data = {"source": {"name": "feed-a", "kind": "feed"}, "summary": summary + " <!here> & co"}
+    body = render_message(envelope(SOURCE_HISTORY_QUIET, data, T0))
+    assert_valid_slack_message(body)
+    assert body["blocks"][1]["text"]["text"] == (
+        "feed-a: 3 older item(s) entered the history quietly, 1 of them naming watched "
+        "entities (2 hit(s) stored without alert); newest published 2026-03-02; items of the "
+        "last 7 day(s) alert as usual (1 newer hit(s) this run). &lt;!here&gt; &amp; co"
+    )
 
 
 def test_link_only_for_http_urls() -> None:
