@@ -113,6 +113,7 @@ def _alert_text(data: dict[str, Any]) -> tuple[str, str]:
         f"Source: {source['name']} ({source['kind']})",
         f"Post: {post.get('title') or ''}",
         f"Link: {post.get('url') or '-'}",
+        *([f"Open in leakwatch: {data['hit_url']}"] if data.get("hit_url") else []),
         f"First seen: {post.get('first_seen') or '-'}",
         f"Sale score: {data.get('sale_score', 0):.2f}",
     ]

@@ -67,7 +67,7 @@ def enqueue_hit_alerts(
         channels = channels_for(settings, facts)
         if not channels:
             continue
-        data = alert_data(hit)
+        data = alert_data(hit, base_url=settings.web.base_url)
         for channel in channels:
             update = _follow_up(session, hit, channel)
             document = envelope(
@@ -136,7 +136,11 @@ def enqueue_status_alerts(
             "status": change.status,
             "previous_status": change.previous,
         }
-        document = envelope(ALERT_UPDATED, {**alert_data(hit), "update": update}, now)
+        document = envelope(
+            ALERT_UPDATED,
+            {**alert_data(hit, base_url=settings.web.base_url), "update": update},
+            now,
+        )
         for channel in channels_for(settings, facts):
             message_id = insert_message(
                 session,

@@ -60,14 +60,18 @@ def envelope(event_type: str, data: dict[str, Any], now: datetime) -> dict[str, 
     return {"version": SCHEMA_VERSION, "type": event_type, "timestamp": iso(now), "data": data}
 
 
-def alert_data(hit: Hit, update: dict[str, Any] | None = None) -> dict[str, Any]:
+def alert_data(
+    hit: Hit, update: dict[str, Any] | None = None, base_url: str | None = None
+) -> dict[str, Any]:
     """The ``data`` of an ``alert.created``/``alert.updated`` document for ``hit``.
 
     ``update`` is None for a new alarm, else ``{"reason": …, "escalated": bool}``.
+    ``base_url`` (``web.base_url``) gives ``hit_url``, the hit's page in leakwatch.
     """
     post = hit.post
     return {
         "hit_id": hit.id,
+        "hit_url": hit_url(base_url, hit.id),
         "severity": hit.severity,
         "update": update,
         "incident": _incident(hit.incident),
@@ -171,6 +175,11 @@ def listing_data(post: Post) -> dict[str, Any] | None:
         return None
     shown = replace(listing, group=redact(listing.group))
     return {"group": shown.group, "listed_at": iso(shown.listed_at), "reason": shown.reason()}
+
+
+def hit_url(base_url: str | None, hit_id: int) -> str | None:
+    """The hit's page in the web UI under ``base_url``, or None without one."""
+    return f"{base_url}/hits/{hit_id}" if base_url else None
 
 
 def latest_claim(post: Post) -> Claim | None:

@@ -309,11 +309,24 @@ class WebConfig(StrictModel):
     port: int = Field(default=8080, ge=1, le=65535)
     secret_key: SecretStr | None = None
     session_max_age: int = Field(default=12 * 3600, ge=60)
+    #: The address analysts open leakwatch at (``https://leakwatch.cert.example``): alerts link
+    #: to the hit's page under it. None: alerts carry no such link.
+    base_url: str | None = None
 
     @field_validator("secret_key", mode="before")
     @classmethod
     def _env_secret(cls, value: Any) -> Any:
         return resolve_env_reference(value)
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise ValueError("expected the http(s) address of the web UI, without a query")
+        return value.rstrip("/")
 
 
 class WatchlistEntry(StrictModel):
