@@ -81,3 +81,22 @@ def test_csv_for_french_spreadsheets(analyst_client: httpx.Client) -> None:
     page = analyst_client.get("/hits").text
     assert "bom=1&amp;sep=semicolon" in page  # the export link
     assert analyst_client.get("/hits", params={"format": "csv", "sep": "tab"}).status_code == 400
+
+
+def test_page_exports_accept_an_api_token_and_html_pages_do_not(live_server: LiveServer) -> None:
+    headers = {"Authorization": f"Bearer {live_server.token}"}
+    thiais = live_server.seeded.thiais
+    with httpx.Client(base_url=live_server.base_url, headers=headers, timeout=30) as script:
+        hits = script.get("/hits", params={"q": "Thiais", "format": "csv"})
+        assert hits.status_code == 200 and hits.headers["content-type"].startswith("text/csv")
+        assert len(list(csv.DictReader(io.StringIO(hits.text)))) == 3
+        timeline = script.get(f"/entities/{thiais}", params={"format": "jsonl"})
+        assert timeline.status_code == 200 and len(timeline.text.splitlines()) == 3
+        assert script.get("/incidents", params={"format": "json"}).status_code == 200
+        assert script.get("/sources", params={"format": "csv"}).status_code == 200
+        assert script.get("/incidents/1/misp.json").status_code == 200
+        assert script.get("/hits").status_code == 401  # an HTML page needs a session
+    forged = httpx.get(
+        live_server.base_url + "/hits?format=csv", headers={"Authorization": "Bearer lw_forged"}
+    )
+    assert forged.status_code == 401
