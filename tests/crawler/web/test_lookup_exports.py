@@ -20,7 +20,7 @@ def test_entity_search_folds_accents_case_and_reads_aliases(analyst_client: http
         assert page.status_code == 200
         assert f">{THIAIS}</a>" in page.text, query
     watched = analyst_client.get("/entities", params={"q": "hôpital foch"}).text
-    assert "Hopital Foch" in watched and "watched, no post yet" in watched
+    assert "Hôpital Foch" in watched and "watched, no post yet" in watched
 
 
 def test_api_entity_filters_and_lookup(live_server: LiveServer) -> None:
@@ -36,7 +36,7 @@ def test_api_entity_filters_and_lookup(live_server: LiveServer) -> None:
         assert [incident["entity_name"] for incident in incidents] == [THIAIS]
         found = api.get("/api/entities", params={"q": "HOPITAL FOCH"}).json()
         assert [(e["name"], e["id"], e["finess_et"]) for e in found] == [
-            ("Hopital Foch", None, "920000650")
+            ("Hôpital Foch", None, "920000650")
         ]
         stored = api.get("/api/entities", params={"q": "thiais"}).json()
         assert stored[0]["id"] == live_server.seeded.thiais  # stored entities come first
