@@ -10,7 +10,7 @@ switched off so Slack never fetches a crawled page.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -336,11 +336,13 @@ def _context(data: dict[str, Any]) -> str:
 
 
 def _date(value: str | None) -> str:
+    # Slack shows the token in each reader's own zone, so it carries no zone label; clients
+    # that cannot render it show the fallback, in UTC and labelled so.
     if not value:
         return "—"
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
     epoch = int(moment.timestamp())
-    return f"<!date^{epoch}^{{date_short_pretty}} {{time}} UTC|{escape(value)}>"
+    return f"<!date^{epoch}^{{date_short_pretty}} {{time}}|{moment:%Y-%m-%d %H:%M} UTC>"
 
 
 def _quote(text: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 
 from crawler.cli.output import check_format, print_document, print_rows
-from crawler.cli.state import database_session
+from crawler.cli.state import database_session, state_of
 from crawler.reports.filters import incident_filters
 from crawler.reports.misp import misp_event, stix_bundle
 from db.incidents import INCIDENT_COLUMNS, incident_detail, incident_list
@@ -44,6 +44,13 @@ def incidents(
             return
         page = incident_list(session, incident_filters(params), cursor or None, limit)
     rows = [row.as_dict() for row in page.items]
-    print_rows(rows, INCIDENT_COLUMNS, fmt, TABLE_COLUMNS, title=f"{len(rows)} incident(s)")
+    print_rows(
+        rows,
+        INCIDENT_COLUMNS,
+        fmt,
+        TABLE_COLUMNS,
+        title=f"{len(rows)} incident(s)",
+        zone=state_of(ctx).settings.display_zone,
+    )
     if page.next_cursor and fmt == "table":
         typer.echo(f"more: --cursor {page.next_cursor}", err=True)

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 from platformdirs import user_data_dir
@@ -392,6 +393,9 @@ class Settings(BaseSettings):
     watchlist: WatchlistConfig = WatchlistConfig()
     retention: RetentionConfig = RetentionConfig()
     chromium_path: Path = Path("/usr/bin/chromium")
+    #: The time zone the web UI and the CLI show times in, with its label ("09:50 CET");
+    #: exports and the API keep ISO 8601 in UTC with its offset.
+    display_timezone: str = "Europe/Paris"
 
     @property
     def matcher_cache_dir(self) -> Path:
@@ -404,6 +408,20 @@ class Settings(BaseSettings):
         if not re.match(r"^(sqlite(\+pysqlite)?|postgresql(\+psycopg)?)://", value):
             raise ValueError("expected sqlite:///PATH or postgresql+psycopg://user@host/db")
         return value
+
+    @field_validator("display_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name: Europe/Paris)") from None
+        return value
+
+    @property
+    def display_zone(self) -> ZoneInfo:
+        """The zone of ``display_timezone``."""
+        return ZoneInfo(self.display_timezone)
 
     @model_validator(mode="after")
     def _references(self) -> Settings:

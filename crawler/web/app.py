@@ -61,7 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
         readers=make_session_factory(reader),
         writers=make_session_factory(writer),
         signer=signer(secret),
-        templates=template_environment(),
+        templates=template_environment(settings.display_zone),
         engines=(reader, writer),
         entities=EntityLookup(lambda: load_watchlist(settings)),
     )

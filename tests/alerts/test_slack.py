@@ -93,6 +93,8 @@ def test_alert_blocks_show_what_matters(sessions: sessionmaker[Session]) -> None
         "<!date^",
     ):
         assert expected in text, expected
+    # Slack renders the token in each reader's zone: no "UTC" label on it; the fallback is UTC.
+    assert "{date_short_pretty} {time}|2026-03-02 09:00 UTC>" in text
     assert body["text"].startswith("[CRITICAL] Hôpital privé de Thiais")
 
 

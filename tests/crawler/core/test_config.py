@@ -81,6 +81,11 @@ BAD_CONFIGS = [
     ),
     ("bad database url", 'database_url = "mysql://x"\n', "database_url: expected sqlite"),
     (
+        "unknown display zone",
+        'display_timezone = "Europe/Lutece"\n',
+        "display_timezone: unknown time zone 'Europe/Lutece'",
+    ),
+    (
         "web address without a scheme",
         '[web]\nbase_url = "leakwatch.cert.example"\n',
         "web.base_url: expected the http(s) address of the web UI",

@@ -103,7 +103,7 @@ def test_analyst_searches_opens_entity_triages_and_exports(
     page.get_by_role("link", name="Hôpital privé de Thiais").first.click()
     page.wait_for_url(f"**/entities/{live_server.seeded.thiais}")
     assert page.locator("h1").inner_text() == "Hôpital privé de Thiais"
-    assert "2024-11-19 08:50" in page.locator("dl.facts").inner_text()
+    assert "2024-11-19 09:50 CET" in page.locator("dl.facts").inner_text()  # 08:50 UTC
     assert page.locator("ol.timeline > li").count() == 3
     shoot(page, engine, "2-entity-timeline")
 
