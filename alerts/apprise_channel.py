@@ -67,6 +67,10 @@ def render_text(document: dict[str, Any]) -> tuple[str, str]:
         source = data["source"]["name"]
         title = f"leakwatch: source {source} {data['old_health']} -> {data['new_health']}"
         return title, data.get("detail") or ""
+    if event == doc.SOURCE_HISTORY_QUIET:
+        return f"leakwatch: source {data['source']['name']} history entered quietly", str(
+            data["summary"]
+        )
     if event == doc.DIGEST:
         lines = [
             f"- [{item['severity']}] {item['entity']}: {item.get('title') or ''} "
@@ -109,6 +113,7 @@ def _alert_text(data: dict[str, Any]) -> tuple[str, str]:
         f"Source: {source['name']} ({source['kind']})",
         f"Post: {post.get('title') or ''}",
         f"Link: {post.get('url') or '-'}",
+        *([f"Open in leakwatch: {data['hit_url']}"] if data.get("hit_url") else []),
         f"First seen: {post.get('first_seen') or '-'}",
         f"Sale score: {data.get('sale_score', 0):.2f}",
     ]

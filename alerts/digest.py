@@ -152,6 +152,7 @@ def _item(document: dict[str, Any]) -> dict[str, Any]:
     entity, post, source = data.get("entity", {}), data.get("post", {}), data.get("source", {})
     return {
         "hit_id": data.get("hit_id"),
+        "hit_url": data.get("hit_url"),
         "incident_id": (data.get("incident") or {}).get("id"),
         "severity": data.get("severity", "low"),
         "update": bool(data.get("update")),

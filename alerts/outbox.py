@@ -2,7 +2,9 @@
 
 :func:`enqueue_hit_alerts` is called by the storage pipeline after it flushes new hits and
 before it commits; :func:`enqueue_operations_alert` by the daemon when a source's health
-changes. Nothing here talks to the network: :mod:`alerts.deliverer` sends the queued messages.
+changes; :func:`enqueue_history_summary` by the run recorder when a run stored items too old to
+alert (one ``source.history_quiet`` line per run). Nothing here talks to the network:
+:mod:`alerts.deliverer` sends the queued messages.
 
 One message per hit × routed channel (idempotency key ``hit:<hit id>:<channel>``, unique, so a
 re-crawl never alerts twice). A hit is one post × one entity whatever the number of mentions
@@ -30,13 +32,16 @@ from alerts.payload import (
     ALERT_CREATED,
     ALERT_UPDATED,
     SOURCE_HEALTH_CHANGED,
+    SOURCE_HISTORY_QUIET,
     alert_data,
     envelope,
+    history_quiet_data,
     iso,
     operations_data,
 )
 from alerts.routing import channels_for, facts_of, operations_channels
 from crawler.core.config import Settings
+from crawler.core.quiet_history import QuietHistory
 from crawler.core.severity import SEVERITY_ORDER
 from db.models import Entity, Hit, Post, utcnow
 from db.outbox import HELD, PENDING, insert_message, prior_alerts
@@ -62,7 +67,7 @@ def enqueue_hit_alerts(
         channels = channels_for(settings, facts)
         if not channels:
             continue
-        data = alert_data(hit)
+        data = alert_data(hit, base_url=settings.web.base_url)
         for channel in channels:
             update = _follow_up(session, hit, channel)
             document = envelope(
@@ -131,7 +136,11 @@ def enqueue_status_alerts(
             "status": change.status,
             "previous_status": change.previous,
         }
-        document = envelope(ALERT_UPDATED, {**alert_data(hit), "update": update}, now)
+        document = envelope(
+            ALERT_UPDATED,
+            {**alert_data(hit, base_url=settings.web.base_url), "update": update},
+            now,
+        )
         for channel in channels_for(settings, facts):
             message_id = insert_message(
                 session,
@@ -177,6 +186,40 @@ def enqueue_operations_alert(
             kind="operations",
             payload=document,
             idempotency_key=key,
+            now=now,
+        )
+        queued += message_id is not None
+    return queued
+
+
+def enqueue_history_summary(
+    session: Session,
+    settings: Settings,
+    source_name: str,
+    run_id: int,
+    summary: QuietHistory,
+    now: datetime | None = None,
+) -> int:
+    """Queue the run's ``source.history_quiet`` line for every operations channel; return
+    how many messages were queued.
+
+    Nothing is queued when nothing entered quietly. At most one message per run and channel
+    (idempotency key ``quiet:<run id>:<channel>``); never held for a digest.
+    """
+    if summary.is_empty:
+        return 0
+    now = now or utcnow()
+    kinds = {source.name: source.kind for source in settings.sources}
+    data = history_quiet_data(source_name, kinds.get(source_name), run_id, summary)
+    document = envelope(SOURCE_HISTORY_QUIET, data, now)
+    queued = 0
+    for channel in operations_channels(settings):
+        message_id = insert_message(
+            session,
+            channel=channel,
+            kind="operations",
+            payload=document,
+            idempotency_key=f"quiet:{run_id}:{channel}",
             now=now,
         )
         queued += message_id is not None

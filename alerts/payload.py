@@ -18,6 +18,7 @@ from typing import Any
 
 from alerts.routing import region_of_department
 from crawler.core.listing import ransomware_listing
+from crawler.core.quiet_history import QuietHistory
 from crawler.core.redaction import redact
 from crawler.core.severity import REVIEW
 from db.models import Claim, Entity, Hit, Incident, PossibleHit, Post
@@ -27,6 +28,8 @@ SCHEMA_VERSION = 1
 ALERT_CREATED = "alert.created"
 ALERT_UPDATED = "alert.updated"
 SOURCE_HEALTH_CHANGED = "source.health_changed"
+#: One line per run that stored items older than the source's ``alert_max_age_days``.
+SOURCE_HISTORY_QUIET = "source.history_quiet"
 DIGEST = "digest"
 TEST = "test"
 #: A possible hit held for its channel's review digest (never sent on its own).
@@ -37,6 +40,7 @@ EVENT_TYPES = (
     ALERT_CREATED,
     ALERT_UPDATED,
     SOURCE_HEALTH_CHANGED,
+    SOURCE_HISTORY_QUIET,
     DIGEST,
     TEST,
     POSSIBLE_HIT,
@@ -56,14 +60,18 @@ def envelope(event_type: str, data: dict[str, Any], now: datetime) -> dict[str, 
     return {"version": SCHEMA_VERSION, "type": event_type, "timestamp": iso(now), "data": data}
 
 
-def alert_data(hit: Hit, update: dict[str, Any] | None = None) -> dict[str, Any]:
+def alert_data(
+    hit: Hit, update: dict[str, Any] | None = None, base_url: str | None = None
+) -> dict[str, Any]:
     """The ``data`` of an ``alert.created``/``alert.updated`` document for ``hit``.
 
     ``update`` is None for a new alarm, else ``{"reason": …, "escalated": bool}``.
+    ``base_url`` (``web.base_url``) gives ``hit_url``, the hit's page in leakwatch.
     """
     post = hit.post
     return {
         "hit_id": hit.id,
+        "hit_url": hit_url(base_url, hit.id),
         "severity": hit.severity,
         "update": update,
         "incident": _incident(hit.incident),
@@ -122,6 +130,29 @@ def operations_data(
     }
 
 
+def history_quiet_data(
+    source_name: str,
+    source_kind: str | None,
+    run_id: int,
+    summary: QuietHistory,
+) -> dict[str, Any]:
+    """The ``data`` of a ``source.history_quiet`` document: what one run stored without
+    alerting because it was published before the source's ``alert_max_age_days``."""
+    return {
+        "source": {"name": source_name, "kind": source_kind},
+        "run_id": run_id,
+        "summary": summary.sentence(source_name),
+        "older_items": summary.older_items,
+        "named_entities": summary.named_entities,
+        "quiet_hits": summary.quiet_hits,
+        "quiet_possible_hits": summary.quiet_possible_hits,
+        "newest_quiet": iso(summary.newest_quiet),
+        "alert_max_age_days": summary.alert_max_age_days,
+        "cutoff": iso(summary.cutoff),
+        "alerted_hits": summary.alerted_hits,
+    }
+
+
 def check_data(channel: str) -> dict[str, Any]:
     """The ``data`` of a ``test`` document (``leakwatch alerts test``)."""
     return {"channel": channel, "message": f"leakwatch test message for channel {channel}"}
@@ -144,6 +175,11 @@ def listing_data(post: Post) -> dict[str, Any] | None:
         return None
     shown = replace(listing, group=redact(listing.group))
     return {"group": shown.group, "listed_at": iso(shown.listed_at), "reason": shown.reason()}
+
+
+def hit_url(base_url: str | None, hit_id: int) -> str | None:
+    """The hit's page in the web UI under ``base_url``, or None without one."""
+    return f"{base_url}/hits/{hit_id}" if base_url else None
 
 
 def latest_claim(post: Post) -> Claim | None:

@@ -4,7 +4,9 @@ Bot mode calls ``chat.postMessage`` on the Web API (``url``, when set, replaces 
 ``https://slack.com/api/`` base, e.g. for a loopback test server). The ``ts`` of an incident's
 first message is kept so its follow-ups are posted as replies in that thread, broadcast to the
 channel when the follow-up raises the severity. Incoming webhooks cannot thread: follow-ups are
-posted as messages headed "Update". The Block Kit body comes from :mod:`alerts.slack_blocks`.
+posted as messages headed "Update". The Block Kit body comes from :mod:`alerts.slack_blocks`;
+bot-mode alerts get link buttons (Open in leakwatch, Source), which incoming webhooks cannot
+show.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ class SlackSender:
 
     def send(self, message: OutgoingMessage) -> SendResult:
         """Post the rendered message; in bot mode return its ``ts``."""
-        body = render_message(message.payload)
+        body = render_message(message.payload, buttons=self._token is not None)
         headers = {"Content-Type": "application/json; charset=utf-8"}
         if self._token is not None:
             body["channel"] = self._slack_channel

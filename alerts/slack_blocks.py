@@ -10,7 +10,7 @@ switched off so Slack never fetches a crawled page.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,6 +30,14 @@ HEADER_LIMIT = 150
 SECTION_LIMIT = 2_900
 FIELD_LIMIT = 1_900
 DIGEST_LINES = 40
+DIGEST_LINE_LIMIT = 500
+#: Fewest label characters a cut link keeps (else the URL is too long to link at all).
+MIN_LABEL = 20
+#: Longest author or group name shown after a post's link.
+AUTHOR_LIMIT = 200
+#: Slack's limit on a button's URL.
+BUTTON_URL_LIMIT = 3_000
+OPEN_LABEL = "Open in leakwatch"
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,4}$")
 
 
@@ -40,7 +48,23 @@ def escape(text: str) -> str:
 
 def link(url: str | None, label: str) -> str:
     """``<url|label>`` for an http(s) URL, otherwise the escaped label alone."""
+    return _link_escaped(url, escape(label) or "link")
+
+
+def fitted_link(url: str | None, label: str, room: int) -> str:
+    """:func:`link` in at most ``room`` characters: the label is cut, never the link (unless
+    the URL alone leaves no room for a label: then the cut label without link)."""
     safe_label = escape(label) or "link"
+    whole = _link_escaped(url, safe_label)
+    if len(whole) <= room:
+        return whole
+    overhead = len(whole) - len(safe_label)
+    if overhead > room - MIN_LABEL:
+        return _clip(safe_label, room)
+    return _link_escaped(url, _clip(safe_label, room - overhead))
+
+
+def _link_escaped(url: str | None, safe_label: str) -> str:
     if not url or urlsplit(url).scheme.lower() not in ("http", "https"):
         return safe_label
     safe_url = (
@@ -53,14 +77,17 @@ def link(url: str | None, label: str) -> str:
     return f"<{safe_url}|{safe_label}>"
 
 
-def render_message(document: dict[str, Any]) -> dict[str, Any]:
-    """The ``text`` + ``blocks`` body for a document of any event type."""
+def render_message(document: dict[str, Any], buttons: bool = False) -> dict[str, Any]:
+    """The ``text`` + ``blocks`` body for a document of any event type; ``buttons`` (bot mode)
+    adds an alert's link buttons (incoming webhooks cannot show interactive elements)."""
     event = document["type"]
     data = document["data"]
     if event in (doc.ALERT_CREATED, doc.ALERT_UPDATED):
-        body = render_alert(data)
+        body = render_alert(data, buttons)
     elif event == doc.SOURCE_HEALTH_CHANGED:
         body = render_operations(data)
+    elif event == doc.SOURCE_HISTORY_QUIET:
+        body = render_history_quiet(data)
     elif event == doc.DIGEST:
         body = render_digest(data)
     elif event == doc.REVIEW_DIGEST:
@@ -72,9 +99,11 @@ def render_message(document: dict[str, Any]) -> dict[str, Any]:
     return {**body, "unfurl_links": False, "unfurl_media": False}
 
 
-def render_alert(data: dict[str, Any]) -> dict[str, Any]:
+def render_alert(data: dict[str, Any], buttons: bool = False) -> dict[str, Any]:
     """Block Kit for one hit: why when it is a ransomware listing ("listed by <group> on
-    <date>"), entity, place, FINESS, source, post, score, claims, excerpt."""
+    <date>"), entity, place, FINESS, source, post, score, claims, excerpt, and a link to the
+    hit's page in leakwatch (``hit_url``); with ``buttons``, "Open in leakwatch" and "Source"
+    buttons. A long title is cut inside its link: the link and the author stay."""
     entity, source, post = data["entity"], data["source"], data["post"]
     severity = data["severity"]
     update = data.get("update")
@@ -90,23 +119,31 @@ def render_alert(data: dict[str, Any]) -> dict[str, Any]:
         _field("Sale score", f"{data.get('sale_score', 0):.2f}"),
         _field("First seen", _date(post.get("first_seen"))),
     ]
-    author = f" by {escape(post['author'])}" if post.get("author") else ""
+    author = f" by {_clip(escape(post['author']), AUTHOR_LIMIT)}" if post.get("author") else ""
     if data.get("group"):
-        author += f" · group {escape(data['group'])}"
+        author += f" · group {_clip(escape(data['group']), AUTHOR_LIMIT)}"
+    prefix = "*Post:* "
+    room = SECTION_LIMIT - len(prefix) - len(author)
+    post_link = fitted_link(post.get("url"), post.get("title") or "untitled", room)
     blocks: list[dict[str, Any]] = [{"type": "header", "text": _plain(title)}]
     listing = data.get("listing")
     if listing:
         blocks.append(_section(f":pirate_flag: *Ransomware listing:* {escape(listing['reason'])}"))
     blocks += [
         {"type": "section", "fields": fields},
-        _section(f"*Post:* {link(post.get('url'), post.get('title') or 'untitled')}{author}"),
+        _section(f"{prefix}{post_link}{author}"),
     ]
     claims = data.get("claims")
     if claims:
         blocks.append({"type": "section", "fields": _claim_fields(claims)})
     if data.get("excerpt"):
         blocks.append(_section(_quote(data["excerpt"])))
-    blocks.append({"type": "context", "elements": [_mrkdwn(_context(data))]})
+    context = [_mrkdwn(_context(data))]
+    if data.get("hit_url"):
+        context.append(_mrkdwn(fitted_link(data["hit_url"], OPEN_LABEL, SECTION_LIMIT)))
+    blocks.append({"type": "context", "elements": context})
+    if buttons:
+        blocks += _buttons(data.get("hit_url"), post.get("url"))
     text = f"[{severity.upper()}] {escape(entity['name'])}: {escape(post.get('title') or '')}"
     if listing:
         text += f" ({escape(listing['reason'])})"
@@ -115,12 +152,33 @@ def render_alert(data: dict[str, Any]) -> dict[str, Any]:
     return {"text": _clip(text, SECTION_LIMIT), "blocks": blocks}
 
 
+def _buttons(hit_url: str | None, post_url: str | None) -> list[dict[str, Any]]:
+    # Link buttons (Slack opens the URL); none for a URL Slack would refuse.
+    elements = []
+    for action, label, url in (("open_hit", OPEN_LABEL, hit_url), ("source", "Source", post_url)):
+        if (
+            url
+            and urlsplit(url).scheme.lower() in ("http", "https")
+            and (len(url) <= BUTTON_URL_LIMIT)
+        ):
+            elements.append(
+                {"type": "button", "action_id": action, "text": _plain(label), "url": url}
+            )
+    return [{"type": "actions", "elements": elements}] if elements else []
+
+
 def render_operations(data: dict[str, Any]) -> dict[str, Any]:
     """Block Kit for a source health change."""
     source = data["source"]
     title = f":warning: Source {source['name']}: {data['old_health']} → {data['new_health']}"
     detail = _quote(data["detail"]) if data.get("detail") else "_no detail_"
     return _simple(title, detail)
+
+
+def render_history_quiet(data: dict[str, Any]) -> dict[str, Any]:
+    """Block Kit for a run's quiet history: its one summary line, escaped."""
+    title = f":inbox_tray: Source {data['source']['name']}: history entered quietly"
+    return _simple(title, escape(data["summary"]))
 
 
 def render_digest(data: dict[str, Any]) -> dict[str, Any]:
@@ -207,12 +265,17 @@ def _chunks(lines: list[str]) -> list[dict[str, Any]]:
 
 
 def _digest_line(item: dict[str, Any]) -> str:
+    # Entity, post link, source and the hit's page within DIGEST_LINE_LIMIT: a long title is
+    # cut inside its link, never the links.
     emoji = SEVERITY_EMOJI.get(item["severity"], "")
     update = " (update)" if item.get("update") else ""
-    post = link(item.get("url"), item.get("title") or "untitled")
-    return _clip(
-        f"{emoji} *{escape(item['entity'])}*{update}: {post} · {escape(item['source'])}", 500
-    )
+    prefix = f"{emoji} *{_clip(escape(item['entity']), 150)}*{update}: "
+    suffix = f" · {_clip(escape(item['source']), 80)}"
+    if item.get("hit_url"):
+        suffix += " · " + fitted_link(item["hit_url"], "open", DIGEST_LINE_LIMIT // 3)
+    room = DIGEST_LINE_LIMIT - len(prefix) - len(suffix)
+    post = fitted_link(item.get("url"), item.get("title") or "untitled", room)
+    return _clip(f"{prefix}{post}{suffix}", DIGEST_LINE_LIMIT)
 
 
 def _simple(title: str, text: str) -> dict[str, Any]:
@@ -273,11 +336,13 @@ def _context(data: dict[str, Any]) -> str:
 
 
 def _date(value: str | None) -> str:
+    # Slack shows the token in each reader's own zone, so it carries no zone label; clients
+    # that cannot render it show the fallback, in UTC and labelled so.
     if not value:
         return "—"
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
     epoch = int(moment.timestamp())
-    return f"<!date^{epoch}^{{date_short_pretty}} {{time}} UTC|{escape(value)}>"
+    return f"<!date^{epoch}^{{date_short_pretty}} {{time}}|{moment:%Y-%m-%d %H:%M} UTC>"
 
 
 def _quote(text: str) -> str:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from crawler.core.errors import InvalidFilter
 from crawler.core.records import EntityRecord
+from crawler.matching.accents import with_accents
 from crawler.matching.lookup import NameIndex
 from crawler.matching.watchlist import Watchlist
 from db.models import Entity, EntityAlias
@@ -185,7 +186,7 @@ def _found(entity: EntityRecord, entity_id: int | None, excluded: bool) -> Found
         key=entity.key,
         id=entity_id,
         kind=entity.kind,
-        name=entity.name,
+        name=with_accents(entity.name),
         finess_et=entity.finess_et,
         finess_ej=entity.finess_ej,
         city=entity.city,

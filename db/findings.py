@@ -19,6 +19,7 @@ from crawler.core.listing import LISTING_SOURCE_KINDS, RansomwareListing, ransom
 from crawler.core.records import EntityMatch, EntityRecord, PossibleMatch, PostFindings
 from crawler.core.redaction import redact
 from crawler.core.severity import SEVERITY_ORDER, severity_of
+from crawler.matching.accents import with_accents
 from db.exclusions import exclusion_rules, rules_apply
 from db.models import Claim, Entity, Hit, Incident, PossibleHit, PossibleHitCandidate, Post, utcnow
 from db.repository import dialect_insert
@@ -31,14 +32,21 @@ MAX_MENTIONS = 50
 
 
 def upsert_entities(session: Session, entities: Sequence[EntityRecord]) -> dict[str, int]:
-    """Create missing entities (by ``key``) and return key → id, parents included."""
+    """Create missing entities (by ``key``) and return key → id, parents included.
+
+    Names are stored with their accents (:func:`crawler.matching.accents.with_accents`: the
+    watchlist's FINESS names lost them); a stored name that differs from that only by its
+    accents ("Hopital Foch", stored before) gets them.
+    """
     unique = {entity.key: entity for entity in entities}
-    ids = dict(
-        (key, entity_id)
-        for key, entity_id in session.execute(
-            select(Entity.key, Entity.id).where(Entity.key.in_(list(unique)))
-        )
-    )
+    ids: dict[str, int] = {}
+    for key, entity_id, name in session.execute(
+        select(Entity.key, Entity.id, Entity.name).where(Entity.key.in_(list(unique)))
+    ):
+        ids[key] = entity_id
+        shown = with_accents(name)
+        if shown != name:
+            session.execute(update(Entity).where(Entity.id == entity_id).values(name=shown))
     insert = dialect_insert(session)
     for key, entity in unique.items():
         if key in ids:
@@ -53,7 +61,7 @@ def upsert_entities(session: Session, entities: Sequence[EntityRecord]) -> dict[
             .values(
                 key=key,
                 kind=entity.kind,
-                name=entity.name,
+                name=with_accents(entity.name),
                 finess_et=entity.finess_et,
                 finess_ej=entity.finess_ej,
                 parent_id=parent_id,

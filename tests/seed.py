@@ -226,9 +226,9 @@ def _seed(session: Session) -> Seeded:
     )
 
 
-def seed_more_hits(url: str, count: int) -> None:
+def seed_more_hits(url: str, count: int, title: str = "HP Thiais extract {n}") -> None:
     """Add ``count`` forum posts naming the Thiais hospital, each with its own hit and claim,
-    after the seeded ones (for lists longer than a page)."""
+    after the seeded ones (for lists longer than a page); ``title`` is formatted with ``n``."""
     engine = make_engine(url)
     try:
         with make_session_factory(engine).begin() as session:
@@ -237,7 +237,7 @@ def seed_more_hits(url: str, count: int) -> None:
                 when = T0 + timedelta(days=10, minutes=n)
                 row = PostRow(
                     external_id=f"more-{n}", url=f"http://forum.example/more-{n}",
-                    title=f"HP Thiais extract {n}", author="bulkseller", group_name=None,
+                    title=title.format(n=n), author="bulkseller", group_name=None,
                     posted_at=when, activity_at=when, content_hash=f"more-{n}",
                     excerpt="patients", raw_length=100, tags=[], extra={}, sale_score=0.9,
                 )  # fmt: skip

@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 
 from crawler.cli.output import FORMAT_HELP, check_format, print_document, print_rows, print_table
-from crawler.cli.state import database_session, entity_lookup, fail
+from crawler.cli.state import database_session, entity_lookup, fail, state_of
 from crawler.matching.normalise import normalise_phrase
 from db.entities import (
     TIMELINE_COLUMNS,
@@ -61,9 +61,11 @@ def entity(
     elif fmt in ("csv", "jsonl"):
         print_rows(timeline, TIMELINE_COLUMNS, fmt)
     else:
-        print_table([{"fact": key, "value": summary[key]} for key in FACTS], ("fact", "value"))
-        print_table(timeline, TIMELINE_TABLE, title=f"{len(timeline)} post(s), newest first")
-        print_table(claims, CLAIM_TABLE, title="claims over time")
+        zone = state_of(ctx).settings.display_zone
+        facts = [{"fact": key, "value": summary[key]} for key in FACTS]
+        print_table(facts, ("fact", "value"), zone=zone)
+        print_table(timeline, TIMELINE_TABLE, f"{len(timeline)} post(s), newest first", zone)
+        print_table(claims, CLAIM_TABLE, "claims over time", zone)
 
 
 def pick_entity(candidates: list[FoundEntity], name: str) -> FoundEntity | None:

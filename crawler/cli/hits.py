@@ -14,7 +14,7 @@ import sys
 import typer
 
 from crawler.cli.output import FORMAT_HELP, check_format, csv_dialect, print_rows
-from crawler.cli.state import database_session
+from crawler.cli.state import database_session, state_of
 from crawler.core.severity import REVIEW
 from crawler.reports.filters import SOURCE_KINDS, hit_filters
 from db.hits import HIT_COLUMNS, hit_list, iter_hits
@@ -96,18 +96,19 @@ def hits(
         (POSSIBLE_HIT_COLUMNS, REVIEW_COLUMNS) if review else (HIT_COLUMNS, TABLE_COLUMNS)
     )
     noun = "possible hit(s)" if review else "hit(s)"
+    zone = state_of(ctx).settings.display_zone
     with database_session(ctx) as session:
         filters = hit_filters(params)
         if fmt != "table" or all_rows:
             rows = (row.as_dict() for row in walk(session, filters, limit or sys.maxsize, cursor))
             if fmt == "table":
                 listed = list(rows)
-                print_rows(listed, columns, fmt, table, title=f"{len(listed)} {noun}")
+                print_rows(listed, columns, fmt, table, title=f"{len(listed)} {noun}", zone=zone)
             else:
                 print_rows(rows, columns, fmt, dialect=csv_dialect(bom, semicolon))
             return
         page = fetch(session, filters, cursor or None, min(limit or TABLE_PAGE, MAX_LIMIT))
     listed = [row.as_dict() for row in page.items]
-    print_rows(listed, columns, fmt, table, title=f"{len(listed)} {noun}")
+    print_rows(listed, columns, fmt, table, title=f"{len(listed)} {noun}", zone=zone)
     if page.next_cursor:
         typer.echo(f"more: --cursor {page.next_cursor}", err=True)

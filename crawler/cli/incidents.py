@@ -48,6 +48,13 @@ def incidents(
             return
         page = incident_list(session, incident_filters(params), cursor or None, limit)
     rows = [row.as_dict() for row in page.items]
-    print_rows(rows, INCIDENT_COLUMNS, fmt, TABLE_COLUMNS, title=f"{len(rows)} incident(s)")
+    print_rows(
+        rows,
+        INCIDENT_COLUMNS,
+        fmt,
+        TABLE_COLUMNS,
+        title=f"{len(rows)} incident(s)",
+        zone=state_of(ctx).settings.display_zone,
+    )
     if page.next_cursor and fmt == "table":
         typer.echo(f"more: --cursor {page.next_cursor}", err=True)

@@ -10,13 +10,14 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from crawler.core.display_time import shown_time
 from crawler.reports.exports import (
     CsvDialect,
     csv_lines,
@@ -45,8 +46,10 @@ def print_rows(
     table_columns: Sequence[str] | None = None,
     title: str | None = None,
     dialect: CsvDialect | None = None,
+    zone: tzinfo = UTC,
 ) -> None:
-    """Print ``rows`` as a table (``table_columns`` only), CSV, a JSON array or JSON Lines.
+    """Print ``rows`` as a table (``table_columns`` only, times in ``zone`` with its label),
+    CSV, a JSON array or JSON Lines (times ISO 8601 in UTC with their offset).
 
     CSV and JSON are written row by row as ``rows`` yields them (an export of any size).
     """
@@ -58,7 +61,7 @@ def print_rows(
     elif fmt == "json":
         out.writelines(json_array_chunks(rows))
     else:
-        print_table(rows, table_columns or columns, title)
+        print_table(rows, table_columns or columns, title, zone)
 
 
 def print_document(document: Mapping[str, Any]) -> None:
@@ -72,25 +75,29 @@ def csv_dialect(bom: bool, semicolon: bool) -> CsvDialect:
 
 
 def print_table(
-    rows: Iterable[Mapping[str, Any]], columns: Sequence[str], title: str | None = None
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    title: str | None = None,
+    zone: tzinfo = UTC,
 ) -> None:
-    """A rich table of ``columns``, markup off, control characters replaced."""
+    """A rich table of ``columns``, markup off, control characters replaced, times in
+    ``zone`` with its label."""
     table = Table(title=title)
     for column in columns:
         table.add_column(column.replace("_", " "), overflow="fold")
     for row in rows:
-        table.add_row(*(cell_text(row.get(column)) for column in columns))
+        table.add_row(*(cell_text(row.get(column), zone) for column in columns))
     Console(markup=False, highlight=False, width=200).print(table)
 
 
-def cell_text(value: Any) -> str:
-    """Readable, inert text for a table cell."""
+def cell_text(value: Any, zone: tzinfo = UTC) -> str:
+    """Readable, inert text for a table cell (a time in ``zone``, with its label)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return shown_time(value, zone)
     if isinstance(value, float):
         return f"{value:.2f}"
     if isinstance(value, list | tuple):
-        return ", ".join(cell_text(item) for item in value)
+        return ", ".join(cell_text(item, zone) for item in value)
     return _CONTROL.sub("?", str(value))

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 from platformdirs import user_data_dir
@@ -321,6 +322,9 @@ class WebConfig(StrictModel):
     #: The first lockout, in seconds; each further one doubles, up to ``login_lockout_max``.
     login_lockout: int = Field(default=15 * 60, ge=1)
     login_lockout_max: int = Field(default=24 * 3600, ge=1)
+    #: The address analysts open leakwatch at (``https://leakwatch.cert.example``): alerts link
+    #: to the hit's page under it. None: alerts carry no such link.
+    base_url: str | None = None
 
     @field_validator("secret_key", mode="before")
     @classmethod
@@ -332,6 +336,16 @@ class WebConfig(StrictModel):
         if self.login_lockout_max < self.login_lockout:
             raise ValueError("login_lockout_max: must be at least login_lockout")
         return self
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise ValueError("expected the http(s) address of the web UI, without a query")
+        return value.rstrip("/")
 
 
 class WatchlistEntry(StrictModel):
@@ -397,6 +411,9 @@ class Settings(BaseSettings):
     watchlist: WatchlistConfig = WatchlistConfig()
     retention: RetentionConfig = RetentionConfig()
     chromium_path: Path = Path("/usr/bin/chromium")
+    #: The time zone the web UI and the CLI show times in, with its label ("09:50 CET");
+    #: exports and the API keep ISO 8601 in UTC with its offset.
+    display_timezone: str = "Europe/Paris"
 
     @property
     def matcher_cache_dir(self) -> Path:
@@ -409,6 +426,20 @@ class Settings(BaseSettings):
         if not re.match(r"^(sqlite(\+pysqlite)?|postgresql(\+psycopg)?)://", value):
             raise ValueError("expected sqlite:///PATH or postgresql+psycopg://user@host/db")
         return value
+
+    @field_validator("display_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name: Europe/Paris)") from None
+        return value
+
+    @property
+    def display_zone(self) -> ZoneInfo:
+        """The zone of ``display_timezone``."""
+        return ZoneInfo(self.display_timezone)
 
     @model_validator(mode="after")
     def _references(self) -> Settings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from crawler.matching.accents import with_accents
 from crawler.matching.name_words import LEGAL_FORMS
 
 REGIONS: dict[str, str] = {
@@ -110,7 +111,8 @@ _CEDEX = re.compile(r"\s+CEDEX(\s+\d+)?$", re.IGNORECASE)
 
 
 def display_name(raw: str) -> str:
-    """An official upper-case name in readable case, legal forms dropped."""
+    """An official upper-case name in readable case, with its common words' accents
+    (:mod:`crawler.matching.accents`), legal forms dropped."""
     words = [w for w in re.split(r"\s+", raw.strip()) if w]
     while words and words[0].lower() in LEGAL_FORMS:
         words = words[1:]
@@ -127,7 +129,7 @@ def display_name(raw: str) -> str:
             out.append(lower[:2] + lower[2:].capitalize())
         else:
             out.append("-".join(part.capitalize() for part in word.split("-")))
-    return " ".join(out) or raw.strip()
+    return with_accents(" ".join(out)) or raw.strip()
 
 
 def city_of(line: str) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -39,6 +40,12 @@ class RunSummary:
     hits: int
     errors: int
     detail: str | None
+
+
+def source_log_path(settings: Settings, source_name: str) -> Path:
+    """The source's log file, ``<data_dir>/logs/<source>.log``: where the daemon's crawls and a
+    quiet ``leakwatch crawl`` write Scrapy's log."""
+    return settings.data_dir / "logs" / f"{source_name}.log"
 
 
 def scrapy_settings_for(

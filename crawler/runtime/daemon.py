@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from crawler.core.config import Settings
 from crawler.core.errors import ConfigError
 from crawler.runtime.child import ChildCrawls, crawl_gone
+from crawler.runtime.crawl import source_log_path
 from crawler.runtime.health import SPIDER_STATES, alert_due, is_fetch_failure, source_health
 from crawler.runtime.metrics import Metrics
 from crawler.runtime.retention import run_retention
@@ -188,7 +189,7 @@ class Daemon:
                 return
             old_health = row.health
             run_id = start_run(session, source_id).id
-        log_path = self.settings.data_dir / "logs" / f"{name}.log"
+        log_path = source_log_path(self.settings, name)
         result = self.children.run(
             self.config_path, name, run_id, limit, log_path, self._recorder(source_id)
         )

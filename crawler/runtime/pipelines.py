@@ -7,8 +7,9 @@ in the same transaction. A stored post whose ``extra["status"]`` changes (a leak
 "countdown" → "published") gets its hits followed up (``alerts.outbox.enqueue_status_alerts``),
 in that transaction too. Hits on posts published more than the source's ``alert_max_age_days``
 ago are stored and matched like any other but queue no alert: a feed's history or a backfill
-enters quietly, and the run logs one summary line (``N older item(s) stored without alert``,
-stat ``leakwatch/quiet_posts``). For a source with
+enters quietly, and the run logs one summary line (:func:`quiet_history`, stats
+``leakwatch/older_posts``, ``…/quiet_posts``, ``…/quiet_hits``); the run recorder sends that
+line to the operations channels. For a source with
 ``evidence = true``, a post that produces new hits also gets its page's evidence
 (crawler.fetch.evidence) in that transaction.
 
@@ -32,6 +33,7 @@ from sqlalchemy.orm import Session
 from alerts.outbox import StatusChange, enqueue_hit_alerts, enqueue_status_alerts
 from alerts.review import enqueue_possible_hit_alerts
 from crawler.core.items import PostRecord, SourceItem
+from crawler.core.quiet_history import QuietHistory
 from crawler.core.records import PostFindings
 from crawler.core.text import cap_title, clean_record
 from crawler.fetch.evidence import EvidenceLedger, PageEvidence, store_page_evidence
@@ -56,6 +58,15 @@ STORAGE_FAILURES = "leakwatch/storage_failures"
 ITEMS_SKIPPED = "leakwatch/items_skipped"
 #: Stat: posts older than the source's ``alert_max_age_days`` whose new hits queued no alert.
 QUIET_POSTS = "leakwatch/quiet_posts"
+#: Stat: new posts published before the source's ``alert_max_age_days``.
+OLDER_POSTS = "leakwatch/older_posts"
+#: Stats: hits and possible hits stored without alert (their post is older).
+QUIET_HITS = "leakwatch/quiet_hits"
+QUIET_POSSIBLE_HITS = "leakwatch/quiet_possible_hits"
+#: Stat: the newest publication time (POSIX seconds) among the older new posts (a maximum).
+NEWEST_QUIET = "leakwatch/newest_quiet_at"
+#: Stat: the run's alert cutoff (a datetime: posts published before it queue no alert).
+ALERT_CUTOFF = "leakwatch/alert_cutoff"
 #: A batch handed to the writer: post records and the page evidence of some of them.
 Batch = tuple[list[PostRecord], dict[str, PageEvidence]]
 
@@ -86,6 +97,8 @@ class StoragePipeline:
         self.context = CrawlContext.of(self.crawler)
         self.finder, self.enqueue_alerts = load_matching(self.context)
         self.alert_cutoff = alert_cutoff(self.context.source.alert_max_age_days)
+        if self.alert_cutoff is not None:
+            self.crawler.stats.set_value(ALERT_CUTOFF, self.alert_cutoff)
         self.writer = BackgroundWriter(self.write, name=f"storage-{self.context.source.name}")
 
     def process_item(self, item: SourceItem) -> SourceItem:
@@ -124,16 +137,12 @@ class StoragePipeline:
 
     def _log_quiet_posts(self) -> None:
         # The run's one line about the history that entered without alerts.
-        quiet = int(self.crawler.stats.get_value(QUIET_POSTS, 0))
-        if quiet and self.context is not None:
-            source = self.context.source
-            logger.warning(
-                "source %s: %d older item(s) stored without alert (published more than %g "
-                "day(s) ago: alert_max_age_days)",
-                source.name,
-                quiet,
-                source.alert_max_age_days,
-            )
+        if self.context is None:
+            return
+        source = self.context.source
+        summary = quiet_history(self.crawler.stats, source.alert_max_age_days)
+        if summary is not None:
+            logger.warning("source %s", summary.sentence(source.name))
 
     def flush(self) -> None:
         """Hand the batch to the writer; raise WriterFailed if an earlier batch failed."""
@@ -159,7 +168,10 @@ class StoragePipeline:
         stats = self.crawler.stats
         for counts in results:
             for key, value in counts.items():
-                stats.inc_value(key, value)
+                if key == NEWEST_QUIET:
+                    stats.max_value(key, value)
+                else:
+                    stats.inc_value(key, value)
 
     def write(self, batch: Batch) -> Counter[str]:
         """Write one batch in one transaction (on the writer's thread); return stat counts.
@@ -251,6 +263,17 @@ class StoragePipeline:
             counts["leakwatch/status_alerts"] = status_alerts
         if quiet:
             counts[QUIET_POSTS] = len(quiet)
+            counts[QUIET_HITS] = len(new_hits) - len(alerted_hits)
+            counts[QUIET_POSSIBLE_HITS] = len(possible) - len(alerted_possible)
+        older = [
+            latest[post.external_id].posted_at
+            for post in stored
+            if post.is_new and post.id in quiet_posts
+        ]
+        if older:
+            counts[OLDER_POSTS] = len(older)
+            newest = max(as_utc(moment) for moment in older if moment is not None)
+            counts[NEWEST_QUIET] = int(newest.timestamp())
         return counts
 
     def _store_evidence(
@@ -320,8 +343,32 @@ def is_older(posted_at: datetime | None, cutoff: datetime | None) -> bool:
     """True when ``posted_at`` lies before ``cutoff`` (an undated post is never older)."""
     if posted_at is None or cutoff is None:
         return False
-    moment = posted_at if posted_at.tzinfo else posted_at.replace(tzinfo=UTC)
-    return moment < cutoff
+    return as_utc(posted_at) < cutoff
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` with a time zone: naive times are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def quiet_history(stats: Any, alert_max_age_days: float | None) -> QuietHistory | None:
+    """The run's quiet history from its crawl ``stats``, or None when nothing entered quietly
+    (or the source alerts on any age)."""
+    if alert_max_age_days is None:
+        return None
+    newest = stats.get_value(NEWEST_QUIET)
+    summary = QuietHistory(
+        older_items=int(stats.get_value(OLDER_POSTS, 0)),
+        named_entities=int(stats.get_value(QUIET_POSTS, 0)),
+        quiet_hits=int(stats.get_value(QUIET_HITS, 0)),
+        quiet_possible_hits=int(stats.get_value(QUIET_POSSIBLE_HITS, 0)),
+        newest_quiet=datetime.fromtimestamp(newest, UTC) if newest is not None else None,
+        alert_max_age_days=alert_max_age_days,
+        cutoff=stats.get_value(ALERT_CUTOFF),
+        alerted_hits=int(stats.get_value("leakwatch/hits", 0))
+        - int(stats.get_value(QUIET_HITS, 0)),
+    )
+    return None if summary.is_empty else summary
 
 
 def without_quiet(

@@ -9,8 +9,11 @@ state, and, for a broken parser, a size-capped, redacted and private copy of the
 A spider that read a complete listing sets ``state["listing_complete"]`` and
 ``state["seen_ids"]``: after a finished run, the source's posts missing from it get
 ``removed_at``, the listed ones get ``last_seen`` refreshed and ``removed_at`` cleared. Those
-two keys are not saved with the state. What the spider says it left undone
-(``SourceSpider.note``: victim pages skipped for a cap, given up) follows the run's detail.
+two keys are not saved with the state. A run that stored items too old to alert
+(``alert_max_age_days``) queues its one summary line for the operations channels
+(``alerts.outbox.enqueue_history_summary``) in the same transaction. What the spider says it
+left undone (``SourceSpider.note``: victim pages skipped for a cap, given up) follows the run's
+detail.
 """
 
 from __future__ import annotations
@@ -21,10 +24,11 @@ from typing import Any
 
 from scrapy import signals
 
+from alerts.outbox import enqueue_history_summary
 from crawler.core.redaction import redact
 from crawler.runtime.context import CrawlContext
 from crawler.runtime.health import RunOutcome, run_outcome
-from crawler.runtime.pipelines import ITEMS_SKIPPED, STORAGE_FAILURES
+from crawler.runtime.pipelines import ITEMS_SKIPPED, STORAGE_FAILURES, quiet_history
 from crawler.runtime.snapshots import prune_snapshots, save_snapshot
 from db.models import CrawlRun, Source, utcnow
 from db.repository import mark_listed, mark_removed
@@ -137,6 +141,11 @@ class RunRecorder:
             source.consecutive_failures = (
                 source.consecutive_failures + 1 if outcome.status == "failed" else 0
             )
+            quiet = quiet_history(stats, context.source.alert_max_age_days)
+            if quiet is not None:
+                enqueue_history_summary(
+                    session, context.settings, context.source.name, run.id, quiet, now
+                )
         logger.info(
             "run %s of %s: %s, health %s, %d page(s), %d item(s), %d new",
             context.run_id,

@@ -1,8 +1,9 @@
 """The JSON API under ``/api``: the same queries as the pages, for scripts.
 
 Authentication is an API token (``Authorization: Bearer lw_…``, from ``leakwatch users token``)
-or a logged-in session cookie. Everything is read-only except resolving and dismissing possible
-hits, which needs an analyst (and, with a session cookie, its CSRF token in ``X-CSRF-Token``).
+or a logged-in session cookie. Everything is read-only except triaging hits and resolving and
+dismissing possible hits, which need an analyst (and, with a session cookie, its CSRF token in
+``X-CSRF-Token``), as the pages' forms do.
 Lists are paginated by cursor: pass ``next_cursor`` back as ``cursor`` until it is null. The
 OpenAPI document is ``/api/openapi.json`` (login needed too).
 """
@@ -45,6 +46,7 @@ from db.incidents import (
 from db.pagination import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, Page
 from db.possible_hits import PossibleHitRow, possible_hit_by_id, possible_hit_list
 from db.review import dismiss_possible_hit
+from db.triage import triage_hit
 
 
 class ErrorOut(BaseModel):
@@ -108,6 +110,21 @@ class HitQuery(ListQuery):
     """Filters of the hit list."""
 
     severity: Literal["low", "medium", "high", "critical"] | None = None
+
+
+class TriageIn(BaseModel):
+    """An analyst's triage of a hit, as the hit page's form sends it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["new", "confirmed", "false_positive", "handled"]
+    note: str | None = Field(None, max_length=2000)
+    exclude: Literal["phrase", "source", "entity"] | None = Field(
+        None,
+        description="False positives only: exclude this entity whenever the phrase appears "
+        "(`phrase`), on this source (`source`), or everywhere (`entity`)",
+    )
+    phrase: str | None = Field(None, max_length=200, description="Default: the words that matched")
 
 
 class ResolveIn(BaseModel):
@@ -193,6 +210,23 @@ def api_hits(request: Request, query: Annotated[HitQuery, Query()]) -> Page[HitR
 def api_hit(request: Request, hit_id: RowId) -> HitRow:
     """One hit."""
     with web_context(request).readers.begin() as session:
+        return hit_by_id(session, hit_id)
+
+
+@router.post(
+    "/hits/{hit_id}/triage",
+    response_model=HitRow,
+    responses={403: {"model": ErrorOut, "description": "Not an analyst"}},
+)
+def api_triage(request: Request, hit_id: RowId, body: TriageIn, user: ApiAnalyst) -> HitRow:
+    """Analysts: set a hit's triage status and note (its incident's status follows); a false
+    positive may add an exclusion, as on the hit page."""
+    context = web_context(request)
+    with context.writers.begin() as session:
+        triage_hit(
+            session, hit_id, body.status, body.note, user.username, body.exclude, body.phrase
+        )
+    with context.readers.begin() as session:
         return hit_by_id(session, hit_id)
 
 

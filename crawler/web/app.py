@@ -73,7 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
         readers=make_session_factory(reader),
         writers=make_session_factory(writer),
         signer=signer(secret),
-        templates=template_environment(),
+        templates=template_environment(settings.display_zone),
         engines=(reader, writer),
         entities=EntityLookup(lambda: load_watchlist(settings)),
         throttle=LoginThrottle.from_config(settings.web),
@@ -127,7 +127,8 @@ async def _security_headers(
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     def login_required(request: Request, exc: LoginRequired) -> Response:
-        if _is_api(request):
+        # A script (API call, or a download with a token) gets a 401, not the login form.
+        if _is_api(request) or "authorization" in request.headers:
             return JSONResponse(
                 {"detail": "authentication required: Authorization: Bearer <token>"},
                 status_code=401,

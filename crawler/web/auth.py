@@ -28,6 +28,8 @@ from db.accounts import user_for_token
 from db.web_sessions import user_for_session
 
 COOKIE_NAME = "leakwatch_session"
+#: ``?format=`` values of the pages' downloads (crawler.web.downloads.FORMATS).
+DOWNLOAD_FORMATS = ("csv", "json", "jsonl")
 SALT = "leakwatch.session"
 bearer_scheme = HTTPBearer(auto_error=False, description="API token from `leakwatch users token`")
 
@@ -123,12 +125,40 @@ def session_user(request: Request, context: WebContext) -> AuthUser | None:
         return AuthUser(user.id, user.username, user.role)
 
 
-def page_user(request: Request) -> AuthUser:
-    """Dependency of every page: the session's user; raises LoginRequired otherwise."""
-    user = session_user(request, web_context(request))
+def page_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> AuthUser:
+    """Dependency of every page: the session's user; raises LoginRequired otherwise.
+
+    A download (a list's ``?format=csv|json|jsonl``, an incident's MISP or STIX file) also
+    accepts an API token, so scripts fetch the same exports as people; an HTML page never does.
+    """
+    context = web_context(request)
+    if credentials is not None and is_download(request):
+        return token_user(context, credentials.credentials, request.url.path)
+    user = session_user(request, context)
     if user is None:
         raise LoginRequired(request.url.path)
     return user
+
+
+def is_download(request: Request) -> bool:
+    """Whether a page request asks for a file rather than HTML (only reads are downloads)."""
+    if request.method != "GET":
+        return False
+    return request.query_params.get("format") in DOWNLOAD_FORMATS or request.url.path.endswith(
+        ".json"
+    )
+
+
+def token_user(context: WebContext, token: str, path: str) -> AuthUser:
+    """The enabled user of API ``token``; raises LoginRequired for an unknown or revoked one."""
+    with context.readers.begin() as db:
+        user = user_for_token(db, token)
+        if user is None:
+            raise LoginRequired(path)
+        return AuthUser(user.id, user.username, user.role)
 
 
 def api_user(
@@ -141,11 +171,7 @@ def api_user(
     """
     context = web_context(request)
     if credentials is not None:
-        with context.readers.begin() as db:
-            user = user_for_token(db, credentials.credentials)
-            if user is not None:
-                return AuthUser(user.id, user.username, user.role)
-        raise LoginRequired(request.url.path)
+        return token_user(context, credentials.credentials, request.url.path)
     found = session_user(request, context)
     if found is None:
         raise LoginRequired(request.url.path)

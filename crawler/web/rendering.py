@@ -8,7 +8,7 @@ Content-Security-Policy without any script source, so even a missed escape could
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -17,6 +17,7 @@ from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
+from crawler.core.display_time import shown_time
 from crawler.core.version import __version__
 from crawler.web.auth import AuthUser, read_session, write_session
 from crawler.web.context import web_context
@@ -32,15 +33,16 @@ from db.user_settings import user_language
 TEMPLATES = Path(__file__).with_name("templates")
 
 
-def template_environment() -> Environment:
-    """The Jinja2 environment of the UI: autoescape on for every template and string."""
+def template_environment(zone: tzinfo = UTC) -> Environment:
+    """The Jinja2 environment of the UI: autoescape on for every template and string; times
+    shown in ``zone`` with its label."""
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters["when"] = localised_when(when)
+    environment.filters["when"] = localised_when(lambda value: shown_time(value, zone))
     environment.filters["safe_url"] = safe_url
     environment.filters["score"] = lambda value: f"{value:.2f}" if value is not None else ""
     environment.globals["version"] = __version__
@@ -91,11 +93,6 @@ def page_language(request: Request, user: AuthUser | None) -> Language:
     language = choose_language(chosen, request.headers.get("accept-language"))
     request.state.language = language
     return language
-
-
-def when(value: datetime | None) -> str:
-    """A UTC timestamp as ``YYYY-MM-DD HH:MM`` (empty for None)."""
-    return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def safe_url(value: str | None) -> str | None:

@@ -66,6 +66,13 @@ def test_an_unknown_url_scheme_is_refused() -> None:
         AppriseSender(_channel("nosuchservice://x"))
 
 
+def test_text_links_to_the_hit_page_when_leakwatch_has_an_address() -> None:
+    page = "https://leakwatch.cert.example/hits/1"
+    _, body = render_text(envelope(ALERT_CREATED, {**DATA, "hit_url": page}, T0))
+    assert f"Open in leakwatch: {page}" in body.splitlines()
+    assert "Open in leakwatch" not in render_text(DOCUMENT)[1]
+
+
 def test_text_of_an_update() -> None:
     title, _ = render_text(envelope("alert.updated", {**DATA, "update": {"reason": "repost"}}, T0))
     assert title.startswith("Update: ")

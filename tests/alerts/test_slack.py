@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.errors import ChannelUnavailable, PermanentDeliveryError, TransientDeliveryError
 from alerts.outbox import enqueue_hit_alerts
+from alerts.payload import SOURCE_HISTORY_QUIET, envelope
 from alerts.slack import SlackSender
 from alerts.slack_blocks import escape, link, render_message
 from alerts.transport import OutgoingMessage
-from crawler.core.config import ChannelConfig
+from crawler.core.config import ChannelConfig, WebConfig
+from crawler.core.quiet_history import QuietHistory
 from crawler.core.records import Claims
 from db.models import OutboxMessage
 from tests.alerts.support import T0, assert_valid_slack_message, settings_for, store_hits
@@ -35,8 +37,12 @@ BOT = ChannelConfig(
 )
 
 
-def _document(sessions: sessionmaker[Session], **post: Any) -> dict[str, Any]:
+def _document(
+    sessions: sessionmaker[Session], base_url: str | None = None, **post: Any
+) -> dict[str, Any]:
     settings = settings_for("sqlite://", [WEBHOOK.model_dump()], [{"channel": "cert-slack"}])
+    if base_url is not None:
+        settings = settings.model_copy(update={"web": WebConfig(base_url=base_url)})
     with sessions.begin() as session:
         enqueue_hit_alerts(session, settings, store_hits(session, **post), now=T0)
         message = session.execute(select(OutboxMessage)).scalar_one()
@@ -67,9 +73,11 @@ def test_hostile_post_renders_harmless_and_redacted(sessions: sessionmaker[Sessi
 
 
 def test_alert_blocks_show_what_matters(sessions: sessionmaker[Session]) -> None:
-    body = render_message(_document(sessions))
+    document = _document(sessions)
+    body = render_message(document)
     assert_valid_slack_message(body)
     text = json.dumps(body, ensure_ascii=False)
+    assert document["data"]["hit_url"] is None and "Open in leakwatch" not in text
     assert body["blocks"][0]["type"] == "header"
     assert "CRITICAL · Hôpital privé de Thiais" in body["blocks"][0]["text"]["text"]
     for expected in (
@@ -85,6 +93,8 @@ def test_alert_blocks_show_what_matters(sessions: sessionmaker[Session]) -> None
         "<!date^",
     ):
         assert expected in text, expected
+    # Slack renders the token in each reader's zone: no "UTC" label on it; the fallback is UTC.
+    assert "{date_short_pretty} {time}|2026-03-02 09:00 UTC>" in text
     assert body["text"].startswith("[CRITICAL] Hôpital privé de Thiais")
 
 
@@ -117,8 +127,62 @@ def test_a_long_digest_line_is_cut_outside_its_link() -> None:
     }
     text = json.dumps(render_message(document)["blocks"])
     line = next(b["text"]["text"] for b in json.loads(text)[2:] if "CH d'Arles" in str(b))
-    assert line.endswith("…") and len(line) <= 500
+    assert len(line) <= 500
     assert line.count("<") == line.count(">")  # no half link for Slack to mangle
+    # The title is cut, not its link, and the source is still there.
+    assert "<https://forum.example/t/xxx" in line and "Vente base patients" in line
+    assert line.endswith("…> · forum")
+
+
+def test_a_very_long_title_keeps_its_link_and_author(sessions: sessionmaker[Session]) -> None:
+    # Stored titles are capped, but escaped for Slack a title of markup triples in length.
+    url = "https://forum.example/t/" + "y" * 2_400
+    document = _document(sessions, title="Vente <&> " * 100, url=url, author="seller<42>")
+    body = render_message(document)
+    assert_valid_slack_message(body)
+    post = next(b["text"]["text"] for b in body["blocks"] if "*Post:*" in str(b))
+    assert post.startswith(f"*Post:* <{url}|Vente &lt;&amp;&gt; Vente")
+    assert post.endswith("…> by seller&lt;42&gt;") and len(post) <= 2_900
+
+
+def test_every_alert_links_to_the_hit_page_and_bot_mode_adds_buttons(
+    sessions: sessionmaker[Session],
+) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"ok": True, "ts": "1700000000.000100"})
+
+    document = _document(sessions, base_url="https://leakwatch.cert.example/")
+    hit_id = document["data"]["hit_id"]
+    page = f"https://leakwatch.cert.example/hits/{hit_id}"
+    assert document["data"]["hit_url"] == page
+    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+        SlackSender(BOT, client).send(_message(document))
+        SlackSender(WEBHOOK, client).send(_message(document))
+    bot, webhook = (json.loads(request.content) for request in seen)
+    for body in (bot, webhook):
+        assert_valid_slack_message(body)
+        assert f"<{page}|Open in leakwatch>" in json.dumps(body["blocks"][-2:])
+    [actions] = [block for block in bot["blocks"] if block["type"] == "actions"]
+    assert [(b["text"]["text"], b["url"]) for b in actions["elements"]] == [
+        ("Open in leakwatch", page),
+        ("Source", "http://forum.example/thread/1"),
+    ]
+    assert not [block for block in webhook["blocks"] if block["type"] == "actions"]
+
+
+def test_a_quiet_history_line_is_escaped() -> None:
+    summary = QuietHistory(3, 1, 2, 0, T0, 7, T0, 1).sentence("feed-a")
+    data = {"source": {"name": "feed-a", "kind": "feed"}, "summary": summary + " <!here> & co"}
+    body = render_message(envelope(SOURCE_HISTORY_QUIET, data, T0))
+    assert_valid_slack_message(body)
+    assert body["blocks"][1]["text"]["text"] == (
+        "feed-a: 3 older item(s) entered the history quietly, 1 of them naming watched "
+        "entities (2 hit(s) stored without alert); newest published 2026-03-02; items of the "
+        "last 7 day(s) alert as usual (1 newer hit(s) this run). &lt;!here&gt; &amp; co"
+    )
 
 
 def test_link_only_for_http_urls() -> None:

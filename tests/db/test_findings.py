@@ -294,3 +294,18 @@ def test_a_post_naming_an_entity_twice_is_one_hit_with_its_mentions(migrated_url
         assert (first.matched, first.score) == ("Hôpital privé de Thiais", 0.97)
         assert [len(hit.mentions) for hit in hits[1:]] == [3] * 5
     engine.dispose()
+
+
+def test_entities_are_stored_with_accents_and_old_unaccented_names_get_them(
+    migrated_url: str,
+) -> None:
+    foch = EntityRecord(key="finess:920000650", kind="establishment", name="Hopital Foch")
+    thiais = EntityRecord(key="finess:940000565", kind="establishment", name="HP Thiais")
+    engine = make_engine(migrated_url)
+    with make_session_factory(engine).begin() as session:
+        session.add(Entity(key=thiais.key, kind="establishment", name="Hopital Prive de Thiais"))
+        session.flush()
+        ids = upsert_entities(session, [foch, thiais])
+        names = {key: session.get(Entity, ids[key]).name for key in ids}  # type: ignore[union-attr]
+    engine.dispose()
+    assert names == {foch.key: "Hôpital Foch", thiais.key: "Hôpital Privé de Thiais"}

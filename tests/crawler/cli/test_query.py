@@ -64,10 +64,20 @@ def test_table_output_is_inert(config: Path) -> None:
     assert "\x1b]" not in result.output
 
 
+def test_times_follow_the_display_zone_and_exports_keep_their_offset(config: Path) -> None:
+    config.write_text(config.read_text() + 'display_timezone = "America/New_York"\n')
+    table = run(config, "entity", "940000573")
+    assert table.exit_code == 0, table.output
+    assert "2024-11-19 03:50 EST" in table.output
+    document = json.loads(run(config, "entity", "940000573", "-f", "json").output)
+    assert document["entity"]["first_seen"] == "2024-11-19T08:50:00+00:00"
+
+
 def test_entity_history(config: Path) -> None:
     result = run(config, "entity", "940000573")
     assert result.exit_code == 0, result.output
-    assert "2024-11-19 08:50" in result.output and "claims over time" in result.output
+    # 08:50 UTC shown in the default display zone, labelled.
+    assert "2024-11-19 09:50 CET" in result.output and "claims over time" in result.output
     by_name = json.loads(run(config, "entity", "Hôpital privé de Thiais", "-f", "json").output)
     assert by_name["entity"]["post_count"] == 3 and len(by_name["timeline"]) == 3
     assert by_name["claims"][0]["records"] == 758912

@@ -80,6 +80,16 @@ BAD_CONFIGS = [
         "channels[0].url: environment variable LW_TEST_UNSET_VARIABLE is not set",
     ),
     ("bad database url", 'database_url = "mysql://x"\n', "database_url: expected sqlite"),
+    (
+        "unknown display zone",
+        'display_timezone = "Europe/Lutece"\n',
+        "display_timezone: unknown time zone 'Europe/Lutece'",
+    ),
+    (
+        "web address without a scheme",
+        '[web]\nbase_url = "leakwatch.cert.example"\n',
+        "web.base_url: expected the http(s) address of the web UI",
+    ),
     ("invalid toml", "sources = [\n", "invalid TOML"),
     (
         "socks proxy typo",

@@ -18,7 +18,7 @@ def test_reads_latin1_extract_and_reports_bad_lines() -> None:
     entities = list(read_etalab(FIXTURE, skipped))
     assert [e.key for e in entities] == ["finess:940300445", "finess:800002503", "finess:2A0000014"]
     thiais = entities[0]
-    assert thiais.name == "Hopital Prive de Thiais"
+    assert thiais.name == "Hôpital Privé de Thiais"  # FINESS capitals, accents restored
     assert thiais.aliases == ["Clinique du Sud"]
     assert (thiais.department, thiais.city, thiais.region) == ("94", "Thiais", "Île-de-France")
     assert thiais.parent_key == "finess-ej:940812860"

@@ -222,12 +222,28 @@ def test_crawl_works_from_any_working_directory(tmp_path: Path, migrated_url: st
             cwd=elsewhere,
             env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[3])},
         )
+        verbose = subprocess.run(
+            [sys.executable, "-m", "crawler", "--config", str(config), "crawl", "mybb", "-v"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=elsewhere,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[3])},
+        )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "run 1: ok" in result.stdout and "3 new post(s)" in result.stdout, result.stdout
+    # A short summary; Scrapy's log goes to the source's log file, -v shows it instead.
+    log = tmp_path / "data" / "logs" / "mybb.log"
+    assert result.stdout.splitlines() == [
+        "run 1: ok (health ok): 1 page(s), 3 item(s), 3 new post(s), 0 hit(s), 0 error(s)",
+        f"log: {log}",
+    ], result.stdout
+    assert "Spider opened" not in result.stderr and "Spider opened" in log.read_text()
+    assert verbose.returncode == 0 and "Spider opened" in verbose.stderr
+    assert "log:" not in verbose.stdout and log.read_text().count("Spider opened") == 1
     # No telnet console nor remote-control server listens during a crawl.
-    assert "Spider opened" in result.stderr
-    assert "Telnet console listening" not in result.stderr
-    assert "Remote control HTTP server listening" not in result.stderr
+    for output in (log.read_text(), verbose.stderr):
+        assert "Telnet console listening" not in output
+        assert "Remote control HTTP server listening" not in output
 
 
 #: Personal data a hostile thread title carries, in the written forms redaction once missed.

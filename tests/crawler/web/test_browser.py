@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.crawler.web.conftest import PASSWORD, LiveServer
-from tests.seed import HOSTILE_AUTHOR, HOSTILE_URL
+from tests.seed import HOSTILE_AUTHOR, HOSTILE_URL, seed_more_hits
 
 SCREENSHOTS = Path(__file__).parents[3] / "artifacts" / "screenshots"
 
@@ -80,7 +80,7 @@ def test_analyst_searches_opens_entity_triages_and_exports(
     page.get_by_role("link", name="Hôpital privé de Thiais").first.click()
     page.wait_for_url(f"**/entities/{live_server.seeded.thiais}")
     assert page.locator("h1").inner_text() == "Hôpital privé de Thiais"
-    assert "2024-11-19 08:50" in page.locator("dl.facts").inner_text()
+    assert "2024-11-19 09:50 CET" in page.locator("dl.facts").inner_text()  # 08:50 UTC
     assert page.locator("ol.timeline > li").count() == 3
     shoot(page, engine, "2-entity-timeline")
 
@@ -132,3 +132,16 @@ def test_hostile_post_is_shown_inert(page: Any, live_server: LiveServer) -> None
     assert page.locator("a[href^='javascript']").count() == 0
     assert page.locator(".inert").first.inner_text() == HOSTILE_URL
     shoot(page, engine_of(live_server), "5-hostile-post")
+
+
+def test_an_unbroken_long_title_does_not_widen_the_pages(
+    page: Any, live_server: LiveServer
+) -> None:
+    seed_more_hits(live_server.database_url, 1, "HP_Thiais_" + "x" * 980 + "{n}")
+    log_in(page, "jo")
+    for path in ("/hits", "/hits?q=Thiais", f"/entities/{live_server.seeded.thiais}"):
+        page.goto(path)
+        assert page.locator("text=HP_Thiais_xxx").count() >= 1, path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1280, f"{path} is {width} px wide"
+    shoot(page, engine_of(live_server), "6-long-title")

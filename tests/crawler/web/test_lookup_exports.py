@@ -20,7 +20,7 @@ def test_entity_search_folds_accents_case_and_reads_aliases(analyst_client: http
         assert page.status_code == 200
         assert f">{THIAIS}</a>" in page.text, query
     watched = analyst_client.get("/entities", params={"q": "hôpital foch"}).text
-    assert "Hopital Foch" in watched and "watched, no post yet" in watched
+    assert "Hôpital Foch" in watched and "watched, no post yet" in watched
 
 
 def test_api_entity_filters_and_lookup(live_server: LiveServer) -> None:
@@ -36,7 +36,7 @@ def test_api_entity_filters_and_lookup(live_server: LiveServer) -> None:
         assert [incident["entity_name"] for incident in incidents] == [THIAIS]
         found = api.get("/api/entities", params={"q": "HOPITAL FOCH"}).json()
         assert [(e["name"], e["id"], e["finess_et"]) for e in found] == [
-            ("Hopital Foch", None, "920000650")
+            ("Hôpital Foch", None, "920000650")
         ]
         stored = api.get("/api/entities", params={"q": "thiais"}).json()
         assert stored[0]["id"] == live_server.seeded.thiais  # stored entities come first
@@ -81,3 +81,22 @@ def test_csv_for_french_spreadsheets(analyst_client: httpx.Client) -> None:
     page = analyst_client.get("/hits").text
     assert "bom=1&amp;sep=semicolon" in page  # the export link
     assert analyst_client.get("/hits", params={"format": "csv", "sep": "tab"}).status_code == 400
+
+
+def test_page_exports_accept_an_api_token_and_html_pages_do_not(live_server: LiveServer) -> None:
+    headers = {"Authorization": f"Bearer {live_server.token}"}
+    thiais = live_server.seeded.thiais
+    with httpx.Client(base_url=live_server.base_url, headers=headers, timeout=30) as script:
+        hits = script.get("/hits", params={"q": "Thiais", "format": "csv"})
+        assert hits.status_code == 200 and hits.headers["content-type"].startswith("text/csv")
+        assert len(list(csv.DictReader(io.StringIO(hits.text)))) == 3
+        timeline = script.get(f"/entities/{thiais}", params={"format": "jsonl"})
+        assert timeline.status_code == 200 and len(timeline.text.splitlines()) == 3
+        assert script.get("/incidents", params={"format": "json"}).status_code == 200
+        assert script.get("/sources", params={"format": "csv"}).status_code == 200
+        assert script.get("/incidents/1/misp.json").status_code == 200
+        assert script.get("/hits").status_code == 401  # an HTML page needs a session
+    forged = httpx.get(
+        live_server.base_url + "/hits?format=csv", headers={"Authorization": "Bearer lw_forged"}
+    )
+    assert forged.status_code == 401

@@ -118,6 +118,39 @@ def test_api_triage_needs_an_analyst_and_csrf_with_a_session(live_server: LiveSe
     client.close()
 
 
+def test_api_triages_a_hit_with_the_same_rules_as_the_form(live_server: LiveServer) -> None:
+    hit = live_server.seeded.thiais_hits[0]
+    path = f"/api/hits/{hit}/triage"
+    engine = make_engine(live_server.database_url)
+    with make_session_factory(engine).begin() as session:
+        journalist_token = issue_token(session, "jo", "tests")
+    engine.dispose()
+    refused = httpx.post(
+        live_server.base_url + path,
+        json={"status": "handled"},
+        headers={"Authorization": f"Bearer {journalist_token}"},
+    )
+    assert refused.status_code == 403
+    api = httpx.Client(
+        base_url=live_server.base_url, headers={"Authorization": f"Bearer {live_server.token}"}
+    )
+    done = api.post(path, json={"status": "confirmed", "note": "CERT informed"})
+    assert done.status_code == 200, done.text
+    assert done.json()["triage_status"] == "confirmed" and done.json()["triaged_by"] == "ana"
+    assert api.post(path, json={"status": "maybe"}).status_code == 422
+    excluded = api.post(path, json={"status": "handled", "exclude": "entity"})
+    assert excluded.status_code == 400 and "false positive" in excluded.json()["detail"]
+    assert api.post("/api/hits/999999/triage", json={"status": "new"}).status_code == 404
+    api.close()
+    client = login(live_server.base_url, "ana")
+    token = csrf_token(client.get(f"/hits/{hit}").text)
+    assert client.post(path, json={"status": "handled"}).status_code == 403  # no CSRF header
+    handled = client.post(path, json={"status": "handled"}, headers={"X-CSRF-Token": token})
+    assert handled.status_code == 200 and handled.json()["triage_status"] == "handled"
+    assert client.get(f"/api/hits/{hit}").json()["triage_status"] == "handled"
+    client.close()
+
+
 LISTING = """<html><body><ul>
 <li class="thread" data-id="{id}"><a href="/t/{id}">{title}</a>
   <span class="author">seller1</span></li>

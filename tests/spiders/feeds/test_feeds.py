@@ -454,7 +454,7 @@ def test_a_feed_history_is_stored_and_matched_but_only_recent_listings_alert(
         delivered = CliRunner().invoke(app, ["--config", str(config), "alerts", "deliver"])
         requests = sink.requests
     assert summary["status"] == "ok" and delivered.exit_code == 0, delivered.output
-    assert "1 older item(s) stored without alert" in summary["log"]
+    assert "2 older item(s) entered the history quietly, 1 of them naming" in summary["log"]
     engine = make_engine(migrated_url)
     with make_session_factory(engine).begin() as session:
         severities = dict(
@@ -467,3 +467,92 @@ def test_a_feed_history_is_stored_and_matched_but_only_recent_listings_alert(
     }
     hooks = [Webhook(SECRET).verify(r.body, r.headers) for r in requests if r.path == "/hook"]
     assert [doc["data"]["post"]["title"] for doc in hooks] == ["Hôpital privé de Thiais"]
+
+
+OPERATIONS_CONFIG = """
+[[channels]]
+name = "ops-slack"
+type = "slack"
+url = "{sink}/ops-slack"
+
+[[channels]]
+name = "ops-webhook"
+type = "webhook"
+url = "{sink}/ops-hook"
+signing_secret = "{secret}"
+
+[[channels]]
+name = "ops-apprise"
+type = "apprise"
+url = "{apprise}/ops-apprise"
+
+[[routes]]
+channel = "ops-slack"
+operations = true
+
+[[routes]]
+channel = "ops-webhook"
+operations = true
+
+[[routes]]
+channel = "ops-apprise"
+operations = true
+"""
+
+
+def test_a_quiet_history_sends_one_summary_line_per_run_to_the_operations_channels(
+    tmp_path: Path, migrated_url: str
+) -> None:
+    # Years of history on a first crawl: two hospitals listed long ago, a firm listed 60 days
+    # ago and a hospital listed 5 hours ago. The analysts are paged for the
+    # new one only; operations hear once that the rest entered quietly; a second run that
+    # stores nothing old says nothing.
+    site = FeedSite()
+    now = datetime.now(UTC)
+    site.victims.insert(0, Victim("Centre Hospitalier de Dax", "lockbit3", now - timedelta(400)))
+    site.victims.insert(0, Victim("CHU de Rennes", "akira", now - timedelta(days=90)))
+    config = tmp_path / "leakwatch.toml"
+    with LoopbackServer(site) as server, WebhookSink() as sink:
+        config.write_text(
+            LISTING_CONFIG.format(database_url=migrated_url, data_dir=tmp_path / "data",
+                                  base=server.base_url, sink=sink.url, secret=SECRET)
+            + OPERATIONS_CONFIG.format(sink=sink.url, secret=SECRET,
+                                       apprise=sink.url.replace("http://", "json://"))
+        )  # fmt: skip
+        first = run_crawl_of(config, "ransomwatch")
+        delivered = CliRunner().invoke(app, ["--config", str(config), "alerts", "deliver"])
+        after_first = list(sink.requests)
+        second = run_crawl_of(config, "ransomwatch")
+        again = CliRunner().invoke(app, ["--config", str(config), "alerts", "deliver"])
+        after_second = list(sink.requests)
+    assert first["status"] == second["status"] == "ok", first
+    assert delivered.exit_code == 0 and again.exit_code == 0, delivered.output + again.output
+    assert after_second == after_first  # nothing quiet the second time: nothing said
+    by_path: dict[str, list[Any]] = {}
+    for request in after_first:
+        by_path.setdefault(request.path, []).append(request)
+    line = (
+        "ransomwatch: 3 older item(s) entered the history quietly, 2 of them naming watched "
+        "entities (2 hit(s) stored without alert); newest published "
+        f"{now - timedelta(days=60):%Y-%m-%d}; items of the last 7 day(s) alert as usual "
+        "(1 newer hit(s) this run)."
+    )
+    assert f"source {line}" in first["log"]
+    [hook] = by_path["/ops-hook"]
+    document = Webhook(SECRET).verify(hook.body, hook.headers)
+    assert document["type"] == "source.history_quiet"
+    assert hook.headers["webhook-id"].startswith("quiet:")
+    data = document["data"]
+    assert data["summary"] == line and data["source"] == {"name": "ransomwatch", "kind": "feed"}
+    assert (data["older_items"], data["named_entities"], data["quiet_hits"]) == (3, 2, 2)
+    assert data["alert_max_age_days"] == 7 and data["alerted_hits"] == 1
+    assert data["newest_quiet"][:10] == f"{now - timedelta(days=60):%Y-%m-%d}"
+    [slack] = by_path["/ops-slack"]
+    body = slack.json()
+    assert_valid_slack_message(body)
+    assert body["blocks"][1]["text"]["text"] == line
+    [apprise] = by_path["/ops-apprise"]
+    assert apprise.json()["message"] == line
+    assert "history entered quietly" in apprise.json()["title"]
+    paged = [Webhook(SECRET).verify(r.body, r.headers) for r in by_path["/hook"]]
+    assert [doc["data"]["post"]["title"] for doc in paged] == ["Hôpital privé de Thiais"]

@@ -232,7 +232,9 @@ def test_leakwatch_crawl_logs_in_stores_posts_and_keeps_state(tmp_path: Path) ->
         assert "0 item(s)" in second.stdout and site.listing_requests() == [
             "/forumdisplay.php?fid=2"
         ]
-        assert "correct horse" not in first.stderr + second.stderr
+        logged = (tmp_path / "data" / "logs" / "demo-mybb.log").read_text()
+        assert "Spider opened" in logged  # the crawl's log is in the source's log file
+        assert "correct horse" not in first.stderr + second.stderr + logged
     engine = make_engine(f"sqlite:///{tmp_path / 'lw.db'}")
     with make_session_factory(engine).begin() as session:
         posts = session.execute(select(Post)).scalars().all()
