@@ -238,6 +238,17 @@ def _named_beside_town(core: str, own: tuple[str, ...]) -> list[str]:
     return rests
 
 
+def _area_beside_town(core: str, own: tuple[str, ...]) -> str | None:
+    # The one word that ends at the entity's own town ("cornouaille quimper" → "cornouaille",
+    # articles aside), when it is long enough to be a name and no generic word.
+    for town in own:
+        if core.endswith(f" {town}"):
+            words = [w for w in core[: -len(town) - 1].split(" ") if w not in ARTICLE_WORDS]
+            if len(words) == 1 and len(words[0]) >= 6 and not is_generic_core(words[0]):
+                return words[0]
+    return None
+
+
 def build_index(watchlist: Watchlist) -> MatcherIndex:
     """Build the automaton and its entries for ``watchlist`` (seconds for 100k entities)."""
     keyed: dict[str, list[Candidate]] = defaultdict(list)
@@ -327,6 +338,11 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         # "CH de Cannes Simone Veil" is also "CH Simone Veil" when Cannes is
                         # written anywhere in the post (the memorial name alone is shared).
                         readings.append((form.type, rest, GENERIC, FROM_PART))
+                    area = _area_beside_town(form.core, own)
+                    if area and area not in cities and not _ordinary(area, ordinary):
+                        # "Centre Hospitalier Intercommunal de Cornouaille Quimper" is the
+                        # "CH de Cornouaille": one distinctive word (an area) beside its town.
+                        readings.append((form.type, area, STRONG, FROM_PART))
                     for part in _city_parts(form.core, cities, own):
                         if part in cities:
                             level = GENERIC if part not in own else STRONG

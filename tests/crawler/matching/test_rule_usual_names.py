@@ -98,3 +98,23 @@ def test_a_hospital_site_is_known_by_its_site_name(sites: Matcher, title: str, k
 
 def test_a_clinic_site_gives_no_hospital_name(sites: Matcher) -> None:
     assert keys(sites, "Hôpital Lumière", "cyberattaque") == set()
+
+
+# "<type> <area> <town>": the one distinctive word beside the entity's town names it alone
+# ("Centre Hospitalier Intercommunal de Cornouaille Quimper" is the "CH de Cornouaille").
+CORNOUAILLE = establishment(
+    "290000025", "Centre Hospitalier Intercommunal de Cornouaille Quimper", "Quimper", "29"
+)
+# A generic or short word is no such name: "Clinique du Parc Lyon" is no "Clinique du Parc".
+PARC_LYON = establishment("690000998", "Clinique du Parc Lyon", "Lyon", "69")
+
+
+@pytest.fixture(scope="module")
+def areas() -> Matcher:
+    return Matcher(Watchlist((CORNOUAILLE, PARC_LYON), {}))
+
+
+def test_an_area_word_beside_the_town_names_the_hospital(areas: Matcher) -> None:
+    assert keys(areas, "Centre Hospitalier de Cornouaille", "") == {CORNOUAILLE.key}
+    assert keys(areas, "ch-cornouaille.fr", "Group: lockbit3") == {CORNOUAILLE.key}
+    assert keys(areas, "Clinique du Parc", "fuite") == set()
