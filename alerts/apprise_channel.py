@@ -67,6 +67,9 @@ def render_text(document: dict[str, Any]) -> tuple[str, str]:
         source = data["source"]["name"]
         title = f"leakwatch: source {source} {data['old_health']} -> {data['new_health']}"
         return title, data.get("detail") or ""
+    if event == doc.CHANNEL_REFUSING:
+        title = f"leakwatch: channel {data['channel']} refuses alerts (HTTP {data['status']})"
+        return title, f"{data['message']}\n{data['error']}"
     if event == doc.DIGEST:
         lines = [
             f"- [{item['severity']}] {item['entity']}: {item.get('title') or ''} "

@@ -27,6 +27,8 @@ SCHEMA_VERSION = 1
 ALERT_CREATED = "alert.created"
 ALERT_UPDATED = "alert.updated"
 SOURCE_HEALTH_CHANGED = "source.health_changed"
+#: A channel's receiver refuses our alerts (401, 403, 404): they are dead-lettered.
+CHANNEL_REFUSING = "channel.refusing"
 DIGEST = "digest"
 TEST = "test"
 #: A possible hit held for its channel's review digest (never sent on its own).
@@ -37,6 +39,7 @@ EVENT_TYPES = (
     ALERT_CREATED,
     ALERT_UPDATED,
     SOURCE_HEALTH_CHANGED,
+    CHANNEL_REFUSING,
     DIGEST,
     TEST,
     POSSIBLE_HIT,
@@ -119,6 +122,21 @@ def operations_data(
         "old_health": old_health,
         "new_health": new_health,
         "detail": redact(detail)[:MAX_EXCERPT] if detail else None,
+    }
+
+
+def refusing_data(channel: str, status: int, error: str) -> dict[str, Any]:
+    """The ``data`` of a ``channel.refusing`` document: which channel, what it answered, and
+    what to do (the error is the stored one: no URL, token or secret)."""
+    return {
+        "channel": channel,
+        "status": status,
+        "error": error[:MAX_EXCERPT],
+        "message": (
+            f"channel {channel} refuses alerts (HTTP {status}): its alerts are dead-lettered "
+            f"until its receiver is fixed and `leakwatch alerts retry --channel {channel}` "
+            "is run"
+        ),
     }
 
 
