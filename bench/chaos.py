@@ -12,8 +12,9 @@ carries a reference (``CHAOS-0001``) so that its post and its alerts can be foun
 
 Once the first daemon is up, for ``--minutes`` (default 5):
 
-- the daemon is killed with SIGKILL a random 3–12 s after it has started (logged its start
-  line: its start-up alone takes seconds, more on a loaded machine) and restarted at once (its
+- the daemon is killed with SIGKILL a random 3–12 s (``--life MIN MAX``) after it has started
+  (logged its start line: its start-up alone takes seconds, a minute or more on a loaded
+  machine, when a short life leaves it no time to crawl or send) and restarted at once (its
   crawls die with it: they watch their lifeline);
 - the signed webhook receiver flaps: every 5–20 s it switches between answering ``200``,
   refusing connections (its socket closed), ``500``, ``429`` with ``Retry-After: 5`` and
@@ -182,6 +183,10 @@ def main() -> None:
     parser.add_argument("--interval", type=int, default=5, help="seconds between crawls")
     parser.add_argument("--post-every", type=float, default=2.0, help="seconds between posts")
     parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument(
+        "--life", type=float, nargs=2, default=(3.0, 12.0), metavar=("MIN", "MAX"),
+        help="seconds a started daemon lives before its SIGKILL (uniform)",
+    )  # fmt: skip
     parser.add_argument("--keep-log", metavar="FILE", help="copy the daemon's log there")
     arguments = parser.parse_args()
     rng = random.Random(arguments.seed)
@@ -230,7 +235,7 @@ def main() -> None:
                 time.sleep(0.2)
                 if next_kill is None and _started(log_path) > starts:
                     starts += 1
-                    next_kill = time.monotonic() + rng.uniform(3, 12)
+                    next_kill = time.monotonic() + rng.uniform(*arguments.life)
                 if next_kill is not None and time.monotonic() >= next_kill:
                     daemon.kill()
                     daemon.wait()
