@@ -71,6 +71,9 @@ def render_text(document: dict[str, Any]) -> tuple[str, str]:
         return f"leakwatch: source {data['source']['name']} history entered quietly", str(
             data["summary"]
         )
+    if event == doc.CHANNEL_REFUSING:
+        title = f"leakwatch: channel {data['channel']} refuses alerts (HTTP {data['status']})"
+        return title, f"{data['message']}\n{data['error']}"
     if event == doc.DIGEST:
         lines = [
             f"- [{item['severity']}] {item['entity']}: {item.get('title') or ''} "

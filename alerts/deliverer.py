@@ -27,7 +27,9 @@ Failures: transient ones (timeouts, connection errors, 5xx) are retried with exp
 backoff and jitter; ``429``/``Retry-After`` waits as long as asked, up to the channel's
 ``max_retry_after_seconds`` (default 15 min; a longer wait is capped and logged); a message
 still failing after :attr:`DeliveryPolicy.give_up_after` (24 h) is dead, as is one rejected
-with another 4xx.
+with another 4xx. A receiver that refuses us (401, 403, 404, 410: a revoked token, a deleted
+endpoint) dead-letters every alert until someone acts: the operations channels get one
+``channel.refusing`` message when that starts (:func:`alerts.outbox.enqueue_refusing_alert`).
 Dead messages keep their error and can be re-queued (``leakwatch alerts retry``).
 """
 
@@ -36,7 +38,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
@@ -45,6 +47,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.clock import Clock, SystemClock
 from alerts.delivery_policy import DeliveryPolicy, DeliveryReport, Run
 from alerts.digest import build_due_digests
+from alerts.routing import operations_channels
 from alerts.sending import send_run
 from alerts.transport import Sender
 from crawler.core.config import ChannelConfig, Settings
@@ -84,9 +87,17 @@ def deliver_due(
         report.digests = build_due_digests(session, settings, now)
     usable = usable_channels(settings, senders, channels)
 
+    operations = operations_channels(settings)
+
     def send(channel: ChannelConfig) -> DeliveryReport:
         return deliver_channel(
-            session_factory, channel, senders[channel.name], now, clock=clock, policy=policy
+            session_factory,
+            channel,
+            senders[channel.name],
+            now,
+            clock=clock,
+            policy=policy,
+            operations=operations,
         )
 
     if len(usable) <= 1:
@@ -108,18 +119,20 @@ def deliver_channel(
     *,
     clock: Clock | None = None,
     policy: DeliveryPolicy | None = None,
+    operations: Sequence[str] = (),
 ) -> DeliveryReport:
     """Claim ``channel``'s due run (in a transaction of its own) and send it; return the counts.
 
     Nothing is claimed while the channel's oldest pending message waits for a retry or is
-    leased by another deliverer.
+    leased by another deliverer. ``operations`` are the channels told (once per change) when
+    this channel's receiver refuses its alerts (401, 403, 404, 410).
     """
     clock = clock or SystemClock()
     policy = policy or DeliveryPolicy()
     now = now or clock.now()
     owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     with session_factory.begin() as session:
-        runs = _claim(session, {channel.name: channel}, owner, now, policy)
+        runs = _claim(session, {channel.name: channel}, owner, now, policy, tuple(operations))
     report = DeliveryReport()
     for run in runs:
         report.add(send_run(session_factory, run, sender, owner, clock, policy))
@@ -144,6 +157,7 @@ def _claim(
     owner: str,
     now: datetime,
     policy: DeliveryPolicy,
+    operations: tuple[str, ...],
 ) -> list[Run]:
     runs: list[Run] = []
     for name, head_id in sorted(pending_heads(session, channels).items()):
@@ -167,5 +181,5 @@ def _claim(
         if not leased:
             continue
         threads = slack_threads(session, [m.incident_id for m in leased if m.incident_id], name)
-        runs.append(Run(channel, leased, not_before, threads))
+        runs.append(Run(channel, leased, not_before, threads, operations))
     return runs

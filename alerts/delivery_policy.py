@@ -78,3 +78,5 @@ class Run:
     #: Earliest start of the first send (the channel's pace), None for right away.
     not_before: datetime | None
     threads: dict[int, str]
+    #: Operations channels told when this channel's receiver refuses (401, 403, 404, 410).
+    operations: tuple[str, ...] = ()

@@ -44,3 +44,8 @@ class RateLimited(TransientDeliveryError):
 
 class PermanentDeliveryError(DeliveryFailed):
     """The receiver rejected the message for good: dead-letter it with this error."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        #: The receiver's HTTP status, when it answered one.
+        self.status = status

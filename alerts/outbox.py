@@ -13,6 +13,11 @@ alerts once per entity it names. A hit on an incident the channel was already to
 follow-up: an ``alert.updated`` document whose ``update`` says why (``repost``: another post or
 source named the entity) and whether it raised the severity (``escalated``).
 
+:func:`enqueue_refusing_alert` is called by the deliverer when a receiver refuses a message
+(401, 403, 404): one ``channel.refusing`` message per operations channel, once per change of
+state (its key names the refusing channel's newest delivered message, so the refusals that
+follow add nothing until the channel delivers again).
+
 :func:`enqueue_status_alerts` queues the other follow-up: a leak site changed a victim's status
 (``status_changed``: "countdown" → "published"), sent for the post's hits already stored.
 """
@@ -31,6 +36,7 @@ from sqlalchemy.orm import Session, selectinload
 from alerts.payload import (
     ALERT_CREATED,
     ALERT_UPDATED,
+    CHANNEL_REFUSING,
     SOURCE_HEALTH_CHANGED,
     SOURCE_HISTORY_QUIET,
     alert_data,
@@ -38,13 +44,14 @@ from alerts.payload import (
     history_quiet_data,
     iso,
     operations_data,
+    refusing_data,
 )
 from alerts.routing import channels_for, facts_of, operations_channels
 from crawler.core.config import Settings
 from crawler.core.quiet_history import QuietHistory
 from crawler.core.severity import SEVERITY_ORDER
 from db.models import Entity, Hit, Post, utcnow
-from db.outbox import HELD, PENDING, insert_message, prior_alerts
+from db.outbox import HELD, PENDING, insert_message, last_delivered_id, prior_alerts
 
 
 def enqueue_hit_alerts(
@@ -223,6 +230,41 @@ def enqueue_history_summary(
             now=now,
         )
         queued += message_id is not None
+    return queued
+
+
+def enqueue_refusing_alert(
+    session: Session,
+    channel: str,
+    status: int,
+    error: str,
+    operations: Sequence[str],
+    now: datetime | None = None,
+) -> list[str]:
+    """Queue a ``channel.refusing`` message about ``channel`` for each of the ``operations``
+    channels but itself (it would refuse it too); return those queued now.
+
+    Nothing is queued while the channel has delivered nothing since the last such message:
+    one message per change of state, not one per dead-lettered alert.
+    """
+    now = now or utcnow()
+    since = last_delivered_id(session, channel)
+    document = envelope(CHANNEL_REFUSING, refusing_data(channel, status, error), now)
+    queued = []
+    for target in operations:
+        if target == channel:
+            continue
+        identity = f"{channel}|{since}|{target}"
+        message_id = insert_message(
+            session,
+            channel=target,
+            kind="operations",
+            payload=document,
+            idempotency_key="refusing:" + hashlib.sha256(identity.encode()).hexdigest()[:40],
+            now=now,
+        )
+        if message_id is not None:
+            queued.append(target)
     return queued
 
 

@@ -30,6 +30,8 @@ ALERT_UPDATED = "alert.updated"
 SOURCE_HEALTH_CHANGED = "source.health_changed"
 #: One line per run that stored items older than the source's ``alert_max_age_days``.
 SOURCE_HISTORY_QUIET = "source.history_quiet"
+#: A channel's receiver refuses our alerts (401, 403, 404): they are dead-lettered.
+CHANNEL_REFUSING = "channel.refusing"
 DIGEST = "digest"
 TEST = "test"
 #: A possible hit held for its channel's review digest (never sent on its own).
@@ -41,6 +43,7 @@ EVENT_TYPES = (
     ALERT_UPDATED,
     SOURCE_HEALTH_CHANGED,
     SOURCE_HISTORY_QUIET,
+    CHANNEL_REFUSING,
     DIGEST,
     TEST,
     POSSIBLE_HIT,
@@ -150,6 +153,21 @@ def history_quiet_data(
         "alert_max_age_days": summary.alert_max_age_days,
         "cutoff": iso(summary.cutoff),
         "alerted_hits": summary.alerted_hits,
+    }
+
+
+def refusing_data(channel: str, status: int, error: str) -> dict[str, Any]:
+    """The ``data`` of a ``channel.refusing`` document: which channel, what it answered, and
+    what to do (the error is the stored one: no URL, token or secret)."""
+    return {
+        "channel": channel,
+        "status": status,
+        "error": error[:MAX_EXCERPT],
+        "message": (
+            f"channel {channel} refuses alerts (HTTP {status}): its alerts are dead-lettered "
+            f"until its receiver is fixed and `leakwatch alerts retry --channel {channel}` "
+            "is run"
+        ),
     }
 
 

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.clock import Clock
 from alerts.delivery_policy import DeliveryPolicy, DeliveryReport, Run
-from alerts.errors import DeliveryFailed, TransientDeliveryError
+from alerts.errors import DeliveryFailed, PermanentDeliveryError, TransientDeliveryError
+from alerts.outbox import enqueue_refusing_alert
 from alerts.payload import ALERT_UPDATED
 from alerts.transport import OutgoingMessage, Sender, SendResult
 from crawler.core.config import ChannelConfig
@@ -23,6 +24,8 @@ from db.outbox import LeasedMessage, mark_delivered, mark_failed, release, set_s
 logger = logging.getLogger(__name__)
 #: Time kept between the end of a run's last send and the end of its lease (marks, releases).
 LEASE_MARGIN = timedelta(seconds=10)
+#: Answers meaning the receiver refuses us, not this message: every alert will be dead-lettered.
+REFUSING_STATUSES = frozenset({401, 403, 404, 410})
 
 
 def _is_update(message: LeasedMessage) -> bool:
@@ -173,6 +176,7 @@ class _Answers:
             outcome,
             self.policy,
             self.report,
+            self.run.operations,
         )
 
 
@@ -228,6 +232,7 @@ def _record_failure(
     error: DeliveryFailed,
     policy: DeliveryPolicy,
     report: DeliveryReport,
+    operations: tuple[str, ...] = (),
 ) -> None:
     channel = config.name
     attempt = message.attempts + 1
@@ -250,8 +255,20 @@ def _record_failure(
         if retry_at - message.created_at > policy.give_up_after:
             retry_at = None
             text = f"gave up after {attempt} attempt(s): {text}"
+    told: list[str] = []
     with session_factory.begin() as session:
         mark_failed(session, message.id, at, text, retry_at)
+        if isinstance(error, PermanentDeliveryError) and error.status in REFUSING_STATUSES:
+            told = enqueue_refusing_alert(session, channel, error.status, text, operations, at)
+    if told:
+        logger.error(
+            "channel %s refuses alerts (HTTP %s): they are dead-lettered until its receiver is"
+            " fixed and `leakwatch alerts retry --channel %s` is run; told %s",
+            channel,
+            getattr(error, "status", "?"),
+            channel,
+            ", ".join(told),
+        )
     if retry_at is None:
         report.dead += 1
         logger.error("alert %s to channel %s is dead: %s", message.id, channel, text)

@@ -88,6 +88,9 @@ def render_message(document: dict[str, Any], buttons: bool = False) -> dict[str,
         body = render_operations(data)
     elif event == doc.SOURCE_HISTORY_QUIET:
         body = render_history_quiet(data)
+    elif event == doc.CHANNEL_REFUSING:
+        title = f":no_entry: Channel {data['channel']} refuses alerts (HTTP {data['status']})"
+        body = _simple(title, escape(data["message"]) + "\n" + _quote(data["error"]))
     elif event == doc.DIGEST:
         body = render_digest(data)
     elif event == doc.REVIEW_DIGEST:

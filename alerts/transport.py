@@ -130,7 +130,7 @@ def check_response(response: httpx.Response, now: datetime | None = None) -> Non
         raise RateLimited(message, retry_after)
     if status in _TRANSIENT_STATUSES or status >= 500:
         raise TransientDeliveryError(message, retry_after)
-    raise PermanentDeliveryError(message)
+    raise PermanentDeliveryError(message, status)
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:

@@ -21,6 +21,7 @@ from alerts.clock import Clock, SystemClock
 from alerts.deliverer import deliver_channel, usable_channels
 from alerts.delivery_policy import DeliveryPolicy, DeliveryReport
 from alerts.digest import build_due_digests
+from alerts.routing import operations_channels
 from alerts.transport import Sender
 from crawler.core.config import ChannelConfig, Settings
 
@@ -55,13 +56,14 @@ class ChannelWorkers:
         with self._changed:
             report, self._finished = self._finished, DeliveryReport()
             self._progress = False
+            operations = tuple(operations_channels(settings))
             for channel in usable_channels(settings, senders):
                 if channel.name in self._busy:
                     continue
                 self._busy.add(channel.name)
                 threading.Thread(
                     target=self._job,
-                    args=(channel, senders[channel.name]),
+                    args=(channel, senders[channel.name], operations),
                     name=f"leakwatch-deliver-{channel.name}",
                     daemon=True,
                 ).start()
@@ -91,11 +93,16 @@ class ChannelWorkers:
             report, self._finished = self._finished, DeliveryReport()
         return report
 
-    def _job(self, channel: ChannelConfig, sender: Sender) -> None:
+    def _job(self, channel: ChannelConfig, sender: Sender, operations: tuple[str, ...]) -> None:
         report = DeliveryReport()
         try:
             report = deliver_channel(
-                self.session_factory, channel, sender, clock=self.clock, policy=self.policy
+                self.session_factory,
+                channel,
+                sender,
+                clock=self.clock,
+                policy=self.policy,
+                operations=operations,
             )
         except Exception:  # a database error must not stop the channel for good
             logger.exception("alert delivery to channel %s failed", channel.name)

@@ -123,6 +123,16 @@ def last_attempt_at(session: Session, channel: str) -> datetime | None:
     ).scalar_one_or_none()
 
 
+def last_delivered_id(session: Session, channel: str) -> int:
+    """Id of the channel's newest delivered message, 0 when none was."""
+    newest = session.execute(
+        select(func.max(OutboxMessage.id)).where(
+            OutboxMessage.status == DELIVERED, OutboxMessage.channel == channel
+        )
+    ).scalar_one_or_none()
+    return int(newest or 0)
+
+
 @dataclass(frozen=True)
 class LeasedMessage:
     """What a deliverer needs of a message it leased."""

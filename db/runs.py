@@ -11,7 +11,7 @@ only when its crawl is gone too (:func:`release_dead_leases`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -118,6 +118,63 @@ def close_stale_runs(session: Session, now: datetime | None = None) -> int:
         .values(status="abandoned", finished_at=now, error_detail="process ended before the run")
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def release_orphaned_leases(
+    session: Session,
+    owner: str,
+    crawling: Callable[[], Collection[str]],
+    now: datetime | None = None,
+) -> list[str]:
+    """Free the leases ``owner`` holds on sources it is not crawling and mark their runs left
+    ``running`` as ``abandoned``; return those sources' names.
+
+    A daemon that lost its database while a crawl ended could record neither the run nor the
+    release: once the database answers again it calls this, so the run does not stay
+    ``running`` until a restart. ``crawling()`` names the sources whose crawl is between its
+    claim and its release; it is read after the leases and runs, and each write is conditional
+    on what was read, so a crawl starting meanwhile is never touched.
+    """
+    now = now or utcnow()
+    held = session.execute(
+        select(Source.id, Source.name, Source.lease_owner, Source.lease_until).where(
+            or_(Source.lease_owner == owner, Source.lease_owner.like(f"{owner}:%"))
+        )
+    ).all()
+    if not held:
+        return []
+    running = session.execute(
+        select(CrawlRun.id, CrawlRun.source_id).where(
+            CrawlRun.status == "running", CrawlRun.source_id.in_([row.id for row in held])
+        )
+    ).all()
+    busy = set(crawling())
+    freed = []
+    for source_id, name, lease_owner, lease_until in held:
+        if name in busy:
+            continue
+        session.execute(
+            update(Source)
+            .where(
+                Source.id == source_id,
+                Source.lease_owner == lease_owner,
+                Source.lease_until == lease_until,
+            )
+            .values(lease_owner=None, lease_until=None)
+        )
+        runs = [run_id for run_id, run_source in running if run_source == source_id]
+        if runs:
+            session.execute(
+                update(CrawlRun)
+                .where(CrawlRun.id.in_(runs), CrawlRun.status == "running")
+                .values(
+                    status="abandoned",
+                    finished_at=now,
+                    error_detail="its outcome could not be recorded (database unreachable)",
+                )
+            )
+        freed.append(name)
+    return freed
 
 
 def record_timeout(session: Session, run_id: int, limit_seconds: float) -> None:

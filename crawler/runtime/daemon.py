@@ -1,6 +1,10 @@
 """The scheduler daemon (``leakwatch run``): scheduled crawls in child processes, source health,
 alert delivery alongside, the daily retention pass, SIGHUP reload and a clean SIGTERM.
 
+Every :data:`~crawler.runtime.scheduling.RUN_CHECK_EVERY_SECONDS` it also closes the runs whose
+crawl ended while the database was unreachable (neither the crawl nor the daemon could record
+the outcome, so the run would stay ``running`` and the lease held until a restart).
+
 At most ``max_crawls`` crawls run at once; a run due while every slot is busy waits for one
 (it is delayed, not dropped), and APScheduler's ``max_instances=1`` keeps a source from
 queueing twice.
@@ -21,6 +25,7 @@ from types import FrameType
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler.core.config import Settings
@@ -36,6 +41,7 @@ from crawler.runtime.scheduling import (
     period,
     schedule_deliverer,
     schedule_retention,
+    schedule_run_check,
     schedule_sources,
 )
 from db.engine import make_engine, make_session_factory
@@ -49,6 +55,7 @@ from db.runs import (
     record_crawl,
     record_timeout,
     release_dead_leases,
+    release_orphaned_leases,
     release_source,
 )
 from spiders.registry import load_settings
@@ -99,6 +106,9 @@ class Daemon:
         # Reading a source's next run time and writing it are one step: a crawl that ends
         # while a reload unschedules its source must not write back the time it read before.
         self._next_runs = threading.Lock()
+        # Sources between their claim and their release (see close_orphaned_runs).
+        self._crawling: set[str] = set()
+        self._crawling_lock = threading.Lock()
         # A job waiting for a crawl slot holds a thread: one per source, whatever the slots.
         workers = max(8, len(settings.sources) + 2)
         self.scheduler = BlockingScheduler(
@@ -129,6 +139,7 @@ class Daemon:
         if self.deliver is not None:
             schedule_deliverer(self.scheduler, self._guarded(self.deliver))
         schedule_retention(self.scheduler, self.apply_retention)
+        schedule_run_check(self.scheduler, self.close_orphaned_runs)
         signal.signal(signal.SIGTERM, self._on_stop)
         signal.signal(signal.SIGINT, self._on_stop)
         signal.signal(signal.SIGHUP, self._on_reload)
@@ -151,12 +162,16 @@ class Daemon:
             while not self._slots.acquire(timeout=1.0):
                 if self.stopping.is_set():
                     return
+            with self._crawling_lock:
+                self._crawling.add(name)
             try:
                 if not self.stopping.is_set():
                     self._run_source(name)
             except Exception:
                 logger.exception("crawl job of %s failed", name)
             finally:
+                with self._crawling_lock:
+                    self._crawling.discard(name)
                 self._slots.release()
             if not self.stopping.is_set():
                 self._record_next_runs([name])
@@ -229,6 +244,33 @@ class Daemon:
                 record_crawl(session, source_id, self.owner, pid)
 
         return record
+
+    def close_orphaned_runs(self) -> None:
+        """Close this daemon's runs whose crawl has ended but whose outcome could not be
+        recorded (the database was unreachable then), and runs left by dead schedulers whose
+        lease has expired; free their leases. A database still unreachable is logged and
+        checked again next time."""
+        if self.stopping.is_set():
+            return
+
+        def crawling() -> set[str]:
+            with self._crawling_lock:
+                return set(self._crawling)
+
+        try:
+            with self.sessions.begin() as session:
+                freed = release_orphaned_leases(session, self.owner, crawling)
+                stale = close_stale_runs(session)
+        except SQLAlchemyError as exc:
+            logger.warning("checking for unfinished runs failed: %s", str(exc).splitlines()[0])
+            return
+        if freed:
+            logger.warning(
+                "closed the run(s) of %s: the crawl ended but its outcome could not be recorded",
+                ", ".join(freed),
+            )
+        if stale:
+            logger.warning("marked %d run(s) left by a killed process as abandoned", stale)
 
     def apply_retention(self) -> None:
         """One retention pass with the current settings; logs one line of counts."""

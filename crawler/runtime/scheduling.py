@@ -1,5 +1,5 @@
-"""APScheduler job registration: one job per enabled source, the alert deliverer and the daily
-retention pass.
+"""APScheduler job registration: one job per enabled source, the alert deliverer, the daily
+retention pass and the check for runs whose outcome could not be recorded.
 
 Every job has ``max_instances=1`` and ``coalesce=True`` so a slow source never stacks runs, and a
 misfire grace so a run delayed by a busy machine still happens. The job logic itself lives in
@@ -26,6 +26,9 @@ DELIVERER_JOB = "alerts:deliver"
 DELIVERER_EXECUTOR = "alerts"
 RETENTION_JOB = "maintenance:retention"
 RETENTION_EVERY_SECONDS = 86_400
+RUN_CHECK_JOB = "maintenance:runs"
+#: How often the daemon looks for runs whose outcome could not be recorded.
+RUN_CHECK_EVERY_SECONDS = 15
 MISFIRE_GRACE_SECONDS = 300
 
 
@@ -158,4 +161,25 @@ def schedule_retention(
         coalesce=True,
         misfire_grace_time=MISFIRE_GRACE_SECONDS,
         next_run_time=now or datetime.now(UTC),
+    )
+
+
+def schedule_run_check(
+    scheduler: BaseScheduler,
+    check: Callable[[], None],
+    every_seconds: float = RUN_CHECK_EVERY_SECONDS,
+) -> None:
+    """Run ``check`` (closing runs whose outcome was never recorded) every ``every_seconds``,
+    never twice at once, on the :data:`DELIVERER_EXECUTOR` executor: crawls waiting for a
+    slot hold the default executor's threads."""
+    scheduler.add_job(
+        check,
+        trigger=IntervalTrigger(seconds=every_seconds, timezone="UTC"),
+        executor=DELIVERER_EXECUTOR,
+        id=RUN_CHECK_JOB,
+        name="close unrecorded runs",
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=MISFIRE_GRACE_SECONDS,
     )

@@ -21,6 +21,7 @@ from db.runs import (
     close_stale_runs,
     record_crawl,
     release_dead_leases,
+    release_orphaned_leases,
     release_source,
 )
 
@@ -178,3 +179,32 @@ def test_a_dead_daemons_lease_is_freed_only_once_its_crawl_is_gone(
         assert session.get(Source, source_id).lease_owner == "here:222:6000"  # type: ignore[union-attr]
         release_source(session, source_id, "here:222")
         assert session.get(Source, source_id).lease_owner is None  # type: ignore[union-attr]
+
+
+def test_a_daemons_orphaned_lease_is_freed_and_its_run_abandoned_but_not_a_live_crawl(
+    sessions: sessionmaker[Session], source_id: int
+) -> None:
+    other = SourceConfig(name="live", kind="forum", engine="mybb", start_urls=["http://x/"])
+    now = utcnow()
+    until = now + timedelta(minutes=5)
+    with sessions.begin() as session:
+        live_id = sync_sources(session, [other])["live"]
+        for sid in (source_id, live_id):
+            assert claim_source(session, sid, "host:1", until, now)
+            record_crawl(session, sid, "host:1", 77)
+        orphan_run = start_run(session, source_id).id
+        live_run = start_run(session, live_id).id
+        assert claim_source(session, source_id, "host:2", until, now) is False
+    with sessions.begin() as session:
+        # "host:2" holds nothing; "host:1" crawls "live" only.
+        assert release_orphaned_leases(session, "host:2", lambda: set()) == []
+        assert release_orphaned_leases(session, "host:1", lambda: {"live"}) == ["board"]
+    with sessions.begin() as session:
+        board, live = session.get(Source, source_id), session.get(Source, live_id)
+        assert board is not None and live is not None
+        assert board.lease_owner is None and live.lease_owner == "host:1:77"
+        orphan, running = session.get(CrawlRun, orphan_run), session.get(CrawlRun, live_run)
+        assert orphan is not None and running is not None
+        assert orphan.status == "abandoned" and orphan.finished_at is not None
+        assert "database unreachable" in (orphan.error_detail or "")
+        assert running.status == "running"

@@ -5,20 +5,30 @@ keeps its rules (``RETRY_TIMES``, ``RETRY_HTTP_CODES``, ``RETRY_EXCEPTIONS``) bu
 each retry: ``RETRY_BACKOFF_BASE`` × 2^(attempt − 1) seconds, at most ``RETRY_BACKOFF_MAX``,
 or the server's ``Retry-After`` if that is longer (still capped). A Cloudflare or DDoS-Guard
 challenge answered with 403/503 is passed to the spider at once: retrying it only hammers the
-site and the answer will not change.
+site and the answer will not change. A page whose download deadline (``DOWNLOAD_TIMEOUT``, the
+source's ``page_timeout``) was hit twice is not retried again: a page that trickles its answer
+would otherwise cost a whole page timeout per attempt (three with ``RETRY_TIMES = 2``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import DownloadTimeoutError
 from scrapy.http import TextResponse
 
 from spiders.interstitials import challenge_of
+
+logger = logging.getLogger(__name__)
+#: Request meta key counting the times a page's download deadline was hit.
+DEADLINE_HITS = "leakwatch_deadline_hits"
+#: A page whose deadline was hit this many times is given up (one retry after a timeout).
+MAX_DEADLINE_HITS = 2
 
 
 def backoff_delay(attempt: int, base: float, cap: float, retry_after: str | None = None) -> float:
@@ -65,6 +75,22 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if result is not response:
             result.meta["retry_after"] = _header(response, "Retry-After")
         return result
+
+    def process_exception(self, request: Any, exception: Exception, spider: Any = None) -> Any:
+        """Retry as Scrapy does, except a page whose download deadline was hit twice."""
+        if isinstance(exception, DownloadTimeoutError):
+            hits = request.meta.get(DEADLINE_HITS, 0) + 1
+            request.meta[DEADLINE_HITS] = hits  # copied into the retried request
+            if hits >= MAX_DEADLINE_HITS:
+                logger.warning(
+                    "gave up %s: its download deadline was hit %d times (no further retry)",
+                    request.url,
+                    hits,
+                )
+                if self.crawler.stats is not None:
+                    self.crawler.stats.inc_value("leakwatch/retry/deadline_given_up")
+                return None
+        return super().process_exception(request, exception)
 
     async def process_request(self, request: Any, spider: Any = None) -> None:
         """Hold a retried request back for its backoff delay before it is downloaded."""

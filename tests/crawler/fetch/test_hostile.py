@@ -150,3 +150,19 @@ def test_file_host_links_are_never_fetched(tmp_path: Path) -> None:
     assert result["stats"]["leakwatch/refused/file_link"] == len(links)
     refused = [line for line in result["log"].splitlines() if "link to the file host" in line]
     assert all(any(line.endswith(f"refused: {link}") for line in refused) for link in links)
+
+
+def test_a_trickling_page_costs_two_page_timeouts_not_three(tmp_path: Path) -> None:
+    """With the default two retries, a page trickling one byte every 0.3 s is fetched twice:
+    its deadline hit twice, it is given up, and the good listing is kept."""
+    with serve_hostile() as site:
+        base = site.base_url
+        source = hostile_source("trickle", [f"{base}/html/section/1", f"{base}/slow"])
+        source["page_timeout"] = 1
+        result = crawl(tmp_path, source, settings={"RETRY_TIMES": 2})
+    assert result["reason"] == "finished"
+    assert len(result["items"]) == 10
+    assert failed_urls(result) == {f"{base}/slow"}
+    assert site.paths.count("/slow") == 2, site.paths
+    assert f"gave up {base}/slow: its download deadline was hit 2 times" in result["log"]
+    assert result["stats"]["leakwatch/retry/deadline_given_up"] == 1
