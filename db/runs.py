@@ -11,8 +11,10 @@ only when its crawl is gone too (:func:`release_dead_leases`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -186,6 +188,113 @@ def record_timeout(session: Session, run_id: int, limit_seconds: float) -> None:
     run.finished_at = utcnow()
     run.health = "degraded"
     run.error_detail = f"killed after the {limit_seconds}s wall-time limit"
+
+
+@dataclass(frozen=True)
+class RunEnd:
+    """How a crawl ended, as its run row keeps it: status, the source's health after it, the
+    crawl's counts, the (redacted) detail and the path of the page snapshot it saved."""
+
+    status: str
+    health: str
+    pages: int
+    items: int
+    new_posts: int
+    hits: int
+    bytes: int
+    errors: int
+    detail: str | None
+    snapshot_path: str | None
+
+
+def finish_run(
+    session: Session,
+    run_id: int,
+    source_id: int,
+    end: RunEnd,
+    now: datetime,
+    state: dict[str, Any] | None = None,
+) -> bool:
+    """Record the end of run ``run_id`` and its source's health after it (and the source's new
+    incremental ``state`` when given); False, and nothing written, when either is gone.
+
+    A failed run adds one to the source's consecutive failures; any other status resets them.
+    """
+    run = session.get(CrawlRun, run_id)
+    source = session.get(Source, source_id)
+    if run is None or source is None:
+        return False
+    run.finished_at = now
+    run.status = end.status
+    run.health = end.health
+    run.pages = end.pages
+    run.items = end.items
+    run.new_posts = end.new_posts
+    run.hits = end.hits
+    run.bytes = end.bytes
+    run.errors = end.errors
+    run.error_detail = end.detail
+    run.snapshot_path = end.snapshot_path
+    if state is not None:
+        source.state = state
+    if source.health != end.health:
+        source.health_changed_at = now
+    source.health = end.health
+    source.health_detail = end.detail
+    source.last_run_at = now
+    source.consecutive_failures = source.consecutive_failures + 1 if end.status == "failed" else 0
+    return True
+
+
+def record_exit(session: Session, run_id: int, status: str, detail: str) -> None:
+    """Record that the crawl process of run ``run_id`` ended without recording the run (it is
+    still ``running``): ``status`` (``failed``, ``interrupted``) and why."""
+    run = session.get(CrawlRun, run_id)
+    if run is None or run.status != "running":
+        return
+    run.status = status
+    run.finished_at = utcnow()
+    run.error_detail = detail
+
+
+def recent_finished_runs(session: Session, source_id: int, limit: int) -> list[CrawlRun]:
+    """The source's last ``limit`` runs that are over (not ``running``), oldest first."""
+    runs = session.execute(
+        select(CrawlRun)
+        .where(CrawlRun.source_id == source_id, CrawlRun.status != "running")
+        .order_by(CrawlRun.id.desc())
+        .limit(limit)
+    ).scalars()
+    return list(runs)[::-1]
+
+
+def record_health(
+    session: Session,
+    source_id: int,
+    health: str,
+    detail: str | None,
+    failures: int,
+    backoff_until: datetime | None,
+    changed_at: datetime | None = None,
+) -> None:
+    """Write a source's settled health, its detail, its consecutive fetch failures and until
+    when it is skipped (None: not skipped); ``changed_at`` when the health changed."""
+    source = session.get(Source, source_id)
+    if source is None:
+        return
+    source.consecutive_failures = failures
+    source.backoff_until = backoff_until
+    if changed_at is not None:
+        source.health_changed_at = changed_at
+    source.health = health
+    source.health_detail = detail
+
+
+def record_next_runs(session: Session, next_runs: Mapping[str, datetime | None]) -> None:
+    """Write when each named source runs next (None: not scheduled)."""
+    rows = session.execute(select(Source).where(Source.name.in_(list(next_runs)))).scalars()
+    for row in rows:
+        row.next_run_at = next_runs[row.name]
 
 
 def forget_snapshots(session: Session, paths: Sequence[str]) -> int:

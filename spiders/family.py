@@ -1,8 +1,9 @@
 """What a source family is, as the registry lists it: one record per family.
 
 Each family package describes itself once, in ``spiders/<family>/family.py`` (``FAMILY``), and
-``spiders/registry.py`` lists those records. Nothing else names a family: the configuration
-loader, ``leakwatch parse`` and the filters of the faces all read the registry.
+``spiders/registry.py`` lists those records. The configuration loader, ``leakwatch parse`` and
+the filters of the faces all read the registry (the few other places that name a family are
+listed in docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ PageParser = Callable[[str, str, SourceConfig | None], list[SourceItem]]
 EmptyPageNotice = Callable[[str, str, SourceConfig | None], str | None]
 #: ``(layout file, page URL) -> an unnamed source reading pages with that layout``.
 LayoutFileSource = Callable[[Path, str], SourceConfig]
+#: ``(start URL) -> why a source of the family cannot start there``, None when it can.
+StartUrlCheck = Callable[[str], str | None]
 
 
 @dataclass(frozen=True)
@@ -43,13 +46,20 @@ class Family:
     empty_page_notices: Mapping[str, EmptyPageNotice] = field(default_factory=dict)
     #: For families whose ``leakwatch parse --config`` may be a page-layout file.
     layout_file_source: LayoutFileSource | None = None
+    #: For families whose start URLs have a shape of their own (a Telegram channel's).
+    start_url_check: StartUrlCheck | None = None
 
     def check(self, source: SourceConfig) -> SourceOptions:
-        """The source's validated options; raises ConfigError naming the source's bad engine
-        or option."""
+        """The source's validated options; raises ConfigError naming the source's bad engine,
+        start URL or option."""
         if source.engine not in self.engines:
             raise ConfigError(
                 f"sources[{source.name}].engine: engine {source.engine!r} is not one of "
                 f"{', '.join(self.engines)} for kind {self.kind!r}"
             )
+        if self.start_url_check is not None:
+            for url in source.start_urls:
+                reason = self.start_url_check(url)
+                if reason is not None:
+                    raise ConfigError(f"sources[{source.name}].start_urls: {reason}")
         return self.options.of(source)

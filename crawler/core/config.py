@@ -45,11 +45,6 @@ _INTERVAL = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 #: Longest interval or jitter a schedule may give (a longer one overflows the scheduler's dates).
 MAX_SCHEDULE_SECONDS = 365 * 86400
-#: A Telegram channel name, as in ``t.me/s/<channel>`` (spiders/telegram reads the same shape).
-_TELEGRAM_CHANNEL = r"[A-Za-z][A-Za-z0-9_]{2,63}"
-_TELEGRAM_PATH = re.compile(
-    rf"(?:(?:^|/)s/+{_TELEGRAM_CHANNEL}|^/*{_TELEGRAM_CHANNEL})(?:/+\d+)?/*$"
-)
 
 
 def parse_duration(text: str) -> int:
@@ -192,12 +187,6 @@ class SourceConfig(StrictModel):
     def _browser(self) -> SourceConfig:
         if self.wait_for is not None and not self.browser:
             raise ValueError("wait_for is a browser setting: it needs browser = true")
-        if self.kind == "telegram":
-            for url in self.start_urls:
-                if not names_telegram_channel(url):
-                    raise ValueError(
-                        f"{url!r} is not a Telegram channel URL such as https://t.me/s/<channel>"
-                    )
         return self
 
 
@@ -480,17 +469,6 @@ def default_database_url() -> str:
     if local.exists():
         return f"sqlite:///{local.resolve()}"
     return f"sqlite:///{Path(user_data_dir('leakwatch')) / 'leakwatch.db'}"
-
-
-def names_telegram_channel(url: str) -> bool:
-    """Whether ``url`` (http or https) names a Telegram channel: ``…/s/<channel>`` (a preview,
-    on t.me or a mirror's path), ``/<channel>`` (its info page), either with a message id."""
-    parts = urlsplit(url)
-    return (
-        parts.scheme in ("http", "https")
-        and bool(parts.netloc)
-        and _TELEGRAM_PATH.search(parts.path) is not None
-    )
 
 
 def config_path(explicit: Path | None, environ: Mapping[str, str] | None = None) -> Path | None:

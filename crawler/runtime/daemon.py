@@ -24,7 +24,6 @@ from types import FrameType
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -52,7 +51,11 @@ from db.runs import (
     backoff_delay,
     claim_source,
     close_stale_runs,
+    recent_finished_runs,
     record_crawl,
+    record_exit,
+    record_health,
+    record_next_runs,
     record_timeout,
     release_dead_leases,
     release_orphaned_leases,
@@ -209,13 +212,12 @@ class Daemon:
             self.config_path, name, run_id, limit, log_path, self._recorder(source_id)
         )
         with self.sessions.begin() as session:
-            run = session.get(CrawlRun, run_id)
             if result.timed_out:
                 record_timeout(session, run_id, limit)
-            elif run is not None and run.status == "running":
-                run.status = "interrupted" if self.stopping.is_set() else "failed"
-                run.finished_at = utcnow()
-                run.error_detail = f"crawl process exited with code {result.returncode}"
+            else:
+                status = "interrupted" if self.stopping.is_set() else "failed"
+                exit_detail = f"crawl process exited with code {result.returncode}"
+                record_exit(session, run_id, status, exit_detail)
             new_health = settle_health(session, source_id, period(source.schedule), old_health)
             if new_health != old_health:
                 logger.warning("source %s health: %s → %s", name, old_health, new_health)
@@ -293,9 +295,7 @@ class Daemon:
                 job = self.scheduler.get_job(JOB_PREFIX + name)
                 times[name] = getattr(job, "next_run_time", None) if job else None
             with self.sessions.begin() as session:
-                rows = session.execute(select(Source).where(Source.name.in_(names))).scalars()
-                for row in rows:
-                    row.next_run_at = times.get(row.name)
+                record_next_runs(session, times)
 
     def _guarded(self, job: Deliver) -> Callable[[], None]:
         def guarded() -> None:
@@ -364,14 +364,7 @@ def settle_health(session: Session, source_id: int, every: timedelta, before: st
     """
     row = session.get(Source, source_id)
     assert row is not None
-    runs = list(
-        session.execute(
-            select(CrawlRun)
-            .where(CrawlRun.source_id == source_id, CrawlRun.status != "running")
-            .order_by(CrawlRun.id.desc())
-            .limit(HISTORY)
-        ).scalars()
-    )[::-1]
+    runs = recent_finished_runs(session, source_id, HISTORY)
     if not runs:
         return row.health
     newest = runs[-1]
@@ -382,13 +375,13 @@ def settle_health(session: Session, source_id: int, every: timedelta, before: st
         if not is_fetch_failure(run.status, run.health):
             break
         failures += 1
-    row.consecutive_failures = failures
     delay = backoff_delay(failures, int(every.total_seconds()))
-    row.backoff_until = utcnow() + delay if delay else None
-    if health != before:
-        row.health_changed_at = utcnow()
-    row.health = health
-    row.health_detail = newest.error_detail
+    now = utcnow()
+    backoff_until = now + delay if delay else None
+    changed_at = now if health != before else None
+    record_health(
+        session, source_id, health, newest.error_detail, failures, backoff_until, changed_at
+    )
     return health
 
 

@@ -4,7 +4,8 @@ When the spider closes it writes pages, items, new posts, bytes and errors from 
 the run's status and the source's health (crawler.runtime.health), the spider's new incremental
 state, and, for a broken parser, a size-capped, redacted and private copy of the page under
 ``<data_dir>/snapshots`` (crawler.runtime.snapshots); then it prunes the snapshots beyond the
-``[retention]`` limits. Details taken from the crawl (errors, health) are stored redacted.
+``[retention]`` limits. Details taken from the crawl (errors, health) are stored redacted. The
+rows are written by :func:`db.runs.finish_run` (every database write lives in ``db/``).
 
 A spider that read a complete listing sets ``state["listing_complete"]`` and
 ``state["seen_ids"]``: after a finished run, the source's posts missing from it get
@@ -30,9 +31,9 @@ from crawler.runtime.context import CrawlContext
 from crawler.runtime.health import RunOutcome, run_outcome
 from crawler.runtime.pipelines import ITEMS_SKIPPED, STORAGE_FAILURES, quiet_history
 from crawler.runtime.snapshots import prune_snapshots, save_snapshot
-from db.models import CrawlRun, Source, utcnow
+from db.models import utcnow
 from db.repository import mark_listed, mark_removed
-from db.runs import forget_snapshots
+from db.runs import RunEnd, finish_run, forget_snapshots
 from spiders.base import HealthReport
 
 logger = logging.getLogger(__name__)
@@ -104,47 +105,41 @@ class RunRecorder:
         snapshot = self._save_snapshot(context, report)
         pruned = self._prune_snapshots(context)
         detail = redact(outcome.detail) if outcome.detail else outcome.detail
+        end = RunEnd(
+            status=outcome.status,
+            health=outcome.health,
+            pages=pages,
+            items=items,
+            new_posts=int(stats.get_value("leakwatch/posts_new", 0)),
+            hits=int(stats.get_value("leakwatch/hits", 0)),
+            bytes=int(stats.get_value("downloader/response_bytes", 0)),
+            errors=errors,
+            detail=detail,
+            snapshot_path=str(snapshot) if snapshot else None,
+        )
+        keep_state = outcome.status in ("ok", "partial") and not unstored
+        state = (
+            {key: value for key, value in spider.state.items() if key not in RUN_ONLY_STATE}
+            if keep_state
+            else None
+        )
         now = utcnow()
         with context.sessions.begin() as session:
-            run = session.get(CrawlRun, context.run_id)
-            source = session.get(Source, context.source_id)
-            if run is None or source is None:
+            if not finish_run(session, context.run_id, context.source_id, end, now, state):
                 logger.error("run %s or source %s vanished", context.run_id, context.source_id)
                 return
-            run.finished_at = now
-            run.status = outcome.status
-            run.health = outcome.health
-            run.pages = pages
-            run.items = items
-            run.new_posts = int(stats.get_value("leakwatch/posts_new", 0))
-            run.hits = int(stats.get_value("leakwatch/hits", 0))
-            run.bytes = int(stats.get_value("downloader/response_bytes", 0))
-            run.errors = errors
-            run.error_detail = detail
-            run.snapshot_path = str(snapshot) if snapshot else None
             forget_snapshots(session, [str(path) for path in pruned])
-            if outcome.status in ("ok", "partial") and not unstored:
-                source.state = {
-                    key: value for key, value in spider.state.items() if key not in RUN_ONLY_STATE
-                }
-                seen = list(spider.state.get("seen_ids") or [])
-                if spider.state.get("listing_complete") and reason == "finished" and seen:
-                    removed = mark_removed(session, source.id, seen, now)
-                    restored = mark_listed(session, source.id, seen, now)
-                    stats.set_value("leakwatch/posts_removed", removed)
-                    stats.set_value("leakwatch/posts_restored", restored)
-            if source.health != outcome.health:
-                source.health_changed_at = now
-            source.health = outcome.health
-            source.health_detail = detail
-            source.last_run_at = now
-            source.consecutive_failures = (
-                source.consecutive_failures + 1 if outcome.status == "failed" else 0
-            )
+            seen = list(spider.state.get("seen_ids") or [])
+            complete = bool(spider.state.get("listing_complete")) and reason == "finished"
+            if keep_state and complete and seen:
+                removed = mark_removed(session, context.source_id, seen, now)
+                restored = mark_listed(session, context.source_id, seen, now)
+                stats.set_value("leakwatch/posts_removed", removed)
+                stats.set_value("leakwatch/posts_restored", restored)
             quiet = quiet_history(stats, context.source.alert_max_age_days)
             if quiet is not None:
                 enqueue_history_summary(
-                    session, context.settings, context.source.name, run.id, quiet, now
+                    session, context.settings, context.source.name, context.run_id, quiet, now
                 )
         logger.info(
             "run %s of %s: %s, health %s, %d page(s), %d item(s), %d new",
@@ -154,7 +149,7 @@ class RunRecorder:
             outcome.health,
             pages,
             items,
-            run.new_posts,
+            end.new_posts,
         )
         context.close()
 

@@ -1,7 +1,7 @@
 """The feed family spider: RSS/Atom, ransomwatch ``posts.json`` and the ransomware.live API.
 
 One :class:`FeedSpider` per source; ``start_urls`` are the feeds, the ``engine`` their format
-(spiders/feed_parsers). Every run fetches each feed whole and yields all its entries (those
+(spiders/feeds/parsers.py). Every run fetches each feed whole and yields all its entries (those
 older than ``options.max_age_days`` left out): the storage pipeline's upsert keeps one post per
 entry id and only new or changed entries are matched again. Conditional requests
 (``ETag``/``Last-Modified`` remembered in the state) make an unchanged feed cost a 304.

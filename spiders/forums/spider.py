@@ -9,7 +9,7 @@ One :class:`ForumSpider` per source. Its ``start_urls`` are the watched sections
 2. reads each section's listing pages, newest activity first, and yields new or changed
    threads (with the first post's text when ``options.fetch_first_post`` is true);
 3. stops paging a section at the first page whose non-sticky threads are all known and
-   unchanged (spiders/forum_state), so an unchanged forum costs one page per section.
+   unchanged (spiders/forums/state.py), so an unchanged forum costs one page per section.
 
 A login wall, ban, captcha or anti-bot interstitial is reported once (``auth_required`` or
 ``challenge``) and ends the crawl; a 200 page where the selectors find no thread is

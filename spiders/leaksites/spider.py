@@ -1,12 +1,12 @@
 """The leak-site family spider: ransomware groups' victim listings, read with a group layout.
 
-One :class:`LeakSiteSpider` per source; the source's layout (spiders/leaksite_layout: bundled
+One :class:`LeakSiteSpider` per source; the source's layout (spiders/leaksites/layout.py: bundled
 ``options.layout``, ``options.layout_file`` or inline keys) says where each field is, so a new
 group needs a configuration, not code. Each run:
 
 1. reads every listing (each start URL, or the first answering one with ``options.mirrors``)
    page by page, following the layout's next link or URL pattern up to its page cap;
-2. yields the victims that are new or whose listing fields changed (spiders/leaksite_state),
+2. yields the victims that are new or whose listing fields changed (spiders/leaksites/state.py),
    after reading their victim page when the layout has detail rules (never a file host or a
    download). Victim pages wait until every listing was read, then share what is left of
    ``max_pages`` (and ``options.max_details``): new victims first, then pages pending from

@@ -5,7 +5,7 @@ One :class:`TelegramPreviewSpider` per source; each start URL is one channel
 Each run, per channel:
 
 1. reads the preview page (the newest messages, oldest first) and yields every message newer
-   than the last one seen by the previous run (spiders/telegram_state);
+   than the last one seen by the previous run (spiders/telegram/state.py);
 2. pages back with ``?before=<smallest id seen>``: on the first crawl ``options.depth`` pages
    in all, on later crawls until the last seen id is reached, so an unchanged channel costs
    one request.

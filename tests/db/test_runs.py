@@ -17,9 +17,15 @@ from db.models import CrawlRun, OutboxMessage, Source, utcnow
 from db.outbox import insert_message, lease_run, release_dead_locks
 from db.repository import start_run, sync_sources
 from db.runs import (
+    RunEnd,
     claim_source,
     close_stale_runs,
+    finish_run,
+    recent_finished_runs,
     record_crawl,
+    record_exit,
+    record_health,
+    record_next_runs,
     release_dead_leases,
     release_orphaned_leases,
     release_source,
@@ -208,3 +214,84 @@ def test_a_daemons_orphaned_lease_is_freed_and_its_run_abandoned_but_not_a_live_
         assert orphan.status == "abandoned" and orphan.finished_at is not None
         assert "database unreachable" in (orphan.error_detail or "")
         assert running.status == "running"
+
+
+def _end(status: str, health: str) -> RunEnd:
+    return RunEnd(status, health, 3, 2, 1, 0, 4096, 0, f"{health} detail", None)
+
+
+def test_a_finished_run_records_its_counts_and_the_sources_health(
+    sessions: sessionmaker[Session], source_id: int
+) -> None:
+    now = utcnow()
+    failures = []
+    for status, health in [("failed", "down"), ("failed", "down"), ("ok", "ok")]:
+        with sessions.begin() as session:
+            run_id = start_run(session, source_id).id
+            state = {"last": 7} if status == "ok" else None
+            assert finish_run(session, run_id, source_id, _end(status, health), now, state)
+            source = session.get(Source, source_id)
+            assert source is not None
+            failures.append(source.consecutive_failures)
+    assert failures == [1, 2, 0]
+    with sessions.begin() as session:
+        run = session.get(CrawlRun, run_id)
+        source = session.get(Source, source_id)
+        assert run is not None and source is not None
+        assert (run.status, run.pages, run.items, run.new_posts, run.bytes) == ("ok", 3, 2, 1, 4096)
+        assert (source.health, source.health_detail, source.state) == (
+            "ok",
+            "ok detail",
+            {"last": 7},
+        )
+        assert source.last_run_at is not None and source.health_changed_at is not None
+        # A run that is gone writes nothing.
+        assert not finish_run(session, run_id + 1, source_id, _end("failed", "down"), now)
+        assert (source.health, source.consecutive_failures) == ("ok", 0)
+
+
+def test_a_crawl_that_died_leaves_a_failed_run_and_a_finished_one_is_kept(
+    sessions: sessionmaker[Session], source_id: int
+) -> None:
+    with sessions.begin() as session:
+        died = start_run(session, source_id).id
+        done = start_run(session, source_id).id
+        finish_run(session, done, source_id, _end("ok", "ok"), utcnow())
+    with sessions.begin() as session:
+        record_exit(session, died, "failed", "crawl process exited with code -9")
+        record_exit(session, done, "failed", "crawl process exited with code 0")
+    with sessions.begin() as session:
+        runs = recent_finished_runs(session, source_id, 5)
+        assert [(r.id, r.status, r.error_detail) for r in runs] == [
+            (died, "failed", "crawl process exited with code -9"),
+            (done, "ok", "ok detail"),
+        ]
+        assert [r.id for r in recent_finished_runs(session, source_id, 1)] == [done]
+
+
+def test_health_and_next_runs_are_written_to_the_source(
+    sessions: sessionmaker[Session], source_id: int
+) -> None:
+    now = utcnow()
+    with sessions.begin() as session:
+        record_health(session, source_id, "down", "no page", 3, now + timedelta(minutes=5), now)
+        record_next_runs(session, {"board": now + timedelta(minutes=1), "gone": now})
+    with sessions.begin() as session:
+        source = session.get(Source, source_id)
+        assert source is not None
+        assert (source.health, source.health_detail, source.consecutive_failures) == (
+            "down",
+            "no page",
+            3,
+        )
+        assert source.backoff_until is not None and source.health_changed_at is not None
+        assert source.next_run_at is not None
+        changed = source.health_changed_at
+    with sessions.begin() as session:
+        record_health(session, source_id, "down", "no page", 4, None)  # unchanged health
+        record_next_runs(session, {"board": None})
+    with sessions.begin() as session:
+        source = session.get(Source, source_id)
+        assert source is not None
+        assert (source.backoff_until, source.next_run_at) == (None, None)
+        assert (source.consecutive_failures, source.health_changed_at) == (4, changed)

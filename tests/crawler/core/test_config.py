@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.core.config import load_config, names_telegram_channel
+from crawler.core.config import load_config
 from crawler.core.errors import ConfigError
-from spiders.telegram.parsers import split_channel_url
 
 GOOD = """
 database_url = "sqlite:///{tmp}/lw.db"
@@ -127,12 +126,6 @@ BAD_CONFIGS = [
         "sources[0].schedule.jitter: expected a duration of at most 365d",
     ),
     (
-        "telegram url without a channel",
-        '[[sources]]\nname="a"\nkind="telegram"\nengine="preview"\n'
-        'start_urls=["https://t.me/s/leaksfr", "https://t.me/joinchat/AbCdEf"]\n',
-        "sources[0]: 'https://t.me/joinchat/AbCdEf' is not a Telegram channel URL",
-    ),
-    (
         "page timeout of zero",
         '[[sources]]\nname="a"\nkind="forum"\nengine="custom"\nstart_urls=["http://h/"]\n'
         "page_timeout=0\n",
@@ -226,29 +219,6 @@ def test_run_with_a_bad_cron_exits_2_before_starting(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr[-2000:]
     assert "not a valid cron schedule" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "https://t.me/s/durov",
-        "https://t.me/s/durov?before=519",
-        "https://t.me/Durov",
-        "https://t.me/durov/519",
-        "https://t.me//s//durov/",
-        "https://mirror.example/tg/s/leaks_fr",
-        "http://127.0.0.1:8000/s/leakmarketfr",
-        "https://t.me/",
-        "https://t.me/s/",
-        "https://t.me/s/ab",
-        "https://t.me/joinchat/AbCdEf",
-        "https://t.me/durov/519/extra",
-        "https://t.me/xs/durov",
-        "https://t.me/s/9lives",
-    ],
-)
-def test_telegram_urls_are_checked_as_the_telegram_spider_reads_them(url: str) -> None:
-    assert names_telegram_channel(url) is (split_channel_url(url) is not None)
 
 
 def test_missing_config_file_exits_2(tmp_path: Path) -> None:
