@@ -85,8 +85,7 @@ def login(
             wait,
         )
         minutes = math.ceil(wait / 60)
-        error = f"Too many failed logins: try again in {minutes} minute(s)."
-        page = {"next": next, "error": error, "username": username}
+        page = {"next": next, "error": "locked", "minutes": minutes, "username": username}
         refused = render(request, "login.html", page, status_code=429)
         refused.headers["Retry-After"] = str(wait)
         return refused
@@ -99,7 +98,7 @@ def login(
             address,
             ": locked out" if locked else "",
         )
-        page = {"next": next, "error": "Unknown user or wrong password.", "username": username}
+        page = {"next": next, "error": "failed", "username": username}
         return render(request, "login.html", page, status_code=401)
     context.throttle.succeeded(name, address)
     response = RedirectResponse(local_path(next), status_code=303)

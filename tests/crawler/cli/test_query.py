@@ -159,7 +159,7 @@ def test_entity_lookup_folds_accents_and_case_and_reads_aliases(config: Path) ->
 def test_entity_of_the_watchlist_without_posts(config: Path) -> None:
     result = run(config, "entity", "Hôpital Foch")  # in the bundled watchlist, never stored
     assert result.exit_code == 0, result.output
-    assert "Hopital Foch" in result.output and "no post names it yet" in result.output
+    assert "Hôpital Foch" in result.output and "no post names it yet" in result.output
     as_json = json.loads(run(config, "entity", "hopital foch", "-f", "json").output)
     assert as_json["entity"]["finess_et"] == "920000650" and as_json["timeline"] == []
 

@@ -109,7 +109,7 @@ def test_french_pages_and_the_language_switch(french: Any, live_server: LiveServ
 
     page.goto(f"/entities/{live_server.seeded.thiais}")
     assert "Vu la première fois" in page.locator("dl.facts").inner_text()
-    assert "19/11/2024 08:50" in page.locator("dl.facts").inner_text()
+    assert "19/11/2024 09:50 CET" in page.locator("dl.facts").inner_text()  # Europe/Paris
     assert page.locator("figure[data-chart=entity-weekly] svg rect.bar").count() >= 1
 
     page.goto("/map")

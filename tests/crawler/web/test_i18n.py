@@ -7,15 +7,17 @@ import re
 import string
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
+from crawler.core.display_time import shown_time
 from crawler.core.triage import TRIAGE_STATUSES
 from crawler.reports.filters import HIT_SEVERITIES
 from crawler.web.catalogue import EN, FR, MESSAGES
 from crawler.web.i18n import choose_language, localised_when, month_label, translate
-from crawler.web.rendering import TEMPLATES, template_environment, when
+from crawler.web.rendering import TEMPLATES, template_environment
 from db.actors import ACTOR_KINDS
 from tests.crawler.web.conftest import LiveServer, csrf_token
 
@@ -79,11 +81,13 @@ def test_translate_fills_fields_and_refuses_unknown_keys() -> None:
 
 
 def test_french_dates() -> None:
-    environment = template_environment()
+    environment = template_environment()  # times shown in UTC, labelled
     template = environment.from_string("{{ at|when }}")
     at = datetime(2024, 11, 19, 8, 50, tzinfo=UTC)
-    assert template.render(at=at, lang="en") == when(at) == "2024-11-19 08:50"
-    assert template.render(at=at, lang="fr") == "19/11/2024 08:50"
+    assert template.render(at=at, lang="en") == shown_time(at) == "2024-11-19 08:50 UTC"
+    assert template.render(at=at, lang="fr") == "19/11/2024 08:50 UTC"
+    paris = template_environment(ZoneInfo("Europe/Paris")).from_string("{{ at|when }}")
+    assert paris.render(at=at, lang="fr") == "19/11/2024 09:50 CET"
     assert template.render(at=None, lang="fr") == ""
     environment.filters["when"] = localised_when(lambda _: "2024-11-19 09:50 CET")
     labelled = environment.from_string("{{ at|when }}").render(at=at, lang="fr")
