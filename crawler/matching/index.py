@@ -225,10 +225,7 @@ def _named_beside_town(core: str, own: tuple[str, ...]) -> list[str]:
         if core.startswith(f"{town} "):
             rest = strip_articles(core[len(town) + 1 :].split(" "))
         elif core.endswith(f" {town}"):
-            words = core[: -len(town) - 1].split(" ")
-            while words and words[-1] in ARTICLE_WORDS:
-                words.pop()
-            rest = words
+            rest = _before_town(core, town)
         else:
             continue
         named = [word for word in rest if word not in ARTICLE_WORDS]
@@ -243,10 +240,19 @@ def _area_beside_town(core: str, own: tuple[str, ...]) -> str | None:
     # articles aside), when it is long enough to be a name and no generic word.
     for town in own:
         if core.endswith(f" {town}"):
-            words = [w for w in core[: -len(town) - 1].split(" ") if w not in ARTICLE_WORDS]
+            words = [w for w in _before_town(core, town) if w not in ARTICLE_WORDS]
             if len(words) == 1 and len(words[0]) >= 6 and not is_generic_core(words[0]):
                 return words[0]
     return None
+
+
+def _before_town(core: str, town: str) -> list[str]:
+    # The words of a core that ends with ``town`` before it, without the articles that lead
+    # to the town ("jacques coeur de bourges" → "jacques coeur").
+    words = core[: -len(town) - 1].split(" ")
+    while words and words[-1] in ARTICLE_WORDS:
+        words.pop()
+    return words
 
 
 def build_index(watchlist: Watchlist) -> MatcherIndex:

@@ -105,7 +105,6 @@ _JOINERS = " \t-\u00a0\u2010\u2011"
 _POSTCODE = re.compile(r" (\d{5})(?= )")
 _HEALTH_BIT = SIGNAL_BITS[("health", "")]
 _NEGATION_BIT = SIGNAL_BITS[("negation", "")]
-_ROMANCE = ROMANCE_CONNECTORS
 _SAINTS = frozenset({"saint", "sainte", "st", "ste"})
 #: A name written in English order: its words, then an English type word.
 _ENGLISH_NAMED = re.compile(
@@ -200,8 +199,9 @@ class Matcher:
         french = tld if tld in _FRENCH_TLDS else None  # the title is a bare French domain
         if (
             domain is not None
-            and (len(domain.group(2)) > 2 or domain.group(2).lower() in _FRENCH_TLDS)
-            and not self._watched_host(domain.group(0))
+            and tld is not None
+            and (len(tld) > 2 or french is not None)
+            and not self._watched_host(fixed_title[domain.start(1) : domain.end(2)])
         ):
             # A leak site's victim written as a bare domain with its words glued together
             # ("cliniquedelaloire.fr", "chcannes.fr") is read word by word.
@@ -246,10 +246,10 @@ class Matcher:
             return result
         return result._replace(matches=[*result.matches, *added])
 
-    def _watched_host(self, written: str) -> bool:
-        # The host, or a parent domain of it, is a watched entity's domain as it is
-        # ("claudiusregaud.fr"): read as written, not cut into words.
-        labels = normalise_phrase(re.sub(r"^\s*(?:https?://)?(?:www\.)?", "", written)).split()
+    def _watched_host(self, host: str) -> bool:
+        # The host (without scheme or "www."), or a parent domain of it, is a watched entity's
+        # domain as it is ("claudiusregaud.fr"): read as written, not cut into words.
+        labels = normalise_phrase(host).split()
         automaton = self.index.automaton
         for first in range(len(labels) - 1):
             value = automaton.get(" " + " ".join(labels[first:]) + " ", 0)
@@ -425,9 +425,9 @@ class Matcher:
             if written is not None and written in accepted:
                 if self._english_phrase(left.group(1), folded, start, end):
                     return None
-                if _ROMANCE.intersection(folded[left.end(1) : start].split()) and _is_hospital(
-                    normalised, left.start(1), left.end(1)
-                ):
+                if ROMANCE_CONNECTORS.intersection(
+                    folded[left.end(1) : start].split()
+                ) and _is_hospital(normalised, left.start(1), left.end(1)):
                     return None  # "Hospital de la Concepción" is Spanish
                 return left.start(1), end, written
         if kind in _MEMORIAL_KINDS and folded.endswith(_CONNECTOR_ENDINGS, 0, start):
@@ -447,10 +447,8 @@ class Matcher:
         if right is not None and _SURFACE_TYPE[right.group(1)] in accepted:
             # "Cannes hospital", not "Mauvezin (Gers), hôpital de proximité": a type word
             # after the core belongs to it only if nothing but spaces or a dash is between.
-            first = normalised.span(start, end)[0]
-            between = normalised.original[
-                normalised.span(start, end)[1] : normalised.span(right.start(1), right.end(1))[0]
-            ]
+            first, last = normalised.span(start, end)
+            between = normalised.original[last : normalised.span(right.start(1), right.end(1))[0]]
             if between.strip(_JOINERS):
                 return None
             if self._english_phrase(None, folded, start, end):
@@ -458,7 +456,7 @@ class Matcher:
             after = folded[right.end(1) : right.end(1) + 8].split(" ", 2)
             if (
                 len(after) > 1
-                and after[1] in _ROMANCE
+                and after[1] in ROMANCE_CONNECTORS
                 and _is_hospital(normalised, right.start(1), right.end(1))
             ):
                 return None  # "Novo Hospital de …" is Portuguese or Spanish

@@ -98,11 +98,13 @@ def english_words_near(words: Iterable[str], shortest: int) -> list[str]:
     from rapidfuzz.distance import OSA
     from wordfreq import get_frequency_dict  # build time only (see module doc)
 
+    from crawler.matching.spelling import deletions
+
     targets = {w for w in words if len(w) >= shortest and w.isalpha()}
-    deletions: dict[str, set[str]] = {}
+    shortened: dict[str, set[str]] = {}  # each target and its one-letter deletions → target
     for word in targets:
-        for variant in _deletions(word):
-            deletions.setdefault(variant, set()).add(word)
+        for variant in deletions(word):
+            shortened.setdefault(variant, set()).add(word)
     least = 10 ** (ENGLISH_WORD_ZIPF - 9)
     found: set[str] = set()
     for written, frequency in get_frequency_dict("en").items():
@@ -114,12 +116,8 @@ def english_words_near(words: Iterable[str], shortest: int) -> list[str]:
                 continue
             if any(
                 name[0] == word[0] and OSA.distance(word, name) == 1
-                for variant in _deletions(word)
-                for name in deletions.get(variant, ())
+                for variant in deletions(word)
+                for name in shortened.get(variant, ())
             ):
                 found.add(word)
     return sorted(found)
-
-
-def _deletions(word: str) -> set[str]:
-    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}

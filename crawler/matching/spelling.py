@@ -86,7 +86,7 @@ class Speller:
         for word in self.words:
             if len(word) < MIN_LENGTH or word in stop or not word.isalpha():
                 continue
-            for variant in _deletions(word):
+            for variant in deletions(word):
                 self._deletions.setdefault(variant, set()).add(word)
 
     def correction(self, word: str) -> str | None:
@@ -104,7 +104,7 @@ class Speller:
     def _correct_word(self, word: str) -> str | None:
         found = {
             candidate
-            for variant in _deletions(word)
+            for variant in deletions(word)
             for candidate in self._deletions.get(variant, ())
             if candidate[0] == word[0] and OSA.distance(word, candidate) == 1
         }
@@ -183,5 +183,6 @@ class Speller:
         return found[1] if found is not None and len(found[1]) > 1 else None
 
 
-def _deletions(word: str) -> set[str]:
+def deletions(word: str) -> set[str]:
+    """``word`` and every word one letter shorter made from it (a symmetric-deletion key set)."""
     return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
