@@ -50,6 +50,8 @@ class Candidate:
     score: float = 0.0
     exact: bool = False  # the type word written is the entity's own ("CH" for a CH, not a CHS)
     elsewhere: bool = False  # another town or department is written right after the name
+    #: read across a memorial name to its town ("Centre hospitalier Jacques Cœur de Bourges")
+    across: bool = False
 
 
 def score_of(candidate: Candidate, health: bool, sale: bool, french: bool) -> float:

@@ -34,13 +34,19 @@ from crawler.matching.finess_categories import (
     MEMBER_NAMED_SECTORS,
     PLACED_SECTORS,
     UNIT_SECTORS,
+    category_of,
     sector_of,
 )
 from crawler.matching.name_cleaning import is_noise_name
 from crawler.matching.name_words import (
     ARTICLE_WORDS,
+    CATEGORY_WORDS,
+    DESCRIPTIVE_WORDS,
     GENERIC_WORDS,
     STRUCTURAL_WORDS,
+    TYPE_QUALIFIERS,
+    TYPE_SURFACES,
+    UNIT_WORDS,
     strict_type,
 )
 from crawler.matching.names import (
@@ -171,6 +177,7 @@ def entity_context(entity: Any, departments: Mapping[str, str]) -> EntityContext
         entity.category in UNIT_CATEGORIES
         or leading_type(words)[0] in UNIT_TYPES
         or words[0] in STRUCTURAL_WORDS  # "Annexe du CH d'Ajaccio", "Antenne SMUR de Corte"
+        or not UNIT_WORDS.isdisjoint(words)  # "CH Carcassonne SMUR Antenne Quillan"
         or sector_of(entity) in UNIT_SECTORS  # nursing homes, health centres, home care
     )
     return EntityContext(
@@ -264,6 +271,8 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     excluded = watchlist.exclusions
     ordinary = watchlist.ordinary_words
     regional = _department_chus(watchlist, departments)
+    beside: set[tuple[str, int]] = set()  # (key, entity) of names read beside their town
+    town_hospitals: list[tuple[int, str, tuple[str, ...]]] = []  # (entity, type, towns)
     for index, entity in enumerate(watchlist.entities):
         context = entity_context(entity, departments)
         own = context.cities
@@ -273,6 +282,11 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
         placed_sector = sector in PLACED_SECTORS
         member_named = sector in MEMBER_NAMED_SECTORS
         placeless = not (entity.city or entity.department or entity.domains)
+        town_hospital = _is_town_hospital(entity, context)
+        if town_hospital and entity.city:
+            town_type = _town_type(entity)
+            if town_type is not None:
+                town_hospitals.append((index, town_type, context.cities))
         # A hospital's domain is its legal entity's: sites and units are not read from it.
         glued = not (entity.parent_key or context.unit)
         seen: set[tuple[str, str | None]] = set()
@@ -342,8 +356,11 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         readings.append((form.type, tail, level, FROM_PART))
                     for rest in _named_beside_town(form.core, own):
                         # "CH de Cannes Simone Veil" is also "CH Simone Veil" when Cannes is
-                        # written anywhere in the post (the memorial name alone is shared).
+                        # written anywhere in the post (the memorial name alone is shared);
+                        # a name no other family has is enough alone (see below).
                         readings.append((form.type, rest, GENERIC, FROM_PART))
+                        if town_hospital and _names_alone(rest, ordinary):
+                            beside.update((v, index) for v in core_variants(rest))
                     area = _area_beside_town(form.core, own)
                     if area and area not in cities and not _ordinary(area, ordinary):
                         # "Centre Hospitalier Intercommunal de Cornouaille Quimper" is the
@@ -385,6 +402,8 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
             folded = normalise_phrase(domain)
             if folded and folded not in excluded:
                 keyed[folded].append((index, None, STRONG, FROM_DOMAIN))
+    _own_beside_names(keyed, beside, watchlist)
+    _hospitals_of_towns(keyed, town_hospitals, watchlist, excluded)
     for word in FOREIGN_WORDS:
         tags[word].append(("foreign", ""))
     # Other countries' names too ("Hospital Albert Schweitzer Haiti"), but not a town's nor
@@ -424,6 +443,119 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     return MatcherIndex(
         watchlist.fingerprint(), automaton, entries, masks, len(positional), known_regions
     )
+
+
+#: Words of type names and qualifiers ("hospitalo universitaire" is no name).
+_TYPE_WORDS = (
+    frozenset(
+        word
+        for phrase in [*(s for ss in TYPE_SURFACES.values() for s in ss), *TYPE_QUALIFIERS]
+        for word in phrase.split()
+        if word not in ("de", "l")
+    )
+    | {"hospitalo", "universitaire", "hospitaliere", "hospitalier"}
+    | ARTICLE_WORDS
+)
+#: FINESS categories of the hospitals a town's name with a hospital type word may name, and
+#: whose memorial name may stand alone: CHR, CH, former local hospital, CHS.
+_TOWN_CATEGORIES = frozenset({"101", "106", "292", "355"})
+
+
+def _is_town_hospital(entity: Any, context: EntityContext) -> bool:
+    # A public hospital itself (not one of its units, not a unit named "CH X - HDJ …").
+    category = category_of(entity)
+    if context.unit or category is None or category.code not in _TOWN_CATEGORIES:
+        return False
+    return UNIT_TYPES.isdisjoint(normalise_phrase(entity.name).split())
+
+
+def _names_alone(rest: str, ordinary: frozenset[str]) -> bool:
+    # A memorial name read beside a town that may name its hospital alone: no ordinary or
+    # type words only, no site or unit words, no numbers ("Renée Sabran", "Pierre Vitter").
+    words = rest.split()
+    return not (
+        _ordinary(rest, ordinary)
+        or _TYPE_WORDS.issuperset(words)
+        or not _UNIT_NAME_WORDS.isdisjoint(words)
+        or any(not word.isalpha() or len(word) <= 2 for word in words if word not in ARTICLE_WORDS)
+    )
+
+
+#: Words that say a name is a unit's or a service's, not a hospital's ("CATTP", "Ado",
+#: "Consultation infanto-juvénile", "Urgences psy").
+_UNIT_NAME_WORDS = (
+    STRUCTURAL_WORDS
+    | CATEGORY_WORDS
+    | DESCRIPTIVE_WORDS
+    | {"ado", "ados", "urgences", "infanto", "juvenile", "psycho", "cpij", "cmpe", "cpg", "uap"}
+)
+
+
+def _town_type(entity: Any) -> str | None:
+    # The public-hospital type its own name gives an entity ("chs" for a psychiatric "CH").
+    for name in (entity.name, *entity.aliases):
+        for form in forms_of_name(name):
+            if form.type is not None and not form.secondary:
+                kind = form.type
+                if kind == "ch" and entity.category in PSYCHIATRIC_CATEGORIES:
+                    kind = "chs"
+                return kind if kind in TOWN_TYPES else None
+    return None
+
+
+def _hospitals_of_towns(
+    keyed: dict[str, list[Candidate]],
+    hospitals: list[tuple[int, str, tuple[str, ...]]],
+    watchlist: Watchlist,
+    excluded: frozenset[str] | set[str],
+) -> None:
+    # "Centre hospitalier spécialisé de Bassens" is the "CHS de la Savoie", in Bassens, and
+    # "CH de Quimper" the "CH de Cornouaille": the entity's own type word and a town name the
+    # one public hospital (or the one psychiatric hospital) of that town whose name does not
+    # say it, when no other family of the town is one.
+    entities = watchlist.entities
+    families: defaultdict[tuple[str, bool], set[str]] = defaultdict(set)
+    for index, kind, towns in hospitals:
+        entity = entities[index]
+        for town in towns:
+            families[(town, kind == "chs")].add(entity.parent_key or entity.key)
+
+    def family(index: int) -> str:
+        return entities[index].parent_key or entities[index].key
+
+    for index, kind, towns in hospitals:
+        psychiatric = kind == "chs"
+        for town in towns:
+            if len(town) < 3 or town in excluded or len(families[(town, psychiatric)]) != 1:
+                continue
+            if any(
+                family(other) == family(index) and (typed or "").rstrip("=") in TOWN_TYPES
+                for other, typed, _, _ in keyed.get(town, ())
+            ):
+                continue  # a hospital's name of its family says the town ("CH d'Arles")
+            # Only with its own French type word ("Bethesda Hospital, St. Paul" is American).
+            keyed.setdefault(town, []).append((index, strict_type(kind), STRONG, FROM_CITY))
+
+
+def _own_beside_names(
+    keyed: Mapping[str, list[Candidate]], beside: set[tuple[str, int]], watchlist: Watchlist
+) -> None:
+    # "Hôpital Renée Sabran Hyères" is the "Hôpital Renée Sabran" without Hyères written: a
+    # name read beside its entity's town names it alone when no other family has that key.
+    entities = watchlist.entities
+    for key in {key for key, _ in beside}:
+        candidates = keyed.get(key)
+        if not candidates:
+            continue  # an excluded key
+        families = {entities[c[0]].parent_key or entities[c[0]].key for c in candidates}
+        if len(families) != 1:
+            continue
+        keyed[key][:] = [
+            (entity, kind, STRONG, origin)
+            if (key, entity) in beside and level == GENERIC and origin == FROM_PART
+            else (entity, kind, level, origin)
+            for entity, kind, level, origin in candidates
+        ]
 
 
 def _organisation_of_generic_words(entity: Any, core: str) -> bool:

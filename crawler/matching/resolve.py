@@ -306,6 +306,14 @@ def outermost(chosen: list[Candidate]) -> list[Candidate]:
         if candidate.origin != FROM_PART
         or not any(other.origin != FROM_PART and contains(candidate, other) for other in chosen)
     ]
+    # A town's hospital read across a memorial name ("Hôpital Renée Sabran à Hyères") yields
+    # to the entity that memorial name names in that town.
+    chosen = [
+        candidate
+        for candidate in chosen
+        if not candidate.across
+        or not any(_names_the_memorial(other, candidate) for other in chosen)
+    ]
     kept = [
         candidate
         for candidate in chosen
@@ -322,6 +330,17 @@ def outermost(chosen: list[Candidate]) -> list[Candidate]:
             for other in kept
         )
     ]
+
+
+def _names_the_memorial(inner: Candidate, outer: Candidate) -> bool:
+    # ``inner`` is the type word and memorial name ``outer`` was read across, placed.
+    return (
+        inner.field is outer.field
+        and not inner.across
+        and inner.placed
+        and inner.start == outer.start
+        and inner.end < outer.end
+    )
 
 
 def contains(outer: Candidate, inner: Candidate) -> bool:

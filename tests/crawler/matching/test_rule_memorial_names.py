@@ -55,3 +55,41 @@ def test_a_shared_memorial_name_without_its_town_names_nobody(matcher: Matcher) 
 
 def test_a_memorial_name_of_a_school_is_no_hospital(matcher: Matcher) -> None:
     assert keys(matcher, "Lycée Simone Veil de Cannes", "fichier des élèves") == set()
+
+
+# A name read beside its town that no other family has names the hospital alone; one read
+# across a memorial name to the town yields to the hospital that memorial name names.
+SABRAN = establishment(
+    "830100558", "Hopital Renee Sabran Hyeres", "Hyeres", "83", tags=["category:101"]
+)
+HYERES = establishment(
+    "830000295",
+    "Centre Hospitalier de Hyeres Marie Josee Treffot",
+    "Hyeres",
+    "83",
+    tags=["category:355"],
+)
+
+
+@pytest.fixture(scope="module")
+def sabran() -> Matcher:
+    return Matcher(Watchlist((CANNES, BLOIS, BOURGES, SABRAN, HYERES), {}))
+
+
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        ("Hôpital Renée Sabran", SABRAN.key),
+        ("Hôpital Renée-Sabran à Hyères", SABRAN.key),
+        ("Centre hospitalier de Hyères", HYERES.key),
+        ("Centre hospitalier Marie-Josée Treffot", HYERES.key),
+    ],
+)
+def test_a_name_no_other_family_has_names_the_hospital(
+    sabran: Matcher, title: str, key: str
+) -> None:
+    assert keys(sabran, title, "Group: lockbit3") == {key}
+
+
+def test_a_shared_memorial_name_still_needs_its_town(sabran: Matcher) -> None:
+    assert keys(sabran, "CH Simone Veil", "Group: lockbit3") == set()

@@ -17,11 +17,16 @@ CHD = establishment(
 CHS = establishment("710781329", "Centre hospitalier spécialisé de Sevrey", "Sevrey", "71")
 CHI = establishment("940000573", "Centre Hospitalier Intercommunal de Creteil", "Creteil", "94")
 CHU = establishment("450000088", "CHU d'Orleans", "Orleans", "45")
+NEVERS = establishment("580780039", "Centre hospitalier de Nevers", "Nevers", "58")
+MONTARGIS = establishment(
+    "450000062", "Centre Hospitalier de l'Agglomeration Montargoise", "Amilly", "45"
+)
+CHP = establishment("350000121", "Chp Saint Gregoire", "St Gregoire", "35")
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    return Matcher(Watchlist((CHD, CHS, CHI, CHU), {}))
+    return Matcher(Watchlist((CHD, CHS, CHI, CHU, NEVERS, MONTARGIS, CHP), {}))
 
 
 @pytest.mark.parametrize(
@@ -38,6 +43,12 @@ def matcher() -> Matcher:
         ("CHI de Créteil", CHI.key),
         ("Centre hospitalier régional d'Orléans", CHU.key),
         ("CH régional universitaire d'Orléans", CHU.key),
+        ("Centre hospitalier de l'agglomération de Nevers", NEVERS.key),
+        ("CH de l'Agglomération de Nevers", NEVERS.key),
+        ("Centre Hospitalier de l'Agglomération Montargoise", MONTARGIS.key),
+        ("centre hospitalier privé Saint-Grégoire", CHP.key),
+        ("CHP de Saint-Grégoire", CHP.key),
+        ("Hôpital privé Saint-Grégoire", CHP.key),
     ],
 )
 def test_a_qualifier_dropped_or_added_names_the_same_hospital(
@@ -49,6 +60,15 @@ def test_a_qualifier_dropped_or_added_names_the_same_hospital(
 def test_a_qualifier_is_not_part_of_the_core() -> None:
     [form] = forms_of_name("Centre Hospitalier Départemental de Bischwiller")
     assert (form.type, form.core) == ("ch", "bischwiller")
+    [form] = forms_of_name("Centre hospitalier de l'agglomération de Nevers")
+    assert (form.type, form.core) == ("ch", "nevers")
+    [form] = forms_of_name("CHP Saint-Grégoire")
+    assert (form.type, form.core) == ("hp", "saint gregoire")
+
+
+def test_private_is_no_qualifier_of_a_public_hospital(matcher: Matcher) -> None:
+    # "Centre hospitalier privé" is a private hospital: never the CH of the same town.
+    assert keys(matcher, "Centre hospitalier privé de Nevers", "base patients") == set()
 
 
 def test_a_qualifier_that_does_not_fit_the_type_word_blocks_the_name(matcher: Matcher) -> None:

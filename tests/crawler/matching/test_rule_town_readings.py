@@ -42,3 +42,80 @@ def test_the_town_s_hospital_named_in_full_wins(matcher: Matcher) -> None:
 
 def test_the_town_alone_still_reads_its_hospital(matcher: Matcher) -> None:
     assert keys(matcher, "hôpital de Corbeil-Essonnes", "dossiers patients") == {SITE.key}
+
+
+# Rule: a type word and a town name the one public hospital (or the one psychiatric hospital)
+# of that town whose name does not say the town, with the entity's own type word only.
+SAVOIE = establishment(
+    "730000304",
+    "Centre Hospitalier Specialise de la Savoie",
+    "Bassens",
+    "73",
+    category="Centre Hospitalier Spécialisé lutte Maladies Mentales",
+    tags=["category:292"],
+)
+CORNOUAILLE = establishment(
+    "290000025", "Centre Hospitalier de Cornouaille", "Quimper", "29", tags=["category:355"]
+)
+# Two public hospitals of one town (two families): the town names neither.
+BREST_ONE = establishment(
+    "290000017", "Centre Hospitalier des Abers", "Brest", "29", tags=["category:355"]
+)
+BREST_TWO = establishment(
+    "290000041", "Centre Hospitalier du Ponant", "Brest", "29", tags=["category:355"]
+)
+# A mobile emergency unit sits in a town and carries its host's name: a unit, not a hospital.
+QUILLAN = establishment(
+    "110780236",
+    "CH de Limoux Quillan Site de Quillan",
+    "Quillan",
+    "11",
+    tags=["category:355"],
+    parent_key="finess-ej:110780707",
+)
+SMUR = establishment(
+    "110007598",
+    "CH Carcassonne SMUR Antenne Quillan",
+    "Quillan",
+    "11",
+    aliases=["CH Limoux Quillan Site Quillan"],
+    tags=["category:355"],
+    parent_key="finess-ej:110780061",
+)
+
+
+@pytest.fixture(scope="module")
+def towns() -> Matcher:
+    return Matcher(Watchlist((SAVOIE, CORNOUAILLE, BREST_ONE, BREST_TWO, QUILLAN, SMUR), {}))
+
+
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        ("Centre hospitalier spécialisé de Bassens", SAVOIE.key),
+        ("CHS de Bassens : dossiers patients", SAVOIE.key),
+        ("EPSM Bassens", SAVOIE.key),
+        ("CH de Quimper", CORNOUAILLE.key),
+        ("Centre hospitalier de Quimper", CORNOUAILLE.key),
+        ("Centre hospitalier de Quillan", QUILLAN.key),
+    ],
+)
+def test_the_one_hospital_of_a_town_is_named_by_type_and_town(
+    towns: Matcher, title: str, key: str
+) -> None:
+    assert keys(towns, title, "Group: lockbit3") == {key}
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "CH de Bassens",  # a psychiatric hospital needs its own type word
+        "Hôpital de Quimper",  # the entity's own type word only
+        "Bassens Hospital",
+        "Bethesda Hospital, Quimper",
+        "Centre hospitalier de Brest",  # two public hospitals in Brest
+        "Quimper",
+    ],
+)
+def test_another_type_word_or_two_hospitals_name_nothing(towns: Matcher, title: str) -> None:
+    assert keys(towns, title, "Group: lockbit3") == set()
