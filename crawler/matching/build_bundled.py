@@ -336,22 +336,36 @@ class BundleBuilder:
     def drop_establishment_aliases_of_groups(self) -> None:
         """A curated group's alias written as an establishment ("CH de Dax - Côte d'Argent",
         "CH Mont-de-Marsan" for the GHT des Landes) names that establishment, when FINESS has
-        one of that type and name: the alias is taken from the group."""
-        forms: set[tuple[str | None, str]] = set()
-        for entity in self.entities.values():
+        one of that type and name: the alias is taken from the group, and that establishment,
+        when it is the only one so named and has no parent, becomes the group's."""
+        forms: dict[tuple[str | None, str], set[str]] = defaultdict(set)
+        for key, entity in self.entities.items():
             if entity["kind"] == "establishment":
                 for name in [entity["name"], *entity["aliases"]]:
-                    forms.update((f.type, f.core) for f in forms_of_name(name) if f.type)
-        for entity in self.entities.values():
+                    for f in forms_of_name(name):
+                        if f.type:
+                            forms[(f.type, f.core)].add(key)
+        for group, entity in self.entities.items():
             if entity["kind"] == "establishment":
                 continue
-            entity["aliases"] = [
-                alias
-                for alias in entity["aliases"]
-                if not any(
-                    (f.type, f.core) in forms for f in forms_of_name(alias) if f.type is not None
-                )
-            ]
+            kept = []
+            for alias in entity["aliases"]:
+                named = [
+                    forms[(f.type, f.core)]
+                    for f in forms_of_name(alias)
+                    if f.type is not None and (f.type, f.core) in forms
+                ]
+                if not named:
+                    kept.append(alias)
+                    continue
+                # "Hôpital privé Saint-Grégoire" (Vivalto Santé) is the "CHP Saint-Grégoire":
+                # one establishment with no parent of its own is then the group's.
+                owners = set().union(*named)
+                if len(owners) == 1:
+                    site = self.entities[owners.pop()]
+                    if not site.get("parent_key"):
+                        site["parent_key"] = group
+            entity["aliases"] = kept
 
     def add_brand_aliases(self) -> None:
         """A name whose distinctive part is only coined words ("LBM Oriade Noviale", "GIP

@@ -52,6 +52,8 @@ class Candidate:
     elsewhere: bool = False  # another town or department is written right after the name
     #: read across a memorial name to its town ("Centre hospitalier Jacques Cœur de Bourges")
     across: bool = False
+    #: read past given names to a surname ("Hôpital Armand-Trousseau" for "Hôpital Trousseau")
+    given: bool = False
 
 
 def score_of(candidate: Candidate, health: bool, sale: bool, french: bool) -> float:

@@ -54,8 +54,8 @@ from crawler.matching.name_words import (
     GENERIC_WORDS,
     HEADLINE_WORDS,
     ROMANCE_CONNECTORS,
-    TYPE_QUALIFIERS,
     TYPE_SURFACES,
+    WRITTEN_QUALIFIERS,
     qualified_type,
 )
 from crawler.matching.names import whole_core
@@ -87,12 +87,12 @@ SPELLING_CHARS = 300
 _SURFACE_TYPE = {surface: kind for kind, surfaces in TYPE_SURFACES.items() for surface in surfaces}
 _SURFACES = "|".join(sorted(_SURFACE_TYPE, key=len, reverse=True))
 _ARTICLES = "|".join(ARTICLES)
-_QUALIFIERS = "|".join(sorted(TYPE_QUALIFIERS, key=len, reverse=True))
+_QUALIFIERS = "|".join(sorted(WRITTEN_QUALIFIERS, key=len, reverse=True))
 #: A type word, its qualifier and article, then up to two given names or a title before the
 #: surname the watchlist names ("Hôpital Armand-Trousseau", "Institut Jean Godinot").
 _FIRST = "|".join(sorted(FIRST_NAMES, key=len, reverse=True))
 _LEFT_TYPE = re.compile(
-    rf" ({_SURFACES})(?: ({_QUALIFIERS}))?(?: (?:{_ARTICLES}))?(?: (?:{_FIRST})){{0,2}} $"
+    rf" ({_SURFACES})(?: ({_QUALIFIERS}))?(?: (?:{_ARTICLES}))?((?: (?:{_FIRST})){{0,2}}) $"
 )
 _RIGHT_TYPE = re.compile(rf" ({_SURFACES})(?= )")
 #: A type word, then a memorial name of one to three words, then "de"/"d'"/"du"/"à"/"in"
@@ -402,7 +402,7 @@ class Matcher:
             if tags:
                 item.foreign.append(start)
             # Candidates of one entry share its span: confirm each entity type once.
-            spans: dict[str | None, tuple[int, int, str | None, bool] | None] = {}
+            spans: dict[str | None, tuple[int, int, str | None, bool, bool] | None] = {}
             for entity, kind, level, origin in candidates:
                 if kind in spans:
                     span = spans[kind]
@@ -420,16 +420,18 @@ class Matcher:
                             origin,
                             exact=exact,
                             across=span[3],
+                            given=span[4],
                         )
                     )
 
     def _typed_span(
         self, normalised: Normalised, start: int, end: int, kind: str | None
-    ) -> tuple[int, int, str | None, bool] | None:
+    ) -> tuple[int, int, str | None, bool, bool] | None:
         # (start, end) of the core, widened to the type word that confirms it, that word's
-        # type and whether a memorial name was read across; None if no type confirms it.
+        # type, whether a memorial name was read across and whether given names were passed
+        # over; None if no type confirms it.
         if kind is None:
-            return start, end, None, False
+            return start, end, None, False, False
         folded = normalised.text
         accepted = ACCEPTS.get(kind, frozenset({kind}))
         left = _LEFT_TYPE.search(folded, max(0, start - 60), start)
@@ -444,7 +446,10 @@ class Matcher:
                     folded[left.end(1) : start].split()
                 ) and _is_hospital(normalised, left.start(1), left.end(1)):
                     return None  # "Hospital de la Concepción" is Spanish
-                return left.start(1), end, written, False
+                given = bool(left.group(3))
+                if given and folded[start:end] in self.index.cities:
+                    return None  # "Hôpital Charles-Foix" is no hospital of Foix
+                return left.start(1), end, written, False, given
         if kind in _MEMORIAL_KINDS and folded.endswith(_CONNECTOR_ENDINGS, 0, start):
             memorial = _MEMORIAL_TYPE.search(folded, max(0, start - 60), start)
             if (
@@ -457,7 +462,7 @@ class Matcher:
                 )
             ):
                 # ("Hospital Ciudad de Boulogne" is Spanish: English says "… Hospital in".)
-                return memorial.start(1), end, _SURFACE_TYPE[memorial.group(1)], True
+                return memorial.start(1), end, _SURFACE_TYPE[memorial.group(1)], True, False
         right = _RIGHT_TYPE.match(folded, end)
         if right is not None and _SURFACE_TYPE[right.group(1)] in accepted:
             # "Cannes hospital", not "Mauvezin (Gers), hôpital de proximité": a type word
@@ -477,7 +482,7 @@ class Matcher:
                 return None  # "Novo Hospital de …" is Portuguese or Spanish
             if _name_goes_on_left(normalised.original, first, self.index.cities):
                 return None  # "Scripps Mercy Hospital", "Mount Vernon Hospital"
-            return start, right.end(1), _SURFACE_TYPE[right.group(1)], False
+            return start, right.end(1), _SURFACE_TYPE[right.group(1)], False, False
         return None
 
     def _english_phrase(self, surface: str | None, folded: str, start: int, end: int) -> bool:

@@ -106,7 +106,12 @@ TYPE_QUALIFIERS: dict[str, tuple[str, bool]] = {
     "specialise": ("chs", False),
     "departemental": ("ch", True),
     "general": ("ch", False),
-    # "Centre hospitalier de l'agglomération de Nevers" is the "CH de Nevers".
+}
+#: Qualifiers only read in posts: "Centre hospitalier de l'agglomération de Nevers" is the "CH
+#: de Nevers", but a name that has them keeps them ("CH de l'Agglomération Montargoise" is
+#: the "CHAM", cham.fr).
+WRITTEN_QUALIFIERS: dict[str, tuple[str, bool]] = {
+    **TYPE_QUALIFIERS,
     "de l agglomeration": ("ch", True),
 }
 #: Type classes a qualifier may follow.
@@ -118,7 +123,7 @@ def qualified_type(kind: str, qualifier: str | None) -> str | None:
     when that qualifier does not follow that type ("hôpital régional")."""
     if qualifier is None:
         return kind
-    qualified, after_hopital = TYPE_QUALIFIERS[qualifier]
+    qualified, after_hopital = WRITTEN_QUALIFIERS[qualifier]
     if kind == "ch" or (kind == "hopital" and after_hopital):
         return qualified
     return None if kind == "hopital" else kind
@@ -589,8 +594,9 @@ GENERIC_WORDS = GENERIC_WORDS | DESCRIPTIVE_WORDS
 #: CH", "Annexe CH") is no name, and a name that starts with one is a unit of its host.
 STRUCTURAL_WORDS = frozenset({"site", "sites", "annexe", "antenne", "pole", "unite", "service"})
 #: Words that make any establishment named with them a unit of its host, wherever they are
-#: written ("CH Carcassonne SMUR Antenne Quillan" is the emergency unit, not a hospital).
-UNIT_WORDS = frozenset({"smur", "antenne", "annexe"})
+#: written ("CH Carcassonne SMUR Antenne Quillan" is the emergency unit, not a hospital; an
+#: "Hôpital Annexe pour Enfants" is a hospital).
+UNIT_WORDS = frozenset({"smur", "antenne"})
 #: Given names and titles written between a type word and a surname that the watchlist names
 #: without them ("Hôpital Armand-Trousseau" is the "… Site Trousseau", "Institut Jean Godinot"
 #: the "Institut Godinot", "Centre hospitalier Docteur Récamier"): French given names of the

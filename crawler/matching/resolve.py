@@ -220,6 +220,9 @@ class Resolver:
         pool = [c for c in group if c.score >= THRESHOLD]
         if not pool:
             return None
+        # A name written with its given names before one read past them ("Hôpital Georges
+        # Clemenceau" before the "Site Clemenceau" of another hospital).
+        pool = [c for c in pool if not c.given] or pool
         # Confirmed by a place, then by another of its names.
         pool = [c for c in pool if c.placed] or pool
         pool = [c for c in pool if c.supported] or pool

@@ -161,6 +161,8 @@ def test_a_group_alias_written_as_an_establishment_is_the_establishment_s(
     build(sources, output)
     entities = {entity.key: entity for entity in load_bundled(output).entities}
     assert entities["group:ght-bresse-haut-bugey"].aliases == ["GHT01"]
+    # The one establishment so named, with no legal entity of its own, is the group's.
+    assert entities["finess:010000024"].parent_key == "group:ght-bresse-haut-bugey"
 
 
 def test_the_project_lists_are_read_with_the_given_sources(

@@ -60,8 +60,6 @@ def test_a_qualifier_dropped_or_added_names_the_same_hospital(
 def test_a_qualifier_is_not_part_of_the_core() -> None:
     [form] = forms_of_name("Centre Hospitalier Départemental de Bischwiller")
     assert (form.type, form.core) == ("ch", "bischwiller")
-    [form] = forms_of_name("Centre hospitalier de l'agglomération de Nevers")
-    assert (form.type, form.core) == ("ch", "nevers")
     [form] = forms_of_name("CHP Saint-Grégoire")
     assert (form.type, form.core) == ("hp", "saint gregoire")
 
