@@ -88,11 +88,12 @@ _SURFACE_TYPE = {surface: kind for kind, surfaces in TYPE_SURFACES.items() for s
 _SURFACES = "|".join(sorted(_SURFACE_TYPE, key=len, reverse=True))
 _ARTICLES = "|".join(ARTICLES)
 _QUALIFIERS = "|".join(sorted(WRITTEN_QUALIFIERS, key=len, reverse=True))
-#: A type word, its qualifier and article, then up to two given names or a title before the
-#: surname the watchlist names ("Hôpital Armand-Trousseau", "Institut Jean Godinot").
+#: A type word, its qualifier and articles ("de le Cateau": FINESS writes a town's article),
+#: then up to two given names or a title before the surname the watchlist names ("Hôpital
+#: Armand-Trousseau", "Institut Jean Godinot").
 _FIRST = "|".join(sorted(FIRST_NAMES, key=len, reverse=True))
 _LEFT_TYPE = re.compile(
-    rf" ({_SURFACES})(?: ({_QUALIFIERS}))?(?: (?:{_ARTICLES}))?((?: (?:{_FIRST})){{0,2}}) $"
+    rf" ({_SURFACES})(?: ({_QUALIFIERS}))?(?: (?:{_ARTICLES})){{0,2}}((?: (?:{_FIRST})){{0,2}}) $"
 )
 _RIGHT_TYPE = re.compile(rf" ({_SURFACES})(?= )")
 #: A type word, then a memorial name of one to three words, then "de"/"d'"/"du"/"à"/"in"

@@ -64,6 +64,7 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
     "hp": ("centre hospitalier prive", "hopital prive", "private hospital", "chp", "hp"),
     "hopital": ("hopitaux", "hopital", "hospital", "hosp", "hop", "hosto"),
     "clinique": (
+        "hopital clinique",
         "polyclinique",
         "poly clinique",
         "polyclin",

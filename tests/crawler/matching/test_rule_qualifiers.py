@@ -72,3 +72,13 @@ def test_private_is_no_qualifier_of_a_public_hospital(matcher: Matcher) -> None:
 def test_a_qualifier_that_does_not_fit_the_type_word_blocks_the_name(matcher: Matcher) -> None:
     # "Hôpital régional" names hospitals abroad (Saint-Louis du Sénégal), not a French CHR.
     assert keys(matcher, "Fuite à l'hôpital régional d'Orléans", "base patients") == set()
+
+
+def test_a_town_s_article_after_the_type_s_article_is_read() -> None:
+    # FINESS writes "Centre Hospitalier de le Cateau"; posts write "du Cateau" or "de Le Cateau".
+    cateau = establishment(
+        "590000436", "Centre Hospitalier de le Cateau", "Le Cateau Cambresis", "59"
+    )
+    matcher = Matcher(Watchlist((cateau,), {}))
+    for title in ("Centre Hospitalier de Le Cateau", "CH du Cateau", "Hôpital de le Cateau"):
+        assert keys(matcher, title, "Group: lockbit3") == {cateau.key}, title
