@@ -54,6 +54,8 @@ _MACHINE_DATES = ("data-timer", "datetime", "data-timestamp", "data-time", "data
 _TIMER_CLASS = re.compile(r"timer|countdown|counter|clock|deadline", re.IGNORECASE)
 _NEXT_WORDS = {"next", "next page", "suivant", "page suivante", "older", "older posts", "»", "›"}
 _LINK_SCHEMES = ("http", "https", "file")
+#: Blog titles "<victim> Data Leak" (Everest): the words are the post's, not the victim's.
+_TITLE_SUFFIX = re.compile(r"\s*[-–|:]?\s*\bdata\s+leak$", re.IGNORECASE)
 
 
 @dataclass
@@ -91,7 +93,7 @@ def block_post(
     block: Block, group: str, base: str, page_url: str, now: datetime, timezone: str
 ) -> LeakSitePost:
     """One block as a victim, every field read heuristically."""
-    title, title_status = split_title(block.title)
+    title, title_status = split_title(_TITLE_SUFFIX.sub("", block.title) or block.title)
     extra = block.extra_lines
     published, discovered = _dates(block, extra, now, timezone)
     countdown = any(is_countdown(line) for line in extra) or any(
@@ -179,7 +181,7 @@ def _website(block: Block, extra: list[str], title: str, page_url: str) -> str |
     for line in extra:
         value = labelled(line, "website")
         if value:
-            return clean_website(value)
+            return clean_website(value.split()[0])
     for line in extra:
         value = website_in_line(line)
         if value:

@@ -19,7 +19,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from spiders.leaksites.generic_values import date_in, is_countdown, link_word, website_in_line
+from spiders.leaksites.generic_values import (
+    date_in,
+    is_countdown,
+    labelled,
+    link_word,
+    website_in_line,
+)
 from spiders.leaksites.status import known_statuses, split_title, status_of
 
 #: Fewest repeated blocks that make a listing.
@@ -49,6 +55,12 @@ _CHROME = re.compile(
 _HIDDEN_CLASS = {"d-none", "hidden", "hide", "invisible", "sr-only", "visually-hidden"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _TITLE_CLASS = re.compile(r"title|name|company|victim|heading", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_][\w'’.&/-]*", re.UNICODE)
+_JOINING_WORDS = {
+    "a", "an", "and", "at", "au", "aux", "d", "de", "del", "der", "des", "di", "du", "e", "en",
+    "et", "for", "in", "l", "la", "le", "les", "of", "on", "the", "und", "van", "von", "y",
+}  # fmt: skip
+_ID_CLASS = re.compile(r"\d{3,}")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
@@ -104,8 +116,9 @@ def _repeated_groups(root: Any) -> Iterator[list[Any]]:
 
 
 def signature(node: Any) -> str:
-    """An element's tag and first class (``div.card``): modifiers after it may differ."""
-    classes = (node.get("class") or "").split()
+    """An element's tag and first class (``div.card``): modifiers after it may differ, and
+    classes holding an id (WordPress's ``post-1201``) are skipped."""
+    classes = [name for name in (node.get("class") or "").split() if not _ID_CLASS.search(name)]
     return f"{node.tag}.{classes[0]}" if classes else str(node.tag)
 
 
@@ -149,9 +162,24 @@ def _score(blocks: list[Block]) -> float:
         return 0.0
     richness = [_richness(block) for block in blocks]
     described = sum(1 for block in blocks if _carries_more(block))
-    if sum(richness) / len(blocks) < 1.5 or described < 0.5 * len(blocks):
+    if described < 0.5 * len(blocks):
+        return 0.0
+    # Cards with only a name and a text are victims when they are named like organisations
+    # ("Clinique du Val", "acme.com"), not like an article's sections ("Ce que nous savons").
+    named = sum(1 for block in blocks if _named(block.title))
+    if sum(richness) / len(blocks) < 1.5 and named < 0.8 * len(blocks):
         return 0.0
     return sum(1 + value for value in richness)
+
+
+def _named(title: str) -> bool:
+    """Whether ``title`` reads as an organisation's name: a domain, or mostly capitalised
+    words (short joining words aside)."""
+    if website_in_line(title):
+        return True
+    words = [word for word in _WORD.findall(title) if word.casefold() not in _JOINING_WORDS]
+    capitalised = [word for word in words if word[0].isupper() or word[0].isdigit()]
+    return bool(words) and len(capitalised) > 0.5 * len(words)
 
 
 def _richness(block: Block) -> float:
@@ -159,8 +187,12 @@ def _richness(block: Block) -> float:
     value = 1.0 if sum(len(line) for line in extra) >= 10 else 0.0
     value += 1.0 if block.links else 0.0
     value += 1.0 if any(date_in(line) or is_countdown(line) for line in extra) else 0.0
-    value += 0.5 if any(website_in_line(line) for line in extra) else 0.0
+    value += 0.5 if any(website_in_line(line) or _labelled(line) for line in extra) else 0.0
     return value
+
+
+def _labelled(line: str) -> bool:
+    return any(labelled(line, name) for name in ("website", "country", "published", "discovered"))
 
 
 def _carries_more(block: Block) -> bool:
@@ -177,13 +209,17 @@ def _has_form_field(element: Any) -> bool:
 def _block(element: Any) -> Block:
     lines, links, candidates = _read(element)
     block = Block(element, lines, links=links)
+    first_line = lines[0] if len(lines) >= 2 and _title_like(lines[0]) else None
     for node, path in candidates:
+        # Bold text is a title only when it opens the block; else its first line is.
+        if node.tag in _BOLD and first_line is not None:
+            break
         text = visible_text(node)
         if _title_like(text) and not (node.tag == "a" and link_word(text)):
             block.title, block.title_node, block.title_path = text, node, path
             return block
-    if len(lines) >= 2 and _title_like(lines[0]):
-        block.title, block.title_path = lines[0], ("line",)
+    if first_line is not None:
+        block.title, block.title_path = first_line, ("line",)
     return block
 
 
