@@ -116,9 +116,15 @@ def block_post(
 
 
 def _field_line(line: str) -> bool:
-    """Lines read as a field and kept out of the description."""
-    return len(line) <= FIELD_LINE_MAX and bool(
-        is_countdown(line)
+    """Lines read as a field (or a button) and kept out of the description; sentences that
+    mention a date or a countdown stay."""
+    if len(line) > FIELD_LINE_MAX:
+        return False
+    date = date_in(line)
+    return bool(
+        (is_countdown(line) and len(line) <= 60)
+        or (date is not None and len(line) - len(date) <= 24)
+        or link_word(line)
         or website_in_line(line)
         or country_line(line)
         or any(labelled(line, name) for name in ("website", "country", "published", "discovered"))
