@@ -18,19 +18,22 @@ needs none: spiders/leaksites/generic_blocks.py finds the page's repeated, title
 * ``status``: the title's markers, else a short status line ("PUBLISHED"), else a countdown;
 * ``description``: the other lines.
 
-Every post says ``layout = "generic"``. Pure functions, no I/O.
+A JSON answer (an API, or JSON in a ``<pre>``) is read as records instead
+(spiders/leaksites/generic_json.py). Every post says ``layout = "generic"``. Pure functions,
+no I/O.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from spiders.leaksites.generic_blocks import Block, best_blocks
+from spiders.leaksites.generic_json import json_records, record_date, record_text, title_of
 from spiders.leaksites.generic_values import (
     FIELD_LINE_MAX,
     country_line,
@@ -76,17 +79,45 @@ def parse_generic_page(
     """Victims of a listing page at ``url`` read without a layout (none when no group of
     blocks looks like a listing), and the page's "next" link. ``now`` anchors countdowns;
     dates without a timezone are in ``timezone``."""
+    moment = now or datetime.now(UTC)
+    records = json_records(html)
+    if records or html.lstrip().startswith(("{", "[")):  # JSON: records, or nothing
+        return GenericPage(_unique(record_post(r, group, url, timezone) for r in records))
     root = parse_html(html)
     base = _base_of(root, url)
-    moment = now or datetime.now(UTC)
+    blocks = (block_post(block, group, base, url, moment, timezone) for block in best_blocks(root))
+    posts = _unique(blocks)
+    return GenericPage(posts, _next_link(root, base, url) if posts else None)
+
+
+def _unique(found: Iterable[LeakSitePost]) -> list[LeakSitePost]:
+    """Posts with a title, each (title, post URL) once."""
     posts: list[LeakSitePost] = []
     seen: set[tuple[str, str | None]] = set()
-    for block in best_blocks(root):
-        post = block_post(block, group, base, url, moment, timezone)
+    for post in found:
         if post.post_title and (post.post_title, post.post_url) not in seen:
             seen.add((post.post_title, post.post_url))
             posts.append(post)
-    return GenericPage(posts, _next_link(root, base, url) if posts else None)
+    return posts
+
+
+def record_post(record: dict[str, Any], group: str, page_url: str, timezone: str) -> LeakSitePost:
+    """One JSON record as a victim (spiders/leaksites/generic_json.py)."""
+    title, title_status = split_title(title_of(record))
+    link = record_text(record, "post_url")
+    shown_status = record_text(record, "status")
+    return LeakSitePost(
+        post_title=title[:TITLE_LIMIT],
+        group_name=group,
+        discovered=record_date(record, "discovered", timezone),
+        published=record_date(record, "published", timezone),
+        description=(record_text(record, "description") or "")[:DESCRIPTION_LIMIT],
+        website=clean_website(record_text(record, "website")),
+        post_url=_link(page_url, link, page_url) if link else None,
+        country=country_code(record_text(record, "country")),
+        status=title_status or (status_of(shown_status) if shown_status else None),
+        layout=GENERIC,
+    )
 
 
 def block_post(

@@ -111,8 +111,15 @@ def _repeated_groups(root: Any) -> Iterator[list[Any]]:
         groups.setdefault(key, []).append(node)
         stack.extend((child, key) for child in reversed(node))
     for members in groups.values():
-        if len(members) >= MIN_BLOCKS:
+        if len(members) >= MIN_BLOCKS and not all(map(_wrapper, members)):
             yield members
+
+
+def _wrapper(node: Any) -> bool:
+    """An element holding only one element and no text: its child's group says the same."""
+    children = [child for child in node if isinstance(child.tag, str)]
+    texts = [node.text, *(child.tail for child in node)]
+    return len(children) == 1 and not any(text and text.strip() for text in texts)
 
 
 def signature(node: Any) -> str:
@@ -140,7 +147,8 @@ def _is_hidden(node: Any) -> bool:
 
 def _titled(members: list[Any]) -> list[Block]:
     """The members whose title sits where most members' titles sit."""
-    blocks = [_block(member) for member in members]
+    # A table's header row (cells all <th>) names columns, not a victim.
+    blocks = [_block(member) for member in members if not _header_row(member)]
     titled = [block for block in blocks if block.title]
     if not titled:
         return []
@@ -148,6 +156,11 @@ def _titled(members: list[Any]) -> list[Block]:
     if count < 0.6 * len(members):
         return []
     return [block for block in titled if block.title_path == place]
+
+
+def _header_row(element: Any) -> bool:
+    cells = [child for child in element if isinstance(child.tag, str)]
+    return element.tag == "tr" and len(cells) > 1 and all(cell.tag == "th" for cell in cells)
 
 
 def _score(blocks: list[Block]) -> float:

@@ -237,3 +237,70 @@ def test_page_neither_reads_is_a_broken_source(tmp_path: Path) -> None:
     )
     assert [r["status"] for r in without["health"]] == ["parser_broken"]
     assert "no victim found by the generic reader" in without["health"][0]["detail"]
+
+
+def test_table_rows_without_their_header_row() -> None:
+    rows = "".join(
+        f"<tr><td>{name}</td><td>{site}</td><td>2024-0{n + 1}-1{n}</td><td>{state}</td></tr>"
+        for n, (name, site, state) in enumerate(
+            [
+                ("Clinique du Littoral", "clinique-littoral.fr", "PUBLISHED"),
+                ("Acme Corp", "acme.com", "3D 4H"),
+                ("CH du Nord", "ch-nord.fr", "SOLD"),
+            ]
+        )
+    )
+    header = "<tr><th>Company</th><th>Website</th><th>Date</th><th>Status</th></tr>"
+    found = generic(f"<html><body><table class='table'>{header}{rows}</table></body></html>")
+    assert [post.post_title for post in found] == [
+        "Clinique du Littoral",
+        "Acme Corp",
+        "CH du Nord",
+    ]
+    assert [post.status for post in found] == ["published", "countdown", "sold"]
+    assert found[0].website == "clinique-littoral.fr"
+    assert found[0].discovered == datetime(2024, 1, 10, tzinfo=UTC)
+    assert found[1].published == NOW + timedelta(days=3, hours=4)
+
+
+def test_json_answers_are_read_as_records() -> None:
+    api = (
+        '{"items": [{"id": "a1", "title": "Clinique du Parc", "createdDt": 1700000000000,'
+        ' "publication": {"description": "<p>Private clinic</p>", "url": "www.clinique-parc.fr"}},'
+        ' {"id": "a2", "title": "Acme Corp", "createdDt": 1690000000000, "publication": null},'
+        ' {"id": "a3", "title": "CH de Brive [SOLD]", "createdDt": 1680000000000}]}'
+    )
+    found = generic(api)
+    assert [post.post_title for post in found] == ["Clinique du Parc", "Acme Corp", "CH de Brive"]
+    assert found[0].website == "www.clinique-parc.fr" and found[0].description == "Private clinic"
+    assert found[0].discovered == datetime.fromtimestamp(1_700_000_000, UTC)
+    assert found[2].status == "sold" and {post.layout for post in found} == {GENERIC}
+    shown = (
+        '<html><body><pre>[{"name": "EHPAD Soleil", "date": "2024-03-01", "content": "Nursing'
+        ' home", "url": "ehpad-soleil.fr"}, {"name": "Foo Inc", "date": "2024-02-01"}]</pre>'
+        "</body></html>"
+    )
+    found = generic(shown)
+    assert [post.post_title for post in found] == ["EHPAD Soleil", "Foo Inc"]
+    assert found[0].website == "ehpad-soleil.fr"
+    assert found[0].discovered == datetime(2024, 3, 1, tzinfo=UTC)
+    assert generic('{"error": "not found"}') == [] and generic("[1, 2, 3]") == []
+
+
+def test_deeply_wrapped_cards_are_read_once() -> None:
+    wrapped = "".join(
+        "<div class='card'>" + "<div class='w'>" * 40 + f"<h3>Company {n}</h3>"
+        f"<p>Text about company {n}.</p>" + "</div>" * 40 + "</div>"
+        for n in range(300)
+    )
+    found = generic(f"<html><body>{wrapped}</body></html>")
+    assert [post.post_title for post in found] == [f"Company {n}" for n in range(300)]
+
+
+def test_json_answer_to_a_layout_source_is_read_by_the_generic_reader(tmp_path: Path) -> None:
+    api = '[{"title": "Clinique des Lilas", "date": "2024-05-02"}, {"title": "Acme Corp"}]'
+    assert parse_leak_listing(api, SITE, bundled_layout("qilin"), NOW) == []
+    with LoopbackServer(FixtureSite(api)) as server:
+        result = crawl(tmp_path, source_for(server.base_url, options={"layout": "qilin"}))
+    assert [item["post_title"] for item in result["items"]] == ["Clinique des Lilas", "Acme Corp"]
+    assert [r["status"] for r in result["health"]] == ["parser_broken"]
