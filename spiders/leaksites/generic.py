@@ -59,6 +59,12 @@ _NEXT_WORDS = {"next", "next page", "suivant", "page suivante", "older", "older 
 _LINK_SCHEMES = ("http", "https", "file")
 #: Blog titles "<victim> Data Leak" (Everest): the words are the post's, not the victim's.
 _TITLE_SUFFIX = re.compile(r"\s*[-–|:]?\s*\bdata\s+leak$", re.IGNORECASE)
+#: A label before the name: "Company: Acme", "Victim name: …", "Entreprise : …".
+_TITLE_LABEL = re.compile(
+    r"^(?:company(?:\s+name)?|victim(?:\s+name)?|name|target|organi[sz]ation|entreprise"
+    r"|soci[ée]t[ée])\s*:\s*",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -124,7 +130,8 @@ def block_post(
     block: Block, group: str, base: str, page_url: str, now: datetime, timezone: str
 ) -> LeakSitePost:
     """One block as a victim, every field read heuristically."""
-    title, title_status = split_title(_TITLE_SUFFIX.sub("", block.title) or block.title)
+    shown = _TITLE_LABEL.sub("", _TITLE_SUFFIX.sub("", block.title)) or block.title
+    title, title_status = split_title(shown)
     extra = block.extra_lines
     published, discovered = _dates(block, extra, now, timezone)
     countdown = any(is_countdown(line) for line in extra) or any(

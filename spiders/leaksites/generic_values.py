@@ -22,8 +22,9 @@ _TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s*(?:
 _DATE = re.compile(
     r"\b(?:"
     r"\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:z|[+-]\d{2}:?\d{2})?)?"
-    r"|\d{4}/\d{1,2}/\d{1,2}" + _TIME
+    r"|\d{4}[/.]\d{1,2}[/.]\d{1,2}" + _TIME
     + r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}" + _TIME
+    + r"|\d{1,2}-\d{1,2}-\d{4}" + _TIME
     + r"|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+\d{4}" + _TIME
     + r"|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}" + _TIME
     + r")(?![\d/.-]*\d)",
@@ -73,15 +74,20 @@ def read_date(text: str, timezone: str) -> datetime | None:
     """``text`` (an absolute date as :func:`date_in` finds it) as a UTC-aware datetime, or
     None; in ``timezone`` unless it says UTC.
 
-    Day first for dotted dates (12.05.2023) and for slashed ones whose first number is over
-    12 (25/10/2024), else month first; read by the project's date parser
-    (crawler/core/dates.py), after commas and "at" are dropped (its fast shapes).
+    Year first when it leads (2024.05.12); day first for dotted and dashed dates (12.05.2023,
+    12-05-2024) and for slashed ones whose first number is over 12 (25/10/2024), else month
+    first; read by the project's date parser (crawler/core/dates.py), after commas and "at"
+    are dropped (its fast shapes).
     """
     cleaned = " ".join(_AT.sub(" ", text.replace(",", " ")).split())
-    without_zone = _UTC_SUFFIX.sub("", cleaned)
     slashed = re.match(r"(\d{1,2})/\d{1,2}/", text)
-    dotted = re.match(r"\d{1,2}\.\d{1,2}\.", text) is not None
-    order = "DMY" if dotted or (slashed and int(slashed.group(1)) > 12) else "MDY"
+    day_first = re.match(r"\d{1,2}[.-]\d{1,2}[.-]", text) is not None
+    if re.match(r"\d{4}[/.]", text):
+        order = "YMD"
+        cleaned = re.sub(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3", cleaned)
+    else:
+        order = "DMY" if day_first or (slashed and int(slashed.group(1)) > 12) else "MDY"
+    without_zone = _UTC_SUFFIX.sub("", cleaned)
     zone_name = "UTC" if without_zone != cleaned else timezone
     return _resolver(zone_name, order).parse(without_zone)
 

@@ -304,3 +304,19 @@ def test_json_answer_to_a_layout_source_is_read_by_the_generic_reader(tmp_path: 
         result = crawl(tmp_path, source_for(server.base_url, options={"layout": "qilin"}))
     assert [item["post_title"] for item in result["items"]] == ["Clinique des Lilas", "Acme Corp"]
     assert [r["status"] for r in result["health"]] == ["parser_broken"]
+
+
+def test_date_shapes_and_title_labels() -> None:
+    block = (
+        '<div class="leak"><h4>Company: {name} Data Leak</h4><p>Date: {date}</p>'
+        "<p>All files of the company are here.</p></div>"
+    )
+    shown = [("CH Alpha", "2024.05.12"), ("CH Beta", "12-05-2024"), ("CH Gamma", "25/10/2024")]
+    page = "".join(block.format(name=name, date=date) for name, date in shown)
+    found = generic(f"<html><body>{page}</body></html>")
+    assert [post.post_title for post in found] == ["CH Alpha", "CH Beta", "CH Gamma"]
+    assert [post.discovered for post in found] == [
+        datetime(2024, 5, 12, tzinfo=UTC),
+        datetime(2024, 5, 12, tzinfo=UTC),
+        datetime(2024, 10, 25, tzinfo=UTC),
+    ]
