@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,21 +85,41 @@ class Block:
 
 
 def best_blocks(root: Any) -> list[Block]:
-    """The titled blocks of the group that looks most like a victim listing ([] if none)."""
+    """The titled blocks of the group that looks most like a victim listing ([] if none),
+    with the blocks of the same kind elsewhere on the page (a "new" and a "published"
+    section), in page order."""
+    groups, order = _groups(root)
     best: list[Block] = []
+    best_key: tuple[str, ...] = ()
     best_score = 0.0
-    for members in _repeated_groups(root):
+    for key, members in groups.items():
+        if len(members) < MIN_BLOCKS or all(map(_wrapper, members)):
+            continue
         blocks = _titled(members)
         score = _score(blocks)
         if score > best_score:
-            best, best_score = blocks, score
-    return best
+            best, best_key, best_score = blocks, key, score
+    if not best:
+        return []
+    place = best[0].title_path
+    for key, members in groups.items():
+        if key != best_key and key[-1] == best_key[-1]:
+            more = [_block(member) for member in members if not _header_row(member)]
+            best += [b for b in more if b.title_path == place and _carries_more(b)]
+    inside = {id(block.element) for block in best}
+    kept = [
+        block
+        for block in best
+        if not any(id(above) in inside for above in block.element.iterancestors())
+    ]
+    return sorted(kept, key=lambda block: order[id(block.element)])
 
 
-def _repeated_groups(root: Any) -> Iterator[list[Any]]:
+def _groups(root: Any) -> tuple[dict[tuple[str, ...], list[Any]], dict[int, int]]:
     """Elements grouped by their place in the tree (tag + first class of each ancestor),
-    page chrome left out; groups of MIN_BLOCKS or more, in document order."""
+    page chrome left out, in document order; and each element's rank in the page."""
     groups: dict[tuple[str, ...], list[Any]] = {}
+    order: dict[int, int] = {}
     tops = [root, *(node for node in root.itersiblings() if isinstance(node.tag, str))]
     stack: list[tuple[Any, tuple[str, ...]]] = [(top, ()) for top in reversed(tops)]
     while stack:
@@ -109,10 +128,9 @@ def _repeated_groups(root: Any) -> Iterator[list[Any]]:
             continue
         key = (*path, signature(node))
         groups.setdefault(key, []).append(node)
+        order[id(node)] = len(order)
         stack.extend((child, key) for child in reversed(node))
-    for members in groups.values():
-        if len(members) >= MIN_BLOCKS and not all(map(_wrapper, members)):
-            yield members
+    return groups, order
 
 
 def _wrapper(node: Any) -> bool:

@@ -320,3 +320,19 @@ def test_date_shapes_and_title_labels() -> None:
         datetime(2024, 5, 12, tzinfo=UTC),
         datetime(2024, 10, 25, tzinfo=UTC),
     ]
+
+
+def test_victims_of_every_section_are_read() -> None:
+    card = '<div class="card"><h5>{}</h5><p>Data of the company, 100 GB.</p></div>'
+    counting = "".join(card.format(name) for name in ("Clinique Alpha", "Hôpital Beta"))
+    published = "".join(
+        card.format(name) for name in ("CH Gamma", "Acme Delta", "EHPAD Epsilon", "Zeta GmbH")
+    )
+    page = (
+        f'<html><body><section class="new"><h2>New</h2><div class="row">{counting}</div>'
+        f'</section><section class="done"><h2>Published</h2><div class="grid">{published}</div>'
+        "</section></body></html>"
+    )
+    assert [post.post_title for post in generic(page)] == [
+        "Clinique Alpha", "Hôpital Beta", "CH Gamma", "Acme Delta", "EHPAD Epsilon", "Zeta GmbH",
+    ]  # fmt: skip
