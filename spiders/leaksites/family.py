@@ -17,17 +17,20 @@ from spiders.leaksites.spider import LeakSiteSpider
 
 def parse_leak_site(html: str, url: str, source: SourceConfig | None) -> list[SourceItem]:
     """Victims of a leak-site listing, read with the source's layout; without a source, with
-    the bundled layout that finds the most victims. When the layout (or every bundled one)
-    finds none, or the source has none, the generic reader reads the page (items marked
-    ``layout = "generic"``). Raises ValueError for a source of another kind, ConfigError for a
-    bad layout."""
+    the bundled layout that finds the most victims, unless the generic reader finds more. When
+    the source's layout finds none, or the source has none, the generic reader reads the page
+    (items marked ``layout = "generic"``). Raises ValueError for a source of another kind,
+    ConfigError for a bad layout."""
     if source is None:
         found: list[SourceItem] = []
         for name in bundled_layout_names():
             items = parse_leak_page(html, url, bundled_layout(name)).items
             if len(items) > len(found):
                 found = list(items)
-        return found or list(parse_generic_page(html, url, "unknown").posts)
+        # A bundled layout that matches only part of an unknown page loses to the generic
+        # reader when that finds more.
+        generic = parse_generic_page(html, url, "unknown").posts
+        return found if len(found) >= len(generic) else list(generic)
     if source.kind != "leaksite":
         raise ValueError(f"source {source.name!r} is a {source.kind} source, not a leaksite one")
     layout = source_layout(source)

@@ -336,3 +336,15 @@ def test_victims_of_every_section_are_read() -> None:
     assert [post.post_title for post in generic(page)] == [
         "Clinique Alpha", "Hôpital Beta", "CH Gamma", "Acme Delta", "EHPAD Epsilon", "Zeta GmbH",
     ]  # fmt: skip
+
+
+def test_parse_prefers_the_generic_reader_when_a_bundled_layout_reads_less() -> None:
+    news = "".join(
+        f"<article><h2>Update {n}</h2><p>Site news number {n}.</p></article>" for n in (1, 2)
+    )
+    page = cards(5).replace("<main>", f"<aside>{news}</aside><main>")
+    assert len(parse_leak_listing(page, SITE, bundled_layout("cactus"), NOW)) == 2
+    items = parse_leak_site(page, SITE, None)
+    assert [item.post_title for item in items] == [f"Clinique Numéro {n}" for n in range(5)]  # type: ignore[attr-defined]
+    lockbit = parse_leak_site(fixture("LockBit3.0.html"), SITE, None)
+    assert len(lockbit) == 463 and {item.group_name for item in lockbit} == {"lockbit3"}  # type: ignore[attr-defined]
