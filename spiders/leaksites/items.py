@@ -30,6 +30,9 @@ class LeakSitePost:
     #: of spiders/leaksites/statuses.yaml), from the layout's ``status`` field or the markers
     #: cut out of the title; other words as shown.
     status: str | None = None
+    #: ``"generic"`` when the layout-free reader found the victim (spiders/leaksites/generic.py)
+    #: instead of the source's layout; None when a layout read it.
+    layout: str | None = None
 
     def to_post_record(self) -> PostRecord:
         """The victim as a post under :func:`leak_site_post_id`: posted when discovered (else
@@ -43,7 +46,8 @@ class LeakSitePost:
             activity_at=self.published,
             text="\n".join(part for part in (self.website or "", self.description) if part),
             extra=extra_fields(
-                self, ("group_name", "website", "country", "discovered", "published", "status")
+                self,
+                ("group_name", "website", "country", "discovered", "published", "status", "layout"),
             ),
         )
 

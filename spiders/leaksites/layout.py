@@ -331,6 +331,14 @@ def describe_layout_error(exc: ValidationError, origin: str) -> str:
     return f"{origin}: {'.'.join(parts) or '<root>'}: {message}{extra}"
 
 
+def source_layout(source: SourceConfig) -> LeakSiteLayout | None:
+    """The source's layout, or None when it names none (then the generic reader reads the
+    site: spiders/leaksites/generic.py). Raises ConfigError like :func:`layout_for_source`."""
+    if not LeakSiteOptions.of(source).has_layout():
+        return None
+    return layout_for_source(source)
+
+
 def layout_for_source(source: SourceConfig) -> LeakSiteLayout:
     """The layout a leaksite source reads its pages with: bundled or file, plus inline keys.
 

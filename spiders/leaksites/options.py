@@ -56,6 +56,13 @@ class LeakSiteOptions(SourceOptions):
             raise ValueError("give 'layout' (bundled) or 'layout_file', not both")
         return self
 
+    def has_layout(self) -> bool:
+        """Whether a layout reads the site: ``layout``, ``layout_file`` or inline selectors
+        (``post``, ``fields``…); without one, the generic reader does (``group`` alone names
+        the group)."""
+        inline = set(self.inline_layout()) - {"group", "date_order", "timezone"}
+        return bool(self.layout or self.layout_file or inline)
+
     def inline_layout(self) -> dict[str, Any]:
         """The layout keys written in the options, as written."""
         return {key: getattr(self, key) for key in LAYOUT_KEYS if key in self.model_fields_set}

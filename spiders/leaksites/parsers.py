@@ -105,6 +105,8 @@ def parse_leak_page(
     the layout names none. Relative links resolve against ``<base href>`` or ``url``.
     """
     root = parse_html(html)
+    if not _is_markup(root):
+        return LeakListingPage()  # a JSON answer: no markup for a layout to read
     base = _base_of(root, url)
     reader = FieldReader(layout, now, timezone)
     listed: list[ListedPost] = []
@@ -131,6 +133,8 @@ def parse_leak_detail(
     if layout.detail is None:
         return post
     root = parse_html(html)
+    if not _is_markup(root):
+        return post
     reader = FieldReader(layout, now, timezone)
     fields = layout.detail.fields
     title, title_status = _title_and_status(reader.text(root, fields.post_title))
@@ -386,6 +390,11 @@ def _page_link(base: str, value: str, page_url: str) -> str | None:
     if link == urlunsplit((page.scheme, page.netloc, page.path, page.query, "")):
         return None
     return link
+
+
+def _is_markup(root: Any) -> bool:
+    """Whether a parsed page is markup (parsel reads a JSON text as data, not elements)."""
+    return isinstance(getattr(root, "tag", None), str)
 
 
 def _base_of(root: Any, url: str) -> str:

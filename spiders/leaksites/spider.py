@@ -17,9 +17,14 @@ group needs a configuration, not code. Each run:
    ``state["seen_ids"]``: the run recorder marks the source's other posts removed, refreshes
    ``last_seen`` of the listed ones and clears ``removed_at`` of those that came back.
 
-A 200 listing page without any victim is ``parser_broken`` (with a copy of the page); an
-anti-bot page is ``challenge``, a login wall ``auth_required``; unreachable pages ``degraded``.
-Nothing here touches the database.
+A source without a layout is read by the generic reader (spiders/leaksites/generic.py). When a
+layout finds no victim on a first listing page that answered 200, the generic reader tries
+the page too: its victims are yielded (``layout = "generic"``) and the run still reports
+``parser_broken`` ("the layout found no victim; the generic reader found N"), so the operator
+learns the layout broke. A run read by the generic reader never marks removals (a heuristic
+may miss victims). A 200 listing page where neither finds a victim is ``parser_broken`` (with
+a copy of the page); an anti-bot page is ``challenge``, a login wall ``auth_required``;
+unreachable pages ``degraded``. Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -38,8 +43,9 @@ from twisted.python.failure import Failure
 from crawler.core.config import SourceConfig
 from spiders.base import SourceSpider, failure_reason
 from spiders.interstitials import blocked_page_of
+from spiders.leaksites.generic import GENERIC, parse_generic_page
 from spiders.leaksites.items import LeakSitePost, leak_site_post_id
-from spiders.leaksites.layout import layout_for_source
+from spiders.leaksites.layout import source_layout
 from spiders.leaksites.options import LeakSiteOptions
 from spiders.leaksites.parsers import (
     LeakListingPage,
@@ -53,6 +59,8 @@ from spiders.leaksites.state import LeakSiteState
 HANDLED_STATUSES = list(range(400, 600))
 _LISTING_PRIORITY = 100
 _DETAIL_PRIORITY = -100
+#: Listing pages the generic reader follows ("next" links), the first included.
+GENERIC_MAX_PAGES = 10
 
 
 @dataclass
@@ -66,6 +74,8 @@ class Listing:
     requested_page: int = 0
     last_page: int | None = None
     visited: set[str] = field(default_factory=set)
+    #: Listing page URLs requested (the generic reader's "next" links may loop).
+    visited_urls: set[str] = field(default_factory=set)
     done: bool = False
     complete: bool = False
 
@@ -106,8 +116,14 @@ class LeakSiteSpider(SourceSpider):
     ) -> None:
         super().__init__(source, state, **kwargs)
         self.options = LeakSiteOptions.of(self.source)
-        self.layout = layout_for_source(self.source)
-        self.fetch_details = self.options.fetch_details and bool(self.layout.detail)
+        self.layout = source_layout(self.source)
+        # A layout's group already holds the source's ``group`` option (inline keys merge).
+        self.group = self.layout.group if self.layout else self.options.group or self.source.name
+        #: Whether the generic reader reads the listing (no layout, or the layout broke).
+        self.generic = self.layout is None
+        self.fetch_details = (
+            self.options.fetch_details and self.layout is not None and bool(self.layout.detail)
+        )
         hosts = {urlsplit(url).hostname or "" for url in self.source.start_urls}
         self.allowed_domains = sorted(hosts)
         # One request of margin: a crawl that reaches CLOSESPIDER_PAGECOUNT ends as capped.
@@ -157,7 +173,7 @@ class LeakSiteSpider(SourceSpider):
         if text is None:
             yield from self._listing_error(listing, page_number, "not a web page", None)
             return
-        page = parse_leak_page(text, response.url, self.layout, self.now, self.source.timezone)
+        page = self._parse_page(text, response, page_number)
         if not page.posts:
             yield from self._empty_page(listing, page_number, response)
             return
@@ -186,6 +202,27 @@ class LeakSiteSpider(SourceSpider):
         for entry in pending:
             yield from self._take(entry, fresh=False)
 
+    def _parse_page(self, text: str, response: Response, number: int) -> LeakListingPage:
+        """The page read by the layout; when it finds nothing on the first page, or the source
+        has none, by the generic reader (a broken layout is reported all the same)."""
+        if self.layout is not None and not self.generic:
+            page = parse_leak_page(text, response.url, self.layout, self.now, self.source.timezone)
+            if page.posts or number > 1:
+                return page
+        generic = parse_generic_page(text, response.url, self.group, self.now, self.source.timezone)
+        found = LeakListingPage([ListedPost(post) for post in generic.posts], generic.next_url)
+        if found.posts and not self.generic:
+            assert self.layout is not None
+            self.generic = True
+            self.report_health(
+                "parser_broken",
+                f"no victim found by the {self.layout.group} layout; the generic reader found "
+                f"{len(found.posts)} (items marked layout = {GENERIC!r}): fix the layout",
+                response.url,
+                page=response.body,
+            )
+        return found
+
     def listing_failed(self, failure: Failure) -> Iterator[Any]:
         """A listing page could not be fetched: next mirror, or report why."""
         request = getattr(failure, "request", None)
@@ -203,6 +240,10 @@ class LeakSiteSpider(SourceSpider):
     def _next_page(
         self, listing: Listing, page: LeakListingPage, number: int, url: str
     ) -> Iterator[scrapy.Request]:
+        if self.generic:
+            yield from self._next_generic_page(listing, page, number, url)
+            return
+        assert self.layout is not None
         pagination = self.layout.pagination
         if pagination is None:
             self._end_listing(listing, complete=True)
@@ -234,6 +275,24 @@ class LeakSiteSpider(SourceSpider):
         else:
             yield request
 
+    def _next_generic_page(
+        self, listing: Listing, page: LeakListingPage, number: int, url: str
+    ) -> Iterator[scrapy.Request]:
+        """Follow the page's "next" link on the same site, up to GENERIC_MAX_PAGES pages."""
+        next_url = page.next_url
+        if next_url is None or next_url in listing.visited_urls:
+            self._end_listing(listing, complete=True)
+            return
+        if number >= GENERIC_MAX_PAGES or urlsplit(next_url).hostname != urlsplit(url).hostname:
+            self._end_listing(listing, complete=False)
+            return
+        listing.visited_urls.add(next_url)
+        request = self._listing_request(listing, next_url, number + 1)
+        if request is None:
+            self._end_listing(listing, complete=False)
+        else:
+            yield request
+
     def _empty_page(self, listing: Listing, number: int, response: Response) -> Iterator[Any]:
         """A page without victims: the end of a paged listing, else a broken parser."""
         headers = {
@@ -254,11 +313,13 @@ class LeakSiteSpider(SourceSpider):
             return
         self.failed = True
         self._end_listing(listing, complete=False)
+        reader = (
+            "the generic reader"
+            if self.layout is None
+            else f"the {self.layout.group} layout nor by the generic reader"
+        )
         self.report_health(
-            "parser_broken",
-            f"no victim found by the {self.layout.group} layout",
-            response.url,
-            page=response.body,
+            "parser_broken", f"no victim found by {reader}", response.url, page=response.body
         )
 
     def _listing_error(
@@ -305,7 +366,9 @@ class LeakSiteSpider(SourceSpider):
         listing.done = True
         listing.complete = complete
         ended = all(item.done for item in self.listings)
-        if ended and all(item.complete for item in self.listings) and not self.failed:
+        complete_run = all(item.complete for item in self.listings) and not self.failed
+        # The generic reader is a heuristic: it may miss victims, which must not read as removed.
+        if ended and complete_run and not self.generic:
             self.tracker.complete(self.seen_ids)
             self.logger.info(
                 "source %s: complete listing, %d victim(s)", self.source.name, len(self.seen_ids)
@@ -408,6 +471,7 @@ class LeakSiteSpider(SourceSpider):
             yield from self._page_failed(page, f"HTTP {response.status}")
             return
         self.tracker.page_read(page.post_id)
+        assert self.layout is not None  # only layouts with detail rules read victim pages
         yield parse_leak_detail(
             response.text,
             response.url,

@@ -16,6 +16,7 @@ from spiders.leaksites.layout import (
 )
 from spiders.leaksites.spider import LeakSiteSpider
 
+LAYOUTS = Path(__file__).parents[3] / "spiders" / "leaksites" / "layouts"
 GOOD = {"group": "mygroup", "post": "div.card", "fields": {"post_title": "h3"}}
 
 
@@ -36,7 +37,8 @@ def error_of(**options: Any) -> str:
 
 
 def test_bundled_layouts_load() -> None:
-    assert bundled_layout_names() == ["lockbit3", "play"]
+    assert bundled_layout_names() == sorted(path.stem for path in LAYOUTS.glob("*.yaml"))
+    assert len(bundled_layout_names()) == 21
     assert bundled_layout("play").group == "play"
     assert bundled_layout("lockbit3").post == ("a.post-block", "div.post-block")
     assert layout_for_source(source(layout="play")).pagination is not None
@@ -72,8 +74,8 @@ def test_inline_layout_needs_no_file() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({}, "options: a leaksite source needs 'layout' (one of lockbit3, play)"),
-        ({"layout": "conti"}, "no bundled layout named 'conti' (known: lockbit3, play)"),
+        ({}, "options: a leaksite source needs 'layout' (one of 8base, alphv, bianlian,"),
+        ({"layout": "conti"}, "no bundled layout named 'conti' (known: 8base, alphv, bianlian,"),
         ({"layout": "play", "layout_file": "x.yaml"}, "give 'layout' (bundled) or 'layout_file'"),
         (
             {**GOOD, "fileds": {}},

@@ -182,15 +182,20 @@ def test_lockbit_site_reads_countdowns_and_victim_pages(tmp_path: Path) -> None:
         assert result["state"]["listing_complete"] is True
 
 
-def test_changed_theme_is_a_broken_parser(tmp_path: Path) -> None:
-    site = LeakSite(layout="play")
+def test_changed_theme_is_read_by_the_generic_reader_and_reported_broken(tmp_path: Path) -> None:
+    site = LeakSite(layout="play", per_page=12)
     site.markup_changed = True
     with LoopbackServer(site) as server:
         result = crawl(tmp_path, source_for(server.base_url))
-    assert result["items"] == []
+    assert titles(result) == sorted(victim.name for victim in site.victims[:12])
+    assert {item["layout"] for item in result["items"]} == {"generic"}
+    assert {item["group_name"] for item in result["items"]} == {"play"}
+    cannes = next(i for i in result["items"] if i["post_title"] == "Centre Hospitalier de Cannes")
+    assert cannes["website"] == "www.ch-cannes.fr"
     assert [(r["status"], r["page"]) for r in result["health"]] == [("parser_broken", True)]
-    assert "no victim found by the play layout" in result["health"][0]["detail"]
-    assert "listing_complete" not in result["state"]
+    detail = result["health"][0]["detail"]
+    assert "no victim found by the play layout; the generic reader found 12" in detail
+    assert "listing_complete" not in result["state"]  # a heuristic read marks no removals
 
 
 def test_dead_mirror_falls_back_to_the_next(tmp_path: Path) -> None:
