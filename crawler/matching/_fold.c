@@ -315,16 +315,406 @@ scan_records(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return PyFloat_FromDouble(best);
 }
 
+
+/* ---- The matcher's first pass (crawler.matching.first_pass.first_pass_python) ----
+ *
+ * Every key of the matcher's automaton is either a run of words padded with spaces (" ch de
+ * dax ") or a word's end followed by a space ("2btc "). In a text, such a key occurs exactly
+ * where its words are whole words (runs of non-spaces) written one after the other with one
+ * space between them, followed by a space; or where a word that a space follows ends with it.
+ * So the keys are kept as a trie of words, and a text is read word by word: from each word
+ * that a space precedes and follows, the words after it are followed down the trie while a
+ * child's word may start with the next word's first character. Each node holds what its key
+ * stands for in the pass: the signal mask (a vocabulary key's value, or the mask of the entry
+ * of an entity or place key) and whether it is such a positional key. */
+
+#include <stdint.h>
+#include <string.h>
+
+#define ROOT 0u
+#define SUFFIX_ROOT 1u /* parent of the word-end keys ("2btc ") */
+#define POSITIONAL 1u
+#define MAX_SUFFIX 63
+
+typedef struct {
+    uint32_t hash, parent, child, word; /* child 0: an empty slot; word: offset in the pool */
+} Edge;
+
+typedef struct {
+    Edge *edges;
+    size_t capacity, used; /* a power of two; slots taken */
+    uint64_t *masks;
+    unsigned char *flags;
+    uint64_t *follow; /* bit c & 63: a child's word starts with character c */
+    size_t nodes, node_capacity;
+    unsigned char *pool; /* words, each as its length byte then its bytes */
+    size_t pool_used, pool_capacity;
+    uint64_t suffix_lengths;        /* bit L: some word-end key is L characters long */
+    unsigned char suffix_first[256]; /* first characters of the word-end keys */
+} WordTrie;
+
+/* A word's hash: its FNV-1a hash (read as the word is scanned) mixed with its parent's number. */
+#define FNV_OFFSET 1469598103934665603ull
+#define FNV_PRIME 1099511628211ull
+
+static inline uint32_t
+edge_hash(uint32_t parent, uint64_t fnv)
+{
+    uint64_t h = fnv ^ ((uint64_t)parent * 0x9E3779B97F4A7C15ull);
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 32;
+    return (uint32_t)h;
+}
+
+static uint32_t
+word_hash(uint32_t parent, const unsigned char *word, Py_ssize_t length)
+{
+    uint64_t fnv = FNV_OFFSET;
+    for (Py_ssize_t i = 0; i < length; i++)
+        fnv = (fnv ^ word[i]) * FNV_PRIME;
+    return edge_hash(parent, fnv);
+}
+
+/* The child of ``parent`` by ``word`` (whose hash is ``hash``), or 0. */
+static inline uint32_t
+trie_find(const WordTrie *trie, uint32_t parent, uint32_t hash, const unsigned char *word,
+          Py_ssize_t length)
+{
+    if (length > 255)
+        return 0;
+    size_t mask = trie->capacity - 1;
+    for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+        const Edge *edge = &trie->edges[slot];
+        if (edge->child == 0)
+            return 0;
+        if (edge->hash == hash && edge->parent == parent) {
+            const unsigned char *stored = trie->pool + edge->word;
+            if (stored[0] == length && memcmp(stored + 1, word, (size_t)length) == 0)
+                return edge->child;
+        }
+    }
+}
+
+static uint32_t
+trie_child(const WordTrie *trie, uint32_t parent, const unsigned char *word, Py_ssize_t length)
+{
+    return trie_find(trie, parent, word_hash(parent, word, length), word, length);
+}
+
+static void
+trie_free(WordTrie *trie)
+{
+    PyMem_Free(trie->edges);
+    PyMem_Free(trie->masks);
+    PyMem_Free(trie->flags);
+    PyMem_Free(trie->follow);
+    PyMem_Free(trie->pool);
+    PyMem_Free(trie);
+}
+
+static void
+trie_capsule_free(PyObject *capsule)
+{
+    trie_free((WordTrie *)PyCapsule_GetPointer(capsule, "leakwatch.word_trie"));
+}
+
+static int
+trie_grow_edges(WordTrie *trie)
+{
+    size_t capacity = trie->capacity * 2;
+    Edge *edges = PyMem_Calloc(capacity, sizeof(Edge));
+    if (edges == NULL)
+        return -1;
+    for (size_t k = 0; k < trie->capacity; k++) {
+        Edge edge = trie->edges[k];
+        if (edge.child == 0)
+            continue;
+        size_t slot = edge.hash & (capacity - 1);
+        while (edges[slot].child != 0)
+            slot = (slot + 1) & (capacity - 1);
+        edges[slot] = edge;
+    }
+    PyMem_Free(trie->edges);
+    trie->edges = edges;
+    trie->capacity = capacity;
+    return 0;
+}
+
+static uint32_t
+trie_new_node(WordTrie *trie)
+{
+    if (trie->nodes == trie->node_capacity) {
+        size_t capacity = trie->node_capacity * 2;
+        uint64_t *masks = PyMem_Realloc(trie->masks, capacity * sizeof(uint64_t));
+        if (masks == NULL)
+            return 0;
+        trie->masks = masks;
+        unsigned char *flags = PyMem_Realloc(trie->flags, capacity);
+        if (flags == NULL)
+            return 0;
+        trie->flags = flags;
+        uint64_t *follow = PyMem_Realloc(trie->follow, capacity * sizeof(uint64_t));
+        if (follow == NULL)
+            return 0;
+        trie->follow = follow;
+        trie->node_capacity = capacity;
+    }
+    trie->masks[trie->nodes] = 0;
+    trie->flags[trie->nodes] = 0;
+    trie->follow[trie->nodes] = 0;
+    return (uint32_t)trie->nodes++;
+}
+
+/* The child of ``parent`` by ``word``, added if missing; 0 on a memory error. */
+static uint32_t
+trie_add(WordTrie *trie, uint32_t parent, const unsigned char *word, Py_ssize_t length)
+{
+    uint32_t child = trie_child(trie, parent, word, length);
+    if (child != 0)
+        return child;
+    if ((trie->used + 1) * 4 > trie->capacity * 3 && trie_grow_edges(trie) < 0)
+        return 0;
+    if (trie->pool_used + (size_t)length + 1 > trie->pool_capacity) {
+        size_t capacity = (trie->pool_capacity + (size_t)length + 1) * 2;
+        unsigned char *pool = PyMem_Realloc(trie->pool, capacity);
+        if (pool == NULL)
+            return 0;
+        trie->pool = pool;
+        trie->pool_capacity = capacity;
+    }
+    child = trie_new_node(trie);
+    if (child == 0)
+        return 0;
+    uint32_t hash = word_hash(parent, word, length);
+    size_t slot = hash & (trie->capacity - 1);
+    while (trie->edges[slot].child != 0)
+        slot = (slot + 1) & (trie->capacity - 1);
+    trie->edges[slot] = (Edge){hash, parent, child, (uint32_t)trie->pool_used};
+    trie->pool[trie->pool_used] = (unsigned char)length;
+    memcpy(trie->pool + trie->pool_used + 1, word, (size_t)length);
+    trie->pool_used += (size_t)length + 1;
+    trie->used++;
+    trie->follow[parent] |= 1ull << (word[0] & 63);
+    return child;
+}
+
+/* Add one key; -1 with ValueError when it has neither form, or on a memory error. */
+static int
+trie_add_key(WordTrie *trie, PyObject *key, uint64_t mask, int positional)
+{
+    if (!PyUnicode_Check(key) || !PyUnicode_IS_ASCII(key)) {
+        PyErr_SetString(PyExc_ValueError, "word_trie: a key is not an ASCII str");
+        return -1;
+    }
+    const unsigned char *text = PyUnicode_1BYTE_DATA(key);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(key);
+    if (length < 2 || text[length - 1] != ' ') {
+        PyErr_SetString(PyExc_ValueError, "word_trie: a key does not end with a space");
+        return -1;
+    }
+    uint32_t node;
+    if (text[0] == ' ') {
+        node = ROOT;
+        Py_ssize_t start = 1;
+        while (start < length) {
+            Py_ssize_t end = start;
+            while (text[end] != ' ')
+                end++;
+            if (end == start || end - start > 255) {
+                PyErr_SetString(PyExc_ValueError, "word_trie: an empty or too long word");
+                return -1;
+            }
+            node = trie_add(trie, node, text + start, end - start);
+            if (node == 0) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            start = end + 1;
+        }
+    }
+    else {
+        Py_ssize_t size = length - 1;
+        if (memchr(text, ' ', (size_t)size) != NULL || size > MAX_SUFFIX) {
+            PyErr_SetString(PyExc_ValueError, "word_trie: a word-end key has a space or is long");
+            return -1;
+        }
+        node = trie_add(trie, SUFFIX_ROOT, text, size);
+        if (node == 0) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        trie->suffix_lengths |= 1ull << size;
+        trie->suffix_first[text[0]] = 1;
+    }
+    trie->masks[node] |= mask;
+    trie->flags[node] |= positional ? POSITIONAL : 0;
+    return 0;
+}
+
+/* word_trie(items, masks) -> a capsule: the trie of ``items`` ((key, value) pairs of the
+ * automaton), a negative value standing for ``masks[~value]`` and a positional key. */
+static PyObject *
+word_trie(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 2 || !PyList_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "word_trie(items, masks): an iterable and a list");
+        return NULL;
+    }
+    PyObject *masks = args[1];
+    WordTrie *trie = PyMem_Calloc(1, sizeof(WordTrie));
+    if (trie == NULL)
+        return PyErr_NoMemory();
+    trie->capacity = 1024;
+    trie->edges = PyMem_Calloc(trie->capacity, sizeof(Edge));
+    trie->node_capacity = 1024;
+    trie->masks = PyMem_Malloc(trie->node_capacity * sizeof(uint64_t));
+    trie->flags = PyMem_Malloc(trie->node_capacity);
+    trie->follow = PyMem_Malloc(trie->node_capacity * sizeof(uint64_t));
+    trie->pool_capacity = 4096;
+    trie->pool = PyMem_Malloc(trie->pool_capacity);
+    if (trie->edges == NULL || trie->masks == NULL || trie->flags == NULL
+        || trie->follow == NULL || trie->pool == NULL) {
+        trie_free(trie);
+        return PyErr_NoMemory();
+    }
+    trie_new_node(trie); /* ROOT */
+    trie_new_node(trie); /* SUFFIX_ROOT */
+    PyObject *iterator = PyObject_GetIter(args[0]);
+    if (iterator == NULL) {
+        trie_free(trie);
+        return NULL;
+    }
+    PyObject *item;
+    while ((item = PyIter_Next(iterator)) != NULL) {
+        PyObject *key, *value;
+        int ok = PyArg_ParseTuple(item, "OO", &key, &value);
+        long long number = ok ? PyLong_AsLongLong(value) : 0;
+        uint64_t mask = 0;
+        if (ok && !PyErr_Occurred()) {
+            PyObject *source = value;
+            if (number < 0) {
+                source = PyList_GetItem(masks, (Py_ssize_t)~number);
+            }
+            if (source != NULL) {
+                mask = PyLong_AsUnsignedLongLong(source);
+            }
+        }
+        if (!ok || PyErr_Occurred() || trie_add_key(trie, key, mask, number < 0) < 0) {
+            Py_DECREF(item);
+            Py_DECREF(iterator);
+            trie_free(trie);
+            return NULL;
+        }
+        Py_DECREF(item);
+    }
+    Py_DECREF(iterator);
+    if (PyErr_Occurred()) {
+        trie_free(trie);
+        return NULL;
+    }
+    PyObject *capsule = PyCapsule_New(trie, "leakwatch.word_trie", trie_capsule_free);
+    if (capsule == NULL)
+        trie_free(trie);
+    return capsule;
+}
+
+/* first_pass(trie, text) -> (mask, positional), or None when ``text`` is not ASCII: the OR of
+ * the masks of every key occurring in ``text``, and whether one of them is positional. */
+static PyObject *
+first_pass(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 2 || !PyUnicode_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "first_pass(trie, text): a trie and a str");
+        return NULL;
+    }
+    const WordTrie *trie = PyCapsule_GetPointer(args[0], "leakwatch.word_trie");
+    if (trie == NULL)
+        return NULL;
+    PyObject *text_object = args[1];
+    if (!PyUnicode_IS_ASCII(text_object))
+        Py_RETURN_NONE;
+    const unsigned char *text = PyUnicode_1BYTE_DATA(text_object);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text_object);
+    uint64_t mask = 0;
+    unsigned flags = 0;
+    Py_ssize_t at = 0;
+    while (at < length) {
+        if (text[at] == ' ') {
+            at++;
+            continue;
+        }
+        Py_ssize_t start = at;
+        uint64_t fnv = FNV_OFFSET;
+        while (at < length && text[at] != ' ')
+            fnv = (fnv ^ text[at++]) * FNV_PRIME;
+        if (at == length)
+            break; /* no space after the last word: no key ends in it */
+        Py_ssize_t size = at - start;
+        uint64_t lengths = trie->suffix_lengths;
+        while (lengths) {
+            int suffix = __builtin_ctzll(lengths);
+            lengths &= lengths - 1;
+            if (suffix > size)
+                break;
+            if (trie->suffix_first[text[at - suffix]]) {
+                uint32_t node = trie_child(trie, SUFFIX_ROOT, text + at - suffix, suffix);
+                if (node != 0) {
+                    mask |= trie->masks[node];
+                    flags |= trie->flags[node];
+                }
+            }
+        }
+        if (start == 0)
+            continue; /* no space before the first word: no key starts at it */
+        uint32_t node = trie_find(trie, ROOT, edge_hash(ROOT, fnv), text + start, at - start);
+        Py_ssize_t end = at;
+        while (node != 0) {
+            mask |= trie->masks[node];
+            flags |= trie->flags[node];
+            /* The next word, when one child's word may start with its first character. */
+            Py_ssize_t word = end + 1;
+            if (word >= length || text[word] == ' ')
+                break;
+            if (!((trie->follow[node] >> (text[word] & 63)) & 1))
+                break;
+            fnv = FNV_OFFSET;
+            for (end = word; end < length && text[end] != ' '; end++)
+                fnv = (fnv ^ text[end]) * FNV_PRIME;
+            if (end == length)
+                break;
+            node = trie_find(trie, node, edge_hash(node, fnv), text + word, end - word);
+        }
+    }
+    PyObject *result = PyTuple_New(2);
+    if (result == NULL)
+        return NULL;
+    PyObject *mask_object = PyLong_FromUnsignedLongLong(mask);
+    if (mask_object == NULL) {
+        Py_DECREF(result);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(result, 0, mask_object);
+    PyTuple_SET_ITEM(result, 1, PyBool_FromLong((flags & POSITIONAL) != 0));
+    return result;
+}
+
 static PyMethodDef fold_methods[] = {
     {"fold_fields", (PyCFunction)(void (*)(void))fold_fields, METH_FASTCALL,
      "fold_fields(first, second, table) -> (collapsed, folded, long_number) or None"},
     {"scan_records", (PyCFunction)(void (*)(void))scan_records, METH_FASTCALL,
      "scan_records(text, records_at) -> the largest record count (float) or None"},
+    {"word_trie", (PyCFunction)(void (*)(void))word_trie, METH_FASTCALL,
+     "word_trie(items, masks) -> the trie of an automaton's keys (a capsule)"},
+    {"first_pass", (PyCFunction)(void (*)(void))first_pass, METH_FASTCALL,
+     "first_pass(trie, text) -> (mask, positional) or None"},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef fold_module = {
-    PyModuleDef_HEAD_INIT, "_fold", "Fast paths of normalise_fields and of record counts in claims.", -1, fold_methods,
+    PyModuleDef_HEAD_INIT, "_fold", "Fast paths of normalise_fields, of record counts in claims and of the matcher's first pass.", -1, fold_methods,
     NULL, NULL, NULL, NULL,
 };
 
