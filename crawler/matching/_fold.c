@@ -499,6 +499,21 @@ trie_add(WordTrie *trie, uint32_t parent, const unsigned char *word, Py_ssize_t 
     return child;
 }
 
+/* The node arrays and the pool cut to what they hold (a failed cut keeps the larger block). */
+static void
+trie_fit(WordTrie *trie)
+{
+    size_t nodes = trie->nodes;
+    uint64_t *masks = PyMem_Realloc(trie->masks, nodes * sizeof(uint64_t));
+    unsigned char *flags = PyMem_Realloc(trie->flags, nodes);
+    uint64_t *follow = PyMem_Realloc(trie->follow, nodes * sizeof(uint64_t));
+    unsigned char *pool = PyMem_Realloc(trie->pool, trie->pool_used);
+    trie->masks = masks != NULL ? masks : trie->masks;
+    trie->flags = flags != NULL ? flags : trie->flags;
+    trie->follow = follow != NULL ? follow : trie->follow;
+    trie->pool = pool != NULL ? pool : trie->pool;
+}
+
 /* Add one key; -1 with ValueError when it has neither form, or on a memory error. */
 static int
 trie_add_key(WordTrie *trie, PyObject *key, uint64_t mask, int positional)
@@ -614,6 +629,7 @@ word_trie(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         trie_free(trie);
         return NULL;
     }
+    trie_fit(trie);
     PyObject *capsule = PyCapsule_New(trie, "leakwatch.word_trie", trie_capsule_free);
     if (capsule == NULL)
         trie_free(trie);
