@@ -334,6 +334,7 @@ scan_records(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 #define ROOT 0u
 #define SUFFIX_ROOT 1u /* parent of the word-end keys ("2btc ") */
 #define POSITIONAL 1u
+#define KEY 2u /* a node that ends a key */
 #define MAX_SUFFIX 63
 
 typedef struct {
@@ -344,6 +345,7 @@ typedef struct {
     Edge *edges;
     size_t capacity, used; /* a power of two; slots taken */
     uint64_t *masks;
+    int64_t *values; /* a key's value in the automaton */
     unsigned char *flags;
     uint64_t *follow; /* bit c & 63: a child's word starts with character c */
     size_t nodes, node_capacity;
@@ -407,6 +409,7 @@ trie_free(WordTrie *trie)
 {
     PyMem_Free(trie->edges);
     PyMem_Free(trie->masks);
+    PyMem_Free(trie->values);
     PyMem_Free(trie->flags);
     PyMem_Free(trie->follow);
     PyMem_Free(trie->pool);
@@ -450,6 +453,10 @@ trie_new_node(WordTrie *trie)
         if (masks == NULL)
             return 0;
         trie->masks = masks;
+        int64_t *values = PyMem_Realloc(trie->values, capacity * sizeof(int64_t));
+        if (values == NULL)
+            return 0;
+        trie->values = values;
         unsigned char *flags = PyMem_Realloc(trie->flags, capacity);
         if (flags == NULL)
             return 0;
@@ -461,6 +468,7 @@ trie_new_node(WordTrie *trie)
         trie->node_capacity = capacity;
     }
     trie->masks[trie->nodes] = 0;
+    trie->values[trie->nodes] = 0;
     trie->flags[trie->nodes] = 0;
     trie->follow[trie->nodes] = 0;
     return (uint32_t)trie->nodes++;
@@ -505,10 +513,12 @@ trie_fit(WordTrie *trie)
 {
     size_t nodes = trie->nodes;
     uint64_t *masks = PyMem_Realloc(trie->masks, nodes * sizeof(uint64_t));
+    int64_t *values = PyMem_Realloc(trie->values, nodes * sizeof(int64_t));
     unsigned char *flags = PyMem_Realloc(trie->flags, nodes);
     uint64_t *follow = PyMem_Realloc(trie->follow, nodes * sizeof(uint64_t));
     unsigned char *pool = PyMem_Realloc(trie->pool, trie->pool_used);
     trie->masks = masks != NULL ? masks : trie->masks;
+    trie->values = values != NULL ? values : trie->values;
     trie->flags = flags != NULL ? flags : trie->flags;
     trie->follow = follow != NULL ? follow : trie->follow;
     trie->pool = pool != NULL ? pool : trie->pool;
@@ -516,7 +526,7 @@ trie_fit(WordTrie *trie)
 
 /* Add one key; -1 with ValueError when it has neither form, or on a memory error. */
 static int
-trie_add_key(WordTrie *trie, PyObject *key, uint64_t mask, int positional)
+trie_add_key(WordTrie *trie, PyObject *key, int64_t value, uint64_t mask)
 {
     if (!PyUnicode_Check(key) || !PyUnicode_IS_ASCII(key)) {
         PyErr_SetString(PyExc_ValueError, "word_trie: a key is not an ASCII str");
@@ -562,8 +572,9 @@ trie_add_key(WordTrie *trie, PyObject *key, uint64_t mask, int positional)
         trie->suffix_lengths |= 1ull << size;
         trie->suffix_first[text[0]] = 1;
     }
-    trie->masks[node] |= mask;
-    trie->flags[node] |= positional ? POSITIONAL : 0;
+    trie->masks[node] = mask;
+    trie->values[node] = value;
+    trie->flags[node] |= KEY | (value < 0 ? POSITIONAL : 0);
     return 0;
 }
 
@@ -585,12 +596,13 @@ word_trie(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     trie->edges = PyMem_Calloc(trie->capacity, sizeof(Edge));
     trie->node_capacity = 1024;
     trie->masks = PyMem_Malloc(trie->node_capacity * sizeof(uint64_t));
+    trie->values = PyMem_Malloc(trie->node_capacity * sizeof(int64_t));
     trie->flags = PyMem_Malloc(trie->node_capacity);
     trie->follow = PyMem_Malloc(trie->node_capacity * sizeof(uint64_t));
     trie->pool_capacity = 4096;
     trie->pool = PyMem_Malloc(trie->pool_capacity);
-    if (trie->edges == NULL || trie->masks == NULL || trie->flags == NULL
-        || trie->follow == NULL || trie->pool == NULL) {
+    if (trie->edges == NULL || trie->masks == NULL || trie->values == NULL
+        || trie->flags == NULL || trie->follow == NULL || trie->pool == NULL) {
         trie_free(trie);
         return PyErr_NoMemory();
     }
@@ -616,7 +628,7 @@ word_trie(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 mask = PyLong_AsUnsignedLongLong(source);
             }
         }
-        if (!ok || PyErr_Occurred() || trie_add_key(trie, key, mask, number < 0) < 0) {
+        if (!ok || PyErr_Occurred() || trie_add_key(trie, key, number, mask) < 0) {
             Py_DECREF(item);
             Py_DECREF(iterator);
             trie_free(trie);
@@ -636,26 +648,47 @@ word_trie(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return capsule;
 }
 
-/* first_pass(trie, text) -> (mask, positional), or None when ``text`` is not ASCII: the OR of
- * the masks of every key occurring in ``text``, and whether one of them is positional. */
-static PyObject *
-first_pass(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+/* A key found by trie_read: where it ends (its last space) and starts, and its node. */
+typedef struct {
+    Py_ssize_t end, start;
+    uint32_t node;
+} Hit;
+
+typedef struct {
+    Hit *hits;
+    size_t count, capacity;
+    uint64_t bits; /* record the positional keys and those with one of these signal bits */
+    int failed;
+} Hits;
+
+static inline void
+trie_found(const WordTrie *trie, uint32_t node, Py_ssize_t start, Py_ssize_t end, uint64_t *mask,
+           unsigned *flags, Hits *hits)
 {
-    (void)module;
-    if (nargs != 2 || !PyUnicode_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "first_pass(trie, text): a trie and a str");
-        return NULL;
+    *mask |= trie->masks[node];
+    *flags |= trie->flags[node];
+    if (hits == NULL || !(trie->flags[node] & KEY)
+        || !((trie->flags[node] & POSITIONAL) || (trie->masks[node] & hits->bits)))
+        return;
+    if (hits->count == hits->capacity) {
+        size_t capacity = hits->capacity ? hits->capacity * 2 : 64;
+        Hit *grown = PyMem_Realloc(hits->hits, capacity * sizeof(Hit));
+        if (grown == NULL) {
+            hits->failed = 1;
+            return;
+        }
+        hits->hits = grown;
+        hits->capacity = capacity;
     }
-    const WordTrie *trie = PyCapsule_GetPointer(args[0], "leakwatch.word_trie");
-    if (trie == NULL)
-        return NULL;
-    PyObject *text_object = args[1];
-    if (!PyUnicode_IS_ASCII(text_object))
-        Py_RETURN_NONE;
-    const unsigned char *text = PyUnicode_1BYTE_DATA(text_object);
-    Py_ssize_t length = PyUnicode_GET_LENGTH(text_object);
-    uint64_t mask = 0;
-    unsigned flags = 0;
+    hits->hits[hits->count++] = (Hit){end, start, node};
+}
+
+/* Read ``text`` word by word: the OR of the masks and flags of the keys in it, and the hits
+ * ``hits`` asks for when it is not NULL (in the order of the walk, not of the text). */
+static void
+trie_read(const WordTrie *trie, const unsigned char *text, Py_ssize_t length, uint64_t *mask,
+          unsigned *flags, Hits *hits)
+{
     Py_ssize_t at = 0;
     while (at < length) {
         if (text[at] == ' ') {
@@ -677,10 +710,8 @@ first_pass(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 break;
             if (trie->suffix_first[text[at - suffix]]) {
                 uint32_t node = trie_child(trie, SUFFIX_ROOT, text + at - suffix, suffix);
-                if (node != 0) {
-                    mask |= trie->masks[node];
-                    flags |= trie->flags[node];
-                }
+                if (node != 0)
+                    trie_found(trie, node, at - suffix, at, mask, flags, hits);
             }
         }
         if (start == 0)
@@ -688,8 +719,7 @@ first_pass(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         uint32_t node = trie_find(trie, ROOT, edge_hash(ROOT, fnv), text + start, at - start);
         Py_ssize_t end = at;
         while (node != 0) {
-            mask |= trie->masks[node];
-            flags |= trie->flags[node];
+            trie_found(trie, node, start - 1, end, mask, flags, hits);
             /* The next word, when one child's word may start with its first character. */
             Py_ssize_t word = end + 1;
             if (word >= length || text[word] == ' ')
@@ -704,17 +734,96 @@ first_pass(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             node = trie_find(trie, node, edge_hash(node, fnv), text + word, end - word);
         }
     }
-    PyObject *result = PyTuple_New(2);
-    if (result == NULL)
-        return NULL;
-    PyObject *mask_object = PyLong_FromUnsignedLongLong(mask);
-    if (mask_object == NULL) {
-        Py_DECREF(result);
+}
+
+/* The trie and the ASCII text of a call's arguments; NULL text (no error) when not ASCII. */
+static const WordTrie *
+trie_and_text(PyObject *const *args, const unsigned char **text, Py_ssize_t *length)
+{
+    const WordTrie *trie = PyCapsule_GetPointer(args[0], "leakwatch.word_trie");
+    *text = NULL;
+    if (trie != NULL && PyUnicode_IS_ASCII(args[1])) {
+        *text = PyUnicode_1BYTE_DATA(args[1]);
+        *length = PyUnicode_GET_LENGTH(args[1]);
+    }
+    return trie;
+}
+
+/* first_pass(trie, text) -> (mask, positional), or None when ``text`` is not ASCII: the OR of
+ * the masks of every key occurring in ``text``, and whether one of them is positional. */
+static PyObject *
+first_pass(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 2 || !PyUnicode_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "first_pass(trie, text): a trie and a str");
         return NULL;
     }
-    PyTuple_SET_ITEM(result, 0, mask_object);
-    PyTuple_SET_ITEM(result, 1, PyBool_FromLong((flags & POSITIONAL) != 0));
-    return result;
+    const unsigned char *text;
+    Py_ssize_t length;
+    const WordTrie *trie = trie_and_text(args, &text, &length);
+    if (trie == NULL)
+        return NULL;
+    if (text == NULL)
+        Py_RETURN_NONE;
+    uint64_t mask = 0;
+    unsigned flags = 0;
+    trie_read(trie, text, length, &mask, &flags, NULL);
+    PyObject *mask_object = PyLong_FromUnsignedLongLong(mask);
+    if (mask_object == NULL)
+        return NULL;
+    return Py_BuildValue("(NO)", mask_object, (flags & POSITIONAL) ? Py_True : Py_False);
+}
+
+static int
+hit_order(const void *first, const void *second)
+{
+    const Hit *a = first, *b = second;
+    if (a->end != b->end)
+        return a->end < b->end ? -1 : 1;
+    return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* key_hits(trie, text, bits) -> the (end, value) pairs of the automaton's ``iter(text)`` whose
+ * key is positional or has one of the signal ``bits``, in its order (by end, then the longest
+ * key first); None when ``text`` is not ASCII. */
+static PyObject *
+key_hits(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 3 || !PyUnicode_Check(args[1]) || !PyLong_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "key_hits(trie, text, bits): a trie, a str, an int");
+        return NULL;
+    }
+    const unsigned char *text;
+    Py_ssize_t length;
+    const WordTrie *trie = trie_and_text(args, &text, &length);
+    if (trie == NULL)
+        return NULL;
+    if (text == NULL)
+        Py_RETURN_NONE;
+    Hits hits = {NULL, 0, 0, PyLong_AsUnsignedLongLong(args[2]), 0};
+    if (PyErr_Occurred())
+        return NULL;
+    uint64_t mask = 0;
+    unsigned flags = 0;
+    trie_read(trie, text, length, &mask, &flags, &hits);
+    if (hits.failed) {
+        PyMem_Free(hits.hits);
+        return PyErr_NoMemory();
+    }
+    if (hits.count > 1)
+        qsort(hits.hits, hits.count, sizeof(Hit), hit_order);
+    PyObject *list = PyList_New((Py_ssize_t)hits.count);
+    for (size_t k = 0; list != NULL && k < hits.count; k++) {
+        PyObject *pair = Py_BuildValue("(nL)", hits.hits[k].end, trie->values[hits.hits[k].node]);
+        if (pair == NULL)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, (Py_ssize_t)k, pair);
+    }
+    PyMem_Free(hits.hits);
+    return list;
 }
 
 static PyMethodDef fold_methods[] = {
@@ -726,6 +835,8 @@ static PyMethodDef fold_methods[] = {
      "word_trie(items, masks) -> the trie of an automaton's keys (a capsule)"},
     {"first_pass", (PyCFunction)(void (*)(void))first_pass, METH_FASTCALL,
      "first_pass(trie, text) -> (mask, positional) or None"},
+    {"key_hits", (PyCFunction)(void (*)(void))key_hits, METH_FASTCALL,
+     "key_hits(trie, text, bits) -> [(end, value)] or None"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -3,7 +3,8 @@ key whose position matters (an entity name or a place).
 
 Most posts name nothing: this pass only needs the OR of the signal masks of the keys found and
 one bit saying whether a positional key is among them (see :mod:`crawler.matching.index`); the
-matcher walks the automaton again, with positions, only when that bit is set.
+matcher reads the post again, with positions, only when that bit is set
+(:meth:`FirstPass.hits`).
 :func:`first_pass_python` reads it from the automaton's own ``iter`` (the reference). When the C
 extension :mod:`crawler.matching._fold` is built, :class:`FirstPass` reads it from a trie of
 the automaton's keys word by word instead, without making a Python object per hit: the keys are
@@ -20,11 +21,13 @@ from typing import Any
 
 _word_trie: Callable[[Iterable[tuple[str, int]], list[int]], object] | None
 _first_pass: Callable[[object, str], tuple[int, bool] | None] | None
+_key_hits: Callable[[object, str, int], list[tuple[int, int]] | None] | None
 try:
     from crawler.matching._fold import first_pass as _first_pass
+    from crawler.matching._fold import key_hits as _key_hits
     from crawler.matching._fold import word_trie as _word_trie
 except ImportError:  # the C extension is not built: the automaton's own pass
-    _word_trie = _first_pass = None
+    _word_trie = _first_pass = _key_hits = None
 
 
 class FirstPass:
@@ -52,6 +55,17 @@ class FirstPass:
                 return found
         return first_pass_python(self._automaton, self._masks, folded)
 
+    def hits(self, folded: str, bits: int) -> list[tuple[int, int]]:
+        """The ``(end, value)`` hits of the automaton's ``iter(folded)``, in its order, whose
+        key is an entity or place key or a vocabulary key with one of the signal ``bits``
+        (the others are the ones a post's second walk has nothing to do with). Equal to
+        :func:`hits_python`."""
+        if self._trie is not None and _key_hits is not None:
+            found = _key_hits(self._trie, folded, bits)
+            if found is not None:
+                return found
+        return hits_python(self._automaton, folded, bits)
+
 
 def first_pass_python(automaton: Any, masks: list[int], folded: str) -> tuple[int, bool]:
     """:class:`FirstPass`'s result from the automaton's ``iter`` (the reference)."""
@@ -63,3 +77,8 @@ def first_pass_python(automaton: Any, masks: list[int], folded: str) -> tuple[in
     if min(values) >= 0:
         return reduce(or_, values), False
     return reduce(or_, [value if value >= 0 else masks[~value] for value in values]), True
+
+
+def hits_python(automaton: Any, folded: str, bits: int) -> list[tuple[int, int]]:
+    """:meth:`FirstPass.hits` from the automaton's ``iter`` (the reference)."""
+    return [(end, value) for end, value in automaton.iter(folded) if value < 0 or value & bits]

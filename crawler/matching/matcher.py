@@ -309,15 +309,15 @@ class Matcher:
         # Both fields are folded and searched in one pass; `` | `` keeps them apart.
         folded = normalise_fields(title, text)
         joined = folded.text
-        index = self.index
         raw: list[Candidate] = []
         fields: tuple[PostField, PostField] | None = None
         # The post's signals, and whether it holds an entity or place key: only a post with
-        # one is walked again, with positions.
+        # one is read again, for the positions of its keys.
         mask, positional = self._first_pass(joined)
         if positional:
             fields = _fields(folded, len(title))
-            self._candidates(fields, index.automaton.iter(joined), raw)
+            hits = self._first_pass.hits(joined, _HEALTH_OR_NEGATION)
+            self._candidates(fields, hits, raw)
             for candidate in raw:
                 if _in_foreign_host(candidate):
                     candidate.field.foreign.append(candidate.end)

@@ -8,7 +8,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crawler.matching import first_pass as first_pass_module
-from crawler.matching.first_pass import FirstPass, first_pass_python
+from crawler.matching.first_pass import FirstPass, first_pass_python, hits_python
+from crawler.matching.index import SIGNAL_BITS
 from crawler.matching.matcher import Matcher
 from crawler.matching.normalise import normalise_fields
 
@@ -44,6 +45,7 @@ def _automaton(keys: dict[str, int]) -> ahocorasick.Automaton:
 )
 @example({" a b ": -1, " a ": 2, "1b ": 4}, [" a b ", "a b ", " a  b ", " xa b ", " a b", "11b "])
 @example({" a a ": -2, " a ": 8}, [" a a a ", " a | a "])
+@example({" 1b ": -1, "1b ": 2, " a 1b ": -3, "b ": 2}, [" a 1b ", " a1b 1b "])  # one end
 def test_trie_pass_equals_the_automatons(keys: dict[str, int], texts: list[str]) -> None:
     masks = [1 << 50, 3, 1 << 63, 0]  # entries' masks: ~value indexes them
     automaton = _automaton(keys)
@@ -51,6 +53,8 @@ def test_trie_pass_equals_the_automatons(keys: dict[str, int], texts: list[str])
     assert first_pass._trie is not None
     for text in texts:
         assert first_pass(text) == first_pass_python(automaton, masks, text)
+        for bits in (0, 2, 1 << 40):
+            assert first_pass.hits(text, bits) == hits_python(automaton, text, bits)
 
 
 @needs_c
@@ -62,6 +66,7 @@ def test_bundled_index_pass_equals_the_automatons(bundled_matcher: Matcher) -> N
     chance = random.Random(20261207)
     first_pass = FirstPass(index.automaton, index.masks)
     assert first_pass._trie is not None
+    bits = SIGNAL_BITS[("health", "")] | SIGNAL_BITS[("negation", "")]
     for _ in range(3000):
         pieces = [chance.choice(keys) for _ in range(chance.randint(0, 3))]
         pieces += [chance.choice(words) for _ in range(chance.randint(0, 12))]
@@ -69,6 +74,7 @@ def test_bundled_index_pass_equals_the_automatons(bundled_matcher: Matcher) -> N
         joined = normalise_fields(" ".join(pieces[:2]), " ".join(pieces[2:])).text
         expected = first_pass_python(index.automaton, index.masks, joined)
         assert first_pass(joined) == expected
+        assert first_pass.hits(joined, bits) == hits_python(index.automaton, joined, bits)
 
 
 def test_other_keys_and_texts_take_the_automatons_pass() -> None:
@@ -80,5 +86,7 @@ def test_other_keys_and_texts_take_the_automatons_pass() -> None:
         first_pass = FirstPass(automaton, masks)
         assert first_pass._trie is None
         assert first_pass(" a ab ") == first_pass_python(automaton, masks, " a ab ")
+        assert first_pass.hits(" a ab ", 1) == hits_python(automaton, " a ab ", 1)
     automaton = _automaton({" a ": 1})
     assert FirstPass(automaton, [])(" a é ") == (1, False)
+    assert FirstPass(automaton, []).hits(" a é ", 1) == [(2, 1)]
