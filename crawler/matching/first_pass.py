@@ -14,6 +14,7 @@ exactly where the trie's words do (the C file says why).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from functools import reduce
 from operator import or_
@@ -28,6 +29,8 @@ try:
     from crawler.matching._fold import word_trie as _word_trie
 except ImportError:  # the C extension is not built: the automaton's own pass
     _word_trie = _first_pass = _key_hits = None
+
+logger = logging.getLogger(__name__)
 
 
 class FirstPass:
@@ -45,8 +48,9 @@ class FirstPass:
         if _word_trie is not None:
             try:
                 self._trie = _word_trie(automaton.items(), masks)
-            except (ValueError, OverflowError):
-                self._trie = None  # a key of another form: the automaton's own pass reads it
+            except (ValueError, OverflowError) as exc:
+                # A key of another form: the automaton's own pass reads it, correctly but slower.
+                logger.warning("matcher keys not readable word by word (%s): slower pass", exc)
 
     def __call__(self, folded: str) -> tuple[int, bool]:
         if self._trie is not None and _first_pass is not None:

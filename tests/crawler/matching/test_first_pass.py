@@ -77,14 +77,17 @@ def test_bundled_index_pass_equals_the_automatons(bundled_matcher: Matcher) -> N
         assert first_pass.hits(joined, bits) == hits_python(index.automaton, joined, bits)
 
 
-def test_other_keys_and_texts_take_the_automatons_pass() -> None:
+def test_other_keys_and_texts_take_the_automatons_pass(caplog: pytest.LogCaptureFixture) -> None:
     # A key of neither form, a mask too wide for the trie, a text that is not ASCII: the
-    # automaton's own pass answers, with the same results.
+    # automaton's own pass answers, with the same results (and a slower pass is logged).
     for keys in ({"ab": 1, " a ": 2}, {" a ": 1 << 70}, {" a ": -1}):
         automaton = _automaton(keys)
         masks = [1 << 64]
+        caplog.clear()
         first_pass = FirstPass(automaton, masks)
         assert first_pass._trie is None
+        if first_pass_module._word_trie is not None:
+            assert "slower pass" in caplog.text
         assert first_pass(" a ab ") == first_pass_python(automaton, masks, " a ab ")
         assert first_pass.hits(" a ab ", 1) == hits_python(automaton, " a ab ", 1)
     automaton = _automaton({" a ": 1})
