@@ -22,7 +22,8 @@ system-deps: ## Debian packages: Chromium (browser sources, UI tests), gcc and P
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-$(STAMP): pyproject.toml setup.py crawler/matching/_fold.c crawler/matching/_fold_tables.h
+$(STAMP): pyproject.toml setup.py crawler/matching/_fold.c crawler/matching/_fold_tables.h \
+		crawler/matching/_word_trie.c crawler/matching/_word_trie.h
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'

@@ -12,8 +12,8 @@ setup(
     ext_modules=[
         Extension(
             "crawler.matching._fold",
-            ["crawler/matching/_fold.c"],
-            depends=["crawler/matching/_fold_tables.h"],
+            ["crawler/matching/_fold.c", "crawler/matching/_word_trie.c"],
+            depends=["crawler/matching/_fold_tables.h", "crawler/matching/_word_trie.h"],
             optional=True,
         ),
     ]

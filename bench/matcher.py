@@ -10,9 +10,10 @@ of each counts (a shared machine is noisy). For reference, a ``names_only`` line
 ``iter`` of an automaton holding the entity names and places alone. The index cache is filled
 first by a child process (``cache:`` line: the bundled index's cold build time and memory peak),
 so ``build_s`` is the cached load and ``rss_mb`` the matching process's peak (the bundled
-watchlist file's reading is timed apart, ``load_s``). ``Matcher.match`` folds posts and reads
-record counts with the C extension ``crawler.matching._fold`` when it is built (``pip install
--e .``); without it the pure-Python path is measured.
+watchlist file's reading is timed apart, ``load_s``). ``Matcher.match`` folds posts, reads
+record counts and makes its passes over the folded posts with the C extension
+``crawler.matching._fold`` when it is built (``pip install -e .``); without it the pure-Python
+path is measured.
 Last line: ``matcher: entities=N mb=X mbps=Y raw_mbps=Z ratio=Y/Z load_s=L build_s=B rss_mb=R``.
 """
 

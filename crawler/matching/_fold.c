@@ -14,6 +14,8 @@
 /* FLAGS, UNLEET, EXPANDING_LATIN1, SLOW_RANGES and the record-count signs: generated from the
  * Python tables by crawler/matching/fold_header.py. */
 #include "_fold_tables.h"
+/* The matcher's passes over a folded post (word_trie, first_pass, key_hits). */
+#include "_word_trie.h"
 
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
@@ -315,17 +317,25 @@ scan_records(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return PyFloat_FromDouble(best);
 }
 
+
 static PyMethodDef fold_methods[] = {
     {"fold_fields", (PyCFunction)(void (*)(void))fold_fields, METH_FASTCALL,
      "fold_fields(first, second, table) -> (collapsed, folded, long_number) or None"},
     {"scan_records", (PyCFunction)(void (*)(void))scan_records, METH_FASTCALL,
      "scan_records(text, records_at) -> the largest record count (float) or None"},
+    {"word_trie", (PyCFunction)(void (*)(void))word_trie_build, METH_FASTCALL,
+     "word_trie(items, masks) -> the trie of an automaton's keys (a capsule)"},
+    {"first_pass", (PyCFunction)(void (*)(void))word_trie_first_pass, METH_FASTCALL,
+     "first_pass(trie, text) -> (mask, positional) or None"},
+    {"key_hits", (PyCFunction)(void (*)(void))word_trie_key_hits, METH_FASTCALL,
+     "key_hits(trie, text, bits) -> [(end, value)] or None"},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef fold_module = {
-    PyModuleDef_HEAD_INIT, "_fold", "Fast paths of normalise_fields and of record counts in claims.", -1, fold_methods,
-    NULL, NULL, NULL, NULL,
+    PyModuleDef_HEAD_INIT, "_fold",
+    "Fast paths of normalise_fields, of record counts in claims and of the matcher's passes.", -1,
+    fold_methods, NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC

@@ -17,9 +17,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from functools import lru_cache, reduce
+from functools import lru_cache
 from itertools import islice
-from operator import or_
 from pathlib import Path
 from typing import NamedTuple
 
@@ -29,6 +28,7 @@ from crawler.matching.candidates import FROM_FINESS, THRESHOLD, Candidate, PostF
 from crawler.matching.claims import extract_claims, sale_assessment
 from crawler.matching.finess import find_finess
 from crawler.matching.finess_categories import PLACED_SECTORS, sector_of
+from crawler.matching.first_pass import FirstPass
 from crawler.matching.index import (
     FROM_ALIAS,
     FROM_DOMAIN,
@@ -141,6 +141,7 @@ class Matcher:
     def __init__(self, watchlist: Watchlist, cache_dir: Path | None = None) -> None:
         self.watchlist = watchlist
         self.index: MatcherIndex = load_or_build(watchlist, cache_dir)
+        self._first_pass = FirstPass(self.index.automaton, self.index.masks)
         self.finess: dict[str, int] = {}
         for position, entity in enumerate(watchlist.entities):
             number = entity.finess_et or entity.finess_ej
@@ -315,23 +316,15 @@ class Matcher:
         # Both fields are folded and searched in one pass; `` | `` keeps them apart.
         folded = normalise_fields(title, text)
         joined = folded.text
-        index = self.index
         raw: list[Candidate] = []
         fields: tuple[PostField, PostField] | None = None
-        # Most hits are vocabulary, whose presence alone counts: its keys' values are their
-        # signal masks, so the distinct values OR'ed give the post's signals. Entity and place
-        # keys have negative values (~entry); only a post with one is walked again, with
-        # positions.
-        values = {value for _, value in index.automaton.iter(joined)}
-        if not values:
-            mask = 0
-        elif min(values) >= 0:
-            mask = reduce(or_, values)
-        else:
-            masks = index.masks
-            mask = reduce(or_, [value if value >= 0 else masks[~value] for value in values])
+        # The post's signals, and whether it holds an entity or place key: only a post with
+        # one is read again, for the positions of its keys.
+        mask, positional = self._first_pass(joined)
+        if positional:
             fields = _fields(folded, len(title))
-            self._candidates(fields, index.automaton.iter(joined), raw)
+            hits = self._first_pass.hits(joined, _HEALTH_OR_NEGATION)
+            self._candidates(fields, hits, raw)
             for candidate in raw:
                 if _in_foreign_host(candidate):
                     candidate.field.foreign.append(candidate.end)
