@@ -53,6 +53,7 @@ from crawler.matching.name_words import (
     FIRST_NAMES,
     GENERIC_WORDS,
     HEADLINE_WORDS,
+    PASSING_QUALIFIERS,
     ROMANCE_CONNECTORS,
     TYPE_SURFACES,
     WRITTEN_QUALIFIERS,
@@ -87,7 +88,7 @@ SPELLING_CHARS = 300
 _SURFACE_TYPE = {surface: kind for kind, surfaces in TYPE_SURFACES.items() for surface in surfaces}
 _SURFACES = "|".join(sorted(_SURFACE_TYPE, key=len, reverse=True))
 _ARTICLES = "|".join(ARTICLES)
-_QUALIFIERS = "|".join(sorted(WRITTEN_QUALIFIERS, key=len, reverse=True))
+_QUALIFIERS = "|".join(sorted([*WRITTEN_QUALIFIERS, *PASSING_QUALIFIERS], key=len, reverse=True))
 #: A type word, its qualifier and articles ("de le Cateau": FINESS writes a town's article),
 #: then up to two given names or a title before the surname the watchlist names ("Hôpital
 #: Armand-Trousseau", "Institut Jean Godinot").

@@ -115,6 +115,22 @@ WRITTEN_QUALIFIERS: dict[str, tuple[str, bool]] = {
     **TYPE_QUALIFIERS,
     "de l agglomeration": ("ch", True),
 }
+#: Qualifiers that say what an establishment does and leave its type as it is, read in posts
+#: between the type word and the name ("Clinique psychiatrique du Roussillon" is the "Clinique
+#: du Roussillon", "Hôpital européen Georges-Pompidou" the "… Site G Pompidou").
+PASSING_QUALIFIERS = frozenset(
+    {
+        "psychiatrique",
+        "chirurgicale",
+        "medico chirurgicale",
+        "medicale",
+        "mutualiste",
+        "pediatrique",
+        "medico universitaire",
+        "europeen",
+        "cardiologique",
+    }
+)
 #: Type classes a qualifier may follow.
 QUALIFIED_TYPES = frozenset({"ch", "hopital", "chi", "chu", "chs"})
 
@@ -122,7 +138,7 @@ QUALIFIED_TYPES = frozenset({"ch", "hopital", "chi", "chu", "chs"})
 def qualified_type(kind: str, qualifier: str | None) -> str | None:
     """The type class of ``kind`` followed by ``qualifier`` (a key of TYPE_QUALIFIERS); None
     when that qualifier does not follow that type ("hôpital régional")."""
-    if qualifier is None:
+    if qualifier is None or qualifier in PASSING_QUALIFIERS:
         return kind
     qualified, after_hopital = WRITTEN_QUALIFIERS[qualifier]
     if kind == "ch" or (kind == "hopital" and after_hopital):

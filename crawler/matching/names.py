@@ -259,6 +259,8 @@ def site_names(name: str) -> list[str]:
     while words and words[-1] in _SITE_TRAILERS:
         words.pop()
     names = [" ".join(words)] if words else []
+    if len(words) == 2 and len(words[0]) == 1 and len(words[1]) >= 5:
+        names.append(words[1])  # "Site G Pompidou" is the "Hôpital (Georges) Pompidou"
     lead = list(words)
     while len(lead) > 1 and (lead[-1] in GENERIC_WORDS or lead[-1] in _SITE_TAIL_WORDS):
         lead.pop()

@@ -82,3 +82,14 @@ def test_a_town_s_article_after_the_type_s_article_is_read() -> None:
     matcher = Matcher(Watchlist((cateau,), {}))
     for title in ("Centre Hospitalier de Le Cateau", "CH du Cateau", "Hôpital de le Cateau"):
         assert keys(matcher, title, "Group: lockbit3") == {cateau.key}, title
+
+
+def test_a_qualifier_that_says_what_it_does_leaves_the_type() -> None:
+    roussillon = establishment("660780735", "Cl du Roussillon", "Perpignan", "66")
+    matcher = Matcher(Watchlist((roussillon,), {}))
+    for title in (
+        "Clinique psychiatrique du Roussillon",
+        "Clinique médico-chirurgicale du Roussillon",
+    ):
+        assert keys(matcher, title, "Group: lockbit3") == {roussillon.key}, title
+    assert keys(matcher, "Clinique vétérinaire du Roussillon", "Group: lockbit3") == set()

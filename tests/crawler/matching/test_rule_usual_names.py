@@ -118,3 +118,12 @@ def test_an_area_word_beside_the_town_names_the_hospital(areas: Matcher) -> None
     assert keys(areas, "Centre Hospitalier de Cornouaille", "") == {CORNOUAILLE.key}
     assert keys(areas, "ch-cornouaille.fr", "Group: lockbit3") == {CORNOUAILLE.key}
     assert keys(areas, "Clinique du Parc", "fuite") == set()
+
+
+def test_a_site_named_with_an_initial_is_named_by_its_surname_too() -> None:
+    from crawler.matching.names import site_names
+
+    assert site_names("GHU Aphp Centre-Universite Paris Cite Site G Pompidou") == [
+        "g pompidou",
+        "pompidou",
+    ]
