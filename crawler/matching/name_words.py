@@ -36,6 +36,7 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
         "c h s",
     ),
     "ch": (
+        "etablissement public de sante",
         "centre hospitalier general",
         "centres hospitaliers",
         "centre hospitalier",
@@ -48,6 +49,7 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
         "hopital de proximite",
         "chg",
         "chd",
+        "eps",
         "ch",
         "c h d",
         "c h",

@@ -93,3 +93,17 @@ def test_a_qualifier_that_says_what_it_does_leaves_the_type() -> None:
     ):
         assert keys(matcher, title, "Group: lockbit3") == {roussillon.key}, title
     assert keys(matcher, "Clinique vétérinaire du Roussillon", "Group: lockbit3") == set()
+
+
+def test_an_etablissement_public_de_sante_is_a_public_hospital() -> None:
+    evrard = establishment(
+        "930000344",
+        "Etablissement Public de Sante de Ville Evrard",
+        "Neuilly sur Marne",
+        "93",
+        category="Centre Hospitalier Spécialisé lutte Maladies Mentales",
+    )
+    matcher = Matcher(Watchlist((evrard,), {}))
+    for title in ("EPS Ville-Evrard", "Hôpital de Ville-Évrard", "CHS de Ville-Evrard"):
+        assert keys(matcher, title, "Group: lockbit3") == {evrard.key}, title
+    assert keys(matcher, "Clinique Ville-Evrard", "Group: lockbit3") == set()
