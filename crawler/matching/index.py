@@ -242,6 +242,14 @@ def _named_beside_town(core: str, own: tuple[str, ...]) -> list[str]:
     return rests
 
 
+def _before_a_town(core: str, cities: set[str]) -> str | None:
+    # The name before "a <town>" ("gouin a clichy" → "gouin"), when it is no town itself.
+    name, found, town = core.partition(" a ")
+    if not found or town not in cities or name in cities or len(name.replace(" ", "")) < 4:
+        return None
+    return name
+
+
 def _area_beside_town(core: str, own: tuple[str, ...]) -> str | None:
     # The one word that ends at the entity's own town ("cornouaille quimper" → "cornouaille",
     # articles aside), when it is long enough to be a name and no generic word.
@@ -361,6 +369,12 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         readings.append((form.type, rest, GENERIC, FROM_PART))
                         if town_hospital and _names_alone(rest, ordinary):
                             beside.update((v, index) for v in core_variants(rest))
+                    placed_at = _before_a_town(form.core, cities)
+                    if placed_at and not _ordinary(placed_at, ordinary):
+                        # "Hôpital Gouin à Clichy" is the "Hôpital Gouin" wherever its
+                        # address is: the name before "à <town>".
+                        level = GENERIC if is_generic_core(placed_at) else STRONG
+                        readings.append((form.type, placed_at, level, FROM_PART))
                     area = _area_beside_town(form.core, own)
                     if area and area not in cities and not _ordinary(area, ordinary):
                         # "Centre Hospitalier Intercommunal de Cornouaille Quimper" is the

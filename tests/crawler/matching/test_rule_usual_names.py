@@ -127,3 +127,12 @@ def test_a_site_named_with_an_initial_is_named_by_its_surname_too() -> None:
         "g pompidou",
         "pompidou",
     ]
+
+
+def test_the_name_before_a_town_is_the_name() -> None:
+    gouin = establishment("920150018", "Hôpital Gouin a Clichy", "Clichy", "92")
+    other = establishment("920000001", "EHPAD les Jardins", "Clichy", "92")
+    matcher = Matcher(Watchlist((gouin, other), {}))
+    assert keys(matcher, "Hôpital Goüin", "Group: lockbit3") == {gouin.key}
+    assert keys(matcher, "hopital-gouin.fr", "Group: lockbit3") == {gouin.key}
+    assert keys(matcher, "Clinique Gouin", "Group: lockbit3") == set()
