@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -97,7 +98,8 @@ def small_matcher(small_watchlist: Watchlist) -> Matcher:
 
 
 @pytest.fixture(scope="session")
-def bundled_matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
-    """The bundled default watchlist's matcher, built once for the session."""
-    cache: Path = tmp_path_factory.mktemp("matcher-cache")
-    return Matcher(load_bundled(), cache)
+def bundled_matcher() -> Matcher:
+    """The bundled default watchlist's matcher, loaded once for the session from the run's
+    shared index cache (``LEAKWATCH_CACHE_DIR``, set in tests/conftest.py): the index is built
+    once per run, not once per worker, and the crawl children read the same file."""
+    return Matcher(load_bundled(), Path(os.environ["LEAKWATCH_CACHE_DIR"]))

@@ -45,8 +45,10 @@ import json, sys
 from crawler.core.config import load_config
 from crawler.runtime.crawl import run_crawl
 from pathlib import Path
+# Retries wait 0.05 s, then 0.1 s (not 2 s, then 4 s): no test here is about the backoff.
 summary = run_crawl(load_config(Path(sys.argv[1])), "fixture-forum",
-                    scrapy_overrides={"SPIDER_MODULES": ["tests.crawler.runtime.sample_spiders"]})
+                    scrapy_overrides={"SPIDER_MODULES": ["tests.crawler.runtime.sample_spiders"],
+                                      "RETRY_BACKOFF_BASE": 0.05, "RETRY_BACKOFF_MAX": 0.5})
 print(json.dumps(summary.__dict__))
 """
 

@@ -41,6 +41,7 @@ from db.models import CrawlRun, Hit, OutboxMessage, Post, Source, utcnow
 from db.repository import start_run, sync_sources
 from spiders.registry import load_settings
 from tests.alerts.support import SECRET
+from tests.conftest import copy_sqlite
 from tests.loopback import serve
 
 ROOT = Path(__file__).parents[3]
@@ -398,11 +399,9 @@ def _documents(sink: WebhookSink, kind: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
+def sqlite_url(tmp_path: Path, migrated_sqlite_template: Path) -> str:
     """A migrated SQLite database (for daemon tests the engine does not change)."""
-    url = f"sqlite:///{tmp_path / 'leakwatch.db'}"
-    upgrade(url)
-    return url
+    return copy_sqlite(migrated_sqlite_template, tmp_path / "leakwatch.db")
 
 
 def test_the_daemon_alerts_once_when_a_parser_breaks_and_once_when_it_is_fixed(

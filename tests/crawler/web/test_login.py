@@ -20,9 +20,9 @@ from sqlalchemy.exc import OperationalError
 import crawler.web.login
 from db.accounts import issue_token, set_disabled, set_password
 from db.engine import make_engine, make_session_factory
-from db.migrate import upgrade
 from db.models import ApiToken, utcnow
 from db.repository import PostRow, sync_sources, upsert_posts
+from tests.conftest import copy_sqlite
 from tests.crawler.web.conftest import (
     PASSWORD,
     LiveServer,
@@ -38,10 +38,9 @@ WRONG = "not the password at all"
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
+def sqlite_url(tmp_path: Path, migrated_sqlite_template: Path) -> str:
     """A migrated SQLite database with the accounts ``ana`` (analyst) and ``jo``."""
-    url = f"sqlite:///{tmp_path / 'leakwatch.db'}"
-    upgrade(url)
+    url = copy_sqlite(migrated_sqlite_template, tmp_path / "leakwatch.db")
     add_accounts(url)
     return url
 
