@@ -348,6 +348,10 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                 else:
                     if is_structural_core(form.core) or member_named or is_noise_name(form.core):
                         continue  # "Imagerie … - Site CH", "EHPAD Résidence Autonomie": no name
+                    if form.secondary and form.type in _HOST_TYPES and sector in _HOSTED_SECTORS:
+                        # "LBM Labio Site CH du Pays d'Aix" names the hospital it sits in: a
+                        # lab's or an imaging unit's name never makes it that hospital.
+                        continue
                     strength = GENERIC if is_generic_core(form.core) or placed_sector else STRONG
                     named = [w for w in form.core.split(" ") if w not in ARTICLE_WORDS]
                     if strength == GENERIC and placeless and len(named) >= 2:
@@ -459,6 +463,10 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     )
 
 
+#: Hospital types a lab's or an imaging unit's name may name its host with ("… Site CH X"),
+#: and the sectors of those hosted units.
+_HOST_TYPES = frozenset({"ch", "chu", "chi", "chs", "gh", "hopital", "hp", "clinique"})
+_HOSTED_SECTORS = frozenset({"lab", "hospital-other"})
 #: Words of type names and qualifiers ("hospitalo universitaire" is no name).
 _TYPE_WORDS = (
     frozenset(

@@ -131,6 +131,11 @@ PASSING_QUALIFIERS = frozenset(
         "medico universitaire",
         "europeen",
         "cardiologique",
+        # "CH du Pays de Ploërmel" (ch-paysdeploermel.fr) is the "CH de Ploërmel".
+        "du pays de",
+        "du pays d",
+        "pays de",
+        "pays d",
     }
 )
 #: Type classes a qualifier may follow.

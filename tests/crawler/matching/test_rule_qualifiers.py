@@ -107,3 +107,10 @@ def test_an_etablissement_public_de_sante_is_a_public_hospital() -> None:
     for title in ("EPS Ville-Evrard", "Hôpital de Ville-Évrard", "CHS de Ville-Evrard"):
         assert keys(matcher, title, "Group: lockbit3") == {evrard.key}, title
     assert keys(matcher, "Clinique Ville-Evrard", "Group: lockbit3") == set()
+
+
+def test_du_pays_de_before_a_town_names_its_hospital() -> None:
+    ploermel = establishment("560000192", "Centre Hospitalier de Ploermel", "Ploermel", "56")
+    matcher = Matcher(Watchlist((ploermel,), {}))
+    for title in ("Centre hospitalier du Pays de Ploërmel", "ch-paysdeploermel.fr"):
+        assert keys(matcher, title, "Group: lockbit3") == {ploermel.key}, title

@@ -136,3 +136,16 @@ def test_the_name_before_a_town_is_the_name() -> None:
     assert keys(matcher, "Hôpital Goüin", "Group: lockbit3") == {gouin.key}
     assert keys(matcher, "hopital-gouin.fr", "Group: lockbit3") == {gouin.key}
     assert keys(matcher, "Clinique Gouin", "Group: lockbit3") == set()
+
+
+def test_a_lab_named_after_the_hospital_it_sits_in_is_not_that_hospital() -> None:
+    lab = establishment(
+        "130045123",
+        "LBM Labio Site CH du Pays d Aix",
+        "Aix en Provence",
+        "13",
+        tags=["category:611"],
+    )
+    matcher = Matcher(Watchlist((lab,), {}))
+    assert keys(matcher, "Centre Hospitalier du Pays d'Aix", "Group: lockbit3") == set()
+    assert keys(matcher, "LBM Labio Site CH du Pays d'Aix", "Group: lockbit3") == {lab.key}
