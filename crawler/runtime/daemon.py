@@ -99,7 +99,7 @@ class Daemon:
         self.metrics = metrics or Metrics(None)
         self.engine = make_engine(settings.database_url)
         self.sessions = make_session_factory(self.engine)
-        self.children = ChildCrawls()
+        self.children = ChildCrawls(settings.log_level)
         self.owner = f"{socket.gethostname()}:{os.getpid()}"
         self.stopping = threading.Event()
         self.max_crawls = max_crawls or default_max_crawls()
@@ -124,7 +124,7 @@ class Daemon:
 
     def run(self) -> None:
         """Run until SIGTERM or SIGINT; SIGHUP reloads the configuration."""
-        if self.children.warm_up(self.config_path) != 0:
+        if not self.children.warm_up(self.config_path):
             logger.error("preparing crawls failed (see above): each crawl will report why")
         host = socket.gethostname()
         with self.sessions.begin() as session:
@@ -155,6 +155,7 @@ class Daemon:
         )
         self.scheduler.start()
         self._wait_for_jobs(timeout=60)
+        self.children.close()
         self.engine.dispose()
         logger.info("leakwatch daemon stopped")
 
