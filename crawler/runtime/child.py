@@ -92,7 +92,9 @@ class ChildCrawls:
         """
         log_path.parent.mkdir(parents=True, exist_ok=True)
         crawl = self._server_up().ask(CrawlRequest(0, config_path, source, run_id, log_path))
-        if not crawl.started.wait(START_TIMEOUT_SECONDS) or crawl.pid is None:
+        if not crawl.started.wait(START_TIMEOUT_SECONDS):
+            crawl.abandon()  # should it start after all, it is killed at once
+        if crawl.pid is None or crawl.abandoned:
             logger.error("crawl of %s could not start: %s", source, crawl.refused or "no answer")
             return ChildResult(None, timed_out=False)
         pid = crawl.pid
@@ -164,6 +166,25 @@ class _Crawl:
         self.refused: str | None = None
         #: The server ended before this crawl's end was known.
         self.lost = False
+        self.abandoned = False
+        self._lock = threading.Lock()
+
+    def abandon(self) -> None:
+        """Give up waiting for the start: a child started from now on is killed at once."""
+        with self._lock:
+            self.abandoned = True
+            pid = self.pid
+        if pid is not None:
+            signal_group(pid, signal.SIGKILL)
+
+    def begin(self, pid: int) -> None:
+        """The server started the child ``pid`` (killed at once if the start was abandoned)."""
+        with self._lock:
+            self.pid = pid
+            abandoned = self.abandoned
+        if abandoned:
+            signal_group(pid, signal.SIGKILL)
+        self.started.set()
 
 
 class _CrawlServer:
@@ -226,8 +247,7 @@ class _CrawlServer:
                     continue
                 if reply.kind == "started":
                     assert isinstance(reply.value, int)
-                    crawl.pid = reply.value
-                    crawl.started.set()
+                    crawl.begin(reply.value)
                     continue
                 del self._waiting[reply.request_id]
             if reply.kind == "refused":

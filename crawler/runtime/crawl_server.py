@@ -13,9 +13,9 @@ copy-on-write and starts crawling in milliseconds.
 The server has a single thread (forking a process with threads could copy a held lock) and
 talks with the daemon over one pipe (:class:`CrawlRequest`, :class:`Reply`): it answers each
 crawl with the child's pid, then with its exit code once it has reaped it. The child leads its
-own process group and holds the daemon's lifeline (:func:`crawl_in_child`), as it did when it
-was forked from :mod:`multiprocessing`'s fork server. The server ends when the daemon closes
-the pipe or dies (the lifeline breaks, or its parent-death signal comes).
+own process group and holds the daemon's lifeline (:func:`crawl_in_child`). The server ends
+when the daemon closes the pipe or dies (the lifeline breaks, or its parent-death signal
+comes).
 """
 
 from __future__ import annotations

@@ -129,8 +129,8 @@ class PreloadedMatcher:
         """The matcher of the configured watchlist and the analysts' current aliases (read
         through ``sessions``); built again only when they changed since the last call.
 
-        Raises what loading raises (WatchlistError, a database error); the matcher kept
-        before stays for the next call to compare with.
+        Raises what loading raises (WatchlistError, a database error); the next call then
+        tries again.
         """
         aliases = read_aliases(sessions)
         inputs = matcher_inputs(settings, aliases)
