@@ -1,12 +1,14 @@
 """The bridge between the matcher and the storage pipeline.
 
-:func:`load_matcher` builds the configured :class:`~crawler.matching.matcher.Matcher` once per
-crawl, with the aliases analysts added when they resolved possible hits (``entity_aliases``,
-:func:`db.review.analyst_aliases`); :func:`make_finder` returns a function giving, for one
-post, the findings to store (hits, and the possible hits of :mod:`crawler.matching.review`) and
-the redacted excerpt to keep (around the first hit in the text, else the first possible hit,
-else the start of the text; for a title-only post with a hit, such as a victim name or a feed
-title, the redacted title).
+:func:`load_matcher` builds the configured :class:`~crawler.matching.matcher.Matcher`, with the
+aliases analysts added when they resolved possible hits (``entity_aliases``,
+:func:`db.review.analyst_aliases`). The daemon's crawl server keeps one loaded across crawls
+(:class:`PreloadedMatcher`, rebuilt when the watchlist or the aliases change) and hands it to
+each crawl child; a crawl without one loads its own. :func:`make_finder` returns a function
+giving, for one post, the findings to store (hits, and the possible hits of
+:mod:`crawler.matching.review`) and the redacted excerpt to keep (around the first hit in the
+text, else the first possible hit, else the start of the text; for a title-only post with a
+hit, such as a victim name or a feed title, the redacted title).
 """
 
 from __future__ import annotations
