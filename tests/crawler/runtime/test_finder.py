@@ -65,7 +65,7 @@ def test_a_preloaded_matcher_is_kept_until_its_watchlist_file_or_an_alias_change
         assert add_alias(session, ids["vendor:mediboard"], "Medibrd", "analyst")
     second = preloaded.current(settings, sessions)
     assert second is not first
-    assert [hit.entity.key for hit in second.match(*post).matches] == ["vendor:mediboard"]
+    assert {hit.entity.key for hit in second.match(*post).matches} == {"vendor:mediboard"}
     assert preloaded.current(settings, sessions) is second
     watchlist.write_text(
         "- {name: Mediboard, kind: vendor}\n- {name: Clinique Beta, kind: establishment}\n",
