@@ -17,8 +17,9 @@ class DeliveryPolicy:
 
     #: First retry after about this many seconds, doubling each attempt.
     first_retry_seconds: float = 10.0
-    #: Longest wait between two attempts (before jitter).
-    max_retry_seconds: float = 1800.0
+    #: Longest wait between two attempts (before jitter). A channel's messages wait behind its
+    #: oldest one, so this bounds how long alerts stay queued once a receiver is back.
+    max_retry_seconds: float = 300.0
     #: A message still failing this long after it was queued is dead.
     give_up_after: timedelta = timedelta(hours=24)
     #: How long a claimed message is reserved for its deliverer.

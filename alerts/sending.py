@@ -19,7 +19,14 @@ from alerts.outbox import enqueue_refusing_alert
 from alerts.payload import ALERT_UPDATED
 from alerts.transport import OutgoingMessage, Sender, SendResult
 from crawler.core.config import ChannelConfig
-from db.outbox import LeasedMessage, mark_delivered, mark_failed, release, set_slack_thread
+from db.outbox import (
+    LeasedMessage,
+    mark_delivered,
+    mark_failed,
+    release,
+    set_slack_thread,
+    wake_retries,
+)
 
 logger = logging.getLogger(__name__)
 #: Time kept between the end of a run's last send and the end of its lease (marks, releases).
@@ -219,6 +226,7 @@ class _Marks:
             return
         with self.session_factory.begin() as session:
             mark_delivered(session, self.deliveries)
+            wake_retries(session, self.channel, max(at for _, at in self.deliveries))
             for incident_id, ts in self.threads:
                 set_slack_thread(session, incident_id, self.channel, ts)
         self.deliveries, self.threads, self.since = [], [], None

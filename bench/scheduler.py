@@ -12,10 +12,11 @@ posts and match them as in production.
   or missed past their grace); every fire should give one recorded run, so per source
   ``missed = fires - runs`` (never below 0). The window is ``--minutes`` from the first crawl;
   runs may start until half an interval after it, so a run delayed by less than that counts;
-- ``cpu_pct``: CPU time of the daemon's whole process tree (daemon, fork server and every crawl
+- ``cpu_pct``: CPU time of the daemon's whole process tree (daemon, crawl server and every crawl
   child it reaped) over the window, as a percentage of the machine (all cores = 100);
-- ``rss_start_mb``/``rss_end_mb``: resident memory of the daemon process alone (not its fork
-  server nor crawl children, which come and go), after the first round of crawls and at the end.
+- ``rss_start_mb``/``rss_end_mb``: resident memory of the daemon process alone (not its crawl
+  server, which holds the matcher, nor crawl children, which come and go), after the first
+  round of crawls and at the end.
 
 The last line is::
 

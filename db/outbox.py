@@ -222,6 +222,24 @@ def mark_delivered(session: Session, deliveries: Sequence[tuple[int, datetime]])
     )
 
 
+def wake_retries(session: Session, channel: str, at: datetime) -> int:
+    """Make the channel's pending messages that wait for a retry due at ``at`` (its receiver
+    just accepted a message: waiting out their backoff would only delay alerts); return how
+    many."""
+    columns = _OUTBOX.c
+    result = session.execute(
+        update(_OUTBOX)
+        .where(
+            columns.channel == channel,
+            columns.status == PENDING,
+            columns.attempts > 0,
+            columns.next_attempt_at > at,
+        )
+        .values(next_attempt_at=at)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def mark_failed(
     session: Session, message_id: int, at: datetime, error: str, retry_at: datetime | None
 ) -> None:

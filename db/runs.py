@@ -127,9 +127,11 @@ def release_orphaned_leases(
     owner: str,
     crawling: Callable[[], Collection[str]],
     now: datetime | None = None,
+    source_id: int | None = None,
 ) -> list[str]:
-    """Free the leases ``owner`` holds on sources it is not crawling and mark their runs left
-    ``running`` as ``abandoned``; return those sources' names.
+    """Free the leases ``owner`` holds on sources it is not crawling (on ``source_id`` alone
+    when given) and mark their runs left ``running`` as ``abandoned``; return those sources'
+    names.
 
     A daemon that lost its database while a crawl ended could record neither the run nor the
     release: once the database answers again it calls this, so the run does not stay
@@ -138,11 +140,12 @@ def release_orphaned_leases(
     on what was read, so a crawl starting meanwhile is never touched.
     """
     now = now or utcnow()
-    held = session.execute(
-        select(Source.id, Source.name, Source.lease_owner, Source.lease_until).where(
-            or_(Source.lease_owner == owner, Source.lease_owner.like(f"{owner}:%"))
-        )
-    ).all()
+    query = select(Source.id, Source.name, Source.lease_owner, Source.lease_until).where(
+        or_(Source.lease_owner == owner, Source.lease_owner.like(f"{owner}:%"))
+    )
+    if source_id is not None:
+        query = query.where(Source.id == source_id)
+    held = session.execute(query).all()
     if not held:
         return []
     running = session.execute(

@@ -1,79 +1,51 @@
-"""Run one crawl in a child process with a hard wall-time limit.
+"""Run crawls in child processes with a hard wall-time limit (the daemon's side).
 
 Twisted's reactor cannot be restarted, so every crawl the daemon starts runs in a process of its
-own. Starting Python and importing Scrapy, SQLAlchemy, the spiders and the matcher costs seconds
-of CPU, which would delay every alert and saturate a small machine crawling many sources. So
-children are forked from a fork server (:mod:`multiprocessing`'s ``forkserver``) that imported
-those modules once, before any thread, engine or reactor exists: a crawl starts in milliseconds.
+own, forked from the crawl server (:mod:`crawler.runtime.crawl_server`), which has imported
+Scrapy, SQLAlchemy and the spiders and loaded the matcher once: a crawl starts in milliseconds
+with the current watchlist. Should the server die, running crawls die with it (their
+parent-death signal, then their process group is killed) and the next crawl starts a new one.
 
 Each child leads its own process group: when the limit passes, the whole group (Scrapy and any
 Chromium it started) is terminated, then killed. Each child also holds the reading end of a
 *lifeline* pipe whose only writer is the daemon: when the daemon dies, even by SIGKILL, the pipe
-ends and the child terminates its whole group, then kills it :data:`LIFELINE_GRACE_SECONDS`
-later (a graceful Scrapy stop waits for the pages in flight, up to the page timeout), so a
-killed daemon leaves no crawl behind for longer than that grace. The daemon records the child's
-pid in the source's lease (:func:`db.runs.record_crawl`), and a restarted daemon takes a lease
-over only once that crawl's process group is gone (:func:`crawl_gone`).
+ends and the child terminates its whole group, then kills it
+:data:`~crawler.runtime.crawl_server.LIFELINE_GRACE_SECONDS` later (a graceful Scrapy stop waits
+for the pages in flight, up to the page timeout), so a killed daemon leaves no crawl behind for
+longer than that grace. The daemon records the child's pid in the source's lease
+(:func:`db.runs.record_crawl`), and a restarted daemon takes a lease over only once that
+crawl's process group is gone (:func:`crawl_gone`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import importlib.util
+import itertools
 import logging
 import multiprocessing
 import os
-import pkgutil
 import signal
-import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from multiprocessing.context import ForkServerContext, ForkServerProcess
+from multiprocessing.context import SpawnContext, SpawnProcess
 from pathlib import Path
 
-from crawler.runtime.crawl import project_settings, run_crawl
-from crawler.runtime.finder import load_matcher
-from db.engine import make_engine, make_session_factory
-from spiders.registry import load_settings
+from crawler.runtime.crawl_server import CrawlRequest, Reply, serve_crawls
 
 logger = logging.getLogger(__name__)
 TERMINATE_GRACE_SECONDS = 5.0
-#: Between SIGTERM and SIGKILL of a crawl whose daemon died.
-LIFELINE_GRACE_SECONDS = 3.0
 KILL_WAIT_SECONDS = 5.0
-PR_SET_PDEATHSIG = 1
-#: Modules every crawl imports besides the Scrapy components its settings name.
-CRAWL_MODULES = (
-    "crawler.runtime.child",
-    "crawler.core.config",
-    "crawler.runtime.crawl",
-    "scrapy.core.engine",
-    "scrapy.core.scraper",
-    "twisted.internet.asyncioreactor",
-)
-#: Settings that name one Scrapy component class each.
-_COMPONENT_SETTINGS = (
-    "DOWNLOADER",
-    "DUPEFILTER_CLASS",
-    "ITEM_PROCESSOR",
-    "LOG_FORMATTER",
-    "REQUEST_FINGERPRINTER_CLASS",
-    "SCHEDULER",
-    "SCHEDULER_DISK_QUEUE",
-    "SCHEDULER_MEMORY_QUEUE",
-    "SCHEDULER_PRIORITY_QUEUE",
-    "SPIDER_LOADER_CLASS",
-    "STATS_CLASS",
-)
+#: How long the daemon waits for the crawl server to fork a child (its first answer may wait
+#: for its imports and for the matcher index to be built).
+START_TIMEOUT_SECONDS = 600.0
 
 
 @dataclass(frozen=True)
 class ChildResult:
-    """How the child ended: its exit code (None when killed) and whether it hit the limit."""
+    """How the child ended: its exit code (None when killed or unknown) and whether it hit
+    the limit."""
 
     returncode: int | None
     timed_out: bool
@@ -82,29 +54,26 @@ class ChildResult:
 class ChildCrawls:
     """Starts crawl processes and keeps the running ones, so that a shutdown can stop them."""
 
-    def __init__(self) -> None:
+    def __init__(self, log_level: str = "INFO") -> None:
         self._lock = threading.Condition()
-        self._running: dict[int, ForkServerProcess] = {}
+        self._running: dict[int, _Crawl] = {}
         self._stopping = False
-        self._context: ForkServerContext = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(crawl_modules())
+        self._context: SpawnContext = multiprocessing.get_context("spawn")
         self._lifeline, self._lifeline_end = self._context.Pipe(duplex=False)
+        self._log_level = log_level
+        self._server: _CrawlServer | None = None
+        self._server_lock = threading.Lock()
 
-    def warm_up(self, config_path: Path | None) -> int | None:
-        """Start the fork server, wait until it has imported what crawls need, and build the
-        matcher's index cache once (a fresh install would otherwise have every first crawl
-        build it at the same time). Returns the exit code of that preparing child.
+    def warm_up(self, config_path: Path | None) -> bool:
+        """Start the crawl server and wait until it has imported what crawls need and loaded
+        the matcher (building its index cache on a fresh install). Returns False when loading
+        the configuration or the matcher failed (logged by the server; each crawl reports it).
 
         After it, the first crawls start, and their wall-time limits count, like the others.
         """
-        process = self._context.Process(
-            target=prepare_crawls, args=(config_path,), name="prepare crawls", daemon=True
-        )
-        process.start()
-        process.join()
-        code = process.exitcode
-        process.close()
-        return code
+        crawl = self._server_up().ask(CrawlRequest(0, config_path))
+        crawl.ended.wait()
+        return crawl.returncode == 0
 
     def run(
         self,
@@ -118,20 +87,19 @@ class ChildCrawls:
         """Crawl ``source`` in a child; block until it ends or is killed at ``limit_seconds``.
 
         ``on_start`` is called with the child's pid (its process group) once it runs; should it
-        raise, the child is killed and the error raised.
+        raise, the child is killed and the error raised. A crawl the server could not start
+        ends with no exit code (logged).
         """
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        process = self._context.Process(
-            target=crawl_in_child,
-            args=(config_path, source, run_id, log_path, self._lifeline),
-            name=f"crawl {source}",
-            daemon=True,
-        )
-        process.start()
-        pid = process.pid
-        assert pid is not None
+        crawl = self._server_up().ask(CrawlRequest(0, config_path, source, run_id, log_path))
+        if not crawl.started.wait(START_TIMEOUT_SECONDS):
+            crawl.abandon()  # should it start after all, it is killed at once
+        if crawl.pid is None or crawl.abandoned:
+            logger.error("crawl of %s could not start: %s", source, crawl.refused or "no answer")
+            return ChildResult(None, timed_out=False)
+        pid = crawl.pid
         with self._lock:
-            self._running[pid] = process
+            self._running[pid] = crawl
             if self._stopping:  # the stop came while this child was starting
                 signal_group(pid, signal.SIGTERM)
         try:
@@ -140,24 +108,24 @@ class ChildCrawls:
                     on_start(pid)
                 except BaseException:
                     signal_group(pid, signal.SIGKILL)
-                    process.join(KILL_WAIT_SECONDS)
+                    crawl.ended.wait(KILL_WAIT_SECONDS)
                     raise
-            process.join(limit_seconds)
-            if process.exitcode is not None:
-                return ChildResult(process.exitcode, timed_out=False)
+            if crawl.ended.wait(limit_seconds):
+                if crawl.lost:
+                    _kill_lost(source, pid)
+                return ChildResult(crawl.returncode, timed_out=False)
             logger.warning("crawl of %s passed its %ss limit: killing it", source, limit_seconds)
             signal_group(pid, signal.SIGTERM)
-            process.join(TERMINATE_GRACE_SECONDS)
-            if process.exitcode is None:
+            if not crawl.ended.wait(TERMINATE_GRACE_SECONDS):
                 signal_group(pid, signal.SIGKILL)
-                process.join(KILL_WAIT_SECONDS)
+                crawl.ended.wait(KILL_WAIT_SECONDS)
+            if crawl.lost:
+                _kill_lost(source, pid)
             return ChildResult(None, timed_out=True)
         finally:
             with self._lock:
                 del self._running[pid]
                 self._lock.notify_all()
-            if process.exitcode is not None:
-                process.close()  # its sentinel pipe, at once rather than at garbage collection
 
     def stop_all(self, grace_seconds: float = TERMINATE_GRACE_SECONDS) -> None:
         """Terminate every running crawl, kill those still there after ``grace_seconds``, and
@@ -170,72 +138,143 @@ class ChildCrawls:
                 for pid in self._running:
                     signal_group(pid, signal.SIGKILL)
 
+    def close(self) -> None:
+        """Stop the crawl server (once no crawl runs: see :meth:`stop_all`)."""
+        with self._server_lock:
+            if self._server is not None:
+                self._server.close()
+                self._server = None
 
-def crawl_in_child(
-    config_path: Path | None, source: str, run_id: int, log_path: Path, lifeline: Connection
-) -> None:
-    """The child's work: own process group and log file, then one crawl of ``source``.
-
-    Exits with 0 when the run ended ok or partial, 1 otherwise (like ``leakwatch crawl``).
-    """
-    os.setsid()
-    _terminate_with_parent()
-    threading.Thread(
-        target=_stop_when_ended, args=(lifeline,), name="lifeline", daemon=True
-    ).start()
-    log = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    os.close(log)
-    summary = run_crawl(load_settings(config_path), source, run_id=run_id, environ=os.environ)
-    sys.stdout.write(
-        f"run {summary.run_id}: {summary.status} (health {summary.health}): "
-        f"{summary.pages} page(s), {summary.items} item(s), {summary.new_posts} new post(s), "
-        f"{summary.hits} hit(s), {summary.errors} error(s)\n"
-    )
-    sys.stdout.flush()
-    sys.exit(0 if summary.status in ("ok", "partial") else 1)
+    def _server_up(self) -> _CrawlServer:
+        with self._server_lock:
+            if self._server is None or self._server.gone:
+                if self._server is not None:
+                    logger.warning("the crawl server ended: starting a new one")
+                    self._server.close()
+                self._server = _CrawlServer(self._context, self._lifeline, self._log_level)
+            return self._server
 
 
-def crawl_modules() -> list[str]:
-    """What a crawl imports: our modules, the spiders and every Scrapy component the project
-    settings name (middlewares, extensions, pipelines, download handlers, queues…).
+class _Crawl:
+    """One request to the crawl server, filled in by its answers."""
 
-    None of them installs the Twisted reactor, which each child installs for itself.
-    """
-    settings = project_settings()
-    paths: list[object] = [settings.get(name) for name in _COMPONENT_SETTINGS]
-    for name in ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES"):
-        paths += list(settings.getwithbase(name))
-    paths += list(settings.getwithbase("DOWNLOAD_HANDLERS").values())
-    modules = {path.rsplit(".", 1)[0] for path in paths if isinstance(path, str) and "." in path}
-    modules.update(CRAWL_MODULES)
-    spec = importlib.util.find_spec("spiders")
-    if spec is not None and spec.submodule_search_locations:
-        found = pkgutil.iter_modules(spec.submodule_search_locations)
-        modules.update(f"spiders.{module.name}" for module in found)
-    return sorted(modules)
+    def __init__(self) -> None:
+        self.started = threading.Event()
+        self.ended = threading.Event()
+        self.pid: int | None = None
+        self.returncode: int | None = None
+        self.refused: str | None = None
+        #: The server ended before this crawl's end was known.
+        self.lost = False
+        self.abandoned = False
+        self._lock = threading.Lock()
+
+    def abandon(self) -> None:
+        """Give up waiting for the start: a child started from now on is killed at once."""
+        with self._lock:
+            self.abandoned = True
+            pid = self.pid
+        if pid is not None:
+            signal_group(pid, signal.SIGKILL)
+
+    def begin(self, pid: int) -> None:
+        """The server started the child ``pid`` (killed at once if the start was abandoned)."""
+        with self._lock:
+            self.pid = pid
+            abandoned = self.abandoned
+        if abandoned:
+            signal_group(pid, signal.SIGKILL)
+        self.started.set()
 
 
-def _stop_when_ended(lifeline: Connection) -> None:
-    # Nothing is ever written: the read returns when the daemon, the only writer, is gone.
-    # SIGTERM makes Scrapy stop gracefully, recording the run as interrupted, but a graceful
-    # stop waits for the pages in flight: the group is killed after a short grace.
-    with contextlib.suppress(EOFError, OSError):
-        lifeline.recv_bytes()
-    group = os.getpgrp()
-    os.killpg(group, signal.SIGTERM)
-    time.sleep(LIFELINE_GRACE_SECONDS)
-    os.killpg(group, signal.SIGKILL)
+class _CrawlServer:
+    """The daemon's handle on one crawl server process: requests out, a thread reading the
+    answers in."""
+
+    def __init__(self, context: SpawnContext, lifeline: Connection, log_level: str) -> None:
+        self._control, remote = context.Pipe(duplex=True)
+        self._process: SpawnProcess = context.Process(
+            target=serve_crawls,
+            args=(remote, lifeline, log_level),
+            name="crawl server",
+            daemon=True,
+        )
+        self._process.start()
+        remote.close()
+        self._ids = itertools.count(1)
+        self._waiting: dict[int, _Crawl] = {}
+        self._lock = threading.Lock()
+        self.gone = False
+        threading.Thread(target=self._read, name="crawl server answers", daemon=True).start()
+
+    def ask(self, request: CrawlRequest) -> _Crawl:
+        """Send ``request`` (its id replaced by a fresh one); its answers fill the result."""
+        crawl = _Crawl()
+        with self._lock:
+            request_id = next(self._ids)
+            if self.gone:
+                crawl.refused = "the crawl server ended"
+                crawl.started.set()
+                crawl.ended.set()
+                return crawl
+            self._waiting[request_id] = crawl
+            try:
+                self._control.send(request._replace(request_id=request_id))
+            except OSError as exc:
+                del self._waiting[request_id]
+                crawl.refused = f"the crawl server is unreachable: {exc}"
+                crawl.started.set()
+                crawl.ended.set()
+        return crawl
+
+    def close(self) -> None:
+        """Close the pipe (the server then ends) and reap the server."""
+        self._control.close()
+        self._process.join(KILL_WAIT_SECONDS)
+        if self._process.exitcode is None:
+            self._process.kill()
+            self._process.join(KILL_WAIT_SECONDS)
+
+    def _read(self) -> None:
+        while True:
+            try:
+                reply: Reply = self._control.recv()
+            except (EOFError, OSError):
+                break
+            with self._lock:
+                crawl = self._waiting.get(reply.request_id)
+                if crawl is None:
+                    continue
+                if reply.kind == "started":
+                    assert isinstance(reply.value, int)
+                    crawl.begin(reply.value)
+                    continue
+                del self._waiting[reply.request_id]
+            if reply.kind == "refused":
+                crawl.refused = str(reply.value)
+            else:
+                assert isinstance(reply.value, int)
+                crawl.returncode = reply.value
+            crawl.started.set()
+            crawl.ended.set()
+        with self._lock:
+            self.gone = True
+            waiting, self._waiting = self._waiting, {}
+        for crawl in waiting.values():
+            crawl.lost = crawl.pid is not None
+            crawl.refused = crawl.refused or "the crawl server ended"
+            crawl.started.set()
+            crawl.ended.set()
 
 
-def _terminate_with_parent() -> None:
-    # Linux: the child also gets SIGTERM if its parent, the fork server, dies.
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except OSError:
-        return
+def _kill_lost(source: str, pid: int) -> None:
+    """Kill the process group of a crawl whose server died and wait until it is gone (its end
+    cannot be reaped here), so that its lease is freed only then."""
+    logger.error("the crawl server ended during the crawl of %s: killing the crawl", source)
+    signal_group(pid, signal.SIGKILL)
+    deadline = time.monotonic() + KILL_WAIT_SECONDS
+    while not crawl_gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def signal_group(pid: int, sig: signal.Signals) -> None:
@@ -274,14 +313,3 @@ def crawl_gone(group: int) -> bool:
         if fields[0] != "Z" and fields[2] == str(group):
             return False
     return True
-
-
-def prepare_crawls(config_path: Path | None) -> None:
-    """Build (or check) the matcher index cache of the configured watchlist, with the aliases
-    analysts added (the crawls' own watchlist)."""
-    settings = load_settings(config_path)
-    engine = make_engine(settings.database_url)
-    try:
-        load_matcher(settings, make_session_factory(engine))
-    finally:
-        engine.dispose()

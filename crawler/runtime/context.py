@@ -1,8 +1,9 @@
 """Per-crawl context shared by the storage pipeline and the run recorder.
 
 One crawl of one source owns one engine, one session factory, the source's row id and the
-``CrawlRun`` id. The context is built once per Scrapy crawler, on first use, and disposed of by
-the run recorder when the spider closes.
+``CrawlRun`` id, and the matcher handed over by whoever started the crawl, if any. The context
+is built once per Scrapy crawler, on first use, and disposed of by the run recorder when the
+spider closes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.core.config import Settings, SourceConfig
+from crawler.matching.matcher import Matcher
 from db.engine import make_engine, make_session_factory
 from db.models import Source
 from db.repository import start_run, sync_sources
@@ -22,6 +24,7 @@ from spiders.registry import load_settings
 APP_SETTINGS_KEY = "LEAKWATCH_APP_SETTINGS"
 RUN_ID_KEY = "LEAKWATCH_RUN_ID"
 _ATTRIBUTE = "_leakwatch_context"
+_MATCHER_ATTRIBUTE = "_leakwatch_matcher"
 
 
 @dataclass
@@ -35,6 +38,7 @@ class CrawlContext:
     source_id: int
     run_id: int
     state_before: dict[str, Any]
+    matcher: Matcher | None = None
 
     @classmethod
     def of(cls, crawler: Any) -> CrawlContext:
@@ -56,8 +60,17 @@ class CrawlContext:
             row = session.get(Source, source_id)
             state = dict(row.state) if row is not None else {}
             run_id = crawler.settings.getint(RUN_ID_KEY) or start_run(session, source_id).id
-        return cls(settings, source, engine, sessions, source_id, run_id, state)
+        matcher = getattr(crawler, _MATCHER_ATTRIBUTE, None)
+        return cls(settings, source, engine, sessions, source_id, run_id, state, matcher)
 
     def close(self) -> None:
         """Release the database engine."""
         self.engine.dispose()
+
+
+def hand_over_matcher(crawler: Any, matcher: Matcher) -> None:
+    """Give the crawler's context ``matcher``, loaded before the crawl, instead of loading one.
+
+    Not a Scrapy setting: Scrapy deep-copies its settings, hundreds of megabytes here.
+    """
+    setattr(crawler, _MATCHER_ATTRIBUTE, matcher)

@@ -20,7 +20,8 @@ from crawler.core.config import Settings, SourceConfig
 from crawler.core.credentials import CREDENTIALS_KEY, read_credentials
 from crawler.fetch.browser import browser_settings
 from crawler.fetch.proxies import uses_socks
-from crawler.runtime.context import APP_SETTINGS_KEY, RUN_ID_KEY
+from crawler.matching.matcher import Matcher
+from crawler.runtime.context import APP_SETTINGS_KEY, RUN_ID_KEY, hand_over_matcher
 from db.engine import make_engine, make_session_factory
 from db.models import CrawlRun
 
@@ -106,13 +107,16 @@ def run_crawl(
     run_id: int | None = None,
     scrapy_overrides: dict[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
+    matcher: Matcher | None = None,
 ) -> RunSummary:
     """Crawl ``source_name`` once, store what it finds and return the recorded run.
 
     ``scrapy_overrides`` replace Scrapy settings (tests use it for ``SPIDER_MODULES``).
     ``environ`` holds the source's secrets (login, cookies: crawler.core.credentials); the CLI
-    passes the process environment. Raises ConfigError for an unknown source or a missing
-    secret, KeyError if no spider handles its kind.
+    passes the process environment. ``matcher``, the configured watchlist's, is loaded by the
+    crawl when None (the daemon's crawl server hands over the one it keeps loaded). Raises
+    ConfigError for an unknown source or a missing secret, KeyError if no spider handles its
+    kind.
     """
     source = settings.source(source_name)
     scrapy_settings = scrapy_settings_for(settings, source, run_id)
@@ -123,6 +127,8 @@ def run_crawl(
     process = CrawlerProcess(scrapy_settings)
     spider_class = process.spider_loader.load(source.kind)
     crawler = process.create_crawler(spider_class)
+    if matcher is not None:
+        hand_over_matcher(crawler, matcher)
     process.crawl(crawler, source=source)
     process.start()
     context = getattr(crawler, "_leakwatch_context", None)

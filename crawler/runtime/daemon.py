@@ -99,7 +99,7 @@ class Daemon:
         self.metrics = metrics or Metrics(None)
         self.engine = make_engine(settings.database_url)
         self.sessions = make_session_factory(self.engine)
-        self.children = ChildCrawls()
+        self.children = ChildCrawls(settings.log_level)
         self.owner = f"{socket.gethostname()}:{os.getpid()}"
         self.stopping = threading.Event()
         self.max_crawls = max_crawls or default_max_crawls()
@@ -124,7 +124,7 @@ class Daemon:
 
     def run(self) -> None:
         """Run until SIGTERM or SIGINT; SIGHUP reloads the configuration."""
-        if self.children.warm_up(self.config_path) != 0:
+        if not self.children.warm_up(self.config_path):
             logger.error("preparing crawls failed (see above): each crawl will report why")
         host = socket.gethostname()
         with self.sessions.begin() as session:
@@ -155,6 +155,7 @@ class Daemon:
         )
         self.scheduler.start()
         self._wait_for_jobs(timeout=60)
+        self.children.close()
         self.engine.dispose()
         logger.info("leakwatch daemon stopped")
 
@@ -189,6 +190,7 @@ class Daemon:
         with self.sessions.begin() as session:
             source_id = sync_sources(session, [source])[name]
             self._take_over_dead_lease(session, source_id)
+            self._close_own_orphan(session, source_id)
             row = session.get(Source, source_id)
             assert row is not None
             if row.backoff_until is not None and row.backoff_until > now:
@@ -239,6 +241,18 @@ class Daemon:
         if freed:
             logger.warning("freed leases of a dead daemon on: %s (its crawl is gone)", freed[0])
             close_stale_runs(session)
+
+    def _close_own_orphan(self, session: Session, source_id: int) -> None:
+        """Close this daemon's earlier run of the source whose outcome could not be recorded
+        (the database was unreachable when it started or ended), before the lease it left is
+        claimed again: the periodic check (:meth:`close_orphaned_runs`) may not have come yet.
+        This job is the source's only crawl here (``max_instances=1``)."""
+        freed = release_orphaned_leases(session, self.owner, set, source_id=source_id)
+        if freed:
+            logger.warning(
+                "closed the run(s) of %s: the crawl ended but its outcome could not be recorded",
+                freed[0],
+            )
 
     def _recorder(self, source_id: int) -> Callable[[int], None]:
         def record(pid: int) -> None:

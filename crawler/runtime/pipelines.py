@@ -327,9 +327,10 @@ def status_changes(
 
 def load_matching(context: CrawlContext) -> tuple[Finder | None, Callable[..., int] | None]:
     """The matcher-backed finder (the analysts' aliases included) and the alert enqueuer for
-    this crawl."""
+    this crawl: over the context's matcher, else one loaded now."""
     listing = is_ransomware_listing(context.source)
-    return make_finder(context.settings, None, listing, context.sessions), enqueue_hit_alerts
+    finder = make_finder(context.settings, context.matcher, listing, context.sessions)
+    return finder, enqueue_hit_alerts
 
 
 def alert_cutoff(max_age_days: float | None, now: datetime | None = None) -> datetime | None:

@@ -30,6 +30,8 @@ RUN_CHECK_JOB = "maintenance:runs"
 #: How often the daemon looks for runs whose outcome could not be recorded.
 RUN_CHECK_EVERY_SECONDS = 15
 MISFIRE_GRACE_SECONDS = 300
+#: New sources first run within this many seconds (or their interval, when shorter).
+FIRST_RUN_SPREAD_SECONDS = 60
 
 
 def trigger_for(schedule: Schedule, start: datetime | None = None) -> BaseTrigger:
@@ -60,17 +62,19 @@ def period(schedule: Schedule, now: datetime | None = None) -> timedelta:
 
 
 def stagger(name: str, schedule: Schedule) -> timedelta:
-    """Delay from now to the first regular fire of a source with an interval schedule: between
-    half and one and a half intervals, fixed by the source's name.
+    """Delay from now to the first run of a new source with an interval schedule: a fraction of
+    its interval fixed by the source's name, within :data:`FIRST_RUN_SPREAD_SECONDS` at most.
 
-    Sources sharing an interval thus spread over it instead of all firing in the same second
-    (and queueing for crawl slots) every time. Cron schedules fire when they say: no delay.
+    Each later run comes one interval after the one before (APScheduler counts from the last
+    fire time), so the first run sets the source's phase: sources sharing an interval spread
+    over it instead of all firing in the same second (and queueing for crawl slots) every
+    time. Cron schedules fire when they say: no delay.
     """
     every = schedule.every_seconds
     if every is None:
         return timedelta(0)
     fraction = zlib.crc32(name.encode()) / 2**32
-    return timedelta(seconds=every * (0.5 + fraction))
+    return timedelta(seconds=min(every, FIRST_RUN_SPREAD_SECONDS) * fraction)
 
 
 def same_schedule(current: BaseTrigger, wanted: BaseTrigger) -> bool:
@@ -90,16 +94,18 @@ def schedule_sources(
 ) -> list[str]:
     """Bring the jobs in line with the enabled sources; return the names scheduled.
 
-    A new source runs once right away, then on its schedule (:func:`stagger`); a source whose
-    schedule changed is rescheduled; an unchanged one keeps its next run (so a reload delays
-    nothing); jobs of removed or disabled sources are removed.
+    A new source first runs within a minute (:func:`stagger`), then on its schedule; a source
+    whose schedule changed is rescheduled (an interval one runs an interval and its stagger
+    from now); an unchanged one keeps its next run (so a reload delays nothing); jobs of
+    removed or disabled sources are removed.
     """
     now = now or datetime.now(UTC)
     wanted = {source.name: source for source in settings.sources if source.enabled}
+    first_runs = {name: now + stagger(name, source.schedule) for name, source in wanted.items()}
     # Every trigger is built before any job changes: a schedule the scheduler refuses (the
     # configuration checks it first) leaves the jobs as they were.
     triggers = {
-        name: trigger_for(source.schedule, start=now + stagger(name, source.schedule))
+        name: trigger_for(source.schedule, start=first_runs[name])
         for name, source in wanted.items()
     }
     for job in scheduler.get_jobs():
@@ -110,7 +116,11 @@ def schedule_sources(
         job = scheduler.get_job(job_id)
         if job is not None and same_schedule(job.trigger, trigger):
             continue
-        extra: dict[str, Any] = {"next_run_time": now} if job is None else {}
+        extra: dict[str, Any] = {}
+        if job is None:
+            extra["next_run_time"] = first_runs[name]
+        elif isinstance(trigger, IntervalTrigger):
+            trigger = trigger_for(wanted[name].schedule, start=first_runs[name] + trigger.interval)
         scheduler.add_job(
             run_source,
             trigger=trigger,

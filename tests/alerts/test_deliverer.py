@@ -88,11 +88,14 @@ def test_long_outage_then_up_delivers_everything_once_in_order(
             deliver_due(sessions, settings, senders, clock=clock)
             clock.advance(60)
         during = sink.requests
-        # Only each channel's oldest message was tried, with a growing backoff.
+        # Only each channel's oldest message was tried, with a growing backoff capped at
+        # DeliveryPolicy.max_retry_seconds (5 min; passes come every minute here).
         assert {r.webhook_id for r in during} == {"msg:a:0", "msg:b:0"}
         tries = [r.received_at for r in during if r.path == "/a"]
-        assert 12 <= len(tries) <= 40
-        assert tries[-1] - tries[-2] > timedelta(minutes=10)
+        gaps = [later - earlier for earlier, later in zip(tries, tries[1:], strict=False)]
+        assert gaps[0] < timedelta(minutes=2) and max(gaps) <= timedelta(minutes=6)
+        assert gaps[-1] >= timedelta(minutes=2)
+        assert 60 <= len(tries) <= 200
         up.set()
         _drain(sessions, settings, senders, clock, step=60)
         after = sink.requests[len(during) :]
@@ -395,6 +398,40 @@ def test_max_in_flight_channel_down_then_up_probes_with_one_request(
     assert _statuses(sessions) == {"siem": ["delivered"] * 30}
     assert sorted(_n(r) for r in after) == list(range(30))
     assert after[0].webhook_id == "msg:siem:0"
+
+
+def test_a_delivery_makes_the_channels_waiting_retries_due_at_once(
+    sessions: sessionmaker[Session], client: Any
+) -> None:
+    clock = FakeClock()
+    second_in = threading.Event()
+    hiccups = [SinkResponse(500, b"hiccup")]
+
+    def responder(request: ReceivedRequest) -> SinkResponse:
+        if _n(request) == 1 and hiccups:
+            second_in.wait(5)  # answered once #2 is out too, so #2's success comes after
+            return hiccups.pop()
+        if _n(request) == 2:
+            second_in.set()
+        return SinkResponse(204)
+
+    with WebhookSink(responder, clock=clock.now) as sink:
+        channel = webhook_channel("siem", sink.url + "/siem", max_in_flight=4)
+        settings = settings_for("sqlite://", [channel], [])
+        senders = build_senders(settings, client)
+        queue_test_messages(sessions, "siem", 3, T0)
+        first = deliver_due(sessions, settings, senders, clock=clock)
+        assert (first.delivered, first.retried) == (2, 1)
+        with sessions.begin() as session:
+            failed = session.execute(
+                select(OutboxMessage).where(OutboxMessage.idempotency_key == "msg:siem:1")
+            ).scalar_one()
+            # Its backoff (5-10 s) was cut short: the receiver accepted #2 after #1 failed.
+            assert failed.status == "pending" and failed.next_attempt_at <= clock.now()
+        again = deliver_due(sessions, settings, senders, clock=clock)
+        assert again.delivered == 1
+        assert [_n(r) for r in sink.requests].count(1) == 2
+    assert _statuses(sessions) == {"siem": ["delivered"] * 3}
 
 
 def test_slack_is_paced_by_default_and_webhooks_are_not() -> None:

@@ -202,9 +202,12 @@ def test_a_daemons_orphaned_lease_is_freed_and_its_run_abandoned_but_not_a_live_
         live_run = start_run(session, live_id).id
         assert claim_source(session, source_id, "host:2", until, now) is False
     with sessions.begin() as session:
-        # "host:2" holds nothing; "host:1" crawls "live" only.
+        # "host:2" holds nothing; "host:1" crawls "live" only; asked about one source, it
+        # frees that one alone (a daemon about to crawl it again).
         assert release_orphaned_leases(session, "host:2", lambda: set()) == []
-        assert release_orphaned_leases(session, "host:1", lambda: {"live"}) == ["board"]
+        assert release_orphaned_leases(session, "host:1", set, source_id=live_id + 100) == []
+        assert release_orphaned_leases(session, "host:1", set, source_id=source_id) == ["board"]
+        assert release_orphaned_leases(session, "host:1", lambda: {"live"}) == []
     with sessions.begin() as session:
         board, live = session.get(Source, source_id), session.get(Source, live_id)
         assert board is not None and live is not None
