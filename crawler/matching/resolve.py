@@ -63,6 +63,7 @@ class Resolver:
                 unclear.append(group)  # "Hôpital Saint-Luc, Bruxelles" is no French candidate
         chosen = self._without_sibling_parts(self._without_unit_aliases(outermost(chosen)))
         chosen = self._without_towns_of_named(chosen)
+        chosen = [self._host_of_unit(c) for c in chosen]
         matches: dict[tuple[str, str], EntityMatch] = {}
         for candidate in sorted(chosen, key=lambda c: (c.field.name != "title", c.start)):
             entity = self.watchlist.entities[candidate.entity]
@@ -128,6 +129,16 @@ class Resolver:
                 for family, entity in hosts
             )
         ]
+
+    def _host_of_unit(self, candidate: Candidate) -> Candidate:
+        # A unit read from a name it shares with its host ("Hôpital de Villefranche-sur-Saône"
+        # is the long-stay unit's alias "Long Séjour - CHG de Villefranche-sur-Saône"): the
+        # legal entity that runs both is meant, when it is watched.
+        context = self.context(candidate.entity)
+        if not context.unit or candidate.origin in (FROM_NAME, FROM_DOMAIN, FROM_FINESS):
+            return candidate
+        head = self._positions().get(context.family)
+        return candidate if head is None else replace(candidate, entity=head)
 
     def _town_read(self, candidate: Candidate) -> str | None:
         # The town, when a candidate's words are only a type word and its entity's town

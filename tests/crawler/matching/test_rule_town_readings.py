@@ -8,7 +8,7 @@ import pytest
 
 from crawler.matching.matcher import Matcher
 from crawler.matching.watchlist import Watchlist
-from tests.crawler.matching.support import establishment, keys
+from tests.crawler.matching.support import establishment, keys, legal_entity
 
 # Real shapes: a surgery site of another legal entity sits in Corbeil-Essonnes and is named
 # after it; the Centre hospitalier Sud Francilien is the town's hospital.
@@ -119,3 +119,21 @@ def test_the_one_hospital_of_a_town_is_named_by_type_and_town(
 )
 def test_another_type_word_or_two_hospitals_name_nothing(towns: Matcher, title: str) -> None:
     assert keys(towns, title, "Group: lockbit3") == set()
+
+
+def test_a_unit_read_from_its_host_s_name_is_its_legal_entity() -> None:
+    # Real shapes: the long-stay unit carries the town hospital's name as an alias; the
+    # hospital itself is named "Nord-Ouest" and sits in the next town.
+    head = legal_entity("690782222", "Centre Hospitalier Nord Ouest - Villefranche", "Alix", "69")
+    usld = establishment(
+        "690802251",
+        "USLD CH de Villefranche",
+        "Villefranche sur Saone",
+        "69",
+        aliases=["Long Séjour-C.h.g. de Villefranche-Sur-Saone"],
+        category="Etablissement de Soins Longue Durée",
+        parent_key=head.key,
+    )
+    matcher = Matcher(Watchlist((head, usld), {}))
+    assert keys(matcher, "Hôpital de Villefranche-sur-Saône", "Group: lockbit3") == {head.key}
+    assert keys(matcher, "USLD CH de Villefranche", "Group: lockbit3") == {usld.key}
