@@ -107,7 +107,7 @@ _LOWER = frozenset(
         "d",
     ]
 )
-_CEDEX = re.compile(r"\s+CEDEX(\s+\d+)?$", re.IGNORECASE)
+_CEDEX = re.compile(r"\s+CED(?:EX)?(\s+\d+)?$", re.IGNORECASE)  # FINESS cuts it to "CED"
 
 
 def display_name(raw: str) -> str:
@@ -133,7 +133,8 @@ def display_name(raw: str) -> str:
 
 
 def city_of(line: str) -> str | None:
-    """ "01440 VIRIAT" → "Viriat"; "06001 NICE CEDEX 1" → "Nice"."""
+    """ "01440 VIRIAT" → "Viriat"; "06001 NICE CEDEX 1" → "Nice"; "69655 VILLEFRANCHE SUR
+    SAONE CED" → "Villefranche sur Saone"."""
     text = _CEDEX.sub("", line.strip())
     text = re.sub(r"^\d{5}\s*", "", text).strip()
     return display_name(text) if text else None
