@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from spiders.leaksites.generic_blocks import Block, best_blocks
 from spiders.leaksites.generic_json import json_records, record_date, record_text, title_of
@@ -46,7 +46,14 @@ from spiders.leaksites.generic_values import (
 )
 from spiders.leaksites.items import LeakSitePost
 from spiders.leaksites.status import known_statuses, split_title, status_of
-from spiders.leaksites.values import clean_website, countdown_end, country_code, refused_link
+from spiders.leaksites.values import (
+    base_of,
+    clean_website,
+    countdown_end,
+    country_code,
+    page_link,
+    refused_link,
+)
 from spiders.page_text import parse_html, string_of
 
 #: Name of the reader, in each post's ``layout`` field and in health reports.
@@ -56,7 +63,6 @@ DESCRIPTION_LIMIT = 20_000
 _MACHINE_DATES = ("data-timer", "datetime", "data-timestamp", "data-time", "data-date")
 _TIMER_CLASS = re.compile(r"timer|countdown|counter|clock|deadline", re.IGNORECASE)
 _NEXT_WORDS = {"next", "next page", "suivant", "page suivante", "older", "older posts", "»", "›"}
-_LINK_SCHEMES = ("http", "https", "file")
 #: Blog titles "<victim> Data Leak" (Everest): the words are the post's, not the victim's.
 _TITLE_SUFFIX = re.compile(r"\s*[-–|:]?\s*\bdata\s+leak$", re.IGNORECASE)
 #: A label before the name: "Company: Acme", "Victim name: …", "Entreprise : …".
@@ -90,7 +96,7 @@ def parse_generic_page(
     if records or html.lstrip().startswith(("{", "[")):  # JSON: records, or nothing
         return GenericPage(_unique(record_post(r, group, url, timezone) for r in records))
     root = parse_html(html)
-    base = _base_of(root, url)
+    base = base_of(root, url)
     blocks = (block_post(block, group, base, url, moment, timezone) for block in best_blocks(root))
     posts = _unique(blocks)
     return GenericPage(posts, _next_link(root, base, url) if posts else None)
@@ -119,7 +125,7 @@ def record_post(record: dict[str, Any], group: str, page_url: str, timezone: str
         published=record_date(record, "published", timezone),
         description=(record_text(record, "description") or "")[:DESCRIPTION_LIMIT],
         website=clean_website(record_text(record, "website")),
-        post_url=_link(page_url, link, page_url) if link else None,
+        post_url=page_link(page_url, link, page_url) if link else None,
         country=country_code(record_text(record, "country")),
         status=title_status or (status_of(shown_status) if shown_status else None),
         layout=GENERIC,
@@ -274,45 +280,27 @@ def _post_url(block: Block, base: str, page_url: str) -> str | None:
     candidates += [href for href, text in block.links if link_word(text)]
     site_links = {
         link
-        for link in (_link(base, href, page_url) for href, _ in block.links)
+        for link in (page_link(base, href, page_url) for href, _ in block.links)
         if link and urlsplit(link).hostname == urlsplit(page_url).hostname
     }
     if len(site_links) == 1:
         candidates += list(site_links)
     for href in candidates:
-        link = _link(base, href, page_url)
+        link = page_link(base, href, page_url)
         if link is not None and refused_link(link, page_url) is None:
             return link
     return None
 
 
-def _link(base: str, value: str, page_url: str) -> str | None:
-    """``value`` made absolute, without fragment; None for scripts and the page itself."""
-    link = urljoin(base, value.strip())
-    parts = urlsplit(link)
-    if parts.scheme not in _LINK_SCHEMES:
-        return None
-    link = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
-    page = urlsplit(page_url)
-    if link == urlunsplit((page.scheme, page.netloc, page.path, page.query, "")):
-        return None
-    return link
-
-
 def _next_link(root: Any, base: str, url: str) -> str | None:
     """The listing's next page: ``rel="next"``, else a link reading "Next", "»", "Suivant"."""
     for href in root.xpath("//link[@rel='next']/@href | //a[@rel='next']/@href"):
-        link = _link(base, str(href), url)
+        link = page_link(base, str(href), url)
         if link is not None:
             return link
     for anchor in root.xpath("//a[@href]"):
         if string_of(anchor).casefold().strip(" >") in _NEXT_WORDS:
-            link = _link(base, str(anchor.get("href")), url)
+            link = page_link(base, str(anchor.get("href")), url)
             if link is not None and urlsplit(link).hostname == urlsplit(url).hostname:
                 return link
     return None
-
-
-def _base_of(root: Any, url: str) -> str:
-    base = root.xpath("//head/base/@href")
-    return urljoin(url, str(base[0]).strip()) if base else url

@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Literal
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
 import regex  # type: ignore[import-untyped]
-from lxml import etree  # type: ignore[import-untyped]
 
 from crawler.core.dates import DateResolver
 from spiders.leaksites.items import LeakSitePost
@@ -34,7 +33,14 @@ from spiders.leaksites.layout import (
     Pagination,
 )
 from spiders.leaksites.status import split_title, status_of
-from spiders.leaksites.values import clean_website, countdown_end, country_code, refused_link
+from spiders.leaksites.values import (
+    base_of,
+    clean_website,
+    countdown_end,
+    country_code,
+    page_link,
+    refused_link,
+)
 from spiders.page_text import block_text, parse_html, string_of
 from spiders.selectors import first_match
 
@@ -47,9 +53,7 @@ TITLE_LIMIT = 300
 REGEX_SECONDS = 0.25
 _MACHINE_DATES = ("datetime", "data-timestamp", "data-time", "data-timer", "data-date")
 _LINK_ATTRIBUTES = ("href", "data-href", "data-url", "src")
-_BASE_HREF = etree.XPath("//head/base/@href")
 _NUMBER = re.compile(r"\d+")
-_LINK_SCHEMES = ("http", "https", "file")
 #: Shapes leak sites print dates in, read by strptime before the (much slower) general parser.
 _DATE_SHAPES = (
     "%d %b, %Y, %H:%M", "%d %b, %Y %H:%M", "%d %b, %Y", "%b %d, %Y %H:%M:%S", "%b %d, %Y %H:%M",
@@ -107,7 +111,7 @@ def parse_leak_page(
     root = parse_html(html)
     if not _is_markup(root):
         return LeakListingPage()  # a JSON answer: no markup for a layout to read
-    base = _base_of(root, url)
+    base = base_of(root, url)
     reader = FieldReader(layout, now, timezone)
     listed: list[ListedPost] = []
     for container in first_match_in_page(root, layout.post):
@@ -178,7 +182,7 @@ class FieldReader:
         """The first link ``rule`` gives, absolute; links back to the page itself are None."""
         for spec in rule:
             for value in self.values(node, spec, "url"):
-                link = _page_link(base, value, page_url)
+                link = page_link(base, value, page_url)
                 if link is not None:
                     return link
         return None
@@ -380,26 +384,9 @@ def _search(pattern: str, text: str) -> str | None:
     return str(found) if found else None
 
 
-def _page_link(base: str, value: str, page_url: str) -> str | None:
-    link = urljoin(base, value.strip())
-    parts = urlsplit(link)
-    if parts.scheme not in _LINK_SCHEMES:
-        return None
-    link = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
-    page = urlsplit(page_url)
-    if link == urlunsplit((page.scheme, page.netloc, page.path, page.query, "")):
-        return None
-    return link
-
-
 def _is_markup(root: Any) -> bool:
     """Whether a parsed page is markup (parsel reads a JSON text as data, not elements)."""
     return isinstance(getattr(root, "tag", None), str)
-
-
-def _base_of(root: Any, url: str) -> str:
-    base = _BASE_HREF(root)
-    return urljoin(url, str(base[0]).strip()) if base else url
 
 
 def _title_and_status(text: str | None) -> tuple[str, str | None]:

@@ -10,7 +10,10 @@ import unicodedata
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from lxml import etree  # type: ignore[import-untyped]
 
 from crawler.core.file_links import file_link_refusal
 
@@ -142,3 +145,28 @@ def refused_link(url: str, page_url: str) -> str | None:
     if host != (urlsplit(page_url).hostname or "").lower():
         return f"link to another site: {host}"
     return None
+
+
+_BASE_HREF = etree.XPath("//head/base/@href")
+#: Schemes a listing's links may have (``file`` for saved pages read with ``leakwatch parse``).
+_LINK_SCHEMES = ("http", "https", "file")
+
+
+def page_link(base: str, value: str, page_url: str) -> str | None:
+    """``value`` made absolute against ``base``, without fragment; None for scripts and other
+    schemes, and for the page itself."""
+    link = urljoin(base, value.strip())
+    parts = urlsplit(link)
+    if parts.scheme not in _LINK_SCHEMES:
+        return None
+    link = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+    page = urlsplit(page_url)
+    if link == urlunsplit((page.scheme, page.netloc, page.path, page.query, "")):
+        return None
+    return link
+
+
+def base_of(root: Any, url: str) -> str:
+    """The URL a parsed page's relative links are read against (its ``<base href>``)."""
+    base = _BASE_HREF(root)
+    return urljoin(url, str(base[0]).strip()) if base else url
