@@ -141,17 +141,7 @@ def schedule_deliverer(
 ) -> None:
     """Run the alert deliverer every ``every_seconds``, never twice at once, on the
     :data:`DELIVERER_EXECUTOR` executor."""
-    scheduler.add_job(
-        deliver,
-        trigger=IntervalTrigger(seconds=every_seconds, timezone="UTC"),
-        executor=DELIVERER_EXECUTOR,
-        id=DELIVERER_JOB,
-        name="deliver alerts",
-        replace_existing=True,
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=MISFIRE_GRACE_SECONDS,
-    )
+    _every(scheduler, deliver, every_seconds, DELIVERER_JOB, "deliver alerts", DELIVERER_EXECUTOR)
 
 
 def schedule_retention(
@@ -161,16 +151,8 @@ def schedule_retention(
     now: datetime | None = None,
 ) -> None:
     """Run the retention pass now, then every ``every_seconds`` (a day), never twice at once."""
-    scheduler.add_job(
-        apply,
-        trigger=IntervalTrigger(seconds=every_seconds, timezone="UTC"),
-        id=RETENTION_JOB,
-        name="retention",
-        replace_existing=True,
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=MISFIRE_GRACE_SECONDS,
-        next_run_time=now or datetime.now(UTC),
+    _every(
+        scheduler, apply, every_seconds, RETENTION_JOB, "retention", first=now or datetime.now(UTC)
     )
 
 
@@ -182,14 +164,32 @@ def schedule_run_check(
     """Run ``check`` (closing runs whose outcome was never recorded) every ``every_seconds``,
     never twice at once, on the :data:`DELIVERER_EXECUTOR` executor: crawls waiting for a
     slot hold the default executor's threads."""
+    _every(
+        scheduler, check, every_seconds, RUN_CHECK_JOB, "close unrecorded runs", DELIVERER_EXECUTOR
+    )
+
+
+def _every(
+    scheduler: BaseScheduler,
+    func: Callable[[], None],
+    every_seconds: float,
+    job_id: str,
+    name: str,
+    executor: str = "default",
+    first: datetime | None = None,
+) -> None:
+    # A daemon job run every ``every_seconds``, never twice at once, missed runs coalesced;
+    # ``first`` runs it then (APScheduler's own first run is one interval away).
+    timing: dict[str, Any] = {} if first is None else {"next_run_time": first}
     scheduler.add_job(
-        check,
+        func,
         trigger=IntervalTrigger(seconds=every_seconds, timezone="UTC"),
-        executor=DELIVERER_EXECUTOR,
-        id=RUN_CHECK_JOB,
-        name="close unrecorded runs",
+        executor=executor,
+        id=job_id,
+        name=name,
         replace_existing=True,
         max_instances=1,
         coalesce=True,
         misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        **timing,
     )
