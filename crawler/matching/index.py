@@ -291,6 +291,7 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
         member_named = sector in MEMBER_NAMED_SECTORS
         placeless = not (entity.city or entity.department or entity.domains)
         town_hospital = _is_town_hospital(entity, context)
+        memorial_alone = _memorial_may_stand_alone(entity, context)
         if town_hospital and entity.city:
             town_type = _town_type(entity)
             if town_type is not None:
@@ -371,7 +372,7 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         # written anywhere in the post (the memorial name alone is shared);
                         # a name no other family has is enough alone (see below).
                         readings.append((form.type, rest, GENERIC, FROM_PART))
-                        if town_hospital and _names_alone(rest, ordinary):
+                        if memorial_alone and _names_alone(rest, ordinary):
                             beside.update((v, index) for v in core_variants(rest))
                     placed_at = _before_a_town(form.core, cities)
                     if placed_at and not _ordinary(placed_at, ordinary):
@@ -483,10 +484,25 @@ _TYPE_WORDS = (
 _TOWN_CATEGORIES = frozenset({"101", "106", "292", "355"})
 
 
+#: ... and of the hospitals whose memorial name read beside their town may name them alone:
+#: those, and the cancer centres (CLCC: "Crlcc François Baclesse - Caen" is the "Centre
+#: François Baclesse").
+_MEMORIAL_CATEGORIES = _TOWN_CATEGORIES | {"131"}
+
+
 def _is_town_hospital(entity: Any, context: EntityContext) -> bool:
     # A public hospital itself (not one of its units, not a unit named "CH X - HDJ …").
+    return _is_hospital_of(entity, context, _TOWN_CATEGORIES)
+
+
+def _memorial_may_stand_alone(entity: Any, context: EntityContext) -> bool:
+    # A hospital whose memorial name, read beside its town, may name it alone.
+    return _is_hospital_of(entity, context, _MEMORIAL_CATEGORIES)
+
+
+def _is_hospital_of(entity: Any, context: EntityContext, categories: frozenset[str]) -> bool:
     category = category_of(entity)
-    if context.unit or category is None or category.code not in _TOWN_CATEGORIES:
+    if context.unit or category is None or category.code not in categories:
         return False
     return UNIT_TYPES.isdisjoint(normalise_phrase(entity.name).split())
 
