@@ -66,6 +66,10 @@ SECTOR_RANK = {
     "addiction": 5,
     "health-centre": 6,
 }
+#: Sectors whose sites' hospital names ("CHU Rouen", "CH X") may name their legal entity.
+_HOSPITAL_NAMING_SECTORS = frozenset(
+    {"hospital", "psychiatry", "psychiatry-unit", "clinic", "long-stay", "sector"}
+)
 #: Name types of units that share their host's names: never a head.
 _UNIT_TYPES = frozenset({"had", "hdj", "cmp", "ehpad"})
 #: Words a shared run of words does not start with ("À Fécamp", "pour adultes").
@@ -117,6 +121,11 @@ def name_legal_entity(
 
 
 def _shared_form(sites: Sequence[dict[str, Any]]) -> tuple[str, str] | None:
+    if not any(_may_name_a_hospital(site) for site in sites):
+        # "EFS Normandie - CHU Rouen", "LBM … Site CH X": the sites of a blood bank or a lab
+        # named after the hospitals they sit in do not make their legal entity a hospital.
+        university = university_name(sites)
+        return (university, "university") if university else None
     counts: Counter[NameForm] = Counter()
     for site in sites:
         forms: set[NameForm] = set()
@@ -153,6 +162,12 @@ def _shared_form(sites: Sequence[dict[str, Any]]) -> tuple[str, str] | None:
         if named:
             return str(min(named, key=len)), "shared-form"
     return (university, "university") if university else None
+
+
+def _may_name_a_hospital(site: dict[str, Any]) -> bool:
+    # A site of a sector whose hospital names ("CHU Rouen", "CH X") may name its legal entity.
+    category = category_of(_Tags(site))
+    return category is None or category.sector in _HOSPITAL_NAMING_SECTORS
 
 
 def _head(sites: Sequence[dict[str, Any]]) -> dict[str, Any] | None:

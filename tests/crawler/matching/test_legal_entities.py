@@ -17,6 +17,21 @@ def test_public_hospital_form_shared_by_sites() -> None:
     assert name_legal_entity(sites) == ("Centre hospitalier de Cannes", "shared-form")
 
 
+def test_blood_bank_sites_named_after_their_hospital_name_no_hospital() -> None:
+    # The EFS's sites sit in hospitals ("EFS Normandie - CHU Rouen"): its legal entity was
+    # named "CHU de Rouen" and took the CHU's posts.
+    sites = [
+        site("EFS Normandie - CHU Rouen", "132", "Rouen"),
+        site("EFS Hdf-Norm - LBM Norm CHU Rouen", "132", "Rouen"),
+        site("EFS Normandie Dieppe", "132", "Dieppe"),
+    ]
+    found = name_legal_entity(sites)
+    assert found is not None
+    assert found[1] != "shared-form"
+    labs = [site("LBM Bio Site CH de Cannes", "611", "Cannes"), site("LBM Bio CH Cannes", "611")]
+    assert name_legal_entity(labs) != ("Centre hospitalier de Cannes", "shared-form")
+
+
 def test_saint_and_st_are_one_town() -> None:
     sites = [
         site("GHRE - Site Broussais", "355", "St Malo", aliases=["Centre Hospitalier Saint-Malo"]),
