@@ -4,6 +4,7 @@ foreign places, another place written right after, and denying words."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from crawler.matching.index import COMMON, FROM_DOMAIN, FROM_NAME, STRONG, SUPPORT, WEAK
@@ -18,7 +19,19 @@ HEALTH_REACH = 150
 #: Origin of a candidate read from a FINESS number (the index's origins are 0 and up).
 FROM_FINESS = -1
 #: What may stand between a denying word and the name it denies.
-DENIED_GAP = frozenset({"", "l", "le", "la", "les", "du", "de", "d", "the", "a", "au"})
+DENIED_GAP = frozenset(
+    {"", "l", "le", "la", "les", "du", "de", "d", "the", "a", "au", "aux", "a l", "a la", "to"}
+)
+#: Written after a name, an apposition of a few words at most between them: it is said not to be
+#: concerned ("Le CHU de Rouen, attaqué en 2019, n'est pas touché", "Les Hospices civils de Lyon
+#: n'ont pas été sollicités", "X was not affected"). Folded text.
+DENIED_AFTER = re.compile(
+    r"(?: [a-z0-9]+){0,6}? (?:n est|n etait|n a|n avait|n ont|n avaient|ne sont|ne serait"
+    r"|ne seraient|is|was|were|has|have|had)(?: pas| nullement| aucunement| not| never)"
+    r"(?: ete| been| du tout| directement| concretement)? (?:concerne|touche|impacte|affecte"
+    r"|vise|cible|attaque|compromis|sollicite|implique|victime|involved|affected|impacted"
+    r"|concerned|targeted|hit|breached|compromised|attacked)"
+)
 
 
 @dataclass
@@ -91,12 +104,13 @@ def score_of(candidate: Candidate, health: bool, sale: bool, french: bool) -> fl
 
 
 def denied(candidate: Candidate) -> bool:
-    # A denying word right before the name, an article at most between them.
+    # A denying word right before the name, an article at most between them, or a denial
+    # right after it (DENIED_AFTER).
     text = candidate.field.folded.text
     return any(
         0 <= candidate.start - end <= 12 and text[end + 1 : candidate.start].strip() in DENIED_GAP
         for end in candidate.field.denials
-    )
+    ) or (DENIED_AFTER.match(text, candidate.end, candidate.field.end) is not None)
 
 
 def health_near(candidate: Candidate) -> bool:

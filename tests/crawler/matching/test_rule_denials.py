@@ -1,0 +1,84 @@
+"""Rule: names a post says are not concerned. A denial before the name ("rien à voir avec
+l'…", "not the …"), a denial after it, an apposition of a few words at most between them ("Le
+CHU de Rouen, attaqué en 2019, n'est pas touché", "X was not affected"), and a destination
+("patients transférés au CHU de Caen", "urgences réorientées vers le CHU de Lille") discredit
+the name; the same entity named elsewhere in the post is still reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.matching.matcher import Matcher
+from crawler.matching.watchlist import Watchlist
+from tests.crawler.matching.support import establishment, keys
+
+ROUEN = establishment("760780239", "CHU de Rouen", "Rouen", "76")
+CAEN = establishment("140000100", "CHU de Caen", "Caen", "14")
+BACLESSE = establishment(
+    "140000555", "Crlcc François Baclesse - Caen", "Caen", "14", tags=["category:131"]
+)
+ARMENTIERES = establishment("590782637", "Centre hospitalier d'Armentières", "Armentieres", "59")
+LILLE = establishment("590780193", "CHU de Lille", "Lille", "59")
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(Watchlist((ROUEN, CAEN, BACLESSE, ARMENTIERES, LILLE), {}))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le centre de lutte contre le cancer a porté plainte. Le CHU de Rouen n'est pas touché.",
+        "Le CHU de Rouen, attaqué en 2019, n'est pas touché par cette fuite.",
+        "Le CHU de Rouen n'a pas été impacté.",
+        "Les équipes du CHU de Rouen n'ont pas été sollicitées.",
+        "The CHU de Rouen was not affected by the attack.",
+        "Sans rapport avec le CHU de Rouen.",
+    ],
+)
+def test_a_name_said_not_to_be_concerned_is_not_reported(matcher: Matcher, text: str) -> None:
+    assert keys(matcher, "Fuite de données", text) == set()
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        (
+            "Centre François Baclesse",
+            "La radiothérapie a été perturbée ; des patients ont été transférés au CHU de Caen.",
+            {BACLESSE.key},
+        ),
+        (
+            "Centre hospitalier d'Armentières",
+            "La direction a réorienté les urgences vers le CHU de Lille.",
+            {ARMENTIERES.key},
+        ),
+        (
+            "CHU de Lille",
+            "Patients were transferred to the CHU de Caen.",
+            {LILLE.key},
+        ),
+    ],
+)
+def test_a_destination_is_not_the_victim(
+    matcher: Matcher, title: str, text: str, expected: set[str]
+) -> None:
+    assert keys(matcher, title, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le CHU de Rouen n'est pas en mesure d'assurer les consultations.",
+        "Le CHU de Rouen a été touché par un rançongiciel.",
+        "Le CHU de Rouen, victime d'une attaque, n'est plus joignable.",
+    ],
+)
+def test_a_victim_is_still_reported(matcher: Matcher, text: str) -> None:
+    assert keys(matcher, "Cyberattaque", text) == {ROUEN.key}
+
+
+def test_the_entity_named_elsewhere_is_still_reported(matcher: Matcher) -> None:
+    text = "Le CHU de Rouen, attaqué hier, a coupé ses accès. Le CHU de Caen n'est pas touché."
+    assert keys(matcher, "CHU de Rouen", text) == {ROUEN.key}
