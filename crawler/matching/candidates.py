@@ -123,8 +123,19 @@ def health_near(candidate: Candidate) -> bool:
     )
 
 
+#: A headline's dateline: a place of a few words, then a colon or a comma ("Belgique : …",
+#: "Italia, …").
+#: Where the post's first word starts in the folded text (padded with a space).
+_POST_START = 1
+_DATELINE = re.compile(r"\s*[^\W\d_][\w'’ .-]{0,38}?\s*[:,]")
+
+
 def foreign_near(candidate: Candidate) -> bool:
-    # A foreign place (Belgique, Québec, Texas…) written close to the candidate, not inside it.
+    # A foreign place (Belgique, Québec, Texas…) written close to the candidate, not inside it,
+    # or the dateline of the post's headline ("Belgique : les maisons de repos Korian…"): the
+    # story is told from abroad, and the group it names is the foreign branch.
+    if _POST_START in candidate.field.foreign and _DATELINE.match(candidate.field.folded.original):
+        return True
     return any(
         abs(place - candidate.start) <= FOREIGN_REACH
         for place in candidate.field.foreign

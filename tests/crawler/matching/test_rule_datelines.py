@@ -1,0 +1,49 @@
+"""Rule: a headline's dateline. A headline that starts with a foreign place and a colon or a
+comma ("Belgique : …", "Italia, …") tells a story from abroad: a group it names anywhere in the
+post is its foreign branch ("la filiale belge du groupe Clariane"). A French town as dateline,
+or a foreign place further in the headline, changes nothing beyond its own reach."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.core.records import EntityRecord
+from crawler.matching.matcher import Matcher
+from crawler.matching.watchlist import Watchlist
+from tests.crawler.matching.support import establishment, keys
+
+CLARIANE = EntityRecord(key="group:clariane", kind="group", name="Clariane", aliases=["Korian"])
+LILLE = establishment("590780193", "CHU de Lille", "Lille", "59")
+FAR = " Le secteur est sous pression depuis des mois, selon plusieurs observateurs du marché." * 2
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(Watchlist((CLARIANE, LILLE), {}))
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Belgique : les maisons de repos visées par une attaque informatique",
+        "Italia, attacco hacker alle RSA del gruppo",
+        "Suisse: un groupe de cliniques victime d'un rançongiciel",
+    ],
+)
+def test_a_foreign_dateline_makes_the_group_its_foreign_branch(
+    matcher: Matcher, title: str
+) -> None:
+    text = f"Maisons de retraite.{FAR} La filiale du groupe Clariane a porté plainte."
+    assert keys(matcher, title, text) == set()
+
+
+def test_a_french_dateline_changes_nothing(matcher: Matcher) -> None:
+    text = f"Maisons de retraite.{FAR} La filiale du groupe Clariane a porté plainte."
+    title = "Lille : les maisons de retraite visées par une attaque"
+    assert keys(matcher, title, text) == {CLARIANE.key}
+
+
+def test_a_foreign_place_later_in_the_headline_is_no_dateline(matcher: Matcher) -> None:
+    title = "Hôpitaux : une vague d'attaques touche aussi la Belgique"
+    text = f"Plusieurs établissements sont visés.{FAR} Le CHU de Lille a porté plainte."
+    assert keys(matcher, title, text) == {LILLE.key}
