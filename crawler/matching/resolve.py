@@ -63,6 +63,7 @@ class Resolver:
                 unclear.append(group)  # "Hôpital Saint-Luc, Bruxelles" is no French candidate
         chosen = self._without_sibling_parts(self._without_unit_aliases(outermost(chosen)))
         chosen = self._without_towns_of_named(chosen)
+        chosen = _without_initials_of_named(chosen)
         chosen = [self._host_of_unit(c) for c in chosen]
         matches: dict[tuple[str, str], EntityMatch] = {}
         for candidate in sorted(chosen, key=lambda c: (c.field.name != "title", c.start)):
@@ -344,6 +345,43 @@ def outermost(chosen: list[Candidate]) -> list[Candidate]:
             for other in kept
         )
     ]
+
+
+#: Words an acronym skips ("Centre hospitalier d'Albertville-Moûtiers" is the "CHAM").
+_INITIALS_SKIP = frozenset({"de", "du", "des", "d", "l", "la", "le", "les", "et", "en", "sur"})
+
+
+def _without_initials_of_named(chosen: list[Candidate]) -> list[Candidate]:
+    # An acronym written in capitals that spells the initials of another name of the post, as
+    # written there, is that name's ("… Centre hospitalier Albertville-Moûtiers … les données
+    # du CHAM": not the Montargis hospital whose alias is "CHAM").
+    if len(chosen) < 2:
+        return chosen
+    return [
+        c
+        for c in chosen
+        if (acronym := _acronym(c)) is None
+        or not any(
+            other.entity != c.entity and _initials(other, len(acronym)) == acronym
+            for other in chosen
+        )
+    ]
+
+
+def _acronym(candidate: Candidate) -> str | None:
+    # The matched text when it is one word of 3 to 6 capitals ("CHAM"), lower-cased.
+    start, end = candidate.field.folded.span(candidate.start, candidate.end)
+    written = candidate.field.folded.original[start:end]
+    if 3 <= len(written) <= 6 and written.isalpha() and written.isupper():
+        return written.lower()
+    return None
+
+
+def _initials(candidate: Candidate, size: int) -> str:
+    # The first letters of the words written from the candidate's start, articles aside, as
+    # many as an acronym of ``size`` letters has ("centre hospitalier albertville moutiers").
+    words = candidate.field.folded.text[candidate.start : candidate.end + 80].split()
+    return "".join(w[0] for w in words if w not in _INITIALS_SKIP)[:size]
 
 
 def _names_the_memorial(inner: Candidate, outer: Candidate) -> bool:

@@ -1,0 +1,42 @@
+"""Rule: an acronym written in capitals that spells the initials of another name of the post,
+as written there, is that name's: "Centre hospitalier Albertville-Moûtiers … le CHAM" is not
+the Montargis hospital whose alias is "CHAM"."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.matching.matcher import Matcher
+from crawler.matching.watchlist import Watchlist
+from tests.crawler.matching.support import establishment, keys
+
+ALBERTVILLE = establishment(
+    "730000262", "Centre Hospitalier d'Albertville", "Albertville", "73", tags=["category:355"]
+)
+MONTARGIS = establishment(
+    "450000088", "CH de l'Agglomération Montargoise", "Amilly", "45", aliases=["CHAM"]
+)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(Watchlist((ALBERTVILLE, MONTARGIS), {}))
+
+
+def test_an_acronym_of_a_name_written_in_the_post_is_that_name(matcher: Matcher) -> None:
+    text = (
+        "Centre hospitalier Albertville-Moûtiers. Des pirates revendiquent le vol de données"
+        " de patients du CHAM et en ont publié un échantillon."
+    )
+    assert keys(matcher, "Fuite de données hospitalières", text) == {ALBERTVILLE.key}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Des pirates revendiquent le vol de données de patients du CHAM (hôpital).",
+        "Centre hospitalier d'Albertville : rien. Le CHAM de Montargis est touché par une fuite.",
+    ],
+)
+def test_an_acronym_no_other_name_spells_is_read(matcher: Matcher, text: str) -> None:
+    assert MONTARGIS.key in keys(matcher, "Fuite de données hospitalières", text)
