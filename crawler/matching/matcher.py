@@ -250,7 +250,17 @@ class Matcher:
             {"title": (title, title_map), "text": (text, text_map)},
         )
         known = {match.entity.key for match in result.matches}
-        added = [match for match in second.matches if match.entity.key not in known]
+        # Only establishments named by more than the corrected word: a corrected word alone
+        # is a typeless alias ("Hasiya Bayero Pediatric Hospital" is no "Bayere"), and the
+        # type word that called for the correction names no vendor or insurer ("Hospital
+        # Laboral Solimat" is no "Solimut").
+        added = [
+            match
+            for match in second.matches
+            if match.entity.key not in known
+            and match.entity.kind == "establishment"
+            and " " in normalise_phrase(match.matched)
+        ]
         if not added:
             return result
         return result._replace(matches=[*result.matches, *added])

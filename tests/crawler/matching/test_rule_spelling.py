@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from crawler.core.records import EntityRecord
 from crawler.matching.matcher import Matcher
 from crawler.matching.spelling import Speller
 from crawler.matching.watchlist import Watchlist
@@ -70,3 +71,23 @@ def test_generic_name_words_are_never_targets() -> None:
     speller = Speller(["Clinique de la Fontaine", "Clinique du Belvedere"])
     assert speller.correction("fontaime") is None
     assert speller.correction("belvedère") is None
+
+
+BAYERE = establishment("690782420", "Centre Médical de Bayere", "Charnay", "69", aliases=["Bayere"])
+
+
+def test_a_corrected_word_alone_names_no_typeless_alias_nor_a_brand() -> None:
+    # "Bayero" is one letter from the alias "Bayere", "Solimat" from the insurer "Solimut":
+    # the type word that called for the correction is another name's ("… Pediatric
+    # Hospital", "Hospital Laboral …").
+    solimut = EntityRecord(
+        key="insurer:solimut",
+        kind="insurer",
+        name="Solimut Mutuelle de France",
+        aliases=["Solimut"],
+    )
+    matcher = Matcher(Watchlist((BORDEAUX, BAYERE, solimut), {}))
+    text = "patients records for sale"
+    assert keys(matcher, "Hasiya Bayero Pediatric Hospital", text) == set()
+    assert keys(matcher, "Hospital Laboral Solimat", text) == set()
+    assert keys(matcher, "Fuite au CHU de Bordeux", text) == {BORDEAUX.key}
