@@ -67,6 +67,8 @@ class Candidate:
     across: bool = False
     #: read past given names to a surname ("Hôpital Armand-Trousseau" for "Hôpital Trousseau")
     given: bool = False
+    #: a town and an English type word after it ("Royan Hospital"): any country's town
+    english_town: bool = False
 
 
 def score_of(candidate: Candidate, health: bool, sale: bool, french: bool) -> float:
@@ -100,6 +102,10 @@ def score_of(candidate: Candidate, health: bool, sale: bool, french: bool) -> fl
         score -= 0.6
     elif near and not (french or candidate.placed):
         score -= 0.2
+    if candidate.english_town and not (french or candidate.placed or health_near(candidate)):
+        # "Royan Hospital" alone is as much Nigeria's as France's: it needs France, the town's
+        # place (department, postcode, domain) or health words in the post.
+        score -= 0.5
     return round(max(0.0, min(score, 1.0)), 3)
 
 

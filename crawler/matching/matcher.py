@@ -104,6 +104,9 @@ _TOWN_CONNECTORS = ("de", "d", "du", "a", "in")
 _MEMORIAL_TYPE = re.compile(
     rf" ({_SURFACES})((?: [a-z]+){{1,3}}) (?:{'|'.join(_TOWN_CONNECTORS)}) $"
 )
+#: English type words that translate no French type: "<town> Hospital" names a hospital of
+#: any country's town of that name.
+_PLAIN_ENGLISH_TYPES = frozenset({"hospital", "clinic", "medical center", "medical centre"})
 #: Entity types whose town core may be reached across a memorial name (public hospitals).
 _MEMORIAL_KINDS = frozenset({"ch", "chu", "chi", "chs"})
 _CONNECTOR_ENDINGS = tuple(f" {connector} " for connector in _TOWN_CONNECTORS)
@@ -426,6 +429,8 @@ class Matcher:
                             exact=exact,
                             across=span[3],
                             given=span[4],
+                            english_town=span[1] > end
+                            and self._english_town(normalised, start, end),
                         )
                     )
 
@@ -489,6 +494,18 @@ class Matcher:
                 return None  # "Scripps Mercy Hospital", "Mount Vernon Hospital"
             return start, right.end(1), _SURFACE_TYPE[right.group(1)], False, False
         return None
+
+    def _english_town(self, normalised: Normalised, start: int, end: int) -> bool:
+        # A town and a plain English type word after it ("Royan Hospital", "Crest Hospital"):
+        # how English names a hospital of any country's town of that name ("Arles Hospital
+        # Center", "Poitiers University Hospital" translate French types).
+        folded = normalised.text
+        right = _RIGHT_TYPE.match(folded, end)
+        return (
+            right is not None
+            and right.group(1) in _PLAIN_ENGLISH_TYPES
+            and folded[start:end] in self.index.cities
+        )
 
     def _english_phrase(self, surface: str | None, folded: str, start: int, end: int) -> bool:
         # An English type word with ordinary English words for a name ("Mercy Hospital",

@@ -10,7 +10,9 @@ Found on the Wikidata list of hospitals outside France served as leak-site title
 - "Hospital de …" is Spanish or Portuguese (French writes "hôpital", English "hospital of");
 - an English word next to an English type word is never "corrected" into a French name
   ("Belford Hospital" is no "Belfort");
-- a name followed by "County" or "City" is an American place ("Hospital of Orange County").
+- a name followed by "County" or "City" is an American place ("Hospital of Orange County");
+- a town with a plain English type word after it ("Royan Hospital") needs France, the town's
+  place or health words in the post; a translated French type ("Hospital Center") does not.
 """
 
 from __future__ import annotations
@@ -90,3 +92,40 @@ def test_another_country_s_name_beside_a_name_discredits_it() -> None:
     assert keys(matcher, "Hospital Albert Schweitzer Haiti", "Group: lockbit3") == set()
     assert keys(matcher, "Hôpital Albert Schweitzer Nigeria", "") == set()
     assert keys(matcher, "Hôpital Albert Schweitzer (Colmar)", "") == {schweitzer.key}
+
+
+ROYAN = establishment(
+    "170780191", "Centre Hospitalier de Royan", "Royan", "17", region="Nouvelle-Aquitaine"
+)
+ARLES = establishment(
+    "130789274", "Centre hospitalier d'Arles", "Arles", "13", region="Provence-Alpes-Côte d'Azur"
+)
+
+
+@pytest.fixture(scope="module")
+def towns() -> Matcher:
+    return Matcher(Watchlist((ROYAN, ARLES), {"17": "Charente Maritime"}))
+
+
+def test_a_town_and_a_plain_english_type_word_alone_name_no_french_hospital(
+    towns: Matcher,
+) -> None:
+    # "Royan Hospital" is in Nigeria too: a town with "Hospital" after it is how English names
+    # a hospital of any country's town of that name.
+    assert keys(towns, "Royan Hospital", "Group: lockbit3") == set()
+    assert keys(towns, "Arles Clinic", "") == set()
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Royan Hospital", "Royan Hospital, France. 120 GB of patient records."),
+        ("Royan Hospital", "17200 Royan"),  # its place
+        ("Royan Hospital", "patient records and medical imaging"),  # health words
+        ("Royan Hospital Center", "Group: lockbit3"),  # a translated French type word
+    ],
+)
+def test_with_france_its_place_health_words_or_a_translated_type_it_is_read(
+    towns: Matcher, title: str, text: str
+) -> None:
+    assert keys(towns, title, text) == {ROYAN.key}
