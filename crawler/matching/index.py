@@ -52,6 +52,7 @@ from crawler.matching.name_words import (
 from crawler.matching.names import (
     alias_strength,
     core_variants,
+    english_variants,
     forms_of_name,
     is_generic_core,
     is_structural_core,
@@ -407,7 +408,12 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                     # is only a town needs the entity's own type word, except for the
                     # town's public hospital ("hôpital de Vire" is the CH de Vire).
                     kind = strict_type(kind)
-                for variant in core_variants(core):
+                variants = core_variants(core)
+                if kind is not None:
+                    # "Hôpital Américain" is the "American Hospital" (with an English type
+                    # word: see Matcher._english_phrase).
+                    variants += english_variants(core)
+                for variant in variants:
                     if variant in excluded or (variant, kind) in seen:
                         continue
                     seen.add((variant, kind))

@@ -49,6 +49,7 @@ from crawler.matching.name_words import (
     ARTICLE_WORDS,
     ARTICLES,
     ENGLISH_PLACE_WORDS,
+    ENGLISH_QUALIFIERS,
     ENGLISH_SURFACES,
     FIRST_NAMES,
     GENERIC_WORDS,
@@ -59,7 +60,7 @@ from crawler.matching.name_words import (
     WRITTEN_QUALIFIERS,
     qualified_type,
 )
-from crawler.matching.names import whole_core
+from crawler.matching.names import french_of_english, whole_core
 from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise_fields, normalise_phrase
 from crawler.matching.resolve import Resolver
 from crawler.matching.results import AmbiguousMatch, MatchResult
@@ -96,7 +97,13 @@ _FIRST = "|".join(sorted(FIRST_NAMES, key=len, reverse=True))
 _LEFT_TYPE = re.compile(
     rf" ({_SURFACES})(?: ({_QUALIFIERS}))?(?: (?:{_ARTICLES})){{0,2}}((?: (?:{_FIRST})){{0,2}}) $"
 )
-_RIGHT_TYPE = re.compile(rf" ({_SURFACES})(?= )")
+#: A type word written after a name, maybe after an English possessive and an English
+#: qualifier ("Lille's Cardiology Hospital", "Necker Children's Hospital").
+_ENGLISH_QUALIFIER = "|".join(sorted(ENGLISH_QUALIFIERS, key=len, reverse=True))
+_RIGHT_TYPE = re.compile(
+    rf"(?P<possessive> s(?= ))?(?: (?P<qualifier>{_ENGLISH_QUALIFIER}))?"
+    rf" (?P<surface>{_SURFACES})(?= )"
+)
 #: A type word, then a memorial name of one to three words, then "de"/"d'"/"du"/"à"/"in"
 #: before the town: "Centre hospitalier Jacques Cœur de Bourges", "Hôpital Simone Veil à
 #: Blois", "Simone Veil Hospital in Cannes" is read by the type word written after.
@@ -469,31 +476,47 @@ class Matcher:
                 # ("Hospital Ciudad de Boulogne" is Spanish: English says "… Hospital in".)
                 return memorial.start(1), end, _SURFACE_TYPE[memorial.group(1)], True, False
         right = _RIGHT_TYPE.match(folded, end)
-        if right is not None and _SURFACE_TYPE[right.group(1)] in accepted:
+        if right is not None and _SURFACE_TYPE[right.group("surface")] in accepted:
             # "Cannes hospital", not "Mauvezin (Gers), hôpital de proximité": a type word
-            # after the core belongs to it only if nothing but spaces or a dash is between.
+            # after the core belongs to it only if nothing but spaces or a dash is between,
+            # or an English possessive and qualifier before an English type word ("Lille's
+            # Cardiology Hospital").
+            surface = right.group("surface")
             first, last = normalised.span(start, end)
-            between = normalised.original[last : normalised.span(right.start(1), right.end(1))[0]]
-            if between.strip(_JOINERS):
+            type_at = normalised.span(right.start("surface"), right.end("surface"))[0]
+            between = normalised.original[last:type_at]
+            if not _english_between(right, between) and between.strip(_JOINERS):
                 return None
-            if self._english_phrase(None, folded, start, end):
+            core = folded[start:end]
+            if right.group("possessive") and (
+                core not in self.index.cities or _SAINTS.intersection(core.split(" "))
+            ):
+                return None  # a town's hospital ("Lille's"), not a saint's ("St. James's")
+            if self._english_phrase(None, folded, start, end, right.end()):
                 return None
-            after = folded[right.end(1) : right.end(1) + 8].split(" ", 2)
+            after = folded[right.end() : right.end() + 8].split(" ", 2)
             if (
                 len(after) > 1
                 and after[1] in ROMANCE_CONNECTORS
-                and _is_hospital(normalised, right.start(1), right.end(1))
+                and _is_hospital(normalised, right.start("surface"), right.end("surface"))
             ):
                 return None  # "Novo Hospital de …" is Portuguese or Spanish
-            if _name_goes_on_left(normalised.original, first, self.index.cities):
+            name_at = _before_given_names(normalised.original, first)
+            if _name_goes_on_left(normalised.original, name_at, self.index.cities):
                 return None  # "Scripps Mercy Hospital", "Mount Vernon Hospital"
-            return start, right.end(1), _SURFACE_TYPE[right.group(1)], False, False
+            given = name_at < first
+            if given and core in self.index.cities:
+                return None  # "Charles Foix Hospital" is no hospital of Foix
+            return start, right.end(), _SURFACE_TYPE[surface], False, given
         return None
 
-    def _english_phrase(self, surface: str | None, folded: str, start: int, end: int) -> bool:
+    def _english_phrase(
+        self, surface: str | None, folded: str, start: int, end: int, after: int | None = None
+    ) -> bool:
         # An English type word with ordinary English words for a name ("Mercy Hospital",
         # "Clinical Center", "Hospital Civil"): an English phrase, not a French name, unless
-        # the words are a town ("Nice hospital").
+        # the words are a town ("Nice hospital") or a French name in English (``after``: where
+        # the type word written after the name ends).
         if surface is not None and surface not in ENGLISH_SURFACES:
             return False  # (None: a type word written after the name, English order)
         core = folded[start:end]
@@ -506,6 +529,16 @@ class Matcher:
             self._english_named = _english_named_cores(self.watchlist)
         if core in self._english_named:
             return False  # "American Memorial Hospital" is how Reims's hospital is named
+        french = french_of_english(core)
+        if (
+            french is not None
+            and self.index.automaton.get(f" {french} ", 0) < 0
+            and (" " in core or _french_town_after(folded, after, self.index.cities))
+        ):
+            # "Basque Coast Hospital Center" is the "CH de la Côte Basque" in English; one
+            # adjective is a name only with a French town after it: "American Hospital of
+            # Paris" (not "American Hospital Dubai").
+            return False
         english = self.watchlist.english_words
         return all(w in english or w in GENERIC_WORDS for w in words)
 
@@ -715,6 +748,43 @@ def _families_with_members(entities: Sequence[EntityRecord]) -> dict[str, list[i
         if family is not None:
             families[family].append(position)
     return dict(families)
+
+
+def _french_town_after(folded: str, at: int | None, towns: Mapping[str, object]) -> bool:
+    # "… Hospital of Paris", "… Hospital in Neuilly": "of"/"in" and a French town (up to three
+    # words) right after ``at``.
+    if at is None:
+        return False
+    words = folded[at : at + 64].split(" ")[1:5]
+    if not words or words[0] not in ("of", "in"):
+        return False
+    return any(" ".join(words[1:size]) in towns for size in (4, 3, 2) if len(words) >= size)
+
+
+def _english_between(right: re.Match[str], between: str) -> bool:
+    # What the original text has between a name and an English type word written after it is
+    # an English possessive ("Lille's") and qualifier ("Children's", "European"), nothing else.
+    if right.group("possessive") is None and right.group("qualifier") is None:
+        return False
+    if right.group("surface") not in ENGLISH_SURFACES:
+        return False
+    if right.group("possessive") is not None and not between.startswith(("'s", "’s")):
+        return False
+    return all(char.isalpha() or char in _JOINERS or char in "'’" for char in between)
+
+
+def _before_given_names(original: str, first: int) -> int:
+    # Where a name written in English order starts with the given names before it, up to two
+    # ("Georges Pompidou European Hospital"): the watchlist names "Pompidou" without them.
+    for _ in range(2):
+        before = _WORD_BEFORE.search(original, max(0, first - 60), first)
+        if before is None or before.group(2) is not None:
+            break
+        word = before.group(1)
+        if not word[:1].isupper() or normalise_phrase(word) not in FIRST_NAMES:
+            break
+        first = before.start(1)
+    return first
 
 
 def _name_goes_on_left(original: str, first: int, towns: Mapping[str, object]) -> bool:

@@ -241,6 +241,41 @@ DIRECTION_VARIANTS: dict[str, tuple[str, ...]] = {
     "sud": ("sud", "south"),
     "ouest": ("ouest", "west"),
 }
+#: English words that say what a hospital does or whom it cares for, read between a name and
+#: an English type word written after it, and passed over as PASSING_QUALIFIERS are in French
+#: ("Necker Children's Hospital" is the "Hôpital Necker", "Georges Pompidou European Hospital"
+#: the "Hôpital européen Georges-Pompidou", "Montpellier Cancer Institute" the "Institut
+#: régional du cancer de Montpellier"). Folded; longest first when used.
+ENGLISH_QUALIFIERS = frozenset(
+    {
+        "european",
+        "children s",
+        "childrens",
+        "pediatric",
+        "paediatric",
+        "national eye",
+        "eye",
+        "cardiology",
+        "cardiac",
+        "heart",
+        "cancer",
+        "regional cancer",
+    }
+)
+#: French adjectives of names and their English forms: "Hôpital Américain" is the "American
+#: Hospital", the "CH de la Côte Basque" the "Basque Coast Hospital Center" (English writes the
+#: adjective before its noun, see ENGLISH_NOUNS). Folded.
+ENGLISH_ADJECTIVES: dict[str, str] = {
+    "americain": "american",
+    "europeen": "european",
+    "basque": "basque",
+}
+#: French nouns of names (areas) and their English forms, read after the adjectives that
+#: follow them in French ("cote basque" → "basque coast"). Folded.
+ENGLISH_NOUNS: dict[str, str] = {
+    "cote": "coast",
+    "pays": "country",
+}
 
 #: Type words of English only: a name read with one is English ("Mercy Hospital", "Clinical
 #: Center", "Institute of Clinical Medicine"), and an ordinary word named so is no French name.

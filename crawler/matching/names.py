@@ -26,6 +26,8 @@ from crawler.matching.name_words import (
     COMMON_WORDS,
     CONCEPT_PHRASES,
     DIRECTION_VARIANTS,
+    ENGLISH_ADJECTIVES,
+    ENGLISH_NOUNS,
     GENERIC_WORDS,
     LEGAL_FORMS,
     QUALIFIED_TYPES,
@@ -200,6 +202,37 @@ def core_variants(core: str) -> list[str]:
         variants = [f"{prefix} {choice}".strip() for prefix in variants for choice in choices]
         variants = variants[:4]
     return variants
+
+
+_FRENCH_ADJECTIVES = {english: french for french, english in ENGLISH_ADJECTIVES.items()}
+_FRENCH_NOUNS = {english: french for french, english in ENGLISH_NOUNS.items()}
+
+
+def english_variants(core: str) -> list[str]:
+    """``core`` written in English when it is only adjectives of ENGLISH_ADJECTIVES, alone or
+    after a noun of ENGLISH_NOUNS, which English writes last ("americain" → "american", "cote
+    basque" → "basque coast"); empty when it has other words or reads the same."""
+    words = core.split(" ")
+    noun = ENGLISH_NOUNS.get(words[0]) if len(words) > 1 else None
+    adjectives = words[1:] if noun else words
+    if not all(word in ENGLISH_ADJECTIVES for word in adjectives):
+        return []
+    english = " ".join(
+        [*(ENGLISH_ADJECTIVES[word] for word in adjectives), *([noun] if noun else [])]
+    )
+    return [english] if english != core else []
+
+
+def french_of_english(core: str) -> str | None:
+    """The French core an English one is the translation of (the inverse of
+    :func:`english_variants`: "basque coast" → "cote basque"); None when it is none."""
+    words = core.split(" ")
+    noun = _FRENCH_NOUNS.get(words[-1]) if len(words) > 1 else None
+    adjectives = words[:-1] if noun else words
+    if not all(word in _FRENCH_ADJECTIVES for word in adjectives):
+        return None
+    french = " ".join([*([noun] if noun else []), *(_FRENCH_ADJECTIVES[w] for w in adjectives)])
+    return french if french != core else None
 
 
 def is_generic_core(core: str) -> bool:

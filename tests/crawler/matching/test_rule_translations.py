@@ -1,21 +1,78 @@
-"""Rule: a name's directions are also read in English ("South Francilien Hospital Center" is the
-Centre hospitalier Sud Francilien); the type word stays required."""
+"""Rule: French hospitals named in English by non-French sellers, threat-intel posts and
+English Wikipedia ("Georges Pompidou European Hospital", "Necker Children's Hospital", "Basque
+Coast Hospital Center", "American Hospital of Paris") are read as their French names; the type
+word stays required and foreign hospitals named alike stay out.
+
+- a name's directions are also read in English ("South Francilien Hospital Center");
+- an English qualifier between a name and an English type word written after it passes, as a
+  French one does after the type word (`ENGLISH_QUALIFIERS`: "European", "Children's",
+  "Cancer"…);
+- a town's English possessive ("Lille's Cardiology Hospital"), never a saint's ("St. James's");
+- given names before a name in English order ("Georges Pompidou …"), as after a type word;
+- a core of French adjectives, alone or after an area noun, is also read in English, adjective
+  first (`ENGLISH_ADJECTIVES`, `ENGLISH_NOUNS`: "Côte Basque" → "Basque Coast"); one adjective
+  alone is an ordinary English word, a name only with a French town after it ("American
+  Hospital of Paris", not "American Hospital Dubai").
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from crawler.matching.matcher import Matcher
-from crawler.matching.names import core_variants
+from crawler.matching.names import core_variants, english_variants, french_of_english
 from crawler.matching.watchlist import Watchlist
 from tests.crawler.matching.support import establishment, keys
 
 CHSF = establishment("910000314", "Centre Hospitalier Sud Francilien", "Corbeil Essonnes", "91")
+POMPIDOU = establishment(
+    "750803447",
+    "GHU Aphp Centre-Universite Paris Cite Site G Pompidou",
+    "Paris",
+    "75",
+    tags=("category:101",),
+)
+NECKER = establishment(
+    "750100208",
+    "GHU Aphp Centre-Universite Paris Cite Necker Enfants Malades",
+    "Paris",
+    "75",
+    aliases=("GHU Cup Site Necker Enfants Malades",),
+    tags=("category:101",),
+)
+LILLE = establishment("590780193", "CHU de Lille", "Lille", "59", region="Hauts-de-France")
+ICM = establishment(
+    "340000207",
+    "Icm",
+    "Montpellier",
+    "34",
+    aliases=("Institut Régional du Cancer de Montpellier",),
+)
+BASQUE = establishment(
+    "640000162",
+    "CH Côte Basque",
+    "Bayonne",
+    "64",
+    aliases=("Centre Hospitalier Intercommunal de la Côte Basque",),
+)
+AMERICAN = establishment(
+    "920300787", "Hôpital Americain", "Neuilly sur Seine", "92", region="Île-de-France"
+)
+PARIS = establishment("750000001", "Hôpital de Paris", "Paris", "75", region="Île-de-France")
+SAINT_JAMES = establishment("500000104", "CH de Saint-James", "Saint-James", "50")
+FOIX = establishment("090000001", "Centre hospitalier de Foix", "Foix", "09", region="Occitanie")
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    return Matcher(Watchlist((CHSF,), {}))
+    entities = (CHSF, POMPIDOU, NECKER, LILLE, ICM, BASQUE, AMERICAN, PARIS, SAINT_JAMES, FOIX)
+    return Matcher(
+        Watchlist(
+            entities,
+            {},
+            english_words=frozenset({"american", "coast", "european", "james"}),
+        )
+    )
 
 
 def test_a_direction_is_read_in_english(matcher: Matcher) -> None:
@@ -25,8 +82,68 @@ def test_a_direction_is_read_in_english(matcher: Matcher) -> None:
 
 def test_without_a_type_word_it_names_nothing(matcher: Matcher) -> None:
     assert keys(matcher, "South Francilien", "") == set()
+    assert keys(matcher, "Basque Coast", "") == set()
 
 
 def test_variants() -> None:
     assert core_variants("nord ouest") == ["nord ouest", "nord west", "north ouest", "north west"]
     assert core_variants("saint sud") == ["saint sud", "saint south", "st sud", "st south"]
+
+
+@pytest.mark.parametrize(
+    ("title", "entity"),
+    [
+        ("Georges Pompidou European Hospital", POMPIDOU),
+        ("Necker Children's Hospital", NECKER),
+        ("Montpellier Cancer Institute", ICM),
+    ],
+)
+def test_an_english_qualifier_passes(matcher: Matcher, title: str, entity: object) -> None:
+    assert keys(matcher, title, "Group: lockbit3") == {entity.key}  # type: ignore[attr-defined]
+
+
+def test_a_qualifier_needs_an_english_type_word_after_it(matcher: Matcher) -> None:
+    assert keys(matcher, "Necker children's centre hospitalier", "") == set()
+    assert keys(matcher, "Necker, Children's Hospital", "") == set()
+
+
+@pytest.mark.parametrize("title", ["Lille's Cardiology Hospital", "Lille’s hospital"])
+def test_a_towns_possessive(matcher: Matcher, title: str) -> None:
+    assert keys(matcher, title, "Group: lockbit3") == {LILLE.key}
+
+
+def test_no_saints_possessive(matcher: Matcher) -> None:
+    assert keys(matcher, "St. James's Hospital", "Group: lockbit3") == set()
+    assert keys(matcher, "Necker's Hospital", "") == set()  # a possessive is a town's
+
+
+def test_given_names_before_a_name_in_english_order(matcher: Matcher) -> None:
+    assert keys(matcher, "Georges Pompidou Hospital", "") == {POMPIDOU.key}
+    assert keys(matcher, "Scripps Pompidou Hospital", "") == set()  # no given name
+    assert keys(matcher, "Foix Hospital", "") == {FOIX.key}
+    assert keys(matcher, "Gabriel Foix Hospital", "") == set()  # no hospital of Foix
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Basque Coast Hospital Center", "Hospital Center of the Basque Coast"],
+)
+def test_adjectives_after_a_noun_in_english(matcher: Matcher, title: str) -> None:
+    assert keys(matcher, title, "Group: lockbit3") == {BASQUE.key}
+
+
+def test_one_adjective_needs_a_french_town(matcher: Matcher) -> None:
+    assert keys(matcher, "American Hospital of Paris", "Group: lockbit3") == {AMERICAN.key}
+    assert keys(matcher, "American Hospital Dubai", "Group: lockbit3") == set()
+    assert keys(matcher, "American Hospital", "Group: lockbit3") == set()
+    assert keys(matcher, "American Hospital of Istanbul", "") == set()
+
+
+def test_english_variants() -> None:
+    assert english_variants("cote basque") == ["basque coast"]
+    assert english_variants("americain") == ["american"]
+    assert english_variants("basque") == []  # the same in English
+    assert english_variants("cote d argent") == []
+    assert french_of_english("basque coast") == "cote basque"
+    assert french_of_english("american") == "americain"
+    assert french_of_english("mercy") is None
