@@ -51,6 +51,7 @@ from crawler.matching.name_words import (
     ENGLISH_PLACE_WORDS,
     ENGLISH_QUALIFIERS,
     ENGLISH_SURFACES,
+    ENGLISH_TYPE_QUALIFIERS,
     FIRST_NAMES,
     GENERIC_WORDS,
     HEADLINE_WORDS,
@@ -99,9 +100,15 @@ _LEFT_TYPE = re.compile(
 )
 #: A type word written after a name, maybe after an English possessive and an English
 #: qualifier ("Lille's Cardiology Hospital", "Necker Children's Hospital").
-_ENGLISH_QUALIFIER = "|".join(sorted(ENGLISH_QUALIFIERS, key=len, reverse=True))
+_ENGLISH_QUALIFIER = "|".join(
+    sorted([*ENGLISH_QUALIFIERS, *ENGLISH_TYPE_QUALIFIERS], key=len, reverse=True)
+)
+#: The English type qualifiers a folded text may end with, longest first.
+_ENGLISH_TYPE_ENDINGS = tuple(
+    f" {qualifier} " for qualifier in sorted(ENGLISH_TYPE_QUALIFIERS, key=len, reverse=True)
+)
 _RIGHT_TYPE = re.compile(
-    rf"(?P<possessive> s(?= ))?(?: (?P<qualifier>{_ENGLISH_QUALIFIER}))?"
+    rf"(?P<possessive> s(?= ))?(?: (?!(?:{_SURFACES}) )(?P<qualifier>{_ENGLISH_QUALIFIER}))?"
     rf" (?P<surface>{_SURFACES})(?= )"
 )
 #: A type word, then a memorial name of one to three words, then "de"/"d'"/"du"/"à"/"in"
@@ -451,6 +458,13 @@ class Matcher:
             left = None  # "rhonefm.ch La radio": the ".ch" of a host is no "CH"
         if left is not None:
             written = qualified_type(_SURFACE_TYPE[left.group(1)], left.group(2))
+            if written is not None and left.group(2) is None and left.group(1) in ENGLISH_SURFACES:
+                # "Specialized Hospital Center of Bassens": an English qualifier before the
+                # type word may say its type, as a French one after it (it blocks nothing:
+                # "Regional Hospital Center of Cannes" is still the CH de Cannes).
+                qualified = _english_qualified(written, folded, left.start(1))
+                if qualified is not None and qualified in accepted:
+                    written = qualified
             if written is not None and written in accepted:
                 if self._english_phrase(left.group(1), folded, start, end):
                     return None
@@ -476,12 +490,12 @@ class Matcher:
                 # ("Hospital Ciudad de Boulogne" is Spanish: English says "… Hospital in".)
                 return memorial.start(1), end, _SURFACE_TYPE[memorial.group(1)], True, False
         right = _RIGHT_TYPE.match(folded, end)
-        if right is not None and _SURFACE_TYPE[right.group("surface")] in accepted:
+        written = None if right is None else _right_type(right)
+        if right is not None and written is not None and written in accepted:
             # "Cannes hospital", not "Mauvezin (Gers), hôpital de proximité": a type word
             # after the core belongs to it only if nothing but spaces or a dash is between,
             # or an English possessive and qualifier before an English type word ("Lille's
             # Cardiology Hospital").
-            surface = right.group("surface")
             first, last = normalised.span(start, end)
             type_at = normalised.span(right.start("surface"), right.end("surface"))[0]
             between = normalised.original[last:type_at]
@@ -507,7 +521,7 @@ class Matcher:
             given = name_at < first
             if given and core in self.index.cities:
                 return None  # "Charles Foix Hospital" is no hospital of Foix
-            return start, right.end(), _SURFACE_TYPE[surface], False, given
+            return start, right.end(), written, False, given
         return None
 
     def _english_phrase(
@@ -748,6 +762,25 @@ def _families_with_members(entities: Sequence[EntityRecord]) -> dict[str, list[i
         if family is not None:
             families[family].append(position)
     return dict(families)
+
+
+def _right_type(right: re.Match[str]) -> str | None:
+    # The type class of a type word written after a name, with the English type qualifier
+    # before it ("Creteil Intercommunal Hospital Center"); None when the two do not go together
+    # ("X Regional Hospital", as "hôpital régional", is foreign more often than French).
+    kind = _SURFACE_TYPE[right.group("surface")]
+    qualifier = ENGLISH_TYPE_QUALIFIERS.get(right.group("qualifier") or "")
+    return kind if qualifier is None else qualified_type(kind, qualifier)
+
+
+def _english_qualified(kind: str, folded: str, at: int) -> str | None:
+    # The type class ``kind`` becomes with an English type qualifier written right before
+    # ``at`` ("Intercommunal Hospital Center of …"), None without one or when they do not fit.
+    head = " " + folded[max(0, at - 32) : at]
+    for ending in _ENGLISH_TYPE_ENDINGS:
+        if head.endswith(ending):
+            return qualified_type(kind, ENGLISH_TYPE_QUALIFIERS[ending.strip()])
+    return None
 
 
 def _french_town_after(folded: str, at: int | None, towns: Mapping[str, object]) -> bool:

@@ -262,6 +262,19 @@ ENGLISH_QUALIFIERS = frozenset(
         "regional cancer",
     }
 )
+#: English qualifiers written before an English type word that say the type as the French
+#: ones after it do (the key of WRITTEN_QUALIFIERS they stand for): "Intercommunal Hospital
+#: Center" is a "Centre hospitalier intercommunal", "Specialized Hospital Center of Bassens" the
+#: "CHS de Bassens".
+ENGLISH_TYPE_QUALIFIERS: dict[str, str] = {
+    "regional": "regional",
+    "university": "universitaire",
+    "intercommunal": "intercommunal",
+    "interdepartmental": "interdepartemental",
+    "specialized": "specialise",
+    "specialised": "specialise",
+    "departmental": "departemental",
+}
 #: French adjectives of names and their English forms: "Hôpital Américain" is the "American
 #: Hospital", the "CH de la Côte Basque" the "Basque Coast Hospital Center" (English writes the
 #: adjective before its noun, see ENGLISH_NOUNS). Folded.

@@ -9,6 +9,10 @@ word stays required and foreign hospitals named alike stay out.
   "Cancer"…);
 - a town's English possessive ("Lille's Cardiology Hospital"), never a saint's ("St. James's");
 - given names before a name in English order ("Georges Pompidou …"), as after a type word;
+- an English qualifier before an English type word says its type as a French one after it
+  does (`ENGLISH_TYPE_QUALIFIERS`: "Creteil Intercommunal Hospital Center", "Specialized
+  Hospital Center of Bassens"); before the name it blocks nothing, after it "X Regional
+  Hospital" is foreign as "hôpital régional" is;
 - a core of French adjectives, alone or after an area noun, is also read in English, adjective
   first (`ENGLISH_ADJECTIVES`, `ENGLISH_NOUNS`: "Côte Basque" → "Basque Coast"); one adjective
   alone is an ordinary English word, a name only with a French town after it ("American
@@ -60,12 +64,25 @@ AMERICAN = establishment(
 )
 PARIS = establishment("750000001", "Hôpital de Paris", "Paris", "75", region="Île-de-France")
 SAINT_JAMES = establishment("500000104", "CH de Saint-James", "Saint-James", "50")
+CRETEIL = establishment("940110018", "Centre Hospitalier Intercommunal de Creteil", "Creteil", "94")
+BASSENS = establishment(
+    "730000304",
+    "Centre Hospitalier Spécialisé de la Savoie",
+    "Bassens",
+    "73",
+    region="Auvergne-Rhône-Alpes",
+    tags=("category:292",),
+)
+CANNES = establishment("060000528", "Centre hospitalier de Cannes", "Cannes", "06")
 FOIX = establishment("090000001", "Centre hospitalier de Foix", "Foix", "09", region="Occitanie")
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    entities = (CHSF, POMPIDOU, NECKER, LILLE, ICM, BASQUE, AMERICAN, PARIS, SAINT_JAMES, FOIX)
+    entities = (
+        *(CHSF, POMPIDOU, NECKER, LILLE, ICM, BASQUE, AMERICAN, PARIS, SAINT_JAMES, FOIX),
+        *(CRETEIL, BASSENS, CANNES),
+    )
     return Matcher(
         Watchlist(
             entities,
@@ -122,6 +139,27 @@ def test_given_names_before_a_name_in_english_order(matcher: Matcher) -> None:
     assert keys(matcher, "Scripps Pompidou Hospital", "") == set()  # no given name
     assert keys(matcher, "Foix Hospital", "") == {FOIX.key}
     assert keys(matcher, "Gabriel Foix Hospital", "") == set()  # no hospital of Foix
+
+
+@pytest.mark.parametrize(
+    ("title", "entity"),
+    [
+        ("Creteil Intercommunal Hospital Center", CRETEIL),
+        ("Intercommunal Hospital Center of Creteil", CRETEIL),
+        ("Bassens Specialized Hospital Center", BASSENS),
+        ("Specialized Hospital Center of Bassens", BASSENS),
+        ("Lille Regional University Hospital", LILLE),
+        ("Lille University Hospital", LILLE),
+        ("Regional Hospital Center of Cannes", CANNES),
+    ],
+)
+def test_an_english_type_qualifier(matcher: Matcher, title: str, entity: object) -> None:
+    assert keys(matcher, title, "Group: lockbit3") == {entity.key}  # type: ignore[attr-defined]
+
+
+def test_a_regional_hospital_after_the_name_is_foreign(matcher: Matcher) -> None:
+    assert keys(matcher, "Cannes Regional Hospital", "Group: lockbit3") == set()
+    assert keys(matcher, "Cannes Hospital", "Group: lockbit3") == {CANNES.key}
 
 
 @pytest.mark.parametrize(
