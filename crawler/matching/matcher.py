@@ -48,6 +48,7 @@ from crawler.matching.name_words import (
     ACCEPTS,
     ARTICLE_WORDS,
     ARTICLES,
+    ENGLISH_OWN_TYPES,
     ENGLISH_PLACE_WORDS,
     ENGLISH_QUALIFIERS,
     ENGLISH_SURFACES,
@@ -466,7 +467,9 @@ class Matcher:
                 if qualified is not None and qualified in accepted:
                     written = qualified
             if written is not None and written in accepted:
-                if self._english_phrase(left.group(1), folded, start, end):
+                if written not in ENGLISH_OWN_TYPES and self._english_phrase(
+                    left.group(1), folded, start, end
+                ):
                     return None
                 if ROMANCE_CONNECTORS.intersection(
                     folded[left.end(1) : start].split()
@@ -506,7 +509,9 @@ class Matcher:
                 core not in self.index.cities or _SAINTS.intersection(core.split(" "))
             ):
                 return None  # a town's hospital ("Lille's"), not a saint's ("St. James's")
-            if self._english_phrase(None, folded, start, end, right.end()):
+            if written not in ENGLISH_OWN_TYPES and self._english_phrase(
+                None, folded, start, end, right.end()
+            ):
                 return None
             after = folded[right.end() : right.end() + 8].split(" ", 2)
             if (

@@ -64,6 +64,20 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
         "gh",
     ),
     "hp": ("centre hospitalier prive", "hopital prive", "private hospital", "chp", "hp"),
+    # Military hospitals ("Hôpital d'instruction des armées Percy", "HIA Bégin"), in English
+    # "Percy Military Hospital", "Bégin Army Training Hospital".
+    "hia": (
+        "hopital regional d instruction des armees",
+        "hopital d instruction des armees",
+        "hopital instruction des armees",
+        "hopital des armees",
+        "hopital militaire",
+        "military training hospital",
+        "army training hospital",
+        "military hospital",
+        "army hospital",
+        "hia",
+    ),
     "hopital": ("hopitaux", "hopital", "hospital", "hosp", "hop", "hosto"),
     "clinique": (
         "hopital clinique",
@@ -192,6 +206,7 @@ ACCEPTS: dict[str, frozenset[str]] = {
     "centre": frozenset({"centre", "institut", "readaptation"}),
     "readaptation": frozenset({"readaptation", "centre", "clinique", "institut"}),
     "hdj": frozenset({"hdj", "hopital"}),
+    "hia": frozenset({"hia", "hopital"}),
 }
 
 
@@ -314,8 +329,16 @@ ENGLISH_SURFACES = frozenset(
         "laboratory",
         "maternity",
         "maternity hospital",
+        "military training hospital",
+        "army training hospital",
+        "military hospital",
+        "army hospital",
     }
 )
+#: Type classes whose English type words name no other class ("Military Hospital" is an "Hôpital
+#: d'instruction des armées"): ordinary English words named with one are still a name ("Percy
+#: Military Hospital", "Begin Military Hospital"), not an English phrase.
+ENGLISH_OWN_TYPES = frozenset({"hia"})
 #: Words after "Hospital" that make it Spanish, Portuguese or Italian ("Hospital de la
 #: Concepción", "Hospital do Coração"): French writes "hôpital", English "hospital of".
 ROMANCE_CONNECTORS = frozenset({"de", "del", "da", "do", "dos", "das", "di", "la", "el", "los"})

@@ -13,6 +13,9 @@ word stays required and foreign hospitals named alike stay out.
   does (`ENGLISH_TYPE_QUALIFIERS`: "Creteil Intercommunal Hospital Center", "Specialized
   Hospital Center of Bassens"); before the name it blocks nothing, after it "X Regional
   Hospital" is foreign as "hôpital régional" is;
+- a military hospital ("Hôpital d'instruction des armées Percy", "HIA Bégin") is a type of its
+  own, "Military Hospital" / "Army Training Hospital" in English, whose ordinary English words
+  ("Percy", "Begin") are still names (`ENGLISH_OWN_TYPES`);
 - a core of French adjectives, alone or after an area noun, is also read in English, adjective
   first (`ENGLISH_ADJECTIVES`, `ENGLISH_NOUNS`: "Côte Basque" → "Basque Coast"); one adjective
   alone is an ordinary English word, a name only with a French town after it ("American
@@ -74,6 +77,11 @@ BASSENS = establishment(
     tags=("category:292",),
 )
 CANNES = establishment("060000528", "Centre hospitalier de Cannes", "Cannes", "06")
+PERCY = establishment("920120011", "Hôpital Instruction des Armees Percy", "Clamart", "92")
+BEGIN = establishment(
+    "940120017", "Hôpital d Instruction des Armees Begin", "St Mande", "94", aliases=("Hia Begin",)
+)
+MERCY = establishment("570005165", "CHR Metz-Thionville - Hôpital de Mercy", "Ars-Laquenexy", "57")
 FOIX = establishment("090000001", "Centre hospitalier de Foix", "Foix", "09", region="Occitanie")
 
 
@@ -81,13 +89,15 @@ FOIX = establishment("090000001", "Centre hospitalier de Foix", "Foix", "09", re
 def matcher() -> Matcher:
     entities = (
         *(CHSF, POMPIDOU, NECKER, LILLE, ICM, BASQUE, AMERICAN, PARIS, SAINT_JAMES, FOIX),
-        *(CRETEIL, BASSENS, CANNES),
+        *(CRETEIL, BASSENS, CANNES, PERCY, BEGIN, MERCY),
     )
     return Matcher(
         Watchlist(
             entities,
             {},
-            english_words=frozenset({"american", "coast", "european", "james"}),
+            english_words=frozenset(
+                {"american", "coast", "european", "james", "percy", "begin", "mercy"}
+            ),
         )
     )
 
@@ -160,6 +170,27 @@ def test_an_english_type_qualifier(matcher: Matcher, title: str, entity: object)
 def test_a_regional_hospital_after_the_name_is_foreign(matcher: Matcher) -> None:
     assert keys(matcher, "Cannes Regional Hospital", "Group: lockbit3") == set()
     assert keys(matcher, "Cannes Hospital", "Group: lockbit3") == {CANNES.key}
+
+
+@pytest.mark.parametrize(
+    ("title", "entity"),
+    [
+        ("Percy Military Hospital", PERCY),
+        ("Percy Army Training Hospital", PERCY),
+        ("Hôpital Percy", PERCY),
+        ("Begin Military Hospital", BEGIN),
+        ("HIA Bégin", BEGIN),
+        ("Hôpital d'instruction des armées Bégin", BEGIN),
+    ],
+)
+def test_a_military_hospital(matcher: Matcher, title: str, entity: object) -> None:
+    assert keys(matcher, title, "Group: lockbit3") == {entity.key}  # type: ignore[attr-defined]
+
+
+def test_english_words_with_another_type_stay_a_phrase(matcher: Matcher) -> None:
+    assert keys(matcher, "Percy Hospital", "Group: lockbit3") == set()
+    assert keys(matcher, "Mercy Military Hospital", "Group: lockbit3") == set()
+    assert keys(matcher, "Mercy Hospital", "Group: lockbit3") == set()
 
 
 @pytest.mark.parametrize(
