@@ -57,6 +57,7 @@ from crawler.matching.name_words import (
     GENERIC_WORDS,
     HEADLINE_WORDS,
     PASSING_QUALIFIERS,
+    REGIONS_IN_ENGLISH_NAMES,
     ROMANCE_CONNECTORS,
     TYPE_SURFACES,
     WRITTEN_QUALIFIERS,
@@ -100,9 +101,13 @@ _LEFT_TYPE = re.compile(
     rf" ({_SURFACES})(?: ({_QUALIFIERS}))?(?: (?:{_ARTICLES})){{0,2}}((?: (?:{_FIRST})){{0,2}}) $"
 )
 #: A type word written after a name, maybe after an English possessive and an English
-#: qualifier ("Lille's Cardiology Hospital", "Necker Children's Hospital").
+#: qualifier or region ("Lille's Cardiology Hospital", "Caen Normandy University Hospital").
 _ENGLISH_QUALIFIER = "|".join(
-    sorted([*ENGLISH_QUALIFIERS, *ENGLISH_TYPE_QUALIFIERS], key=len, reverse=True)
+    sorted(
+        [*ENGLISH_QUALIFIERS, *ENGLISH_TYPE_QUALIFIERS, *REGIONS_IN_ENGLISH_NAMES],
+        key=len,
+        reverse=True,
+    )
 )
 #: The English type qualifiers a folded text may end with, longest first.
 _ENGLISH_TYPE_ENDINGS = tuple(

@@ -277,6 +277,38 @@ ENGLISH_QUALIFIERS = frozenset(
         "regional cancer",
     }
 )
+#: Regions, in English or French, that English writes between a town and its hospital's type
+#: word ("Caen Normandy University Hospital", "Amiens-Picardie University Hospital" are the
+#: CHU de Caen and the CHU d'Amiens): they pass, as ENGLISH_QUALIFIERS do. Folded.
+REGIONS_IN_ENGLISH_NAMES = frozenset(
+    {
+        "normandy",
+        "normandie",
+        "picardy",
+        "picardie",
+        "brittany",
+        "bretagne",
+        "burgundy",
+        "bourgogne",
+        "alpes",
+        "alps",
+        "provence",
+        "corsica",
+        "corse",
+        "savoy",
+        "savoie",
+        "flanders",
+        "gascony",
+        "gascogne",
+        "alsace",
+        "lorraine",
+        "champagne",
+        "auvergne",
+        "aquitaine",
+        "occitanie",
+        "occitania",
+    }
+)
 #: English qualifiers written before an English type word that say the type as the French
 #: ones after it do (the key of WRITTEN_QUALIFIERS they stand for): "Intercommunal Hospital
 #: Center" is a "Centre hospitalier intercommunal", "Specialized Hospital Center of Bassens" the

@@ -7,6 +7,8 @@ word stays required and foreign hospitals named alike stay out.
 - an English qualifier between a name and an English type word written after it passes, as a
   French one does after the type word (`ENGLISH_QUALIFIERS`: "European", "Children's",
   "Cancer"…);
+- a region, in English or French, between a town and an English type word passes too
+  (`REGIONS_IN_ENGLISH_NAMES`: "Caen Normandy University Hospital");
 - a town's English possessive ("Lille's Cardiology Hospital"), never a saint's ("St. James's");
 - given names before a name in English order ("Georges Pompidou …"), as after a type word;
 - an English qualifier before an English type word says its type as a French one after it
@@ -82,6 +84,7 @@ BEGIN = establishment(
     "940120017", "Hôpital d Instruction des Armees Begin", "St Mande", "94", aliases=("Hia Begin",)
 )
 MERCY = establishment("570005165", "CHR Metz-Thionville - Hôpital de Mercy", "Ars-Laquenexy", "57")
+CAEN = establishment("140000100", "CHU de Caen", "Caen", "14")
 FOIX = establishment("090000001", "Centre hospitalier de Foix", "Foix", "09", region="Occitanie")
 
 
@@ -89,7 +92,7 @@ FOIX = establishment("090000001", "Centre hospitalier de Foix", "Foix", "09", re
 def matcher() -> Matcher:
     entities = (
         *(CHSF, POMPIDOU, NECKER, LILLE, ICM, BASQUE, AMERICAN, PARIS, SAINT_JAMES, FOIX),
-        *(CRETEIL, BASSENS, CANNES, PERCY, BEGIN, MERCY),
+        *(CRETEIL, BASSENS, CANNES, PERCY, BEGIN, MERCY, CAEN),
     )
     return Matcher(
         Watchlist(
@@ -123,6 +126,8 @@ def test_variants() -> None:
         ("Georges Pompidou European Hospital", POMPIDOU),
         ("Necker Children's Hospital", NECKER),
         ("Montpellier Cancer Institute", ICM),
+        ("Caen Normandy University Hospital", CAEN),
+        ("Caen-Normandie University Hospital", CAEN),
     ],
 )
 def test_an_english_qualifier_passes(matcher: Matcher, title: str, entity: object) -> None:
@@ -132,6 +137,7 @@ def test_an_english_qualifier_passes(matcher: Matcher, title: str, entity: objec
 def test_a_qualifier_needs_an_english_type_word_after_it(matcher: Matcher) -> None:
     assert keys(matcher, "Necker children's centre hospitalier", "") == set()
     assert keys(matcher, "Necker, Children's Hospital", "") == set()
+    assert keys(matcher, "Caen Normandy CHU", "") == set()
 
 
 @pytest.mark.parametrize("title", ["Lille's Cardiology Hospital", "Lille’s hospital"])
