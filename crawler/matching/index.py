@@ -58,6 +58,7 @@ from crawler.matching.names import (
     is_structural_core,
     leading_type,
     site_names,
+    specialty_name,
     strip_articles,
     whole_core,
 )
@@ -305,6 +306,12 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
         if sector == "hospital" and entity.finess_et:
             # "GHU Aphp Sorbonne Universite Site Trousseau" is the "Hôpital Trousseau".
             usual = {site for _, text in names for site in site_names(text)}
+            category = category_of(entity)
+            if category is not None and category.code in _TOWN_CATEGORIES:
+                # "Centre national d'ophtalmologie des Quinze-Vingts" is the "Hôpital des
+                # Quinze-Vingts": a hospital's name after what it does, not its town.
+                specialties = (specialty_name(text, own) for _, text in names)
+                usual.update(n for n in specialties if n is not None and n not in cities)
             names += [(FROM_ALIAS, f"hopital {site}") for site in sorted(usual)]
         if index in regional:
             # Only with "CHU" itself: "hôpital du Nord", "CH de Vienne" are other hospitals.

@@ -277,6 +277,24 @@ ENGLISH_QUALIFIERS = frozenset(
         "regional cancer",
     }
 )
+#: Medical specialties a hospital's official name may say before its usual name ("Centre
+#: national d'ophtalmologie des Quinze-Vingts" is the "Hôpital des Quinze-Vingts").
+MEDICAL_SPECIALTIES = frozenset(
+    {
+        "ophtalmologie",
+        "cardiologie",
+        "pneumologie",
+        "neurologie",
+        "cancerologie",
+        "oncologie",
+        "pediatrie",
+        "psychiatrie",
+        "gerontologie",
+        "orthopedie",
+        "rhumatologie",
+        "dermatologie",
+    }
+)
 #: Regions, in English or French, that English writes between a town and its hospital's type
 #: word ("Caen Normandy University Hospital", "Amiens-Picardie University Hospital" are the
 #: CHU de Caen and the CHU d'Amiens): they pass, as ENGLISH_QUALIFIERS do. Folded.

@@ -30,6 +30,7 @@ from crawler.matching.name_words import (
     ENGLISH_NOUNS,
     GENERIC_WORDS,
     LEGAL_FORMS,
+    MEDICAL_SPECIALTIES,
     QUALIFIED_TYPES,
     SAINT_VARIANTS,
     STRUCTURAL_WORDS,
@@ -279,6 +280,38 @@ _SITE_PART = re.compile(r" site (?:(?:de la|de l|du|des|de|d) )?(.+)$")
 _SITE_TRAILERS = frozenset({"aphp", "aphm", "hcl", "ap", "hp", "siege"})
 #: Words of a site's name that only say whom it cares for ("Necker Enfants Malades").
 _SITE_TAIL_WORDS = frozenset({"malades", "malade"})
+
+
+#: "Centre national d'ophtalmologie des Quinze-Vingts": a type, a medical specialty after
+#: "de"/"d'" ("national"/"régional" before it), then the name after an article.
+_SPECIALTY_PART = re.compile(
+    rf"^(?:(?:national|regional) )?(?:de|d) (?:{'|'.join(sorted(MEDICAL_SPECIALTIES))})"
+    r" (?:de la|de l|des|du|d) (.+)$"
+)
+
+
+def specialty_name(name: str, towns: tuple[str, ...] = ()) -> str | None:
+    """The usual name of a hospital named by what it does: ``"Centre National d Ophtalmologie
+    des Quinze Vingts de Paris"`` is the ``"quinze vingts"`` hospital (its town, one of
+    ``towns``, dropped); None when the name says no such thing or the rest is no name."""
+    words = normalise_phrase(name).split()
+    kind, used = leading_type(words)
+    if kind is None:
+        return None
+    found = _SPECIALTY_PART.match(" ".join(words[used:]))
+    if found is None:
+        return None
+    rest = found.group(1).split()
+    for town in towns:
+        size = len(town.split())
+        if len(rest) > size and rest[-size:] == town.split():
+            rest = rest[:-size]
+            while len(rest) > 1 and rest[-1] in ARTICLE_WORDS:
+                rest.pop()
+    core = " ".join(rest)
+    if rest[0] in GENERIC_WORDS or is_generic_core(core) or len(core.replace(" ", "")) < 5:
+        return None
+    return core
 
 
 def site_names(name: str) -> list[str]:

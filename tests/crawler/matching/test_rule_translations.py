@@ -18,6 +18,9 @@ word stays required and foreign hospitals named alike stay out.
 - a military hospital ("Hôpital d'instruction des armées Percy", "HIA Bégin") is a type of its
   own, "Military Hospital" / "Army Training Hospital" in English, whose ordinary English words
   ("Percy", "Begin") are still names (`ENGLISH_OWN_TYPES`);
+- a hospital named by its medical specialty ("Centre national d'ophtalmologie des Quinze-Vingts")
+  is also the "Hôpital des Quinze-Vingts", "Quinze-Vingts National Eye Hospital" in English
+  (`MEDICAL_SPECIALTIES`, `specialty_name`);
 - a core of French adjectives, alone or after an area noun, is also read in English, adjective
   first (`ENGLISH_ADJECTIVES`, `ENGLISH_NOUNS`: "Côte Basque" → "Basque Coast"); one adjective
   alone is an ordinary English word, a name only with a French town after it ("American
@@ -29,7 +32,12 @@ from __future__ import annotations
 import pytest
 
 from crawler.matching.matcher import Matcher
-from crawler.matching.names import core_variants, english_variants, french_of_english
+from crawler.matching.names import (
+    core_variants,
+    english_variants,
+    french_of_english,
+    specialty_name,
+)
 from crawler.matching.watchlist import Watchlist
 from tests.crawler.matching.support import establishment, keys
 
@@ -84,6 +92,13 @@ BEGIN = establishment(
     "940120017", "Hôpital d Instruction des Armees Begin", "St Mande", "94", aliases=("Hia Begin",)
 )
 MERCY = establishment("570005165", "CHR Metz-Thionville - Hôpital de Mercy", "Ars-Laquenexy", "57")
+QUINZE_VINGTS = establishment(
+    "750000481",
+    "Centre National d Ophtalmologie des Quinze Vingts de Paris",
+    "Paris",
+    "75",
+    tags=("category:355",),
+)
 CAEN = establishment("140000100", "CHU de Caen", "Caen", "14")
 FOIX = establishment("090000001", "Centre hospitalier de Foix", "Foix", "09", region="Occitanie")
 
@@ -92,7 +107,7 @@ FOIX = establishment("090000001", "Centre hospitalier de Foix", "Foix", "09", re
 def matcher() -> Matcher:
     entities = (
         *(CHSF, POMPIDOU, NECKER, LILLE, ICM, BASQUE, AMERICAN, PARIS, SAINT_JAMES, FOIX),
-        *(CRETEIL, BASSENS, CANNES, PERCY, BEGIN, MERCY, CAEN),
+        *(CRETEIL, BASSENS, CANNES, PERCY, BEGIN, MERCY, CAEN, QUINZE_VINGTS),
     )
     return Matcher(
         Watchlist(
@@ -222,3 +237,19 @@ def test_english_variants() -> None:
     assert french_of_english("basque coast") == "cote basque"
     assert french_of_english("american") == "americain"
     assert french_of_english("mercy") is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Quinze-Vingts National Eye Hospital", "Hôpital des Quinze-Vingts", "Quinze-Vingts Hospital"],
+)
+def test_a_hospital_named_by_its_specialty(matcher: Matcher, title: str) -> None:
+    assert keys(matcher, title, "Group: lockbit3") == {QUINZE_VINGTS.key}
+
+
+def test_specialty_name() -> None:
+    name = "Centre National d Ophtalmologie des Quinze Vingts de Paris"
+    assert specialty_name(name, ("paris",)) == "quinze vingts"
+    assert specialty_name("Centre de Psychiatrie de St Saulve") is None  # "de": a town
+    assert specialty_name("Centre Hospitalier de Moyen Séjour de la Souterraine") is None
+    assert specialty_name("Centre de Cardiologie du Pays Basque") is None  # generic words
