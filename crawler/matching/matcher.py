@@ -179,6 +179,7 @@ class Matcher:
         self._english_named: frozenset[str] | None = None
         self._speller: Speller | None = None
         self._departments: dict[str, str] | None = None
+        self._department_words: frozenset[str] | None = None
 
     def _context(self, entity: int) -> EntityContext:
         # Computed for candidates only: most entities never appear in a post.
@@ -547,6 +548,8 @@ class Matcher:
         if core in self.index.cities:
             return False
         words = [w for w in core.split(" ") if w and w not in ARTICLE_WORDS]
+        if " ".join(words) in self._department_names():
+            return False  # "Réunion University Hospital": a department is a place too
         if not words or _SAINTS.intersection(words):
             return False  # "Saint Joseph Hospital": a saint's name is a name in any language
         if self._english_named is None:
@@ -592,6 +595,15 @@ class Matcher:
         return False, any(
             f" {word} " in context and core not in f" {word} " for word in entity.words if word
         )
+
+    def _department_names(self) -> frozenset[str]:
+        # Folded department names without their articles ("la reunion" is "reunion").
+        if self._department_words is None:
+            self._department_words = frozenset(
+                " ".join(w for w in name.split(" ") if w not in ARTICLE_WORDS)
+                for name in self._department_codes()
+            )
+        return self._department_words
 
     def _department_codes(self) -> dict[str, str]:
         # Folded department name → its code, lower-cased as postcodes are compared.

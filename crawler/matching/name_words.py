@@ -59,6 +59,8 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
         "groupement hospitalier",
         "groupe hospitalier",
         "groupe hopitaux",
+        "university hospital group",
+        "hospital group",
         "ghu",
         "ght",
         "gh",
@@ -275,6 +277,7 @@ ENGLISH_QUALIFIERS = frozenset(
         "heart",
         "cancer",
         "regional cancer",
+        "municipal",
     }
 )
 #: Medical specialties a hospital's official name may say before its usual name ("Centre
@@ -383,6 +386,8 @@ ENGLISH_SURFACES = frozenset(
         "army training hospital",
         "military hospital",
         "army hospital",
+        "university hospital group",
+        "hospital group",
     }
 )
 #: Type classes whose English type words name no other class ("Military Hospital" is an "Hôpital

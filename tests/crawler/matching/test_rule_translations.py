@@ -9,6 +9,9 @@ word stays required and foreign hospitals named alike stay out.
   "Cancer"…);
 - a region, in English or French, between a town and an English type word passes too
   (`REGIONS_IN_ENGLISH_NAMES`: "Caen Normandy University Hospital");
+- "Hospital Group" is a "Groupe hospitalier", "Military Hospital" an "Hôpital d'instruction des
+  armées" (below), "Municipal" passes as the qualifiers above;
+- a department's name is a place, not an English phrase ("Réunion University Hospital");
 - a town's English possessive ("Lille's Cardiology Hospital"), never a saint's ("St. James's");
 - given names before a name in English order ("Georges Pompidou …"), as after a type word;
 - an English qualifier before an English type word says its type as a French one after it
@@ -99,6 +102,14 @@ QUINZE_VINGTS = establishment(
     "75",
     tags=("category:355",),
 )
+SAINT_JOSEPH = establishment(
+    "750000523",
+    "GH Paris Site Saint Joseph",
+    "Paris",
+    "75",
+    aliases=("Groupe Hospitalier Paris Saint Joseph",),
+)
+REUNION = establishment("970408589", "CHU de Reunion", "St Pierre", "974")
 CAEN = establishment("140000100", "CHU de Caen", "Caen", "14")
 FOIX = establishment("090000001", "Centre hospitalier de Foix", "Foix", "09", region="Occitanie")
 
@@ -108,13 +119,14 @@ def matcher() -> Matcher:
     entities = (
         *(CHSF, POMPIDOU, NECKER, LILLE, ICM, BASQUE, AMERICAN, PARIS, SAINT_JAMES, FOIX),
         *(CRETEIL, BASSENS, CANNES, PERCY, BEGIN, MERCY, CAEN, QUINZE_VINGTS),
+        *(SAINT_JOSEPH, REUNION),
     )
     return Matcher(
         Watchlist(
             entities,
-            {},
+            {"974": "La Reunion"},
             english_words=frozenset(
-                {"american", "coast", "european", "james", "percy", "begin", "mercy"}
+                {"american", "coast", "european", "james", "percy", "begin", "mercy", "reunion"}
             ),
         )
     )
@@ -143,6 +155,10 @@ def test_variants() -> None:
         ("Montpellier Cancer Institute", ICM),
         ("Caen Normandy University Hospital", CAEN),
         ("Caen-Normandie University Hospital", CAEN),
+        ("Cannes Municipal Hospital", CANNES),
+        ("Hospital Group Paris Saint Joseph", SAINT_JOSEPH),
+        ("Paris Saint-Joseph Hospital Group", SAINT_JOSEPH),
+        ("Réunion University Hospital", REUNION),
     ],
 )
 def test_an_english_qualifier_passes(matcher: Matcher, title: str, entity: object) -> None:
