@@ -806,14 +806,14 @@ def _english_qualified(kind: str, folded: str, at: int) -> str | None:
 
 
 def _french_town_after(folded: str, at: int | None, towns: Mapping[str, object]) -> bool:
-    # "… Hospital of Paris", "… Hospital in Neuilly": "of"/"in" and a French town (up to three
-    # words) right after ``at``.
+    # "… Hospital of Paris", "… Hospital in Neuilly", "… Hospital Marseille": a French town (up
+    # to three words, after "of"/"in") right after ``at``.
     if at is None:
         return False
     words = folded[at : at + 64].split(" ")[1:5]
-    if not words or words[0] not in ("of", "in"):
-        return False
-    return any(" ".join(words[1:size]) in towns for size in (4, 3, 2) if len(words) >= size)
+    if words[:1] == ["of"] or words[:1] == ["in"]:
+        words = words[1:]
+    return any(" ".join(words[:size]) in towns for size in (3, 2, 1) if len(words) >= size)
 
 
 def _english_between(right: re.Match[str], between: str) -> bool:

@@ -240,6 +240,7 @@ def test_adjectives_after_a_noun_in_english(matcher: Matcher, title: str) -> Non
 
 def test_one_adjective_needs_a_french_town(matcher: Matcher) -> None:
     assert keys(matcher, "American Hospital of Paris", "Group: lockbit3") == {AMERICAN.key}
+    assert keys(matcher, "American Hospital, Paris", "Group: lockbit3") == {AMERICAN.key}
     assert keys(matcher, "American Hospital Dubai", "Group: lockbit3") == set()
     assert keys(matcher, "American Hospital", "Group: lockbit3") == set()
     assert keys(matcher, "American Hospital of Istanbul", "") == set()
