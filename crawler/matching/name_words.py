@@ -341,6 +341,7 @@ ENGLISH_TYPE_QUALIFIERS: dict[str, str] = {
     "interdepartmental": "interdepartemental",
     "specialized": "specialise",
     "specialised": "specialise",
+    "psychiatric": "specialise",
     "departmental": "departemental",
 }
 #: French adjectives of names and their English forms: "Hôpital Américain" is the "American

@@ -195,6 +195,8 @@ def test_given_names_before_a_name_in_english_order(matcher: Matcher) -> None:
         ("Intercommunal Hospital Center of Creteil", CRETEIL),
         ("Bassens Specialized Hospital Center", BASSENS),
         ("Specialized Hospital Center of Bassens", BASSENS),
+        ("Psychiatric Hospital Center of Bassens", BASSENS),
+        ("Bassens Psychiatric Hospital", BASSENS),
         ("Lille Regional University Hospital", LILLE),
         ("Lille University Hospital", LILLE),
         ("Regional Hospital Center of Cannes", CANNES),
