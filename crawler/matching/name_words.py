@@ -59,8 +59,6 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
         "groupement hospitalier",
         "groupe hospitalier",
         "groupe hopitaux",
-        "university hospital group",
-        "hospital group",
         "ghu",
         "ght",
         "gh",
@@ -171,6 +169,9 @@ PASSING_QUALIFIERS = frozenset(
         "medico universitaire",
         "europeen",
         "cardiologique",
+        # "Hospital Group Paris Saint-Joseph" (English for "Groupe hospitalier"): not a type
+        # word, which would make "Bio Group" a name of type words only.
+        "group",
         # "CH du Pays de Ploërmel" (ch-paysdeploermel.fr) is the "CH de Ploërmel".
         "du pays de",
         "du pays d",
@@ -387,8 +388,6 @@ ENGLISH_SURFACES = frozenset(
         "army training hospital",
         "military hospital",
         "army hospital",
-        "university hospital group",
-        "hospital group",
     }
 )
 #: Type classes whose English type words name no other class ("Military Hospital" is an "Hôpital
