@@ -316,8 +316,9 @@ def specialty_name(name: str, towns: tuple[str, ...] = ()) -> str | None:
 
 def site_names(name: str) -> list[str]:
     """The usual names of a hospital site named by its group: ``"GHU Aphp Sorbonne Universite
-    Site Trousseau"`` is the ``"trousseau"`` hospital; ``"GHU Cup Site Necker Enfants
-    Malades"`` is ``"necker enfants malades"`` and, its generic words dropped, ``"necker"``."""
+    Site Trousseau"`` is the ``"trousseau"`` hospital, ``"… Site G Pompidou"`` the
+    ``"pompidou"`` one; ``"GHU Cup Site Necker Enfants Malades"`` is ``"necker enfants
+    malades"`` and, its generic words dropped, ``"necker"``."""
     found = _SITE_PART.search(" " + normalise_phrase(name))
     if found is None:
         return []
@@ -325,8 +326,10 @@ def site_names(name: str) -> list[str]:
     while words and words[-1] in _SITE_TRAILERS:
         words.pop()
     names = [" ".join(words)] if words else []
-    if len(words) == 2 and len(words[0]) == 1 and len(words[1]) >= 5:
-        names.append(words[1])  # "Site G Pompidou" is the "Hôpital (Georges) Pompidou"
+    if len(words) >= 2 and len(words[0]) == 1 and len("".join(words[1:])) >= 5:
+        # "Site G Pompidou" is the "Hôpital (Georges) Pompidou", "Site P.zobda Quitman" the
+        # "Hôpital (Pierre) Zobda-Quitman": the initial stands for any given name.
+        names.append(" ".join(words[1:]))
     lead = list(words)
     while len(lead) > 1 and (lead[-1] in GENERIC_WORDS or lead[-1] in _SITE_TAIL_WORDS):
         lead.pop()
