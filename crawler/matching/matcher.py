@@ -27,7 +27,7 @@ from crawler.core.records import EntityMatch, EntityRecord
 from crawler.matching.candidates import FROM_FINESS, THRESHOLD, Candidate, PostField, score_of
 from crawler.matching.claims import extract_claims, sale_assessment
 from crawler.matching.finess import find_finess
-from crawler.matching.finess_categories import PLACED_SECTORS, sector_of
+from crawler.matching.finess_categories import PLACED_SECTORS, category_of, sector_of
 from crawler.matching.first_pass import FirstPass
 from crawler.matching.index import (
     FROM_ALIAS,
@@ -59,6 +59,7 @@ from crawler.matching.name_words import (
     PASSING_QUALIFIERS,
     REGIONS_IN_ENGLISH_NAMES,
     ROMANCE_CONNECTORS,
+    SPECIALTY_QUALIFIERS,
     TYPE_SURFACES,
     WRITTEN_QUALIFIERS,
     qualified_type,
@@ -156,6 +157,11 @@ _FOREIGN_HOST = re.compile(
 )
 
 
+#: A core's span widened to its type word: start, end, the type written, read across a memorial
+#: name, past given names, the specialty an English qualifier names.
+_Span = tuple[int, int, str | None, bool, bool, str | None]
+
+
 class Matcher:
     """Matches posts against one watchlist; build once, then call :meth:`match` per post."""
 
@@ -180,6 +186,7 @@ class Matcher:
         self._speller: Speller | None = None
         self._departments: dict[str, str] | None = None
         self._department_words: frozenset[str] | None = None
+        self._family_words: dict[str, frozenset[str]] = {}
 
     def _context(self, entity: int) -> EntityContext:
         # Computed for candidates only: most entities never appear in a post.
@@ -428,13 +435,15 @@ class Matcher:
             if tags:
                 item.foreign.append(start)
             # Candidates of one entry share its span: confirm each entity type once.
-            spans: dict[str | None, tuple[int, int, str | None, bool, bool] | None] = {}
+            spans: dict[str | None, _Span | None] = {}
             for entity, kind, level, origin in candidates:
                 if kind in spans:
                     span = spans[kind]
                 else:
                     span = spans[kind] = self._typed_span(normalised, start, end, kind)
                 if span is not None:
+                    if span[5] is not None and not self._of_specialty(entity, span[5]):
+                        continue  # "Caen Cancer Center" is no rehabilitation centre of Caen
                     exact = kind is not None and span[2] == kind.rstrip("=")
                     raw.append(
                         Candidate(
@@ -452,12 +461,12 @@ class Matcher:
 
     def _typed_span(
         self, normalised: Normalised, start: int, end: int, kind: str | None
-    ) -> tuple[int, int, str | None, bool, bool] | None:
+    ) -> _Span | None:
         # (start, end) of the core, widened to the type word that confirms it, that word's
-        # type, whether a memorial name was read across and whether given names were passed
-        # over; None if no type confirms it.
+        # type, whether a memorial name was read across, whether given names were passed
+        # over and the specialty an English qualifier names; None if no type confirms it.
         if kind is None:
-            return start, end, None, False, False
+            return start, end, None, False, False, None
         folded = normalised.text
         accepted = ACCEPTS.get(kind, frozenset({kind}))
         left = _LEFT_TYPE.search(folded, max(0, start - 60), start)
@@ -484,7 +493,7 @@ class Matcher:
                 given = bool(left.group(3))
                 if given and folded[start:end] in self.index.cities:
                     return None  # "Hôpital Charles-Foix" is no hospital of Foix
-                return left.start(1), end, written, False, given
+                return left.start(1), end, written, False, given, None
         if kind in _MEMORIAL_KINDS and folded.endswith(_CONNECTOR_ENDINGS, 0, start):
             memorial = _MEMORIAL_TYPE.search(folded, max(0, start - 60), start)
             if (
@@ -497,7 +506,7 @@ class Matcher:
                 )
             ):
                 # ("Hospital Ciudad de Boulogne" is Spanish: English says "… Hospital in".)
-                return memorial.start(1), end, _SURFACE_TYPE[memorial.group(1)], True, False
+                return memorial.start(1), end, _SURFACE_TYPE[memorial.group(1)], True, False, None
         right = _RIGHT_TYPE.match(folded, end)
         written = None if right is None else _right_type(right)
         if right is not None and written is not None and written in accepted:
@@ -532,7 +541,9 @@ class Matcher:
             given = name_at < first
             if given and core in self.index.cities:
                 return None  # "Charles Foix Hospital" is no hospital of Foix
-            return start, right.end(), written, False, given
+            qualifier = right.group("qualifier")
+            specialty = qualifier if qualifier in SPECIALTY_QUALIFIERS else None
+            return start, right.end(), written, False, given, specialty
         return None
 
     def _english_phrase(
@@ -646,6 +657,25 @@ class Matcher:
             if len(words) >= size and place in self.index.cities:
                 return bool(regions) and not self.index.cities[place] & regions
         return False
+
+    def _of_specialty(self, entity: int, qualifier: str) -> bool:
+        # The names of the entity's family (itself, its legal entity and sister sites) or their
+        # FINESS categories say the specialty an English qualifier names ("Lille's Cardiology
+        # Hospital": the CHU de Lille has the "Hôpital cardiologique").
+        family = self._context(entity).family
+        words = self._family_words.get(family)
+        if words is None:
+            if self._families is None:
+                self._families = _families_with_members(self.watchlist.entities)
+            found: set[str] = set()
+            for position in self._families.get(family) or [entity]:
+                member = self.watchlist.entities[position]
+                category = category_of(member)
+                labels = [category.label] if category is not None else []
+                for name in (member.name, *member.aliases, *labels):
+                    found.update(normalise_phrase(name).split())
+            words = self._family_words[family] = frozenset(found)
+        return not words.isdisjoint(SPECIALTY_QUALIFIERS[qualifier])
 
     def _family_places(self, entity: int) -> tuple[frozenset[str], frozenset[str]]:
         # Departments and regions of the entity, its legal entity and its sister sites.

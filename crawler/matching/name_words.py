@@ -299,6 +299,29 @@ MEDICAL_SPECIALTIES = frozenset(
         "dermatologie",
     }
 )
+#: English qualifiers that name a specialty (see ENGLISH_QUALIFIERS), with the folded words of
+#: French names and FINESS category labels that say it: "Montpellier Cancer Institute" is the
+#: institute of Montpellier whose family's names say "cancer" (the ICM, "Institut régional du
+#: cancer"), not any other ("Caen Cancer Center" is no rehabilitation centre of Caen).
+_CANCER = frozenset({"cancer", "cancerologie", "oncologie", "clcc", "crlcc"})
+_EYE = frozenset({"ophtalmologie", "ophtalmologique", "ophtalmo", "yeux", "vision"})
+_HEART = frozenset({"cardiologie", "cardiologique", "cardio", "cardiaque", "coeur"})
+_CHILDREN = frozenset(
+    {"enfant", "enfants", "pediatrie", "pediatrique", "pediatriques", "infantile", "mere"}
+)
+SPECIALTY_QUALIFIERS: dict[str, frozenset[str]] = {
+    "cancer": _CANCER,
+    "regional cancer": _CANCER,
+    "eye": _EYE,
+    "national eye": _EYE,
+    "cardiology": _HEART,
+    "cardiac": _HEART,
+    "heart": _HEART,
+    "children s": _CHILDREN,
+    "childrens": _CHILDREN,
+    "pediatric": _CHILDREN,
+    "paediatric": _CHILDREN,
+}
 #: Regions, in English or French, that English writes between a town and its hospital's type
 #: word ("Caen Normandy University Hospital", "Amiens-Picardie University Hospital" are the
 #: CHU de Caen and the CHU d'Amiens): they pass, as ENGLISH_QUALIFIERS do. Folded.

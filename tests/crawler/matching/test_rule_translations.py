@@ -7,6 +7,10 @@ word stays required and foreign hospitals named alike stay out.
 - an English qualifier between a name and an English type word written after it passes, as a
   French one does after the type word (`ENGLISH_QUALIFIERS`: "European", "Children's",
   "Cancer"…);
+- a qualifier that names a specialty ("Cancer", "Eye", "Cardiology", "Children's") needs it said
+  by the names or FINESS categories of the entity's family (`SPECIALTY_QUALIFIERS`): "Caen
+  Cancer Center" is no rehabilitation centre of Caen, "Lille's Cardiology Hospital" is the CHU
+  whose site is the "Hôpital cardiologique";
 - a region, in English or French, between a town and an English type word passes too
   (`REGIONS_IN_ENGLISH_NAMES`: "Caen Normandy University Hospital");
 - "Hospital Group" is a "Groupe hospitalier", "Military Hospital" an "Hôpital d'instruction des
@@ -61,6 +65,17 @@ NECKER = establishment(
     tags=("category:101",),
 )
 LILLE = establishment("590780193", "CHU de Lille", "Lille", "59", region="Hauts-de-France")
+LILLE_HEART = establishment(
+    "590787586",
+    "Institut Cœur Poumon du CHU Lille",
+    "Lille",
+    "59",
+    parent_key=LILLE.key,
+    aliases=("Hôpital Cardiologique du CHR Lille",),
+)
+CAEN_REHAB = establishment(
+    "140025123", "Centre de Rééducation de Caen", "Caen", "14", region="Normandie"
+)
 ICM = establishment(
     "340000207",
     "Icm",
@@ -119,7 +134,7 @@ def matcher() -> Matcher:
     entities = (
         *(CHSF, POMPIDOU, NECKER, LILLE, ICM, BASQUE, AMERICAN, PARIS, SAINT_JAMES, FOIX),
         *(CRETEIL, BASSENS, CANNES, PERCY, BEGIN, MERCY, CAEN, QUINZE_VINGTS),
-        *(SAINT_JOSEPH, REUNION),
+        *(SAINT_JOSEPH, REUNION, LILLE_HEART, CAEN_REHAB),
     )
     return Matcher(
         Watchlist(
@@ -174,6 +189,13 @@ def test_a_qualifier_needs_an_english_type_word_after_it(matcher: Matcher) -> No
 @pytest.mark.parametrize("title", ["Lille's Cardiology Hospital", "Lille’s hospital"])
 def test_a_towns_possessive(matcher: Matcher, title: str) -> None:
     assert keys(matcher, title, "Group: lockbit3") == {LILLE.key}
+
+
+def test_a_specialty_is_the_familys(matcher: Matcher) -> None:
+    assert keys(matcher, "Caen Center", "Group: lockbit3") == {CAEN_REHAB.key}
+    assert keys(matcher, "Caen Cancer Center", "Group: lockbit3") == set()
+    assert keys(matcher, "Lille Cardiology Hospital", "Group: lockbit3") == {LILLE.key}
+    assert keys(matcher, "Lille Cancer Hospital", "Group: lockbit3") == set()
 
 
 def test_no_saints_possessive(matcher: Matcher) -> None:
