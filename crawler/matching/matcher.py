@@ -443,7 +443,7 @@ class Matcher:
                     span = spans[kind] = self._typed_span(normalised, start, end, kind)
                 if span is not None:
                     if span[5] is not None and not self._of_specialty(entity, span[5]):
-                        continue  # "Caen Cancer Center" is no rehabilitation centre of Caen
+                        continue  # "Caen Cancer Center" is no other centre of Caen
                     exact = kind is not None and span[2] == kind.rstrip("=")
                     raw.append(
                         Candidate(

@@ -302,7 +302,7 @@ MEDICAL_SPECIALTIES = frozenset(
 #: English qualifiers that name a specialty (see ENGLISH_QUALIFIERS), with the folded words of
 #: French names and FINESS category labels that say it: "Montpellier Cancer Institute" is the
 #: institute of Montpellier whose family's names say "cancer" (the ICM, "Institut régional du
-#: cancer"), not any other ("Caen Cancer Center" is no rehabilitation centre of Caen).
+#: cancer"), not any other ("Caen Cancer Center" is no other centre of Caen).
 _CANCER = frozenset({"cancer", "cancerologie", "oncologie", "clcc", "crlcc"})
 _EYE = frozenset({"ophtalmologie", "ophtalmologique", "ophtalmo", "yeux", "vision"})
 _HEART = frozenset({"cardiologie", "cardiologique", "cardio", "cardiaque", "coeur"})

@@ -9,7 +9,7 @@ word stays required and foreign hospitals named alike stay out.
   "Cancer"…);
 - a qualifier that names a specialty ("Cancer", "Eye", "Cardiology", "Children's") needs it said
   by the names or FINESS categories of the entity's family (`SPECIALTY_QUALIFIERS`): "Caen
-  Cancer Center" is no rehabilitation centre of Caen, "Lille's Cardiology Hospital" is the CHU
+  Cancer Institute" is no other institute of Caen, "Lille's Cardiology Hospital" is the CHU
   whose site is the "Hôpital cardiologique";
 - a region, in English or French, between a town and an English type word passes too
   (`REGIONS_IN_ENGLISH_NAMES`: "Caen Normandy University Hospital");
@@ -73,8 +73,8 @@ LILLE_HEART = establishment(
     parent_key=LILLE.key,
     aliases=("Hôpital Cardiologique du CHR Lille",),
 )
-CAEN_REHAB = establishment(
-    "140025123", "Centre de Rééducation de Caen", "Caen", "14", region="Normandie"
+CAEN_INSTITUTE = establishment(
+    "140025123", "Institut Régional de Caen", "Caen", "14", region="Normandie"
 )
 ICM = establishment(
     "340000207",
@@ -134,7 +134,7 @@ def matcher() -> Matcher:
     entities = (
         *(CHSF, POMPIDOU, NECKER, LILLE, ICM, BASQUE, AMERICAN, PARIS, SAINT_JAMES, FOIX),
         *(CRETEIL, BASSENS, CANNES, PERCY, BEGIN, MERCY, CAEN, QUINZE_VINGTS),
-        *(SAINT_JOSEPH, REUNION, LILLE_HEART, CAEN_REHAB),
+        *(SAINT_JOSEPH, REUNION, LILLE_HEART, CAEN_INSTITUTE),
     )
     return Matcher(
         Watchlist(
@@ -192,8 +192,8 @@ def test_a_towns_possessive(matcher: Matcher, title: str) -> None:
 
 
 def test_a_specialty_is_the_familys(matcher: Matcher) -> None:
-    assert keys(matcher, "Caen Center", "Group: lockbit3") == {CAEN_REHAB.key}
-    assert keys(matcher, "Caen Cancer Center", "Group: lockbit3") == set()
+    assert keys(matcher, "Caen Institute", "Group: lockbit3") == {CAEN_INSTITUTE.key}
+    assert keys(matcher, "Caen Cancer Institute", "Group: lockbit3") == set()
     assert keys(matcher, "Lille Cardiology Hospital", "Group: lockbit3") == {LILLE.key}
     assert keys(matcher, "Lille Cancer Hospital", "Group: lockbit3") == set()
 
