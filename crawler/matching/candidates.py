@@ -140,7 +140,11 @@ def foreign_near(candidate: Candidate) -> bool:
     # A foreign place (Belgique, Québec, Texas…) written close to the candidate, not inside it,
     # or the dateline of the post's headline ("Belgique : les maisons de repos Korian…"): the
     # story is told from abroad, and the group it names is the foreign branch.
-    if _POST_START in candidate.field.foreign and _DATELINE.match(candidate.field.folded.original):
+    if (
+        _POST_START in candidate.field.foreign
+        and not candidate.start <= _POST_START < candidate.end  # "American Hospital, Paris"
+        and _DATELINE.match(candidate.field.folded.original)
+    ):
         return True
     return any(
         abs(place - candidate.start) <= FOREIGN_REACH

@@ -52,11 +52,13 @@ from crawler.matching.name_words import (
 from crawler.matching.names import (
     alias_strength,
     core_variants,
+    english_variants,
     forms_of_name,
     is_generic_core,
     is_structural_core,
     leading_type,
     site_names,
+    specialty_name,
     strip_articles,
     whole_core,
 )
@@ -304,6 +306,12 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
         if sector == "hospital" and entity.finess_et:
             # "GHU Aphp Sorbonne Universite Site Trousseau" is the "Hôpital Trousseau".
             usual = {site for _, text in names for site in site_names(text)}
+            category = category_of(entity)
+            if category is not None and category.code in _TOWN_CATEGORIES:
+                # "Centre national d'ophtalmologie des Quinze-Vingts" is the "Hôpital des
+                # Quinze-Vingts": a hospital's name after what it does, not its town.
+                specialties = (specialty_name(text, own) for _, text in names)
+                usual.update(n for n in specialties if n is not None and n not in cities)
             names += [(FROM_ALIAS, f"hopital {site}") for site in sorted(usual)]
         if index in regional:
             # Only with "CHU" itself: "hôpital du Nord", "CH de Vienne" are other hospitals.
@@ -407,7 +415,12 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                     # is only a town needs the entity's own type word, except for the
                     # town's public hospital ("hôpital de Vire" is the CH de Vire).
                     kind = strict_type(kind)
-                for variant in core_variants(core):
+                variants = core_variants(core)
+                if kind is not None:
+                    # "Hôpital Américain" is the "American Hospital" (with an English type
+                    # word: see Matcher._english_phrase).
+                    variants += english_variants(core)
+                for variant in variants:
                     if variant in excluded or (variant, kind) in seen:
                         continue
                     seen.add((variant, kind))

@@ -27,7 +27,7 @@ from crawler.core.records import EntityMatch, EntityRecord
 from crawler.matching.candidates import FROM_FINESS, THRESHOLD, Candidate, PostField, score_of
 from crawler.matching.claims import extract_claims, sale_assessment
 from crawler.matching.finess import find_finess
-from crawler.matching.finess_categories import PLACED_SECTORS, sector_of
+from crawler.matching.finess_categories import PLACED_SECTORS, category_of, sector_of
 from crawler.matching.first_pass import FirstPass
 from crawler.matching.index import (
     FROM_ALIAS,
@@ -48,18 +48,23 @@ from crawler.matching.name_words import (
     ACCEPTS,
     ARTICLE_WORDS,
     ARTICLES,
+    ENGLISH_OWN_TYPES,
     ENGLISH_PLACE_WORDS,
+    ENGLISH_QUALIFIERS,
     ENGLISH_SURFACES,
+    ENGLISH_TYPE_QUALIFIERS,
     FIRST_NAMES,
     GENERIC_WORDS,
     HEADLINE_WORDS,
     PASSING_QUALIFIERS,
+    REGIONS_IN_ENGLISH_NAMES,
     ROMANCE_CONNECTORS,
+    SPECIALTY_QUALIFIERS,
     TYPE_SURFACES,
     WRITTEN_QUALIFIERS,
     qualified_type,
 )
-from crawler.matching.names import whole_core
+from crawler.matching.names import french_of_english, whole_core
 from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise_fields, normalise_phrase
 from crawler.matching.resolve import Resolver
 from crawler.matching.results import AmbiguousMatch, MatchResult
@@ -96,7 +101,23 @@ _FIRST = "|".join(sorted(FIRST_NAMES, key=len, reverse=True))
 _LEFT_TYPE = re.compile(
     rf" ({_SURFACES})(?: ({_QUALIFIERS}))?(?: (?:{_ARTICLES})){{0,2}}((?: (?:{_FIRST})){{0,2}}) $"
 )
-_RIGHT_TYPE = re.compile(rf" ({_SURFACES})(?= )")
+#: A type word written after a name, maybe after an English possessive and an English
+#: qualifier or region ("Lille's Cardiology Hospital", "Caen Normandy University Hospital").
+_ENGLISH_QUALIFIER = "|".join(
+    sorted(
+        [*ENGLISH_QUALIFIERS, *ENGLISH_TYPE_QUALIFIERS, *REGIONS_IN_ENGLISH_NAMES],
+        key=len,
+        reverse=True,
+    )
+)
+#: The English type qualifiers a folded text may end with, longest first.
+_ENGLISH_TYPE_ENDINGS = tuple(
+    f" {qualifier} " for qualifier in sorted(ENGLISH_TYPE_QUALIFIERS, key=len, reverse=True)
+)
+_RIGHT_TYPE = re.compile(
+    rf"(?P<possessive> s(?= ))?(?: (?!(?:{_SURFACES}) )(?P<qualifier>{_ENGLISH_QUALIFIER}))?"
+    rf" (?P<surface>{_SURFACES})(?= )"
+)
 #: A type word, then a memorial name of one to three words, then "de"/"d'"/"du"/"à"/"in"
 #: before the town: "Centre hospitalier Jacques Cœur de Bourges", "Hôpital Simone Veil à
 #: Blois", "Simone Veil Hospital in Cannes" is read by the type word written after.
@@ -139,6 +160,11 @@ _FOREIGN_HOST = re.compile(
 )
 
 
+#: A core's span widened to its type word: start, end, the type written, read across a memorial
+#: name, past given names, the specialty an English qualifier names.
+_Span = tuple[int, int, str | None, bool, bool, str | None]
+
+
 class Matcher:
     """Matches posts against one watchlist; build once, then call :meth:`match` per post."""
 
@@ -162,6 +188,8 @@ class Matcher:
         self._english_named: frozenset[str] | None = None
         self._speller: Speller | None = None
         self._departments: dict[str, str] | None = None
+        self._department_words: frozenset[str] | None = None
+        self._family_words: dict[str, frozenset[str]] = {}
 
     def _context(self, entity: int) -> EntityContext:
         # Computed for candidates only: most entities never appear in a post.
@@ -410,13 +438,15 @@ class Matcher:
             if tags:
                 item.foreign.append(start)
             # Candidates of one entry share its span: confirm each entity type once.
-            spans: dict[str | None, tuple[int, int, str | None, bool, bool] | None] = {}
+            spans: dict[str | None, _Span | None] = {}
             for entity, kind, level, origin in candidates:
                 if kind in spans:
                     span = spans[kind]
                 else:
                     span = spans[kind] = self._typed_span(normalised, start, end, kind)
                 if span is not None:
+                    if span[5] is not None and not self._of_specialty(entity, span[5]):
+                        continue  # "Caen Cancer Center" is no other centre of Caen
                     exact = kind is not None and span[2] == kind.rstrip("=")
                     raw.append(
                         Candidate(
@@ -436,12 +466,12 @@ class Matcher:
 
     def _typed_span(
         self, normalised: Normalised, start: int, end: int, kind: str | None
-    ) -> tuple[int, int, str | None, bool, bool] | None:
+    ) -> _Span | None:
         # (start, end) of the core, widened to the type word that confirms it, that word's
-        # type, whether a memorial name was read across and whether given names were passed
-        # over; None if no type confirms it.
+        # type, whether a memorial name was read across, whether given names were passed
+        # over and the specialty an English qualifier names; None if no type confirms it.
         if kind is None:
-            return start, end, None, False, False
+            return start, end, None, False, False, None
         folded = normalised.text
         accepted = ACCEPTS.get(kind, frozenset({kind}))
         left = _LEFT_TYPE.search(folded, max(0, start - 60), start)
@@ -449,8 +479,17 @@ class Matcher:
             left = None  # "rhonefm.ch La radio": the ".ch" of a host is no "CH"
         if left is not None:
             written = qualified_type(_SURFACE_TYPE[left.group(1)], left.group(2))
+            if written is not None and left.group(2) is None and left.group(1) in ENGLISH_SURFACES:
+                # "Specialized Hospital Center of Bassens": an English qualifier before the
+                # type word may say its type, as a French one after it (it blocks nothing:
+                # "Regional Hospital Center of Cannes" is still the CH de Cannes).
+                qualified = _english_qualified(written, folded, left.start(1))
+                if qualified is not None and qualified in accepted:
+                    written = qualified
             if written is not None and written in accepted:
-                if self._english_phrase(left.group(1), folded, start, end):
+                if written not in ENGLISH_OWN_TYPES and self._english_phrase(
+                    left.group(1), folded, start, end
+                ):
                     return None
                 if ROMANCE_CONNECTORS.intersection(
                     folded[left.end(1) : start].split()
@@ -459,7 +498,7 @@ class Matcher:
                 given = bool(left.group(3))
                 if given and folded[start:end] in self.index.cities:
                     return None  # "Hôpital Charles-Foix" is no hospital of Foix
-                return left.start(1), end, written, False, given
+                return left.start(1), end, written, False, given, None
         if kind in _MEMORIAL_KINDS and folded.endswith(_CONNECTOR_ENDINGS, 0, start):
             memorial = _MEMORIAL_TYPE.search(folded, max(0, start - 60), start)
             if (
@@ -472,27 +511,44 @@ class Matcher:
                 )
             ):
                 # ("Hospital Ciudad de Boulogne" is Spanish: English says "… Hospital in".)
-                return memorial.start(1), end, _SURFACE_TYPE[memorial.group(1)], True, False
+                return memorial.start(1), end, _SURFACE_TYPE[memorial.group(1)], True, False, None
         right = _RIGHT_TYPE.match(folded, end)
-        if right is not None and _SURFACE_TYPE[right.group(1)] in accepted:
+        written = None if right is None else _right_type(right)
+        if right is not None and written is not None and written in accepted:
             # "Cannes hospital", not "Mauvezin (Gers), hôpital de proximité": a type word
-            # after the core belongs to it only if nothing but spaces or a dash is between.
+            # after the core belongs to it only if nothing but spaces or a dash is between,
+            # or an English possessive and qualifier before an English type word ("Lille's
+            # Cardiology Hospital").
             first, last = normalised.span(start, end)
-            between = normalised.original[last : normalised.span(right.start(1), right.end(1))[0]]
-            if between.strip(_JOINERS):
+            type_at = normalised.span(right.start("surface"), right.end("surface"))[0]
+            between = normalised.original[last:type_at]
+            if not _english_between(right, between) and between.strip(_JOINERS):
                 return None
-            if self._english_phrase(None, folded, start, end):
+            core = folded[start:end]
+            if right.group("possessive") and (
+                core not in self.index.cities or _SAINTS.intersection(core.split(" "))
+            ):
+                return None  # a town's hospital ("Lille's"), not a saint's ("St. James's")
+            if written not in ENGLISH_OWN_TYPES and self._english_phrase(
+                None, folded, start, end, right.end()
+            ):
                 return None
-            after = folded[right.end(1) : right.end(1) + 8].split(" ", 2)
+            after = folded[right.end() : right.end() + 8].split(" ", 2)
             if (
                 len(after) > 1
                 and after[1] in ROMANCE_CONNECTORS
-                and _is_hospital(normalised, right.start(1), right.end(1))
+                and _is_hospital(normalised, right.start("surface"), right.end("surface"))
             ):
                 return None  # "Novo Hospital de …" is Portuguese or Spanish
-            if _name_goes_on_left(normalised.original, first, self.index.cities):
+            name_at = _before_given_names(normalised.original, first)
+            if _name_goes_on_left(normalised.original, name_at, self.index.cities):
                 return None  # "Scripps Mercy Hospital", "Mount Vernon Hospital"
-            return start, right.end(1), _SURFACE_TYPE[right.group(1)], False, False
+            given = name_at < first
+            if given and core in self.index.cities:
+                return None  # "Charles Foix Hospital" is no hospital of Foix
+            qualifier = right.group("qualifier")
+            specialty = qualifier if qualifier in SPECIALTY_QUALIFIERS else None
+            return start, right.end(), written, False, given, specialty
         return None
 
     def _english_town(self, normalised: Normalised, start: int, end: int) -> bool:
@@ -503,26 +559,43 @@ class Matcher:
         right = _RIGHT_TYPE.match(folded, end)
         return (
             right is not None
-            and right.group(1) in _PLAIN_ENGLISH_TYPES
+            and right.group("surface") in _PLAIN_ENGLISH_TYPES
+            and right.group("qualifier") is None
+            and right.group("possessive") is None
             and folded[start:end] in self.index.cities
         )
 
-    def _english_phrase(self, surface: str | None, folded: str, start: int, end: int) -> bool:
+    def _english_phrase(
+        self, surface: str | None, folded: str, start: int, end: int, after: int | None = None
+    ) -> bool:
         # An English type word with ordinary English words for a name ("Mercy Hospital",
         # "Clinical Center", "Hospital Civil"): an English phrase, not a French name, unless
-        # the words are a town ("Nice hospital").
+        # the words are a town ("Nice hospital") or a French name in English (``after``: where
+        # the type word written after the name ends).
         if surface is not None and surface not in ENGLISH_SURFACES:
             return False  # (None: a type word written after the name, English order)
         core = folded[start:end]
         if core in self.index.cities:
             return False
         words = [w for w in core.split(" ") if w and w not in ARTICLE_WORDS]
+        if " ".join(words) in self._department_names():
+            return False  # "Réunion University Hospital": a department is a place too
         if not words or _SAINTS.intersection(words):
             return False  # "Saint Joseph Hospital": a saint's name is a name in any language
         if self._english_named is None:
             self._english_named = _english_named_cores(self.watchlist)
         if core in self._english_named:
             return False  # "American Memorial Hospital" is how Reims's hospital is named
+        french = french_of_english(core)
+        if (
+            french is not None
+            and self.index.automaton.get(f" {french} ", 0) < 0
+            and (" " in core or _french_town_after(folded, after, self.index.cities))
+        ):
+            # "Basque Coast Hospital Center" is the "CH de la Côte Basque" in English; one
+            # adjective is a name only with a French town after it: "American Hospital of
+            # Paris" (not "American Hospital Dubai").
+            return False
         english = self.watchlist.english_words
         return all(w in english or w in GENERIC_WORDS for w in words)
 
@@ -552,6 +625,15 @@ class Matcher:
         return False, any(
             f" {word} " in context and core not in f" {word} " for word in entity.words if word
         )
+
+    def _department_names(self) -> frozenset[str]:
+        # Folded department names without their articles ("la reunion" is "reunion").
+        if self._department_words is None:
+            self._department_words = frozenset(
+                " ".join(w for w in name.split(" ") if w not in ARTICLE_WORDS)
+                for name in self._department_codes()
+            )
+        return self._department_words
 
     def _department_codes(self) -> dict[str, str]:
         # Folded department name → its code, lower-cased as postcodes are compared.
@@ -594,6 +676,25 @@ class Matcher:
             if len(words) >= size and place in self.index.cities:
                 return bool(regions) and not self.index.cities[place] & regions
         return False
+
+    def _of_specialty(self, entity: int, qualifier: str) -> bool:
+        # The names of the entity's family (itself, its legal entity and sister sites) or their
+        # FINESS categories say the specialty an English qualifier names ("Lille's Cardiology
+        # Hospital": the CHU de Lille has the "Hôpital cardiologique").
+        family = self._context(entity).family
+        words = self._family_words.get(family)
+        if words is None:
+            if self._families is None:
+                self._families = _families_with_members(self.watchlist.entities)
+            found: set[str] = set()
+            for position in self._families.get(family) or [entity]:
+                member = self.watchlist.entities[position]
+                category = category_of(member)
+                labels = [category.label] if category is not None else []
+                for name in (member.name, *member.aliases, *labels):
+                    found.update(normalise_phrase(name).split())
+            words = self._family_words[family] = frozenset(found)
+        return not words.isdisjoint(SPECIALTY_QUALIFIERS[qualifier])
 
     def _family_places(self, entity: int) -> tuple[frozenset[str], frozenset[str]]:
         # Departments and regions of the entity, its legal entity and its sister sites.
@@ -732,6 +833,62 @@ def _families_with_members(entities: Sequence[EntityRecord]) -> dict[str, list[i
         if family is not None:
             families[family].append(position)
     return dict(families)
+
+
+def _right_type(right: re.Match[str]) -> str | None:
+    # The type class of a type word written after a name, with the English type qualifier
+    # before it ("Creteil Intercommunal Hospital Center"); None when the two do not go together
+    # ("X Regional Hospital", as "hôpital régional", is foreign more often than French).
+    kind = _SURFACE_TYPE[right.group("surface")]
+    qualifier = ENGLISH_TYPE_QUALIFIERS.get(right.group("qualifier") or "")
+    return kind if qualifier is None else qualified_type(kind, qualifier)
+
+
+def _english_qualified(kind: str, folded: str, at: int) -> str | None:
+    # The type class ``kind`` becomes with an English type qualifier written right before
+    # ``at`` ("Intercommunal Hospital Center of …"), None without one or when they do not fit.
+    head = " " + folded[max(0, at - 32) : at]
+    for ending in _ENGLISH_TYPE_ENDINGS:
+        if head.endswith(ending):
+            return qualified_type(kind, ENGLISH_TYPE_QUALIFIERS[ending.strip()])
+    return None
+
+
+def _french_town_after(folded: str, at: int | None, towns: Mapping[str, object]) -> bool:
+    # "… Hospital of Paris", "… Hospital in Neuilly", "… Hospital Marseille": a French town (up
+    # to three words, after "of"/"in") right after ``at``.
+    if at is None:
+        return False
+    words = folded[at : at + 64].split(" ")[1:5]
+    if words[:1] == ["of"] or words[:1] == ["in"]:
+        words = words[1:]
+    return any(" ".join(words[:size]) in towns for size in (3, 2, 1) if len(words) >= size)
+
+
+def _english_between(right: re.Match[str], between: str) -> bool:
+    # What the original text has between a name and an English type word written after it is
+    # an English possessive ("Lille's") and qualifier ("Children's", "European"), nothing else.
+    if right.group("possessive") is None and right.group("qualifier") is None:
+        return False
+    if right.group("surface") not in ENGLISH_SURFACES:
+        return False
+    if right.group("possessive") is not None and not between.startswith(("'s", "’s")):
+        return False
+    return all(char.isalpha() or char in _JOINERS or char in "'’" for char in between)
+
+
+def _before_given_names(original: str, first: int) -> int:
+    # Where a name written in English order starts with the given names before it, up to two
+    # ("Georges Pompidou European Hospital"): the watchlist names "Pompidou" without them.
+    for _ in range(2):
+        before = _WORD_BEFORE.search(original, max(0, first - 60), first)
+        if before is None or before.group(2) is not None:
+            break
+        word = before.group(1)
+        if not word[:1].isupper() or normalise_phrase(word) not in FIRST_NAMES:
+            break
+        first = before.start(1)
+    return first
 
 
 def _name_goes_on_left(original: str, first: int, towns: Mapping[str, object]) -> bool:

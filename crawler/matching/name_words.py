@@ -64,6 +64,20 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
         "gh",
     ),
     "hp": ("centre hospitalier prive", "hopital prive", "private hospital", "chp", "hp"),
+    # Military hospitals ("Hôpital d'instruction des armées Percy", "HIA Bégin"), in English
+    # "Percy Military Hospital", "Bégin Army Training Hospital".
+    "hia": (
+        "hopital regional d instruction des armees",
+        "hopital d instruction des armees",
+        "hopital instruction des armees",
+        "hopital des armees",
+        "hopital militaire",
+        "military training hospital",
+        "army training hospital",
+        "military hospital",
+        "army hospital",
+        "hia",
+    ),
     "hopital": ("hopitaux", "hopital", "hospital", "hosp", "hop", "hosto"),
     "clinique": (
         "hopital clinique",
@@ -155,6 +169,9 @@ PASSING_QUALIFIERS = frozenset(
         "medico universitaire",
         "europeen",
         "cardiologique",
+        # "Hospital Group Paris Saint-Joseph" (English for "Groupe hospitalier"): not a type
+        # word, which would make "Bio Group" a name of type words only.
+        "group",
         # "CH du Pays de Ploërmel" (ch-paysdeploermel.fr) is the "CH de Ploërmel".
         "du pays de",
         "du pays d",
@@ -192,6 +209,7 @@ ACCEPTS: dict[str, frozenset[str]] = {
     "centre": frozenset({"centre", "institut", "readaptation"}),
     "readaptation": frozenset({"readaptation", "centre", "clinique", "institut"}),
     "hdj": frozenset({"hdj", "hopital"}),
+    "hia": frozenset({"hia", "hopital"}),
 }
 
 
@@ -241,6 +259,129 @@ DIRECTION_VARIANTS: dict[str, tuple[str, ...]] = {
     "sud": ("sud", "south"),
     "ouest": ("ouest", "west"),
 }
+#: English words that say what a hospital does or whom it cares for, read between a name and
+#: an English type word written after it, and passed over as PASSING_QUALIFIERS are in French
+#: ("Necker Children's Hospital" is the "Hôpital Necker", "Georges Pompidou European Hospital"
+#: the "Hôpital européen Georges-Pompidou", "Montpellier Cancer Institute" the "Institut
+#: régional du cancer de Montpellier"). Folded; longest first when used.
+ENGLISH_QUALIFIERS = frozenset(
+    {
+        "european",
+        "children s",
+        "childrens",
+        "pediatric",
+        "paediatric",
+        "national eye",
+        "eye",
+        "cardiology",
+        "cardiac",
+        "heart",
+        "cancer",
+        "regional cancer",
+        "municipal",
+    }
+)
+#: Medical specialties a hospital's official name may say before its usual name ("Centre
+#: national d'ophtalmologie des Quinze-Vingts" is the "Hôpital des Quinze-Vingts").
+MEDICAL_SPECIALTIES = frozenset(
+    {
+        "ophtalmologie",
+        "cardiologie",
+        "pneumologie",
+        "neurologie",
+        "cancerologie",
+        "oncologie",
+        "pediatrie",
+        "psychiatrie",
+        "gerontologie",
+        "orthopedie",
+        "rhumatologie",
+        "dermatologie",
+    }
+)
+#: English qualifiers that name a specialty (see ENGLISH_QUALIFIERS), with the folded words of
+#: French names and FINESS category labels that say it: "Montpellier Cancer Institute" is the
+#: institute of Montpellier whose family's names say "cancer" (the ICM, "Institut régional du
+#: cancer"), not any other ("Caen Cancer Center" is no other centre of Caen).
+_CANCER = frozenset({"cancer", "cancerologie", "oncologie", "clcc", "crlcc"})
+_EYE = frozenset({"ophtalmologie", "ophtalmologique", "ophtalmo", "yeux", "vision"})
+_HEART = frozenset({"cardiologie", "cardiologique", "cardio", "cardiaque", "coeur"})
+_CHILDREN = frozenset(
+    {"enfant", "enfants", "pediatrie", "pediatrique", "pediatriques", "infantile", "mere"}
+)
+SPECIALTY_QUALIFIERS: dict[str, frozenset[str]] = {
+    "cancer": _CANCER,
+    "regional cancer": _CANCER,
+    "eye": _EYE,
+    "national eye": _EYE,
+    "cardiology": _HEART,
+    "cardiac": _HEART,
+    "heart": _HEART,
+    "children s": _CHILDREN,
+    "childrens": _CHILDREN,
+    "pediatric": _CHILDREN,
+    "paediatric": _CHILDREN,
+}
+#: Regions, in English or French, that English writes between a town and its hospital's type
+#: word ("Caen Normandy University Hospital", "Amiens-Picardie University Hospital" are the
+#: CHU de Caen and the CHU d'Amiens): they pass, as ENGLISH_QUALIFIERS do. Folded.
+REGIONS_IN_ENGLISH_NAMES = frozenset(
+    {
+        "normandy",
+        "normandie",
+        "picardy",
+        "picardie",
+        "brittany",
+        "bretagne",
+        "burgundy",
+        "bourgogne",
+        "alpes",
+        "alps",
+        "provence",
+        "corsica",
+        "corse",
+        "savoy",
+        "savoie",
+        "flanders",
+        "gascony",
+        "gascogne",
+        "alsace",
+        "lorraine",
+        "champagne",
+        "auvergne",
+        "aquitaine",
+        "occitanie",
+        "occitania",
+    }
+)
+#: English qualifiers written before an English type word that say the type as the French
+#: ones after it do (the key of WRITTEN_QUALIFIERS they stand for): "Intercommunal Hospital
+#: Center" is a "Centre hospitalier intercommunal", "Specialized Hospital Center of Bassens" the
+#: "CHS de Bassens".
+ENGLISH_TYPE_QUALIFIERS: dict[str, str] = {
+    "regional": "regional",
+    "university": "universitaire",
+    "intercommunal": "intercommunal",
+    "interdepartmental": "interdepartemental",
+    "specialized": "specialise",
+    "specialised": "specialise",
+    "psychiatric": "specialise",
+    "departmental": "departemental",
+}
+#: French adjectives of names and their English forms: "Hôpital Américain" is the "American
+#: Hospital", the "CH de la Côte Basque" the "Basque Coast Hospital Center" (English writes the
+#: adjective before its noun, see ENGLISH_NOUNS). Folded.
+ENGLISH_ADJECTIVES: dict[str, str] = {
+    "americain": "american",
+    "europeen": "european",
+    "basque": "basque",
+}
+#: French nouns of names (areas) and their English forms, read after the adjectives that
+#: follow them in French ("cote basque" → "basque coast"). Folded.
+ENGLISH_NOUNS: dict[str, str] = {
+    "cote": "coast",
+    "pays": "country",
+}
 
 #: Type words of English only: a name read with one is English ("Mercy Hospital", "Clinical
 #: Center", "Institute of Clinical Medicine"), and an ordinary word named so is no French name.
@@ -266,8 +407,16 @@ ENGLISH_SURFACES = frozenset(
         "laboratory",
         "maternity",
         "maternity hospital",
+        "military training hospital",
+        "army training hospital",
+        "military hospital",
+        "army hospital",
     }
 )
+#: Type classes whose English type words name no other class ("Military Hospital" is an "Hôpital
+#: d'instruction des armées"): ordinary English words named with one are still a name ("Percy
+#: Military Hospital", "Begin Military Hospital"), not an English phrase.
+ENGLISH_OWN_TYPES = frozenset({"hia"})
 #: Words after "Hospital" that make it Spanish, Portuguese or Italian ("Hospital de la
 #: Concepción", "Hospital do Coração"): French writes "hôpital", English "hospital of".
 ROMANCE_CONNECTORS = frozenset({"de", "del", "da", "do", "dos", "das", "di", "la", "el", "los"})

@@ -26,8 +26,11 @@ from crawler.matching.name_words import (
     COMMON_WORDS,
     CONCEPT_PHRASES,
     DIRECTION_VARIANTS,
+    ENGLISH_ADJECTIVES,
+    ENGLISH_NOUNS,
     GENERIC_WORDS,
     LEGAL_FORMS,
+    MEDICAL_SPECIALTIES,
     QUALIFIED_TYPES,
     SAINT_VARIANTS,
     STRUCTURAL_WORDS,
@@ -202,6 +205,37 @@ def core_variants(core: str) -> list[str]:
     return variants
 
 
+_FRENCH_ADJECTIVES = {english: french for french, english in ENGLISH_ADJECTIVES.items()}
+_FRENCH_NOUNS = {english: french for french, english in ENGLISH_NOUNS.items()}
+
+
+def english_variants(core: str) -> list[str]:
+    """``core`` written in English when it is only adjectives of ENGLISH_ADJECTIVES, alone or
+    after a noun of ENGLISH_NOUNS, which English writes last ("americain" → "american", "cote
+    basque" → "basque coast"); empty when it has other words or reads the same."""
+    words = core.split(" ")
+    noun = ENGLISH_NOUNS.get(words[0]) if len(words) > 1 else None
+    adjectives = words[1:] if noun else words
+    if not all(word in ENGLISH_ADJECTIVES for word in adjectives):
+        return []
+    english = " ".join(
+        [*(ENGLISH_ADJECTIVES[word] for word in adjectives), *([noun] if noun else [])]
+    )
+    return [english] if english != core else []
+
+
+def french_of_english(core: str) -> str | None:
+    """The French core an English one is the translation of (the inverse of
+    :func:`english_variants`: "basque coast" → "cote basque"); None when it is none."""
+    words = core.split(" ")
+    noun = _FRENCH_NOUNS.get(words[-1]) if len(words) > 1 else None
+    adjectives = words[:-1] if noun else words
+    if not all(word in _FRENCH_ADJECTIVES for word in adjectives):
+        return None
+    french = " ".join([*([noun] if noun else []), *(_FRENCH_ADJECTIVES[w] for w in adjectives)])
+    return french if french != core else None
+
+
 def is_generic_core(core: str) -> bool:
     """True when a core names no establishment by itself ("saint joseph", "parc", "sud")."""
     words = [w for w in core.split(" ") if w]
@@ -248,10 +282,43 @@ _SITE_TRAILERS = frozenset({"aphp", "aphm", "hcl", "ap", "hp", "siege"})
 _SITE_TAIL_WORDS = frozenset({"malades", "malade"})
 
 
+#: "Centre national d'ophtalmologie des Quinze-Vingts": a type, a medical specialty after
+#: "de"/"d'" ("national"/"régional" before it), then the name after an article.
+_SPECIALTY_PART = re.compile(
+    rf"^(?:(?:national|regional) )?(?:de|d) (?:{'|'.join(sorted(MEDICAL_SPECIALTIES))})"
+    r" (?:de la|de l|des|du|d) (.+)$"
+)
+
+
+def specialty_name(name: str, towns: tuple[str, ...] = ()) -> str | None:
+    """The usual name of a hospital named by what it does: ``"Centre National d Ophtalmologie
+    des Quinze Vingts de Paris"`` is the ``"quinze vingts"`` hospital (its town, one of
+    ``towns``, dropped); None when the name says no such thing or the rest is no name."""
+    words = normalise_phrase(name).split()
+    kind, used = leading_type(words)
+    if kind is None:
+        return None
+    found = _SPECIALTY_PART.match(" ".join(words[used:]))
+    if found is None:
+        return None
+    rest = found.group(1).split()
+    for town in towns:
+        size = len(town.split())
+        if len(rest) > size and rest[-size:] == town.split():
+            rest = rest[:-size]
+            while len(rest) > 1 and rest[-1] in ARTICLE_WORDS:
+                rest.pop()
+    core = " ".join(rest)
+    if rest[0] in GENERIC_WORDS or is_generic_core(core) or len(core.replace(" ", "")) < 5:
+        return None
+    return core
+
+
 def site_names(name: str) -> list[str]:
     """The usual names of a hospital site named by its group: ``"GHU Aphp Sorbonne Universite
-    Site Trousseau"`` is the ``"trousseau"`` hospital; ``"GHU Cup Site Necker Enfants
-    Malades"`` is ``"necker enfants malades"`` and, its generic words dropped, ``"necker"``."""
+    Site Trousseau"`` is the ``"trousseau"`` hospital, ``"… Site G Pompidou"`` the
+    ``"pompidou"`` one; ``"GHU Cup Site Necker Enfants Malades"`` is ``"necker enfants
+    malades"`` and, its generic words dropped, ``"necker"``."""
     found = _SITE_PART.search(" " + normalise_phrase(name))
     if found is None:
         return []
@@ -259,8 +326,10 @@ def site_names(name: str) -> list[str]:
     while words and words[-1] in _SITE_TRAILERS:
         words.pop()
     names = [" ".join(words)] if words else []
-    if len(words) == 2 and len(words[0]) == 1 and len(words[1]) >= 5:
-        names.append(words[1])  # "Site G Pompidou" is the "Hôpital (Georges) Pompidou"
+    if len(words) >= 2 and len(words[0]) == 1 and len("".join(words[1:])) >= 5:
+        # "Site G Pompidou" is the "Hôpital (Georges) Pompidou", "Site P.zobda Quitman" the
+        # "Hôpital (Pierre) Zobda-Quitman": the initial stands for any given name.
+        names.append(" ".join(words[1:]))
     lead = list(words)
     while len(lead) > 1 and (lead[-1] in GENERIC_WORDS or lead[-1] in _SITE_TAIL_WORDS):
         lead.pop()

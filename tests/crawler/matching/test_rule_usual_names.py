@@ -127,6 +127,24 @@ def test_a_site_named_with_an_initial_is_named_by_its_surname_too() -> None:
         "g pompidou",
         "pompidou",
     ]
+    assert site_names("CHU de Martinique Site P.zobda Quitman") == [
+        "p zobda quitman",
+        "zobda quitman",
+    ]
+
+
+def test_a_site_named_with_an_initial_is_its_hospital() -> None:
+    site = establishment(
+        "970211215",
+        "Chum de Martinique",
+        "Fort de France",
+        "972",
+        aliases=("CHU de Martinique Site P.zobda Quitman",),
+        tags=("category:101",),
+    )
+    matcher = Matcher(Watchlist((site,), {}))
+    assert keys(matcher, "Hôpital Pierre Zobda-Quitman", "") == {site.key}
+    assert keys(matcher, "Zobda-Quitman Hospital", "Group: lockbit3") == {site.key}
 
 
 def test_the_name_before_a_town_is_the_name() -> None:
