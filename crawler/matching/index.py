@@ -550,6 +550,10 @@ def _town_type(entity: Any) -> str | None:
                 kind = form.type
                 if kind == "ch" and entity.category in PSYCHIATRIC_CATEGORIES:
                     kind = "chs"
+                if kind == "hopital":
+                    # A public hospital named "Hôpital Saint-Charles" (Wassy) is the town's
+                    # "CH": read with that French type word only ("Hospital" is any country's).
+                    return "ch"
                 return kind if kind in TOWN_TYPES else None
     return None
 

@@ -64,6 +64,8 @@ BREST_ONE = establishment(
 BREST_TWO = establishment(
     "290000041", "Centre Hospitalier du Ponant", "Brest", "29", tags=["category:355"]
 )
+# A public hospital named "Hôpital …" is its town's "CH" (never its "Hospital").
+WASSY = establishment("520000084", "Hôpital Saint-Charles", "Wassy", "52", tags=["category:106"])
 # A mobile emergency unit sits in a town and carries its host's name: a unit, not a hospital.
 QUILLAN = establishment(
     "110780236",
@@ -86,7 +88,8 @@ SMUR = establishment(
 
 @pytest.fixture(scope="module")
 def towns() -> Matcher:
-    return Matcher(Watchlist((SAVOIE, CORNOUAILLE, BREST_ONE, BREST_TWO, QUILLAN, SMUR), {}))
+    entities = (SAVOIE, CORNOUAILLE, BREST_ONE, BREST_TWO, QUILLAN, SMUR, WASSY)
+    return Matcher(Watchlist(entities, {}))
 
 
 @pytest.mark.parametrize(
@@ -98,6 +101,8 @@ def towns() -> Matcher:
         ("CH de Quimper", CORNOUAILLE.key),
         ("Centre hospitalier de Quimper", CORNOUAILLE.key),
         ("Centre hospitalier de Quillan", QUILLAN.key),
+        ("CH de Wassy", WASSY.key),
+        ("Centre hospitalier de Wassy", WASSY.key),
     ],
 )
 def test_the_one_hospital_of_a_town_is_named_by_type_and_town(
@@ -115,6 +120,7 @@ def test_the_one_hospital_of_a_town_is_named_by_type_and_town(
         "Bethesda Hospital, Quimper",
         "Centre hospitalier de Brest",  # two public hospitals in Brest
         "Quimper",
+        "Wassy Hospital",  # English is any country's
     ],
 )
 def test_another_type_word_or_two_hospitals_name_nothing(towns: Matcher, title: str) -> None:
