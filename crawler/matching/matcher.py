@@ -401,7 +401,11 @@ class Matcher:
             candidate.placed, candidate.supported = self._supported(
                 candidate, joined, postcodes, without
             )
-            candidate.elsewhere = not candidate.placed and self._elsewhere(candidate, joined)
+            # Another town written right after the name outweighs the entity's town written
+            # further on ("l'hôpital Saint-Louis de La Rochelle … pas celui de Paris").
+            candidate.elsewhere = self._elsewhere(candidate, joined)
+            if candidate.elsewhere:
+                candidate.placed = candidate.supported = False
             candidate.score = score_of(candidate, health, bool(sale), french)
             if candidate.score >= THRESHOLD or candidate.level == GENERIC:
                 accepted.append(candidate)
@@ -652,6 +656,11 @@ class Matcher:
         if entity.kind != "establishment":
             return False
         departments, regions = self._family_places(candidate.entity)
+        if entity.parent_key and entity.region:
+            # A site is where it is, not where its sister sites are: the AP-HP's Saint-Louis is
+            # in Paris, though the AP-HP also runs hospitals in Hendaye and Hyères ("hôpital
+            # Saint-Louis de La Rochelle" is not it).
+            regions = frozenset({entity.region})
         normalised = candidate.field.folded
         if "(" in normalised.original:
             after = normalised.span(candidate.start, candidate.end)[1]

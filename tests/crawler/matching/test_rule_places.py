@@ -40,3 +40,53 @@ def test_a_town_that_goes_on_into_another_region_s_town_discredits(matcher: Matc
     title = "L'hôpital de Villefranche-sur-Saône victime d'une cyberattaque"
     assert ROUERGUE.key not in keys(matcher, title, "dossiers patients")
     assert ROUERGUE.key in keys(matcher, "hôpital de Villefranche-de-Rouergue", "patients")
+
+
+# A site is where it is: the AP-HP's Saint-Louis is in Paris though its legal entity's family
+# has hospitals in other regions; another region's town written right after the name
+# outweighs the site's town written further on.
+PARIS_SAINT_LOUIS = establishment(
+    "750100075",
+    "GHU Aphp Nord Universite Paris Cite Site Saint Louis",
+    "Paris",
+    "75",
+    region="Île-de-France",
+    parent_key="group:ap-hp",
+    aliases=["Hôpital Saint-Louis"],
+)
+HENDAYE = establishment(
+    "640780417",
+    "Hôpital Marin de Hendaye Aphp",
+    "Hendaye",
+    "64",
+    region="Nouvelle-Aquitaine",
+    parent_key="group:ap-hp",
+)
+ROCHELLE = establishment(
+    "170000087",
+    "Hôpital Saint-Louis - la Rochelle",
+    "La Rochelle",
+    "17",
+    region="Nouvelle-Aquitaine",
+)
+
+
+@pytest.fixture(scope="module")
+def sites() -> Matcher:
+    return Matcher(Watchlist((PARIS_SAINT_LOUIS, HENDAYE, ROCHELLE), {}))
+
+
+def test_a_site_is_where_it_is_not_where_its_sisters_are(sites: Matcher) -> None:
+    text = "L'hôpital Saint-Louis de La Rochelle aurait été victime d'un rançongiciel."
+    assert keys(sites, "Cyberattaque", text) == {ROCHELLE.key}
+
+
+def test_a_town_right_after_the_name_outweighs_the_town_further_on(sites: Matcher) -> None:
+    text = (
+        "L'hôpital Saint-Louis de La Rochelle aurait été victime d'un rançongiciel. Rien à"
+        " voir avec l'hôpital Saint-Louis de Paris."
+    )
+    assert keys(sites, "Cyberattaque", text) == {ROCHELLE.key}
+    assert keys(sites, "Cyberattaque", "L'hôpital Saint-Louis de Paris est touché.") == {
+        PARIS_SAINT_LOUIS.key
+    }
