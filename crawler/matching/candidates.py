@@ -93,8 +93,10 @@ def score_of(candidate: Candidate, health: bool, sale: bool, french: bool) -> fl
     if health:
         score += 0.05
     near = [p for p in candidate.field.foreign if not candidate.start <= p < candidate.end]
-    # Another name of the entity does not make it French ("Orpea Brasil / emeis Brazil").
-    if foreign_near(candidate):
+    # Another name of the entity does not make it French ("Orpea Brasil / emeis Brazil"), but
+    # a name that says France is the French one ("Synlab France … not Italy"), unless the
+    # whole story is told from abroad ("Italie : … Synlab France indique …").
+    if foreign_near(candidate) and not (_says_france(candidate) and not _abroad(candidate)):
         score -= 0.6 if not candidate.placed else 0.2
     elif candidate.elsewhere:
         score -= 0.6  # "Hôpital Saint-Louis La Rochelle" is not the one in Paris
@@ -107,6 +109,16 @@ def score_of(candidate: Candidate, health: bool, sale: bool, french: bool) -> fl
         # place (department, postcode, domain) or health words in the post.
         score -= 0.5
     return round(max(0.0, min(score, 1.0)), 3)
+
+
+#: Words in a matched name that make it the French entity's ("Synlab France", "Korian
+#: France"): foreign places near it are the other countries' branches.
+_FRANCE_IN_NAME = frozenset({"france", "francaise", "french"})
+
+
+def _says_france(candidate: Candidate) -> bool:
+    words = candidate.field.folded.text[candidate.start : candidate.end].split()
+    return not _FRANCE_IN_NAME.isdisjoint(words[1:])
 
 
 def denied(candidate: Candidate) -> bool:
@@ -136,15 +148,20 @@ _POST_START = 1
 _DATELINE = re.compile(r"\s*[^\W\d_][\w'’ .-]{0,38}?\s*[:,]")
 
 
+def _abroad(candidate: Candidate) -> bool:
+    # The post's headline starts with a foreign place as its dateline, outside the name.
+    return (
+        _POST_START in candidate.field.foreign
+        and not candidate.start <= _POST_START < candidate.end  # "American Hospital, Paris"
+        and _DATELINE.match(candidate.field.folded.original) is not None
+    )
+
+
 def foreign_near(candidate: Candidate) -> bool:
     # A foreign place (Belgique, Québec, Texas…) written close to the candidate, not inside it,
     # or the dateline of the post's headline ("Belgique : les maisons de repos Korian…"): the
     # story is told from abroad, and the group it names is the foreign branch.
-    if (
-        _POST_START in candidate.field.foreign
-        and not candidate.start <= _POST_START < candidate.end  # "American Hospital, Paris"
-        and _DATELINE.match(candidate.field.folded.original)
-    ):
+    if _abroad(candidate):
         return True
     return any(
         abs(place - candidate.start) <= FOREIGN_REACH

@@ -1,7 +1,9 @@
-"""Rule: a headline's dateline. A headline that starts with a foreign place and a colon or a
-comma ("Belgique : …", "Italia, …") tells a story from abroad: a group it names anywhere in the
-post is its foreign branch ("la filiale belge du groupe Clariane"). A French town as dateline,
-or a foreign place further in the headline, changes nothing beyond its own reach."""
+"""Rule: a headline's dateline, and a name that says France. A headline that starts with a
+foreign place and a colon or a comma ("Belgique : …", "Italia, …") tells a story from abroad: a
+group it names anywhere in the post is its foreign branch ("la filiale belge du groupe
+Clariane"). A French town as dateline, or a foreign place further in the headline, changes
+nothing beyond its own reach. A name that says France ("Synlab France … not Italy") is the
+French branch whatever foreign place is near, unless the story is told from abroad."""
 
 from __future__ import annotations
 
@@ -47,3 +49,14 @@ def test_a_foreign_place_later_in_the_headline_is_no_dateline(matcher: Matcher) 
     title = "Hôpitaux : une vague d'attaques touche aussi la Belgique"
     text = f"Plusieurs établissements sont visés.{FAR} Le CHU de Lille a porté plainte."
     assert keys(matcher, title, text) == {LILLE.key}
+
+
+SYNLAB = EntityRecord(key="lab:synlab-france", kind="lab", name="Synlab France")
+
+
+def test_a_name_that_says_france_is_the_french_branch_unless_told_from_abroad() -> None:
+    matcher = Matcher(Watchlist((SYNLAB,), {}))
+    text = "Synlab France patient results (not Italy, FR branch). 600k."
+    assert keys(matcher, "Synlab France", text) == {SYNLAB.key}
+    abroad = "La filiale italienne a suspendu ses prélèvements. Synlab France fonctionne."
+    assert keys(matcher, "Italie : Synlab Italia paralysé", abroad) == set()
