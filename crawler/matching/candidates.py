@@ -69,6 +69,8 @@ class Candidate:
     given: bool = False
     #: a town and an English type word after it ("Royan Hospital"): any country's town
     english_town: bool = False
+    #: a short name that is the whole title, written as a word ("ORPEA" as a victim's name)
+    titled: bool = False
 
 
 def score_of(candidate: Candidate, health: bool, sale: bool, french: bool) -> float:
@@ -78,7 +80,7 @@ def score_of(candidate: Candidate, health: bool, sale: bool, french: bool) -> fl
     elif level == STRONG:
         score = 0.85 if origin == FROM_NAME else 0.8
     elif level == WEAK:
-        score = 0.6 if health or sale or candidate.supported else 0.3
+        score = 0.6 if health or sale or candidate.supported or candidate.titled else 0.3
     elif level == COMMON:
         # An ordinary word ("Harmonie", "Alan", "Orbis") needs a health word close by, not
         # anywhere in a long thread.

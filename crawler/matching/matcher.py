@@ -56,6 +56,7 @@ from crawler.matching.name_words import (
     FIRST_NAMES,
     GENERIC_WORDS,
     HEADLINE_WORDS,
+    LEGAL_FORMS,
     PASSING_QUALIFIERS,
     REGIONS_IN_ENGLISH_NAMES,
     ROMANCE_CONNECTORS,
@@ -125,6 +126,8 @@ _TOWN_CONNECTORS = ("de", "d", "du", "a", "in")
 _MEMORIAL_TYPE = re.compile(
     rf" ({_SURFACES})((?: [a-z]+){{1,3}}) (?:{'|'.join(_TOWN_CONNECTORS)}) $"
 )
+#: Words a leak site's victim title may hold besides the name (legal forms, a domain's parts).
+_TITLE_EXTRAS = LEGAL_FORMS | {"www", "com", "fr", "net", "org", "eu", "group", "groupe"}
 #: English type words that translate no French type: "<town> Hospital" names a hospital of
 #: any country's town of that name.
 _PLAIN_ENGLISH_TYPES = frozenset({"hospital", "clinic", "medical center", "medical centre"})
@@ -406,6 +409,8 @@ class Matcher:
             candidate.elsewhere = self._elsewhere(candidate, joined)
             if candidate.elsewhere:
                 candidate.placed = candidate.supported = False
+            if candidate.level == WEAK:
+                candidate.titled = self._titled(candidate)
             candidate.score = score_of(candidate, health, bool(sale), french)
             if candidate.score >= THRESHOLD or candidate.level == GENERIC:
                 accepted.append(candidate)
@@ -554,6 +559,24 @@ class Matcher:
             specialty = qualifier if qualifier in SPECIALTY_QUALIFIERS else None
             return start, right.end(), written, False, given, specialty
         return None
+
+    def _titled(self, candidate: Candidate) -> bool:
+        # The title is the name and nothing else (a legal form or a top-level domain aside),
+        # and the entity writes that name as a word, not an acronym: a leak site's victim
+        # "ORPEA" or "Macif" is that organisation ("CNAM", "ACMS" are other bodies' initials).
+        field = candidate.field
+        if field.name != "title":
+            return False
+        text = field.folded.text
+        rest = f"{text[field.start : candidate.start]} {text[candidate.end : field.end]}".split()
+        if not all(word in _TITLE_EXTRAS for word in rest):
+            return False
+        matched = text[candidate.start : candidate.end].strip()
+        entity = self.watchlist.entities[candidate.entity]
+        return any(
+            not name.isupper() and normalise_phrase(name) == matched
+            for name in (entity.name, *entity.aliases)
+        )
 
     def _english_town(self, normalised: Normalised, start: int, end: int) -> bool:
         # A town and a plain English type word after it ("Royan Hospital", "Crest Hospital"):

@@ -1,0 +1,48 @@
+"""Rule: a short name that is a leak site's whole victim title. A short brand ("Orpea",
+"Macif") needs health or sale words in a post, but a title that is the name and nothing else
+(a legal form or a domain's parts aside) is that organisation, when the organisation writes the
+name as a word; initials ("CNAM", "ACMS") are many bodies' and still need context."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.core.records import EntityRecord
+from crawler.matching.matcher import Matcher
+from crawler.matching.watchlist import Watchlist
+from tests.crawler.matching.support import keys
+
+EMEIS = EntityRecord(key="group:emeis", kind="group", name="emeis", aliases=["Orpea", "ORPEA"])
+MACIF = EntityRecord(key="insurer:macif", kind="insurer", name="Macif", aliases=["MACIF"])
+CNAM = EntityRecord(
+    key="insurer:cnam", kind="insurer", name="Assurance Maladie", aliases=["CNAM", "CPAM"]
+)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(Watchlist((EMEIS, MACIF, CNAM), {}))
+
+
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [("ORPEA", EMEIS.key), ("Orpea SA", EMEIS.key), ("Macif", MACIF.key), ("MACIF", MACIF.key)],
+)
+def test_a_short_name_that_is_the_whole_title_is_read(
+    matcher: Matcher, title: str, key: str
+) -> None:
+    assert keys(matcher, title, "Group: lockbit3") == {key}
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("CNAM", "Group: lockbit3"),  # initials: the Conservatoire is a CNAM too
+        ("Orpea Hotels Group", "Group: lockbit3"),  # a longer name
+        ("Hotels", "Orpea was mentioned in a thread about hotels"),  # not the title
+    ],
+)
+def test_initials_longer_titles_and_texts_still_need_context(
+    matcher: Matcher, title: str, text: str
+) -> None:
+    assert keys(matcher, title, text) == set()
