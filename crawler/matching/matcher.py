@@ -126,8 +126,9 @@ _TOWN_CONNECTORS = ("de", "d", "du", "a", "in")
 _MEMORIAL_TYPE = re.compile(
     rf" ({_SURFACES})((?: [a-z]+){{1,3}}) (?:{'|'.join(_TOWN_CONNECTORS)}) $"
 )
-#: Words a leak site's victim title may hold besides the name (legal forms, a domain's parts).
-_TITLE_EXTRAS = LEGAL_FORMS | {"www", "com", "fr", "net", "org", "eu", "group", "groupe"}
+#: Words a leak site's victim title may hold besides the name (a domain is read by the domain
+#: rules: "cyceron.com" is no domain of the GIP Cyceron).
+_TITLE_EXTRAS = LEGAL_FORMS | {"group", "groupe"}
 #: English type words that translate no French type: "<town> Hospital" names a hospital of
 #: any country's town of that name.
 _PLAIN_ENGLISH_TYPES = frozenset({"hospital", "clinic", "medical center", "medical centre"})
@@ -561,7 +562,7 @@ class Matcher:
         return None
 
     def _titled(self, candidate: Candidate) -> bool:
-        # The title is the name and nothing else (a legal form or a top-level domain aside),
+        # The title is the name and nothing else (a legal form aside),
         # and the entity writes that name as a word, not an acronym: a leak site's victim
         # "ORPEA" or "Macif" is that organisation ("CNAM", "ACMS" are other bodies' initials).
         field = candidate.field

@@ -1,6 +1,6 @@
 """Rule: a short name that is a leak site's whole victim title. A short brand ("Orpea",
 "Macif") needs health or sale words in a post, but a title that is the name and nothing else
-(a legal form or a domain's parts aside) is that organisation, when the organisation writes the
+(a legal form aside) is that organisation, when the organisation writes the
 name as a word; initials ("CNAM", "ACMS") are many bodies' and still need context."""
 
 from __future__ import annotations
