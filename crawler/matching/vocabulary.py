@@ -83,16 +83,18 @@ def country_names() -> tuple[str, ...]:
 
 #: Words that deny what follows them: a name written right after one is not the post's subject
 #: ("rien à voir avec l'hôpital Saint-Louis", "not the CHU of Nantes").
-#: Phrases that deny the name written right after them, and those that make it a destination
+#: Phrases that deny the name written right after them, those that make it a destination
 #: ("patients transférés au CHU de Caen", "urgences réorientées vers le CHU de Lille": the
-#: hospital that takes the patients is not the one attacked).
+#: hospital that takes the patients is not the one attacked) and those that make it a landmark
+#: ("un studio à côté de l'ancien hôpital Lariboisière").
 NEGATION_CUES = _phrases(
     """rien a voir avec|n a rien a voir avec|aucun rapport avec|sans rapport avec|sans lien avec
     |aucun lien avec|ne concerne pas|ne vise pas|ne touche pas|pas l|pas le|pas la|pas les
     |pas du|pas au|pas chez|ni l|ni le|ni la|ni au|ni chez|ni avec|nothing to do with
     |not related to|unrelated to|no link with|not the|isn t the|is not the|nor the
     |vers|transfere|transferes|transferee|transferees|transferred to|diverted to|redirected to
-    |transferred from"""
+    |transferred from|a cote de|a cote du|pres de|pres du|en face de|en face du|non loin de
+    |non loin du|face a|next to|opposite|across from|close to"""
 )
 #: Markers of France (they outweigh a foreign word elsewhere in the post).
 FRENCH_WORDS = _phrases("france|french|francais|francaise|francaises|fr|hexagone|metropole")

@@ -1,8 +1,9 @@
 """Rule: names a post says are not concerned. A denial before the name ("rien à voir avec
 l'…", "not the …"), a denial after it, an apposition of a few words at most between them ("Le
 CHU de Rouen, attaqué en 2019, n'est pas touché", "X was not affected"), and a destination
-("patients transférés au CHU de Caen", "urgences réorientées vers le CHU de Lille") discredit
-the name; the same entity named elsewhere in the post is still reported."""
+("patients transférés au CHU de Caen", "urgences réorientées vers le CHU de Lille") and a
+landmark ("un studio à côté de l'ancien hôpital Lariboisière") discredit the name; the same
+entity named elsewhere in the post is still reported."""
 
 from __future__ import annotations
 
@@ -82,3 +83,15 @@ def test_a_victim_is_still_reported(matcher: Matcher, text: str) -> None:
 def test_the_entity_named_elsewhere_is_still_reported(matcher: Matcher) -> None:
     text = "Le CHU de Rouen, attaqué hier, a coupé ses accès. Le CHU de Caen n'est pas touché."
     assert keys(matcher, "CHU de Rouen", text) == {ROUEN.key}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Un studio en face de la gare, à côté de l'ancien CHU de Rouen. J'ai perdu 900 €.",
+        "Appartement près du CHU de Rouen, arnaque au dépôt de garantie.",
+        "Flat next to the CHU de Rouen, the landlord vanished with the deposit.",
+    ],
+)
+def test_a_landmark_is_not_the_victim(matcher: Matcher, text: str) -> None:
+    assert keys(matcher, "Arnaque à la location", text) == set()
