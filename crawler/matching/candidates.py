@@ -86,7 +86,7 @@ def score_of(candidate: Candidate, health: bool, sale: bool, french: bool) -> fl
         # An ordinary word ("Harmonie", "Alan", "Orbis") needs a health word close by, not
         # anywhere in a long thread.
         close = any(abs(p - candidate.start) <= HEALTH_REACH for p in candidate.field.health)
-        score = 0.6 if close or candidate.supported else 0.3
+        score = 0.6 if close or candidate.supported or candidate.titled else 0.3
     elif level == SUPPORT:
         score = 0.65 if candidate.supported else 0.2
     else:

@@ -30,6 +30,7 @@ from crawler.matching.finess import find_finess
 from crawler.matching.finess_categories import PLACED_SECTORS, category_of, sector_of
 from crawler.matching.first_pass import FirstPass
 from crawler.matching.index import (
+    COMMON,
     FROM_ALIAS,
     FROM_DOMAIN,
     FROM_NAME,
@@ -410,7 +411,7 @@ class Matcher:
             candidate.elsewhere = self._elsewhere(candidate, joined)
             if candidate.elsewhere:
                 candidate.placed = candidate.supported = False
-            if candidate.level == WEAK:
+            if candidate.level in (WEAK, COMMON):
                 candidate.titled = self._titled(candidate)
             candidate.score = score_of(candidate, health, bool(sale), french)
             if candidate.score >= THRESHOLD or candidate.level == GENERIC:
@@ -574,6 +575,10 @@ class Matcher:
             return False
         matched = text[candidate.start : candidate.end].strip()
         entity = self.watchlist.entities[candidate.entity]
+        if candidate.level == COMMON:
+            # Ordinary words: only the organisation's whole name of two words or more
+            # ("Dedalus France", "Carte Blanche Partenaires"), never one word ("Harmonie").
+            return " " in matched and normalise_phrase(entity.name) == matched
         return any(
             not name.isupper() and normalise_phrase(name) == matched
             for name in (entity.name, *entity.aliases)

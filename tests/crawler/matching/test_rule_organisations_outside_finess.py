@@ -161,7 +161,11 @@ def matcher() -> Matcher:
 
 
 def test_a_name_of_generic_words_needs_health_context_close_by(matcher: Matcher) -> None:
-    assert keys(matcher, "Sud-Ouest Mutualité", "Group: lockbit3") == set()
+    assert keys(matcher, "Tournoi du club Sud-Ouest Mutualité", "Group: lockbit3") == set()
+    # A leak site's whole victim title is that organisation (test_rule_victim_titles.py).
+    assert keys(matcher, "Sud-Ouest Mutualité", "Group: lockbit3") == {
+        "insurer:sud-ouest-mutualite"
+    }
     assert keys(matcher, "Sud-Ouest Mutualité : fichier des adhérents de la mutuelle") == {
         "insurer:sud-ouest-mutualite"
     }

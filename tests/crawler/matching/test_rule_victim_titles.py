@@ -1,7 +1,9 @@
 """Rule: a short name that is a leak site's whole victim title. A short brand ("Orpea",
 "Macif") needs health or sale words in a post, but a title that is the name and nothing else
 (a legal form aside) is that organisation, when the organisation writes the
-name as a word; initials ("CNAM", "ACMS") are many bodies' and still need context."""
+name as a word; initials ("CNAM", "ACMS") are many bodies' and still need context. A name of
+ordinary words is so only when it is the organisation's whole name of two words or more
+("Dedalus France", not "Harmonie")."""
 
 from __future__ import annotations
 
@@ -14,6 +16,12 @@ from tests.crawler.matching.support import keys
 
 EMEIS = EntityRecord(key="group:emeis", kind="group", name="emeis", aliases=["Orpea", "ORPEA"])
 MACIF = EntityRecord(key="insurer:macif", kind="insurer", name="Macif", aliases=["MACIF"])
+DEDALUS = EntityRecord(
+    key="vendor:dedalus", kind="vendor", name="Dedalus France", aliases=["Dedalus"]
+)
+HARMONIE = EntityRecord(
+    key="insurer:harmonie", kind="insurer", name="Harmonie Mutuelle", aliases=["Harmonie"]
+)
 CNAM = EntityRecord(
     key="insurer:cnam", kind="insurer", name="Assurance Maladie", aliases=["CNAM", "CPAM"]
 )
@@ -21,12 +29,19 @@ CNAM = EntityRecord(
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    return Matcher(Watchlist((EMEIS, MACIF, CNAM), {}))
+    ordinary = frozenset({"dedalus", "france", "harmonie"})
+    return Matcher(Watchlist((EMEIS, MACIF, CNAM, DEDALUS, HARMONIE), {}, ordinary_words=ordinary))
 
 
 @pytest.mark.parametrize(
     ("title", "key"),
-    [("ORPEA", EMEIS.key), ("Orpea SA", EMEIS.key), ("Macif", MACIF.key), ("MACIF", MACIF.key)],
+    [
+        ("ORPEA", EMEIS.key),
+        ("Orpea SA", EMEIS.key),
+        ("Macif", MACIF.key),
+        ("MACIF", MACIF.key),
+        ("Dedalus France", DEDALUS.key),
+    ],
 )
 def test_a_short_name_that_is_the_whole_title_is_read(
     matcher: Matcher, title: str, key: str
@@ -40,6 +55,8 @@ def test_a_short_name_that_is_the_whole_title_is_read(
         ("CNAM", "Group: lockbit3"),  # initials: the Conservatoire is a CNAM too
         ("Orpea Hotels Group", "Group: lockbit3"),  # a longer name
         ("Hotels", "Orpea was mentioned in a thread about hotels"),  # not the title
+        ("Harmonie", "Group: lockbit3"),  # one ordinary word
+        ("Dedalus", "Group: lockbit3"),  # an ordinary-word alias, not the whole name
     ],
 )
 def test_initials_longer_titles_and_texts_still_need_context(
