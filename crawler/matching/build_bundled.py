@@ -39,6 +39,11 @@ from crawler.matching.display_names import REGION_OF, city_of, display_name
 from crawler.matching.finess import department_of_postcode, is_valid_finess
 from crawler.matching.finess_categories import PLACED_SECTORS, categories, category_tag, sector_of
 from crawler.matching.legal_entities import name_legal_entity, of_place, rank_of
+from crawler.matching.legal_entity_names import (
+    KNOWN_NAME_TAG,
+    KnownName,
+    read_legal_entity_names,
+)
 from crawler.matching.name_cleaning import clean_name, is_fragment, is_noise_name, tidy
 from crawler.matching.name_words import ARTICLE_WORDS, CATEGORY_WORDS, GENERIC_WORDS
 from crawler.matching.names import forms_of_name
@@ -54,7 +59,11 @@ from crawler.matching.watchlist import BUNDLED_NAME, compact_bundled, entity_to_
 
 OUTPUT = Path(__file__).resolve().parents[1] / "data" / BUNDLED_NAME
 #: Curated lists the project keeps itself (see ``curated/README.md``), read by every build.
-PROJECT_LISTS = (Path(__file__).resolve().parent / "curated" / "organisations_outside_finess.csv",)
+_CURATED = Path(__file__).resolve().parent / "curated"
+PROJECT_LISTS = (
+    _CURATED / "organisations_outside_finess.csv",
+    _CURATED / "legal_entity_names.csv",
+)
 #: Where the curated groups are, so "HCL" can be confirmed by "Lyon" in the same post.
 GROUP_CITIES = {
     "AP-HP": ("Paris", "75"),
@@ -96,6 +105,7 @@ class BundleBuilder:
         self.groups: dict[str, str] = {}
         self.points: dict[str, tuple[float, float]] = {}
         self.lab_rows: list[dict[str, str]] = []
+        self.known_names: dict[str, KnownName] = {}
         self._unnaming_words: frozenset[str] | None = None
         self._ordinary_words: list[str] | None = None
 
@@ -278,6 +288,31 @@ class BundleBuilder:
                     self.groups.setdefault(normalise_phrase(f"groupe {alias}"), key)
                     self.groups.setdefault(normalise_phrase(alias), key)
 
+    def add_legal_entity_names(self, path: Path) -> None:
+        """The curated own names of legal entities (:mod:`crawler.matching.legal_entity_names`),
+        given to their EJ by :meth:`add_legal_entities`."""
+        for ej, known in read_legal_entity_names(path).items():
+            if ej in self.known_names:
+                raise SystemExit(f"{path}: EJ {ej} is already named in another list")
+            self.known_names[ej] = known
+
+    def _name_of_legal_entity(
+        self, ej: str, sites: list[dict[str, Any]]
+    ) -> tuple[str, str, list[str]]:
+        # (name, how, former names kept as aliases). A curated name wins; the name the sites
+        # gave stays an alias only when it is the EJ's own (a shared hospital form or shared
+        # words): a head's or first site's name is that site's, which keeps it.
+        found = name_legal_entity(sites, unnaming=self._unnaming())
+        if found is None:
+            # No name of its own: the best-ranked site's (the lowest number among equals).
+            best = min(sites, key=lambda s: (rank_of(s), s["key"]))
+            found = (str(best["name"]), "first-site")
+        known = self.known_names.get(ej)
+        if known is None:
+            return found[0], found[1], []
+        own = found[1] not in ("head", "first-site")
+        return known.name, KNOWN_NAME_TAG.removeprefix("ej-name:"), [found[0]] if own else []
+
     def add_legal_entities(self) -> None:
         """One entity per EJ of several establishments (named by :func:`name_legal_entity`),
         parent of its sites; an EJ named as a curated group makes the group their parent."""
@@ -289,14 +324,7 @@ class BundleBuilder:
             if len(sites) < 2:
                 continue
             sites.sort(key=lambda site: str(site["key"]))
-            found = name_legal_entity(sites, unnaming=self._unnaming())
-            if found is None:
-                # No name of its own: the best-ranked site's (the lowest number among equals).
-                found = (
-                    str(min(sites, key=lambda s: (rank_of(s), s["key"]))["name"]),
-                    "first-site",
-                )
-            name, how = found
+            name, how, former = self._name_of_legal_entity(ej, sites)
             group = self.groups.get(normalise_phrase(name))
             if group is not None:
                 for site in sites:
@@ -327,11 +355,28 @@ class BundleBuilder:
                 "domains": [],
                 "tags": tags,
             }
+            self._add_known_names(self.entities[key], former)
             if len(owners) == 1 and None not in owners:
                 self.entities[key]["parent_key"] = owners.pop()
                 continue
             for site in sites:
                 site["parent_key"] = key
+
+    def _add_known_names(self, entity: dict[str, Any], former: list[str]) -> None:
+        # The curated aliases and domains of a legal entity with a known name.
+        known = self.known_names.get(str(entity["finess_ej"]))
+        if known is None:
+            return
+        for alias in [*known.aliases, *former]:
+            self._add_alias(entity, alias)
+        for domain in known.domains:
+            entity["domains"].append(domain)
+            entity["tags"].append(bundle_domains.domain_tag("curated", domain))
+
+    def unused_legal_entity_names(self) -> list[str]:
+        """The EJ numbers of the curated names that no legal entity took (an EJ of one site,
+        or one FINESS 2021 does not have)."""
+        return sorted(ej for ej in self.known_names if f"finess-ej:{ej}" not in self.entities)
 
     def drop_establishment_aliases_of_groups(self) -> None:
         """A curated group's alias written as an establishment ("CH de Dax - Côte d'Argent",
@@ -517,6 +562,8 @@ def build(sources: list[Path], output: Path = OUTPUT) -> int:
         by_kind[bundle_sources.source_kind(path)].append(path)
     for path in by_kind["curated"]:
         builder.add_curated(path)
+    for path in by_kind["ej-names"]:
+        builder.add_legal_entity_names(path)
     if by_kind["fhir"]:
         builder.add_fhir(by_kind["fhir"])
     for path in by_kind["fhoff"]:
@@ -526,6 +573,8 @@ def build(sources: list[Path], output: Path = OUTPUT) -> int:
     for path in by_kind["labs"]:
         builder.add_labs(path)
     builder.add_legal_entities()
+    for ej in builder.unused_legal_entity_names():
+        sys.stderr.write(f"warning: no legal entity {ej} of several sites to name\n")
     builder.drop_establishment_aliases_of_groups()
     builder.add_brand_aliases()
     builder.add_domains(by_kind["wikidata"][0] if by_kind["wikidata"] else None)

@@ -43,7 +43,7 @@ class WikidataHospital:
 
 
 def source_kind(path: Path) -> str:
-    """``fhir``, ``fhoff``, ``eurostat``, ``labs``, ``wikidata`` or ``curated``."""
+    """``fhir``, ``fhoff``, ``eurostat``, ``labs``, ``wikidata``, ``curated`` or ``ej-names``."""
     if path.name.endswith(".tar.gz"):
         return "fhir"
     with path.open(encoding="utf-8", newline="") as handle:
@@ -52,6 +52,7 @@ def source_kind(path: Path) -> str:
         ("nofinesset,", "fhoff"),
         ("id,hospital_name", "eurostat"),
         ("name,kind,aliases", "curated"),
+        ("finess_ej,name,aliases", "ej-names"),
         ("_id,id_ej,finess", "labs"),
         ("item\titemLabel", "wikidata"),
     ):

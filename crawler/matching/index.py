@@ -37,6 +37,7 @@ from crawler.matching.finess_categories import (
     category_of,
     sector_of,
 )
+from crawler.matching.legal_entity_names import has_known_name
 from crawler.matching.name_cleaning import is_noise_name
 from crawler.matching.name_words import (
     ARTICLE_WORDS,
@@ -180,7 +181,7 @@ def entity_context(entity: Any, departments: Mapping[str, str]) -> EntityContext
         or leading_type(words)[0] in UNIT_TYPES
         or words[0] in STRUCTURAL_WORDS  # "Annexe du CH d'Ajaccio", "Antenne SMUR de Corte"
         or not UNIT_WORDS.isdisjoint(words)  # "CH Carcassonne SMUR Antenne Quillan"
-        or sector_of(entity) in UNIT_SECTORS  # nursing homes, health centres, home care
+        or (sector_of(entity) in UNIT_SECTORS and not has_known_name(entity))  # nursing homes…
     )
     return EntityContext(
         cities=tuple(c for c in cities if c),
@@ -289,7 +290,10 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
         # A nursing home, a health centre or a home-care service is known by an ordinary
         # phrase ("Résidence les Tilleuls", "Foyer Arc-en-Ciel"): its name needs its place.
         sector = sector_of(entity)
-        placed_sector = sector in PLACED_SECTORS
+        # A legal entity known by its operator's own name ("APF France handicap") is read as a
+        # curated organisation, whatever its sites are.
+        organisation = entity.kind != "establishment" or has_known_name(entity)
+        placed_sector = sector in PLACED_SECTORS and not organisation
         member_named = sector in MEMBER_NAMED_SECTORS
         placeless = not (entity.city or entity.department or entity.domains)
         town_hospital = _is_town_hospital(entity, context)
@@ -332,9 +336,9 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         "support": SUPPORT,
                         "common": COMMON,
                     }[alias_strength(form.core, form.core)]
-                    if entity.kind == "establishment" and " " not in form.core:
+                    if not organisation and " " not in form.core:
                         strength = max(strength, WEAK)
-                    elif strength == SUPPORT and _organisation_of_generic_words(entity, form.core):
+                    elif strength == SUPPORT and organisation and _generic_words_name(form.core):
                         # "Alpes Santé Travail", "Groupe Pasteur Mutualité": three generic words
                         # or more name a curated organisation (not an establishment's unit:
                         # "Unité de soins de longue durée"); like an ordinary word, they need
@@ -344,9 +348,9 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         # "Horizon", "Ship", "Simone Veil": a brand needs health context, an
                         # establishment its place or another of its names; one ordinary word
                         # ("Accès", "Contact") names no establishment at all.
-                        if entity.kind == "establishment" and " " not in form.core:
+                        if not organisation and " " not in form.core:
                             continue
-                        strength = SUPPORT if entity.kind == "establishment" else COMMON
+                        strength = COMMON if organisation else SUPPORT
                     if placed_sector and strength != SUPPORT:
                         strength = SUPPORT
                     if entity.kind == "establishment" and form.core in cities:
@@ -613,11 +617,11 @@ def _own_beside_names(
         ]
 
 
-def _organisation_of_generic_words(entity: Any, core: str) -> bool:
-    # A curated organisation's name of three words or more besides articles ("generale de
-    # sante" has two).
+def _generic_words_name(core: str) -> bool:
+    # An organisation's name of three words or more besides articles ("generale de sante" has
+    # two).
     named = sum(w not in ARTICLE_WORDS for w in core.split(" "))
-    return entity.kind != "establishment" and named >= 3
+    return named >= 3
 
 
 #: In how many watched names a word must be for a country's name made of it to be no marker.

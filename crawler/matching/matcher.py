@@ -576,9 +576,14 @@ class Matcher:
         matched = text[candidate.start : candidate.end].strip()
         entity = self.watchlist.entities[candidate.entity]
         if candidate.level == COMMON:
-            # Ordinary words: only the organisation's whole name of two words or more
-            # ("Dedalus France", "Carte Blanche Partenaires"), never one word ("Harmonie").
-            return " " in matched and normalise_phrase(entity.name) == matched
+            # Ordinary words: only a vendor's, group's or insurer's whole name of two words or
+            # more ("Dedalus France", "Carte Blanche Partenaires"), never one word ("Harmonie"),
+            # nor an establishment's ("Le Moulin Vert" is a restaurant's name too).
+            return (
+                entity.kind != "establishment"
+                and " " in matched
+                and normalise_phrase(entity.name) == matched
+            )
         return any(
             not name.isupper() and normalise_phrase(name) == matched
             for name in (entity.name, *entity.aliases)

@@ -1,0 +1,60 @@
+"""Rule: a legal entity known by its operator's own name (the curated list
+``crawler/matching/curated/legal_entity_names.csv``, tag ``ej-name:known``) is read as a curated
+organisation, whatever its sites are: its name ("APF France handicap") stands alone like a
+group's, where the name a nursing home's legal entity borrows from one of its homes needs its
+place; a name of ordinary words still needs health context."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from crawler.core.records import EntityRecord
+from crawler.matching.matcher import Matcher
+from crawler.matching.watchlist import Watchlist
+from tests.crawler.matching.support import keys, legal_entity
+
+LEAK_SITE = "Group: lockbit3"
+# The legal entity of disabled people's homes (category 182, "Service d'éducation spéciale…").
+APF = replace(
+    legal_entity("750719239", "APF France handicap", "Paris", "75"),
+    aliases=["Association des paralysés de France"],
+    tags=["category:182", "ej-name:known", "legal-entity"],
+)
+# The same kind of legal entity, named after its first home: that name needs its place.
+FIRST_SITE = replace(
+    legal_entity("750000001", "Résidence Arpavie Oberkampf", "Paris", "75"),
+    tags=["category:500", "ej-name:first-site", "legal-entity"],
+)
+# A name of ordinary words (the list is the bundle's: Zipf frequency 3.5 or more).
+MOULIN = replace(
+    legal_entity("750721029", "Le Moulin Vert", "Paris", "75"),
+    tags=["category:182", "ej-name:known", "legal-entity"],
+)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    entities: tuple[EntityRecord, ...] = (APF, FIRST_SITE, MOULIN)
+    return Matcher(Watchlist(entities, {}, ordinary_words=frozenset({"moulin", "vert"})))
+
+
+@pytest.mark.parametrize(
+    "title", ["APF France handicap", "APF France Handicap", "Association des paralysés de France"]
+)
+def test_an_operator_s_own_name_stands_alone_as_a_leak_site_title(
+    matcher: Matcher, title: str
+) -> None:
+    assert keys(matcher, title, LEAK_SITE) == {APF.key}
+
+
+def test_a_name_borrowed_from_a_home_still_needs_its_place(matcher: Matcher) -> None:
+    assert keys(matcher, "Résidence Arpavie Oberkampf", LEAK_SITE) == set()
+
+
+def test_an_operator_name_of_ordinary_words_needs_health_context(matcher: Matcher) -> None:
+    assert keys(matcher, "", "nous avons déjeuné au moulin vert, près du pont") == set()
+    assert keys(matcher, "Le Moulin Vert", LEAK_SITE) == set()
+    text = "Le Moulin Vert : dossiers médicaux des patients publiés"
+    assert keys(matcher, "", text) == {MOULIN.key}
