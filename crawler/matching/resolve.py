@@ -28,12 +28,14 @@ from crawler.matching.index import (
     EntityContext,
 )
 from crawler.matching.name_words import ARTICLE_WORDS, TYPE_SURFACES
-from crawler.matching.names import whole_core
+from crawler.matching.names import forms_of_name, leading_type, whole_core
 from crawler.matching.normalise import normalise, normalise_phrase
 from crawler.matching.results import AmbiguousMatch
 from crawler.matching.watchlist import Watchlist
 
 #: Words that are no part of what a name calls an establishment: articles and type words.
+#: Type classes of hospitals: a name written with one of them is a hospital's.
+_HOSPITAL_KINDS = frozenset({"ch", "chu", "chi", "chs", "gh", "hp", "hopital", "maternite"})
 _NOT_NAMES = ARTICLE_WORDS | {w for ws in TYPE_SURFACES.values() for s in ws for w in s.split()}
 
 
@@ -223,8 +225,21 @@ class Resolver:
             names = self._name_words[candidate.entity] = tuple(w for w in named if len(w) > 1)
         if not names:
             return 0
-        matched = set(candidate.field.folded.text[candidate.start : candidate.end].split())
+        written = candidate.field.folded.text[candidate.start : candidate.end].split()
+        if not self._of_written_kind(candidate, written):
+            return 0  # "Hôpital Robert Debré" spells nothing of the "Institut Robert Debré"
+        matched = set(written)
         return max((len(words) for words in names if words <= matched), default=0)
+
+    def _of_written_kind(self, candidate: Candidate, written: list[str]) -> bool:
+        # A hospital's type word written ("Hôpital", "CH", "CHU") names a hospital, not an
+        # institute or a centre that accepts it.
+        kind = leading_type(written)[0]
+        if kind is None or kind not in _HOSPITAL_KINDS:
+            return True
+        forms = forms_of_name(self.watchlist.entities[candidate.entity].name)
+        own = next((f.type for f in forms if f.type is not None), None)
+        return own is None or own in _HOSPITAL_KINDS
 
     def _pick(self, group: list[Candidate]) -> Candidate | None:
         # One entity for a span: confirmed by a place first, primary names before parts of names,

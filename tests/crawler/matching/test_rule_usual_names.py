@@ -167,3 +167,17 @@ def test_a_lab_named_after_the_hospital_it_sits_in_is_not_that_hospital() -> Non
     matcher = Matcher(Watchlist((lab,), {}))
     assert keys(matcher, "Centre Hospitalier du Pays d'Aix", "Group: lockbit3") == set()
     assert keys(matcher, "LBM Labio Site CH du Pays d'Aix", "Group: lockbit3") == {lab.key}
+
+
+def test_a_hospital_s_type_word_names_a_hospital_not_an_institute() -> None:
+    # "Hôpital Robert Debré" spells every word of the SSR "Institut Robert Debre" but its
+    # type; a hospital of that name is meant.
+    institute = establishment(
+        "970404109", "Institut Robert Debre", "St Paul", "974", tags=["category:109"]
+    )
+    hospital = establishment(
+        "510002447", "Hôpital Robert Debre CHU Reims", "Reims", "51", tags=["category:101"]
+    )
+    matcher = Matcher(Watchlist((institute, hospital), {}))
+    assert keys(matcher, "Hôpital Robert Debré", "Group: lockbit3") == {hospital.key}
+    assert keys(matcher, "Institut Robert Debré", "Group: lockbit3") == {institute.key}
