@@ -282,6 +282,13 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     excluded = watchlist.exclusions
     ordinary = watchlist.ordinary_words
     regional = _department_chus(watchlist, departments)
+    # Regions whose name reads as a type word and a core ("Centre-Val de Loire").
+    region_forms = {
+        f"{form.type} {form.core}"
+        for region in {e.region for e in watchlist.entities if e.region}
+        for form in forms_of_name(region)
+        if form.type is not None
+    }
     beside: set[tuple[str, int]] = set()  # (key, entity) of names read beside their town
     town_hospitals: list[tuple[int, str, tuple[str, ...]]] = []  # (entity, type, towns)
     for index, entity in enumerate(watchlist.entities):
@@ -359,6 +366,8 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         continue  # "Chum - USLD Trinité": the first part names the host
                     readings.append((None, form.core, strength, origin))
                 else:
+                    if f"{form.type} {form.core}" in region_forms:
+                        continue  # "UGECAM Centre-Val de Loire": a region, no "Centre" named so
                     if is_structural_core(form.core) or member_named or is_noise_name(form.core):
                         continue  # "Imagerie … - Site CH", "EHPAD Résidence Autonomie": no name
                     if form.secondary and form.type in _HOST_TYPES and sector in _HOSTED_SECTORS:

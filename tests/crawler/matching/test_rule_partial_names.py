@@ -50,3 +50,20 @@ def test_the_whole_name_still_matches(matcher: Matcher) -> None:
 @pytest.mark.parametrize("core", ["social", "diagnostic", "accueil de jour personnes agees"])
 def test_descriptive_cores_are_generic(core: str) -> None:
     assert is_generic_core(core)
+
+
+@pytest.mark.parametrize("core", ["radiologues", "medecins radiologues", "centre de radiologie"])
+def test_professions_are_descriptive(core: str) -> None:
+    # An imaging group's sites share "Radiologues": as a name it matched every post saying so.
+    assert is_generic_core(core)
+
+
+def test_a_region_read_as_a_type_and_a_core_names_nothing() -> None:
+    # "UGECAM Centre-Val de Loire" is no "Centre" named "Val de Loire": "l'ARS Centre-Val de
+    # Loire" named it.
+    ugecam = establishment(
+        "450018106", "UGECAM Centre-Val de Loire", "Bourges", "18", region="Centre-Val de Loire"
+    )
+    matcher = Matcher(Watchlist((ugecam,), {}))
+    assert keys(matcher, "Hôpital", "L'ARS Centre-Val de Loire est en appui.") == set()
+    assert keys(matcher, "UGECAM Centre-Val de Loire", "") == {ugecam.key}
