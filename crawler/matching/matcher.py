@@ -66,7 +66,7 @@ from crawler.matching.name_words import (
     WRITTEN_QUALIFIERS,
     qualified_type,
 )
-from crawler.matching.names import french_of_english, whole_core
+from crawler.matching.names import core_variants, french_of_english, whole_core
 from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise_fields, normalise_phrase
 from crawler.matching.resolve import Resolver
 from crawler.matching.results import AmbiguousMatch, MatchResult
@@ -127,6 +127,10 @@ _TOWN_CONNECTORS = ("de", "d", "du", "a", "in")
 _MEMORIAL_TYPE = re.compile(
     rf" ({_SURFACES})((?: [a-z]+){{1,3}}) (?:{'|'.join(_TOWN_CONNECTORS)}) $"
 )
+#: A type word and the connector before a town, at the end of the words before a cut word.
+_TOWN_AFTER_TYPE = re.compile(rf" (?:{_SURFACES}) (?:de |d |du |de la |des )?((?:[a-z]+ ){{0,3}})$")
+#: What a feed writes before a ransomware gang's name, which may be a country's ("Group: cuba").
+_GANG_LABELS = (" group ", " gang ", " groupe ", " ransomware ")
 #: Words a leak site's victim title may hold besides the name (a domain is read by the domain
 #: rules: "cyceron.com" is no domain of the GIP Cyceron).
 _TITLE_EXTRAS = LEGAL_FORMS | {"group", "groupe"}
@@ -328,7 +332,21 @@ class Matcher:
             if endings:
                 if len(endings) == 1 and "" not in endings:
                     return [(start, end, last + endings.pop())]
-                return []
+                break
+        after_type = _TOWN_AFTER_TYPE.search(" ".join(["", *before, ""]))
+        if after_type is not None:
+            # "Centre Hospitalier de Chol...", "CH de Saint-Nazai...": after a type word, the one
+            # town's name the cut word starts (Cholet), whatever other keys start so.
+            prefix = f"{after_type.group(1)}{last}"
+            size = len(prefix.split())
+            towns = {
+                variant.split()[size - 1]
+                for town in self.index.cities
+                for variant in core_variants(town)
+                if variant.startswith(prefix)
+            }
+            if len(towns) == 1 and (town := towns.pop()) != last:
+                return [(start, end, town)]
         return []
 
     def _domain_words(self, domain: re.Match[str]) -> list[tuple[int, int, str]]:
@@ -446,8 +464,8 @@ class Matcher:
             length, candidates, tags = entries[~value]
             start = end - length + 2
             item = fields[start > barrier]
-            if tags:
-                item.foreign.append(start)
+            if tags and not normalised.text.endswith(_GANG_LABELS, 0, start):
+                item.foreign.append(start)  # ("Group: cuba" names a gang, not Cuba)
             # Candidates of one entry share its span: confirm each entity type once.
             spans: dict[str | None, _Span | None] = {}
             for entity, kind, level, origin in candidates:

@@ -61,3 +61,35 @@ def test_the_cut_word_is_the_run_of_letters_before_the_dots(title: str, end: str
     found = _CUT_TITLE.search(title + end)
     expected = None if found is None else (found.start(2), found.end(2))
     assert _cut_word(title + end) == expected
+
+
+# After a type word, the cut word is completed to the one town it starts, whatever other keys
+# start so ("Cholesterol Clinic" is a key too).
+CHOLET = establishment(
+    "490000676", "Centre hospitalier de Cholet", "Cholet", "49", region="Pays de la Loire"
+)
+NAZAIRE = establishment(
+    "440000057", "Centre hospitalier de St Nazaire", "St Nazaire", "44", region="Pays de la Loire"
+)
+CHOLESTEROL = establishment(
+    "750000002", "Cholesterol Clinic", "Paris", "75", region="Île-de-France"
+)
+
+
+@pytest.fixture(scope="module")
+def towns() -> Matcher:
+    return Matcher(Watchlist((CHOLET, NAZAIRE, CHOLESTEROL), {}))
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Centre Hospitalier de Chol...", {CHOLET.key}),
+        ("CH de Saint-Nazai...", {NAZAIRE.key}),
+        ("Chol...", set()),  # no type word before it
+    ],
+)
+def test_a_cut_town_after_a_type_word_is_completed(
+    towns: Matcher, title: str, expected: set[str]
+) -> None:
+    assert keys(towns, title, "Group: lockbit3") == expected

@@ -60,3 +60,12 @@ def test_a_name_that_says_france_is_the_french_branch_unless_told_from_abroad() 
     assert keys(matcher, "Synlab France", text) == {SYNLAB.key}
     abroad = "La filiale italienne a suspendu ses prélèvements. Synlab France fonctionne."
     assert keys(matcher, "Italie : Synlab Italia paralysé", abroad) == set()
+
+
+def test_a_gang_named_after_a_country_is_no_foreign_place() -> None:
+    lambret = establishment(
+        "590000188", "Clcc Oscar Lambret Lille", "Lille", "59", tags=["category:131"]
+    )
+    matcher = Matcher(Watchlist((lambret,), {}))
+    assert keys(matcher, "Clcc Oscar Lambret", "Group: cuba") == {lambret.key}
+    assert keys(matcher, "Clcc Oscar Lambret", "Cuba") == set()
