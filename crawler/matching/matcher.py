@@ -26,6 +26,7 @@ from crawler.core.config import Settings
 from crawler.core.records import EntityMatch, EntityRecord
 from crawler.matching.candidates import FROM_FINESS, THRESHOLD, Candidate, PostField, score_of
 from crawler.matching.claims import extract_claims, sale_assessment
+from crawler.matching.display_names import REGION_OF
 from crawler.matching.finess import find_finess
 from crawler.matching.finess_categories import PLACED_SECTORS, category_of, sector_of
 from crawler.matching.first_pass import FirstPass
@@ -129,6 +130,8 @@ _MEMORIAL_TYPE = re.compile(
 )
 #: A type word and the connector before a town, at the end of the words before a cut word.
 _TOWN_AFTER_TYPE = re.compile(rf" (?:{_SURFACES}) (?:de |d |du |de la |des )?((?:[a-z]+ ){{0,3}})$")
+#: A headline's dateline: a place of a few words, then a colon ("Marseille : …").
+_FRENCH_DATELINE = re.compile(r"\s*([^\W\d_][\w'’ -]{1,38}?)\s*:")
 #: What a feed writes before a ransomware gang's name, which may be a country's ("Group: cuba").
 _GANG_LABELS = (" group ", " gang ", " groupe ", " ransomware ")
 #: Words a leak site's victim title may hold besides the name (a domain is read by the domain
@@ -432,6 +435,8 @@ class Matcher:
             if candidate.level in (WEAK, COMMON):
                 candidate.titled = self._titled(candidate)
             candidate.score = score_of(candidate, health, bool(sale), french)
+        self._away_from_dateline(raw)
+        for candidate in raw:
             if candidate.score >= THRESHOLD or candidate.level == GENERIC:
                 accepted.append(candidate)
         matches, ambiguous = self._resolver.resolve(accepted)
@@ -606,6 +611,45 @@ class Matcher:
             not name.isupper() and normalise_phrase(name) == matched
             for name in (entity.name, *entity.aliases)
         )
+
+    def _away_from_dateline(self, raw: list[Candidate]) -> None:
+        # A headline whose dateline is a French town ("Marseille : l'AP-HM visée…") tells a
+        # local story: once an entity of that region is named, the text's entities of other
+        # regions, not placed, are the story's background ("L'AP-HP avait connu une fuite
+        # similaire"), not its victims. Paris is no dateline: national news is written there.
+        if not raw:
+            return
+        folded = raw[0].field.folded
+        dateline = _FRENCH_DATELINE.match(folded.original)
+        if dateline is None:
+            return
+        town = normalise_phrase(dateline.group(1))
+        if town not in self.index.cities or town == "paris":
+            return
+        entities = self.watchlist.entities
+
+        def region_of(index: int) -> str | None:
+            entity = entities[index]
+            return entity.region or REGION_OF.get(entity.department or "")
+
+        # The region of the entities of that town the post names (a town's name is also a
+        # few other regions' entities' address: read the story's own).
+        regions = {
+            region_of(c.entity)
+            for c in raw
+            if c.score >= THRESHOLD and normalise_phrase(entities[c.entity].city or "") == town
+        }
+        if not regions:
+            return
+        for candidate in raw:
+            region = region_of(candidate.entity)
+            if (
+                candidate.field.name == "text"
+                and region is not None
+                and region not in regions
+                and not candidate.placed
+            ):
+                candidate.score = max(0.0, round(candidate.score - 0.6, 3))
 
     def _english_town(self, normalised: Normalised, start: int, end: int) -> bool:
         # A town and a plain English type word after it ("Royan Hospital", "Crest Hospital"):

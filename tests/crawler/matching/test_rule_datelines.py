@@ -69,3 +69,48 @@ def test_a_gang_named_after_a_country_is_no_foreign_place() -> None:
     matcher = Matcher(Watchlist((lambret,), {}))
     assert keys(matcher, "Clcc Oscar Lambret", "Group: cuba") == {lambret.key}
     assert keys(matcher, "Clcc Oscar Lambret", "Cuba") == set()
+
+
+# A French town as dateline: once the post names an entity of that town, the text's entities of
+# other regions, not placed, are the story's background.
+APHM = EntityRecord(
+    key="group:ap-hm",
+    kind="group",
+    name="AP-HM",
+    city="Marseille",
+    department="13",
+    region="Provence-Alpes-Côte d'Azur",
+)
+APHP = EntityRecord(
+    key="group:ap-hp",
+    kind="group",
+    name="AP-HP",
+    city="Paris",
+    department="75",
+    region="Île-de-France",
+)
+CONCEPTION = establishment(
+    "130783236",
+    "APHM Hôpital de la Conception",
+    "Marseille",
+    "13",
+    region="Provence-Alpes-Côte d'Azur",
+)
+
+
+@pytest.fixture(scope="module")
+def local() -> Matcher:
+    return Matcher(Watchlist((APHM, APHP, CONCEPTION), {}))
+
+
+def test_a_french_dateline_makes_other_regions_background(local: Matcher) -> None:
+    title = "Marseille : l'AP-HM visée par une attaque"
+    text = "Des résultats d'examens ont fuité. L'AP-HP avait connu une fuite similaire en 2021."
+    assert keys(local, title, text) == {APHM.key}
+
+
+def test_without_a_local_entity_or_with_paris_nothing_changes(local: Matcher) -> None:
+    text = "Des résultats d'examens ont fuité. L'AP-HP avait connu une fuite similaire en 2021."
+    assert keys(local, "Marseille : une clinique visée par une attaque", text) == {APHP.key}
+    paris = "Paris : la CNIL enquête sur l'hôpital de la Conception"
+    assert APHP.key in keys(local, paris, "L'AP-HP a porté plainte. L'AP-HM aussi.")
