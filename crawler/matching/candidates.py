@@ -21,7 +21,7 @@ FROM_FINESS = -1
 #: What may stand between a denying word and the name it denies.
 DENIED_GAP = frozenset(
     {"", "l", "le", "la", "les", "du", "de", "d", "the", "a", "au", "aux", "a l", "a la", "to"}
-    | {"l ancien", "l ancienne", "the former", "the old"}
+    | {"l ancien", "l ancienne", "the former", "the old", "de l", "de la", "des"}
 )
 #: Written after a name, an apposition of a few words at most between them: it is said not to be
 #: concerned ("Le CHU de Rouen, attaqué en 2019, n'est pas touché", "Les Hospices civils de Lyon

@@ -86,7 +86,8 @@ def country_names() -> tuple[str, ...]:
 #: Phrases that deny the name written right after them, those that make it a destination
 #: ("patients transférés au CHU de Caen", "urgences réorientées vers le CHU de Lille": the
 #: hospital that takes the patients is not the one attacked) and those that make it a landmark
-#: ("un studio à côté de l'ancien hôpital Lariboisière").
+#: ("un studio à côté de l'ancien hôpital Lariboisière") or a street ("la rue de
+#: l'Hôpital-Bellevue", "l'arrêt Hôpital Nord").
 NEGATION_CUES = _phrases(
     """rien a voir avec|n a rien a voir avec|aucun rapport avec|sans rapport avec|sans lien avec
     |aucun lien avec|ne concerne pas|ne vise pas|ne touche pas|pas l|pas le|pas la|pas les
@@ -94,7 +95,8 @@ NEGATION_CUES = _phrases(
     |not related to|unrelated to|no link with|not the|isn t the|is not the|nor the
     |vers|transfere|transferes|transferee|transferees|transferred to|diverted to|redirected to
     |transferred from|a cote de|a cote du|pres de|pres du|en face de|en face du|non loin de
-    |non loin du|face a|next to|opposite|across from|close to"""
+    |non loin du|face a|next to|opposite|across from|close to|rue|avenue|boulevard|allee|impasse
+    |chemin|quai|place|square|parvis|arret|station|street|road"""
 )
 #: Markers of France (they outweigh a foreign word elsewhere in the post).
 FRENCH_WORDS = _phrases("france|french|francais|francaise|francaises|fr|hexagone|metropole")

@@ -2,7 +2,8 @@
 l'…", "not the …"), a denial after it, an apposition of a few words at most between them ("Le
 CHU de Rouen, attaqué en 2019, n'est pas touché", "X was not affected"), and a destination
 ("patients transférés au CHU de Caen", "urgences réorientées vers le CHU de Lille") and a
-landmark ("un studio à côté de l'ancien hôpital Lariboisière") discredit the name; the same
+landmark ("un studio à côté de l'ancien hôpital Lariboisière") or a street ("la rue de
+l'Hôpital-Bellevue", "l'arrêt Hôpital Nord") discredit the name; the same
 entity named elsewhere in the post is still reported."""
 
 from __future__ import annotations
@@ -95,3 +96,15 @@ def test_the_entity_named_elsewhere_is_still_reported(matcher: Matcher) -> None:
 )
 def test_a_landmark_is_not_the_victim(matcher: Matcher, text: str) -> None:
     assert keys(matcher, "Arnaque à la location", text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La ville a fermé la rue du CHU de Rouen pour travaux.",
+        "Descendre à l'arrêt CHU de Rouen, puis marcher dix minutes.",
+        "Rendez-vous place du CHU de Rouen à 18 h.",
+    ],
+)
+def test_a_street_named_after_a_hospital_is_not_the_hospital(matcher: Matcher, text: str) -> None:
+    assert keys(matcher, "Fermeture de voirie", text) == set()
