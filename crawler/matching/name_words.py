@@ -128,7 +128,7 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
     "cmp": ("centre medico psychologique", "cmp"),
     "fondation": ("fondation", "foundation"),
     "laboratoire": ("laboratoire", "laboratory", "labo"),
-    "hdj": ("hopital de jour", "hj"),
+    "hdj": ("hopital de jour", "hop de jour", "hop jour", "hj"),
     "maternite": ("maternite", "maternity", "maternity hospital"),
 }
 
@@ -169,6 +169,9 @@ PASSING_QUALIFIERS = frozenset(
         "medico universitaire",
         "europeen",
         "cardiologique",
+        # "Hôpitaux Civils de Colmar" is Colmar's hospital ("Hôpital Civil" of Strasbourg).
+        "civil",
+        "civils",
         # "Hospital Group Paris Saint-Joseph" (English for "Groupe hospitalier"): not a type
         # word, which would make "Bio Group" a name of type words only.
         "group",

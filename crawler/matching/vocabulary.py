@@ -23,11 +23,17 @@ HEALTH_WORDS = _phrases(
     |ordonnances|prescriptions|soins|urgences|radiologie|imagerie|ehpad|chu|finess|ars|ght
     |tiers payant|logiciel medical|health data|donnees de sante|hds|hospitalier|hospitaliere
     |nir|assures|beneficiaires|resultats|labo|lab|labs|laboratoires|biologie medicale
-    |lab results|test results|pcr|oncology|cancer|radiology|pacs|ris|emr|ehr"""
+    |lab results|test results|pcr|oncology|cancer|radiology|pacs|ris|emr|ehr
+    |hospitalisation|hospitalization|home care|dialyse|dialysis|psychiatrie|psychiatry
+    |psychiatric|medecine du travail|sante au travail|occupational health|nursing home
+    |nursing homes|maison de retraite|handicap|disability|readaptation|rehabilitation"""
 )
 #: Markers of a place outside France (negative context near a candidate).
 FOREIGN_WORDS = _phrases(
     """belgique|belgium|belge|belgian|bruxelles|brussels|liege|namur|charleroi|anvers|antwerp
+    |suedoise|suedois|italienne|espagnole|britannique|portugaise|neerlandaise|norvegienne
+    |danoise|polonaise|canadienne|marocaine|algerienne|tunisienne|senegalaise|ivoirienne
+    |camerounaise|libanaise|luxembourgeoise|monegasque|quebecoise|quebecois|swedish|sweden
     |gand|ghent|louvain|leuven|wallonie|flandre|suisse|switzerland|swiss|geneve|geneva|lausanne
     |zurich|berne|bern|vaud|valais|tessin|chuv|hug|quebec|montreal|canada|canadian|ontario
     |toronto|sherbrooke|gatineau|luxembourgeois|grand duche|maroc|morocco|casablanca|rabat

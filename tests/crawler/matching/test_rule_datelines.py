@@ -114,3 +114,12 @@ def test_without_a_local_entity_or_with_paris_nothing_changes(local: Matcher) ->
     assert keys(local, "Marseille : une clinique visée par une attaque", text) == {APHP.key}
     paris = "Paris : la CNIL enquête sur l'hôpital de la Conception"
     assert APHP.key in keys(local, paris, "L'AP-HP a porté plainte. L'AP-HM aussi.")
+
+
+def test_a_nationality_is_a_foreign_place() -> None:
+    # "sa filiale suédoise Capio": the Swedish branch, not the French group's clinics.
+    ramsay = EntityRecord(key="group:ramsay-sante", kind="group", name="Ramsay Santé")
+    matcher = Matcher(Watchlist((ramsay,), {}))
+    title = "Ramsay Santé : sa filiale suédoise touchée par une attaque"
+    assert keys(matcher, title, "") == set()
+    assert keys(matcher, "Ramsay Santé touché par une attaque", "") == {ramsay.key}

@@ -114,3 +114,14 @@ def test_du_pays_de_before_a_town_names_its_hospital() -> None:
     matcher = Matcher(Watchlist((ploermel,), {}))
     for title in ("Centre hospitalier du Pays de Ploërmel", "CH Pays de Ploermel"):
         assert keys(matcher, title, "Group: lockbit3") == {ploermel.key}, title
+
+
+def test_civil_passes_and_a_day_hospital_abbreviated_is_a_unit() -> None:
+    # "Hôpitaux Civils de Colmar" is Colmar's hospital; "Hop Jour Colmar …" is a day hospital
+    # (FINESS abbreviates "Hôpital de jour"), not "Hôpital … Colmar".
+    day = establishment("680004058", "Hop Jour Colmar Crf le Muesberg", "Colmar", "68")
+    vire = establishment("140000126", "Hôpital de Vire", "Vire", "14")
+    matcher = Matcher(Watchlist((day, vire), {}))
+    assert keys(matcher, "Hôpital de Colmar", "Group: blackcat") == set()
+    assert keys(matcher, "Hopitaux Civils de Colmar", "Group: blackcat") == set()
+    assert keys(matcher, "Hôpitaux civils de Vire", "Group: blackcat") == {vire.key}
