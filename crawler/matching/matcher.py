@@ -72,7 +72,7 @@ from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise_fields,
 from crawler.matching.resolve import Resolver
 from crawler.matching.results import AmbiguousMatch, MatchResult
 from crawler.matching.spelling import Speller
-from crawler.matching.vocabulary import known_phrases
+from crawler.matching.vocabulary import DEMONYMS, demonym_forms, known_phrases
 from crawler.matching.watchlist import Watchlist, load_bundled, load_watchlist
 
 __all__ = ["AmbiguousMatch", "EntityMatch", "MatchResult", "Matcher"]
@@ -715,6 +715,12 @@ class Matcher:
         context = rest
         places = [*entity.domains]
         places += [city for city in entity.cities if f" {city} " not in f" {matched} "]
+        places += [  # "l'association lyonnaise Aural"
+            form
+            for city in entity.cities
+            for demonym in DEMONYMS.get(city, ())
+            for form in demonym_forms(demonym)
+        ]
         if entity.department_name and entity.department_name not in self.watchlist.ordinary_words:
             places.append(entity.department_name)  # not "Nord" in "CH Nord-Ouest"
         if any(f" {place} " in context for place in places if place):

@@ -215,3 +215,76 @@ def known_phrases() -> list[str]:
     for words in DATA_TYPES.values():
         phrases += words
     return phrases
+
+
+#: The people of a town, as the press names a town's establishments ("l'association lyonnaise
+#: Aural", "le CHU rennais", "la clinique bordelaise"): folded town → masculine singular
+#: demonyms (their feminine and plural forms are derived by :func:`demonym_forms`).
+DEMONYMS: dict[str, tuple[str, ...]] = {
+    "paris": ("parisien",),
+    "marseille": ("marseillais",),
+    "lyon": ("lyonnais",),
+    "toulouse": ("toulousain",),
+    "nice": ("nicois",),
+    "nantes": ("nantais",),
+    "montpellier": ("montpellierain",),
+    "strasbourg": ("strasbourgeois",),
+    "bordeaux": ("bordelais",),
+    "lille": ("lillois",),
+    "rennes": ("rennais",),
+    "reims": ("remois",),
+    "toulon": ("toulonnais",),
+    "grenoble": ("grenoblois",),
+    "dijon": ("dijonnais",),
+    "angers": ("angevin",),
+    "nimes": ("nimois",),
+    "clermont ferrand": ("clermontois",),
+    "le mans": ("manceau",),
+    "aix en provence": ("aixois",),
+    "brest": ("brestois",),
+    "tours": ("tourangeau",),
+    "amiens": ("amienois",),
+    "limoges": ("limougeaud",),
+    "perpignan": ("perpignanais",),
+    "metz": ("messin",),
+    "besancon": ("bisontin",),
+    "orleans": ("orleanais",),
+    "rouen": ("rouennais",),
+    "mulhouse": ("mulhousien",),
+    "caen": ("caennais",),
+    "nancy": ("nanceien",),
+    "avignon": ("avignonnais",),
+    "poitiers": ("poitevin",),
+    "pau": ("palois",),
+    "bayonne": ("bayonnais",),
+    "la rochelle": ("rochelais",),
+    "ajaccio": ("ajaccien",),
+    "bastia": ("bastiais",),
+    "le havre": ("havrais",),
+    "saint etienne": ("stephanois",),
+    "st etienne": ("stephanois",),
+    "valence": ("valentinois",),
+    "annecy": ("annecien",),
+    "chambery": ("chamberien",),
+    "troyes": ("troyen",),
+    "lorient": ("lorientais",),
+    "quimper": ("quimperois",),
+    "vannes": ("vannetais",),
+    "cherbourg en cotentin": ("cherbourgeois",),
+    "saint nazaire": ("nazairien",),
+    "st nazaire": ("nazairien",),
+    "la roche sur yon": ("yonnais",),
+    "colmar": ("colmarien",),
+    "beziers": ("biterrois",),
+}
+
+
+def demonym_forms(demonym: str) -> tuple[str, ...]:
+    """``demonym`` (masculine singular, folded) with its feminine and plural forms."""
+    if demonym.endswith("ien"):
+        return (demonym, f"{demonym}s", f"{demonym}ne", f"{demonym}nes")
+    if demonym.endswith("eau"):
+        return (demonym, f"{demonym}x", f"{demonym[:-3]}elle", f"{demonym[:-3]}elles")
+    if demonym.endswith("s"):
+        return (demonym, f"{demonym}e", f"{demonym}es")
+    return (demonym, f"{demonym}s", f"{demonym}e", f"{demonym}es")

@@ -90,3 +90,17 @@ def test_a_town_right_after_the_name_outweighs_the_town_further_on(sites: Matche
     assert keys(sites, "Cyberattaque", "L'hôpital Saint-Louis de Paris est touché.") == {
         PARIS_SAINT_LOUIS.key
     }
+
+
+def test_a_demonym_places_a_name() -> None:
+    # Two dialysis associations are named "Aural": "l'association lyonnaise" is Lyon's.
+    lyon = establishment("690796552", "Aural", "Lyon", "69", region="Auvergne-Rhône-Alpes")
+    strasbourg = establishment("670000652", "Aural", "Strasbourg", "67", region="Grand Est")
+    matcher = Matcher(Watchlist((lyon, strasbourg), {}))
+    text = "L'association lyonnaise Aural, qui gère des centres de dialyse, a été attaquée."
+    assert keys(matcher, "Cyberattaque", text) == {lyon.key}
+    text = "L'association strasbourgeoise Aural gère des centres de dialyse."
+    assert keys(matcher, "Cyberattaque", text) == {strasbourg.key}
+    assert (
+        keys(matcher, "Cyberattaque", "L'association Aural gère des centres de dialyse.") == set()
+    )

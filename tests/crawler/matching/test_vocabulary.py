@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crawler.matching import vocabulary
 from crawler.matching.normalise import normalise_phrase
-from crawler.matching.vocabulary import country_names
+from crawler.matching.vocabulary import country_names, demonym_forms
 
 PHRASES = [
     *vocabulary.HEALTH_WORDS,
@@ -25,3 +25,10 @@ def test_country_names_are_other_countries_in_english_and_french() -> None:
     assert {"haiti", "nigeria", "germany", "allemagne", "south korea", "coree"} <= names
     # France and its overseas departments and territories are not foreign.
     assert not {"france", "reunion", "guadeloupe", "martinique", "mayotte"} & names
+
+
+def test_demonym_forms() -> None:
+    assert set(demonym_forms("lyonnais")) == {"lyonnais", "lyonnaise", "lyonnaises"}
+    assert "parisienne" in demonym_forms("parisien")
+    assert "tourangelle" in demonym_forms("tourangeau")
+    assert "toulousaines" in demonym_forms("toulousain")
