@@ -473,6 +473,7 @@ class Matcher:
                 item.foreign.append(start)  # ("Group: cuba" names a gang, not Cuba)
             # Candidates of one entry share its span: confirm each entity type once.
             spans: dict[str | None, _Span | None] = {}
+            english_town: bool | None = None  # one test per hit: it depends on the span only
             for entity, kind, level, origin in candidates:
                 if kind in spans:
                     span = spans[kind]
@@ -482,6 +483,8 @@ class Matcher:
                     if span[5] is not None and not self._of_specialty(entity, span[5]):
                         continue  # "Caen Cancer Center" is no other centre of Caen
                     exact = kind is not None and span[2] == kind.rstrip("=")
+                    if span[1] > end and english_town is None:
+                        english_town = self._english_town(normalised, start, end)
                     raw.append(
                         Candidate(
                             item,
@@ -493,8 +496,7 @@ class Matcher:
                             exact=exact,
                             across=span[3],
                             given=span[4],
-                            english_town=span[1] > end
-                            and self._english_town(normalised, start, end),
+                            english_town=span[1] > end and bool(english_town),
                         )
                     )
 

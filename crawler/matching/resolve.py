@@ -47,6 +47,7 @@ class Resolver:
         self.watchlist = watchlist
         self.context = context
         self._name_words: dict[int, tuple[frozenset[str], ...]] = {}
+        self._own_types: dict[int, str | None] = {}  # entity → its name's first type class
         self._heads: dict[str, int] | None = None
 
     def resolve(self, accepted: list[Candidate]) -> tuple[list[EntityMatch], list[AmbiguousMatch]]:
@@ -237,8 +238,11 @@ class Resolver:
         kind = leading_type(written)[0]
         if kind is None or kind not in _HOSPITAL_KINDS:
             return True
-        forms = forms_of_name(self.watchlist.entities[candidate.entity].name)
-        own = next((f.type for f in forms if f.type is not None), None)
+        if candidate.entity not in self._own_types:
+            forms = forms_of_name(self.watchlist.entities[candidate.entity].name)
+            own = next((f.type for f in forms if f.type is not None), None)
+            self._own_types[candidate.entity] = own
+        own = self._own_types[candidate.entity]
         return own is None or own in _HOSPITAL_KINDS
 
     def _pick(self, group: list[Candidate]) -> Candidate | None:
