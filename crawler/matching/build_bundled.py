@@ -38,7 +38,7 @@ from crawler.matching import bundle_domains, bundle_sources
 from crawler.matching.display_names import REGION_OF, city_of, display_name
 from crawler.matching.finess import department_of_postcode, is_valid_finess
 from crawler.matching.finess_categories import PLACED_SECTORS, categories, category_tag, sector_of
-from crawler.matching.legal_entities import name_legal_entity, of_place, rank_of
+from crawler.matching.legal_entities import TYPE_DISPLAY, name_legal_entity, of_place, rank_of
 from crawler.matching.legal_entity_names import (
     KNOWN_NAME_TAG,
     KnownName,
@@ -46,7 +46,7 @@ from crawler.matching.legal_entity_names import (
 )
 from crawler.matching.name_cleaning import clean_name, is_fragment, is_noise_name, tidy
 from crawler.matching.name_words import ARTICLE_WORDS, CATEGORY_WORDS, GENERIC_WORDS
-from crawler.matching.names import forms_of_name
+from crawler.matching.names import NameForm, forms_of_name
 from crawler.matching.normalise import normalise_phrase
 from crawler.matching.ordinary_words import (
     coined_words,
@@ -106,6 +106,7 @@ class BundleBuilder:
         self.points: dict[str, tuple[float, float]] = {}
         self.lab_rows: list[dict[str, str]] = []
         self.known_names: dict[str, KnownName] = {}
+        self.joined: set[str] = set()  # sites given an EJ by join_sites_to_legal_entities
         self._unnaming_words: frozenset[str] | None = None
         self._ordinary_words: list[str] | None = None
 
@@ -313,6 +314,32 @@ class BundleBuilder:
         own = found[1] not in ("head", "first-site")
         return known.name, KNOWN_NAME_TAG.removeprefix("ej-name:"), [found[0]] if own else []
 
+    def join_sites_to_legal_entities(self) -> None:
+        """A site only Eurostat gives (no EJ number) joins the one EJ of its department whose
+        sites share its hospital form: "Centre Hospitalier Comminges Pyrenees Site Encore" is
+        a site of the EJ of "… Site Saint Plancard", so "CH Comminges" names one family."""
+        owners: dict[tuple[str, Any, str], set[str]] = defaultdict(set)
+        orphans = []
+        for entity in self.entities.values():
+            if not entity.get("finess_et"):
+                continue
+            if not entity.get("finess_ej"):
+                orphans.append(entity)
+                continue
+            for form in _hospital_forms(entity):
+                owners[(form.type or "", entity.get("department"), form.core)].add(
+                    str(entity["finess_ej"])
+                )
+        for entity in orphans:
+            found = {
+                ej
+                for form in _hospital_forms(entity)
+                for ej in owners.get((form.type or "", entity.get("department"), form.core), ())
+            }
+            if len(found) == 1:
+                entity["finess_ej"] = found.pop()
+                self.joined.add(str(entity["key"]))
+
     def add_legal_entities(self) -> None:
         """One entity per EJ of several establishments (named by :func:`name_legal_entity`),
         parent of its sites; an EJ named as a curated group makes the group their parent."""
@@ -324,7 +351,10 @@ class BundleBuilder:
             if len(sites) < 2:
                 continue
             sites.sort(key=lambda site: str(site["key"]))
-            name, how, former = self._name_of_legal_entity(ej, sites)
+            # A site joined by its form does not name its legal entity (the EJ is named as
+            # FINESS's own sites name it).
+            own = [site for site in sites if site["key"] not in self.joined] or sites
+            name, how, former = self._name_of_legal_entity(ej, own)
             group = self.groups.get(normalise_phrase(name))
             if group is not None:
                 for site in sites:
@@ -543,6 +573,12 @@ def _is_unnaming_alias(folded: str) -> bool:
     return not folded or is_noise_name(folded) or is_fragment(folded)
 
 
+def _hospital_forms(entity: dict[str, Any]) -> list[NameForm]:
+    # The hospital forms ("CH", "CHU", "CHI" + core) of an entity's name and aliases.
+    names = [str(entity["name"]), *entity.get("aliases", [])]
+    return [f for name in names for f in forms_of_name(name) if f.type in TYPE_DISPLAY]
+
+
 def _town_words(entity: dict[str, Any]) -> list[str]:
     return normalise_phrase(entity.get("city") or "").split()
 
@@ -572,6 +608,7 @@ def build(sources: list[Path], output: Path = OUTPUT) -> int:
         builder.add_eurostat(path)
     for path in by_kind["labs"]:
         builder.add_labs(path)
+    builder.join_sites_to_legal_entities()
     builder.add_legal_entities()
     for ej in builder.unused_legal_entity_names():
         sys.stderr.write(f"warning: no legal entity {ej} of several sites to name\n")

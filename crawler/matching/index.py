@@ -439,7 +439,11 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                     seen.add((variant, kind))
                     keyed[variant].append((index, kind, level, source))
                 if glued and level == STRONG and source != FROM_PART and form_type in TOWN_TYPES:
-                    for key in _glued_domains(form_type, core):
+                    # ("ch-stgaudens.fr" writes Saint-Gaudens short: every variant is glued.)
+                    glued_keys = {
+                        k for v in core_variants(core) for k in _glued_domains(form_type, v)
+                    }
+                    for key in sorted(glued_keys):
                         if key not in excluded and (key, None) not in seen:
                             seen.add((key, None))
                             keyed[key].append((index, None, STRONG, FROM_DOMAIN))
@@ -597,12 +601,19 @@ def _hospitals_of_towns(
             if len(town) < 3 or town in excluded or len(families[(town, psychiatric)]) != 1:
                 continue
             if any(
-                family(other) == family(index) and (typed or "").rstrip("=") in TOWN_TYPES
-                for other, typed, _, _ in keyed.get(town, ())
+                family(other) == family(index)
+                and (typed or "").rstrip("=") in TOWN_TYPES
+                and level != GENERIC  # "CH - Saint-Lo" reads "saint lo" as a generic core
+                for other, typed, level, _ in keyed.get(town, ())
             ):
                 continue  # a hospital's name of its family says the town ("CH d'Arles")
             # Only with its own French type word ("Bethesda Hospital, St. Paul" is American).
             keyed.setdefault(town, []).append((index, strict_type(kind), STRONG, FROM_CITY))
+            if entities[index].parent_key is None:
+                # Its domain glued from that reading ("ch-stgaudens.fr"), as for a name.
+                for key in _glued_domains(kind, town):
+                    if key not in excluded and key not in keyed:
+                        keyed[key].append((index, None, STRONG, FROM_DOMAIN))
 
 
 def _own_beside_names(

@@ -66,6 +66,7 @@ from crawler.matching.name_words import (
     TYPE_SURFACES,
     WRITTEN_QUALIFIERS,
     qualified_type,
+    strict_type,
 )
 from crawler.matching.names import core_variants, french_of_english, whole_core
 from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise_fields, normalise_phrase
@@ -140,6 +141,8 @@ _TITLE_EXTRAS = LEGAL_FORMS | {"group", "groupe"}
 #: English type words that translate no French type: "<town> Hospital" names a hospital of
 #: any country's town of that name.
 _PLAIN_ENGLISH_TYPES = frozenset({"hospital", "clinic", "medical center", "medical centre"})
+#: The town readings of a public hospital (its own type word only, see ``index``).
+_TOWN_STRICT_TYPES = frozenset(strict_type(kind) for kind in ("ch", "chi"))
 #: Entity types whose town core may be reached across a memorial name (public hospitals).
 _MEMORIAL_KINDS = frozenset({"ch", "chu", "chi", "chs"})
 _CONNECTOR_ENDINGS = tuple(f" {connector} " for connector in _TOWN_CONNECTORS)
@@ -522,6 +525,14 @@ class Matcher:
                 qualified = _english_qualified(written, folded, left.start(1))
                 if qualified is not None and qualified in accepted:
                     written = qualified
+            if (
+                written == "hopital"
+                and kind in _TOWN_STRICT_TYPES
+                and left.group(1) not in ENGLISH_SURFACES
+            ):
+                # "L'hôpital de Saint-Brieuc" is the town's one public hospital as "CH de
+                # Saint-Brieuc" is (French's own word only: "Bethesda Hospital, St. Paul").
+                written = kind.rstrip("=")
             if written is not None and written in accepted:
                 if written not in ENGLISH_OWN_TYPES and self._english_phrase(
                     left.group(1), folded, start, end

@@ -183,3 +183,31 @@ def test_a_row_two_curated_lists_give_is_refused(tmp_path: Path, sources: list[P
     again.write_text(curated.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(SystemExit, match="'Mediboard' \\(vendor\\) is already in a curated list"):
         build([curated, again], tmp_path / "watchlist.jsonl.gz")
+
+
+def test_a_site_only_eurostat_gives_joins_the_legal_entity_its_name_shares(
+    tmp_path: Path, sources: list[Path]
+) -> None:
+    # Real shapes: FINESS 2021 gives the EJ of the Saint-Plancard site of the CH Comminges
+    # Pyrénées; its main site (Saint-Gaudens) is only in Eurostat's list, with no EJ number.
+    eurostat = tmp_path / "eurostat_basic-services_healthcare_FR.csv"
+    header = (
+        "id,hospital_name,site_name,lat,lon,geo_qual,street,house_number,postcode,city,cc,"
+        "country,cap_beds,cap_prac,cap_rooms,emergency,facility_type,public_private,list_specs,"
+        "tel,email,url,ref_date,pub_date,comments\n"
+    )
+    rows = [
+        "710011099,CENTRE HOSPITALIER DE LA GUICHE SITE DU BOURG,,,,,,,71220,LA GUICHE,FR,"
+        "France,,,,,Centre Hospitalier (C.H.),public,,,,,,,\n",
+        "710011107,CENTRE HOSPITALIER DE BELLEY,,,,,,,71220,LA GUICHE,FR,"
+        "France,,,,,Centre Hospitalier (C.H.),public,,,,,,,\n",
+    ]
+    eurostat.write_text(header + "".join(rows), encoding="utf-8")
+    output = tmp_path / "watchlist.jsonl.gz"
+    build([*sources, eurostat], output)
+    entities = {entity.key: entity for entity in load_bundled(output).entities}
+    joined = entities["finess:710011099"]
+    assert joined.finess_ej == "710780156"
+    assert joined.parent_key == "finess-ej:710780156"
+    assert entities["finess-ej:710780156"].name == "Centre hospitalier de La Guiche"
+    assert entities["finess:710011107"].finess_ej is None  # another hospital's name

@@ -4,6 +4,8 @@ town reading is dropped."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from crawler.matching.matcher import Matcher
@@ -103,6 +105,11 @@ def towns() -> Matcher:
         ("Centre hospitalier de Quillan", QUILLAN.key),
         ("CH de Wassy", WASSY.key),
         ("Centre hospitalier de Wassy", WASSY.key),
+        # French's own "hôpital" names the town's public hospital as "CH" does.
+        ("Hôpital de Quimper", CORNOUAILLE.key),
+        ("Cyberattaque : l'hôpital de Quimper paralysé", CORNOUAILLE.key),
+        # Its domain, glued, with the town's saint written short.
+        ("ch-quimper.fr", CORNOUAILLE.key),
     ],
 )
 def test_the_one_hospital_of_a_town_is_named_by_type_and_town(
@@ -115,7 +122,8 @@ def test_the_one_hospital_of_a_town_is_named_by_type_and_town(
     "title",
     [
         "CH de Bassens",  # a psychiatric hospital needs its own type word
-        "Hôpital de Quimper",  # the entity's own type word only
+        "Hôpital de Bassens",
+        "Hôpital privé de Quimper",  # a private hospital is another one
         "Bassens Hospital",
         "Bethesda Hospital, Quimper",
         "Centre hospitalier de Brest",  # two public hospitals in Brest
@@ -143,3 +151,26 @@ def test_a_unit_read_from_its_host_s_name_is_its_legal_entity() -> None:
     matcher = Matcher(Watchlist((head, usld), {}))
     assert keys(matcher, "Hôpital de Villefranche-sur-Saône", "Group: lockbit3") == {head.key}
     assert keys(matcher, "USLD CH de Villefranche", "Group: lockbit3") == {usld.key}
+
+
+def test_a_generic_reading_of_the_town_does_not_hide_the_town_s_hospital() -> None:
+    # Real shapes: the CH of Saint-Lô is named after its memorial; its alias "CH - Saint-Lo"
+    # reads "saint lo" as a generic core (a saint and a short word), which must not stop the
+    # town from naming its one public hospital, nor its domain written with "st" glued.
+    head = legal_entity(
+        "500000112", "Centre Hospitalier Memorial France Etats-Unis St-Lo", "St Lo", "50"
+    )
+    site = establishment(
+        "500000450",
+        "Centre Hospitalier Memorial France Etats-Unis St-Lo",
+        "St Lo",
+        "50",
+        aliases=["CH - Saint-Lo"],
+        tags=["category:355"],
+        parent_key=head.key,
+        finess_ej="500000112",
+    )
+    head = replace(head, tags=("category:355", "legal-entity"))
+    matcher = Matcher(Watchlist((head, site), {}))
+    for title in ("Hôpital de Saint-Lô", "Centre hospitalier de Saint-Lô", "ch-stlo.fr"):
+        assert keys(matcher, title, "Group: lockbit3") == {head.key}, title
