@@ -23,15 +23,50 @@ DENIED_GAP = frozenset(
     {"", "l", "le", "la", "les", "du", "de", "d", "the", "a", "au", "aux", "a l", "a la", "to"}
     | {"l ancien", "l ancienne", "the former", "the old", "de l", "de la", "des"}
 )
-#: Written after a name, an apposition of a few words at most between them: it is said not to be
-#: concerned ("Le CHU de Rouen, attaqué en 2019, n'est pas touché", "Les Hospices civils de Lyon
-#: n'ont pas été sollicités", "X was not affected"). Folded text.
-DENIED_AFTER = re.compile(
-    r"(?: [a-z0-9]+){0,6}? (?:n est|n etait|n a|n avait|n ont|n avaient|ne sont|ne serait"
+#: Between a name said not to be concerned ("transférés vers le CH de Béthune") and the next one
+#: of the same list ("… et le CHU de Lille"): the denial reaches it too.
+LISTED_GAP = frozenset(
+    {"et", "et le", "et la", "et l", "et les", "et au", "et aux", "et a l", "et a la", "ou"}
+    | {"ou le", "ou la", "ou l", "ou au", "ainsi que le", "ainsi que la", "ainsi que l"}
+    | {"and", "and the", "and to", "or", "or the", "or to", "puis", "puis le", "puis la"}
+)
+_LISTED_ARTICLES = frozenset({"", "le", "la", "l", "les", "au", "aux", "the"})
+_NEGATED = (
+    r"(?:n est|n etait|n a|n avait|n ont|n avaient|ne sont|ne serait"
     r"|ne seraient|is|was|were|has|have|had)(?: pas| nullement| aucunement| not| never)"
     r"(?: ete| been| du tout| directement| concretement)? (?:concerne|touche|impacte|affecte"
     r"|vise|cible|attaque|compromis|sollicite|implique|victime|involved|affected|impacted"
     r"|concerned|targeted|hit|breached|compromised|attacked)"
+)
+#: Said to work on, untouched ("fonctionne normalement", "assure ne pas être touché").
+_SPARED = (
+    r"(?:fonctionne|fonctionnent|continue de fonctionner|functions|operates) normal"
+    r"|(?:[a-z]+ )?ne pas (?:etre|avoir ete) (?:concerne|touche|impacte|affecte|vise)"
+    r"|(?:est|a ete|reste|sont|ont ete|restent) epargne|(?:is|was|remains|remained) unaffected"
+)
+#: An earlier victim ("En 2019, le CHU de Rouen avait subi une attaque", "touché lui-même en
+#: début d'année").
+_EARLIER = (
+    r"(?:avait subi|avaient subi|avait deja|avaient deja|avait ete victime|avait ete touche"
+    r"|avait ete vise|avait ete attaque|avait ete la cible|had suffered|had already|had been hit"
+    r"|had been attacked|had been targeted|(?:touche|vise|attaque|victime|hit)[a-z]* "
+    r"(?:lui|elle|eux|elles|itself) ?(?:meme|memes)?)"
+)
+#: Written after a name, an apposition of a few words at most between them: it is said not to be
+#: concerned ("Le CHU de Rouen, attaqué en 2019, n'est pas touché", "Les Hospices civils de Lyon
+#: n'ont pas été sollicités", "X was not affected"), to work on, or to be an earlier victim; or a
+#: relative clause and a denial ("Le CHU de Lille, qui partage certains réseaux de la
+#: métropole, n'est pas concerné"). Folded text.
+DENIED_AFTER = re.compile(
+    rf"(?:(?: [a-z0-9]+){{0,6}}? (?:{_NEGATED}|{_SPARED}|{_EARLIER})"
+    rf"|(?: qui| which| who)(?: [a-z0-9]+){{1,10}}? (?:{_NEGATED}|{_SPARED}))"
+)
+#: Right after a name (two words at most between): a hospital that takes the patients in or helps
+#: ("Le CHU de Lille a accueilli les patients", "… apporte son soutien technique").
+HOSTING_AFTER = re.compile(
+    r"(?: [a-z0-9]+){0,2}? (?:a propose d accueillir|propose d accueillir|a accueilli"
+    r"|ont accueilli|accueille les patients|accueillent les patients|a pris en charge les"
+    r"|ont pris en charge les|apporte son soutien|apportent leur soutien|took in|has taken in)"
 )
 
 
@@ -49,6 +84,8 @@ class PostField:
     health: list[int] = field(default_factory=list)
     #: Where denying words end ("rien à voir avec", "not the"): a name right after is denied.
     denials: list[int] = field(default_factory=list)
+    #: Where names denied so end: the next name of their list is denied too (LISTED_GAP).
+    listed: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -126,12 +163,39 @@ def _says_france(candidate: Candidate) -> bool:
 
 def denied(candidate: Candidate) -> bool:
     # A denying word right before the name, an article at most between them, or a denial
-    # right after it (DENIED_AFTER).
+    # right after it (DENIED_AFTER, HOSTING_AFTER).
     text = candidate.field.folded.text
+    return denied_before(candidate) or (
+        DENIED_AFTER.match(text, candidate.end, candidate.field.end) is not None
+        or HOSTING_AFTER.match(text, candidate.end, candidate.field.end) is not None
+    )
+
+
+def denied_before(candidate: Candidate) -> bool:
+    """A denying word right before the name (an article at most between them): the next name
+    of a list it starts is denied too (see :data:`LISTED_GAP`)."""
+    text = candidate.field.folded.text
+    start = candidate.start
     return any(
-        0 <= candidate.start - end <= 12 and text[end + 1 : candidate.start].strip() in DENIED_GAP
+        0 <= start - end <= 12 and text[end + 1 : start].strip() in DENIED_GAP
         for end in candidate.field.denials
-    ) or (DENIED_AFTER.match(text, candidate.end, candidate.field.end) is not None)
+    ) or any(_listed_after(candidate, end) for end in candidate.field.listed)
+
+
+def _listed_after(candidate: Candidate, end: int) -> bool:
+    # The name comes next in the list the name ending at ``end`` is in: "et le", "ou",
+    # a comma or a bracket, and no sentence ends between them.
+    if not 0 <= candidate.start - end <= 16:
+        return False
+    folded = candidate.field.folded
+    gap = folded.text[end + 1 : candidate.start].strip()
+    if gap not in LISTED_GAP and gap not in _LISTED_ARTICLES:
+        return False
+    after = folded.span(end - 1, end)[1]
+    between = folded.original[after : folded.span(candidate.start, candidate.start + 1)[0]]
+    if any(mark in between for mark in ".;:!?\n"):
+        return False
+    return gap in LISTED_GAP or "," in between or "(" in between
 
 
 def health_near(candidate: Candidate) -> bool:

@@ -24,7 +24,14 @@ from typing import NamedTuple
 
 from crawler.core.config import Settings
 from crawler.core.records import EntityMatch, EntityRecord
-from crawler.matching.candidates import FROM_FINESS, THRESHOLD, Candidate, PostField, score_of
+from crawler.matching.candidates import (
+    FROM_FINESS,
+    THRESHOLD,
+    Candidate,
+    PostField,
+    denied_before,
+    score_of,
+)
 from crawler.matching.claims import extract_claims, sale_assessment
 from crawler.matching.display_names import REGION_OF
 from crawler.matching.finess import find_finess
@@ -426,6 +433,7 @@ class Matcher:
             _own_domain(raw, joined[: fields[0].end].split(), domain_tld)
         accepted: list[Candidate] = []
         without: dict[str, str] = {}
+        _deny_listed(raw)
         for candidate in raw:
             candidate.placed, candidate.supported = self._supported(
                 candidate, joined, postcodes, without
@@ -833,6 +841,15 @@ class Matcher:
             regions = frozenset(m.region for m in members if m.region)
             places = self._places[family] = (departments, regions)
         return places
+
+
+def _deny_listed(raw: list[Candidate]) -> None:
+    # "Transférés vers le CH de Béthune et le CHU de Lille", "vers l'hôpital Henri-Mondor
+    # (AP-HP)": the names of a list a denying word starts are all denied (the end of each
+    # denied name is a denial for the next one).
+    for candidate in sorted(raw, key=lambda c: c.start):
+        if candidate.end not in candidate.field.listed and denied_before(candidate):
+            candidate.field.listed.append(candidate.end)
 
 
 def _cut_word(title: str) -> tuple[int, int] | None:

@@ -37,6 +37,16 @@ def matcher() -> Matcher:
         "Les équipes du CHU de Rouen n'ont pas été sollicitées.",
         "The CHU de Rouen was not affected by the attack.",
         "Sans rapport avec le CHU de Rouen.",
+        # A relative clause before the denial.
+        "Le CHU de Rouen, qui partage certains réseaux de la métropole, n'est pas concerné.",
+        # Said to work on, untouched.
+        "Le CHU de Rouen, à deux pas, fonctionne normalement.",
+        "Le CHU de Rouen assure ne pas être touché.",
+        # An earlier victim.
+        "En 2019, le CHU de Rouen avait subi une attaque similaire.",
+        "Le CHU de Rouen, touché lui-même en début d'année, apporte son soutien technique.",
+        # A hospital that helps.
+        "Le CHU de Rouen a accueilli les patients les plus graves.",
     ],
 )
 def test_a_name_said_not_to_be_concerned_is_not_reported(matcher: Matcher, text: str) -> None:
@@ -75,6 +85,8 @@ def test_a_destination_is_not_the_victim(
         "Le CHU de Rouen n'est pas en mesure d'assurer les consultations.",
         "Le CHU de Rouen a été touché par un rançongiciel.",
         "Le CHU de Rouen, victime d'une attaque, n'est plus joignable.",
+        "Le CHU de Rouen, qui accueille 300 000 patients par an, a été attaqué.",
+        "Le CHU de Rouen a été attaqué le 3 mars ; les urgences n'ont pas été touchées.",
     ],
 )
 def test_a_victim_is_still_reported(matcher: Matcher, text: str) -> None:
@@ -108,3 +120,20 @@ def test_a_landmark_is_not_the_victim(matcher: Matcher, text: str) -> None:
 )
 def test_a_street_named_after_a_hospital_is_not_the_hospital(matcher: Matcher, text: str) -> None:
     assert keys(matcher, "Fermeture de voirie", text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les patients sont transférés vers le CHU de Caen et le CHU de Rouen.",
+        "Les patients sont transférés vers le CHU de Caen, le CHU de Lille et le CHU de Rouen.",
+        "Urgences délestées vers le CHU de Caen (CHU de Rouen).",
+    ],
+)
+def test_every_name_of_a_list_of_destinations_is_denied(matcher: Matcher, text: str) -> None:
+    assert keys(matcher, "Cyberattaque au CH d'Armentières", text) == {ARMENTIERES.key}
+
+
+def test_a_name_after_a_destination_that_is_no_list_is_still_reported(matcher: Matcher) -> None:
+    text = "Patients transférés vers le CHU de Caen. Le CHU de Rouen est victime d'un rançongiciel."
+    assert keys(matcher, "Cyberattaque", text) == {ROUEN.key}
