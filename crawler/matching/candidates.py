@@ -127,7 +127,7 @@ def score_of(candidate: Candidate, health: bool, sale: bool, french: bool) -> fl
     elif level == SUPPORT:
         score = 0.65 if candidate.supported else 0.2
     else:
-        score = 0.7 if candidate.supported else 0.3
+        score = 0.7 if candidate.supported or candidate.titled else 0.3
     if candidate.supported:
         score += 0.1
     if health:

@@ -112,6 +112,8 @@ _FIRST = "|".join(sorted(FIRST_NAMES, key=len, reverse=True))
 _LEFT_TYPE = re.compile(
     rf" ({_SURFACES})(?: ({_QUALIFIERS}))?(?: (?:{_ARTICLES})){{0,2}}((?: (?:{_FIRST})){{0,2}}) $"
 )
+#: A name that starts with its type word ("groupe hospitalier bretagne sud").
+_TYPE_FIRST = re.compile(rf"(?:{_SURFACES})(?: (?:{_QUALIFIERS}))? ")
 #: A type word written after a name, maybe after an English possessive and an English
 #: qualifier or region ("Lille's Cardiology Hospital", "Caen Normandy University Hospital").
 _ENGLISH_QUALIFIER = "|".join(
@@ -443,7 +445,7 @@ class Matcher:
             candidate.elsewhere = self._elsewhere(candidate, joined)
             if candidate.elsewhere:
                 candidate.placed = candidate.supported = False
-            if candidate.level in (WEAK, COMMON):
+            if candidate.level in (WEAK, COMMON, GENERIC):
                 candidate.titled = self._titled(candidate)
             candidate.score = score_of(candidate, health, bool(sale), french)
         self._away_from_dateline(raw)
@@ -628,6 +630,18 @@ class Matcher:
                 and " " in matched
                 and normalise_phrase(entity.name) == matched
             )
+        if candidate.level == GENERIC:
+            # Generic words with a type word: only an establishment's or group's whole own
+            # name of two named words or more, not a saint's, not a nursing home's ("Groupe
+            # Hospitalier Bretagne Sud", not "Clinique du Parc", "Clinique Saint-Jean",
+            # "Résidence les Tilleuls").
+            typed = _TYPE_FIRST.match(matched)
+            named = [] if typed is None else matched[typed.end() :].split()
+            named = [w for w in named if w not in ARTICLE_WORDS]
+            if len(named) < 2 or not _SAINTS.isdisjoint(named):
+                return False
+            if sector_of(entity) in PLACED_SECTORS:
+                return False
         return any(
             not name.isupper() and normalise_phrase(name) == matched
             for name in (entity.name, *entity.aliases)

@@ -63,3 +63,71 @@ def test_initials_longer_titles_and_texts_still_need_context(
     matcher: Matcher, title: str, text: str
 ) -> None:
     assert keys(matcher, title, text) == set()
+
+
+# A name of generic words after its type word (a region, a direction) needs a place in a
+# post, but a leak site's whole victim title that is an establishment's own full name of two
+# named words or more is that establishment; a one-word name and a nursing
+# home's name still need their place.
+GHBS = EntityRecord(
+    key="finess-ej:560005746",
+    kind="establishment",
+    name="Groupe hospitalier Bretagne Sud",
+    finess_ej="560005746",
+    city="Quimperle",
+    department="29",
+    category="Entité juridique",
+    tags=["category:355", "legal-entity"],
+)
+PARC = EntityRecord(
+    key="finess:140016759",
+    kind="establishment",
+    name="Clinique du Parc",
+    finess_et="140016759",
+    city="Caen",
+    department="14",
+    tags=["category:365"],
+)
+SAINT_JEAN = EntityRecord(
+    key="finess:340780634",
+    kind="establishment",
+    name="Clinique Saint Jean de Dieu",
+    finess_et="340780634",
+    city="Montpellier",
+    department="34",
+    tags=["category:365"],
+)
+RESIDENCE = EntityRecord(
+    key="finess:290021765",
+    kind="establishment",
+    name="EHPAD Résidence du Bois Joli",
+    finess_et="290021765",
+    city="Brest",
+    department="29",
+    tags=["category:500"],
+)
+
+
+@pytest.fixture(scope="module")
+def generic() -> Matcher:
+    return Matcher(Watchlist((GHBS, PARC, SAINT_JEAN, RESIDENCE), {}))
+
+
+def test_a_generic_full_name_that_is_the_whole_title_is_read(generic: Matcher) -> None:
+    assert keys(generic, "Groupe Hospitalier Bretagne Sud", "Group: lockbit3") == {GHBS.key}
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Clinique du Parc", "Group: lockbit3"),
+        ("EHPAD Résidence du Bois Joli", "Group: lockbit3"),
+        ("Bretagne Sud", "Group: lockbit3"),
+        ("Fuite au Groupe Hospitalier Bretagne Sud", ""),
+        ("Cyberattaque", "Le Groupe Hospitalier Bretagne Sud est touché."),
+    ],
+)
+def test_other_generic_names_still_need_their_place(
+    generic: Matcher, title: str, text: str
+) -> None:
+    assert keys(generic, title, text) == set()
