@@ -354,16 +354,29 @@ def outermost(chosen: list[Candidate]) -> list[Candidate]:
         if not any(other is not candidate and contains(other, candidate) for other in chosen)
     ]
     # Two names sharing words ("CH de St Denis (Hôpital …"): the type word read first owns
-    # the core, so the later reading ("St Denis hôpital") is dropped.
+    # the core, so the later reading ("St Denis hôpital") is dropped; unless the first one
+    # only starts earlier by an article ("La Mutuelle générale de l'Éducation nationale" is
+    # the MGEN, not "La Mutuelle Générale"): the longer name then owns the words.
     return [
         candidate
         for candidate in kept
         if not any(
             other.field is candidate.field
-            and other.start < candidate.start < other.end < candidate.end
+            and (
+                other.start < candidate.start < other.end < candidate.end
+                and not _article_before(other, candidate)
+                or candidate.start < other.start < candidate.end < other.end
+                and _article_before(candidate, other)
+            )
             for other in kept
         )
     ]
+
+
+def _article_before(first: Candidate, second: Candidate) -> bool:
+    # ``first`` starts before ``second`` by articles only.
+    words = first.field.folded.text[first.start : second.start].split()
+    return bool(words) and all(word in ARTICLE_WORDS for word in words)
 
 
 #: Words an acronym skips ("Centre hospitalier d'Albertville-Moûtiers" is the "CHAM").

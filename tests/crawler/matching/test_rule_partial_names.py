@@ -1,10 +1,12 @@
 """Rule: a part of a long unit name made of descriptive words ("Centre Social", "Centre de
-diagnostic", "Institute of Social …") never matches alone; the whole name still does."""
+diagnostic", "Institute of Social …") never matches alone; the whole name still does. A
+longer name that a shorter one only precedes by an article owns the words they share."""
 
 from __future__ import annotations
 
 import pytest
 
+from crawler.core.records import EntityRecord
 from crawler.matching.matcher import Matcher
 from crawler.matching.names import is_generic_core
 from crawler.matching.watchlist import Watchlist
@@ -67,3 +69,23 @@ def test_a_region_read_as_a_type_and_a_core_names_nothing() -> None:
     matcher = Matcher(Watchlist((ugecam,), {}))
     assert keys(matcher, "Hôpital", "L'ARS Centre-Val de Loire est en appui.") == set()
     assert keys(matcher, "UGECAM Centre-Val de Loire", "") == {ugecam.key}
+
+
+def test_a_longer_name_owns_the_words_a_shorter_one_only_adds_an_article_to() -> None:
+    # Real shapes: "La Mutuelle Générale" and the MGEN, whose long name starts with
+    # "Mutuelle générale": the article before it does not make the shorter name the victim.
+    generale = EntityRecord(
+        key="insurer:la-mutuelle-generale", kind="insurer", name="La Mutuelle Générale"
+    )
+    mgen = EntityRecord(
+        key="insurer:mgen",
+        kind="insurer",
+        name="MGEN",
+        aliases=["Mutuelle générale de l'Éducation nationale"],
+    )
+    matcher = Matcher(Watchlist((generale, mgen), {}))
+    text = "La Mutuelle générale de l'Éducation nationale a informé ses adhérents d'une fuite."
+    assert keys(matcher, "Fuite de données", text) == {mgen.key}
+    assert keys(matcher, "Fuite de données", "La Mutuelle Générale confirme une fuite.") == {
+        generale.key
+    }
