@@ -38,11 +38,13 @@ _NEGATED = (
     r"|vise|cible|attaque|compromis|sollicite|implique|victime|involved|affected|impacted"
     r"|concerned|targeted|hit|breached|compromised|attacked)"
 )
-#: Said to work on, untouched ("fonctionne normalement", "assure ne pas être touché").
+#: Said to work on, untouched ("fonctionne normalement", "assure ne pas être touché"), or a
+#: body that comments ("Présanse, la fédération des SPSTI, appelle à la vigilance").
 _SPARED = (
     r"(?:fonctionne|fonctionnent|continue de fonctionner|functions|operates) normal"
     r"|(?:[a-z]+ )?ne pas (?:etre|avoir ete) (?:concerne|touche|impacte|affecte|vise)"
     r"|(?:est|a ete|reste|sont|ont ete|restent) epargne|(?:is|was|remains|remained) unaffected"
+    r"|appelle a la vigilance|appellent a la vigilance|calls for vigilance"
 )
 #: An earlier victim ("En 2019, le CHU de Rouen avait subi une attaque", "touché lui-même en
 #: début d'année").
@@ -62,11 +64,13 @@ DENIED_AFTER = re.compile(
     rf"|(?: qui| which| who)(?: [a-z0-9]+){{1,10}}? (?:{_NEGATED}|{_SPARED}))"
 )
 #: Right after a name (two words at most between): a hospital that takes the patients in or helps
-#: ("Le CHU de Lille a accueilli les patients", "… apporte son soutien technique").
+#: ("Le CHU de Lille a accueilli les patients", "… apporte son soutien technique", "Les
+#: équipes du GHT appuient l'établissement").
 HOSTING_AFTER = re.compile(
     r"(?: [a-z0-9]+){0,2}? (?:a propose d accueillir|propose d accueillir|a accueilli"
     r"|ont accueilli|accueille les patients|accueillent les patients|a pris en charge les"
-    r"|ont pris en charge les|apporte son soutien|apportent leur soutien|took in|has taken in)"
+    r"|ont pris en charge les|apporte son soutien|apportent leur soutien|took in|has taken in"
+    r"|appuie|appuient|soutient|soutiennent|epaule|epaulent|vient en aide|viennent en aide)"
 )
 
 

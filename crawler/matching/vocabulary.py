@@ -93,7 +93,8 @@ def country_names() -> tuple[str, ...]:
 #: ("patients transférés au CHU de Caen", "urgences réorientées vers le CHU de Lille": the
 #: hospital that takes the patients is not the one attacked) and those that make it a landmark
 #: ("un studio à côté de l'ancien hôpital Lariboisière") or a street ("la rue de
-#: l'Hôpital-Bellevue", "l'arrêt Hôpital Nord").
+#: l'Hôpital-Bellevue", "l'arrêt Hôpital Nord"), an owner ("a private hospital, part of
+#: Ramsay Santé") or an earlier attack ("l'attaque rappelle celle du CH Sud Francilien").
 NEGATION_CUES = _phrases(
     """rien a voir avec|n a rien a voir avec|aucun rapport avec|sans rapport avec|sans lien avec
     |aucun lien avec|ne concerne pas|ne vise pas|ne touche pas|pas l|pas le|pas la|pas les
@@ -102,7 +103,11 @@ NEGATION_CUES = _phrases(
     |vers|transfere|transferes|transferee|transferees|transferred to|diverted to|redirected to
     |transferred from|a cote de|a cote du|pres de|pres du|en face de|en face du|non loin de
     |non loin du|face a|next to|opposite|across from|close to|rue|avenue|boulevard|allee|impasse
-    |chemin|quai|place|square|parvis|arret|station|street|road"""
+    |chemin|quai|place|square|parvis|arret|station|street|road
+    |part of|member of|owned by|subsidiary of|a subsidiary of|belongs to|belonging to
+    |filiale de|filiale du|filiale d|appartient a|appartient au|appartenant a|appartenant au
+    |membre de|membre du|rappelle celle de|rappelle celle du|rappelle celle d|comme celle de
+    |comme celle du|comme celle d|apres celle de|apres celle du|apres celle d|similar to"""
 )
 #: Markers of France (they outweigh a foreign word elsewhere in the post).
 FRENCH_WORDS = _phrases("france|french|francais|francaise|francaises|fr|hexagone|metropole")

@@ -47,6 +47,10 @@ def matcher() -> Matcher:
         "Le CHU de Rouen, touché lui-même en début d'année, apporte son soutien technique.",
         # A hospital that helps.
         "Le CHU de Rouen a accueilli les patients les plus graves.",
+        "Les équipes informatiques du CHU de Rouen appuient l'établissement.",
+        # An earlier attack, an owner.
+        "L'attaque rappelle celle du CHU de Rouen quelques mois plus tôt.",
+        "A private clinic in Normandy, part of the CHU de Rouen.",
     ],
 )
 def test_a_name_said_not_to_be_concerned_is_not_reported(matcher: Matcher, text: str) -> None:
