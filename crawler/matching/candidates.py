@@ -29,6 +29,7 @@ LISTED_GAP = frozenset(
     {"et", "et le", "et la", "et l", "et les", "et au", "et aux", "et a l", "et a la", "ou"}
     | {"ou le", "ou la", "ou l", "ou au", "ainsi que le", "ainsi que la", "ainsi que l"}
     | {"and", "and the", "and to", "or", "or the", "or to", "puis", "puis le", "puis la"}
+    | {"ex", "anciennement", "formerly", "former", "aka", "alias"}  # its former name
 )
 _LISTED_ARTICLES = frozenset({"", "le", "la", "l", "les", "au", "aux", "the"})
 _NEGATED = (
@@ -36,7 +37,14 @@ _NEGATED = (
     r"|ne seraient|is|was|were|has|have|had)(?: pas| nullement| aucunement| not| never)"
     r"(?: ete| been| du tout| directement| concretement)? (?:concerne|touche|impacte|affecte"
     r"|vise|cible|attaque|compromis|sollicite|implique|victime|involved|affected|impacted"
-    r"|concerned|targeted|hit|breached|compromised|attacked)"
+    r"|concerned|targeted|hit|breached|compromised|attacked|lie|related|linked)"
+)
+#: The same denial in the plural, said of a list the name starts ("Le CHU de Lille et le centre
+#: communal d'action sociale ne sont pas concernés").
+_LIST_NEGATED = (
+    r"(?:ne sont|n ont|n etaient|n avaient|ne seraient|are|were|have)(?: pas| not| never)"
+    r"(?: ete| been)? (?:concerne|touche|impacte|affecte|vise|cible|affected|impacted|concerned"
+    r"|targeted|hit)"
 )
 #: Said to work on, untouched ("fonctionne normalement", "assure ne pas être touché"), or a
 #: body that comments ("Présanse, la fédération des SPSTI, appelle à la vigilance").
@@ -61,7 +69,8 @@ _EARLIER = (
 #: métropole, n'est pas concerné"). Folded text.
 DENIED_AFTER = re.compile(
     rf"(?:(?: [a-z0-9]+){{0,6}}? (?:{_NEGATED}|{_SPARED}|{_EARLIER})"
-    rf"|(?: qui| which| who)(?: [a-z0-9]+){{1,10}}? (?:{_NEGATED}|{_SPARED}))"
+    rf"|(?: qui| which| who)(?: [a-z0-9]+){{1,10}}? (?:{_NEGATED}|{_SPARED})"
+    rf"|(?: [a-z0-9]+){{0,4}}? (?:et|and|ainsi que)(?: [a-z0-9]+){{1,7}}? {_LIST_NEGATED})"
 )
 #: Right after a name (two words at most between): a hospital that takes the patients in or helps
 #: ("Le CHU de Lille a accueilli les patients", "… apporte son soutien technique", "Les
@@ -90,6 +99,8 @@ class PostField:
     denials: list[int] = field(default_factory=list)
     #: Where names denied so end: the next name of their list is denied too (LISTED_GAP).
     listed: list[int] = field(default_factory=list)
+    #: The post gives its victim's country, and it is not France ("Country: IT").
+    abroad: bool = False
 
 
 @dataclass
@@ -220,8 +231,9 @@ _DATELINE = re.compile(r"\s*[^\W\d_][\w'’ .-]{0,38}?\s*[:,]")
 
 
 def _abroad(candidate: Candidate) -> bool:
-    # The post's headline starts with a foreign place as its dateline, outside the name.
-    return (
+    # The post's headline starts with a foreign place as its dateline, outside the name, or
+    # the post gives a foreign country as its victim's.
+    return candidate.field.abroad or (
         _POST_START in candidate.field.foreign
         and not candidate.start <= _POST_START < candidate.end  # "American Hospital, Paris"
         and _DATELINE.match(candidate.field.folded.original) is not None

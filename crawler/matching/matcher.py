@@ -33,6 +33,7 @@ from crawler.matching.candidates import (
     score_of,
 )
 from crawler.matching.claims import extract_claims, sale_assessment
+from crawler.matching.countries import FRENCH_COUNTRIES, victim_country
 from crawler.matching.display_names import REGION_OF
 from crawler.matching.finess import find_finess
 from crawler.matching.finess_categories import PLACED_SECTORS, category_of, sector_of
@@ -112,6 +113,9 @@ _FIRST = "|".join(sorted(FIRST_NAMES, key=len, reverse=True))
 _LEFT_TYPE = re.compile(
     rf" ({_SURFACES})(?: ({_QUALIFIERS}))?(?: (?:{_ARTICLES})){{0,2}}((?: (?:{_FIRST})){{0,2}}) $"
 )
+#: Initials and a department number ("AST 67", "SIST24"): one body's name, not any body's
+#: initials.
+_NUMBERED_ACRONYM = re.compile(r"[A-Z]{3,6}[ -]?(?:\d{2,3}|2[AB])")
 #: A name that starts with its type word ("groupe hospitalier bretagne sud").
 _TYPE_FIRST = re.compile(rf"(?:{_SURFACES})(?: (?:{_QUALIFIERS}))? ")
 #: A type word written after a name, maybe after an English possessive and an English
@@ -415,6 +419,12 @@ class Matcher:
                 item = fields[start > fields[0].end]
                 raw.append(Candidate(item, start, end, entity_index, STRONG, FROM_FINESS))
         sale, data_types, health, french, currency = _signals(mask)
+        country = victim_country(text)
+        if country is not None and fields is not None:
+            # "Country: IT": every name is read as the foreign one; "Country: FR" is France.
+            french = french or country in FRENCH_COUNTRIES
+            for item in fields:
+                item.abroad = country not in FRENCH_COUNTRIES
         assessment = sale_assessment(sale)
         claims = extract_claims(title, text, data_types, sale, currency)
         if not raw:
@@ -643,7 +653,8 @@ class Matcher:
             if sector_of(entity) in PLACED_SECTORS:
                 return False
         return any(
-            not name.isupper() and normalise_phrase(name) == matched
+            (not name.isupper() or _NUMBERED_ACRONYM.fullmatch(name) is not None)
+            and normalise_phrase(name) == matched
             for name in (entity.name, *entity.aliases)
         )
 

@@ -107,7 +107,9 @@ NEGATION_CUES = _phrases(
     |part of|member of|owned by|subsidiary of|a subsidiary of|belongs to|belonging to
     |filiale de|filiale du|filiale d|appartient a|appartient au|appartenant a|appartenant au
     |membre de|membre du|rappelle celle de|rappelle celle du|rappelle celle d|comme celle de
-    |comme celle du|comme celle d|apres celle de|apres celle du|apres celle d|similar to"""
+    |comme celle du|comme celle d|apres celle de|apres celle du|apres celle d|similar to
+    |apres l attaque contre|apres l attaque contre l|apres l attaque du|apres l attaque de
+    |apres l attaque de l|after the attack on|after the attack on the"""
 )
 #: Markers of France (they outweigh a foreign word elsewhere in the post).
 FRENCH_WORDS = _phrases("france|french|francais|francaise|francaises|fr|hexagone|metropole")

@@ -51,6 +51,11 @@ def matcher() -> Matcher:
         # An earlier attack, an owner.
         "L'attaque rappelle celle du CHU de Rouen quelques mois plus tôt.",
         "A private clinic in Normandy, part of the CHU de Rouen.",
+        "Quelques mois après l'attaque contre le CHU de Rouen, la mairie est visée.",
+        # Not linked, the first of a list said not to be concerned.
+        "Le CHU de Rouen, touché quelques jours plus tôt, n'est pas lié à cet incident.",
+        "Le CHU de Rouen et le centre communal d'action sociale ne sont pas concernés.",
+        "Le CHU de Rouen, attaqué en 2024, et l'EPSM de la métropole ne sont pas concernés.",
     ],
 )
 def test_a_name_said_not_to_be_concerned_is_not_reported(matcher: Matcher, text: str) -> None:
@@ -132,6 +137,7 @@ def test_a_street_named_after_a_hospital_is_not_the_hospital(matcher: Matcher, t
         "Les patients sont transférés vers le CHU de Caen et le CHU de Rouen.",
         "Les patients sont transférés vers le CHU de Caen, le CHU de Lille et le CHU de Rouen.",
         "Urgences délestées vers le CHU de Caen (CHU de Rouen).",
+        "Une clinique, filiale du CHU de Caen (ex-CHU de Rouen).",
     ],
 )
 def test_every_name_of_a_list_of_destinations_is_denied(matcher: Matcher, text: str) -> None:

@@ -131,3 +131,14 @@ def test_other_generic_names_still_need_their_place(
     generic: Matcher, title: str, text: str
 ) -> None:
     assert keys(generic, title, text) == set()
+
+
+def test_initials_with_a_department_number_that_are_the_whole_title_are_read() -> None:
+    # "AST 67", "SIST24": initials and a department number are one body's name.
+    ast = EntityRecord(
+        key="occupational:ast-67", kind="occupational", name="AST 67", aliases=["AST67"]
+    )
+    matcher = Matcher(Watchlist((ast,), {}))
+    for title in ("AST 67", "AST67"):
+        assert keys(matcher, title, "Group: play") == {ast.key}, title
+    assert keys(matcher, "AST 67 rapport annuel", "") == set()

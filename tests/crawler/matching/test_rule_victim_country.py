@@ -1,0 +1,50 @@
+"""Rule: the victim's country a post gives on a field of its own ("Country: IT", "Pays :
+France") places the victim: any other country than France or a French overseas territory
+makes every name of the post the foreign one; France counts as a French marker."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.core.records import EntityRecord
+from crawler.matching.countries import victim_country
+from crawler.matching.matcher import Matcher
+from crawler.matching.watchlist import Watchlist
+from tests.crawler.matching.support import keys
+
+CLARIANE = EntityRecord(
+    key="group:clariane", kind="group", name="Clariane", aliases=["Korian"], tags=["country:FR"]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Nursing homes in Lombardy. Country: IT", "IT"),
+        ("Nursing homes.\nCountry: FR", "FR"),
+        ("Pays : Belgique", "BE"),
+        ("country: United States", "US"),
+        ("Country: Réunion", "RE"),
+        ("Country: XX", None),  # no country
+        ("Our country: France is great", None),  # a sentence, not a field
+        ("No field here", None),
+    ],
+)
+def test_the_country_field_is_read(text: str, code: str | None) -> None:
+    assert victim_country(text) == code
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(Watchlist((CLARIANE,), {}))
+
+
+def test_a_foreign_country_field_makes_the_name_the_foreign_branch(matcher: Matcher) -> None:
+    assert keys(matcher, "Segesta", "Nursing home operator of Clariane. Country: IT") == set()
+
+
+@pytest.mark.parametrize("country", ["FR", "France", "GP"])
+def test_a_french_country_field_keeps_the_name(matcher: Matcher, country: str) -> None:
+    assert keys(matcher, "Clariane", f"Nursing homes operator.\nCountry: {country}") == {
+        CLARIANE.key
+    }
