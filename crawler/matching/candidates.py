@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from crawler.matching.index import COMMON, FROM_DOMAIN, FROM_NAME, STRONG, SUPPORT, WEAK
+from crawler.matching.name_words import TYPE_SURFACES
 from crawler.matching.normalise import Normalised
 
 #: A match scoring below this is not reported.
@@ -30,6 +31,11 @@ LISTED_GAP = frozenset(
     | {"ou le", "ou la", "ou l", "ou au", "ainsi que le", "ainsi que la", "ainsi que l"}
     | {"and", "and the", "and to", "or", "or the", "or to", "puis", "puis le", "puis la"}
     | {"ex", "anciennement", "formerly", "former", "aka", "alias"}  # its former name
+)
+_TYPE_TAIL = re.compile(
+    r"(?:^| )(?:"
+    + "|".join(sorted({s for ss in TYPE_SURFACES.values() for s in ss}, key=len, reverse=True))
+    + r")$"
 )
 _LISTED_ARTICLES = frozenset({"", "le", "la", "l", "les", "au", "aux", "the"})
 _NEGATED = (
@@ -192,9 +198,17 @@ def denied_before(candidate: Candidate) -> bool:
     text = candidate.field.folded.text
     start = candidate.start
     return any(
-        0 <= start - end <= 12 and text[end + 1 : start].strip() in DENIED_GAP
+        0 <= start - end <= 48 and _untyped(text[end + 1 : start].strip()) in DENIED_GAP
         for end in candidate.field.denials
     ) or any(_listed_after(candidate, end) for end in candidate.field.listed)
+
+
+def _untyped(gap: str) -> str:
+    # The gap without the type word of a name read from its core ("après l'attaque contre le
+    # centre hospitalier Simone-Veil": the name is read from "Simone-Veil").
+    if len(gap) > 12:
+        gap = _TYPE_TAIL.sub("", gap)
+    return gap if len(gap) <= 12 else "-"
 
 
 def _listed_after(candidate: Candidate, end: int) -> bool:

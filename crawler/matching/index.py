@@ -281,6 +281,7 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     cities = {normalise_phrase(e.city) for e in watchlist.entities if e.city}
     excluded = watchlist.exclusions
     ordinary = watchlist.ordinary_words
+    operators = {e.key for e in watchlist.entities if has_known_name(e)}
     regional = _department_chus(watchlist, departments)
     # Regions whose name reads as a type word and a core ("Centre-Val de Loire").
     region_forms = {
@@ -368,6 +369,18 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                 else:
                     if f"{form.type} {form.core}" in region_forms:
                         continue  # "UGECAM Centre-Val de Loire": a region, no "Centre" named so
+                    if (
+                        (organisation or entity.parent_key in operators)
+                        and is_noise_name(form.core)
+                        and not form.secondary
+                    ):
+                        # "Fondation Santé Service", "HAD Santé Service": a known operator's
+                        # whole name of a type word and generic words is its name, read as an
+                        # ordinary word is (health context close by, or the whole title).
+                        whole = normalise_phrase(text)
+                        if whole.endswith(f" {form.core}") and len(whole.split(" ")) >= 3:
+                            readings.append((None, whole, COMMON, origin))
+                        continue
                     if is_structural_core(form.core) or member_named or is_noise_name(form.core):
                         continue  # "Imagerie … - Site CH", "EHPAD Résidence Autonomie": no name
                     if form.secondary and form.type in _HOST_TYPES and sector in _HOSTED_SECTORS:

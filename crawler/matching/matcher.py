@@ -53,6 +53,7 @@ from crawler.matching.index import (
     load_or_build,
     signals_of,
 )
+from crawler.matching.legal_entity_names import has_known_name
 from crawler.matching.mojibake import original_span, repair, replace_spans
 from crawler.matching.name_words import (
     ACCEPTS,
@@ -212,6 +213,8 @@ class Matcher:
         self._contexts: dict[int, EntityContext] = {}
         self._resolver = Resolver(watchlist, self._context)
         self._families: dict[str, list[int]] | None = None
+        #: Legal entities known by their operator's own name (their sites are that operator's).
+        self._operators = frozenset(e.key for e in watchlist.entities if has_known_name(e))
         self._places: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._english_named: frozenset[str] | None = None
         self._speller: Speller | None = None
@@ -636,9 +639,19 @@ class Matcher:
             # more ("Dedalus France", "Carte Blanche Partenaires"), never one word ("Harmonie"),
             # nor an establishment's ("Le Moulin Vert" is a restaurant's name too).
             return (
-                entity.kind != "establishment"
+                (
+                    entity.kind != "establishment"
+                    # an operator's name of three named words ("Fondation Santé Service"),
+                    # not two ("Le Moulin Vert" is a restaurant's too)
+                    or (entity.key in self._operators or entity.parent_key in self._operators)
+                    and sum(w not in ARTICLE_WORDS for w in matched.split(" ")) >= 3
+                )
                 and " " in matched
-                and normalise_phrase(entity.name) == matched
+                and any(
+                    normalise_phrase(name) == matched
+                    for name in (entity.name, *entity.aliases)
+                    if name == entity.name or name.count(" ") >= 2
+                )
             )
         if candidate.level == GENERIC:
             # Generic words with a type word: only an establishment's or group's whole own

@@ -52,6 +52,8 @@ def matcher() -> Matcher:
         "L'attaque rappelle celle du CHU de Rouen quelques mois plus tôt.",
         "A private clinic in Normandy, part of the CHU de Rouen.",
         "Quelques mois après l'attaque contre le CHU de Rouen, la mairie est visée.",
+        # The name read from its core after its type word.
+        "Quelques mois après l'attaque contre le centre hospitalier universitaire de Rouen.",
         # Not linked, the first of a list said not to be concerned.
         "Le CHU de Rouen, touché quelques jours plus tôt, n'est pas lié à cet incident.",
         "Le CHU de Rouen et le centre communal d'action sociale ne sont pas concernés.",

@@ -58,3 +58,47 @@ def test_an_operator_name_of_ordinary_words_needs_health_context(matcher: Matche
     assert keys(matcher, "Le Moulin Vert", LEAK_SITE) == set()
     text = "Le Moulin Vert : dossiers médicaux des patients publiés"
     assert keys(matcher, "", text) == {MOULIN.key}
+
+
+def test_an_operator_named_by_a_type_word_and_generic_words_is_read_whole() -> None:
+    # Real shapes: the home-hospitalisation foundation "Fondation Santé Service" and its site
+    # "HAD Santé Service"; "Santé Service" alone, "Maison de Santé" name nothing.
+    operator = EntityRecord(
+        key="finess-ej:920029097",
+        kind="establishment",
+        name="Fondation Santé Service",
+        finess_ej="920029097",
+        city="Puteaux",
+        department="92",
+        category="Entité juridique",
+        tags=["category:127", "ej-name:known", "legal-entity"],
+    )
+    site = EntityRecord(
+        key="finess:920813623",
+        kind="establishment",
+        name="HAD Santé Service",
+        finess_et="920813623",
+        finess_ej="920029097",
+        parent_key=operator.key,
+        city="Puteaux",
+        department="92",
+        tags=["category:127"],
+    )
+    other = EntityRecord(
+        key="finess:750000001",
+        kind="establishment",
+        name="Maison de Santé",
+        finess_et="750000001",
+        city="Paris",
+        department="75",
+        tags=["category:603"],
+    )
+    matcher = Matcher(Watchlist((operator, site, other), {}))
+    assert keys(matcher, "Fondation Santé Service", "Group: lockbit3") == {operator.key}
+    assert keys(matcher, "HAD Santé Service", "Group: lockbit3") == {site.key}
+    text = (
+        "La Fondation Santé Service, premier acteur de l'hospitalisation à domicile, est touchée."
+    )
+    assert keys(matcher, "Cyberattaque", text) == {operator.key}
+    for title in ("Santé Service", "Maison de Santé", "Un service de santé au travail"):
+        assert keys(matcher, title, "Group: lockbit3") == set(), title
