@@ -67,6 +67,7 @@ class Resolver:
         chosen = self._without_sibling_parts(self._without_unit_aliases(outermost(chosen)))
         chosen = self._without_towns_of_named(chosen)
         chosen = _without_initials_of_named(chosen)
+        chosen = self._without_names_of_domains(chosen)
         chosen = [self._host_of_unit(c) for c in chosen]
         matches: dict[tuple[str, str], EntityMatch] = {}
         for candidate in sorted(chosen, key=lambda c: (c.field.name != "title", c.start)):
@@ -109,6 +110,27 @@ class Resolver:
                 )
             )
         return list(matches.values()), ambiguous
+
+    def _without_names_of_domains(self, chosen: list[Candidate]) -> list[Candidate]:
+        # "labosud.fr … Labosud is a network of laboratories": the name a post's domain spells
+        # is that domain's entity's when its own name has it, not another family's of the
+        # same name (a lab of La Réunion named "Labosud").
+        labels: dict[str, str] = {}
+        for candidate in chosen:
+            if candidate.origin == FROM_DOMAIN:
+                text = candidate.field.folded.text[candidate.start : candidate.end].split()
+                entity = self.watchlist.entities[candidate.entity]
+                if len(text) >= 2 and text[0] in normalise_phrase(entity.name).split():
+                    labels[text[0]] = self.context(candidate.entity).family
+        if not labels:
+            return chosen
+        return [
+            candidate
+            for candidate in chosen
+            if (family := labels.get(candidate.field.folded.text[candidate.start : candidate.end]))
+            is None
+            or family == self.context(candidate.entity).family
+        ]
 
     def _without_unit_aliases(self, chosen: list[Candidate]) -> list[Candidate]:
         # A unit's alias or a part of a name that names its host ("CH Joseph Imbert" in the

@@ -90,3 +90,19 @@ def test_a_domain_that_is_exactly_a_name_names_it(
     domains: Matcher, title: str, expected: set[str]
 ) -> None:
     assert keys(domains, title, "Group: braincipher") == expected
+
+
+def test_the_name_a_matched_domain_spells_is_the_domain_s_entity() -> None:
+    # Real shapes: the lab network of Montpellier (labosud.fr, its sites "LBM Labosud …") and
+    # a lab of La Réunion whose alias is "Labosud": the post about labosud.fr names the first.
+    network = replace(
+        legal_entity("340019306", "LBM Labosud Arles", "Montpellier", "34"),
+        domains=["labosud.fr"],
+        tags=["category:611", "legal-entity"],
+    )
+    reunion = establishment(
+        "970409017", "Site Labosud", "St Louis", "974", aliases=["Labosud"], tags=["category:611"]
+    )
+    matcher = Matcher(Watchlist((network, reunion), {}))
+    text = "Labosud is a network of medical biology laboratories in the south of France."
+    assert keys(matcher, "labosud.fr", text) == {network.key}
