@@ -288,6 +288,8 @@ class BundleBuilder:
                 for alias in [name, *aliases]:
                     self.groups.setdefault(normalise_phrase(f"groupe {alias}"), key)
                     self.groups.setdefault(normalise_phrase(alias), key)
+                    # "CHU de Grenoble Alpes" is the group "CHU Grenoble Alpes".
+                    self.groups.setdefault(_without_articles(alias), key)
 
     def add_legal_entity_names(self, path: Path) -> None:
         """The curated own names of legal entities (:mod:`crawler.matching.legal_entity_names`),
@@ -355,7 +357,9 @@ class BundleBuilder:
             # FINESS's own sites name it).
             own = [site for site in sites if site["key"] not in self.joined] or sites
             name, how, former = self._name_of_legal_entity(ej, own)
-            group = self.groups.get(normalise_phrase(name))
+            group = self.groups.get(normalise_phrase(name)) or self.groups.get(
+                _without_articles(name)
+            )
             if group is not None:
                 for site in sites:
                     site["parent_key"] = group
@@ -571,6 +575,11 @@ def _is_unnaming_alias(folded: str) -> bool:
     # Category, status and article words only ("Annexe", "A venir"), or the cut-off end of a
     # longer name ("De Blaye"): no alias may be that.
     return not folded or is_noise_name(folded) or is_fragment(folded)
+
+
+def _without_articles(name: str) -> str:
+    # The folded name without its articles ("chu de grenoble alpes" → "chu grenoble alpes").
+    return " ".join(w for w in normalise_phrase(name).split(" ") if w not in ARTICLE_WORDS)
 
 
 def _hospital_forms(entity: dict[str, Any]) -> list[NameForm]:

@@ -211,3 +211,21 @@ def test_a_site_only_eurostat_gives_joins_the_legal_entity_its_name_shares(
     assert joined.parent_key == "finess-ej:710780156"
     assert entities["finess-ej:710780156"].name == "Centre hospitalier de La Guiche"
     assert entities["finess:710011107"].finess_ej is None  # another hospital's name
+
+
+def test_a_legal_entity_named_as_a_curated_group_but_for_articles_is_its_member(
+    tmp_path: Path, sources: list[Path]
+) -> None:
+    # Real shapes: the curated group "CHU Grenoble Alpes" and FINESS's "CHU de Grenoble Alpes"
+    # are one hospital: the EJ's sites are the group's, no second family is made.
+    curated = tmp_path / "groups.csv"
+    curated.write_text(
+        "name,kind,aliases,domains,country,source_url,note\n"
+        "Centre hospitalier La Guiche,group,,,FR,,\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "watchlist.jsonl.gz"
+    build([*sources, curated], output)
+    entities = {entity.key: entity for entity in load_bundled(output).entities}
+    assert "finess-ej:710780156" not in entities
+    assert entities["finess:710978206"].parent_key == "group:centre-hospitalier-la-guiche"
