@@ -23,6 +23,7 @@ FROM_FINESS = -1
 DENIED_GAP = frozenset(
     {"", "l", "le", "la", "les", "du", "de", "d", "the", "a", "au", "aux", "a l", "a la", "to"}
     | {"l ancien", "l ancienne", "the former", "the old", "de l", "de la", "des"}
+    | {"d apres l ars", "selon l ars", "d apres l anssi", "selon l anssi"}
 )
 #: Between a name said not to be concerned ("transférés vers le CH de Béthune") and the next one
 #: of the same list ("… et le CHU de Lille"): the denial reaches it too.
@@ -206,6 +207,8 @@ def denied_before(candidate: Candidate) -> bool:
 def _untyped(gap: str) -> str:
     # The gap without the type word of a name read from its core ("après l'attaque contre le
     # centre hospitalier Simone-Veil": the name is read from "Simone-Veil").
+    if gap in DENIED_GAP:
+        return gap
     if len(gap) > 12:
         gap = _TYPE_TAIL.sub("", gap)
     return gap if len(gap) <= 12 else "-"

@@ -94,7 +94,9 @@ def country_names() -> tuple[str, ...]:
 #: hospital that takes the patients is not the one attacked) and those that make it a landmark
 #: ("un studio à côté de l'ancien hôpital Lariboisière") or a street ("la rue de
 #: l'Hôpital-Bellevue", "l'arrêt Hôpital Nord"), an owner ("a private hospital, part of
-#: Ramsay Santé") or an earlier attack ("l'attaque rappelle celle du CH Sud Francilien").
+#: Ramsay Santé"), an earlier attack ("l'attaque rappelle celle du CH Sud Francilien"), a
+#: vendor's customer ("logiciel déjà déployé au CHU de Limoges") or a list of bodies not
+#: concerned ("Non concernés : CHU de Rennes, CHU de Brest").
 NEGATION_CUES = _phrases(
     """rien a voir avec|n a rien a voir avec|aucun rapport avec|sans rapport avec|sans lien avec
     |aucun lien avec|ne concerne pas|ne vise pas|ne touche pas|pas l|pas le|pas la|pas les
@@ -109,7 +111,11 @@ NEGATION_CUES = _phrases(
     |membre de|membre du|rappelle celle de|rappelle celle du|rappelle celle d|comme celle de
     |comme celle du|comme celle d|apres celle de|apres celle du|apres celle d|similar to
     |apres l attaque contre|apres l attaque contre l|apres l attaque du|apres l attaque de
-    |apres l attaque de l|after the attack on|after the attack on the"""
+    |apres l attaque de l|after the attack on|after the attack on the
+    |deploye au|deploye a|deploye a l|deploye dans|deployee au|deployes au|installe au
+    |installe dans|utilise au|utilise dans
+    |deployed at|deployed in|in use at|customers include|clients dont|references dont
+    |non concerne|non concernes|non concernee|non concernees|pas concernes|non touches"""
 )
 #: Markers of France (they outweigh a foreign word elsewhere in the post).
 FRENCH_WORDS = _phrases("france|french|francais|francaise|francaises|fr|hexagone|metropole")

@@ -149,3 +149,23 @@ def test_every_name_of_a_list_of_destinations_is_denied(matcher: Matcher, text: 
 def test_a_name_after_a_destination_that_is_no_list_is_still_reported(matcher: Matcher) -> None:
     text = "Patients transférés vers le CHU de Caen. Le CHU de Rouen est victime d'un rançongiciel."
     assert keys(matcher, "Cyberattaque", text) == {ROUEN.key}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A vendor's customers.
+        "Nouveau module de notre SIH, déjà déployé au CHU de Caen et au CHU de Rouen.",
+        # Bodies said not to be concerned, listed after the words.
+        "Rumeur de fuite. Non concernés d'après l'ARS : CHU de Caen, CHU de Rouen.",
+    ],
+)
+def test_customers_and_bodies_listed_as_not_concerned_are_not_victims(
+    matcher: Matcher, text: str
+) -> None:
+    assert keys(matcher, "Annonce", text) == set()
+
+
+def test_a_platform_used_by_a_hospital_that_leaked_names_the_hospital(matcher: Matcher) -> None:
+    text = "La plateforme utilisée par le CHU de Rouen a laissé fuiter 8 000 comptes rendus."
+    assert keys(matcher, "Fuite", text) == {ROUEN.key}
