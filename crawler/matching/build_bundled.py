@@ -291,6 +291,38 @@ class BundleBuilder:
                     # "CHU de Grenoble Alpes" is the group "CHU Grenoble Alpes".
                     self.groups.setdefault(_without_articles(alias), key)
 
+    def link_products_to_vendors(self) -> None:
+        """Curated vendors that share a domain are one company and its products: the one the
+        domain spells ("Dedalus France", dedalus.com) is the parent of the others ("DxCare",
+        "ORBIS"), so a post naming both reports the company."""
+        by_domain: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for entity in self.entities.values():
+            if entity["kind"] == "vendor" and not entity.get("parent_key"):
+                for domain in entity["domains"]:
+                    by_domain[domain].append(entity)
+        for domain, vendors in sorted(by_domain.items()):
+            if len(vendors) < 2:
+                continue
+            label = re.sub(r"[^a-z0-9]", "", domain.rsplit(".", 1)[0].rsplit(".", 1)[-1])
+            owners = [
+                v
+                for v in vendors
+                if (compact := re.sub(r"[^a-z0-9]", "", normalise_phrase(v["name"])))
+                and (compact.startswith(label) or label.startswith(compact))
+            ]
+            if len(owners) > 1:  # "Dedalus France" before "Dedalus InVitro"
+                owners = [
+                    v
+                    for v in owners
+                    if re.sub(r"france|group|groupe|[^a-z0-9]", "", normalise_phrase(v["name"]))
+                    == label
+                ]
+            if len(owners) != 1:
+                continue
+            for vendor in vendors:
+                if vendor is not owners[0]:
+                    vendor["parent_key"] = owners[0]["key"]
+
     def add_legal_entity_names(self, path: Path) -> None:
         """The curated own names of legal entities (:mod:`crawler.matching.legal_entity_names`),
         given to their EJ by :meth:`add_legal_entities`."""
@@ -607,6 +639,7 @@ def build(sources: list[Path], output: Path = OUTPUT) -> int:
         by_kind[bundle_sources.source_kind(path)].append(path)
     for path in by_kind["curated"]:
         builder.add_curated(path)
+    builder.link_products_to_vendors()
     for path in by_kind["ej-names"]:
         builder.add_legal_entity_names(path)
     if by_kind["fhir"]:

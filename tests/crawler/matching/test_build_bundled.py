@@ -229,3 +229,27 @@ def test_a_legal_entity_named_as_a_curated_group_but_for_articles_is_its_member(
     entities = {entity.key: entity for entity in load_bundled(output).entities}
     assert "finess-ej:710780156" not in entities
     assert entities["finess:710978206"].parent_key == "group:centre-hospitalier-la-guiche"
+
+
+def test_vendors_that_share_a_domain_are_the_company_and_its_products(
+    tmp_path: Path, sources: list[Path]
+) -> None:
+    curated = tmp_path / "vendors.csv"
+    curated.write_text(
+        "name,kind,aliases,domains,country,source_url,note\n"
+        "Dedalus France,vendor,Dedalus,dedalus.com,FR,,\n"
+        "Dedalus InVitro,vendor,,dedalus.com,FR,,\n"
+        "DxCare,vendor,,dedalus.com,FR,,\n"
+        "Acme Santé,vendor,,acme.fr,FR,,\n"
+        "Acme Lab,vendor,,acme.fr,FR,,\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "watchlist.jsonl.gz"
+    build([*sources, curated], output)
+    entities = {entity.key: entity for entity in load_bundled(output).entities}
+    assert entities["vendor:dxcare"].parent_key == "vendor:dedalus-france"
+    assert entities["vendor:dedalus-invitro"].parent_key == "vendor:dedalus-france"
+    assert entities["vendor:dedalus-france"].parent_key is None
+    # Two names the domain spells alike: no company is guessed.
+    assert entities["vendor:acme-lab"].parent_key is None
+    assert entities["vendor:acme-sante"].parent_key is None
