@@ -46,6 +46,7 @@ from crawler.matching.index import (
     GENERIC,
     SIGNAL_BITS,
     STRONG,
+    SUPPORT,
     WEAK,
     EntityContext,
     MatcherIndex,
@@ -117,6 +118,14 @@ _LEFT_TYPE = re.compile(
 #: Initials and a department number ("AST 67", "SIST24"): one body's name, not any body's
 #: initials.
 _NUMBERED_ACRONYM = re.compile(r"[A-Z]{3,6}[ -]?(?:\d{2,3}|2[AB])")
+#: What an insurer, an occupational-health service or a lab is, in words (folded).
+_KIND_WORDS = {
+    "insurer": ("mutuelle", "mutuelles", "mutualiste", "complementaire sante", "prevoyance"),
+    "occupational": ("sante au travail", "medecine du travail", "spsti"),
+    "lab": ("laboratoire", "laboratoires", "biologie medicale"),
+}
+#: How far (folded characters) those words may be from the initials.
+_KIND_REACH = 80
 #: A name that starts with its type word ("groupe hospitalier bretagne sud").
 _TYPE_FIRST = re.compile(rf"(?:{_SURFACES})(?: (?:{_QUALIFIERS}))? ")
 #: A type word written after a name, maybe after an English possessive and an English
@@ -787,9 +796,24 @@ class Matcher:
         # Another name confirms only if it is more than the matched name's core ("CH de Dax"
         # elsewhere does not confirm the "Hôpital thermal de Dax" in "CH Dax").
         core = f" {whole_core(matched)} "
-        return False, any(
-            f" {word} " in context and core not in f" {word} " for word in entity.words if word
-        )
+        if any(f" {word} " in context and core not in f" {word} " for word in entity.words if word):
+            return False, True
+        # An insurer's, an occupational-health service's or a lab's initials with what it is
+        # written close by, in French ("Dump MNH (mutuelle des hospitaliers)", "Harmonie +
+        # MGEN + MNT … 3 mutuelles").
+        words = _KIND_WORDS.get(self.watchlist.entities[candidate.entity].kind)
+        if words and candidate.level == SUPPORT and self._initials(candidate):
+            text = candidate.field.folded.text
+            near = text[max(0, candidate.start - _KIND_REACH) : candidate.end + _KIND_REACH]
+            return False, any(f" {word} " in f" {near} " for word in words)
+        return False, False
+
+    @staticmethod
+    def _initials(candidate: Candidate) -> bool:
+        # The name as written is initials: capitals only, two to six of them ("MNT").
+        first, last = candidate.field.folded.span(candidate.start, candidate.end)
+        written = candidate.field.folded.original[first:last].replace("-", "")
+        return 2 <= len(written) <= 6 and written.isalpha() and written.isupper()
 
     def _department_names(self) -> frozenset[str]:
         # Folded department names without their articles ("la reunion" is "reunion").

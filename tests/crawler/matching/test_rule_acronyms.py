@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from crawler.core.records import EntityRecord
 from crawler.matching.matcher import Matcher
 from crawler.matching.watchlist import Watchlist
 from tests.crawler.matching.support import establishment, keys
@@ -40,3 +41,20 @@ def test_an_acronym_of_a_name_written_in_the_post_is_that_name(matcher: Matcher)
 )
 def test_an_acronym_no_other_name_spells_is_read(matcher: Matcher, text: str) -> None:
     assert MONTARGIS.key in keys(matcher, "Fuite de données hospitalières", text)
+
+
+def test_an_insurer_s_initials_with_what_it_is_written_close_by_are_read() -> None:
+    # "MNH" alone needs another name or a place; "mutuelle" written next to it says which
+    # body the initials are, in French ("health insurance" is any country's).
+    mnh = EntityRecord(
+        key="insurer:mnh",
+        kind="insurer",
+        name="Mutuelle nationale des hospitaliers",
+        aliases=["MNH"],
+    )
+    matcher = Matcher(Watchlist((mnh,), {}))
+    assert keys(matcher, "", "Dump MNH (mutuelle des hospitaliers) dispo") == {mnh.key}
+    assert keys(matcher, "", "Harmonie + MGEN + MNH bundle, 3 mutuelles") == {mnh.key}
+    assert keys(matcher, "", "Dump MNH dispo, 20k lignes") == set()
+    assert keys(matcher, "", "MNH health insurance data breach notice") == set()
+    assert keys(matcher, "", "mnh et sa mutuelle") == set()  # not written as initials
