@@ -96,6 +96,8 @@ UNIT_CATEGORIES = frozenset(
 UNIT_TYPES = frozenset({"had", "hdj", "cmp", "ehpad", "laboratoire"})
 #: FINESS categories of psychiatric hospitals, often named "CH …" but written "CHS …" too.
 PSYCHIATRIC_CATEGORIES = frozenset({"Centre Hospitalier Spécialisé lutte Maladies Mentales"})
+#: The FINESS category of psychiatric hospitals (CHS), as a legal entity's sites give it.
+_PSYCHIATRIC_TAG = "category:292"
 #: Types whose name with a town alone is the town's public hospital, however it is called.
 TOWN_TYPES = frozenset({"ch", "chu", "chi", "chs"})
 
@@ -433,7 +435,7 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                     # would still need context; the other names of such entities remain.
                     continue
                 kind = form_type
-                if kind == "ch" and entity.category in PSYCHIATRIC_CATEGORIES:
+                if kind == "ch" and _psychiatric(entity):
                     kind = "chs"  # "CH Henri Laborit" is a CHS: "CHS Henri Laborit" names it
                 town = core in cities or source == FROM_CITY
                 if kind is not None and kind not in TOWN_TYPES and town:
@@ -572,13 +574,18 @@ _UNIT_NAME_WORDS = (
 )
 
 
+def _psychiatric(entity: Any) -> bool:
+    # A psychiatric hospital, by its category or, for a legal entity, its sites' category.
+    return entity.category in PSYCHIATRIC_CATEGORIES or _PSYCHIATRIC_TAG in entity.tags
+
+
 def _town_type(entity: Any) -> str | None:
     # The public-hospital type its own name gives an entity ("chs" for a psychiatric "CH").
     for name in (entity.name, *entity.aliases):
         for form in forms_of_name(name):
             if form.type is not None and not form.secondary:
                 kind = form.type
-                if kind == "ch" and entity.category in PSYCHIATRIC_CATEGORIES:
+                if kind == "ch" and _psychiatric(entity):
                     kind = "chs"
                 if kind == "hopital":
                     # A public hospital named "Hôpital Saint-Charles" (Wassy) is the town's

@@ -174,3 +174,22 @@ def test_a_generic_reading_of_the_town_does_not_hide_the_town_s_hospital() -> No
     matcher = Matcher(Watchlist((head, site), {}))
     for title in ("Hôpital de Saint-Lô", "Centre hospitalier de Saint-Lô", "ch-stlo.fr"):
         assert keys(matcher, title, "Group: lockbit3") == {head.key}, title
+
+
+def test_a_psychiatric_legal_entity_is_no_second_public_hospital_of_its_town() -> None:
+    # Real shapes: Saint-Dizier has its CH and the psychiatric "CH de la Haute-Marne", whose
+    # legal entity has the category of its sites only as a tag.
+    hospital = establishment(
+        "520000068",
+        "Centre Hospitalier Geneviève de Gaulle Anthonioz",
+        "St Dizier",
+        "52",
+        tags=["category:355"],
+    )
+    psychiatric = replace(
+        legal_entity("520780081", "Centre hospitalier de la Haute-Marne", "St Dizier", "52"),
+        tags=("category:292", "legal-entity"),
+    )
+    matcher = Matcher(Watchlist((hospital, psychiatric), {}))
+    assert keys(matcher, "CH de Saint-Dizier", "Group: lockbit3") == {hospital.key}
+    assert keys(matcher, "CHS de Saint-Dizier", "Group: lockbit3") == {psychiatric.key}
