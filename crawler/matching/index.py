@@ -589,8 +589,9 @@ def _town_type(entity: Any) -> str | None:
                     kind = "chs"
                 if kind == "hopital":
                     # A public hospital named "Hôpital Saint-Charles" (Wassy) is the town's
-                    # "CH": read with that French type word only ("Hospital" is any country's).
-                    return "ch"
+                    # "CH": read with that French type word only ("Hospital" is any country's);
+                    # a psychiatric one ("Hôpital de Nuit a Passeghjata") its "CHS".
+                    return "chs" if _psychiatric(entity) else "ch"
                 return kind if kind in TOWN_TYPES else None
     return None
 

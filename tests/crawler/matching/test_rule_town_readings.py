@@ -193,3 +193,22 @@ def test_a_psychiatric_legal_entity_is_no_second_public_hospital_of_its_town() -
     matcher = Matcher(Watchlist((hospital, psychiatric), {}))
     assert keys(matcher, "CH de Saint-Dizier", "Group: lockbit3") == {hospital.key}
     assert keys(matcher, "CHS de Saint-Dizier", "Group: lockbit3") == {psychiatric.key}
+
+
+def test_a_psychiatric_unit_named_hopital_is_no_second_public_hospital() -> None:
+    # Real shapes: Ajaccio's CH (Miséricorde) and a psychiatric night hospital of the CHD de
+    # Castelluccio named "Hôpital de Nuit …".
+    hospital = establishment(
+        "2A0000022", "CH Nd la Misericorde", "Ajaccio", "2A", tags=["category:355"]
+    )
+    night = establishment(
+        "2A0004750",
+        "Hôpital de Nuit a Passeghjata",
+        "Ajaccio",
+        "2A",
+        category="Centre Hospitalier Spécialisé lutte Maladies Mentales",
+        tags=["category:292"],
+        parent_key="finess-ej:2A0000386",
+    )
+    matcher = Matcher(Watchlist((hospital, night), {}))
+    assert keys(matcher, "Centre hospitalier d'Ajaccio", "Group: lockbit3") == {hospital.key}
