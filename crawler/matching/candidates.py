@@ -79,6 +79,15 @@ DENIED_AFTER = re.compile(
     rf"|(?: qui| which| who)(?: [a-z0-9]+){{1,10}}? (?:{_NEGATED}|{_SPARED})"
     rf"|(?: [a-z0-9]+){{0,4}}? (?:et|and|ainsi que)(?: [a-z0-9]+){{1,7}}? {_LIST_NEGATED})"
 )
+#: After a name and a few words that say nothing of an attack: a body that helps the victim
+#: ("Le CHU de Rennes, établissement support du GHT, a dépêché ses équipes", "Le GHT de
+#: l'estuaire de la Seine accompagne l'établissement").
+HELPING_AFTER = re.compile(
+    r"(?: (?!victime|touche|attaque|vise|cible|pirate|paralyse)[a-z0-9]+){0,6}?"
+    r" (?:a depeche|ont depeche|depeche ses|accompagne l etablissement"
+    r"|accompagnent l etablissement|accompagne l hopital|met a disposition ses"
+    r"|a mis a disposition ses|apporte son expertise|apporte son aide)"
+)
 #: Right after a name (two words at most between): a hospital that takes the patients in or helps
 #: ("Le CHU de Lille a accueilli les patients", "… apporte son soutien technique", "Les
 #: équipes du GHT appuient l'établissement").
@@ -185,11 +194,12 @@ def _says_france(candidate: Candidate) -> bool:
 
 def denied(candidate: Candidate) -> bool:
     # A denying word right before the name, an article at most between them, or a denial
-    # right after it (DENIED_AFTER, HOSTING_AFTER).
+    # right after it (DENIED_AFTER, HOSTING_AFTER, HELPING_AFTER).
     text = candidate.field.folded.text
     return denied_before(candidate) or (
         DENIED_AFTER.match(text, candidate.end, candidate.field.end) is not None
         or HOSTING_AFTER.match(text, candidate.end, candidate.field.end) is not None
+        or HELPING_AFTER.match(text, candidate.end, candidate.field.end) is not None
     )
 
 

@@ -115,7 +115,11 @@ NEGATION_CUES = _phrases(
     |deploye au|deploye a|deploye a l|deploye dans|deployee au|deployes au|installe au
     |installe dans|utilise au|utilise dans
     |deployed at|deployed in|in use at|customers include|clients dont|references dont
-    |non concerne|non concernes|non concernee|non concernees|pas concernes|non touches"""
+    |non concerne|non concernes|non concernee|non concernees|pas concernes|non touches
+    |rappelant l attaque subie par|rappelle l attaque subie par|rappelant celle du
+    |rappelant celle de|rappelant celle d|qui desservent|qui dessert|desservant|serving the
+    |clients dont|ses clients dont|parmi ses clients|customers include|customers including
+    |clients include|clients including"""
 )
 #: Markers of France (they outweigh a foreign word elsewhere in the post).
 FRENCH_WORDS = _phrases("france|french|francais|francaise|francaises|fr|hexagone|metropole")

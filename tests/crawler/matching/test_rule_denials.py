@@ -156,6 +156,13 @@ def test_a_name_after_a_destination_that_is_no_list_is_still_reported(matcher: M
     [
         # A vendor's customers.
         "Nouveau module de notre SIH, déjà déployé au CHU de Caen et au CHU de Rouen.",
+        "Le groupe fournit des logiciels à ses clients dont le CHU de Caen et le CHU de Rouen.",
+        # Transport serving hospitals, an earlier attack recalled.
+        "Les navettes qui desservent le CHU de Caen et le CHU de Rouen circulent normalement.",
+        "L'université a été attaquée, rappelant l'attaque subie par le CHU de Rouen en 2019.",
+        # A body that helps.
+        "Le CHU de Rouen, établissement support du GHT, a dépêché ses équipes informatiques.",
+        "Le CHU de Rouen accompagne l'établissement.",
         # Bodies said not to be concerned, listed after the words.
         "Rumeur de fuite. Non concernés d'après l'ARS : CHU de Caen, CHU de Rouen.",
     ],
@@ -164,6 +171,11 @@ def test_customers_and_bodies_listed_as_not_concerned_are_not_victims(
     matcher: Matcher, text: str
 ) -> None:
     assert keys(matcher, "Annonce", text) == set()
+
+
+def test_a_victim_that_sends_its_teams_is_still_reported(matcher: Matcher) -> None:
+    text = "Le CHU de Rouen, victime d'un rançongiciel, a dépêché ses équipes de crise."
+    assert keys(matcher, "Fuite", text) == {ROUEN.key}
 
 
 def test_a_platform_used_by_a_hospital_that_leaked_names_the_hospital(matcher: Matcher) -> None:
