@@ -43,6 +43,7 @@ from crawler.matching.name_words import (
     ARTICLE_WORDS,
     CATEGORY_WORDS,
     DESCRIPTIVE_WORDS,
+    FIRST_NAMES,
     GENERIC_WORDS,
     STRUCTURAL_WORDS,
     TYPE_QUALIFIERS,
@@ -607,6 +608,13 @@ def _hospitals_of_towns(
     # one public hospital (or the one psychiatric hospital) of that town whose name does not
     # say it, when no other family of the town is one.
     entities = watchlist.entities
+    # "Centre hospitalier du Chesnay", "Hôpital des Mureaux": a town's own article is also
+    # written contracted with "de", so the town is read without it too (not a given name:
+    # "Centre hospitalier François …" is no hospital of Le François).
+    hospitals = [
+        (index, kind, (*towns, *(t for t in map(_without_town_article, towns) if t)))
+        for index, kind, towns in hospitals
+    ]
     families: defaultdict[tuple[str, bool], set[str]] = defaultdict(set)
     for index, kind, towns in hospitals:
         entity = entities[index]
@@ -635,6 +643,14 @@ def _hospitals_of_towns(
                 for key in _glued_domains(kind, town):
                     if key not in excluded and key not in keyed:
                         keyed[key].append((index, None, STRONG, FROM_DOMAIN))
+
+
+def _without_town_article(town: str) -> str | None:
+    # "le chesnay" → "chesnay", "les mureaux" → "mureaux"; None for a short or a given name.
+    first, _, rest = town.partition(" ")
+    if first not in ("le", "la", "les", "l") or len(rest) < 5 or rest in FIRST_NAMES:
+        return None
+    return rest
 
 
 def _own_beside_names(

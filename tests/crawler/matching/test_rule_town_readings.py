@@ -212,3 +212,18 @@ def test_a_psychiatric_unit_named_hopital_is_no_second_public_hospital() -> None
     )
     matcher = Matcher(Watchlist((hospital, night), {}))
     assert keys(matcher, "Centre hospitalier d'Ajaccio", "Group: lockbit3") == {hospital.key}
+
+
+def test_a_town_s_article_contracted_with_de_still_reads_the_town() -> None:
+    # "Centre hospitalier du Chesnay": the town Le Chesnay after "du"; a given name is no town
+    # ("Centre hospitalier François …" is no hospital of Le François).
+    chesnay = establishment(
+        "780800256", "Hôpital André Mignot", "Le Chesnay", "78", tags=["category:355"]
+    )
+    francois = establishment(
+        "970200101", "Hôpital du Saint-Esprit", "Le Francois", "972", tags=["category:355"]
+    )
+    matcher = Matcher(Watchlist((chesnay, francois), {}))
+    assert keys(matcher, "Centre hospitalier du Chesnay", "Group: lockbit3") == {chesnay.key}
+    assert keys(matcher, "Hôpital du Chesnay", "Group: lockbit3") == {chesnay.key}
+    assert keys(matcher, "Centre hospitalier François", "Group: lockbit3") == set()
