@@ -431,7 +431,9 @@ class Matcher:
                 item = fields[start > fields[0].end]
                 raw.append(Candidate(item, start, end, entity_index, STRONG, FROM_FINESS))
         sale, data_types, health, french, currency = _signals(mask)
-        country = victim_country(text)
+        # (Only a post whose folded text has the word reads the field: most have none.)
+        has_field = " country " in joined or " pays " in joined
+        country = victim_country(text) if has_field else None
         if country is not None and fields is not None:
             # "Country: IT": every name is read as the foreign one; "Country: FR" is France.
             french = french or country in FRENCH_COUNTRIES
