@@ -110,8 +110,10 @@ NEGATION_CUES = _phrases(
     |filiale de|filiale du|filiale d|appartient a|appartient au|appartenant a|appartenant au
     |membre de|membre du|rappelle celle de|rappelle celle du|rappelle celle d|comme celle de
     |comme celle du|comme celle d|apres celle de|apres celle du|apres celle d|similar to
-    |apres l attaque contre|apres l attaque contre l|apres l attaque du|apres l attaque de
-    |apres l attaque de l|after the attack on|after the attack on the
+    |mois apres l attaque contre|mois apres l attaque contre l|ans apres l attaque contre
+    |ans apres l attaque contre l|an apres l attaque contre|an apres l attaque contre l
+    |semaines apres l attaque contre|semaines apres l attaque contre l|months after the attack on
+    |years after the attack on|a year after the attack on
     |deploye au|deploye a|deploye a l|deploye dans|deployee au|deployes au|installe au
     |installe dans|utilise au|utilise dans
     |deployed at|deployed in|in use at|customers include|clients dont|references dont

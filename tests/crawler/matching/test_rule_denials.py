@@ -52,6 +52,7 @@ def matcher() -> Matcher:
         "L'attaque rappelle celle du CHU de Rouen quelques mois plus tôt.",
         "A private clinic in Normandy, part of the CHU de Rouen.",
         "Quelques mois après l'attaque contre le CHU de Rouen, la mairie est visée.",
+        "Deux ans après l'attaque contre le CHU de Rouen, la mairie est visée.",
         # The name read from its core after its type word.
         "Quelques mois après l'attaque contre le centre hospitalier universitaire de Rouen.",
         # Not linked, the first of a list said not to be concerned.
@@ -171,6 +172,12 @@ def test_customers_and_bodies_listed_as_not_concerned_are_not_victims(
     matcher: Matcher, text: str
 ) -> None:
     assert keys(matcher, "Annonce", text) == set()
+
+
+def test_the_attack_a_post_is_about_is_still_reported(matcher: Matcher) -> None:
+    # "Après l'attaque contre X" with no time between: the attack the post is about.
+    text = "Après l'attaque contre le CHU de Rouen, le CERT Santé publie des recommandations."
+    assert keys(matcher, "Rançongiciel", text) == {ROUEN.key}
 
 
 def test_a_victim_that_sends_its_teams_is_still_reported(matcher: Matcher) -> None:
