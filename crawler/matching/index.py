@@ -397,6 +397,10 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         # with its type, a name of two words or more is enough.
                         strength = STRONG
                     source = FROM_PART if form.secondary else origin
+                    if form.secondary and context.unit and form.type in TOWN_TYPES:
+                        # "Centre Long Séjour - CH Montfort": a unit's name that names its
+                        # host hospital needs the host's place ("Hôpital Montfort" is Ottawa's).
+                        strength = GENERIC
                     readings.append((form.type, form.core, strength, source))
                     tail = _usual_name(form.core, cities) if origin == FROM_NAME else None
                     if tail and entity.kind == "establishment":

@@ -227,3 +227,19 @@ def test_a_town_s_article_contracted_with_de_still_reads_the_town() -> None:
     assert keys(matcher, "Centre hospitalier du Chesnay", "Group: lockbit3") == {chesnay.key}
     assert keys(matcher, "Hôpital du Chesnay", "Group: lockbit3") == {chesnay.key}
     assert keys(matcher, "Centre hospitalier François", "Group: lockbit3") == set()
+
+
+def test_a_unit_s_name_naming_its_host_needs_the_host_s_place() -> None:
+    # Real shapes: the long-stay unit "Centre Long Séjour - CH Montfort" (Montfort-sur-Meu):
+    # "Hôpital Montfort" alone is as much Ottawa's; with the town, it is the Breton one.
+    unit = establishment(
+        "350013249",
+        "Centre Long Séjour - CH Montfort",
+        "Montfort sur Meu",
+        "35",
+        category="Etablissement de Soins Longue Durée",
+        tags=["category:362"],
+    )
+    matcher = Matcher(Watchlist((unit,), {}))
+    assert keys(matcher, "Hopital Montfort", "Group: lockbit3") == set()
+    assert keys(matcher, "CH Montfort (Montfort-sur-Meu)", "Group: lockbit3") == {unit.key}
