@@ -117,6 +117,9 @@ class PostField:
     listed: list[int] = field(default_factory=list)
     #: The post gives its victim's country, and it is not France ("Country: IT").
     abroad: bool = False
+    #: The post gives its victim's country, and it is France: foreign places near a name are
+    #: where else the victim works ("in France, Italy, Germany … Country: FR").
+    home: bool = False
 
 
 @dataclass
@@ -273,6 +276,8 @@ def foreign_near(candidate: Candidate) -> bool:
     # story is told from abroad, and the group it names is the foreign branch.
     if _abroad(candidate):
         return True
+    if candidate.field.home:
+        return False
     return any(
         abs(place - candidate.start) <= FOREIGN_REACH
         for place in candidate.field.foreign

@@ -439,6 +439,7 @@ class Matcher:
             french = french or country in FRENCH_COUNTRIES
             for item in fields:
                 item.abroad = country not in FRENCH_COUNTRIES
+                item.home = country in FRENCH_COUNTRIES
         assessment = sale_assessment(sale)
         claims = extract_claims(title, text, data_types, sale, currency)
         if not raw:

@@ -48,3 +48,9 @@ def test_a_french_country_field_keeps_the_name(matcher: Matcher, country: str) -
     assert keys(matcher, "Clariane", f"Nursing homes operator.\nCountry: {country}") == {
         CLARIANE.key
     }
+
+
+def test_a_french_country_field_outweighs_other_countries_named(matcher: Matcher) -> None:
+    text = "Nursing-home operator in France, Italy and Germany. 100 GB.\nCountry: FR"
+    assert keys(matcher, "Clariane", text) == {CLARIANE.key}
+    assert keys(matcher, "Clariane", "Nursing-home operator in Italy and Germany.") == set()
