@@ -60,6 +60,7 @@ from crawler.matching.name_words import (
     ACCEPTS,
     ARTICLE_WORDS,
     ARTICLES,
+    DESCRIPTIVE_WORDS,
     ENGLISH_OWN_TYPES,
     ENGLISH_PLACE_WORDS,
     ENGLISH_QUALIFIERS,
@@ -126,6 +127,10 @@ _KIND_WORDS = {
 }
 #: How far (folded characters) those words may be from the initials.
 _KIND_REACH = 80
+#: Words that say what care a unit gives ("long séjour", "soins de suite"), not which it is.
+_CARE_WORDS = frozenset(
+    ["long", "longue", "duree", "courte", "moyen", "sejour", "soins", "soin", "suite", "jour", "nuit", "readaptation", "reeducation", "convalescence", "geriatrie", "geriatrique", "dialyse", "maternite", "medecine", "chirurgie", "psychiatrie", "sante", "mentale", "medical", "medicale", "adultes", "enfants", "personnes", "agees", "urgence", "urgences"]
+)
 #: A name that starts with its type word ("groupe hospitalier bretagne sud").
 _TYPE_FIRST = re.compile(rf"(?:{_SURFACES})(?: (?:{_QUALIFIERS}))? ")
 #: A type word written after a name, maybe after an English possessive and an English
@@ -675,6 +680,8 @@ class Matcher:
             named = [w for w in named if w not in ARTICLE_WORDS]
             if len(named) < 2 or not _SAINTS.isdisjoint(named):
                 return False
+            if all(w in DESCRIPTIVE_WORDS or w in _CARE_WORDS for w in named):
+                return False  # "Centre de Long Séjour" says what it does, not which it is
             if sector_of(entity) in PLACED_SECTORS:
                 return False
         return any(

@@ -618,6 +618,7 @@ GENERIC_WORDS = frozenset(
         "unite",
         "unites",
         "service",
+        "long",
         "longue",
         "duree",
         "courte",

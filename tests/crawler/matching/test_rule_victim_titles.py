@@ -108,9 +108,20 @@ RESIDENCE = EntityRecord(
 )
 
 
+LONG_STAY = EntityRecord(
+    key="finess:630790384",
+    kind="establishment",
+    name="Centre de Long Séjour",
+    finess_et="630790384",
+    city="Clermont Ferrand",
+    department="63",
+    tags=["category:362"],
+)
+
+
 @pytest.fixture(scope="module")
 def generic() -> Matcher:
-    return Matcher(Watchlist((GHBS, PARC, SAINT_JEAN, RESIDENCE), {}))
+    return Matcher(Watchlist((GHBS, PARC, SAINT_JEAN, RESIDENCE, LONG_STAY), {}))
 
 
 def test_a_generic_full_name_that_is_the_whole_title_is_read(generic: Matcher) -> None:
@@ -123,6 +134,8 @@ def test_a_generic_full_name_that_is_the_whole_title_is_read(generic: Matcher) -
         ("Clinique du Parc", "Group: lockbit3"),
         ("EHPAD Résidence du Bois Joli", "Group: lockbit3"),
         ("Bretagne Sud", "Group: lockbit3"),
+        ("Centre de Long Séjour", "Group: lockbit3"),  # what it does, not which it is
+        ("Un centre de long séjour a été touché", "données de patients"),
         ("Fuite au Groupe Hospitalier Bretagne Sud", ""),
         ("Cyberattaque", "Le Groupe Hospitalier Bretagne Sud est touché."),
     ],
