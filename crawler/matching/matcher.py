@@ -129,7 +129,39 @@ _KIND_WORDS = {
 _KIND_REACH = 80
 #: Words that say what care a unit gives ("long séjour", "soins de suite"), not which it is.
 _CARE_WORDS = frozenset(
-    ["long", "longue", "duree", "courte", "moyen", "sejour", "soins", "soin", "suite", "jour", "nuit", "readaptation", "reeducation", "convalescence", "geriatrie", "geriatrique", "dialyse", "maternite", "medecine", "chirurgie", "psychiatrie", "sante", "mentale", "medical", "medicale", "adultes", "enfants", "personnes", "agees", "urgence", "urgences"]
+    [
+        "long",
+        "longue",
+        "duree",
+        "courte",
+        "moyen",
+        "sejour",
+        "soins",
+        "soin",
+        "suite",
+        "jour",
+        "nuit",
+        "readaptation",
+        "reeducation",
+        "convalescence",
+        "geriatrie",
+        "geriatrique",
+        "dialyse",
+        "maternite",
+        "medecine",
+        "chirurgie",
+        "psychiatrie",
+        "sante",
+        "mentale",
+        "medical",
+        "medicale",
+        "adultes",
+        "enfants",
+        "personnes",
+        "agees",
+        "urgence",
+        "urgences",
+    ]
 )
 #: A name that starts with its type word ("groupe hospitalier bretagne sud").
 _TYPE_FIRST = re.compile(rf"(?:{_SURFACES})(?: (?:{_QUALIFIERS}))? ")
