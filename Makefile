@@ -56,7 +56,7 @@ eval: setup ## matcher precision / recall / F1 on the labelled sets (main set la
 		tests/data/match_eval_blind6.jsonl tests/data/match_eval_blind7.jsonl \
 		tests/data/match_eval_blind8.jsonl tests/data/match_eval_blind9.jsonl \
 		tests/data/match_eval_blind10.jsonl tests/data/match_eval_blind11.jsonl \
-		tests/data/match_eval_blind12.jsonl \
+		tests/data/match_eval_blind12.jsonl tests/data/match_eval_blind13.jsonl \
 		tests/data/real/real_eval.jsonl.gz tests/data/wikidata/foreign_hospitals.jsonl.gz
 
 SHARED_DATA ?= ../shared/data
