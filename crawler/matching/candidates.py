@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from crawler.matching.index import COMMON, FROM_DOMAIN, FROM_NAME, STRONG, SUPPORT, WEAK
 from crawler.matching.name_words import TYPE_SURFACES
 from crawler.matching.normalise import Normalised
+from crawler.matching.vocabulary import FRENCH_TERRITORIES
 
 #: A match scoring below this is not reported.
 THRESHOLD = 0.5
@@ -115,11 +116,8 @@ class PostField:
     denials: list[int] = field(default_factory=list)
     #: Where names denied so end: the next name of their list is denied too (LISTED_GAP).
     listed: list[int] = field(default_factory=list)
-    #: The post gives its victim's country, and it is not France ("Country: IT").
-    abroad: bool = False
-    #: The post gives its victim's country, and it is France: foreign places near a name are
-    #: where else the victim works ("in France, Italy, Germany … Country: FR").
-    home: bool = False
+    #: The victim's country the post gives ("Country: IT"), an ISO alpha-2 code, or None.
+    country: str | None = None
 
 
 @dataclass
@@ -263,7 +261,8 @@ _DATELINE = re.compile(r"\s*[^\W\d_][\w'’ .-]{0,38}?\s*[:,]")
 def _abroad(candidate: Candidate) -> bool:
     # The post's headline starts with a foreign place as its dateline, outside the name, or
     # the post gives a foreign country as its victim's.
-    return candidate.field.abroad or (
+    country = candidate.field.country
+    return (country is not None and country not in FRENCH_TERRITORIES) or (
         _POST_START in candidate.field.foreign
         and not candidate.start <= _POST_START < candidate.end  # "American Hospital, Paris"
         and _DATELINE.match(candidate.field.folded.original) is not None
@@ -276,8 +275,8 @@ def foreign_near(candidate: Candidate) -> bool:
     # story is told from abroad, and the group it names is the foreign branch.
     if _abroad(candidate):
         return True
-    if candidate.field.home:
-        return False
+    if candidate.field.country in FRENCH_TERRITORIES:
+        return False  # where else a French victim works ("in France, Italy … Country: FR")
     return any(
         abs(place - candidate.start) <= FOREIGN_REACH
         for place in candidate.field.foreign

@@ -13,15 +13,11 @@ from functools import cache
 import pycountry
 
 from crawler.matching.normalise import normalise_phrase
+from crawler.matching.vocabulary import written_countries
 
-#: ISO 3166 alpha-2 codes of France and of its overseas departments and territories.
-FRENCH_COUNTRIES = frozenset(
-    {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF", "TF"}
-)
 _FIELD = re.compile(
     r"(?im)(?:^|[.|;][ \t]+)[ \t]*(?:country|pays)[ \t]*:[ \t]*([^\n|;.,]{2,40}?)[ \t]*(?:$|[.|;,])"
 )
-_FRENCH_NAMES = {"france": "FR", "belgique": "BE", "suisse": "CH", "allemagne": "DE"}
 
 
 def victim_country(text: str) -> str | None:
@@ -39,11 +35,10 @@ def victim_country(text: str) -> str | None:
 
 @cache
 def _by_name() -> dict[str, str]:
-    # English names (common and official) of every country, and a few French ones.
-    names = dict(_FRENCH_NAMES)
-    for country in pycountry.countries:
-        for attribute in ("name", "common_name", "official_name"):
-            name = getattr(country, attribute, None)
+    # Every country's names (common, official and French ones), folded.
+    names: dict[str, str] = {}
+    for code, written in written_countries():
+        for name in written:
             if name:
-                names.setdefault(normalise_phrase(name), country.alpha_2)
+                names.setdefault(normalise_phrase(name), code)
     return names

@@ -33,7 +33,7 @@ from crawler.matching.candidates import (
     score_of,
 )
 from crawler.matching.claims import extract_claims, sale_assessment
-from crawler.matching.countries import FRENCH_COUNTRIES, victim_country
+from crawler.matching.countries import victim_country
 from crawler.matching.display_names import REGION_OF
 from crawler.matching.finess import find_finess
 from crawler.matching.finess_categories import PLACED_SECTORS, category_of, sector_of
@@ -84,7 +84,7 @@ from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise_fields,
 from crawler.matching.resolve import Resolver
 from crawler.matching.results import AmbiguousMatch, MatchResult
 from crawler.matching.spelling import Speller
-from crawler.matching.vocabulary import DEMONYMS, demonym_forms, known_phrases
+from crawler.matching.vocabulary import DEMONYMS, FRENCH_TERRITORIES, demonym_forms, known_phrases
 from crawler.matching.watchlist import Watchlist, load_bundled, load_watchlist
 
 __all__ = ["AmbiguousMatch", "EntityMatch", "MatchResult", "Matcher"]
@@ -473,10 +473,9 @@ class Matcher:
         country = victim_country(text) if has_field else None
         if country is not None and fields is not None:
             # "Country: IT": every name is read as the foreign one; "Country: FR" is France.
-            french = french or country in FRENCH_COUNTRIES
+            french = french or country in FRENCH_TERRITORIES
             for item in fields:
-                item.abroad = country not in FRENCH_COUNTRIES
-                item.home = country in FRENCH_COUNTRIES
+                item.country = country
         assessment = sale_assessment(sale)
         claims = extract_claims(title, text, data_types, sale, currency)
         if not raw:

@@ -66,25 +66,41 @@ def country_names() -> tuple[str, ...]:
     name before a comma or a bracket ("Korea, Republic of" is "korea"). A name whose words are
     all words of watched names ("Maurice", "Dominique", "Sainte-Lucie") is left out where the
     index is built."""
-    import gettext
-
-    import pycountry
-
     from crawler.matching.normalise import normalise_phrase
 
-    french = gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=["fr"], fallback=True
-    )
     names: set[str] = set()
-    for country in pycountry.countries:
-        if country.alpha_2 in FRENCH_TERRITORIES:
+    for code, written in written_countries():
+        if code in FRENCH_TERRITORIES:
             continue
-        written = [country.name, getattr(country, "common_name", ""), french.gettext(country.name)]
-        for name in written:
+        for name in written[:3]:
             folded = normalise_phrase(re.split(r"[,(]", name)[0]) if name else ""
             if len(folded) >= 4:
                 names.add(folded)
     return tuple(sorted(names))
+
+
+def written_countries() -> list[tuple[str, tuple[str, str, str, str]]]:
+    """Every country of pycountry's ISO 3166-1 table as ``(alpha-2 code, (name, common name,
+    French name, official name))``; a name it does not have is ``""``."""
+    import gettext
+
+    import pycountry
+
+    french = gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=["fr"], fallback=True
+    )
+    return [
+        (
+            country.alpha_2,
+            (
+                country.name,
+                getattr(country, "common_name", ""),
+                french.gettext(country.name),
+                getattr(country, "official_name", ""),
+            ),
+        )
+        for country in pycountry.countries
+    ]
 
 
 #: Words that deny what follows them: a name written right after one is not the post's subject
