@@ -60,6 +60,23 @@ FHIR = [
 ]
 
 
+CURATED_HEADER = "name,kind,aliases,domains,country,source_url,note\n"
+
+
+def built(tmp_path: Path, sources: list[Path]) -> dict[str, Any]:
+    """The entities, by key, of the watchlist built from ``sources``."""
+    output = tmp_path / "watchlist.jsonl.gz"
+    build(sources, output)
+    return {entity.key: entity for entity in load_bundled(output).entities}
+
+
+def curated_list(tmp_path: Path, name: str, rows: str) -> Path:
+    """A curated list file of ``rows`` (CSV lines, the header written first)."""
+    path = tmp_path / name
+    path.write_text(CURATED_HEADER + rows, encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def sources(tmp_path: Path) -> list[Path]:
     fhir = tmp_path / "etab0-10.tar.gz"
@@ -90,12 +107,11 @@ def sources(tmp_path: Path) -> list[Path]:
         "x,710780156,710978206,CH LA GUICHE,,,,,,,,,,,,,www.doctolib.fr,\n",
         encoding="utf-8",
     )
-    curated = tmp_path / "vendors_groups.csv"
-    curated.write_text(
-        "name,kind,aliases,domains,country,source_url,note\n"
+    curated = curated_list(
+        tmp_path,
+        "vendors_groups.csv",
         "Mediboard,vendor,OX,openxtrem.com,FR,,\n"
         "GHT Bresse Haut-Bugey,group,CH de Fleyriat|GHT01,,FR,,\n",
-        encoding="utf-8",
     )
     return [fhir, fhoff, wikidata, labs, curated]
 
@@ -146,9 +162,7 @@ def test_build_does_not_depend_on_hash_order(tmp_path: Path, sources: list[Path]
 
 
 def test_a_coined_brand_is_also_known_without_its_type(tmp_path: Path, sources: list[Path]) -> None:
-    output = tmp_path / "watchlist.jsonl.gz"
-    build(sources, output)
-    entities = {entity.key: entity for entity in load_bundled(output).entities}
+    entities = built(tmp_path, sources)
     assert "Oriade Noviale" in entities["finess:380016634"].aliases  # "LBM" dropped
     assert "Sensevia" not in entities["finess:300013885"].aliases  # a nursing home needs its place
     assert "Bourg" not in str(entities["finess:010000024"].aliases)  # a town is no brand
@@ -157,9 +171,7 @@ def test_a_coined_brand_is_also_known_without_its_type(tmp_path: Path, sources: 
 def test_a_group_alias_written_as_an_establishment_is_the_establishment_s(
     tmp_path: Path, sources: list[Path]
 ) -> None:
-    output = tmp_path / "watchlist.jsonl.gz"
-    build(sources, output)
-    entities = {entity.key: entity for entity in load_bundled(output).entities}
+    entities = built(tmp_path, sources)
     assert entities["group:ght-bresse-haut-bugey"].aliases == ["GHT01"]
     # The one establishment so named, with no legal entity of its own, is the group's.
     assert entities["finess:010000024"].parent_key == "group:ght-bresse-haut-bugey"
@@ -203,9 +215,7 @@ def test_a_site_only_eurostat_gives_joins_the_legal_entity_its_name_shares(
         "France,,,,,Centre Hospitalier (C.H.),public,,,,,,,\n",
     ]
     eurostat.write_text(header + "".join(rows), encoding="utf-8")
-    output = tmp_path / "watchlist.jsonl.gz"
-    build([*sources, eurostat], output)
-    entities = {entity.key: entity for entity in load_bundled(output).entities}
+    entities = built(tmp_path, [*sources, eurostat])
     joined = entities["finess:710011099"]
     assert joined.finess_ej == "710780156"
     assert joined.parent_key == "finess-ej:710780156"
@@ -218,15 +228,8 @@ def test_a_legal_entity_named_as_a_curated_group_but_for_articles_is_its_member(
 ) -> None:
     # Real shapes: the curated group "CHU Grenoble Alpes" and FINESS's "CHU de Grenoble Alpes"
     # are one hospital: the EJ's sites are the group's, no second family is made.
-    curated = tmp_path / "groups.csv"
-    curated.write_text(
-        "name,kind,aliases,domains,country,source_url,note\n"
-        "Centre hospitalier La Guiche,group,,,FR,,\n",
-        encoding="utf-8",
-    )
-    output = tmp_path / "watchlist.jsonl.gz"
-    build([*sources, curated], output)
-    entities = {entity.key: entity for entity in load_bundled(output).entities}
+    curated = curated_list(tmp_path, "groups.csv", "Centre hospitalier La Guiche,group,,,FR,,\n")
+    entities = built(tmp_path, [*sources, curated])
     assert "finess-ej:710780156" not in entities
     assert entities["finess:710978206"].parent_key == "group:centre-hospitalier-la-guiche"
 
@@ -234,19 +237,14 @@ def test_a_legal_entity_named_as_a_curated_group_but_for_articles_is_its_member(
 def test_vendors_that_share_a_domain_are_the_company_and_its_products(
     tmp_path: Path, sources: list[Path]
 ) -> None:
-    curated = tmp_path / "vendors.csv"
-    curated.write_text(
-        "name,kind,aliases,domains,country,source_url,note\n"
+    rows = (
         "Dedalus France,vendor,Dedalus,dedalus.com,FR,,\n"
         "Dedalus InVitro,vendor,,dedalus.com,FR,,\n"
         "DxCare,vendor,,dedalus.com,FR,,\n"
         "Acme Santé,vendor,,acme.fr,FR,,\n"
-        "Acme Lab,vendor,,acme.fr,FR,,\n",
-        encoding="utf-8",
+        "Acme Lab,vendor,,acme.fr,FR,,\n"
     )
-    output = tmp_path / "watchlist.jsonl.gz"
-    build([*sources, curated], output)
-    entities = {entity.key: entity for entity in load_bundled(output).entities}
+    entities = built(tmp_path, [*sources, curated_list(tmp_path, "vendors.csv", rows)])
     assert entities["vendor:dxcare"].parent_key == "vendor:dedalus-france"
     assert entities["vendor:dedalus-invitro"].parent_key == "vendor:dedalus-france"
     assert entities["vendor:dedalus-france"].parent_key is None
