@@ -84,6 +84,7 @@ from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise_fields,
 from crawler.matching.resolve import Resolver
 from crawler.matching.results import AmbiguousMatch, MatchResult
 from crawler.matching.spelling import Speller
+from crawler.matching.victim_field import only_mentioned, victim_field
 from crawler.matching.vocabulary import DEMONYMS, FRENCH_TERRITORIES, demonym_forms, known_phrases
 from crawler.matching.watchlist import Watchlist, load_bundled, load_watchlist
 
@@ -262,6 +263,8 @@ class Matcher:
         #: Legal entities known by their operator's own name (their sites are that operator's).
         self._operators = frozenset(e.key for e in watchlist.entities if has_known_name(e))
         self._places: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._towns: frozenset[str] | None = None
+        self._head_keys: frozenset[str] | None = None
         self._english_named: frozenset[str] | None = None
         self._speller: Speller | None = None
         self._departments: dict[str, str] | None = None
@@ -309,6 +312,32 @@ class Matcher:
         point into the original title and text.
         """
         title, text = title[:MAX_FIELD_CHARS], text[:MAX_FIELD_CHARS]
+        result = self._match_post(title, text)
+        victim = victim_field(title, text) if result.matches or result.ambiguous else None
+        if victim is None:
+            return result
+        # A press or feed item that designates its victim: the names its summary only
+        # mentions are not victims (module victim_field).
+        matches, ambiguous = only_mentioned(
+            victim, result.matches, result.ambiguous, self._place_words(), self._heads()
+        )
+        return result._replace(matches=matches, ambiguous=ambiguous)
+
+    def _heads(self) -> frozenset[str]:
+        # The keys of the entities the watchlist knows members of.
+        if self._head_keys is None:
+            entities = self.watchlist.entities
+            self._head_keys = frozenset(e.parent_key for e in entities if e.parent_key)
+        return self._head_keys
+
+    def _place_words(self) -> frozenset[str]:
+        # Every word of the watchlist's towns' and departments' names.
+        if self._towns is None:
+            places = [*self.index.cities, *self._department_names()]
+            self._towns = frozenset(word for place in places for word in place.split())
+        return self._towns
+
+    def _match_post(self, title: str, text: str) -> MatchResult:
         fixed_title, title_map = repair(title)
         fixed_text, text_map = repair(text)
         domain = _BARE_DOMAIN.match(fixed_title)
