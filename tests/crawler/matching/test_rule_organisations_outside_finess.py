@@ -62,6 +62,9 @@ GHT = "group:ght-coeur-grand-est"
             "Les hôpitaux d'Aurillac et de Saint-Flour fonctionnent en mode dégradé.",
             "group:ght-cantal",
         ),
+        # A regional fund or company of a group is written as the group's alias or own row.
+        ("Groupama Loire Bretagne", "Group: lockbit3", "insurer:groupama-assurances-mutuelles"),
+        ("MSA Lorraine", "Group: lockbit3", "insurer:msa-lorraine"),
     ],
 )
 def test_named_in_a_leak_or_press_item(
@@ -78,6 +81,9 @@ def test_named_in_a_leak_or_press_item(
         ("Le MGP publié", "Le nouveau MGP du club de football est en ligne"),
         ("Carte blanche", "Le chef a eu carte blanche pour le menu de la soirée"),
         ("Choisir une mutuelle familiale", "Comparatif des garanties santé pour les enfants"),
+        ("MMA fighter wins the title", "The MMA event drew 20,000 fans in Las Vegas"),
+        ("Ransomware attack in April hits group", "The group published the data in April"),
+        ("Une abeille sur une fleur", "La vie de l'abeille dure quelques semaines"),
     ],
 )
 def test_an_acronym_or_ordinary_phrase_alone_names_none_of_them(
@@ -142,6 +148,10 @@ def test_a_foreign_organisation_of_a_like_name_is_not_matched(bundled_matcher: M
     assert "insurer:la-mutuelle-generale" not in found
     assert "insurer:cnp-assurances" not in keys(
         bundled_matcher, "CNP Seguros Holding Brasil", "Ransomware: data of Brazilian policyholders"
+    )
+    # Groupama's aliases are its French companies and funds, not its foreign subsidiaries.
+    assert "insurer:groupama-assurances-mutuelles" not in keys(
+        bundled_matcher, "Groupama Asigurari", "Romanian insurer listed by the group"
     )
 
 
