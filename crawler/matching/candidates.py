@@ -70,13 +70,24 @@ _EARLIER = (
     r"|had been attacked|had been targeted|(?:touche|vise|attaque|victime|hit)[a-z]* "
     r"(?:lui|elle|eux|elles|itself) ?(?:meme|memes)?)"
 )
+#: Said not to be in the data, or the sale or story about it to be a fake ("la clinique
+#: Saint-Jean n'est pas dedans", "la base Harmonie qui tourne est un fake", "selling 'Elsan full
+#: dump' is reposting the 2022 combolist", "… was big news but this is unrelated").
+_DISOWNED = (
+    r"(?:n est pas dedans|ne sont pas dedans|n est pas inclus|ne sont pas inclus"
+    r"|is not included|are not included|this is unrelated|c est sans rapport|est sans rapport"
+    r"|c etait un scam|etait un scam|est un scam|is a scam|was a scam|est un fake|etait un fake"
+    r"|is a fake|was a fake|est une arnaque|etait une arnaque|is reposting|never leaked"
+    r"|n a jamais fuite|n ont jamais fuite)"
+)
 #: Written after a name, an apposition of a few words at most between them: it is said not to be
 #: concerned ("Le CHU de Rouen, attaqué en 2019, n'est pas touché", "Les Hospices civils de Lyon
-#: n'ont pas été sollicités", "X was not affected"), to work on, or to be an earlier victim; or a
+#: n'ont pas été sollicités", "X was not affected"), to work on, to be an earlier victim, or
+#: not to be in the data or a fake (``_DISOWNED``); or a
 #: relative clause and a denial ("Le CHU de Lille, qui partage certains réseaux de la
 #: métropole, n'est pas concerné"). Folded text.
 DENIED_AFTER = re.compile(
-    rf"(?:(?: [a-z0-9]+){{0,6}}? (?:{_NEGATED}|{_SPARED}|{_EARLIER})"
+    rf"(?:(?: [a-z0-9]+){{0,6}}? (?:{_NEGATED}|{_SPARED}|{_EARLIER}|{_DISOWNED})"
     rf"|(?: qui| which| who)(?: [a-z0-9]+){{1,10}}? (?:{_NEGATED}|{_SPARED})"
     rf"|(?: [a-z0-9]+){{0,4}}? (?:et|and|ainsi que)(?: [a-z0-9]+){{1,7}}? {_LIST_NEGATED})"
 )

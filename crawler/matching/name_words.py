@@ -741,6 +741,14 @@ GENERIC_WORDS = frozenset(
 #: establishment, like the generic words it joins.
 DESCRIPTIVE_WORDS = frozenset(
     [
+        # what a lab does ("labo d'analyses" is any lab)
+        "analyse",
+        "analyses",
+        "analysis",
+        "examen",
+        "examens",
+        "prelevement",
+        "prelevements",
         "social",
         "sociale",
         "sociaux",

@@ -17,6 +17,7 @@ from crawler.matching.candidates import (
     foreign_near,
     health_near,
 )
+from crawler.matching.finess_categories import sector_of
 from crawler.matching.index import (
     FROM_ALIAS,
     FROM_CITY,
@@ -191,7 +192,11 @@ class Resolver:
                 self.context(c.entity).family,
             )
             for c in chosen
-            if towns[c.entity] is None and c.origin in (FROM_NAME, FROM_ALIAS, FROM_DOMAIN)
+            if towns[c.entity] is None
+            and c.origin in (FROM_NAME, FROM_ALIAS, FROM_DOMAIN)
+            # a hospital, not a home-care service or a lab of the town ("Santé Service du
+            # Berry" in Vierzon is not "le centre hospitalier de Vierzon")
+            and sector_of(self.watchlist.entities[c.entity]) not in _SERVICE_SECTORS
         }
         return [
             c
@@ -350,6 +355,10 @@ class Resolver:
                 if e.key.startswith("finess-ej:")
             }
         return self._heads
+
+
+#: The sectors of services that are no town's hospital, though named in full in its town.
+_SERVICE_SECTORS = frozenset({"home-hospital", "home-health", "lab", "dialysis", "pharmacy"})
 
 
 def outermost(chosen: list[Candidate]) -> list[Candidate]:

@@ -41,6 +41,8 @@ _WEBSITE_LINE = re.compile(
     r"\A[ \t]*(?:https?://)?(?:www\.)?(?P<domain>[a-z0-9-]+(?:\.[a-z0-9-]+)+)/?[ \t]*\n",
     re.IGNORECASE,
 )
+#: Type words as written (folded): "centre hospitalier", "clinique", "ehpad"…
+_TYPES = frozenset(s for ws in TYPE_SURFACES.values() for s in ws)
 _TYPE_WORDS = frozenset(w for ws in TYPE_SURFACES.values() for s in ws for w in s.split()) - {
     "de",
     "d",
@@ -102,13 +104,13 @@ def only_mentioned(
         # summary names may be its members ("L'hôpital de Verdun fonctionne en mode dégradé").
         return list(matches), list(ambiguous)
     families = {_family(m.entity) for m in named}
-    written = normalise_phrase(victim.written).split()
     # A place names the victim only when the victim, written with a type word, is no watched
     # name ("Centre hospitalier d'Oloron-Sainte-Marie"; "Mairie de Dax" is not the CH de Dax).
-    typed = not named and not _TYPE_WORDS.isdisjoint(written)
+    folded = f" {normalise_phrase(victim.written)} "
+    typed = not named and any(f" {surface} " in folded for surface in _TYPES)
     plain = _PLAIN_WORDS if typed else _PLAIN_WORDS | frozenset(places)
     words = _words(victim.written, plain)
-    if not words:  # "Hôpital Nord-Ouest": generic words are all there is to compare
+    if typed and not words:  # "Hôpital Nord-Ouest": generic words are all there is to compare
         plain = ARTICLE_WORDS | _TYPE_WORDS | LEGAL_FORMS
         words = _words(victim.written, plain)
 

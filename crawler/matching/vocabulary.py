@@ -112,7 +112,8 @@ def written_countries() -> list[tuple[str, tuple[str, str, str, str]]]:
 #: l'Hôpital-Bellevue", "l'arrêt Hôpital Nord"), an owner ("a private hospital, part of
 #: Ramsay Santé"), an earlier attack ("l'attaque rappelle celle du CH Sud Francilien"), a
 #: vendor's customer ("logiciel déjà déployé au CHU de Limoges") or a list of bodies not
-#: concerned ("Non concernés : CHU de Rennes, CHU de Brest").
+#: concerned ("Non concernés : CHU de Rennes, CHU de Brest"), and data a buyer does not want
+#: ("Not interested in old Doctolib scrapes").
 NEGATION_CUES = _phrases(
     """rien a voir avec|n a rien a voir avec|aucun rapport avec|sans rapport avec|sans lien avec
     |aucun lien avec|ne concerne pas|ne vise pas|ne touche pas|pas l|pas le|pas la|pas les
@@ -137,7 +138,8 @@ NEGATION_CUES = _phrases(
     |rappelant l attaque subie par|rappelle l attaque subie par|rappelant celle du
     |rappelant celle de|rappelant celle d|qui desservent|qui dessert|desservant|serving the
     |clients dont|ses clients dont|parmi ses clients|customers include|customers including
-    |clients include|clients including"""
+    |clients include|clients including|not interested in|not interested in old|pas besoin du
+    |pas besoin de|pas besoin du vieux fichier|pas besoin de la vieille base"""
 )
 #: Markers of France (they outweigh a foreign word elsewhere in the post).
 FRENCH_WORDS = _phrases("france|french|francais|francaise|francaises|fr|hexagone|metropole")

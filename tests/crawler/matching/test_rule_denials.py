@@ -188,3 +188,27 @@ def test_a_victim_that_sends_its_teams_is_still_reported(matcher: Matcher) -> No
 def test_a_platform_used_by_a_hospital_that_leaked_names_the_hospital(matcher: Matcher) -> None:
     text = "La plateforme utilisée par le CHU de Rouen a laissé fuiter 8 000 comptes rendus."
     assert keys(matcher, "Fuite", text) == {ROUEN.key}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Not in the data.
+        "Vends dossiers RH du siège. Le CHU de Rouen n'est pas dedans, seulement la mutuelle.",
+        # A fake sale or a reposted old list.
+        "PS : la base du CHU de Rouen qui tourne est un fake recyclé, ne l'achetez pas.",
+        "Scam alert: the guy selling 'CHU de Rouen full dump' is reposting an old combolist.",
+        "Le mec qui vendait le CHU de Rouen, c'était un scam, bannissez-le.",
+        "The CHU de Rouen story was big news but this is unrelated, another network.",
+        # Data a buyer does not want.
+        "Looking for lab data. Not interested in old CHU de Rouen combolists.",
+        "Je cherche les résultats. Pas besoin du vieux fichier CHU de Rouen, je l'ai.",
+    ],
+)
+def test_names_said_not_in_the_data_or_fake_are_not_victims(matcher: Matcher, text: str) -> None:
+    assert keys(matcher, "Annonce", text) == set()
+
+
+def test_a_sale_said_not_to_be_fake_still_names_the_victim(matcher: Matcher) -> None:
+    text = "Dump du CHU de Rouen, 40k patients. Not a fake, sample on request."
+    assert keys(matcher, "Vente", text) == {ROUEN.key}

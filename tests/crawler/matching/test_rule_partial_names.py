@@ -54,6 +54,18 @@ def test_descriptive_cores_are_generic(core: str) -> None:
     assert is_generic_core(core)
 
 
+@pytest.mark.parametrize("core", ["analyses", "analyses medicales", "examens de sante"])
+def test_what_a_lab_or_a_centre_does_is_descriptive(core: str) -> None:
+    # "Laboratoire Analyses - C.p.a.m." (a CPAM lab's FINESS name) matched every "labo
+    # d'analyses".
+    assert is_generic_core(core)
+
+
+def test_a_lab_said_to_do_analyses_is_not_named_by_it(bundled_matcher: Matcher) -> None:
+    text = "Extraction de LBM Oxylab, labo d'analyses en Auvergne : 95 000 patients."
+    assert keys(bundled_matcher, "Base Oxylab (labo d'analyses)", text) == {"finess-ej:480002047"}
+
+
 @pytest.mark.parametrize("core", ["radiologues", "medecins radiologues", "centre de radiologie"])
 def test_professions_are_descriptive(core: str) -> None:
     # An imaging group's sites share "Radiologues": as a name it matched every post saying so.

@@ -46,6 +46,17 @@ def test_the_town_alone_still_reads_its_hospital(matcher: Matcher) -> None:
     assert keys(matcher, "hôpital de Corbeil-Essonnes", "dossiers patients") == {SITE.key}
 
 
+def test_a_home_care_service_of_the_town_does_not_hide_the_town_s_hospital(
+    bundled_matcher: Matcher,
+) -> None:
+    # Santé Service du Berry (HAD) is in Vierzon; the town's hospital is still the CH.
+    text = (
+        "Le centre hospitalier de Vierzon a arrêté plusieurs applications. Santé Service du "
+        "Berry, qui assure l'hospitalisation à domicile, précise que ses systèmes sont à part."
+    )
+    assert "finess-ej:180000051" in keys(bundled_matcher, "Incident à Vierzon", text)
+
+
 # Rule: a type word and a town name the one public hospital (or the one psychiatric hospital)
 # of that town whose name does not say the town, with the entity's own type word only.
 SAVOIE = establishment(

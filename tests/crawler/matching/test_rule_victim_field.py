@@ -111,3 +111,20 @@ def test_a_title_with_its_website_names_no_customer_of_its_summary(
         "CHU de Brest, a été victime d'un rançongiciel."
     )
     assert keys(bundled_matcher, "Lacroix Group", text) == set()
+
+
+@pytest.mark.parametrize(
+    "victim",
+    [
+        "Conseil départemental du Lot",  # "départemental" qualifies hospitals too
+        "Grand Cahors",  # a town and a generic word
+    ],
+)
+def test_a_non_health_victim_sharing_only_places_names_no_hospital(
+    bundled_matcher: Matcher, victim: str
+) -> None:
+    text = (
+        f"{victim}\ndomain: \nLa collectivité a été victime d'une cyberattaque ; le centre "
+        "hospitalier de Cahors reste joignable."
+    )
+    assert keys(bundled_matcher, "Cyberattaque dans le Lot", text) == set()
