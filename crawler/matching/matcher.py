@@ -359,7 +359,7 @@ class Matcher:
             # A leak site's victim written as a bare domain with its words glued together
             # ("cliniquedelaloire.fr", "chcannes.fr") is read word by word.
             fixed_title, title_map = replace_spans(
-                fixed_title, self._domain_words(domain), title_map
+                fixed_title, self._domain_words(domain, french is not None), title_map
             )
         cut = _cut_word(fixed_title)
         if cut is not None:
@@ -427,7 +427,9 @@ class Matcher:
         last = normalise_phrase(title[start:end])
         if " " in last or not last:
             return []
-        for size in range(len(before), -1, -1):
+        # Two letters are completed only after two words of the name ("Sainte Foy la Gr...").
+        fewest = 2 if len(last) < 3 else 0
+        for size in range(len(before), fewest - 1, -1):
             prefix = " " + " ".join([*before[len(before) - size :], last])
             endings = {
                 key[len(prefix) :].split(" ", 1)[0]
@@ -443,6 +445,8 @@ class Matcher:
             # town's name the cut word starts (Cholet), whatever other keys start so.
             prefix = f"{after_type.group(1)}{last}"
             size = len(prefix.split())
+            if size <= fewest:
+                return []
             towns = {
                 variant.split()[size - 1]
                 for town in self.index.cities
@@ -453,16 +457,41 @@ class Matcher:
                 return [(start, end, town)]
         return []
 
-    def _domain_words(self, domain: re.Match[str]) -> list[tuple[int, int, str]]:
+    def _domain_words(self, domain: re.Match[str], french: bool) -> list[tuple[int, int, str]]:
         # Each glued part of the domain's first label, as the words it is made of.
         edits = []
         label = domain.group(1)
+        typed = self._typed_core(label.lower()) if french else None
+        if typed is not None:
+            # "bergonie.fr": a French domain that is exactly the distinctive name of one
+            # establishment written with its type word ("Institut Bergonié") is read so.
+            start = domain.start(1)
+            if domain.string[max(0, start - 4) : start].lower() == "www.":
+                start -= 4  # "www.bergonie.fr": no host part before the name
+            return [(start, domain.end(1), f"{typed} {label}")]
         for part in re.finditer(r"[^-]+", label):
             words = self.speller().segment(part.group().lower())
             if words is not None:
                 start = domain.start(1) + part.start()
                 edits.append((start, start + len(part.group()), "-".join(words)))
         return edits
+
+    def _typed_core(self, word: str) -> str | None:
+        # The type word the name ``word`` is written with, when it is the distinctive name of
+        # one family's establishment (not an ordinary word, a town or a department).
+        if len(word) < 6 or not word.isalpha() or word in self.watchlist.ordinary_words:
+            return None
+        if word in self.index.cities or word in self._department_names():
+            return None
+        value = self.index.automaton.get(f" {word} ", None)
+        if value is None or value >= 0:
+            return None
+        candidates = self.index.entries[~value][1]
+        types: set[str | None] = {type_class for _, type_class, _, _ in candidates}
+        families = {self._context(entity).family for entity, _, _, _ in candidates}
+        if len(types) != 1 or len(families) != 1 or any(c[2] != STRONG for c in candidates):
+            return None
+        return types.pop()
 
     def speller(self) -> Speller:
         """The speller of this watchlist's name words (built on first use)."""
@@ -993,7 +1022,7 @@ def _deny_listed(raw: list[Candidate]) -> None:
 
 def _cut_word(title: str) -> tuple[int, int] | None:
     # Where the word a site cut a title short at is ("…Sud Franci...", "…Sud Franci…"): the
-    # run of three letters or more right before the dots (spaces around them allowed). Read
+    # run of two letters or more right before the dots (spaces around them allowed). Read
     # from the end, so it costs nothing on titles that do not end with dots, and stays linear
     # on any title (a regular expression searching from the start is quadratic on long words).
     end = len(title.rstrip())
@@ -1007,7 +1036,7 @@ def _cut_word(title: str) -> tuple[int, int] | None:
     start = end
     while start and title[start - 1].isalnum() and not title[start - 1].isdecimal():
         start -= 1  # a letter: a word character that is no digit, as ``[^\W\d_]``
-    return (start, end) if end - start >= 3 else None
+    return (start, end) if end - start >= 2 else None
 
 
 def _is_top_level_domain(normalised: Normalised, start: int, end: int) -> bool:

@@ -28,7 +28,8 @@ HEALTH_WORDS = _phrases(
     |psychiatric|medecine du travail|sante au travail|occupational health|nursing home
     |nursing homes|maison de retraite|handicap|disability|readaptation|rehabilitation"""
 )
-#: Markers of a place outside France (negative context near a candidate).
+#: Markers of a place outside France (negative context near a candidate), hospitals' type
+#: words of other languages among them ("Capio S:t Görans sjukhus").
 FOREIGN_WORDS = _phrases(
     """belgique|belgium|belge|belgian|bruxelles|brussels|liege|namur|charleroi|anvers|antwerp
     |suedoise|suedois|italienne|espagnole|britannique|portugaise|neerlandaise|norvegienne
@@ -52,7 +53,8 @@ FOREIGN_WORDS = _phrases(
     |russian|moscow|moscou|brasil|bresil|sao paulo|rio de janeiro|argentina|argentine
     |buenos aires|chile|colombia|peru|espagne|spanish|barcelona|barcelone|madrid|valencia
     |allemagne|german|berlin|munich|portugal|lisbon|lisbonne|angleterre|royaume uni
-    |etats unis|irlande|ireland|netherlands|pays bas|amsterdam|austria|autriche|poland|pologne"""
+    |etats unis|irlande|ireland|netherlands|pays bas|amsterdam|austria|autriche|poland|pologne
+    |uk|sjukhus|sykehus|sygehus|ziekenhuis|krankenhaus|klinikum|ospedale|szpital|nemocnice"""
 )
 #: France and its overseas departments and territories (ISO 3166-1): not foreign.
 FRENCH_TERRITORIES = frozenset(

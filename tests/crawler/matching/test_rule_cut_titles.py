@@ -47,7 +47,7 @@ def test_the_match_points_into_the_title_as_written(matcher: Matcher) -> None:
 
 #: The reading of a cut title as a regular expression (what _cut_word reads from the end, in
 #: linear time: searched from the start, this one is quadratic on a long word not cut).
-_CUT_TITLE = re.compile(r"^(.*?)([^\W\d_]{3,})\s*(?:\.{3}|…)\s*$", re.DOTALL)
+_CUT_TITLE = re.compile(r"^(.*?)([^\W\d_]{2,})\s*(?:\.{3}|…)\s*$", re.DOTALL)
 _TITLE_CHARACTERS = st.sampled_from(list("ab Zé_1²½٣.…\n\t\u00a0\u2003-'"))
 
 
@@ -93,3 +93,12 @@ def test_a_cut_town_after_a_type_word_is_completed(
     towns: Matcher, title: str, expected: set[str]
 ) -> None:
     assert keys(towns, title, "Group: lockbit3") == expected
+
+
+def test_two_letters_are_completed_after_two_words_of_the_name(bundled_matcher: Matcher) -> None:
+    title = "Centre Hospitalier de Sainte Foy la Gr..."
+    assert keys(bundled_matcher, title, "Group: ransomhub") == {"finess-ej:330781261"}
+
+
+def test_two_letters_right_after_the_type_word_are_left_alone(bundled_matcher: Matcher) -> None:
+    assert keys(bundled_matcher, "Centre Hospitalier de Sa...", "Group: ransomhub") == set()

@@ -123,3 +123,13 @@ def test_a_nationality_is_a_foreign_place() -> None:
     title = "Ramsay Santé : sa filiale suédoise touchée par une attaque"
     assert keys(matcher, title, "") == set()
     assert keys(matcher, "Ramsay Santé touché par une attaque", "") == {ramsay.key}
+
+
+@pytest.mark.parametrize("title", ["Capio S:t Görans sjukhus", "Capio Rx UK", "Capio Klinikum"])
+def test_a_hospital_word_of_another_language_or_uk_is_a_foreign_place(title: str) -> None:
+    ramsay = EntityRecord(
+        key="group:ramsay-sante", kind="group", name="Ramsay Santé", aliases=["Capio"]
+    )
+    matcher = Matcher(Watchlist((ramsay,), {}))
+    assert keys(matcher, title, "Group: akira") == set()
+    assert keys(matcher, "Capio", "Group: akira") == {ramsay.key}

@@ -106,3 +106,18 @@ def test_the_name_a_matched_domain_spells_is_the_domain_s_entity() -> None:
     matcher = Matcher(Watchlist((network, reunion), {}))
     text = "Labosud is a network of medical biology laboratories in the south of France."
     assert keys(matcher, "labosud.fr", text) == {network.key}
+
+
+@pytest.mark.parametrize("title", ["bergonie.fr", "www.bergonie.fr", "https://www.bergonie.fr/"])
+def test_a_french_domain_that_is_a_typed_name_s_word_names_it(
+    bundled_matcher: Matcher, title: str
+) -> None:
+    # The Institut Bergonié (Bordeaux) is named "Bergonié" only after its type word.
+    assert keys(bundled_matcher, title, "Group: lockbit3") == {"finess:330000662"}
+
+
+@pytest.mark.parametrize("title", ["bergonie.com", "cholet.fr", "horizon.fr"])
+def test_not_under_another_tld_nor_for_a_town_or_an_ordinary_word(
+    bundled_matcher: Matcher, title: str
+) -> None:
+    assert keys(bundled_matcher, title, "Group: lockbit3") == set()
