@@ -86,8 +86,17 @@ _DISOWNED = (
 #: not to be in the data or a fake (``_DISOWNED``); or a
 #: relative clause and a denial ("Le CHU de Lille, qui partage certains réseaux de la
 #: métropole, n'est pas concerné"). Folded text.
+#: The name taken up again by its type word, then denied, later in the sentence ("Les comptes
+#: rendus du centre hospitalier de Saint-Flour apparaissent dans certains fichiers mais
+#: l'hôpital n'a pas été touché").
+_TAKEN_UP = (
+    r"(?:mais|but|or|cependant|toutefois) (?:l|le|la|the|cet|cette|this) (?:hopital|clinique"
+    r"|etablissement|centre hospitalier|ch|chu|hospital|clinic|centre|laboratoire|labo|lab"
+    r"|ehpad|mutuelle)(?: lui meme| elle meme| itself)?"
+)
 DENIED_AFTER = re.compile(
     rf"(?:(?: [a-z0-9]+){{0,6}}? (?:{_NEGATED}|{_SPARED}|{_EARLIER}|{_DISOWNED})"
+    rf"|(?: [a-z0-9]+){{0,16}}? {_TAKEN_UP} {_NEGATED}"
     rf"|(?: qui| which| who)(?: [a-z0-9]+){{1,10}}? (?:{_NEGATED}|{_SPARED})"
     rf"|(?: [a-z0-9]+){{0,4}}? (?:et|and|ainsi que)(?: [a-z0-9]+){{1,7}}? {_LIST_NEGATED})"
 )

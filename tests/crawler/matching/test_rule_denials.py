@@ -212,3 +212,16 @@ def test_names_said_not_in_the_data_or_fake_are_not_victims(matcher: Matcher, te
 def test_a_sale_said_not_to_be_fake_still_names_the_victim(matcher: Matcher) -> None:
     text = "Dump du CHU de Rouen, 40k patients. Not a fake, sample on request."
     assert keys(matcher, "Vente", text) == {ROUEN.key}
+
+
+def test_a_name_taken_up_by_its_type_word_and_denied_is_not_a_victim(matcher: Matcher) -> None:
+    text = (
+        "Les comptes rendus du CHU de Rouen transmis au labo apparaissent dans certains "
+        "fichiers mais l'hôpital n'a pas été touché."
+    )
+    assert keys(matcher, "Vente base labo", text) == set()
+
+
+def test_another_establishment_denied_later_leaves_the_name(matcher: Matcher) -> None:
+    text = "Le CHU de Rouen a été attaqué hier, mais la clinique voisine n'a pas été touchée."
+    assert keys(matcher, "Rançongiciel", text) == {ROUEN.key}
