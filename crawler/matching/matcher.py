@@ -199,6 +199,10 @@ _MEMORIAL_TYPE = re.compile(
 )
 #: A type word and the connector before a town, at the end of the words before a cut word.
 _TOWN_AFTER_TYPE = re.compile(rf" (?:{_SURFACES}) (?:de |d |du |de la |des )?((?:[a-z]+ ){{0,3}})$")
+#: A town's leading article, and the words that join a compound town's head to the rest
+#: ("Beaufort-en-Anjou", "Châlons-sur-Marne", "Villers-lès-Nancy").
+_TOWN_ARTICLES = frozenset({"la", "le", "les", "l"})
+_TOWN_JOINS = frozenset({"en", "sur", "sous", "les", "lez", "aux", "de", "du", "des", "la"})
 #: A headline's dateline: a place of a few words, then a colon ("Marseille : …").
 _FRENCH_DATELINE = re.compile(r"\s*([^\W\d_][\w'’ -]{1,38}?)\s*:")
 #: What a feed writes before a ransomware gang's name, which may be a country's ("Group: cuba").
@@ -271,6 +275,7 @@ class Matcher:
         self._operators = frozenset(e.key for e in watchlist.entities if has_known_name(e))
         self._places: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._towns: frozenset[str] | None = None
+        self._towns_written: frozenset[str] | None = None
         self._head_keys: frozenset[str] | None = None
         self._english_named: frozenset[str] | None = None
         self._speller: Speller | None = None
@@ -836,8 +841,23 @@ class Matcher:
             and right.group("surface") in _PLAIN_ENGLISH_TYPES
             and right.group("qualifier") is None
             and right.group("possessive") is None
-            and folded[start:end] in self.index.cities
+            and folded[start:end] in self._town_forms()
         )
+
+    def _town_forms(self) -> frozenset[str]:
+        # The watchlist's towns as English names them too: without their article ("Trinité"
+        # for La Trinité), and the head of a compound name ("Beaufort" for Beaufort-en-Anjou).
+        if self._towns_written is None:
+            forms = set(self.index.cities)
+            for town in self.index.cities:
+                words = town.split(" ")
+                if len(words) > 1 and words[0] in _TOWN_ARTICLES:
+                    forms.add(" ".join(words[1:]))
+                cut = next((i for i, w in enumerate(words) if i and w in _TOWN_JOINS), None)
+                if cut is not None and len(" ".join(words[:cut])) >= 4:
+                    forms.add(" ".join(words[:cut]))
+            self._towns_written = frozenset(forms)
+        return self._towns_written
 
     def _english_phrase(
         self, surface: str | None, folded: str, start: int, end: int, after: int | None = None

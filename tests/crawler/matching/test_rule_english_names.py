@@ -129,3 +129,17 @@ def test_with_france_its_place_health_words_or_a_translated_type_it_is_read(
     towns: Matcher, title: str, text: str
 ) -> None:
     assert keys(towns, title, text) == {ROYAN.key}
+
+
+def test_a_town_written_without_its_article_or_its_tail_is_a_town_too() -> None:
+    # English writes "Trinité Hospital" (La Trinité) and "Beaufort Hospital" (Beaufort-en-Anjou).
+    trinite = establishment(
+        "970211223", "Hôpital de la Trinité", "La Trinité", "972", region="Martinique"
+    )
+    beaufort = establishment(
+        "490000254", "Hôpital de Beaufort", "Beaufort en Anjou", "49", region="Pays de la Loire"
+    )
+    matcher = Matcher(Watchlist((trinite, beaufort), {}))
+    assert keys(matcher, "Trinité Hospital", "Group: lockbit3") == set()
+    assert keys(matcher, "Beaufort Hospital", "Group: lockbit3") == set()
+    assert keys(matcher, "Beaufort Hospital", "Beaufort Hospital, France.") == {beaufort.key}
