@@ -48,6 +48,11 @@ _TYPE_WORDS = frozenset(w for ws in TYPE_SURFACES.values() for s in ws for w in 
     "d",
     "l",
 }
+#: A leak-site post's description ending with the victim's website ("…\nwebsite: x.fr").
+_WEBSITE_LAST = re.compile(
+    r"\n[ \t]*website:[ \t]*(?:https?://)?(?:www\.)?(?P<domain>[a-z0-9-]+(?:\.[a-z0-9-]+)+)/?\s*\Z",
+    re.IGNORECASE,
+)
 #: Words that name no one: articles, type words and their qualifiers, generic and category
 #: words, legal forms.
 _PLAIN_WORDS = (
@@ -79,10 +84,17 @@ def victim_field(title: str, text: str) -> VictimField | None:
         domain = press.group("domain").lower().removeprefix("www.") or None
         line = ("text", press.start("victim"), press.end())
         return VictimField((line,), press["victim"], domain, ("title", 0, len(title)))
+    if not title.strip() or "\n" in title.strip() or len(title) > 150:
+        return None
     website = _WEBSITE_LINE.match(text)
-    if website is not None and title.strip() and "\n" not in title.strip() and len(title) <= 150:
+    if website is not None:
         domain = website.group("domain").lower()
         return VictimField((("title", 0, len(title)), ("text", 0, website.end())), title, domain)
+    website = _WEBSITE_LAST.search(text)
+    if website is not None:
+        domain = website.group("domain").lower()
+        spans = (("title", 0, len(title)), ("text", website.start(), len(text)))
+        return VictimField(spans, title, domain)
     return None
 
 

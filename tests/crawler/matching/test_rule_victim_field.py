@@ -128,3 +128,20 @@ def test_a_non_health_victim_sharing_only_places_names_no_hospital(
         "hospitalier de Cahors reste joignable."
     )
     assert keys(bundled_matcher, "Cyberattaque dans le Lot", text) == set()
+
+
+def test_a_description_ending_with_the_website_designates_the_title() -> None:
+    found = victim_field("Lacroix Group", "Electronics maker.\nwebsite: www.lacroix-group.com")
+    assert found is not None
+    assert found.domain == "lacroix-group.com"
+    assert found.spans == (("title", 0, 13), ("text", 18, 49))
+
+
+def test_a_leak_site_description_names_no_customer_of_the_victim(
+    bundled_matcher: Matcher,
+) -> None:
+    text = (
+        "Lacroix Group makes electronic boards; the CHU de Brest is among its customers."
+        "\nwebsite: lacroix-group.com"
+    )
+    assert keys(bundled_matcher, "Lacroix Group", text) == set()
