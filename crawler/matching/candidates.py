@@ -25,6 +25,8 @@ DENIED_GAP = frozenset(
     {"", "l", "le", "la", "les", "du", "de", "d", "the", "a", "au", "aux", "a l", "a la", "to"}
     | {"l ancien", "l ancienne", "the former", "the old", "de l", "de la", "des"}
     | {"d apres l ars", "selon l ars", "d apres l anssi", "selon l anssi"}
+    | {"la fuite de", "la fuite de la", "la fuite du", "la fuite des", "la fuite d"}
+    | {"the leak of", "the breach of"}
 )
 #: Between a name said not to be concerned ("transférés vers le CH de Béthune") and the next one
 #: of the same list ("… et le CHU de Lille"): the denial reaches it too.
@@ -78,7 +80,9 @@ _DISOWNED = (
     r"|is not included|are not included|this is unrelated|c est sans rapport|est sans rapport"
     r"|c etait un scam|etait un scam|est un scam|is a scam|was a scam|est un fake|etait un fake"
     r"|is a fake|was a fake|est une arnaque|etait une arnaque|is reposting|never leaked"
-    r"|n a jamais fuite|n ont jamais fuite)"
+    r"|n a jamais fuite|n ont jamais fuite|(?:rumour|rumor|rumeur|claim) (?:is|was|est) fake"
+    r"|(?:is|was|est|etait) fake|est en fait celle|est en fait celui|is actually from"
+    r"|not (?:touched|hit|affected|impacted|concerned|involved|ours))"
 )
 #: Written after a name, an apposition of a few words at most between them: it is said not to be
 #: concerned ("Le CHU de Rouen, attaqué en 2019, n'est pas touché", "Les Hospices civils de Lyon
@@ -247,7 +251,7 @@ def _untyped(gap: str) -> str:
 
 def _listed_after(candidate: Candidate, end: int) -> bool:
     # The name comes next in the list the name ending at ``end`` is in: "et le", "ou",
-    # a comma or a bracket, and no sentence ends between them.
+    # a comma, a bracket, a slash, "+" or "&", and no sentence ends between them.
     if not 0 <= candidate.start - end <= 16:
         return False
     folded = candidate.field.folded
@@ -258,7 +262,7 @@ def _listed_after(candidate: Candidate, end: int) -> bool:
     between = folded.original[after : folded.span(candidate.start, candidate.start + 1)[0]]
     if any(mark in between for mark in ".;:!?\n"):
         return False
-    return gap in LISTED_GAP or "," in between or "(" in between
+    return gap in LISTED_GAP or any(mark in between for mark in ",(/+&")
 
 
 def health_near(candidate: Candidate) -> bool:

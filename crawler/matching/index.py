@@ -293,6 +293,17 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
         for form in forms_of_name(region)
         if form.type is not None
     }
+    # Regions of several departments, folded without articles: a name that is only one is a
+    # place phrase ("une clinique des Hauts-de-France"), confirmed as generic words are.
+    departments_of: defaultdict[str, set[str]] = defaultdict(set)
+    for e in watchlist.entities:
+        if e.region and e.department:
+            departments_of[e.region].add(e.department)
+    region_cores = {
+        " ".join(w for w in normalise_phrase(region).split() if w not in ARTICLE_WORDS)
+        for region, codes in departments_of.items()
+        if len(codes) > 1
+    }
     beside: set[tuple[str, int]] = set()  # (key, entity) of names read beside their town
     town_hospitals: list[tuple[int, str, tuple[str, ...]]] = []  # (entity, type, towns)
     for index, entity in enumerate(watchlist.entities):
@@ -390,8 +401,9 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         # "LBM Labio Site CH du Pays d'Aix" names the hospital it sits in: a
                         # lab's or an imaging unit's name never makes it that hospital.
                         continue
-                    strength = GENERIC if is_generic_core(form.core) or placed_sector else STRONG
                     named = [w for w in form.core.split(" ") if w not in ARTICLE_WORDS]
+                    generic = is_generic_core(form.core) or " ".join(named) in region_cores
+                    strength = GENERIC if generic or placed_sector else STRONG
                     if strength == GENERIC and placeless and len(named) >= 2:
                         # "GHT Atlantique 17": no place could ever confirm it; written whole
                         # with its type, a name of two words or more is enough.

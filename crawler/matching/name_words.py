@@ -741,6 +741,9 @@ GENERIC_WORDS = frozenset(
 #: establishment, like the generic words it joins.
 DESCRIPTIVE_WORDS = frozenset(
     [
+        # how care is given ("chirurgie ambulatoire" is no clinic's name)
+        "ambulatoire",
+        "ambulatoires",
         # what a lab does ("labo d'analyses" is any lab)
         "analyse",
         "analyses",

@@ -141,7 +141,9 @@ NEGATION_CUES = _phrases(
     |rappelant celle de|rappelant celle d|qui desservent|qui dessert|desservant|serving the
     |clients dont|ses clients dont|parmi ses clients|customers include|customers including
     |clients include|clients including|not interested in|not interested in old|pas besoin du
-    |pas besoin de|pas besoin du vieux fichier|pas besoin de la vieille base"""
+    |pas besoin de|pas besoin du vieux fichier|pas besoin de la vieille base|old stuff like
+    |not|but not|pas de rapport avec|going to|headed to|se rendant a|se rendant au
+    |as customers|as clients|comme clients|en tant que clients"""
 )
 #: Markers of France (they outweigh a foreign word elsewhere in the post).
 FRENCH_WORDS = _phrases("france|french|francais|francaise|francaises|fr|hexagone|metropole")

@@ -225,3 +225,26 @@ def test_a_name_taken_up_by_its_type_word_and_denied_is_not_a_victim(matcher: Ma
 def test_another_establishment_denied_later_leaves_the_name(matcher: Matcher) -> None:
     text = "Le CHU de Rouen a été attaqué hier, mais la clinique voisine n'a pas été touchée."
     assert keys(matcher, "Rançongiciel", text) == {ROUEN.key}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No hospitals this week, CHU de Rouen rumour is FAKE.",
+        "Targets: Ville de Rouen. Hospital CHU de Rouen NOT touched, stop DMing.",
+        "Hospital victims of other gangs (CHU de Caen, CHU de Rouen) not ours.",
+        "La base « CHU de Rouen » qui circule est en fait celle de la mairie.",
+        "Their passengers include patients going to CHU de Rouen.",
+        "Includes hospitals as customers (CHU de Caen, CHU de Rouen), nothing medical.",
+        "Pas de rapport avec la fuite du CHU de Rouen de l'an dernier.",
+        "These are lab results from a private lab, not CHU de Rouen.",
+        "Not interested in old stuff like the CHU de Caen/CHU de Rouen leak.",
+    ],
+)
+def test_names_denied_in_chatter_are_not_victims(matcher: Matcher, text: str) -> None:
+    assert keys(matcher, "Post", text) == set()
+
+
+def test_not_only_still_names_the_victim(matcher: Matcher) -> None:
+    text = "Not only CHU de Rouen: 40k patient records for sale."
+    assert keys(matcher, "Vente", text) == {ROUEN.key}

@@ -54,7 +54,9 @@ def test_descriptive_cores_are_generic(core: str) -> None:
     assert is_generic_core(core)
 
 
-@pytest.mark.parametrize("core", ["analyses", "analyses medicales", "examens de sante"])
+@pytest.mark.parametrize(
+    "core", ["analyses", "analyses medicales", "examens de sante", "chirurgie ambulatoire"]
+)
 def test_what_a_lab_or_a_centre_does_is_descriptive(core: str) -> None:
     # "Laboratoire Analyses - C.p.a.m." (a CPAM lab's FINESS name) matched every "labo
     # d'analyses".
@@ -100,4 +102,14 @@ def test_a_longer_name_owns_the_words_a_shorter_one_only_adds_an_article_to() ->
     assert keys(matcher, "Fuite de données", text) == {mgen.key}
     assert keys(matcher, "Fuite de données", "La Mutuelle Générale confirme une fuite.") == {
         generale.key
+    }
+
+
+def test_a_name_that_is_only_a_region_is_read_as_a_place_phrase(bundled_matcher: Matcher) -> None:
+    # "Clinique des Hauts-de-France" (Louvroil) is a real name; "une clinique des
+    # Hauts-de-France" says where a clinic is.
+    text = "Une clinique des Hauts-de-France a été visée par un rançongiciel."
+    assert keys(bundled_matcher, "Cyberattaque", text) == set()
+    assert keys(bundled_matcher, "Clinique des Hauts-de-France", "Group: lockbit3") == {
+        "finess:590816427"
     }
