@@ -36,6 +36,7 @@ from typing import Any
 from crawler.core.records import EntityRecord
 from crawler.matching import bundle_domains, bundle_sources
 from crawler.matching.display_names import REGION_OF, city_of, display_name
+from crawler.matching.establishment_names import UsualNames, read_establishment_names
 from crawler.matching.finess import department_of_postcode, is_valid_finess
 from crawler.matching.finess_categories import PLACED_SECTORS, categories, category_tag, sector_of
 from crawler.matching.legal_entities import TYPE_DISPLAY, name_legal_entity, of_place, rank_of
@@ -63,6 +64,7 @@ _CURATED = Path(__file__).resolve().parent / "curated"
 PROJECT_LISTS = (
     _CURATED / "organisations_outside_finess.csv",
     _CURATED / "legal_entity_names.csv",
+    _CURATED / "establishment_names.csv",
 )
 #: Where the curated groups are, so "HCL" can be confirmed by "Lyon" in the same post.
 GROUP_CITIES = {
@@ -106,6 +108,7 @@ class BundleBuilder:
         self.points: dict[str, tuple[float, float]] = {}
         self.lab_rows: list[dict[str, str]] = []
         self.known_names: dict[str, KnownName] = {}
+        self.usual_names: dict[str, UsualNames] = {}
         self.joined: set[str] = set()  # sites given an EJ by join_sites_to_legal_entities
         self._unnaming_words: frozenset[str] | None = None
         self._ordinary_words: list[str] | None = None
@@ -444,6 +447,31 @@ class BundleBuilder:
         or one FINESS 2021 does not have)."""
         return sorted(ej for ej in self.known_names if f"finess-ej:{ej}" not in self.entities)
 
+    def add_establishment_names(self, path: Path) -> None:
+        """The curated usual names of establishments (:mod:`crawler.matching.establishment_names`),
+        given to their ET by :meth:`give_establishment_names`."""
+        for et, usual in read_establishment_names(path).items():
+            if et in self.usual_names:
+                raise SystemExit(f"{path}: ET {et} is already listed in another list")
+            self.usual_names[et] = usual
+
+    def give_establishment_names(self) -> list[str]:
+        """Add the curated usual names and domains to their establishments; return the ET
+        numbers of the rows no establishment of the bundle took."""
+        unused = []
+        for et, usual in sorted(self.usual_names.items()):
+            entity = self.entities.get(f"finess:{et}")
+            if entity is None:
+                unused.append(et)
+                continue
+            for alias in usual.aliases:
+                self._add_alias(entity, alias)
+            for domain in usual.domains:
+                if domain not in entity["domains"]:
+                    entity["domains"].append(domain)
+                    entity["tags"].append(bundle_domains.domain_tag("curated", domain))
+        return unused
+
     def drop_establishment_aliases_of_groups(self) -> None:
         """A curated group's alias written as an establishment ("CH de Dax - Côte d'Argent",
         "CH Mont-de-Marsan" for the GHT des Landes) names that establishment, when FINESS has
@@ -654,6 +682,10 @@ def build(sources: list[Path], output: Path = OUTPUT) -> int:
     builder.add_legal_entities()
     for ej in builder.unused_legal_entity_names():
         sys.stderr.write(f"warning: no legal entity {ej} of several sites to name\n")
+    for path in by_kind["et-names"]:
+        builder.add_establishment_names(path)
+    for et in builder.give_establishment_names():
+        sys.stderr.write(f"warning: no establishment {et} to give its usual names\n")
     builder.drop_establishment_aliases_of_groups()
     builder.add_brand_aliases()
     builder.add_domains(by_kind["wikidata"][0] if by_kind["wikidata"] else None)

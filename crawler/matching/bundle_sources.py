@@ -43,7 +43,8 @@ class WikidataHospital:
 
 
 def source_kind(path: Path) -> str:
-    """``fhir``, ``fhoff``, ``eurostat``, ``labs``, ``wikidata``, ``curated`` or ``ej-names``."""
+    """``fhir``, ``fhoff``, ``eurostat``, ``labs``, ``wikidata``, ``curated``, ``ej-names``
+    or ``et-names``."""
     if path.name.endswith(".tar.gz"):
         return "fhir"
     with path.open(encoding="utf-8", newline="") as handle:
@@ -53,6 +54,7 @@ def source_kind(path: Path) -> str:
         ("id,hospital_name", "eurostat"),
         ("name,kind,aliases", "curated"),
         ("finess_ej,name,aliases", "ej-names"),
+        ("finess_et,aliases,domains", "et-names"),
         ("_id,id_ej,finess", "labs"),
         ("item\titemLabel", "wikidata"),
     ):
