@@ -163,6 +163,8 @@ class Candidate:
     given: bool = False
     #: a town and an English type word after it ("Royan Hospital"): any country's town
     english_town: bool = False
+    #: The name's line carries French flags only ("🇫🇷 Clariane").
+    flagged_french: bool = False
     #: a short name that is the whole title, written as a word ("ORPEA" as a victim's name)
     titled: bool = False
 
@@ -299,7 +301,7 @@ def foreign_near(candidate: Candidate) -> bool:
     # story is told from abroad, and the group it names is the foreign branch.
     if _abroad(candidate):
         return True
-    if candidate.field.country in FRENCH_TERRITORIES:
+    if candidate.field.country in FRENCH_TERRITORIES or candidate.flagged_french:
         return False  # where else a French victim works ("in France, Italy … Country: FR")
     return any(
         abs(place - candidate.start) <= FOREIGN_REACH

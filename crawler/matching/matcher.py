@@ -203,6 +203,9 @@ _TOWN_AFTER_TYPE = re.compile(rf" (?:{_SURFACES}) (?:de |d |du |de la |des )?((?
 #: ("Beaufort-en-Anjou", "Châlons-sur-Marne", "Villers-lès-Nancy").
 _TOWN_ARTICLES = frozenset({"la", "le", "les", "l"})
 _TOWN_JOINS = frozenset({"en", "sur", "sous", "les", "lez", "aux", "de", "du", "des", "la"})
+#: A country's flag: two regional indicator symbols (U+1F1E6 "A" … U+1F1FF "Z").
+_REGIONAL_A = 0x1F1E6
+_FLAG = re.compile("[\U0001f1e6-\U0001f1ff]{2}")
 #: A headline's dateline: a place of a few words, then a colon ("Marseille : …").
 _FRENCH_DATELINE = re.compile(r"\s*([^\W\d_][\w'’ -]{1,38}?)\s*:")
 #: What a feed writes before a ransomware gang's name, which may be a country's ("Group: cuba").
@@ -566,6 +569,8 @@ class Matcher:
             _own_domain(raw, joined[: fields[0].end].split(), domain_tld)
         accepted: list[Candidate] = []
         without: dict[str, str] = {}
+        # Telegram channels mark a victim's country with its flag ("🇧🇪 Clinique Saint-Pierre").
+        flagged = _FLAG.search(folded.original) is not None
         _deny_listed(raw)
         for candidate in raw:
             candidate.placed, candidate.supported = self._supported(
@@ -573,7 +578,13 @@ class Matcher:
             )
             # Another town written right after the name outweighs the entity's town written
             # further on ("l'hôpital Saint-Louis de La Rochelle … pas celui de Paris").
-            candidate.elsewhere = self._elsewhere(candidate, joined)
+            flags = _line_flags(candidate) if flagged else frozenset()
+            # A French flag on the name's line outweighs foreign words on the lines around it
+            # ("🇮🇹 Ospedale San Raffaele\n🇫🇷 Clariane"); another country's flag places it there.
+            candidate.flagged_french = bool(flags) and flags <= FRENCH_TERRITORIES
+            candidate.elsewhere = self._elsewhere(candidate, joined) or (
+                bool(flags) and flags.isdisjoint(FRENCH_TERRITORIES)
+            )
             if candidate.elsewhere:
                 candidate.placed = candidate.supported = False
             if candidate.level in (WEAK, COMMON, GENERIC):
@@ -1029,6 +1040,23 @@ class Matcher:
             regions = frozenset(m.region for m in members if m.region)
             places = self._places[family] = (departments, regions)
         return places
+
+
+def _line_flags(candidate: Candidate) -> frozenset[str]:
+    # The countries whose flags the name's line carries ("🇧🇪 Clinique Saint-Pierre
+    # Ottignies", "Clariane 🇮🇹").
+    folded = candidate.field.folded
+    first, last = folded.span(candidate.start, candidate.end)
+    original = folded.original
+    line_start = original.rfind("\n", 0, first) + 1
+    line_end = original.find("\n", last)
+    line = original[line_start : line_end if line_end >= 0 else len(original)]
+    return frozenset(_flag_code(flag) for flag in _FLAG.findall(line))
+
+
+def _flag_code(flag: str) -> str:
+    # "🇧🇪" → "BE": two regional indicator symbols spell the ISO 3166-1 alpha-2 code.
+    return "".join(chr(ord(symbol) - _REGIONAL_A + ord("A")) for symbol in flag)
 
 
 def _deny_listed(raw: list[Candidate]) -> None:

@@ -1,6 +1,7 @@
 """Rule: the victim's country a post gives on a field of its own ("Country: IT", "Pays :
 France") places the victim: any other country than France or a French overseas territory
-makes every name of the post the foreign one; France counts as a French marker."""
+makes every name of the post the foreign one; France counts as a French marker. A flag on the
+name's line does the same for that line ("🇮🇹 Clariane", "🇫🇷 Clariane")."""
 
 from __future__ import annotations
 
@@ -54,3 +55,20 @@ def test_a_french_country_field_outweighs_other_countries_named(matcher: Matcher
     text = "Nursing-home operator in France, Italy and Germany. 100 GB.\nCountry: FR"
     assert keys(matcher, "Clariane", text) == {CLARIANE.key}
     assert keys(matcher, "Clariane", "Nursing-home operator in Italy and Germany.") == set()
+
+
+@pytest.mark.parametrize("title", ["🇮🇹 Clariane", "Clariane 🇮🇹", "🇧🇪🇮🇹 Clariane"])
+def test_a_foreign_flag_on_the_name_s_line_makes_it_the_foreign_branch(
+    matcher: Matcher, title: str
+) -> None:
+    assert keys(matcher, title, "NEW VICTIMS") == set()
+
+
+@pytest.mark.parametrize("title", ["🇫🇷 Clariane", "🇬🇵 Clariane", "🇮🇹🇫🇷 Clariane", "Clariane"])
+def test_a_french_flag_or_none_keeps_the_name(matcher: Matcher, title: str) -> None:
+    assert keys(matcher, title, "NEW VICTIMS") == {CLARIANE.key}
+
+
+def test_a_flag_counts_for_its_own_line_only(matcher: Matcher) -> None:
+    text = "🇮🇹 Ospedale San Raffaele\n🇫🇷 Clariane\n🇺🇸 Mercy Health"
+    assert keys(matcher, "VICTIMS LIST", text) == {CLARIANE.key}
