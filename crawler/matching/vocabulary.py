@@ -29,7 +29,8 @@ HEALTH_WORDS = _phrases(
     |nursing homes|maison de retraite|handicap|disability|readaptation|rehabilitation"""
 )
 #: Markers of a place outside France (negative context near a candidate), hospitals' type
-#: words of other languages among them ("Capio S:t Görans sjukhus").
+#: words of other languages among them ("Capio S:t Görans sjukhus"), and towns of French-
+#: speaking countries that are no French commune's name ("Hôpital Saint-Jean-de-Dieu de Thiès").
 FOREIGN_WORDS = _phrases(
     """belgique|belgium|belge|belgian|bruxelles|brussels|liege|namur|charleroi|anvers|antwerp
     |suedoise|suedois|italienne|espagnole|britannique|portugaise|neerlandaise|norvegienne
@@ -54,7 +55,15 @@ FOREIGN_WORDS = _phrases(
     |buenos aires|chile|colombia|peru|espagne|spanish|barcelona|barcelone|madrid|valencia
     |allemagne|german|berlin|munich|portugal|lisbon|lisbonne|angleterre|royaume uni
     |etats unis|irlande|ireland|netherlands|pays bas|amsterdam|austria|autriche|poland|pologne
-    |uk|sjukhus|sykehus|sygehus|ziekenhuis|krankenhaus|klinikum|ospedale|szpital|nemocnice"""
+    |uk|sjukhus|sykehus|sygehus|ziekenhuis|krankenhaus|klinikum|ospedale|szpital|nemocnice
+    |thies|ziguinchor|kaolack|bouake|yamoussoukro|lome|cotonou|porto novo|ouagadougou
+    |bobo dioulasso|niamey|nouakchott|conakry|libreville|brazzaville|bangui|ndjamena
+    |antananarivo|tananarive|port au prince|cap haitien|haiti|bujumbura|kigali|lubumbashi
+    |djibouti|meknes|oujda|kenitra|tetouan|annaba|setif|tlemcen|bejaia|tizi ouzou|kairouan
+    |bizerte|zahle|jounieh|hasselt|mechelen|kortrijk|courtrai|ostende|oostende|verviers
+    |ottignies|yverdon|delemont|porrentruy|montreux|la chaux de fonds|trois rivieres
+    |rimouski|saguenay|chicoutimi|longueuil|terrebonne|moncton|ottawa|esch sur alzette
+    |ettelbruck|senegalais|ivoirien|malien|burkinabe|congolais|beninois|togolais"""
 )
 #: France and its overseas departments and territories (ISO 3166-1): not foreign.
 FRENCH_TERRITORIES = frozenset(

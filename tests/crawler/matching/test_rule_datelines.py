@@ -133,3 +133,20 @@ def test_a_hospital_word_of_another_language_or_uk_is_a_foreign_place(title: str
     matcher = Matcher(Watchlist((ramsay,), {}))
     assert keys(matcher, title, "Group: akira") == set()
     assert keys(matcher, "Capio", "Group: akira") == {ramsay.key}
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Hôpital Saint-Jean-de-Dieu de Thiès", "Clinique Saint-Jean-de-Dieu, Ouagadougou"],
+)
+def test_a_town_of_a_french_speaking_country_is_a_foreign_place(title: str) -> None:
+    dinan = EntityRecord(
+        key="finess:220000616",
+        kind="establishment",
+        name="Hôpital Saint-Jean-de-Dieu",
+        city="Léhon",
+        department="22",
+    )
+    matcher = Matcher(Watchlist((dinan,), {}))
+    assert keys(matcher, title, "Group: killsec") == set()
+    assert keys(matcher, "Hôpital Saint-Jean-de-Dieu", "Léhon, Côtes-d'Armor") == {dinan.key}
