@@ -69,7 +69,9 @@ _SPARED = (
 _EARLIER = (
     r"(?:avait subi|avaient subi|avait deja|avaient deja|avait ete victime|avait ete touche"
     r"|avait ete vise|avait ete attaque|avait ete la cible|had suffered|had already|had been hit"
-    r"|had been attacked|had been targeted|(?:touche|vise|attaque|victime|hit)[a-z]* "
+    r"|had been attacked|had been targeted|victime l an dernier|victime l annee derniere"
+    r"|touche l an dernier|victim last year|hit last year|attacked last year"
+    r"|(?:touche|vise|attaque|victime|hit)[a-z]* "
     r"(?:lui|elle|eux|elles|itself) ?(?:meme|memes)?)"
 )
 #: Said not to be in the data, or the sale or story about it to be a fake ("la clinique
@@ -82,7 +84,9 @@ _DISOWNED = (
     r"|is a fake|was a fake|est une arnaque|etait une arnaque|is reposting|never leaked"
     r"|n a jamais fuite|n ont jamais fuite|(?:rumour|rumor|rumeur|claim) (?:is|was|est) fake"
     r"|(?:is|was|est|etait) fake|est en fait celle|est en fait celui|is actually from"
-    r"|not (?:touched|hit|affected|impacted|concerned|involved|ours))"
+    r"|not (?:touched|hit|affected|impacted|concerned|involved|ours)"
+    r"|sans lien avec l affaire|sans rapport avec l affaire|(?:had|has) no link to"
+    r"|unrelated to the (?:attack|incident|breach))"
 )
 #: Written after a name, an apposition of a few words at most between them: it is said not to be
 #: concerned ("Le CHU de Rouen, attaqué en 2019, n'est pas touché", "Les Hospices civils de Lyon
@@ -102,7 +106,7 @@ DENIED_AFTER = re.compile(
     rf"(?:(?: [a-z0-9]+){{0,6}}? (?:{_NEGATED}|{_SPARED}|{_EARLIER}|{_DISOWNED})"
     rf"|(?: [a-z0-9]+){{0,16}}? {_TAKEN_UP} {_NEGATED}"
     rf"|(?: qui| which| who)(?: [a-z0-9]+){{1,10}}? (?:{_NEGATED}|{_SPARED})"
-    rf"|(?: [a-z0-9]+){{0,4}}? (?:et|and|ainsi que)(?: [a-z0-9]+){{1,7}}? {_LIST_NEGATED})"
+    rf"|(?: [a-z0-9]+){{0,4}}? (?:et|and|ainsi que)(?: [a-z0-9]+){{1,12}}? {_LIST_NEGATED})"
 )
 #: After a name and a few words that say nothing of an attack: a body that helps the victim
 #: ("Le CHU de Rennes, établissement support du GHT, a dépêché ses équipes", "Le GHT de
@@ -111,13 +115,19 @@ HELPING_AFTER = re.compile(
     r"(?: (?!victime|touche|attaque|vise|cible|pirate|paralyse)[a-z0-9]+){0,6}?"
     r" (?:a depeche|ont depeche|depeche ses|accompagne l etablissement"
     r"|accompagnent l etablissement|accompagne l hopital|met a disposition ses"
-    r"|a mis a disposition ses|apporte son expertise|apporte son aide)"
+    r"|a mis a disposition ses|apporte son expertise|apporte son aide|a mis a disposition des"
+    r"|met a disposition des|a prete des|sent (?:it )?(?:staff|teams|technicians|experts)"
+    r"|shared indicators|shared its experience|a partage son retour|partage son retour)"
 )
 #: Right after a name (two words at most between): a hospital that takes the patients in or helps
 #: ("Le CHU de Lille a accueilli les patients", "… apporte son soutien technique", "Les
 #: équipes du GHT appuient l'établissement").
 HOSTING_AFTER = re.compile(
-    r"(?: [a-z0-9]+){0,2}? (?:a propose d accueillir|propose d accueillir|a accueilli"
+    r"(?: (?!victime|touche|attaque|vise|cible|pirate|paralyse)[a-z0-9]+){0,5}?"
+    r" (?:a propose d accueillir|propose d accueillir|a accueilli"
+    r"|ready to receive|ready to take in|pret a accueillir|prete a accueillir"
+    r"|a propose son aide|propose son aide|a propose son soutien|propose son soutien"
+    r"|offered (?:its )?(?:help|support)"
     r"|ont accueilli|accueille les patients|accueillent les patients|a pris en charge les"
     r"|ont pris en charge les|apporte son soutien|apportent leur soutien|took in|has taken in"
     r"|appuie|appuient|soutient|soutiennent|epaule|epaulent|vient en aide|viennent en aide)"

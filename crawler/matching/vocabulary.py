@@ -152,7 +152,15 @@ NEGATION_CUES = _phrases(
     |clients include|clients including|not interested in|not interested in old|pas besoin du
     |pas besoin de|pas besoin du vieux fichier|pas besoin de la vieille base|old stuff like
     |not|but not|pas de rapport avec|going to|headed to|se rendant a|se rendant au
-    |as customers|as clients|comme clients|en tant que clients"""
+    |as customers|as clients|comme clients|en tant que clients|referred to|sent to
+    |evacuated to|orientes vers|adresses au|adresses a|technicians from|experts from
+    |teams from|staff from|equipes du|experts du|techniciens du|did not affect|did not hit
+    |did not impact|didn t affect|n a pas touche|n a pas affecte|n a pas atteint
+    |n a pas impacte|sans toucher|sans affecter|qui avait frappe|qui avaient frappe
+    |qui avait touche|qui avait vise|qui avait paralyse|vecu par|vecue par|voisine de
+    |voisin de|voisine du|voisin du|a deux pas de|a deux pas du|next door to
+    |exercice de crise au|exercice de crise cyber au|exercice au|crisis exercise at
+    |exercise at"""
 )
 #: Markers of France (they outweigh a foreign word elsewhere in the post).
 FRENCH_WORDS = _phrases("france|french|francais|francaise|francaises|fr|hexagone|metropole")

@@ -248,3 +248,37 @@ def test_names_denied_in_chatter_are_not_victims(matcher: Matcher, text: str) ->
 def test_not_only_still_names_the_victim(matcher: Matcher) -> None:
     text = "Not only CHU de Rouen: 40k patient records for sale."
     assert keys(matcher, "Vente", text) == {ROUEN.key}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Hosts and helpers, an apposition between.
+        "Le CHU de Rouen, partenaire de l'établissement, a accueilli quelques patients.",
+        "Le CHU de Rouen a proposé son aide.",
+        "Le CHU de Rouen a mis à disposition des postes informatiques.",
+        "The CHU de Rouen said it was ready to receive transferred patients.",
+        "Technicians from the CHU de Rouen were dispatched to help.",
+        "The CHU de Rouen, hit in 2023, shared indicators of compromise with the IT teams.",
+        # Destinations, landmarks, earlier victims, spared bodies.
+        "Patients were temporarily referred to the CHU de Rouen.",
+        "L'agence est voisine du CHU de Rouen, sans lien avec l'affaire.",
+        "L'attaque ressemble à celle qui avait frappé le CHU de Rouen il y a quelques mois.",
+        "Un scénario comparable à celui vécu par le CHU de Rouen.",
+        "Le CHU de Rouen, victime l'an dernier, a partagé son retour d'expérience.",
+        "The attack did not affect the CHU de Rouen, which operates separate systems.",
+        "Le CHU de Caen et le CHU de Rouen, membres du même groupement hospitalier, "
+        "n'ont pas été touchés.",
+        # A crisis exercise.
+        "Exercice de crise cyber au CHU de Rouen : une centaine d'agents mobilisés.",
+    ],
+)
+def test_helpers_destinations_and_earlier_victims_in_press_are_not_victims(
+    matcher: Matcher, text: str
+) -> None:
+    assert keys(matcher, "Cyberattaque", text) == set()
+
+
+def test_a_victim_with_an_apposition_is_still_reported(matcher: Matcher) -> None:
+    text = "Le CHU de Rouen, victime d'un rançongiciel, a accueilli les enquêteurs de l'ANSSI."
+    assert keys(matcher, "Cyberattaque", text) == {ROUEN.key}
