@@ -452,7 +452,7 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                     # would still need context; the other names of such entities remain.
                     continue
                 kind = form_type
-                if kind == "ch" and _psychiatric(entity):
+                if kind == "ch" and psychiatric(entity):
                     kind = "chs"  # "CH Henri Laborit" is a CHS: "CHS Henri Laborit" names it
                 town = core in cities or source == FROM_CITY
                 if kind is not None and kind not in TOWN_TYPES and town:
@@ -591,7 +591,7 @@ _UNIT_NAME_WORDS = (
 )
 
 
-def _psychiatric(entity: Any) -> bool:
+def psychiatric(entity: Any) -> bool:
     # A psychiatric hospital, by its category or, for a legal entity, its sites' category.
     return entity.category in PSYCHIATRIC_CATEGORIES or _PSYCHIATRIC_TAG in entity.tags
 
@@ -602,13 +602,13 @@ def _town_type(entity: Any) -> str | None:
         for form in forms_of_name(name):
             if form.type is not None and not form.secondary:
                 kind = form.type
-                if kind == "ch" and _psychiatric(entity):
+                if kind == "ch" and psychiatric(entity):
                     kind = "chs"
                 if kind == "hopital":
                     # A public hospital named "Hôpital Saint-Charles" (Wassy) is the town's
                     # "CH": read with that French type word only ("Hospital" is any country's);
                     # a psychiatric one ("Hôpital de Nuit a Passeghjata") its "CHS".
-                    return "chs" if _psychiatric(entity) else "ch"
+                    return "chs" if psychiatric(entity) else "ch"
                 return kind if kind in TOWN_TYPES else None
     return None
 

@@ -27,6 +27,7 @@ from crawler.matching.index import (
     GENERIC,
     STRONG,
     EntityContext,
+    psychiatric,
 )
 from crawler.matching.name_words import ARTICLE_WORDS, TYPE_SURFACES
 from crawler.matching.names import forms_of_name, leading_type, whole_core
@@ -197,6 +198,7 @@ class Resolver:
             # a hospital, not a home-care service or a lab of the town ("Santé Service du
             # Berry" in Vierzon is not "le centre hospitalier de Vierzon")
             and sector_of(self.watchlist.entities[c.entity]) not in _SERVICE_SECTORS
+            and not psychiatric(self.watchlist.entities[c.entity])
         }
         return [
             c
@@ -357,7 +359,8 @@ class Resolver:
         return self._heads
 
 
-#: The sectors of services that are no town's hospital, though named in full in its town.
+#: The sectors of services that are no town's hospital, though named in full in its town (nor
+#: is a psychiatric hospital: "the hospital center of Auch" is not the CHS du Gers there).
 _SERVICE_SECTORS = frozenset({"home-hospital", "home-health", "lab", "dialysis", "pharmacy"})
 
 

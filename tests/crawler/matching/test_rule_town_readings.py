@@ -57,6 +57,18 @@ def test_a_home_care_service_of_the_town_does_not_hide_the_town_s_hospital(
     assert "finess-ej:180000051" in keys(bundled_matcher, "Incident à Vierzon", text)
 
 
+def test_a_psychiatric_hospital_of_the_town_does_not_hide_the_town_s_hospital(
+    bundled_matcher: Matcher,
+) -> None:
+    # The CHS du Gers is in Auch too; "the hospital center of Auch" is still the CH.
+    text = (
+        "The hospital center of Auch confirmed a ransomware attack. The psychiatric hospital "
+        "of the Gers isolated its systems as a precaution."
+    )
+    found = keys(bundled_matcher, "French hospital in Auch hit", text)
+    assert found & {"finess-ej:320780117", "finess:320000086"}
+
+
 # Rule: a type word and a town name the one public hospital (or the one psychiatric hospital)
 # of that town whose name does not say the town, with the entity's own type word only.
 SAVOIE = establishment(
