@@ -33,7 +33,8 @@ DENIED_GAP = frozenset(
 LISTED_GAP = frozenset(
     {"et", "et le", "et la", "et l", "et les", "et au", "et aux", "et a l", "et a la", "ou"}
     | {"ou le", "ou la", "ou l", "ou au", "ainsi que le", "ainsi que la", "ainsi que l"}
-    | {"and", "and the", "and to", "or", "or the", "or to", "puis", "puis le", "puis la"}
+    | {"and", "and the", "and to", "and to the", "or", "or the", "or to", "or to the"}
+    | {"puis", "puis le", "puis la", "et vers le", "et vers la", "et vers l"}
     | {"ex", "anciennement", "formerly", "former", "aka", "alias"}  # its former name
 )
 _TYPE_TAIL = re.compile(

@@ -63,7 +63,10 @@ FOREIGN_WORDS = _phrases(
     |bizerte|zahle|jounieh|hasselt|mechelen|kortrijk|courtrai|ostende|oostende|verviers
     |ottignies|yverdon|delemont|porrentruy|montreux|la chaux de fonds|trois rivieres
     |rimouski|saguenay|chicoutimi|longueuil|terrebonne|moncton|ottawa|esch sur alzette
-    |ettelbruck|senegalais|ivoirien|malien|burkinabe|congolais|beninois|togolais"""
+    |ettelbruck|senegalais|ivoirien|malien|burkinabe|congolais|beninois|togolais|italian
+    |portuguese|dutch|british|moroccan|algerian|tunisian|senegalese|lebanese|luxembourgish
+    |ivorian|cameroonian|norwegian|danish|polish|austrian|irish|tuscany|toscane|lombardy
+    |lombardie|catalonia|catalogne|bavaria|baviere|flanders|wallonia"""
 )
 #: France and its overseas departments and territories (ISO 3166-1): not foreign.
 FRENCH_TERRITORIES = frozenset(
@@ -160,7 +163,8 @@ NEGATION_CUES = _phrases(
     |qui avait touche|qui avait vise|qui avait paralyse|vecu par|vecue par|voisine de
     |voisin de|voisine du|voisin du|a deux pas de|a deux pas du|next door to
     |exercice de crise au|exercice de crise cyber au|exercice au|crisis exercise at
-    |exercise at"""
+    |exercise at|se faisant passer pour|usurpant l identite de|usurpant l identite d
+    |impersonating|posing as|faux sms|fake sms|faux mails|faux courriels"""
 )
 #: Markers of France (they outweigh a foreign word elsewhere in the post).
 FRENCH_WORDS = _phrases("france|french|francais|francaise|francaises|fr|hexagone|metropole")

@@ -150,3 +150,12 @@ def test_a_town_of_a_french_speaking_country_is_a_foreign_place(title: str) -> N
     matcher = Matcher(Watchlist((dinan,), {}))
     assert keys(matcher, title, "Group: killsec") == set()
     assert keys(matcher, "Hôpital Saint-Jean-de-Dieu", "Léhon, Côtes-d'Armor") == {dinan.key}
+
+
+@pytest.mark.parametrize(
+    "title", ["Ramsay Santé's Italian unit hit by ransomware", "Ramsay Santé clinic in Tuscany"]
+)
+def test_an_english_nationality_or_a_foreign_region_is_a_foreign_place(title: str) -> None:
+    ramsay = EntityRecord(key="group:ramsay-sante", kind="group", name="Ramsay Santé")
+    matcher = Matcher(Watchlist((ramsay,), {}))
+    assert keys(matcher, title, "") == set()

@@ -282,3 +282,18 @@ def test_helpers_destinations_and_earlier_victims_in_press_are_not_victims(
 def test_a_victim_with_an_apposition_is_still_reported(matcher: Matcher) -> None:
     text = "Le CHU de Rouen, victime d'un rançongiciel, a accueilli les enquêteurs de l'ANSSI."
     assert keys(matcher, "Cyberattaque", text) == {ROUEN.key}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients were referred to the CHU de Caen and to the CHU de Rouen.",
+        "Attention aux faux SMS CHU de Rouen qui demandent vos coordonnées bancaires.",
+        "Des escrocs se faisant passer pour le CHU de Rouen appellent les patients.",
+        "A phishing campaign impersonating the CHU de Rouen targets patients.",
+    ],
+)
+def test_destinations_listed_and_impersonated_names_are_not_victims(
+    matcher: Matcher, text: str
+) -> None:
+    assert keys(matcher, "Alerte", text) == set()
