@@ -8,7 +8,9 @@ layouts carry that field:
 * ``<victim>\\ndomain: <domain>\\n<summary>`` in the text (ransomware.live's press export as
   the labelled sets hold it, the article's headline as title);
 * the victim as title, and a text starting with its website on a line of its own (what
-  :mod:`spiders.feeds` makes of a press record or a leak-site entry with a website).
+  :mod:`spiders.feeds` makes of a press record or a leak-site entry with a website), or ending
+  with ``website: <domain>``; the website must spell a word of the title (a paste whose first
+  line is some domain designates nothing).
 
 A name found only in the summary is the item's victim only when it is the designated victim's
 family (its group, legal entity or sister site), has the victim's domain, or shares a
@@ -87,15 +89,24 @@ def victim_field(title: str, text: str) -> VictimField | None:
     if not title.strip() or "\n" in title.strip() or len(title) > 150:
         return None
     website = _WEBSITE_LINE.match(text)
-    if website is not None:
+    if website is not None and _resembles(title, website.group("domain")):
         domain = website.group("domain").lower()
         return VictimField((("title", 0, len(title)), ("text", 0, website.end())), title, domain)
     website = _WEBSITE_LAST.search(text)
-    if website is not None:
+    if website is not None and _resembles(title, website.group("domain")):
         domain = website.group("domain").lower()
         spans = (("title", 0, len(title)), ("text", website.start(), len(text)))
         return VictimField(spans, title, domain)
     return None
+
+
+def _resembles(title: str, domain: str) -> bool:
+    # The website is the title's own: a word of the title (four letters or more) is in its
+    # name ("Lacroix Group", lacroix-group.com). A paste whose first line is some domain
+    # ("Untitled" over "chu-rouen.fr") designates no victim.
+    label = re.sub(r"[^a-z0-9]", "", normalise_phrase(domain.rsplit(".", 1)[0]))
+    words = normalise_phrase(title).split()
+    return any(len(word) >= 4 and word not in ARTICLE_WORDS and word in label for word in words)
 
 
 def only_mentioned(

@@ -145,3 +145,19 @@ def test_a_leak_site_description_names_no_customer_of_the_victim(
         "\nwebsite: lacroix-group.com"
     )
     assert keys(bundled_matcher, "Lacroix Group", text) == set()
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Untitled", "chu-brest.fr\nadmin@chu-brest.fr:hunter2"),
+        ("Paste 4412", "dump\nwebsite: chu-brest.fr"),
+    ],
+)
+def test_a_website_that_is_not_the_title_s_designates_nothing(title: str, text: str) -> None:
+    assert victim_field(title, text) is None
+
+
+def test_a_paste_starting_with_a_domain_still_names_its_hospital(bundled_matcher: Matcher) -> None:
+    text = "vpn-gateway.net\nCentre hospitalier de Cahors : comptes VPN\nuser1:***"
+    assert keys(bundled_matcher, "Untitled", text) == {CAHORS}
