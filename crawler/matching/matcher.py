@@ -85,7 +85,13 @@ from crawler.matching.resolve import Resolver
 from crawler.matching.results import AmbiguousMatch, MatchResult
 from crawler.matching.spelling import Speller
 from crawler.matching.victim_field import only_mentioned, victim_field
-from crawler.matching.vocabulary import DEMONYMS, FRENCH_TERRITORIES, demonym_forms, known_phrases
+from crawler.matching.vocabulary import (
+    DEMONYMS,
+    FRENCH_TERRITORIES,
+    FRENCH_TLDS,
+    demonym_forms,
+    known_phrases,
+)
 from crawler.matching.watchlist import Watchlist, load_bundled, load_watchlist
 
 __all__ = ["AmbiguousMatch", "EntityMatch", "MatchResult", "Matcher"]
@@ -97,11 +103,6 @@ MAX_FIELD_CHARS = 200_000
 _COMPLETION_WORDS, _COMPLETION_KEYS = 3, 50
 _BARE_DOMAIN = re.compile(
     r"\s*(?:https?://)?(?:www\.)?([A-Za-z0-9-]{4,63})(?:\.[A-Za-z0-9-]+)*\.([A-Za-z]{2,12})/?\s*$"
-)
-#: Two-letter top-level domains of France and its overseas territories: any other country
-#: code says the domain is foreign, and its glued words are not read.
-_FRENCH_TLDS = frozenset(
-    ["fr", "re", "gp", "mq", "gf", "yt", "pm", "nc", "pf", "wf", "tf", "bl", "mf", "eu"]
 )
 #: Characters of each field read for misspelt names: the title and the first line or two.
 SPELLING_CHARS = 300
@@ -357,7 +358,7 @@ class Matcher:
         fixed_text, text_map = repair(text)
         domain = _BARE_DOMAIN.match(fixed_title)
         tld = domain.group(2).lower() if domain is not None else None
-        french = tld if tld in _FRENCH_TLDS else None  # the title is a bare French domain
+        french = tld if tld in FRENCH_TLDS else None  # the title is a bare French domain
         if (
             domain is not None
             and tld is not None

@@ -35,6 +35,7 @@ from crawler.matching.name_words import (
 )
 from crawler.matching.normalise import normalise_phrase
 from crawler.matching.results import AmbiguousMatch
+from crawler.matching.vocabulary import FRENCH_TLDS
 
 _PRESS_VICTIM = re.compile(
     r"\A[ \t]*(?P<victim>[^\n]{1,200}?)[ \t]*\n[ \t]*domain:[ \t]*(?P<domain>[^\s]*)[ \t]*(?:\n|\Z)"
@@ -50,6 +51,10 @@ _TYPE_WORDS = frozenset(w for ws in TYPE_SURFACES.values() for s in ws for w in 
     "d",
     "l",
 }
+#: Country codes used as generic names.
+_GENERIC_CCTLDS = frozenset(
+    ["io", "co", "me", "tv", "ai", "ly", "gg", "to", "cc", "ws", "fm", "sh"]
+)
 #: A leak-site post's description ending with the victim's website ("…\nwebsite: x.fr").
 _WEBSITE_LAST = re.compile(
     r"\n[ \t]*website:[ \t]*(?:https?://)?(?:www\.)?(?P<domain>[a-z0-9-]+(?:\.[a-z0-9-]+)+)/?\s*\Z",
@@ -100,13 +105,24 @@ def victim_field(title: str, text: str) -> VictimField | None:
     return None
 
 
+def _foreign_domain(domain: str) -> bool:
+    # A country-code top-level domain of another country than France (and not one used as a
+    # generic name: .io, .co …).
+    tld = domain.rsplit(".", 1)[-1].lower()
+    return len(tld) == 2 and tld not in FRENCH_TLDS and tld not in _GENERIC_CCTLDS
+
+
 def _resembles(title: str, domain: str) -> bool:
     # The website is the title's own: a word of the title (four letters or more) is in its
     # name ("Lacroix Group", lacroix-group.com). A paste whose first line is some domain
     # ("Untitled" over "chu-rouen.fr") designates no victim.
     label = re.sub(r"[^a-z0-9]", "", normalise_phrase(domain.rsplit(".", 1)[0]))
-    words = normalise_phrase(title).split()
-    return any(len(word) >= 4 and word not in ARTICLE_WORDS and word in label for word in words)
+    words = [w for w in normalise_phrase(title).split() if w not in ARTICLE_WORDS]
+    initials = "".join(word[0] for word in words)
+    # … or its initials ("Restauration Collective du Sud-Ouest", rcso.fr).
+    return any(len(word) >= 4 and word in label for word in words) or (
+        len(initials) >= 3 and label.startswith(initials)
+    )
 
 
 def only_mentioned(
@@ -121,6 +137,10 @@ def only_mentioned(
     ``places``: the words of the watchlist's towns and departments; ``heads``: the keys of
     the entities the watchlist knows members of.
     """
+    if victim.domain is not None and _foreign_domain(victim.domain):
+        # "Capio S:t Gorans sjukhus … website: capio.se": the victim is abroad, whatever
+        # French group its description names.
+        return [], []
     named = [m for m in matches if _inside(victim, m.field, m.start, m.end)]
     if any(m.entity.kind == "group" and m.entity.key not in heads for m in named):
         # A group whose members the watchlist does not know (a GHT): the hospitals its

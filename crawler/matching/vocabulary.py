@@ -68,6 +68,11 @@ FOREIGN_WORDS = _phrases(
     |ivorian|cameroonian|norwegian|danish|polish|austrian|irish|tuscany|toscane|lombardy
     |lombardie|catalonia|catalogne|bavaria|baviere|flanders|wallonia"""
 )
+#: Top-level domains of France and its overseas territories (and .eu): a bare domain under one
+#: is a French victim's.
+FRENCH_TLDS = frozenset(
+    ["fr", "re", "gp", "mq", "gf", "yt", "pm", "nc", "pf", "wf", "tf", "bl", "mf", "eu"]
+)
 #: France and its overseas departments and territories (ISO 3166-1): not foreign.
 FRENCH_TERRITORIES = frozenset(
     {"FR", "GF", "GP", "MQ", "RE", "YT", "NC", "PF", "PM", "WF", "BL", "MF", "TF"}
@@ -164,7 +169,10 @@ NEGATION_CUES = _phrases(
     |voisin de|voisine du|voisin du|a deux pas de|a deux pas du|next door to
     |exercice de crise au|exercice de crise cyber au|exercice au|crisis exercise at
     |exercise at|se faisant passer pour|usurpant l identite de|usurpant l identite d
-    |impersonating|posing as|faux sms|fake sms|faux mails|faux courriels"""
+    |impersonating|posing as|faux sms|fake sms|faux mails|faux courriels|travaillant pour
+    |working for|prestataire de|prestataire du|supplier to|fournisseur de|fournisseur du
+    |travaux au|travaux a l|travaux dans|chantier du|chantier au|works at|stages au|stage au
+    |internship at|internships at"""
 )
 #: Markers of France (they outweigh a foreign word elsewhere in the post).
 FRENCH_WORDS = _phrases("france|french|francais|francaise|francaises|fr|hexagone|metropole")

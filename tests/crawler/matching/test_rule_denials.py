@@ -297,3 +297,16 @@ def test_destinations_listed_and_impersonated_names_are_not_victims(
     matcher: Matcher, text: str
 ) -> None:
     assert keys(matcher, "Alerte", text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vol de données d'une agence de nettoyage travaillant pour le CHU de Rouen.",
+        "L'entreprise réalise actuellement des travaux au CHU de Rouen.",
+        "Les candidats préparent les concours et les stages au CHU de Rouen.",
+        "The laundry firm is a supplier to the CHU de Rouen.",
+    ],
+)
+def test_suppliers_worksites_and_internships_name_no_victim(matcher: Matcher, text: str) -> None:
+    assert keys(matcher, "Cyberattaque", text) == set()

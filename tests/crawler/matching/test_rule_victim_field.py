@@ -161,3 +161,19 @@ def test_a_website_that_is_not_the_title_s_designates_nothing(title: str, text: 
 def test_a_paste_starting_with_a_domain_still_names_its_hospital(bundled_matcher: Matcher) -> None:
     text = "vpn-gateway.net\nCentre hospitalier de Cahors : comptes VPN\nuser1:***"
     assert keys(bundled_matcher, "Untitled", text) == {CAHORS}
+
+
+def test_a_victim_whose_website_is_another_country_s_is_no_french_victim(
+    bundled_matcher: Matcher,
+) -> None:
+    text = (
+        "Stockholm emergency hospital run by a subsidiary of a French group; the CHU de Brest "
+        "uses the same software.\nwebsite: sodersjukhuset.se"
+    )
+    assert keys(bundled_matcher, "Sodersjukhuset", text) == set()
+
+
+def test_the_initials_of_the_title_make_the_website_its_own() -> None:
+    found = victim_field("Restauration Collective du Sud-Ouest", "Caterer.\nwebsite: rcso.fr")
+    assert found is not None
+    assert found.domain == "rcso.fr"
