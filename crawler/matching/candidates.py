@@ -99,16 +99,18 @@ _DISOWNED = (
 #: rendus du centre hospitalier de Saint-Flour apparaissent dans certains fichiers mais
 #: l'hôpital n'a pas été touché").
 _TAKEN_UP = (
-    r"(?:mais|but|or|cependant|toutefois) (?:l|le|la|the|cet|cette|this) (?:hopital|clinique"
+    r"(?:mais|but|cependant|toutefois) (?:l|le|la|the|cet|cette|this) (?:hopital|clinique"
     r"|etablissement|centre hospitalier|ch|chu|hospital|clinic|centre|laboratoire|labo|lab"
     r"|ehpad|mutuelle)(?: lui meme| elle meme| itself)?"
 )
 DENIED_AFTER = re.compile(
     rf"(?:(?: [a-z0-9]+){{0,6}}? (?:{_NEGATED}|{_SPARED}|{_EARLIER}|{_DISOWNED})"
-    rf"|(?: [a-z0-9]+){{0,16}}? {_TAKEN_UP} {_NEGATED}"
     rf"|(?: qui| which| who)(?: [a-z0-9]+){{1,10}}? (?:{_NEGATED}|{_SPARED})"
     rf"|(?: [a-z0-9]+){{0,4}}? (?:et|and|ainsi que)(?: [a-z0-9]+){{1,12}}? {_LIST_NEGATED})"
 )
+#: Tried only when one of its conjunctions follows the name closely (it reads 16 words).
+TAKEN_UP_AFTER = re.compile(rf"(?: [a-z0-9]+){{0,16}}? {_TAKEN_UP} {_NEGATED}")
+_CONJUNCTIONS = (" mais ", " but ", " cependant ", " toutefois ")
 #: After a name and a few words that say nothing of an attack: a body that helps the victim
 #: ("Le CHU de Rennes, établissement support du GHT, a dépêché ses équipes", "Le GHT de
 #: l'estuaire de la Seine accompagne l'établissement").
@@ -238,6 +240,16 @@ def denied(candidate: Candidate) -> bool:
         DENIED_AFTER.match(text, candidate.end, candidate.field.end) is not None
         or HOSTING_AFTER.match(text, candidate.end, candidate.field.end) is not None
         or HELPING_AFTER.match(text, candidate.end, candidate.field.end) is not None
+        or _taken_up(text, candidate.end, candidate.field.end)
+    )
+
+
+def _taken_up(text: str, end: int, limit: int) -> bool:
+    # "… du centre hospitalier de Saint-Flour … mais l'hôpital n'a pas été touché".
+    window = text[end : min(limit, end + 160)]
+    return (
+        any(conjunction in window for conjunction in _CONJUNCTIONS)
+        and TAKEN_UP_AFTER.match(text, end, limit) is not None
     )
 
 
