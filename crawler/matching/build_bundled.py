@@ -30,6 +30,7 @@ import json
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -267,10 +268,10 @@ class BundleBuilder:
             key = f"{kind}:{slugify(name)}"
             if key in self.entities:
                 raise SystemExit(f"{path}: {name!r} ({kind}) is already in a curated list")
-            aliases = [a.strip() for a in row["aliases"].split("|") if a.strip()]
+            aliases = list(bundle_sources.split_list(row["aliases"]))
             # The hygiene of FINESS aliases holds for curated ones ("i-Santé" is "i" + "santé").
             aliases = [a for a in aliases if not _is_unnaming_alias(normalise_phrase(a))]
-            domains = [d.strip().lower() for d in row["domains"].split("|") if d.strip()]
+            domains = list(bundle_sources.split_list(row["domains"].lower()))
             city, department = GROUP_CITIES.get(name, (None, None))
             country = row["country"].strip()
             self.entities[key] = {
@@ -438,9 +439,7 @@ class BundleBuilder:
             return
         for alias in [*known.aliases, *former]:
             self._add_alias(entity, alias)
-        for domain in known.domains:
-            entity["domains"].append(domain)
-            entity["tags"].append(bundle_domains.domain_tag("curated", domain))
+        _add_curated_domains(entity, known.domains)
 
     def unused_legal_entity_names(self) -> list[str]:
         """The EJ numbers of the curated names that no legal entity took (an EJ of one site,
@@ -466,10 +465,7 @@ class BundleBuilder:
                 continue
             for alias in usual.aliases:
                 self._add_alias(entity, alias)
-            for domain in usual.domains:
-                if domain not in entity["domains"]:
-                    entity["domains"].append(domain)
-                    entity["tags"].append(bundle_domains.domain_tag("curated", domain))
+            _add_curated_domains(entity, usual.domains)
         return unused
 
     def drop_establishment_aliases_of_groups(self) -> None:
@@ -629,6 +625,14 @@ class BundleBuilder:
                 if words and not set(words) <= ARTICLE_WORDS:
                     names.append(name)
         return names
+
+
+def _add_curated_domains(entity: dict[str, Any], domains: Iterable[str]) -> None:
+    # A curated list's domains for ``entity``, each once, with its origin tag.
+    for domain in domains:
+        if domain not in entity["domains"]:
+            entity["domains"].append(domain)
+            entity["tags"].append(bundle_domains.domain_tag("curated", domain))
 
 
 def _is_unnaming_alias(folded: str) -> bool:

@@ -63,6 +63,12 @@ def source_kind(path: Path) -> str:
     raise SystemExit(f"{path}: unrecognised header {header.strip()[:60]!r}")
 
 
+def split_list(field: str) -> tuple[str, ...]:
+    """The items of a ``|``-separated list field of a curated CSV, stripped, empty ones left
+    out ("Hôpital Bicêtre| Bicêtre AP-HP|" → two items)."""
+    return tuple(part.strip() for part in field.split("|") if part.strip())
+
+
 def csv_rows(path: Path, delimiter: str = ",") -> Iterator[dict[str, str]]:
     """The rows of a UTF-8 CSV file with a header."""
     with path.open(encoding="utf-8", newline="") as handle:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.matching import bundle_sources
+from crawler.matching.bundle_sources import split_list
 from crawler.matching.finess import is_valid_finess
 
 
@@ -30,14 +31,10 @@ def read_establishment_names(path: Path) -> dict[str, UsualNames]:
     known: dict[str, UsualNames] = {}
     for line, row in enumerate(bundle_sources.csv_rows(path), start=2):
         et = (row.get("finess_et") or "").strip()
-        aliases = _split(row.get("aliases") or "")
+        aliases = split_list(row.get("aliases") or "")
         if not is_valid_finess(et) or not aliases:
             raise SystemExit(f"{path}:{line}: no valid FINESS ET number and alias")
         if et in known:
             raise SystemExit(f"{path}:{line}: ET {et} is already listed")
-        known[et] = UsualNames(aliases, _split((row.get("domains") or "").lower()))
+        known[et] = UsualNames(aliases, split_list((row.get("domains") or "").lower()))
     return known
-
-
-def _split(field: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in field.split("|") if part.strip())

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.matching import bundle_sources
+from crawler.matching.bundle_sources import split_list
 from crawler.matching.finess import is_valid_finess
 
 #: The tag of a legal entity named by this list.
@@ -48,9 +49,6 @@ def read_legal_entity_names(path: Path) -> dict[str, KnownName]:
             raise SystemExit(f"{path}:{line}: no valid FINESS EJ number and name")
         if ej in known:
             raise SystemExit(f"{path}:{line}: EJ {ej} is already named")
-        known[ej] = KnownName(name, _split(row["aliases"]), _split(row["domains"].lower()))
+        aliases, domains = row["aliases"], row["domains"].lower()
+        known[ej] = KnownName(name, split_list(aliases), split_list(domains))
     return known
-
-
-def _split(field: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in field.split("|") if part.strip())
