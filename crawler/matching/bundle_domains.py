@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.matching.bundle_sources import WikidataHospital
-from crawler.matching.name_words import ACCEPTS, ARTICLE_WORDS, TYPE_SURFACES
+from crawler.matching.name_words import ACCEPTS, ARTICLE_WORDS, TYPE_WORDS
 from crawler.matching.names import forms_of_name, leading_type
 from crawler.matching.normalise import normalise_phrase
 
@@ -97,7 +97,6 @@ UNIT_FIRST_WORDS = frozenset(
 _NOT_INITIALS = ARTICLE_WORDS | {"a", "au", "aux", "en", "et", "sur", "sous", "les", "pour"}
 _DIRECTIONS = frozenset({"nord", "sud", "est", "ouest", "centre"})
 _WIKIDATA_TLDS = (*FRENCH_TLDS, "org", "com", "eu")
-_TYPE_WORDS = frozenset(w for ws in TYPE_SURFACES.values() for s in ws for w in s.split())
 
 _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$")
 
@@ -174,7 +173,7 @@ def _label_fits(label: str, names: Iterable[str]) -> bool:
     # A typed form of the label ("CHU Tours": chu + "tours") is a form of one of the names with
     # a type that accepts it; an untyped label's words are all words of one name.
     label_forms = [f for f in forms_of_name(label) if not f.secondary]
-    words = set(normalise_phrase(label).split()) - ARTICLE_WORDS - _TYPE_WORDS
+    words = set(normalise_phrase(label).split()) - ARTICLE_WORDS - TYPE_WORDS
     for name in names:
         first = normalise_phrase(name).split()[:1]
         if not first or first[0] in UNIT_FIRST_WORDS:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from crawler.matching.index import COMMON, FROM_DOMAIN, FROM_NAME, STRONG, SUPPORT, WEAK
-from crawler.matching.name_words import TYPE_SURFACES
+from crawler.matching.name_words import TYPE_PHRASES
 from crawler.matching.normalise import Normalised
 from crawler.matching.vocabulary import FRENCH_TERRITORIES
 
@@ -38,9 +38,7 @@ LISTED_GAP = frozenset(
     | {"ex", "anciennement", "formerly", "former", "aka", "alias"}  # its former name
 )
 _TYPE_TAIL = re.compile(
-    r"(?:^| )(?:"
-    + "|".join(sorted({s for ss in TYPE_SURFACES.values() for s in ss}, key=len, reverse=True))
-    + r")$"
+    r"(?:^| )(?:" + "|".join(sorted(TYPE_PHRASES, key=len, reverse=True)) + r")$"
 )
 _LISTED_ARTICLES = frozenset({"", "le", "la", "l", "les", "au", "aux", "the"})
 _NEGATED = (

@@ -46,8 +46,8 @@ from crawler.matching.name_words import (
     FIRST_NAMES,
     GENERIC_WORDS,
     STRUCTURAL_WORDS,
+    TYPE_PHRASES,
     TYPE_QUALIFIERS,
-    TYPE_SURFACES,
     UNIT_WORDS,
     strict_type,
 )
@@ -534,7 +534,7 @@ _HOSTED_SECTORS = frozenset({"lab", "hospital-other", "dialysis"})
 _TYPE_WORDS = (
     frozenset(
         word
-        for phrase in [*(s for ss in TYPE_SURFACES.values() for s in ss), *TYPE_QUALIFIERS]
+        for phrase in [*TYPE_PHRASES, *TYPE_QUALIFIERS]
         for word in phrase.split()
         if word not in ("de", "l")
     )

@@ -280,7 +280,6 @@ class Matcher:
         self._places: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._towns: frozenset[str] | None = None
         self._towns_written: frozenset[str] | None = None
-        self._head_keys: frozenset[str] | None = None
         self._english_named: frozenset[str] | None = None
         self._speller: Speller | None = None
         self._departments: dict[str, str] | None = None
@@ -335,16 +334,15 @@ class Matcher:
         # A press or feed item that designates its victim: the names its summary only
         # mentions are not victims (module victim_field).
         matches, ambiguous = only_mentioned(
-            victim, result.matches, result.ambiguous, self._place_words(), self._heads()
+            victim, result.matches, result.ambiguous, self._place_words(), self._members()
         )
         return result._replace(matches=matches, ambiguous=ambiguous)
 
-    def _heads(self) -> frozenset[str]:
-        # The keys of the entities the watchlist knows members of.
-        if self._head_keys is None:
-            entities = self.watchlist.entities
-            self._head_keys = frozenset(e.parent_key for e in entities if e.parent_key)
-        return self._head_keys
+    def _members(self) -> dict[str, list[int]]:
+        # Family key (an entity the watchlist knows members of) → positions of its members.
+        if self._families is None:
+            self._families = _families_with_members(self.watchlist.entities)
+        return self._families
 
     def _place_words(self) -> frozenset[str]:
         # Every word of the watchlist's towns' and departments' names.
@@ -1016,10 +1014,8 @@ class Matcher:
         family = self._context(entity).family
         words = self._family_words.get(family)
         if words is None:
-            if self._families is None:
-                self._families = _families_with_members(self.watchlist.entities)
             found: set[str] = set()
-            for position in self._families.get(family) or [entity]:
+            for position in self._members().get(family) or [entity]:
                 member = self.watchlist.entities[position]
                 category = category_of(member)
                 labels = [category.label] if category is not None else []
@@ -1033,9 +1029,7 @@ class Matcher:
         family = self._context(entity).family
         places = self._places.get(family)
         if places is None:
-            if self._families is None:
-                self._families = _families_with_members(self.watchlist.entities)
-            positions = self._families.get(family) or [entity]
+            positions = self._members().get(family) or [entity]
             members = [self.watchlist.entities[position] for position in positions]
             departments = frozenset(m.department.lower() for m in members if m.department)
             regions = frozenset(m.region for m in members if m.region)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.matching.name_words import ARTICLE_WORDS, CATEGORY_WORDS, STATUS_WORDS, TYPE_SURFACES
+from crawler.matching.name_words import ARTICLE_WORDS, CATEGORY_WORDS, STATUS_WORDS, TYPE_WORDS
 from crawler.matching.normalise import normalise_phrase
 
 #: "(EX IME MARCEL BRUN)", "EX-CLINIQUE LES ROSIERS", "ex. Korian": a former name.
@@ -22,8 +22,7 @@ _TO_COME = re.compile(r"\b(?:adresse\s+)?[aà]\s+venir\b\s*[-:]?", re.IGNORECASE
 #: "(FERMÉ)", "- FERME", "FERMEE -": a status, not the farm of "FERME DE LA HUPPERIE".
 _CLOSED = re.compile(r"(?:^|[(\-])\s*ferm[ée]e?s?\s*(?:[)\-]|$)", re.IGNORECASE)
 _TRAILING_CUT = re.compile(r"(?:\s+(?:[a-zà-ÿ]|d'|l'|de|du|des|la|le|les|et|sur))+\s*$", re.I)
-_TYPE_WORDS = frozenset(w for ws in TYPE_SURFACES.values() for s in ws for w in s.split())
-_NOISE_WORDS = CATEGORY_WORDS | STATUS_WORDS | ARTICLE_WORDS | _TYPE_WORDS
+_NOISE_WORDS = CATEGORY_WORDS | STATUS_WORDS | ARTICLE_WORDS | TYPE_WORDS
 
 
 def tidy(raw: str) -> str:

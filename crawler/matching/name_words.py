@@ -131,6 +131,10 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
     "hdj": ("hopital de jour", "hop de jour", "hop jour", "hj"),
     "maternite": ("maternite", "maternity", "maternity hospital"),
 }
+#: Every type word as written (folded phrases: "centre hospitalier", "clinique"), and every word
+#: of them ("centre", "hospitalier", "de"…).
+TYPE_PHRASES = frozenset(surface for surfaces in TYPE_SURFACES.values() for surface in surfaces)
+TYPE_WORDS = frozenset(word for phrase in TYPE_PHRASES for word in phrase.split())
 
 #: Qualifiers people add or drop between a public hospital's type word and its core ("Centre
 #: hospitalier départemental de X", "CH spécialisé de X", "Hôpital intercommunal de X"): the

@@ -29,7 +29,7 @@ from crawler.matching.index import (
     EntityContext,
     psychiatric,
 )
-from crawler.matching.name_words import ARTICLE_WORDS, TYPE_SURFACES
+from crawler.matching.name_words import ARTICLE_WORDS, TYPE_WORDS
 from crawler.matching.names import forms_of_name, leading_type, whole_core
 from crawler.matching.normalise import normalise, normalise_phrase
 from crawler.matching.results import AmbiguousMatch
@@ -38,7 +38,7 @@ from crawler.matching.watchlist import Watchlist
 #: Words that are no part of what a name calls an establishment: articles and type words.
 #: Type classes of hospitals: a name written with one of them is a hospital's.
 _HOSPITAL_KINDS = frozenset({"ch", "chu", "chi", "chs", "gh", "hp", "hopital", "maternite"})
-_NOT_NAMES = ARTICLE_WORDS | {w for ws in TYPE_SURFACES.values() for s in ws for w in s.split()}
+_NOT_NAMES = ARTICLE_WORDS | TYPE_WORDS
 
 
 class Resolver:

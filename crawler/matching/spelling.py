@@ -25,6 +25,7 @@ from crawler.matching.name_words import (
     GENERIC_WORDS,
     STRUCTURAL_WORDS,
     TYPE_SURFACES,
+    TYPE_WORDS,
 )
 from crawler.matching.normalise import Normalised, normalise
 
@@ -68,8 +69,7 @@ class Speller:
             self.words.update(normalise(" | ".join(batch)).text.split())
             batch = list(islice(iter_names, 1000))
         self.words.discard("|")
-        type_words = {w for surfaces in TYPE_SURFACES.values() for s in surfaces for w in s.split()}
-        self.known = self.words | type_words | {w for phrase in known for w in phrase.split()}
+        self.known = self.words | TYPE_WORDS | {w for phrase in known for w in phrase.split()}
         # What a glued domain label may be cut into, and what each piece costs: type words
         # and articles cost less than name words, so "centrehospitalierdecannes" reads
         # "centre hospitalier de cannes" even where some name glues "centrehospitalier".
@@ -77,7 +77,7 @@ class Speller:
             w: 1.0 for w in self.words if len(w) >= 3 and w.isalpha()
         }
         self.segmentable.update(dict.fromkeys(ARTICLE_WORDS | {"st", "ste"}, 0.5))
-        self.segmentable.update(dict.fromkeys(type_words | {"ch", "chu", "gh"}, 0.4))
+        self.segmentable.update(dict.fromkeys(TYPE_WORDS | {"ch", "chu", "gh"}, 0.4))
         # English words near a name word ("belford", "vienna", "charity"): next to an English
         # type word they are English names ("Belford Hospital"), not misspelt French ones.
         self.english = frozenset(english)

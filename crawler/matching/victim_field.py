@@ -30,8 +30,9 @@ from crawler.matching.name_words import (
     CATEGORY_WORDS,
     GENERIC_WORDS,
     LEGAL_FORMS,
+    TYPE_PHRASES,
     TYPE_QUALIFIERS,
-    TYPE_SURFACES,
+    TYPE_WORDS,
 )
 from crawler.matching.normalise import normalise_phrase
 from crawler.matching.results import AmbiguousMatch
@@ -44,13 +45,7 @@ _WEBSITE_LINE = re.compile(
     r"\A[ \t]*(?:https?://)?(?:www\.)?(?P<domain>[a-z0-9-]+(?:\.[a-z0-9-]+)+)/?[ \t]*\n",
     re.IGNORECASE,
 )
-#: Type words as written (folded): "centre hospitalier", "clinique", "ehpad"…
-_TYPES = frozenset(s for ws in TYPE_SURFACES.values() for s in ws)
-_TYPE_WORDS = frozenset(w for ws in TYPE_SURFACES.values() for s in ws for w in s.split()) - {
-    "de",
-    "d",
-    "l",
-}
+_TYPE_WORDS = TYPE_WORDS - {"de", "d", "l"}
 #: Country codes used as generic names.
 _GENERIC_CCTLDS = frozenset(
     ["io", "co", "me", "tv", "ai", "ly", "gg", "to", "cc", "ws", "fm", "sh"]
@@ -150,7 +145,7 @@ def only_mentioned(
     # A place names the victim only when the victim, written with a type word, is no watched
     # name ("Centre hospitalier d'Oloron-Sainte-Marie"; "Mairie de Dax" is not the CH de Dax).
     folded = f" {normalise_phrase(victim.written)} "
-    typed = not named and any(f" {surface} " in folded for surface in _TYPES)
+    typed = not named and any(f" {surface} " in folded for surface in TYPE_PHRASES)
     plain = _PLAIN_WORDS if typed else _PLAIN_WORDS | frozenset(places)
     words = _words(victim.written, plain)
     if typed and not words:  # "Hôpital Nord-Ouest": generic words are all there is to compare
