@@ -38,6 +38,7 @@ from crawler.matching.display_names import REGION_OF
 from crawler.matching.finess import find_finess
 from crawler.matching.finess_categories import PLACED_SECTORS, category_of, sector_of
 from crawler.matching.first_pass import FirstPass
+from crawler.matching.headline import only_hit_too, other_subject
 from crawler.matching.index import (
     COMMON,
     FROM_ALIAS,
@@ -328,8 +329,15 @@ class Matcher:
         """
         title, text = title[:MAX_FIELD_CHARS], text[:MAX_FIELD_CHARS]
         result = self._match_post(title, text)
-        victim = victim_field(title, text) if result.matches or result.ambiguous else None
+        if not (result.matches or result.ambiguous):
+            return result
+        victim = victim_field(title, text)
         if victim is None:
+            if other_subject(title) and not _in_title(result):
+                # "Toulouse : la métropole victime d'une attaque": the story's hospitals are
+                # background unless hit too (module headline).
+                matches, ambiguous = only_hit_too(text, result.matches, result.ambiguous)
+                return result._replace(matches=matches, ambiguous=ambiguous)
             return result
         # A press or feed item that designates its victim: the names its summary only
         # mentions are not victims (module victim_field).
@@ -1035,6 +1043,12 @@ class Matcher:
             regions = frozenset(m.region for m in members if m.region)
             places = self._places[family] = (departments, regions)
         return places
+
+
+def _in_title(result: MatchResult) -> bool:
+    return any(m.field == "title" for m in result.matches) or any(
+        a.field == "title" for a in result.ambiguous
+    )
 
 
 def _line_flags(candidate: Candidate) -> frozenset[str]:

@@ -174,6 +174,39 @@ NEGATION_CUES = _phrases(
     |travaux au|travaux a l|travaux dans|chantier du|chantier au|works at|stages au|stage au
     |internship at|internships at"""
 )
+#: A headline's words for an attack, a leak or a sale (module headline).
+BREACH_WORDS = _phrases(
+    """cyberattaque|cyberattaques|cyber attaque|attaque|attaques|attaque informatique|victime
+    |victimes|vise|visee|vises|visees|cible|ciblee|pirate|piratee|pirates|piratage|hacke|hackee
+    |rancongiciel|ransomware|fuite|fuites|fuite de donnees|vol de donnees|donnees volees|en vente
+    |vend|vends|vente|revendique|revendiquee|paralyse|paralysee|compromis|compromise|intrusion
+    |cyberattack|cyberattacks|cyber attack|attack|attacks|attacked|hit|hits|hacked|hack|hackers
+    |breach|breached|leak|leaked|leaks|data leak|stolen|selling|sell|sold|for sale|wts|dump
+    |dumped|database|db|ddos|deni de service|extortion|extorsion|claims|claimed|compromised"""
+)
+#: Organisations that are no health organisation, as a headline names its victim: a title
+#: saying one of them was hit, with no health word, leaves the story's hospitals background.
+OTHER_SUBJECTS = _phrases(
+    """mairie|mairies|hotel de ville|ville de|commune|communes|metropole|agglomeration
+    |communaute de communes|communaute d agglomeration|conseil departemental|conseil regional
+    |prefecture|collectivite|collectivites|town hall|town halls|city hall|city council
+    |municipality|county council|lycee|lycees|college|colleges|ecole|ecoles|universite
+    |universites|university|universities|school|schools|campus|rectorat|water utility
+    |water company|regie des eaux|syndicat des eaux|utility|utilities|energy company
+    |fournisseur d energie|bank|banque|banques|retailer|retailers|retail chain|enseigne
+    |supermarche|supermarches|e commerce|ecommerce|online shop|boutique en ligne|football club
+    |club de football|club de rugby|rugby club|salle de sport|salles de sport|gym|gyms
+    |gym chain|fitness|airport|aeroport|airline|compagnie aerienne|law firm|cabinet d avocats
+    |avocats|notaire|notaires|notary|industriel|usine|factory|manufacturer|fabricant
+    |metallurgie|btp|logistics|logisticien|transporteur|hotels|hotel chain|hotellerie|restaurant
+    |restaurants|agence de voyage|agence de voyages|travel agency|tour operator
+    |agence immobiliere|real estate|bailleur social|office hlm|hlm|pharma|pharmaceutique
+    |pharmaceutical|automobile|automaker|constructeur
+    |concessionnaire|car dealer|telecom|operateur telecom|isp|fournisseur d acces|media
+    |journal|newspaper|broadcaster|chaine de television|football|rugby|handball|basket"""
+)
+#: A sentence that says its name was hit too ("a également été touché", "was also hit").
+ALSO_WORDS = _phrases("egalement|aussi|also|as well|too|de meme|lui aussi|elle aussi|itself")
 #: Markers of France (they outweigh a foreign word elsewhere in the post).
 FRENCH_WORDS = _phrases("france|french|francais|francaise|francaises|fr|hexagone|metropole")
 
