@@ -40,6 +40,7 @@ LISTED_GAP = frozenset(
 _TYPE_TAIL = re.compile(
     r"(?:^| )(?:" + "|".join(sorted(TYPE_PHRASES, key=len, reverse=True)) + r")$"
 )
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _LISTED_ARTICLES = frozenset({"", "le", "la", "l", "les", "au", "aux", "the"})
 _NEGATED = (
     r"(?:n est|n etait|n a|n avait|n ont|n avaient|ne sont|ne serait"
@@ -264,9 +265,14 @@ def denied_before(candidate: Candidate) -> bool:
 
 def _untyped(gap: str) -> str:
     # The gap without the type word of a name read from its core ("après l'attaque contre le
-    # centre hospitalier Simone-Veil": the name is read from "Simone-Veil").
+    # centre hospitalier Simone-Veil": the name is read from "Simone-Veil"), and without a
+    # year ("Not the 2021 Dedalus thing").
     if gap in DENIED_GAP:
         return gap
+    if any(c.isdigit() for c in gap):
+        gap = " ".join(w for w in gap.split() if not _YEAR.fullmatch(w))
+        if gap in DENIED_GAP:
+            return gap
     if len(gap) > 12:
         gap = _TYPE_TAIL.sub("", gap)
     return gap if len(gap) <= 12 else "-"

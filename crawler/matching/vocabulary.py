@@ -136,7 +136,7 @@ def written_countries() -> list[tuple[str, tuple[str, str, str, str]]]:
 NEGATION_CUES = _phrases(
     """rien a voir avec|n a rien a voir avec|aucun rapport avec|sans rapport avec|sans lien avec
     |aucun lien avec|ne concerne pas|ne vise pas|ne touche pas|pas l|pas le|pas la|pas les
-    |pas du|pas au|pas chez|ni l|ni le|ni la|ni au|ni chez|ni avec|nothing to do with
+    |pas du|pas au|pas chez|pas|ni l|ni le|ni la|ni au|ni chez|ni avec|nothing to do with
     |not related to|unrelated to|no link with|not the|isn t the|is not the|nor the
     |vers|transfere|transferes|transferee|transferees|transferred to|diverted to|redirected to
     |transferred from|a cote de|a cote du|pres de|pres du|en face de|en face du|non loin de

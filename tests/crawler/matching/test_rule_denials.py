@@ -239,10 +239,18 @@ def test_another_establishment_denied_later_leaves_the_name(matcher: Matcher) ->
         "Pas de rapport avec la fuite du CHU de Rouen de l'an dernier.",
         "These are lab results from a private lab, not CHU de Rouen.",
         "Not interested in old stuff like the CHU de Caen/CHU de Rouen leak.",
+        # "pas" right before the name, and a year between a denial and the name.
+        "Base clients d'une clinique vétérinaire. Pas de la santé humaine, pas CHU de Rouen.",
+        "Lab results portal scrape. Not the 2021 CHU de Rouen thing, this is new.",
     ],
 )
 def test_names_denied_in_chatter_are_not_victims(matcher: Matcher, text: str) -> None:
     assert keys(matcher, "Post", text) == set()
+
+
+def test_a_year_or_pas_elsewhere_still_names_the_victim(matcher: Matcher) -> None:
+    text = "Vente 2021 CHU de Rouen, 40k patients. Pas cher, pas de sample."
+    assert keys(matcher, "Vente", text) == {ROUEN.key}
 
 
 def test_not_only_still_names_the_victim(matcher: Matcher) -> None:
