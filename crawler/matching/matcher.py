@@ -801,11 +801,19 @@ class Matcher:
                 return False
             if all(w in DESCRIPTIVE_WORDS or w in _CARE_WORDS for w in named):
                 return False  # "Centre de Long Séjour" says what it does, not which it is
-            if sector_of(entity) in PLACED_SECTORS:
+            if sector_of(entity) in PLACED_SECTORS and not matched.startswith("ehpad "):
+                # "Résidence les Tilleuls" is any country's, an EHPAD only France's: one
+                # whose whole name is the title is that EHPAD when no other has the name.
                 return False
+        written = _named_words(matched)
+        town = _named_words(normalise_phrase(entity.city or ""))
         return any(
             (not name.isupper() or _NUMBERED_ACRONYM.fullmatch(name) is not None)
-            and normalise_phrase(name) == matched
+            and (
+                (words := _named_words(normalise_phrase(name))) == written
+                # the name without its own town at its end ("EHPAD Résidence d'Olt Cahors")
+                or (bool(town) and words[-len(town) :] == town and words[: -len(town)] == written)
+            )
             for name in (entity.name, *entity.aliases)
         )
 
@@ -1043,6 +1051,12 @@ class Matcher:
             regions = frozenset(m.region for m in members if m.region)
             places = self._places[family] = (departments, regions)
         return places
+
+
+def _named_words(folded: str) -> list[str]:
+    # A name's words without its articles ("Centre Hospitalier de Bretagne Sud" is written so
+    # with or without "de").
+    return [word for word in folded.split(" ") if word not in ARTICLE_WORDS]
 
 
 def _in_title(result: MatchResult) -> bool:

@@ -74,7 +74,10 @@ def test_a_shared_memorial_name_still_needs_the_town(matcher: Matcher) -> None:
 
 
 def test_a_nursing_home_memorial_name_is_not_read_alone(matcher: Matcher) -> None:
-    assert keys(matcher, "EHPAD Albert Calmette", "Group: lockbit3") == set()
+    assert keys(matcher, "Albert Calmette", "Group: lockbit3") == set()
+    assert keys(matcher, "Résidence Albert Calmette", "Group: lockbit3") == set()
+    # (Its whole name after "EHPAD" is that nursing home: see test_rule_victim_titles.)
+    assert keys(matcher, "EHPAD Albert Calmette", "Group: lockbit3") == {EHPAD.key}
 
 
 def test_the_memorial_name_needs_a_type_word(matcher: Matcher) -> None:

@@ -128,11 +128,49 @@ def test_a_generic_full_name_that_is_the_whole_title_is_read(generic: Matcher) -
     assert keys(generic, "Groupe Hospitalier Bretagne Sud", "Group: lockbit3") == {GHBS.key}
 
 
+def test_an_ehpad_whole_name_that_is_the_whole_title_is_read(generic: Matcher) -> None:
+    # "EHPAD" is France's word only; the name may leave out its town at its end.
+    assert keys(generic, "EHPAD Résidence du Bois Joli", "Group: lockbit3") == {RESIDENCE.key}
+    olt = EntityRecord(
+        key="finess:460005374",
+        kind="establishment",
+        name="EHPAD Résidence d'Olt Cahors",
+        finess_et="460005374",
+        city="Cahors",
+        department="46",
+        tags=["category:500"],
+    )
+    assert keys(Matcher(Watchlist((olt,), {})), "EHPAD Résidence d'Olt", "Group: safepay") == {
+        olt.key
+    }
+
+
+def test_two_ehpads_of_one_name_stay_ambiguous() -> None:
+    other = EntityRecord(
+        key="finess:560000001",
+        kind="establishment",
+        name="EHPAD Résidence du Bois Joli",
+        finess_et="560000001",
+        city="Vannes",
+        department="56",
+        tags=["category:500"],
+    )
+    result = Matcher(Watchlist((RESIDENCE, other), {})).match(
+        "EHPAD Résidence du Bois Joli", "Group: lockbit3"
+    )
+    assert result.matches == []
+    assert {c.key for a in result.ambiguous for c in a.candidates} == {RESIDENCE.key, other.key}
+
+
+def test_a_generic_full_name_written_with_an_article_is_read(generic: Matcher) -> None:
+    assert keys(generic, "Groupe Hospitalier de Bretagne Sud", "Group: lockbit3") == {GHBS.key}
+
+
 @pytest.mark.parametrize(
     ("title", "text"),
     [
         ("Clinique du Parc", "Group: lockbit3"),
-        ("EHPAD Résidence du Bois Joli", "Group: lockbit3"),
+        ("Résidence du Bois Joli", "Group: lockbit3"),  # any country's, not only an EHPAD's
         ("Bretagne Sud", "Group: lockbit3"),
         ("Centre de Long Séjour", "Group: lockbit3"),  # what it does, not which it is
         ("Un centre de long séjour a été touché", "données de patients"),
