@@ -285,7 +285,9 @@ class Resolver:
         pool = [c for c in pool if not c.given] or pool
         # Confirmed by a place, then by another of its names.
         pool = [c for c in pool if c.placed] or pool
-        pool = [c for c in pool if c.supported] or pool
+        supported = [c for c in pool if c.supported]
+        if not _town_read_of_other_type(supported, pool):
+            pool = supported or pool
         # Between families, the full establishment one of whose names has all its words in the
         # matched text, the most words ("Hôpital Simone Veil de Cannes").
         if len({self.context(c.entity).family for c in pool}) > 1:
@@ -362,6 +364,16 @@ class Resolver:
 #: The sectors of services that are no town's hospital, though named in full in its town (nor
 #: is a psychiatric hospital: "the hospital center of Auch" is not the CHS du Gers there).
 _SERVICE_SECTORS = frozenset({"home-hospital", "home-health", "lab", "dialysis", "pharmacy"})
+
+
+def _town_read_of_other_type(supported: list[Candidate], pool: list[Candidate]) -> bool:
+    # "Centre Hospitalier d'Uzès / CHS Le Mas Careiron": the CHS, named in the post, is also
+    # read from its town, but the type word written is the town's CH's own.
+    return (
+        bool(supported)
+        and all(c.origin == FROM_CITY and not c.exact for c in supported)
+        and any(c.exact for c in pool)
+    )
 
 
 def outermost(chosen: list[Candidate]) -> list[Candidate]:

@@ -143,6 +143,8 @@ NEGATION_CUES = _phrases(
     |non loin du|face a|next to|opposite|across from|close to|rue|avenue|boulevard|allee|impasse
     |chemin|quai|place|square|parvis|arret|station|street|road
     |part of|member of|owned by|subsidiary of|a subsidiary of|belongs to|belonging to
+    |run by|operated by|managed by|gere par|geree par|geres par|gerees par|exploite par
+    |exploitee par
     |filiale de|filiale du|filiale d|appartient a|appartient au|appartenant a|appartenant au
     |membre de|membre du|rappelle celle de|rappelle celle du|rappelle celle d|comme celle de
     |comme celle du|comme celle d|apres celle de|apres celle du|apres celle d|similar to

@@ -141,6 +141,8 @@ def test_a_street_named_after_a_hospital_is_not_the_hospital(matcher: Matcher, t
         "Les patients sont transférés vers le CHU de Caen, le CHU de Lille et le CHU de Rouen.",
         "Urgences délestées vers le CHU de Caen (CHU de Rouen).",
         "Une clinique, filiale du CHU de Caen (ex-CHU de Rouen).",
+        "A rehabilitation centre run by the CHU de Caen: patient files for sale.",
+        "Un EHPAD géré par le CHU de Caen : fichiers des résidents en vente.",
     ],
 )
 def test_every_name_of_a_list_of_destinations_is_denied(matcher: Matcher, text: str) -> None:

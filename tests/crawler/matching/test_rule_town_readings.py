@@ -266,3 +266,14 @@ def test_a_unit_s_name_naming_its_host_needs_the_host_s_place() -> None:
     matcher = Matcher(Watchlist((unit,), {}))
     assert keys(matcher, "Hopital Montfort", "Group: lockbit3") == set()
     assert keys(matcher, "CH Montfort (Montfort-sur-Meu)", "Group: lockbit3") == {unit.key}
+
+
+def test_the_town_s_hospital_named_beside_its_psychiatric_hospital_is_the_hospital(
+    bundled_matcher: Matcher,
+) -> None:
+    # The CHS le Mas Careiron, named in the post, is read from its town (Uzès) too; the type
+    # word written ("Centre Hospitalier d'Uzès") is the town's CH's own.
+    title = "Centre Hospitalier d'Uzès / CHS Le Mas Careiron"
+    found = keys(bundled_matcher, title, "Les deux établissements ont été touchés.")
+    assert found & {"finess:300000064", "finess-ej:300780087"}
+    assert found & {"finess:300000080", "finess-ej:300780103"}
