@@ -529,7 +529,7 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
 #: Hospital types a lab's, an imaging or a dialysis unit's name may name its host with ("… CH X"),
 #: and the sectors of those hosted units.
 _HOST_TYPES = frozenset({"ch", "chu", "chi", "chs", "gh", "hopital", "hp", "clinique"})
-_HOSTED_SECTORS = frozenset({"lab", "hospital-other", "dialysis"})
+_HOSTED_SECTORS = frozenset({"lab", "hospital-other", "dialysis", "home-hospital"})
 #: Words of type names and qualifiers ("hospitalo universitaire" is no name).
 _TYPE_WORDS = (
     frozenset(

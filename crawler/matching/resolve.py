@@ -240,6 +240,13 @@ class Resolver:
         matched = candidate.field.folded.text[candidate.start : candidate.end].replace(" ", "")
         return bool(compact) and compact in matched
 
+    def _polyclinic_written(self, candidate: Candidate) -> bool:
+        # A polyclinic's type word is a clinic's for the index: "Polyclinique Kennedy" is the
+        # "Polycl Kennedy", not another family's "Clinique Kennedy".
+        written = candidate.field.folded.text[candidate.start : candidate.end].split()
+        own = normalise_phrase(self.watchlist.entities[candidate.entity].name).split()
+        return bool(written and own) and own[0].startswith("poly") and written[0].startswith("poly")
+
     def _names_whole(self, candidate: Candidate) -> bool:
         matched = candidate.field.folded.text[candidate.start : candidate.end]
         return whole_core(matched) in self.context(candidate.entity).wholes
@@ -296,6 +303,11 @@ class Resolver:
             most = max(counts)
             if most:
                 pool = [c for c, count in zip(full, counts, strict=True) if count == most]
+        if len({self.context(c.entity).family for c in pool}) > 1:
+            # Between families, a polyclinic's when "polyclinique" is written.
+            narrowed = [c for c in pool if self._polyclinic_written(c)]
+            if narrowed and len(narrowed) < len(pool):
+                pool = narrowed
         for keep in (
             lambda c: c.origin != FROM_PART,
             lambda c: c.origin in (FROM_NAME, FROM_FINESS, FROM_DOMAIN),

@@ -169,6 +169,33 @@ def test_a_lab_named_after_the_hospital_it_sits_in_is_not_that_hospital() -> Non
     assert keys(matcher, "LBM Labio Site CH du Pays d'Aix", "Group: lockbit3") == {lab.key}
 
 
+def test_a_home_hospital_service_named_after_its_host_is_not_that_hospital() -> None:
+    had = establishment(
+        "310031091",
+        "HAD Santé Relais Domicile Site CH Comminges",
+        "St Gaudens",
+        "31",
+        aliases=["HAD Santé Relais Domicile CH Comminges"],
+        tags=["category:127"],
+    )
+    matcher = Matcher(Watchlist((had,), {}))
+    result = matcher.match("Saint-Gaudens : l'hôpital du Comminges victime d'une cyberattaque", "")
+    assert (result.matches, result.ambiguous) == ([], [])
+    assert keys(matcher, "HAD Santé Relais Domicile", "Group: lockbit3") == {had.key}
+
+
+def test_polyclinique_written_is_the_polyclinic_of_that_name() -> None:
+    # The index reads a polyclinic's type word as a clinic's: between two families, the one
+    # whose name is a polyclinic's ("Polycl Kennedy", also known as "Clinique Kennedy").
+    nimes = establishment(
+        "300781465", "Polycl Kennedy", "Nimes", "30", aliases=["Clinique Kennedy"]
+    )
+    montelimar = establishment("260003017", "Clinique Kennedy", "Montelimar", "26")
+    matcher = Matcher(Watchlist((nimes, montelimar), {}))
+    assert keys(matcher, "Polyclinique Kennedy", "Group: qilin") == {nimes.key}
+    assert keys(matcher, "Clinique Kennedy", "Group: qilin") == {montelimar.key}
+
+
 def test_a_hospital_s_type_word_names_a_hospital_not_an_institute() -> None:
     # "Hôpital Robert Debré" spells every word of the SSR "Institut Robert Debre" but its
     # type; a hospital of that name is meant.
