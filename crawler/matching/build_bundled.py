@@ -67,6 +67,8 @@ PROJECT_LISTS = (
     _CURATED / "legal_entity_names.csv",
     _CURATED / "establishment_names.csv",
 )
+#: Kinds of the curated lists' entities (keys ``<kind>:<slug>``).
+_CURATED_KINDS = frozenset({"group", "insurer", "vendor", "lab", "occupational"})
 #: Where the curated groups are, so "HCL" can be confirmed by "Lyon" in the same post.
 GROUP_CITIES = {
     "AP-HP": ("Paris", "75"),
@@ -326,6 +328,23 @@ class BundleBuilder:
             for vendor in vendors:
                 if vendor is not owners[0]:
                     vendor["parent_key"] = owners[0]["key"]
+
+    def link_members_by_name(self) -> None:
+        """A curated organisation named as another of its kind followed by more words is its
+        member ("MSA Languedoc" of the "MSA", "Présanse Bretagne" of "Présanse"): a post about
+        the regional fund that also shows the national body's domain (``languedoc.msa.fr``)
+        names one family."""
+        curated = [e for e in self.entities.values() if e["key"].split(":")[0] in _CURATED_KINDS]
+        by_name = {(e["kind"], normalise_phrase(e["name"])): e for e in curated}
+        for entity in curated:
+            if entity.get("parent_key"):
+                continue
+            words = normalise_phrase(entity["name"]).split()
+            for size in range(len(words) - 1, 0, -1):
+                head = by_name.get((entity["kind"], " ".join(words[:size])))
+                if head is not None and head is not entity and not head.get("parent_key"):
+                    entity["parent_key"] = head["key"]
+                    break
 
     def add_legal_entity_names(self, path: Path) -> None:
         """The curated own names of legal entities (:mod:`crawler.matching.legal_entity_names`),
@@ -672,6 +691,7 @@ def build(sources: list[Path], output: Path = OUTPUT) -> int:
     for path in by_kind["curated"]:
         builder.add_curated(path)
     builder.link_products_to_vendors()
+    builder.link_members_by_name()
     for path in by_kind["ej-names"]:
         builder.add_legal_entity_names(path)
     if by_kind["fhir"]:

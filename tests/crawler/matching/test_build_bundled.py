@@ -251,3 +251,20 @@ def test_vendors_that_share_a_domain_are_the_company_and_its_products(
     # Two names the domain spells alike: no company is guessed.
     assert entities["vendor:acme-lab"].parent_key is None
     assert entities["vendor:acme-sante"].parent_key is None
+
+
+def test_a_curated_organisation_named_as_another_and_more_words_is_its_member(
+    tmp_path: Path, sources: list[Path]
+) -> None:
+    rows = (
+        "MSA,insurer,Mutualité sociale agricole,msa.fr,FR,,\n"
+        "MSA Languedoc,insurer,,,FR,,\n"
+        "Présanse,occupational,,presanse.fr,FR,,\n"
+        "Présanse Bretagne,occupational,,,FR,,\n"
+        "MSA Conseil,vendor,,,FR,,\n"  # another kind: no member
+    )
+    entities = built(tmp_path, [*sources, curated_list(tmp_path, "funds.csv", rows)])
+    assert entities["insurer:msa-languedoc"].parent_key == "insurer:msa"
+    assert entities["occupational:presanse-bretagne"].parent_key == "occupational:presanse"
+    assert entities["vendor:msa-conseil"].parent_key is None
+    assert entities["insurer:msa"].parent_key is None
