@@ -86,7 +86,9 @@ _DISOWNED = (
     r"|(?:is|was|est|etait) fake|est en fait celle|est en fait celui|is actually from"
     r"|not (?:touched|hit|affected|impacted|concerned|involved|ours)"
     r"|sans lien avec l affaire|sans rapport avec l affaire|(?:had|has) no link to"
-    r"|unrelated to the (?:attack|incident|breach))"
+    r"|unrelated to the (?:attack|incident|breach)"
+    r"|dement (?:toute?|avoir|etre|formellement)|denies (?:any|being|it was|the)"
+    r"|denied (?:any|being|it was|the))"
 )
 #: Written after a name, an apposition of a few words at most between them: it is said not to be
 #: concerned ("Le CHU de Rouen, attaqué en 2019, n'est pas touché", "Les Hospices civils de Lyon

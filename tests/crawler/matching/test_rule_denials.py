@@ -244,6 +244,9 @@ def test_another_establishment_denied_later_leaves_the_name(matcher: Matcher) ->
         # "pas" right before the name, and a year between a denial and the name.
         "Base clients d'une clinique vétérinaire. Pas de la santé humaine, pas CHU de Rouen.",
         "Lab results portal scrape. Not the 2021 CHU de Rouen thing, this is new.",
+        # A denial by the body itself.
+        "Fausse alerte : le CHU de Rouen dément toute fuite de données.",
+        "The CHU de Rouen denies any intrusion into its systems.",
     ],
 )
 def test_names_denied_in_chatter_are_not_victims(matcher: Matcher, text: str) -> None:
