@@ -47,7 +47,7 @@ from crawler.matching.legal_entity_names import (
     read_legal_entity_names,
 )
 from crawler.matching.name_cleaning import clean_name, is_fragment, is_noise_name, tidy
-from crawler.matching.name_words import ARTICLE_WORDS, CATEGORY_WORDS, GENERIC_WORDS
+from crawler.matching.name_words import ARTICLE_WORDS, CATEGORY_WORDS, GENERIC_WORDS, TYPE_WORDS
 from crawler.matching.names import NameForm, forms_of_name
 from crawler.matching.normalise import normalise_phrase
 from crawler.matching.ordinary_words import (
@@ -67,6 +67,8 @@ PROJECT_LISTS = (
     _CURATED / "legal_entity_names.csv",
     _CURATED / "establishment_names.csv",
 )
+#: Sites of one legal entity that must carry a word for it to name the operator.
+_SHARED_SITES = 3
 #: Kinds of the curated lists' entities (keys ``<kind>:<slug>``).
 _CURATED_KINDS = frozenset({"group", "insurer", "vendor", "lab", "occupational"})
 #: Where the curated groups are, so "HCL" can be confirmed by "Lyon" in the same post.
@@ -552,6 +554,46 @@ class BundleBuilder:
                 for entity in holders[core]:
                     self._add_alias(entity, display_name(core.upper()))
 
+    def add_shared_site_words(self) -> None:
+        """A coined word that several sites of one legal entity carry and no other entity's
+        sites do ("EHPAD Ghrmsa - Site Thann", "CATTP Mulhouse - Ghrmsa" of the EJ FINESS
+        names after its head site "Hôpital de Cernay"; "Oxance", "Onela") is the operator's
+        name: it becomes an alias of that legal entity. Three sites and a third of them at
+        least; five letters or more (as for brands: shorter acronyms are many bodies'); never a
+        town's, an ordinary or a type word."""
+        unnaming = self._unnaming() | TYPE_WORDS | CATEGORY_WORDS | _ORGANISATION_WORDS
+        sites: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for entity in self.entities.values():
+            parent = entity.get("parent_key") or ""
+            if parent.startswith("finess-ej:") and parent in self.entities:
+                sites[parent].append(entity)
+        holders: dict[str, set[str]] = defaultdict(set)
+        counts: dict[str, Counter[str]] = {}
+        for parent, members in sites.items():
+            counts[parent] = Counter(
+                word for member in members for word in set(normalise_phrase(member["name"]).split())
+            )
+            for word in counts[parent]:
+                holders[word].add(parent)
+        wanted = {
+            word
+            for parent, counted in counts.items()
+            for word, count in counted.items()
+            if count >= _SHARED_SITES
+            and 3 * count >= len(sites[parent])
+            and len(word) >= 5
+            and word.isalpha()
+            and word not in unnaming
+            and word not in GENERIC_WORDS
+            and len(holders[word]) == 1
+        }
+        for word in sorted(coined_words(wanted)):
+            parent = next(iter(holders[word]))
+            owner = self.entities[parent]
+            if word in normalise_phrase(" ".join([owner["name"], *owner["aliases"]])).split():
+                continue
+            self._add_alias(owner, display_name(word.upper()))
+
     def _unnaming(self) -> frozenset[str]:
         # Words that name nothing alone: ordinary words and the words of towns.
         if self._unnaming_words is None:
@@ -712,6 +754,7 @@ def build(sources: list[Path], output: Path = OUTPUT) -> int:
         sys.stderr.write(f"warning: no establishment {et} to give its usual names\n")
     builder.drop_establishment_aliases_of_groups()
     builder.add_brand_aliases()
+    builder.add_shared_site_words()
     builder.add_domains(by_kind["wikidata"][0] if by_kind["wikidata"] else None)
     return builder.write(output)
 

@@ -268,3 +268,35 @@ def test_a_curated_organisation_named_as_another_and_more_words_is_its_member(
     assert entities["occupational:presanse-bretagne"].parent_key == "occupational:presanse"
     assert entities["vendor:msa-conseil"].parent_key is None
     assert entities["insurer:msa"].parent_key is None
+
+
+def test_a_coined_word_several_sites_of_a_legal_entity_carry_names_it(
+    tmp_path: Path, sources: list[Path]
+) -> None:
+    # Real shape: FINESS names the EJ after its head site ("Hôpital de Cernay") while its
+    # sites carry the operator's acronym ("EHPAD Ghrmsa - Site Thann").
+    records = [
+        organization("680020336", "680000122", "HOPITAL DE CERNAY", "355", "68700", "CERNAY"),
+        organization(
+            "680020336", "680011269", "EHPAD GHRMSA - SITE THANN", "500", "68800", "THANN"
+        ),
+        organization(
+            "680020336", "680020542", "CATTP MULHOUSE - GHRMSA", "425", "68100", "MULHOUSE"
+        ),
+        organization(
+            "680020336", "680011236", "EHPAD GHRMSA - SITE ALTKIRCH", "500", "68130", "ALTKIRCH"
+        ),
+        # Ordinary words shared by three sites name no operator.
+        organization("690000001", "690000011", "EHPAD LES JARDINS BRON", "500", "69500", "BRON"),
+        organization("690000001", "690000012", "SSIAD LES JARDINS BRON", "354", "69500", "BRON"),
+        organization("690000001", "690000013", "FAM LES JARDINS BRON", "437", "69500", "BRON"),
+    ]
+    extra = tmp_path / "etab11-20.tar.gz"
+    payload = "".join(json.dumps(record) + "\n" for record in records).encode()
+    with tarfile.open(extra, "w:gz") as archive:
+        info = tarfile.TarInfo("etab11-20.ndjson")
+        info.size = len(payload)
+        archive.addfile(info, io.BytesIO(payload))
+    entities = built(tmp_path, [*sources, extra])
+    assert "Ghrmsa" in entities["finess-ej:680020336"].aliases
+    assert not any({"Jardins", "Bron"} & set(e.aliases) for e in entities.values())
