@@ -40,6 +40,7 @@ from crawler.matching.display_names import REGION_OF, city_of, display_name
 from crawler.matching.establishment_names import UsualNames, read_establishment_names
 from crawler.matching.finess import department_of_postcode, is_valid_finess
 from crawler.matching.finess_categories import PLACED_SECTORS, categories, category_tag, sector_of
+from crawler.matching.foreign_names import shared_abroad
 from crawler.matching.legal_entities import TYPE_DISPLAY, name_legal_entity, of_place, rank_of
 from crawler.matching.legal_entity_names import (
     KNOWN_NAME_TAG,
@@ -48,7 +49,7 @@ from crawler.matching.legal_entity_names import (
 )
 from crawler.matching.name_cleaning import clean_name, is_fragment, is_noise_name, tidy
 from crawler.matching.name_words import ARTICLE_WORDS, CATEGORY_WORDS, GENERIC_WORDS, TYPE_WORDS
-from crawler.matching.names import NameForm, forms_of_name
+from crawler.matching.names import NameForm, core_variants, forms_of_name
 from crawler.matching.normalise import normalise_phrase
 from crawler.matching.ordinary_words import (
     coined_words,
@@ -116,6 +117,7 @@ class BundleBuilder:
         self.usual_names: dict[str, UsualNames] = {}
         self.joined: set[str] = set()  # sites given an EJ by join_sites_to_legal_entities
         self._unnaming_words: frozenset[str] | None = None
+        self.shared_abroad: list[str] = []
         self._ordinary_words: list[str] | None = None
 
     def _establishment(self, et: str, name: str, **fields: Any) -> dict[str, Any]:
@@ -594,6 +596,20 @@ class BundleBuilder:
                 continue
             self._add_alias(owner, display_name(word.upper()))
 
+    def add_foreign_names(self, wikidata: Path) -> None:
+        """The cores of establishments' names that hospitals abroad have too (module
+        :mod:`crawler.matching.foreign_names`), kept in the file's metadata."""
+        cores = {
+            variant
+            for entity in self.entities.values()
+            if entity["kind"] == "establishment"
+            for name in [entity["name"], *entity["aliases"]]
+            for form in forms_of_name(name)
+            if form.type is not None
+            for variant in core_variants(form.core)
+        }
+        self.shared_abroad = shared_abroad(wikidata, cores)
+
     def _unnaming(self) -> frozenset[str]:
         # Words that name nothing alone: ordinary words and the words of towns.
         if self._unnaming_words is None:
@@ -658,6 +674,7 @@ class BundleBuilder:
                 "ordinary_words": self._ordinary(),
                 "english_words": english_words(self._typeless_names()),
                 "english_near_names": english_words_near(self._name_words(), MIN_LENGTH),
+                "shared_abroad": self.shared_abroad,
             }
         }
         with (
@@ -756,6 +773,8 @@ def build(sources: list[Path], output: Path = OUTPUT) -> int:
     builder.add_brand_aliases()
     builder.add_shared_site_words()
     builder.add_domains(by_kind["wikidata"][0] if by_kind["wikidata"] else None)
+    if by_kind["wikidata"]:
+        builder.add_foreign_names(by_kind["wikidata"][0])
     return builder.write(output)
 
 

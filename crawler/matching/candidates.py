@@ -177,6 +177,8 @@ class Candidate:
     given: bool = False
     #: a town and an English type word after it ("Royan Hospital"): any country's town
     english_town: bool = False
+    #: a core that hospitals abroad have too ("Albert Schweitzer"; module foreign_names)
+    shared_abroad: bool = False
     #: The name's line carries French flags only ("🇫🇷 Clariane").
     flagged_french: bool = False
     #: a short name that is the whole title, written as a word ("ORPEA" as a victim's name)
@@ -216,9 +218,12 @@ def score_of(candidate: Candidate, health: bool, sale: bool, french: bool) -> fl
         score -= 0.6
     elif near and not (french or candidate.placed):
         score -= 0.2
-    if candidate.english_town and not (french or candidate.placed or health_near(candidate)):
-        # "Royan Hospital" alone is as much Nigeria's as France's: it needs France, the town's
-        # place (department, postcode, domain) or health words in the post.
+    if (candidate.english_town or candidate.shared_abroad) and not (
+        french or candidate.placed or health_near(candidate)
+    ):
+        # "Royan Hospital" alone is as much Nigeria's as France's, "Albert Schweitzer
+        # Hospital" Hungary's: it needs France, the entity's place (department, postcode,
+        # domain) or health words in the post.
         score -= 0.5
     return round(max(0.0, min(score, 1.0)), 3)
 

@@ -636,6 +636,9 @@ class Matcher:
             # Candidates of one entry share its span: confirm each entity type once.
             spans: dict[str | None, _Span | None] = {}
             english_town: bool | None = None  # one test per hit: it depends on the span only
+            # A core hospitals abroad have too, in English order ("Albert Schweitzer
+            # Hospital"): it needs France.
+            abroad = normalised.text[start : start + length - 2] in self.watchlist.shared_abroad
             for entity, kind, level, origin in candidates:
                 if kind in spans:
                     span = spans[kind]
@@ -659,6 +662,7 @@ class Matcher:
                             across=span[3],
                             given=span[4],
                             english_town=span[1] > end and bool(english_town),
+                            shared_abroad=abroad and span[1] > end,
                         )
                     )
 

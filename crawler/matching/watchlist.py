@@ -52,6 +52,9 @@ class Watchlist:
     #: English words one edit away from a name word ("belford", "vienna"): written right
     #: before an English type word they are names of their own, never misspelt French ones.
     english_near_names: frozenset[str] = frozenset()
+    #: Folded cores of watched names that hospitals abroad have too ("albert schweitzer"):
+    #: a name of one needs France (see :mod:`crawler.matching.foreign_names`).
+    shared_abroad: frozenset[str] = frozenset()
     #: A digest of the file the first ``base_count`` entities were read from, in order: the
     #: fingerprint hashes it instead of those entities (67k of them take a second to dump).
     base_digest: str = ""
@@ -211,6 +214,7 @@ def load_bundled(path: Path | None = None) -> Watchlist:
     ordinary: frozenset[str] = frozenset()
     english: frozenset[str] = frozenset()
     english_near: frozenset[str] = frozenset()
+    abroad: frozenset[str] = frozenset()
     entities: list[EntityRecord] = []
     text = _read_bundled(path)
     for data in read_bundled_lines(path, text):
@@ -219,6 +223,7 @@ def load_bundled(path: Path | None = None) -> Watchlist:
             ordinary = frozenset(data["meta"].get("ordinary_words", ()))
             english = frozenset(data["meta"].get("english_words", ()))
             english_near = frozenset(data["meta"].get("english_near_names", ()))
+            abroad = frozenset(data["meta"].get("shared_abroad", ()))
         else:
             entities.append(EntityRecord(**data))
     digest = hashlib.sha256(text).hexdigest()
@@ -228,6 +233,7 @@ def load_bundled(path: Path | None = None) -> Watchlist:
         ordinary_words=ordinary,
         english_words=english,
         english_near_names=english_near,
+        shared_abroad=abroad,
         base_digest=digest,
         base_count=len(entities),
     )
