@@ -106,7 +106,7 @@ _TAKEN_UP = (
 )
 DENIED_AFTER = re.compile(
     rf"(?:(?: [a-z0-9]+){{0,6}}? (?:{_NEGATED}|{_SPARED}|{_EARLIER}|{_DISOWNED})"
-    rf"|(?: qui| which| who)(?: [a-z0-9]+){{1,10}}? (?:{_NEGATED}|{_SPARED})"
+    rf"|(?: qui| which| who)(?: [a-z0-9]+){{1,14}}? (?:{_NEGATED}|{_SPARED})"
     rf"|(?: [a-z0-9]+){{0,4}}? (?:et|and|ainsi que)(?: [a-z0-9]+){{1,12}}? {_LIST_NEGATED})"
 )
 #: Tried only when one of its conjunctions follows the name closely (it reads 16 words).

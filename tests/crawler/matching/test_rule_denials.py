@@ -39,6 +39,9 @@ def matcher() -> Matcher:
         "Sans rapport avec le CHU de Rouen.",
         # A relative clause before the denial.
         "Le CHU de Rouen, qui partage certains réseaux de la métropole, n'est pas concerné.",
+        # A longer relative clause (up to fourteen words).
+        "The CHU de Rouen, which shares some network links, isolated its systems as a "
+        "precaution and was not impacted.",
         # Said to work on, untouched.
         "Le CHU de Rouen, à deux pas, fonctionne normalement.",
         "Le CHU de Rouen assure ne pas être touché.",
