@@ -1021,7 +1021,7 @@ class Matcher:
                     return bool(regions) and not self.index.cities[place] & regions
         while words and (not words[0] or words[0] in _PLACE_ARTICLES):
             words.pop(0)
-        for size in (3, 2, 1):
+        for size in (5, 4, 3, 2, 1):  # the longest town first ("St Clement de Riviere")
             place = " ".join(words[:size])
             if len(words) >= size and place in self.index.cities:
                 return bool(regions) and not self.index.cities[place] & regions

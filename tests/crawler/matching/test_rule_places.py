@@ -104,3 +104,15 @@ def test_a_demonym_places_a_name() -> None:
     assert (
         keys(matcher, "Cyberattaque", "L'association Aural gère des centres de dialyse.") == set()
     )
+
+
+def test_the_entity_s_own_long_town_after_its_name_is_no_other_town() -> None:
+    # "St Clement" is a town of another region; the clinic's own town is the longer one.
+    lironde = establishment(
+        "340780766", "Clinique la Lironde", "St Clement de Riviere", "34", region="Occitanie"
+    )
+    other = establishment("030000001", "Mairie", "St Clement", "03", region=ARA)
+    matcher = Matcher(Watchlist((lironde, other), {}))
+    title = "Clinique la Lironde St Clement de Riviere"
+    assert keys(matcher, title, "Group: lockbit3") == {lironde.key}
+    assert keys(matcher, "Clinique la Lironde St Clement (03)", "Group: lockbit3") == set()
