@@ -88,6 +88,7 @@ _DISOWNED = (
     r"|sans lien avec l affaire|sans rapport avec l affaire|(?:had|has) no link to"
     r"|unrelated to the (?:attack|incident|breach)"
     r"|dement (?:toute?|avoir|etre|formellement)|denies (?:any|being|it was|the)"
+    r"|(?:etait|est|was|is) (?:une erreur|an error|a mistake|une fausse revendication)"
     r"|denied (?:any|being|it was|the))"
 )
 #: Written after a name, an apposition of a few words at most between them: it is said not to be

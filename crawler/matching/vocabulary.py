@@ -174,7 +174,10 @@ NEGATION_CUES = _phrases(
     |impersonating|posing as|faux sms|fake sms|faux mails|faux courriels|travaillant pour
     |working for|prestataire de|prestataire du|supplier to|fournisseur de|fournisseur du
     |travaux au|travaux a l|travaux dans|chantier du|chantier au|works at|stages au|stage au
-    |internship at|internships at"""
+    |internship at|internships at|jamais attaque|jamais cible|jamais vise|jamais hacke|jamais pirate
+    |jamais touche|never attacked|never hacked|never targeted|never hit|never breached
+    |did not attack|did not hack|did not target|didn t attack|didn t hack|didn t target
+    |n avons pas attaque|n avons pas hacke|n avons pas pirate|n avons pas cible"""
 )
 #: A headline's words for an attack, a leak or a sale (module headline).
 BREACH_WORDS = _phrases(

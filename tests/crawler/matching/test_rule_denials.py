@@ -250,6 +250,10 @@ def test_another_establishment_denied_later_leaves_the_name(matcher: Matcher) ->
         # A denial by the body itself.
         "Fausse alerte : le CHU de Rouen dément toute fuite de données.",
         "The CHU de Rouen denies any intrusion into its systems.",
+        # A gang's own denial or retraction.
+        "Nous n'avons JAMAIS attaqué le CHU de Rouen. La revendication est un faux.",
+        "We never attacked the CHU de Rouen, we do not target hospitals.",
+        "Le post d'hier « CHU de Rouen » était une erreur d'un affilié : la cible est la mairie.",
     ],
 )
 def test_names_denied_in_chatter_are_not_victims(matcher: Matcher, text: str) -> None:
