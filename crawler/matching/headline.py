@@ -28,14 +28,22 @@ _HEADLINE_WORDS = 3
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 
 
+_BREACH = frozenset(BREACH_WORDS)
+_OTHER = frozenset(OTHER_SUBJECTS)
+_HEALTH = frozenset(HEALTH_WORDS)
+_ALSO = frozenset(ALSO_WORDS)
+#: The longest phrase of the four lists, in words.
+_LONGEST = max(len(p.split()) for p in (*BREACH_WORDS, *OTHER_SUBJECTS, *HEALTH_WORDS, *ALSO_WORDS))
+
+
 def other_subject(title: str) -> bool:
     """True when ``title`` is a headline saying a non-health organisation was hit or sold."""
-    folded = f" {normalise_phrase(title)} "
-    if len(folded.split()) < _HEADLINE_WORDS:
+    words = normalise_phrase(title).split()
+    if len(words) < _HEADLINE_WORDS:
         return False
-    if not _has(folded, BREACH_WORDS) or not _has(folded, OTHER_SUBJECTS):
-        return False
-    return not _has(folded, HEALTH_WORDS)
+    grams = _grams(words)
+    # (The rarest list first: most titles name no other subject.)
+    return not (grams.isdisjoint(_OTHER) or grams.isdisjoint(_BREACH)) and grams.isdisjoint(_HEALTH)
 
 
 def only_hit_too(
@@ -61,9 +69,14 @@ def _also(text: str, start: int, end: int) -> bool:
     # The name's sentence says it was hit as well ("a également été touché", "was also hit").
     before = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
     after = _SENTENCE_END.search(text, end)
-    sentence = f" {normalise_phrase(text[before : after.start() if after else len(text)])} "
-    return _has(sentence, ALSO_WORDS)
+    sentence = normalise_phrase(text[before : after.start() if after else len(text)])
+    return not _grams(sentence.split()).isdisjoint(_ALSO)
 
 
-def _has(folded: str, phrases: tuple[str, ...]) -> bool:
-    return any(f" {phrase} " in folded for phrase in phrases)
+def _grams(words: list[str]) -> set[str]:
+    # Every run of one to _LONGEST words: a phrase of the lists is written when it is one.
+    return {
+        " ".join(words[i : i + size])
+        for size in range(1, _LONGEST + 1)
+        for i in range(len(words) - size + 1)
+    }

@@ -637,8 +637,8 @@ class Matcher:
             spans: dict[str | None, _Span | None] = {}
             english_town: bool | None = None  # one test per hit: it depends on the span only
             # A core hospitals abroad have too, in English order ("Albert Schweitzer
-            # Hospital"): it needs France.
-            abroad = normalised.text[start : start + length - 2] in self.watchlist.shared_abroad
+            # Hospital"): it needs France (one test per hit, when a type word follows).
+            abroad: bool | None = None
             for entity, kind, level, origin in candidates:
                 if kind in spans:
                     span = spans[kind]
@@ -650,6 +650,8 @@ class Matcher:
                     exact = kind is not None and span[2] == kind.rstrip("=")
                     if span[1] > end and english_town is None:
                         english_town = self._english_town(normalised, start, end)
+                        key = normalised.text[start : start + length - 2]
+                        abroad = key in self.watchlist.shared_abroad
                     raw.append(
                         Candidate(
                             item,
@@ -662,7 +664,7 @@ class Matcher:
                             across=span[3],
                             given=span[4],
                             english_town=span[1] > end and bool(english_town),
-                            shared_abroad=abroad and span[1] > end,
+                            shared_abroad=span[1] > end and bool(abroad),
                         )
                     )
 
