@@ -26,6 +26,7 @@ DENIED_GAP = frozenset(
     | {"l ancien", "l ancienne", "the former", "the old", "de l", "de la", "des"}
     | {"d apres l ars", "selon l ars", "d apres l anssi", "selon l anssi"}
     | {"la fuite de", "la fuite de la", "la fuite du", "la fuite des", "la fuite d"}
+    | {"fuite de", "fuite de la", "fuite du", "fuite des", "fuite d", "leak of", "breach of"}
     | {"the leak of", "the breach of"}
 )
 #: Between a name said not to be concerned ("transférés vers le CH de Béthune") and the next one

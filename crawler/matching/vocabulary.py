@@ -177,7 +177,8 @@ NEGATION_CUES = _phrases(
     |internship at|internships at|jamais attaque|jamais cible|jamais vise|jamais hacke|jamais pirate
     |jamais touche|never attacked|never hacked|never targeted|never hit|never breached
     |did not attack|did not hack|did not target|didn t attack|didn t hack|didn t target
-    |n avons pas attaque|n avons pas hacke|n avons pas pirate|n avons pas cible"""
+    |n avons pas attaque|n avons pas hacke|n avons pas pirate|n avons pas cible|soi disant
+    |pretendue|pretendu|so called|jour pour jour|years ago today"""
 )
 #: A headline's words for an attack, a leak or a sale (module headline).
 BREACH_WORDS = _phrases(

@@ -254,6 +254,9 @@ def test_another_establishment_denied_later_leaves_the_name(matcher: Matcher) ->
         "Nous n'avons JAMAIS attaqué le CHU de Rouen. La revendication est un faux.",
         "We never attacked the CHU de Rouen, we do not target hospitals.",
         "Le post d'hier « CHU de Rouen » était une erreur d'un affilié : la cible est la mairie.",
+        # Disbelief and anniversaries.
+        "⚠️ FAKE ALERT ⚠️ La soi-disant « fuite du CHU de Rouen » est un vieux fichier.",
+        "📰 Il y a 2 ans jour pour jour : le CHU de Rouen subissait une cyberattaque.",
     ],
 )
 def test_names_denied_in_chatter_are_not_victims(matcher: Matcher, text: str) -> None:
