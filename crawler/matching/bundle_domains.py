@@ -66,6 +66,8 @@ NOT_OWN_DOMAINS = frozenset(
 FRENCH_TLDS = ("fr", "re", "gp", "mq", "gf", "yt", "pm", "nc", "pf", "wf")
 #: How far (km) a Wikidata hospital's point may be from the FINESS establishment it names.
 WIKIDATA_REACH_KM = 10.0
+#: How far (km) when the label does not fit and the domain must spell the name.
+DOMAIN_REACH_KM = 2.0
 _HOSPITAL_SECTORS = frozenset({"hospital", "psychiatry", "clinic", None})
 #: First words of the names of units that carry their host's name ("SSR … du CH de X").
 UNIT_FIRST_WORDS = frozenset(
@@ -191,6 +193,24 @@ def _label_fits(label: str, names: Iterable[str]) -> bool:
     return False
 
 
+def _domain_spells(host: str, names: Iterable[str]) -> bool:
+    # The host's label is the initials of one of the names, every word but articles (four
+    # letters or more: "hpsj" for "Hôpital Paris Saint-Joseph", "epsnf" for "Établissement
+    # public de santé national de Fresnes"), or its words of four letters or more, type words
+    # aside, are all words of one name ("hopital-bellan" for "Hôpital Léopold Bellan").
+    label = host.rsplit(".", 1)[0]  # the whole host but its top-level domain
+    parts = [p for p in re.split(r"[.-]", label) if p]
+    for name in names:
+        words = [w for w in normalise_phrase(name).split() if w not in _NOT_INITIALS]
+        initials = "".join(w[0] for w in words if w.isalpha())
+        if len(label) >= 4 and label == initials:  # (no dot or hyphen: initials only)
+            return True
+        wanted = [p for p in parts if p not in TYPE_WORDS]
+        if wanted and all(len(p) >= 4 for p in wanted) and set(wanted) <= set(words):
+            return True
+    return False
+
+
 def wikidata_domains(
     hospitals: Iterable[WikidataHospital],
     entities: Mapping[str, dict[str, Any]],
@@ -228,11 +248,22 @@ def wikidata_domains(
                 continue
             if _label_fits(item.label, [entity["name"], *entity["aliases"]]):
                 fits[entity.get("parent_key") or key].append(key)
+        if not fits:
+            # A label in another language ("Saint Joseph's Hospital"): a site close by whose
+            # name the domain spells, by its initials (hpsj.fr) or its words (bellan.fr).
+            for key, entity, point in placed:
+                if abs(point[0] - lat) > 0.05 or abs(point[1] - lon) > 0.07:
+                    continue
+                if distance_km(point, item.point) > DOMAIN_REACH_KM:
+                    continue
+                if _domain_spells(host, [entity["name"], *entity["aliases"]]):
+                    fits[entity.get("parent_key") or key].append(key)
         if len(fits) != 1:
             continue
         family, keys = next(iter(fits.items()))
         head = entities.get(family)
-        if head is not None and _label_fits(item.label, [head["name"], *head["aliases"]]):
+        head_names = [head["name"], *head["aliases"]] if head is not None else []
+        if head_names and (_label_fits(item.label, head_names) or _domain_spells(host, head_names)):
             found[family].add(host)
         elif len(keys) == 1:
             found[keys[0]].add(host)

@@ -92,3 +92,33 @@ def test_a_direction_is_no_town_word_for_initials() -> None:
     assert derived_domains(entities, frozenset({"wervicq sud", "corbeil"})) == {
         "finess-ej:1": {"chsf.fr": "rule:initials"}
     }
+
+
+def test_wikidata_join_by_a_domain_that_spells_a_close_site_s_name() -> None:
+    # Labels in another language ("Saint Joseph's Hospital") fit no name: a site within two
+    # kilometres whose name the domain spells, by its initials or its words, gets it.
+    entities: dict[str, dict[str, Any]] = {
+        "finess:750000001": {
+            "name": "Hôpital Paris Saint Joseph",
+            "aliases": [],
+            "finess_et": "750000001",
+        },
+        "finess:750000002": {
+            "name": "Hôpital Léopold Bellan",
+            "aliases": [],
+            "finess_et": "750000002",
+        },
+    }
+    points = {"750000001": (48.8294, 2.3121), "750000002": (48.8291, 2.3108)}
+    hospitals = [
+        WikidataHospital(
+            "Saint Joseph's Hospital", "France", "http://www.hpsj.fr", (48.8294, 2.3122)
+        ),
+        WikidataHospital(
+            "Leopold Bellan hospital", "France", "https://bellan.fr", (48.8290, 2.3108)
+        ),
+        # Too far for a domain alone.
+        WikidataHospital("St Joseph Hospital", "France", "http://hpsj-bis.fr", (48.90, 2.40)),
+    ]
+    found = wikidata_domains(hospitals, entities, points, lambda e: "hospital", frozenset())
+    assert found == {"finess:750000001": {"hpsj.fr"}, "finess:750000002": {"bellan.fr"}}
