@@ -654,6 +654,10 @@ def _hospitals_of_towns(
                 continue  # a hospital's name of its family says the town ("CH d'Arles")
             # Only with its own French type word ("Bethesda Hospital, St. Paul" is American).
             keyed.setdefault(town, []).append((index, strict_type(kind), STRONG, FROM_CITY))
+            if kind == "chi":
+                # An intercommunal hospital is its towns' CH too ("Centre hospitalier de Gap"
+                # is the "CHI des Alpes du Sud").
+                keyed[town].append((index, strict_type("ch"), STRONG, FROM_CITY))
             if entities[index].parent_key is None:
                 # Its domain glued from that reading ("ch-stgaudens.fr"), as for a name.
                 for key in _glued_domains(kind, town):

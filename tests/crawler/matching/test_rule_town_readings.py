@@ -277,3 +277,17 @@ def test_the_town_s_hospital_named_beside_its_psychiatric_hospital_is_the_hospit
     found = keys(bundled_matcher, title, "Les deux établissements ont été touchés.")
     assert found & {"finess:300000064", "finess-ej:300780087"}
     assert found & {"finess:300000080", "finess-ej:300780103"}
+
+
+def test_an_intercommunal_hospital_is_its_town_s_ch_too() -> None:
+    chicas = establishment(
+        "050002948",
+        "Centre hospitalier intercommunal des Alpes du Sud",
+        "Gap",
+        "05",
+        tags=["category:355"],
+    )
+    matcher = Matcher(Watchlist((chicas,), {}))
+    for title in ("Centre hospitalier de Gap", "CH de Gap", "CHI de Gap"):
+        assert keys(matcher, title, "Group: lockbit3") == {chicas.key}, title
+    assert keys(matcher, "Clinique de Gap", "Group: lockbit3") == set()
