@@ -90,6 +90,8 @@ _DISOWNED = (
     r"|unrelated to the (?:attack|incident|breach)"
     r"|dement (?:toute?|avoir|etre|formellement)|denies (?:any|being|it was|the)"
     r"|(?:etait|est|was|is) (?:une erreur|an error|a mistake|une fausse revendication)"
+    r"|(?:found|finds|has found|had found) no (?:evidence|trace|sign)"
+    r"|n a (?:constate|detecte|releve|trouve) aucune? (?:trace|preuve|intrusion|fuite|signe)"
     r"|denied (?:any|being|it was|the))"
 )
 #: Written after a name, an apposition of a few words at most between them: it is said not to be

@@ -250,6 +250,8 @@ def test_another_establishment_denied_later_leaves_the_name(matcher: Matcher) ->
         # A denial by the body itself.
         "Fausse alerte : le CHU de Rouen dément toute fuite de données.",
         "The CHU de Rouen denies any intrusion into its systems.",
+        "The CHU de Rouen said it found no evidence of a breach after the forum post.",
+        "Le CHU de Rouen n'a constaté aucune intrusion dans son système d'information.",
         # A gang's own denial or retraction.
         "Nous n'avons JAMAIS attaqué le CHU de Rouen. La revendication est un faux.",
         "We never attacked the CHU de Rouen, we do not target hospitals.",
