@@ -77,14 +77,19 @@ def curated_list(tmp_path: Path, name: str, rows: str) -> Path:
     return path
 
 
-@pytest.fixture
-def sources(tmp_path: Path) -> list[Path]:
-    fhir = tmp_path / "etab0-10.tar.gz"
-    payload = "".join(json.dumps(record) + "\n" for record in FHIR).encode()
-    with tarfile.open(fhir, "w:gz") as archive:
-        info = tarfile.TarInfo("etab0-10.ndjson")
+def fhir_archive(path: Path, records: list[dict[str, Any]]) -> Path:
+    """A FHIR NDJSON extract of ``records`` as FINESS ships it (one member in a tar.gz)."""
+    payload = "".join(json.dumps(record) + "\n" for record in records).encode()
+    with tarfile.open(path, "w:gz") as archive:
+        info = tarfile.TarInfo(path.name.removesuffix(".tar.gz") + ".ndjson")
         info.size = len(payload)
         archive.addfile(info, io.BytesIO(payload))
+    return path
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> list[Path]:
+    fhir = fhir_archive(tmp_path / "etab0-10.tar.gz", FHIR)
     fhoff = tmp_path / "fhoff.csv"
     fhoff.write_text(
         "nofinesset,nofinessej,rs_courte,rs_longue,telephone,departement_code,departement_nom,"
@@ -286,17 +291,12 @@ def test_a_coined_word_several_sites_of_a_legal_entity_carry_names_it(
         organization(
             "680020336", "680011236", "EHPAD GHRMSA - SITE ALTKIRCH", "500", "68130", "ALTKIRCH"
         ),
-        # Ordinary words shared by three sites name no operator.
-        organization("690000001", "690000011", "EHPAD LES JARDINS BRON", "500", "69500", "BRON"),
-        organization("690000001", "690000012", "SSIAD LES JARDINS BRON", "354", "69500", "BRON"),
-        organization("690000001", "690000013", "FAM LES JARDINS BRON", "437", "69500", "BRON"),
+        # Ordinary words and a town shared by three sites name no operator.
+        organization("690000005", "690000013", "EHPAD LES JARDINS BRON", "500", "69500", "BRON"),
+        organization("690000005", "690000021", "SSIAD LES JARDINS BRON", "354", "69500", "BRON"),
+        organization("690000005", "690000039", "FAM LES JARDINS BRON", "437", "69500", "BRON"),
     ]
-    extra = tmp_path / "etab11-20.tar.gz"
-    payload = "".join(json.dumps(record) + "\n" for record in records).encode()
-    with tarfile.open(extra, "w:gz") as archive:
-        info = tarfile.TarInfo("etab11-20.ndjson")
-        info.size = len(payload)
-        archive.addfile(info, io.BytesIO(payload))
+    extra = fhir_archive(tmp_path / "etab11-20.tar.gz", records)
     entities = built(tmp_path, [*sources, extra])
     assert "Ghrmsa" in entities["finess-ej:680020336"].aliases
-    assert not any({"Jardins", "Bron"} & set(e.aliases) for e in entities.values())
+    assert not {"Jardins", "Bron"} & set(entities["finess-ej:690000005"].aliases)
