@@ -70,8 +70,6 @@ PROJECT_LISTS = (
 )
 #: Sites of one legal entity that must carry a word for it to name the operator.
 _SHARED_SITES = 3
-#: Kinds of the curated lists' entities (keys ``<kind>:<slug>``).
-_CURATED_KINDS = frozenset({"group", "insurer", "vendor", "lab", "occupational"})
 #: Where the curated groups are, so "HCL" can be confirmed by "Lyon" in the same post.
 GROUP_CITIES = {
     "AP-HP": ("Paris", "75"),
@@ -338,7 +336,7 @@ class BundleBuilder:
         member ("MSA Languedoc" of the "MSA", "Présanse Bretagne" of "Présanse"): a post about
         the regional fund that also shows the national body's domain (``languedoc.msa.fr``)
         names one family."""
-        curated = [e for e in self.entities.values() if e["key"].split(":")[0] in _CURATED_KINDS]
+        curated = [e for e in self.entities.values() if e["kind"] != "establishment"]
         by_name = {(e["kind"], normalise_phrase(e["name"])): e for e in curated}
         for entity in curated:
             if entity.get("parent_key"):

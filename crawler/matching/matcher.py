@@ -801,8 +801,7 @@ class Matcher:
             # Hospitalier Bretagne Sud", not "Clinique du Parc", "Clinique Saint-Jean",
             # "Résidence les Tilleuls").
             typed = _TYPE_FIRST.match(matched)
-            named = [] if typed is None else matched[typed.end() :].split()
-            named = [w for w in named if w not in ARTICLE_WORDS]
+            named = [] if typed is None else _named_words(matched[typed.end() :])
             if len(named) < 2 or not _SAINTS.isdisjoint(named):
                 return False
             if all(w in DESCRIPTIVE_WORDS or w in _CARE_WORDS for w in named):
