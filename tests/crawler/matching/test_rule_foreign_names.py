@@ -5,6 +5,7 @@ other countries (the ``tune`` half only)."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,15 @@ def test_the_builder_reads_the_learned_half_of_hospitals_abroad(tmp_path: Path) 
     assert "rothschild" not in foreign_cores(tsv)  # the other half stays unseen
     assert "bellevue" not in foreign_cores(tsv)  # France's own
     assert shared_abroad(tsv, ["albert schweitzer", "cannes"]) == ["albert schweitzer"]
+
+
+def test_the_learned_half_is_the_foreign_set_s_tune_split() -> None:
+    # The data builder (standard library only) splits the items itself: the two must agree,
+    # or the build would learn from the held half.
+    script = Path(__file__).resolve().parents[2] / "data" / "wikidata" / "build_wikidata_eval.py"
+    spec = importlib.util.spec_from_file_location("build_wikidata_eval", script)
+    assert spec is not None and spec.loader is not None
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    for item in (f"Q{n}" for n in range(1, 2000)):
+        assert learned(item) == (builder.split_of(item) == "tune"), item
