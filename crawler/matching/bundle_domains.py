@@ -30,6 +30,7 @@ from crawler.matching.normalise import normalise_phrase
 #: webmail, link shorteners, public bodies.
 NOT_OWN_DOMAINS = frozenset(
     [
+        "antilles.fr",  # a regional host name: "biopole.antilles.fr" is one tenant of it
         "atoutbio.eu",
         "bit.ly",
         "cea.fr",

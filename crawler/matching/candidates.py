@@ -64,6 +64,14 @@ _SPARED = (
     r"|(?:[a-z]+ )?ne pas (?:etre|avoir ete) (?:concerne|touche|impacte|affecte|vise)"
     r"|(?:est|a ete|reste|sont|ont ete|restent) epargne|(?:is|was|remains|remained) unaffected"
     r"|appelle a la vigilance|appellent a la vigilance|calls for vigilance"
+    r"|n (?:avoir|a|avait|ont|avoir jamais|a jamais) (?:subi|connu|fait l objet d|ete victime d)"
+    r" aucune?|(?:has|had|have) not (?:suffered|experienced|been the victim of) any"
+    r"|(?:has|had|have) suffered no"
+    # a drill: "a organisé jeudi un exercice simulant une attaque", "ran a cyber drill"
+    r"|(?:a organise|organise|organisait|a mene|mene|a conduit|conduit|a realise|realise)"
+    r"(?: [a-z]+){0,2} (?:un|une) (?:exercice|simulation)|s entraine|s est entraine"
+    r"|(?:ran|runs|held|holds|organised|organized|conducted) (?:a|an)(?: [a-z]+){0,2}"
+    r" (?:drill|exercise|simulation)"
 )
 #: An earlier victim ("En 2019, le CHU de Rouen avait subi une attaque", "touché lui-même en
 #: début d'année").
@@ -112,6 +120,17 @@ DENIED_AFTER = re.compile(
     rf"(?:(?: [a-z0-9]+){{0,6}}? (?:{_NEGATED}|{_SPARED}|{_EARLIER}|{_DISOWNED})"
     rf"|(?: qui| which| who)(?: [a-z0-9]+){{1,14}}? (?:{_NEGATED}|{_SPARED})"
     rf"|(?: [a-z0-9]+){{0,4}}? (?:et|and|ainsi que)(?: [a-z0-9]+){{1,12}}? {_LIST_NEGATED})"
+)
+#: The name's own statement that it was not hit, or a drill (no earlier attack, no help given):
+#: said of a name anywhere in a post, it denies the post's other mentions of that entity too
+#: ("Centre Hospitalier de Haguenau / domain: … / le centre hospitalier de Haguenau affirme
+#: n'avoir subi aucune cyberattaque").
+#: Three words at most between them, none that starts another subject ("Le CHU de Rouen
+#: assure que les données n'ont pas été compromises" says nothing of the CHU itself).
+SELF_DENIED_AFTER = re.compile(
+    r"(?: (?!(?:que|qu|that|dont|whose|which|les|le|la|l|ses|son|sa|leurs|leur|des|du|its"
+    r"|their|the|his|her|aucun|aucune|no)\b)[a-z0-9]+){0,3}?"
+    rf" (?:{_NEGATED}|{_SPARED}|{_DISOWNED})"
 )
 #: Tried only when one of its conjunctions follows the name closely (it reads 16 words).
 TAKEN_UP_AFTER = re.compile(rf"(?: [a-z0-9]+){{0,16}}? {_TAKEN_UP} {_NEGATED}")
@@ -252,6 +271,23 @@ def denied(candidate: Candidate) -> bool:
         or HELPING_AFTER.match(text, candidate.end, candidate.field.end) is not None
         or _taken_up(text, candidate.end, candidate.field.end)
     )
+
+
+def self_denied(candidate: Candidate) -> bool:
+    """The name is followed by its own denial or a drill (:data:`SELF_DENIED_AFTER`), and is
+    that sentence's subject: not a name inside a relative clause ("Le CH de Vienne, qui
+    héberge un centre Calydial, indique que ses systèmes ne sont pas touchés")."""
+    folded = candidate.field.folded
+    if SELF_DENIED_AFTER.match(folded.text, candidate.end, candidate.field.end) is None:
+        return False
+    start = folded.span(candidate.start, candidate.start + 1)[0]
+    clause = _CLAUSE_START.split(folded.original[max(0, start - 200) : start])[-1]
+    return _RELATIVE.search(clause) is None
+
+
+#: Where a clause starts, and the relative pronouns that make the name after them part of it.
+_CLAUSE_START = re.compile(r"[.,;:!?()\n]")
+_RELATIVE = re.compile(r"(?i)\b(?:qui|dont|lequel|laquelle|which|who|whose|that)\b")
 
 
 def _taken_up(text: str, end: int, limit: int) -> bool:

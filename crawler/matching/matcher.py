@@ -20,7 +20,9 @@ from dataclasses import replace
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+import ahocorasick
 
 from crawler.core.config import Settings
 from crawler.core.records import EntityMatch, EntityRecord
@@ -31,9 +33,10 @@ from crawler.matching.candidates import (
     PostField,
     denied_before,
     score_of,
+    self_denied,
 )
 from crawler.matching.claims import extract_claims, sale_assessment
-from crawler.matching.countries import victim_country
+from crawler.matching.countries import state_country, victim_country
 from crawler.matching.display_names import REGION_OF
 from crawler.matching.finess import find_finess
 from crawler.matching.finess_categories import PLACED_SECTORS, category_of, sector_of
@@ -56,6 +59,7 @@ from crawler.matching.index import (
     signals_of,
 )
 from crawler.matching.legal_entity_names import has_known_name
+from crawler.matching.masked import unmasked
 from crawler.matching.mojibake import original_span, repair, replace_spans
 from crawler.matching.name_words import (
     ACCEPTS,
@@ -286,6 +290,7 @@ class Matcher:
         self._departments: dict[str, str] | None = None
         self._department_words: frozenset[str] | None = None
         self._family_words: dict[str, frozenset[str]] = {}
+        self._type_words: Any = None  # an automaton of the type words, for masked titles
 
     def _context(self, entity: int) -> EntityContext:
         # Computed for candidates only: most entities never appear in a post.
@@ -383,6 +388,11 @@ class Matcher:
             fixed_title, title_map = replace_spans(
                 fixed_title, self._completed(fixed_title, *cut), title_map
             )
+        if "*" in fixed_title or "?" in fixed_title:
+            # "G****e Hospitalier du Havre": masked words the watchlist reads one way only.
+            fixed_title, title_map = replace_spans(
+                fixed_title, unmasked(fixed_title, self._mask_lexicons()), title_map
+            )
         first = self._match(fixed_title, fixed_text, french)
         result = first.result
         if title_map is not None or text_map is not None:  # else the spans are the original's
@@ -409,6 +419,9 @@ class Matcher:
             {"title": (title, title_map), "text": (text, text_map)},
         )
         known = {match.entity.key for match in result.matches}
+        # An entity the first pass weighed and turned down (a denial, a place elsewhere) is not
+        # brought back by a corrected word ("a organisé un exercice" is no "organisme").
+        known.update(self.watchlist.entities[index].key for index in first.rejected)
         # Only establishments named by more than the corrected word: a corrected word alone
         # is a typeless alias ("Hasiya Bayero Pediatric Hospital" is no "Bayere"), and the
         # type word that called for the correction names no vendor or insurer ("Hospital
@@ -423,6 +436,15 @@ class Matcher:
         if not added:
             return result
         return result._replace(matches=[*result.matches, *added])
+
+    def _mask_lexicons(self) -> tuple[Any, Any]:
+        # The keys a masked title's words are read from: the index's, and the type words'.
+        if self._type_words is None:
+            self._type_words = ahocorasick.Automaton()
+            for surface in _SURFACE_TYPE:
+                self._type_words.add_word(f" {surface} ", 0)
+            self._type_words.make_automaton()
+        return self.index.automaton, self._type_words
 
     def _watched_host(self, host: str) -> bool:
         # The host (without scheme or "www."), or a parent domain of it, is a watched entity's
@@ -551,6 +573,8 @@ class Matcher:
         # (Only a post whose folded text has the word reads the field: most have none.)
         has_field = " country " in joined or " pays " in joined
         country = victim_country(text) if has_field else None
+        if country is None and raw and "," in folded.original:
+            country = state_country(folded.original)  # "Versailles, KY": the US
         if country is not None and fields is not None:
             # "Country: IT": every name is read as the foreign one; "Country: FR" is France.
             french = french or country in FRENCH_TERRITORIES
@@ -598,12 +622,18 @@ class Matcher:
                 candidate.titled = self._titled(candidate)
             candidate.score = score_of(candidate, health, bool(sale), french)
         self._away_from_dateline(raw)
+        self._self_denied(raw)
         for candidate in raw:
             if candidate.score >= THRESHOLD or candidate.level == GENERIC:
                 accepted.append(candidate)
         matches, ambiguous = self._resolver.resolve(accepted)
+        rejected = frozenset(c.entity for c in raw) - {
+            c.entity for c in raw if c.score >= THRESHOLD
+        }
         return _Pass(
-            MatchResult(matches, ambiguous, assessment, claims), folded if health else None
+            MatchResult(matches, ambiguous, assessment, claims),
+            folded if health else None,
+            rejected,
         )
 
     def _candidates(
@@ -639,7 +669,13 @@ class Matcher:
             # A core hospitals abroad have too, in English order ("Albert Schweitzer
             # Hospital"): it needs France (one test per hit, when a type word follows).
             abroad: bool | None = None
+            glued: bool | None = None  # the hit is the end of a longer host ("univ-antilles.fr")
             for entity, kind, level, origin in candidates:
+                if origin == FROM_DOMAIN:
+                    if glued is None:
+                        glued = _inside_host(normalised, start)
+                    if glued:
+                        continue  # "univ-antilles.fr" is not the host "antilles.fr"
                 if kind in spans:
                     span = spans[kind]
                 else:
@@ -821,6 +857,23 @@ class Matcher:
             )
             for name in (entity.name, *entity.aliases)
         )
+
+    def _self_denied(self, raw: list[Candidate]) -> None:
+        # An entity that the post says was not hit, or ran a drill ("le centre hospitalier de
+        # Haguenau affirme n'avoir subi aucune cyberattaque"), is not named as a victim by its
+        # other mentions either: a press record's victim line, a title.
+        entities = self.watchlist.entities
+        denied = {
+            entities[c.entity].parent_key or entities[c.entity].key
+            for c in raw
+            if c.score < THRESHOLD and self_denied(c)
+        }
+        if not denied:
+            return
+        for candidate in raw:
+            entity = entities[candidate.entity]
+            if (entity.parent_key or entity.key) in denied and candidate.score >= THRESHOLD:
+                candidate.score = max(0.0, candidate.score - 0.6)
 
     def _away_from_dateline(self, raw: list[Candidate]) -> None:
         # A headline whose dateline is a French town ("Marseille : l'AP-HM visée…") tells a
@@ -1115,6 +1168,15 @@ def _cut_word(title: str) -> tuple[int, int] | None:
     return (start, end) if end - start >= 2 else None
 
 
+def _inside_host(normalised: Normalised, start: int) -> bool:
+    # The folded word at ``start`` is written glued by a hyphen or an underscore to a word
+    # before it ("univ-antilles.fr", "www.univ_antilles.fr"): a host's key found there is the
+    # end of another host, not that host.
+    first = normalised.span(start, start + 1)[0]
+    before = normalised.original[max(0, first - 2) : first]
+    return len(before) == 2 and before[1] in "-_" and before[0].isalnum()
+
+
 def _is_top_level_domain(normalised: Normalised, start: int, end: int) -> bool:
     # The folded word start:end ends a host name ("rhonefm.ch"): a dot after a letter or digit
     # before it, nothing of a host after it ("intranet.chu-rouen.fr" goes on).
@@ -1141,6 +1203,8 @@ class _Pass(NamedTuple):
     # seen (the speller reads it).
     result: MatchResult
     folded: Normalised | None
+    #: Entities the pass weighed and did not accept (the spelling pass adds none of them).
+    rejected: frozenset[int] = frozenset()
 
 
 def _in_original(

@@ -335,3 +335,61 @@ def test_destinations_listed_and_impersonated_names_are_not_victims(
 )
 def test_suppliers_worksites_and_internships_name_no_victim(matcher: Matcher, text: str) -> None:
     assert keys(matcher, "Cyberattaque", text) == set()
+
+
+HAGUENAU = establishment("670780337", "Centre hospitalier d'Haguenau", "Haguenau", "67")
+CALYDIAL = establishment("690002225", "Calydial", "Vienne", "38")
+VIENNE = establishment("380781435", "Centre Hospitalier Lucien Hussel de Vienne", "Vienne", "38")
+
+
+@pytest.fixture(scope="module")
+def stories() -> Matcher:
+    return Matcher(Watchlist((HAGUENAU, ROUEN, CALYDIAL, VIENNE), {}))
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Haguenau : l'hôpital dément avoir subi une cyberattaque",
+            "Centre Hospitalier de Haguenau\ndomain: ch-haguenau.fr\nLe centre hospitalier de "
+            "Haguenau affirme n'avoir subi aucune cyberattaque. La panne était électrique.",
+        ),
+        (
+            "Haguenau : l'hôpital s'entraîne à faire face à une cyberattaque",
+            "Centre Hospitalier de Haguenau\ndomain: ch-haguenau.fr\nLe centre hospitalier de "
+            "Haguenau a organisé jeudi un exercice simulant une attaque par rançongiciel.",
+        ),
+        ("CH de Haguenau", "The CH de Haguenau ran a cyber crisis exercise with the ARS."),
+        ("CH de Haguenau", "Rumours of a leak: the CH de Haguenau has not suffered any attack."),
+    ],
+)
+def test_a_name_s_own_denial_or_drill_takes_its_other_mentions_along(
+    stories: Matcher, title: str, text: str
+) -> None:
+    # The press record's victim line and the title name the hospital the summary says was not
+    # hit, or only trained: not a victim (the spelling pass brings back none of it either).
+    assert keys(stories, title, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # someone else is the sentence's subject: the data, another body
+        "Le CHU de Rouen a été attaqué. Le CHU de Rouen assure que les données des patients "
+        "n'ont pas été compromises.",
+        "Le CHU de Rouen a été attaqué. L'ARS précise que le CHU de Rouen dont les serveurs "
+        "n'ont pas été touchés fonctionne en mode dégradé.",
+    ],
+)
+def test_a_denial_said_of_something_else_keeps_the_victim(stories: Matcher, text: str) -> None:
+    assert keys(stories, "Cyberattaque au CHU de Rouen", text) == {ROUEN.key}
+
+
+def test_a_name_inside_another_s_relative_clause_is_not_its_subject(stories: Matcher) -> None:
+    text = (
+        "Calydial\ndomain: leprogres.fr\nL'association Calydial a été touchée par une "
+        "cyberattaque. Le centre hospitalier de Vienne, qui héberge un centre Calydial, indique "
+        "que ses propres systèmes ne sont pas touchés."
+    )
+    assert keys(stories, "Dialyse : l'association Calydial touchée", text) == {CALYDIAL.key}

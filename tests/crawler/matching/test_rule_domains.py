@@ -121,3 +121,25 @@ def test_not_under_another_tld_nor_for_a_town_or_an_ordinary_word(
     bundled_matcher: Matcher, title: str
 ) -> None:
     assert keys(bundled_matcher, title, "Group: lockbit3") == set()
+
+
+BIOPOLE = replace(
+    legal_entity("970112116", "Bio Pôle Antilles", "St Martin", "971"), domains=["antilles.fr"]
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        ("antilles.fr", "Group: x", {BIOPOLE.key}),
+        ("intranet.antilles.fr", "Group: x", {BIOPOLE.key}),  # a host under it is its
+        ("Université des Antilles", "domain: univ-antilles.fr\nAttaque.", set()),
+        ("univ_antilles.fr", "Group: x", set()),
+    ],
+)
+def test_a_watched_domain_is_read_at_a_host_s_dot_not_after_a_hyphen(
+    title: str, text: str, expected: set[str]
+) -> None:
+    # "univ-antilles.fr" ends with "antilles.fr" as folded words, but is another host.
+    matcher = Matcher(Watchlist((BIOPOLE,), {}))
+    assert keys(matcher, title, text) == expected

@@ -1,17 +1,19 @@
 """Rule: the victim's country a post gives on a field of its own ("Country: IT", "Pays :
 France") places the victim: any other country than France or a French overseas territory
 makes every name of the post the foreign one; France counts as a French marker. A flag on the
-name's line does the same for that line ("🇮🇹 Clariane", "🇫🇷 Clariane")."""
+name's line does the same for that line ("🇮🇹 Clariane", "🇫🇷 Clariane"). A town written with a US
+state's or a Canadian province's code after it ("Versailles, KY", "Montréal, QC") places the
+victim in that country."""
 
 from __future__ import annotations
 
 import pytest
 
 from crawler.core.records import EntityRecord
-from crawler.matching.countries import victim_country
+from crawler.matching.countries import state_country, victim_country
 from crawler.matching.matcher import Matcher
 from crawler.matching.watchlist import Watchlist
-from tests.crawler.matching.support import keys
+from tests.crawler.matching.support import establishment, keys
 
 CLARIANE = EntityRecord(
     key="group:clariane", kind="group", name="Clariane", aliases=["Korian"], tags=["country:FR"]
@@ -72,3 +74,45 @@ def test_a_french_flag_or_none_keeps_the_name(matcher: Matcher, title: str) -> N
 def test_a_flag_counts_for_its_own_line_only(matcher: Matcher) -> None:
     text = "🇮🇹 Ospedale San Raffaele\n🇫🇷 Clariane\n🇺🇸 Mercy Health"
     assert keys(matcher, "VICTIMS LIST", text) == {CLARIANE.key}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Bluegrass Community Hospital (Versailles, KY)", "US"),
+        ("Calais Community Hospital - Calais, ME", "US"),
+        ("Paris Regional Medical Center, Paris, TX 75460", "US"),
+        ("Hôpital de Verdun, Montréal, QC H4G 3E4", "CA"),
+        ("Centre Hospitalier de Calais, 62100", None),  # a French postcode
+        ("CLINIQUE DU PARC, LA ROCHELLE", None),  # capitals, then a town: no state code
+        ("Fait à Nantes, le 3 mai", None),
+    ],
+)
+def test_a_state_or_province_code_after_a_town_is_read(text: str, code: str | None) -> None:
+    assert state_country(text) == code
+
+
+CALAIS = establishment("620000323", "Centre Hospitalier de Calais", "Calais", "62")
+VERSAILLES = establishment("780110078", "Centre hospitalier de Versailles", "Versailles", "78")
+
+
+@pytest.fixture(scope="module")
+def towns() -> Matcher:
+    return Matcher(Watchlist((CALAIS, VERSAILLES), {}))
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Calais Community Hospital - Calais, ME",
+        "Bluegrass Community Hospital (Versailles, KY)",
+        "Versailles Hospital, Versailles, KY 40383",
+    ],
+)
+def test_a_town_with_a_state_code_is_the_american_town(towns: Matcher, title: str) -> None:
+    assert keys(towns, title, "Group: noname") == set()
+
+
+def test_the_french_town_s_hospital_is_still_read(towns: Matcher) -> None:
+    assert keys(towns, "Centre Hospitalier de Calais", "Group: noname") == {CALAIS.key}
+    assert keys(towns, "Centre hospitalier de Versailles, 78", "Group: x") == {VERSAILLES.key}

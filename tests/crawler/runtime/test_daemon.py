@@ -381,7 +381,8 @@ def wait_until(condition: Callable[[], object], timeout: float = 90.0) -> None:
 def _status(config: Path) -> dict[str, dict[str, object]]:
     result = CliRunner().invoke(app, ["--config", str(config), "status", "--json"])
     assert result.exit_code == 0, result.output
-    return {row["name"]: row for row in json.loads(result.output)}
+    # stdout only: a loopback server thread of the test may write to stderr meanwhile
+    return {row["name"]: row for row in json.loads(result.stdout)}
 
 
 def _stop(daemon: subprocess.Popen[bytes]) -> None:

@@ -1,0 +1,106 @@
+"""Masked victim titles: leak sites hide part of a victim's name behind asterisks or question
+marks ("G****e Hospitalier du Havre", "Centre Hospitalier Yves Le F**l", "K???o???").
+
+A masked word keeps its length: each mask character stands for one letter. The words around it
+are read as written, and the watchlist's keys that fit the whole run of words, mask characters
+read as any one character, say what the masked word was. It is filled in only when every key
+that fits, for the longest run of words that any key fits, fills it the same way: "G****e
+Hospitalier du Havre" has one reading ("groupe"), while "C****e" alone fits hundreds of names
+and is left as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import islice
+from typing import Any
+
+import ahocorasick
+
+from crawler.matching.normalise import normalise_phrase
+
+#: A word as leak sites mask it: letters, digits, mask characters, inner hyphens and apostrophes.
+_WORD = re.compile(r"[\w*?]+(?:['’-][\w*?]+)*")
+_MASK_CHARS = frozenset("*?")
+#: The automaton's single-character wildcard in a query (folded keys never hold it).
+_ANY = "?"
+#: Keys read per query: enough to see two readings, bounded on very open patterns.
+_KEYS_READ = 50
+#: Masked words per title that are tried; titles are short, and a fully masked title names
+#: nothing anyway.
+_MOST_MASKED = 3
+#: Letters a run of words must show for its masked words to be read from it.
+_FEWEST_SHOWN = 3
+
+
+def unmasked(title: str, automata: Sequence[Any]) -> list[tuple[int, int, str]]:
+    """Edits ``(start, end, letters)`` that fill the masked words of ``title`` from the keys of
+    ``automata`` (pyahocorasick automata whose keys are folded phrases padded with spaces: the
+    watchlist's names, the type words), sorted; none when no masked word has one reading."""
+    if "*" not in title and "?" not in title:
+        return []
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(title)]
+    masked = [i for i, (_, _, word) in enumerate(words) if _is_masked(word)]
+    if not masked or len(masked) > _MOST_MASKED:
+        return []
+    folded = [
+        _pattern(word) if i in masked else normalise_phrase(word)
+        for i, (_, _, word) in enumerate(words)
+    ]
+    edits = []
+    for position in masked:
+        fill = _fill(folded, position, automata)
+        if fill is not None:
+            start, end, word = words[position]
+            edits.append((start, end, _written_like(word, fill)))
+    return edits
+
+
+def _is_masked(word: str) -> bool:
+    # Letters and mask characters, at least one of each and three characters in all ("F**l",
+    # "G****e", "*****"-only words name nothing and are left alone).
+    letters = sum(ch.isalpha() for ch in word)
+    masks = sum(ch in _MASK_CHARS for ch in word)
+    return masks > 0 and letters > 0 and letters + masks >= 3
+
+
+def _pattern(word: str) -> str:
+    # The masked word folded as the keys are, its mask characters as the wildcard.
+    return "".join(_ANY if ch in _MASK_CHARS else normalise_phrase(ch) or " " for ch in word)
+
+
+def _fill(folded: list[str], position: int, automata: Sequence[Any]) -> str | None:
+    # The one reading of folded[position] over the longest run of words around it that some
+    # key fits exactly: two folded words at least, three letters shown (one masked word alone
+    # fits too much).
+    count = len(folded)
+    for size in range(count, 0, -1):
+        readings: set[str] = set()
+        for first in range(max(0, position - size + 1), min(position, count - size) + 1):
+            run = folded[first : first + size]
+            joined = " ".join(run)
+            if any(not word for word in run) or joined.count(" ") < 1:
+                continue  # a word that folds to nothing in the run, or one word only
+            if sum(ch.isalpha() for ch in joined) < _FEWEST_SHOWN:
+                continue
+            before = len(" ".join(["", *run[: position - first]])) + 1
+            for automaton in automata:
+                keys = automaton.keys(f" {joined} ", _ANY, ahocorasick.MATCH_EXACT_LENGTH)
+                for key in islice(keys, _KEYS_READ):
+                    readings.add(key[before : before + len(folded[position])])
+        if readings:
+            return readings.pop() if len(readings) == 1 else None
+    return None
+
+
+def _written_like(word: str, fill: str) -> str:
+    # The masked word with its masks filled in its case ("G****e" → "Groupe", "F**L" → "FOLL",
+    # "S***t-J**n" → "Saint-Jean"); the folded reading itself when it does not align.
+    if len(fill) != len(word):
+        return fill
+    upper = all(ch.isupper() for ch in word if ch.isalpha())
+    return "".join(
+        (got.upper() if upper else got) if ch in _MASK_CHARS else ch
+        for ch, got in zip(word, fill, strict=True)
+    )

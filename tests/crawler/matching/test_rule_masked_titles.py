@@ -1,0 +1,65 @@
+"""Rule: a leak site's title with masked words ("G****e Hospitalier du Havre", "Centre
+Hospitalier Yves Le F**l") has each masked word filled in when the watchlist's names and the
+type words read it one way only, over the longest run of words around it that any of them
+fits; a mask that fits several names, or too little shown, is left as written."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.matching.masked import unmasked
+from crawler.matching.matcher import Matcher
+from crawler.matching.watchlist import Watchlist
+from tests.crawler.matching.support import establishment, keys, legal_entity
+
+HAVRE = legal_entity("760780726", "Groupe hospitalier du Havre", "Le Havre", "76")
+FOLL = establishment("220000012", "Centre Hospitalier Yves le Foll", "St Brieuc", "22")
+TOURAINE = establishment("380000042", "CH Yves Touraine", "Pont de Beauvoisin", "38")
+FONTAINE = establishment("590000001", "Clinique de la Fontaine", "Lille", "59")
+FONTENOY = establishment("590000002", "Clinique de la Fontenoy", "Lille", "59")
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(Watchlist((HAVRE, FOLL, TOURAINE, FONTAINE, FONTENOY), {}))
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("G****e Hospitalier du Havre", {HAVRE.key}),  # a masked type word
+        ("Centre Hospitalier Yves Le F**l", {FOLL.key}),  # a masked name: Foll, not Touraine
+        ("CENTRE HOSPITALIER YVES LE F**L", {FOLL.key}),
+        ("C****e H*********r Yves le Foll", {FOLL.key}),  # several masked words
+    ],
+)
+def test_a_masked_title_with_one_reading_is_read(
+    matcher: Matcher, title: str, expected: set[str]
+) -> None:
+    assert keys(matcher, title, "Group: hunters") == expected
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Clinique de la Font***",  # Fontaine or Fontenoy: no guess
+        "K???o???",  # one masked word alone fits too much
+        "Centre Hospitalier Yves ****",  # nothing shown
+    ],
+)
+def test_a_mask_with_several_readings_or_too_little_shown_is_left_alone(
+    matcher: Matcher, title: str
+) -> None:
+    assert keys(matcher, title, "Group: hunters") == set()
+
+
+def test_the_match_points_into_the_title_as_written(matcher: Matcher) -> None:
+    (match,) = matcher.match("G****e Hospitalier du Havre", "").matches
+    assert match.matched == "G****e Hospitalier du Havre" and match.field == "title"
+
+
+def test_the_fill_keeps_the_masked_word_case_and_punctuation(matcher: Matcher) -> None:
+    automata = (matcher.index.automaton,)
+    assert unmasked("Centre Hospitalier Yves Le F**L", automata) == [(27, 31, "FOLL")]
+    assert unmasked("Clinique de la Font***", automata) == []
+    assert unmasked("No mask here", automata) == []
