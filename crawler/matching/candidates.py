@@ -222,7 +222,7 @@ def score_of(candidate: Candidate, health: bool, sale: bool, french: bool) -> fl
         close = any(abs(p - candidate.start) <= HEALTH_REACH for p in candidate.field.health)
         score = 0.6 if close or candidate.supported or candidate.titled else 0.3
     elif level == SUPPORT:
-        score = 0.65 if candidate.supported else 0.2
+        score = 0.65 if candidate.supported or candidate.titled else 0.2
     else:
         score = 0.7 if candidate.supported or candidate.titled else 0.3
     if candidate.supported:

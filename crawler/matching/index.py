@@ -285,6 +285,11 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     excluded = watchlist.exclusions
     ordinary = watchlist.ordinary_words
     operators = {e.key for e in watchlist.entities if has_known_name(e)}
+    # The families that give each whole name: a name several operators' sites share
+    # ("Institut Médico-Éducatif") is a category's label, no operator's own name.
+    name_families: defaultdict[str, set[str]] = defaultdict(set)
+    for e in watchlist.entities:
+        name_families[normalise_phrase(e.name)].add(e.parent_key or e.key)
     regional = _department_chus(watchlist, departments)
     # Regions whose name reads as a type word and a core ("Centre-Val de Loire").
     region_forms = {
@@ -392,7 +397,11 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         # whole name of a type word and generic words is its name, read as an
                         # ordinary word is (health context close by, or the whole title).
                         whole = normalise_phrase(text)
-                        if whole.endswith(f" {form.core}") and len(whole.split(" ")) >= 3:
+                        if (
+                            whole.endswith(f" {form.core}")
+                            and len(whole.split(" ")) >= 3
+                            and len(name_families.get(whole, ())) <= 1
+                        ):
                             readings.append((None, whole, COMMON, origin))
                         continue
                     if is_structural_core(form.core) or member_named or is_noise_name(form.core):

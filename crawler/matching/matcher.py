@@ -94,6 +94,7 @@ from crawler.matching.vocabulary import (
     DEMONYMS,
     FRENCH_TERRITORIES,
     FRENCH_TLDS,
+    HEALTH_WORDS,
     demonym_forms,
     known_phrases,
 )
@@ -618,7 +619,7 @@ class Matcher:
             )
             if candidate.elsewhere:
                 candidate.placed = candidate.supported = False
-            if candidate.level in (WEAK, COMMON, GENERIC):
+            if candidate.level in (WEAK, COMMON, GENERIC, SUPPORT):
                 candidate.titled = self._titled(candidate)
             candidate.score = score_of(candidate, health, bool(sale), french)
         self._away_from_dateline(raw)
@@ -846,6 +847,19 @@ class Matcher:
                 # "Résidence les Tilleuls" is any country's, an EHPAD only France's: one
                 # whose whole name is the title is that EHPAD when no other has the name.
                 return False
+        if candidate.level == SUPPORT:
+            # A name that needs its place elsewhere: only an establishment's whole own name of
+            # three named words or more with a health word in it ("Pôle Santé République"),
+            # not a nursing home's ("Résidence les Tilleuls") nor a two-word one.
+            named = _named_words(matched)
+            if len(named) < 3 or _HEALTH_NAME_WORDS.isdisjoint(named):
+                return False
+            if entity.kind != "establishment" or sector_of(entity) in PLACED_SECTORS:
+                return False
+            return any(
+                not name.isupper() and _named_words(normalise_phrase(name)) == named
+                for name in (entity.name, *entity.aliases)
+            )
         written = _named_words(matched)
         town = _named_words(normalise_phrase(entity.city or ""))
         return any(
@@ -1109,6 +1123,10 @@ class Matcher:
             regions = frozenset(m.region for m in members if m.region)
             places = self._places[family] = (departments, regions)
         return places
+
+
+#: The health words a name of ordinary words may carry that make it a health body's name.
+_HEALTH_NAME_WORDS = frozenset(w for w in HEALTH_WORDS if " " not in w) - {"ars", "nir", "ris"}
 
 
 def _named_words(folded: str) -> list[str]:

@@ -102,3 +102,45 @@ def test_an_operator_named_by_a_type_word_and_generic_words_is_read_whole() -> N
     assert keys(matcher, "Cyberattaque", text) == {operator.key}
     for title in ("Santé Service", "Maison de Santé", "Un service de santé au travail"):
         assert keys(matcher, title, "Group: lockbit3") == set(), title
+
+
+def test_a_category_label_several_operators_sites_share_is_no_operator_s_name() -> None:
+    # Real shape: three homes of the Adapei de la Meuse, and others elsewhere, are named
+    # "Institut Médico-Éducatif"; the words of the category name no operator.
+    adapei = EntityRecord(
+        key="finess-ej:550005003",
+        kind="establishment",
+        name="Adapei de la Meuse",
+        finess_ej="550005003",
+        city="Vassincourt",
+        department="55",
+        category="Entité juridique",
+        tags=["category:246", "ej-name:known", "legal-entity"],
+    )
+    homes = [
+        EntityRecord(
+            key=f"finess:55000{n}137",
+            kind="establishment",
+            name="Institut Médico-Éducatif",
+            finess_et=f"55000{n}137",
+            finess_ej="550005003",
+            parent_key=adapei.key,
+            city=city,
+            department="55",
+            tags=["category:183"],
+        )
+        for n, city in enumerate(("Thierville sur Meuse", "Commercy"))
+    ]
+    elsewhere = EntityRecord(
+        key="finess:120780218",
+        kind="establishment",
+        name="Institut Médico-Éducatif",
+        finess_et="120780218",
+        city="Severac d Aveyron",
+        department="12",
+        tags=["category:183"],
+    )
+    matcher = Matcher(Watchlist((adapei, *homes, elsewhere), {}))
+    text = "Institut médico-éducatif for children with intellectual disabilities, France."
+    assert keys(matcher, "IME Château de la Roquette", text) == set()
+    assert keys(matcher, "Institut Médico-Éducatif", "Group: lockbit3") == set()

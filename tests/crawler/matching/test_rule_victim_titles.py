@@ -3,7 +3,9 @@
 (a legal form aside) is that organisation, when the organisation writes the
 name as a word; initials ("CNAM", "ACMS") are many bodies' and still need context. A name of
 ordinary words is so only when it is the organisation's whole name of two words or more
-("Dedalus France", not "Harmonie")."""
+("Dedalus France", not "Harmonie"); an establishment's name that needs its place is so when
+it is its whole own name of three words or more with a health word ("Pôle Santé
+République"), not a nursing home's."""
 
 from __future__ import annotations
 
@@ -193,3 +195,53 @@ def test_initials_with_a_department_number_that_are_the_whole_title_are_read() -
     for title in ("AST 67", "AST67"):
         assert keys(matcher, title, "Group: play") == {ast.key}, title
     assert keys(matcher, "AST 67 rapport annuel", "") == set()
+
+
+POLE = EntityRecord(
+    key="finess:630780211",
+    kind="establishment",
+    name="Pôle Santé Republique",
+    finess_et="630780211",
+    city="Clermont Ferrand",
+    department="63",
+    tags=["category:365"],
+)
+TILLEULS = EntityRecord(
+    key="finess:630000001",
+    kind="establishment",
+    name="Résidence Santé les Tilleuls",
+    finess_et="630000001",
+    city="Riom",
+    department="63",
+    tags=["category:500"],
+)
+
+
+#: The bundled watchlist's ordinary words among these names (wordfreq, at build time).
+ORDINARY = frozenset({"pole", "sante", "republique", "residence", "tilleuls"})
+
+
+@pytest.fixture(scope="module")
+def ordinary() -> Matcher:
+    return Matcher(Watchlist((POLE, TILLEULS), {}, ordinary_words=ORDINARY))
+
+
+@pytest.mark.parametrize("title", ["POLE SANTE REPUBLIQUE", "Pôle Santé République"])
+def test_an_establishment_s_whole_name_of_ordinary_words_as_the_title_is_read(
+    ordinary: Matcher, title: str
+) -> None:
+    assert keys(ordinary, title, "Group: akira") == {POLE.key}
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "République",  # one ordinary word
+        "Pôle Santé République de Madagascar",  # more than the name
+        "Résidence Santé les Tilleuls",  # a nursing home's: any country's
+    ],
+)
+def test_other_names_of_ordinary_words_still_need_their_place(
+    ordinary: Matcher, title: str
+) -> None:
+    assert keys(ordinary, title, "Group: akira") == set()
