@@ -267,6 +267,20 @@ def _area_beside_town(core: str, own: tuple[str, ...]) -> str | None:
     return None
 
 
+def _untyped_before_town(core: str, own: tuple[str, ...], ordinary: frozenset[str]) -> str | None:
+    # A typeless name ending with its entity's own town, without it ("esat prestige jura saint
+    # claude" → "esat prestige jura"): three named words or more, one of them no ordinary or
+    # generic word, none of them a town's only ("ime de riom" leaves "ime").
+    for town in own:
+        if not core.endswith(f" {town}"):
+            continue
+        words = _before_town(core, town)
+        named = [w for w in words if w not in ARTICLE_WORDS]
+        if len(named) >= 3 and not _ordinary(" ".join(named), ordinary):
+            return " ".join(words)
+    return None
+
+
 def _before_town(core: str, town: str) -> list[str]:
     # The words of a core that ends with ``town`` before it, without the articles that lead
     # to the town ("jacques coeur de bourges" → "jacques coeur").
@@ -385,6 +399,12 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                     if form.secondary and context.unit:
                         continue  # "Chum - USLD Trinité": the first part names the host
                     readings.append((None, form.core, strength, origin))
+                    rest = _untyped_before_town(form.core, own, ordinary)
+                    if rest is not None and entity.kind == "establishment":
+                        # "ESAT Prestige Jura Saint Claude" is the "ESAT Prestige Jura" of
+                        # Saint-Claude: the name without its own town at its end, which then
+                        # needs that place (or another of its names) in the post.
+                        readings.append((None, rest, SUPPORT, origin))
                 else:
                     if f"{form.type} {form.core}" in region_forms:
                         continue  # "UGECAM Centre-Val de Loire": a region, no "Centre" named so

@@ -291,3 +291,44 @@ def test_an_intercommunal_hospital_is_its_town_s_ch_too() -> None:
     for title in ("Centre hospitalier de Gap", "CH de Gap", "CHI de Gap"):
         assert keys(matcher, title, "Group: lockbit3") == {chicas.key}, title
     assert keys(matcher, "Clinique de Gap", "Group: lockbit3") == set()
+
+
+# Real shape: a sheltered workshop named with its own town at the end, and the other homes of
+# its association.
+ESAT = establishment(
+    "390782332", "ESAT Prestige Jura Saint Claude", "St Claude", "39", tags=["category:246"]
+)
+IME = establishment("390787026", "IME Juralliance St Claude", "St Claude", "39")
+
+
+@pytest.fixture(scope="module")
+def untyped() -> Matcher:
+    return Matcher(Watchlist((ESAT, IME), {"39": "Jura"}))
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("ESAT Prestige Jura", "Sheltered workshop in Saint-Claude, Jura, France. Payroll."),
+        ("Fuite à l'ESAT Prestige Jura", "L'ESAT Prestige Jura de Saint-Claude est touché."),
+        ("ESAT Prestige Jura Saint Claude", "Group: akira"),  # the whole name, as before
+    ],
+)
+def test_a_typeless_name_without_its_own_town_is_read_where_the_town_is_written(
+    untyped: Matcher, title: str, text: str
+) -> None:
+    assert keys(untyped, title, text) == {ESAT.key}
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("ESAT Prestige Jura", "Group: akira"),  # its place is not written
+        ("IME Juralliance", "Group: akira"),  # two named words left: too little
+        ("ESAT Prestige Jura", "Sheltered workshop in Villeurbanne, France. Payroll."),
+    ],
+)
+def test_without_its_town_written_the_shortened_name_names_nothing(
+    untyped: Matcher, title: str, text: str
+) -> None:
+    assert keys(untyped, title, text) == set()
