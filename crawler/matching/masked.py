@@ -12,7 +12,7 @@ and is left as written.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import islice
 from typing import Any
 
@@ -34,10 +34,14 @@ _MOST_MASKED = 3
 _FEWEST_SHOWN = 3
 
 
-def unmasked(title: str, automata: Sequence[Any]) -> list[tuple[int, int, str]]:
+def unmasked(
+    title: str, automata: Sequence[Any], typed: Callable[[str, str], bool] | None = None
+) -> list[tuple[int, int, str]]:
     """Edits ``(start, end, letters)`` that fill the masked words of ``title`` from the keys of
     ``automata`` (pyahocorasick automata whose keys are folded phrases padded with spaces: the
-    watchlist's names, the type words), sorted; none when no masked word has one reading."""
+    watchlist's names first, the type words last, their values the types), sorted; none when
+    no masked word has one reading. ``typed(key, kind)`` says whether a name key is read with
+    a type word of that kind: a masked name right after a type word is read among those."""
     if "*" not in title and "?" not in title:
         return []
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(title)]
@@ -50,7 +54,7 @@ def unmasked(title: str, automata: Sequence[Any]) -> list[tuple[int, int, str]]:
     ]
     edits = []
     for position in masked:
-        fill = _fill(folded, position, automata)
+        fill = _fill(folded, position, automata, typed)
         if fill is not None:
             start, end, word = words[position]
             edits.append((start, end, _written_like(word, fill)))
@@ -70,7 +74,12 @@ def _pattern(word: str) -> str:
     return "".join(_ANY if ch in _MASK_CHARS else normalise_phrase(ch) or " " for ch in word)
 
 
-def _fill(folded: list[str], position: int, automata: Sequence[Any]) -> str | None:
+def _fill(
+    folded: list[str],
+    position: int,
+    automata: Sequence[Any],
+    typed: Callable[[str, str], bool] | None,
+) -> str | None:
     # The one reading of folded[position] over the longest run of words around it that some
     # key fits exactly: two folded words at least, three letters shown (one masked word alone
     # fits too much).
@@ -91,7 +100,38 @@ def _fill(folded: list[str], position: int, automata: Sequence[Any]) -> str | No
                     readings.add(key[before : before + len(folded[position])])
         if readings:
             return readings.pop() if len(readings) == 1 else None
-    return None
+    return None if typed is None else _fill_after_type(folded, position, automata, typed)
+
+
+#: Articles between a type word and a name ("Centre Hospitalier d'Arc*****").
+_ARTICLES = frozenset({"d", "de", "du", "des", "l", "la", "le", "les"})
+
+
+def _fill_after_type(
+    folded: list[str], position: int, automata: Sequence[Any], typed: Callable[[str, str], bool]
+) -> str | None:
+    # One masked word right after a type word and an article ("Centre Hospitalier d'Arc*****"):
+    # the one name key it fits alone that is read with that type ("arcachon", not the
+    # "archipel" of a nursing home), with its article as written.
+    *article, masked = folded[position].split(" ")
+    if len(article) > 1 or (article and article[0] not in _ARTICLES) or len(automata) < 2:
+        return None
+    if sum(ch.isalpha() for ch in masked) < _FEWEST_SHOWN:
+        return None
+    before = " ".join(folded[:position]).split()
+    while before and before[-1] in _ARTICLES and not article:
+        before.pop()
+    names, types = automata[0], automata[-1]
+    kinds = {types.get(f" {' '.join(before[-n:])} ", None) for n in (1, 2, 3) if before[-n:]}
+    kinds.discard(None)
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    keys = names.keys(f" {masked} ", _ANY, ahocorasick.MATCH_EXACT_LENGTH)
+    readings = {key.strip() for key in islice(keys, _KEYS_READ) if typed(key, kind)}
+    if len(readings) != 1:
+        return None
+    return " ".join([*article, readings.pop()])
 
 
 def _written_like(word: str, fill: str) -> str:

@@ -392,7 +392,9 @@ class Matcher:
         if "*" in fixed_title or "?" in fixed_title:
             # "G****e Hospitalier du Havre": masked words the watchlist reads one way only.
             fixed_title, title_map = replace_spans(
-                fixed_title, unmasked(fixed_title, self._mask_lexicons()), title_map
+                fixed_title,
+                unmasked(fixed_title, self._mask_lexicons(), self._typed_key),
+                title_map,
             )
         first = self._match(fixed_title, fixed_text, french)
         result = first.result
@@ -442,10 +444,20 @@ class Matcher:
         # The keys a masked title's words are read from: the index's, and the type words'.
         if self._type_words is None:
             self._type_words = ahocorasick.Automaton()
-            for surface in _SURFACE_TYPE:
-                self._type_words.add_word(f" {surface} ", 0)
+            for surface, kind in _SURFACE_TYPE.items():
+                self._type_words.add_word(f" {surface} ", kind)
             self._type_words.make_automaton()
         return self.index.automaton, self._type_words
+
+    def _typed_key(self, key: str, kind: str) -> bool:
+        # The index key is an establishment's name read with a type word ``kind`` accepts.
+        value = self.index.automaton.get(key, None)
+        if value is None or value >= 0:
+            return False
+        return any(
+            written is not None and kind in ACCEPTS.get(written, frozenset({written}))
+            for _, written, _, _ in self.index.entries[~value][1]
+        )
 
     def _watched_host(self, host: str) -> bool:
         # The host (without scheme or "www."), or a parent domain of it, is a watched entity's

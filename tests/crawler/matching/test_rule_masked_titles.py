@@ -1,7 +1,9 @@
 """Rule: a leak site's title with masked words ("G****e Hospitalier du Havre", "Centre
 Hospitalier Yves Le F**l") has each masked word filled in when the watchlist's names and the
 type words read it one way only, over the longest run of words around it that any of them
-fits; a mask that fits several names, or too little shown, is left as written."""
+fits, or, right after a type word, among the names read with that type ("Centre Hospitalier
+d'Arc*****" is Arcachon's, not the "Archipel" nursing home's); a mask that fits several names,
+or too little shown, is left as written."""
 
 from __future__ import annotations
 
@@ -63,3 +65,14 @@ def test_the_fill_keeps_the_masked_word_case_and_punctuation(matcher: Matcher) -
     assert unmasked("Centre Hospitalier Yves Le F**L", automata) == [(27, 31, "FOLL")]
     assert unmasked("Clinique de la Font***", automata) == []
     assert unmasked("No mask here", automata) == []
+
+
+ARCACHON = legal_entity("330781204", "Centre Hospitalier d'Arcachon", "Arcachon", "33")
+ARCHIPEL = establishment("330000001", "Résidence Archipel", "Bordeaux", "33")
+
+
+def test_a_masked_name_after_a_type_word_is_read_among_that_type_s_names() -> None:
+    matcher = Matcher(Watchlist((ARCACHON, ARCHIPEL), {}))
+    assert keys(matcher, "Centre Hospitalier d'Arc*****", "Group: everest") == {ARCACHON.key}
+    assert keys(matcher, "CH d'Arc*****", "Group: everest") == {ARCACHON.key}
+    assert keys(matcher, "Clinique d'Arc*****", "Group: everest") == set()  # no such clinic
