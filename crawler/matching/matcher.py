@@ -683,6 +683,8 @@ class Matcher:
             # Hospital"): it needs France (one test per hit, when a type word follows).
             abroad: bool | None = None
             glued: bool | None = None  # the hit is the end of a longer host ("univ-antilles.fr")
+            if _number_across_punctuation(normalised, start, end):
+                continue  # ".pst, 38 Go" is no "PST 38"
             for entity, kind, level, origin in candidates:
                 if origin == FROM_DOMAIN:
                     if glued is None:
@@ -1196,6 +1198,20 @@ def _cut_word(title: str) -> tuple[int, int] | None:
     while start and title[start - 1].isalnum() and not title[start - 1].isdecimal():
         start -= 1  # a letter: a word character that is no digit, as ``[^\W\d_]``
     return (start, end) if end - start >= 2 else None
+
+
+def _number_across_punctuation(normalised: Normalised, start: int, end: int) -> bool:
+    # The key ends with a number ("pst 38", "ast 67") that the text writes after a comma, a
+    # colon, a semicolon or a full stop ("Format : .pst, 38 Go"): two pieces of a sentence,
+    # not initials with their department's number.
+    folded = normalised.text
+    last = folded.rfind(" ", start, end - 1)
+    if last <= start or not folded[last + 1 : end - 1].isdigit():
+        return False
+    between = normalised.original[
+        normalised.span(start, last)[1] : normalised.span(last + 1, end - 1)[0]
+    ]
+    return any(mark in between for mark in ",;:.!?")
 
 
 def _inside_host(normalised: Normalised, start: int) -> bool:

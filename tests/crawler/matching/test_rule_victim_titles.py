@@ -245,3 +245,17 @@ def test_other_names_of_ordinary_words_still_need_their_place(
     ordinary: Matcher, title: str
 ) -> None:
     assert keys(ordinary, title, "Group: akira") == set()
+
+
+def test_initials_and_a_number_in_two_pieces_of_a_sentence_name_nothing() -> None:
+    # Real shape: a mailbox dump "Format : .pst, 38 Go" is no "PST 38" (an occupational-health
+    # service of the Isère).
+    pst = EntityRecord(
+        key="occupational:pst38", kind="occupational", name="PST 38", aliases=["PST38"]
+    )
+    matcher = Matcher(Watchlist((pst,), {}))
+    text = "Boîtes récupérées : direction, drh, santé au travail\nFormat : .pst, 38 Go"
+    assert keys(matcher, "CH de Chartres — mails", text) == set()
+    assert keys(matcher, "Export; PST. 38 fichiers", "santé au travail") == set()
+    assert keys(matcher, "PST 38", "Group: play") == {pst.key}
+    assert keys(matcher, "Le PST 38 (santé au travail) est touché", "") == {pst.key}
