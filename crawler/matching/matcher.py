@@ -685,7 +685,13 @@ class Matcher:
             glued: bool | None = None  # the hit is the end of a longer host ("univ-antilles.fr")
             if _number_across_punctuation(normalised, start, end):
                 continue  # ".pst, 38 Go" is no "PST 38"
+            in_path: bool | None = None  # the hit is part of a file's path or name
             for entity, kind, level, origin in candidates:
+                if self.watchlist.entities[entity].kind == "vendor":
+                    if in_path is None:
+                        in_path = _in_file_path(normalised, start, end)
+                    if in_path:
+                        continue  # "\\srv-dpi\\backup\\dxcare_*.bak": the victim's software
                 if origin == FROM_DOMAIN:
                     if glued is None:
                         glued = _inside_host(normalised, start)
@@ -1198,6 +1204,17 @@ def _cut_word(title: str) -> tuple[int, int] | None:
     while start and title[start - 1].isalnum() and not title[start - 1].isdecimal():
         start -= 1  # a letter: a word character that is no digit, as ``[^\W\d_]``
     return (start, end) if end - start >= 2 else None
+
+
+def _in_file_path(normalised: Normalised, start: int, end: int) -> bool:
+    # The folded words start:end are written inside a file's path or name ("\\srv\\dxcare_x.bak",
+    # "/opt/mediboard/", "orbis_export.csv"): glued to it by a backslash or an underscore, or
+    # between two slashes ("Mediboard/Softway" is two names, not a path).
+    first, last = normalised.span(start, end)
+    before = normalised.original[max(0, first - 1) : first]
+    after = normalised.original[last : last + 1]
+    glued = ("\\", "_")
+    return before in glued or after in glued or before == after == "/"
 
 
 def _number_across_punctuation(normalised: Normalised, start: int, end: int) -> bool:

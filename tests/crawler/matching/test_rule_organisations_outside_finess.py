@@ -205,3 +205,21 @@ def test_the_curated_list_is_well_formed() -> None:
             assert "support: " in row["note"]  # every GHT names its support hospital
         elif row["kind"] == "group":  # a private group: how it was known
             assert "no page retrieved" in row["note"] or row["source_url"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liste des fichiers exfiltrés :\n\\\\srv-dpi\\backup\\dxcare_2024.bak\n214 Go",
+        "Arborescence : /opt/dxcare/conf, 12 Go de données patients",
+        "export_dxcare.csv (données patients), 3 Go",
+    ],
+)
+def test_a_vendor_s_name_inside_a_file_path_is_the_victim_s_software(text: str) -> None:
+    # Real shape: a hospital's exfiltrated file tree shows its patient-record software's
+    # backups; the vendor is not the victim.
+    dxcare = EntityRecord(key="vendor:dxcare", kind="vendor", name="DxCare")
+    matcher = Matcher(Watchlist((dxcare,), {}))
+    assert keys(matcher, "Fichiers du CH", text) == set()
+    assert keys(matcher, "DxCare", "Group: lockbit3 — éditeur de logiciel médical") == {dxcare.key}
+    assert keys(matcher, "Fuite chez DxCare/Dedalus", "données patients") == {dxcare.key}
