@@ -1,4 +1,5 @@
-"""A headline whose victim is no health organisation, and the names its story only mentions.
+"""A headline whose victim is no health organisation, and the names its story only mentions;
+a headline about a crisis exercise, whose story names no victim at all.
 
 A press item or a forum thread whose title says who was hit, and says it of a town hall, a
 school, a water utility or a gym chain ("Toulouse : la métropole victime d'une attaque par déni
@@ -20,7 +21,14 @@ from collections.abc import Sequence
 from crawler.core.records import EntityMatch
 from crawler.matching.normalise import normalise_phrase
 from crawler.matching.results import AmbiguousMatch
-from crawler.matching.vocabulary import ALSO_WORDS, BREACH_WORDS, HEALTH_WORDS, OTHER_SUBJECTS
+from crawler.matching.vocabulary import (
+    ALSO_WORDS,
+    BREACH_WORDS,
+    DRILL_WORDS,
+    HEALTH_WORDS,
+    OTHER_SUBJECTS,
+    TAKEN_WORDS,
+)
 
 #: A headline has this many words at least ("🚨 Fuite" is no headline).
 _HEADLINE_WORDS = 3
@@ -32,8 +40,13 @@ _BREACH = frozenset(BREACH_WORDS)
 _OTHER = frozenset(OTHER_SUBJECTS)
 _HEALTH = frozenset(HEALTH_WORDS)
 _ALSO = frozenset(ALSO_WORDS)
-#: The longest phrase of the four lists, in words.
-_LONGEST = max(len(p.split()) for p in (*BREACH_WORDS, *OTHER_SUBJECTS, *HEALTH_WORDS, *ALSO_WORDS))
+_DRILL = frozenset(DRILL_WORDS)
+_TAKEN = frozenset(TAKEN_WORDS)
+#: The longest phrase of the lists, in words.
+_LONGEST = max(
+    len(p.split())
+    for p in (*BREACH_WORDS, *OTHER_SUBJECTS, *HEALTH_WORDS, *ALSO_WORDS, *DRILL_WORDS)
+)
 
 
 def other_subject(title: str) -> bool:
@@ -44,6 +57,16 @@ def other_subject(title: str) -> bool:
     grams = _grams(words)
     # (The rarest list first: most titles name no other subject.)
     return not (grams.isdisjoint(_OTHER) or grams.isdisjoint(_BREACH)) and grams.isdisjoint(_HEALTH)
+
+
+def drill(title: str) -> bool:
+    """True when ``title`` is a headline about a crisis exercise and says no data was taken
+    ("Exercice de crise cyber : six hôpitaux normands simulent une attaque")."""
+    words = normalise_phrase(title).split()
+    if len(words) < _HEADLINE_WORDS:
+        return False
+    grams = _grams(words)
+    return not grams.isdisjoint(_DRILL) and grams.isdisjoint(_TAKEN)
 
 
 def only_hit_too(

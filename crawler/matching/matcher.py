@@ -41,7 +41,7 @@ from crawler.matching.display_names import REGION_OF
 from crawler.matching.finess import find_finess
 from crawler.matching.finess_categories import PLACED_SECTORS, category_of, sector_of
 from crawler.matching.first_pass import FirstPass
-from crawler.matching.headline import only_hit_too, other_subject
+from crawler.matching.headline import drill, only_hit_too, other_subject
 from crawler.matching.index import (
     COMMON,
     FROM_ALIAS,
@@ -337,6 +337,10 @@ class Matcher:
         result = self._match_post(title, text)
         if not (result.matches or result.ambiguous):
             return result
+        if drill(title):
+            # "Exercice de crise cyber : six hôpitaux normands simulent une attaque": the
+            # hospitals of a drill story are no victims (module headline).
+            return result._replace(matches=[], ambiguous=[])
         victim = victim_field(title, text)
         if victim is None:
             if other_subject(title) and not _in_title(result):

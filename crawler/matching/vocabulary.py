@@ -211,6 +211,18 @@ OTHER_SUBJECTS = _phrases(
     |concessionnaire|car dealer|telecom|operateur telecom|isp|fournisseur d acces|media
     |journal|newspaper|broadcaster|chaine de television|football|rugby|handball|basket"""
 )
+#: A headline's words for a crisis exercise ("Exercice de crise cyber : six hôpitaux normands
+#: simulent une attaque", "Hospital runs ransomware drill").
+DRILL_WORDS = _phrases(
+    """exercice|exercices|exercice de crise|simulation|simulations|simulent|simule|simulee
+    |simulant|s entraine|s entrainent|entrainement|drill|drills|exercise|exercises|tabletop"""
+)
+#: A headline's words for data really taken: a drill headline with one of them tells more.
+TAKEN_WORDS = _phrases(
+    """fuite|fuites|vol de donnees|donnees volees|rancon|revendique|revendiquee|pirate|piratee
+    |piratage|hacke|hackee|leak|leaked|ransom|stolen|dump|dumped|vente|en vente|selling|sold
+    |publie|publiees|published|exfiltre|exfiltrees|exfiltrated"""
+)
 #: A sentence that says its name was hit too ("a également été touché", "was also hit").
 ALSO_WORDS = _phrases("egalement|aussi|also|as well|too|de meme|lui aussi|elle aussi|itself")
 #: Markers of France (they outweigh a foreign word elsewhere in the post).

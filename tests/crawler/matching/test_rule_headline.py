@@ -1,12 +1,13 @@
 """Rule: a headline that says a non-health organisation was hit or sold (a town hall, a school,
 a water utility, a gym chain) leaves the health organisations its story names as background,
-unless their own sentence says they were hit too."""
+unless their own sentence says they were hit too; a headline about a crisis exercise that
+says no data was taken names no victim at all."""
 
 from __future__ import annotations
 
 import pytest
 
-from crawler.matching.headline import other_subject
+from crawler.matching.headline import drill, other_subject
 from crawler.matching.matcher import Matcher
 from tests.crawler.matching.support import keys
 
@@ -62,3 +63,29 @@ def test_a_hospital_hit_too_stays_a_victim(bundled_matcher: Matcher) -> None:
     )
     title = "Toulouse : la métropole victime d'une attaque par déni de service"
     assert keys(bundled_matcher, title, text) == {TOULOUSE}
+
+
+@pytest.mark.parametrize(
+    ("title", "is_drill"),
+    [
+        ("Exercice de crise cyber : six hôpitaux normands simulent une attaque", True),
+        ("Brest hospital runs a ransomware drill with the ARS", True),
+        ("Le CHU de Brest s'entraîne à une cyberattaque", True),
+        ("Après l'exercice, le CHU de Brest piraté pour de bon", False),  # data taken
+        ("Fuite au CHU de Brest : une simulation tourne mal", False),
+        ("Exercice", False),  # no headline
+        ("Le CHU de Brest victime d'une cyberattaque", False),
+    ],
+)
+def test_drill_headlines(title: str, is_drill: bool) -> None:
+    assert drill(title) is is_drill
+
+
+def test_the_hospitals_of_a_drill_story_are_no_victims(bundled_matcher: Matcher) -> None:
+    title = "Exercice de crise cyber : des hôpitaux bretons simulent une attaque"
+    text = (
+        "GHT Brest-Carhaix\ndomain: letelegramme.fr\nLe CHU de Brest a participé mardi à un "
+        "exercice de crise simulant une cyberattaque. Aucun incident réel n'a eu lieu."
+    )
+    assert keys(bundled_matcher, title, text) == set()
+    assert keys(bundled_matcher, "Le CHU de Brest victime d'une cyberattaque", text) == {BREST}
