@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from crawler.matching.index import COMMON, FROM_DOMAIN, FROM_NAME, STRONG, SUPPORT, WEAK
 from crawler.matching.name_words import TYPE_PHRASES
-from crawler.matching.normalise import Normalised
+from crawler.matching.normalise import Normalised, normalise_phrase
 from crawler.matching.vocabulary import FRENCH_TERRITORIES
 
 #: A match scoring below this is not reported.
@@ -270,7 +270,34 @@ def denied(candidate: Candidate) -> bool:
         or HOSTING_AFTER.match(text, candidate.end, candidate.field.end) is not None
         or HELPING_AFTER.match(text, candidate.end, candidate.field.end) is not None
         or _taken_up(text, candidate.end, candidate.field.end)
+        or _denied_after_apposition(candidate)
     )
+
+
+#: The longest apposition between commas read past ("The Centre Hospitalier des Pyrenees, the
+#: psychiatric hospital in the same city, said it had no link to the incident").
+_APPOSITION_CHARS = 120
+
+
+def _denied_after_apposition(candidate: Candidate) -> bool:
+    # The name, then an apposition between commas, then a denial: the words of the apposition
+    # are skipped in the folded text and the denial read from there.
+    folded = candidate.field.folded
+    end = folded.span(candidate.start, candidate.end)[1]
+    original = folded.original
+    if original[end : end + 1] != ",":
+        return False
+    close = original.find(",", end + 1, end + 1 + _APPOSITION_CHARS)
+    if close < 0 or any(mark in original[end + 1 : close] for mark in ".;:!?()\n"):
+        return False
+    skipped = len(normalise_phrase(original[end + 1 : close]).split())
+    text = folded.text
+    position = candidate.end
+    for _ in range(skipped):
+        position = text.find(" ", position + 1, candidate.field.end)
+        if position < 0:
+            return False
+    return DENIED_AFTER.match(text, position, candidate.field.end) is not None
 
 
 def self_denied(candidate: Candidate) -> bool:

@@ -12,7 +12,7 @@ import pytest
 
 from crawler.matching.matcher import Matcher
 from crawler.matching.watchlist import Watchlist
-from tests.crawler.matching.support import establishment, keys
+from tests.crawler.matching.support import establishment, keys, legal_entity
 
 ROUEN = establishment("760780239", "CHU de Rouen", "Rouen", "76")
 CAEN = establishment("140000100", "CHU de Caen", "Caen", "14")
@@ -393,3 +393,21 @@ def test_a_name_inside_another_s_relative_clause_is_not_its_subject(stories: Mat
         "que ses propres systèmes ne sont pas touchés."
     )
     assert keys(stories, "Dialyse : l'association Calydial touchée", text) == {CALYDIAL.key}
+
+
+PAU = legal_entity("640781290", "Centre hospitalier de Pau", "Pau", "64")
+PYRENEES = legal_entity("640780862", "Centre Hospitalier des Pyrenees", "Pau", "64")
+
+
+def test_a_denial_after_an_apposition_between_commas_is_read() -> None:
+    # Real shape (English tech press): the town's other hospital, with a long apposition, says
+    # it is not concerned; the town's hospital is the victim.
+    matcher = Matcher(Watchlist((PAU, PYRENEES), {}))
+    text = (
+        "Officials at the Pau Hospital Center in southwestern France confirmed the attack. The "
+        "Centre Hospitalier des Pyrenees, the psychiatric hospital in the same city, said it "
+        "had no link to the incident."
+    )
+    assert keys(matcher, "Pau hospital's IT outage caused by cyberattack", text) == {PAU.key}
+    hit = text.replace("said it had no link to the incident", "was hit as well")
+    assert PYRENEES.key in keys(matcher, "Pau hospitals hit by cyberattack", hit)
