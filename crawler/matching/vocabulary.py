@@ -142,10 +142,10 @@ NEGATION_CUES = _phrases(
     |transferred from|a cote de|a cote du|pres de|pres du|en face de|en face du|non loin de
     |non loin du|face a|next to|opposite|across from|close to|rue|avenue|boulevard|allee|impasse
     |chemin|quai|place|square|parvis|arret|station|street|road
-    |part of|member of|owned by|subsidiary of|a subsidiary of|belongs to|belonging to
+    |part of|member of|owned by|subsidiary of|a subsidiary of
     |run by|operated by|managed by|gere par|geree par|geres par|gerees par|exploite par
     |exploitee par
-    |filiale de|filiale du|filiale d|appartient a|appartient au|appartenant a|appartenant au
+    |filiale de|filiale du|filiale d
     |membre de|membre du|rappelle celle de|rappelle celle du|rappelle celle d|comme celle de
     |comme celle du|comme celle d|apres celle de|apres celle du|apres celle d|similar to
     |mois apres l attaque contre|mois apres l attaque contre l|ans apres l attaque contre

@@ -411,3 +411,16 @@ def test_a_denial_after_an_apposition_between_commas_is_read() -> None:
     assert keys(matcher, "Pau hospital's IT outage caused by cyberattack", text) == {PAU.key}
     hit = text.replace("said it had no link to the incident", "was hit as well")
     assert PYRENEES.key in keys(matcher, "Pau hospitals hit by cyberattack", hit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Base de données appartenant au CHU de Rouen, 80k patients, 900$.",
+        "A threat actor leaked a database allegedly belonging to the CHU de Rouen.",
+        "Ce fichier appartient au CHU de Rouen : nom, prénom, NIR.",
+    ],
+)
+def test_data_belonging_to_a_name_makes_it_the_victim(matcher: Matcher, text: str) -> None:
+    # "belonging to" says whose data it is, not who owns the name: the name is the victim.
+    assert keys(matcher, "Vente", text) == {ROUEN.key}
