@@ -332,9 +332,78 @@ def denied_before(candidate: Candidate) -> bool:
     text = candidate.field.folded.text
     start = candidate.start
     return any(
-        0 <= start - end <= 48 and _untyped(text[end + 1 : start].strip()) in DENIED_GAP
+        0 <= start - end <= 48
+        and _untyped(text[end + 1 : start].strip()) in DENIED_GAP
+        and not _voided(candidate, end)
         for end in candidate.field.denials
     ) or any(_listed_after(candidate, end) for end in candidate.field.listed)
+
+
+#: Cues whose relation a word right before them turns around: an access "vers le CH" is an
+#: access into it, staff "working for" it are its own, and its teams that detected an
+#: intrusion detected their own.
+_ACCESS_WORDS = frozenset(
+    [
+        "acces",
+        "access",
+        "vpn",
+        "rdp",
+        "ssh",
+        "connexion",
+        "connection",
+        "tunnel",
+        "pivot",
+        "shell",
+        "citrix",
+    ]
+)
+_STAFF_WORDS = frozenset(
+    [
+        "staff",
+        "employees",
+        "employes",
+        "salaries",
+        "agents",
+        "personnel",
+        "soignants",
+        "medecins",
+        "doctors",
+        "nurses",
+        "infirmiers",
+        "infirmieres",
+        "users",
+        "utilisateurs",
+        "comptes",
+        "accounts",
+    ]
+)
+_TEAM_CUES = (
+    "equipes du", "teams from", "staff from", "technicians from", "experts from", "experts du",
+    "techniciens du",
+)  # fmt: skip
+_EMPLOYER_CUES = ("working for", "travaillant pour")
+#: After a name its teams are said to handle: its own incident.
+_OWN_INCIDENT_AFTER = re.compile(
+    r"(?: [a-z0-9]+){0,3}? (?:ont detecte|a detecte|ont constate|ont decouvert|ont repere"
+    r"|ont identifie|sont mobilisees|sont mobilises|travaillent a|tentent de|detected|discovered"
+    r"|noticed|identified|are working to|are restoring)"
+)
+
+
+def _voided(candidate: Candidate, end: int) -> bool:
+    # The cue ending at ``end`` is turned around by the word right before it, or, for a
+    # team's cue, by what the name's teams are said to do.
+    text = candidate.field.folded.text
+    words = text[max(0, end - 60) : end + 1].split()
+    if words[-1:] == ["vers"]:
+        return len(words) > 1 and words[-2] in _ACCESS_WORDS
+    tail = " ".join(words[-2:])
+    if tail in _EMPLOYER_CUES:
+        return len(words) > 2 and words[-3] in _STAFF_WORDS
+    if tail in _TEAM_CUES:
+        found = _OWN_INCIDENT_AFTER.match(text, candidate.end, candidate.field.end)
+        return found is not None
+    return False
 
 
 def _untyped(gap: str) -> str:

@@ -424,3 +424,31 @@ def test_a_denial_after_an_apposition_between_commas_is_read() -> None:
 def test_data_belonging_to_a_name_makes_it_the_victim(matcher: Matcher, text: str) -> None:
     # "belonging to" says whose data it is, not who owns the name: the name is the victim.
     assert keys(matcher, "Vente", text) == {ROUEN.key}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vente d'un accès VPN vers le CHU de Rouen, domain admin, 3k$.",
+        "Les équipes du CHU de Rouen ont détecté une intrusion ; des données ont été volées.",
+        "Credentials of staff working for the CHU de Rouen, 2k accounts.",
+    ],
+)
+def test_a_cue_turned_around_by_the_word_before_it_keeps_the_victim(
+    matcher: Matcher, text: str
+) -> None:
+    # An access "vers" a hospital goes into it, staff "working for" it are its own, its teams
+    # that detected an intrusion detected their own.
+    assert keys(matcher, "Vente", text) == {ROUEN.key}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les patients ont été transférés vers le CHU de Rouen.",
+        "Les équipes du CHU de Rouen ont été dépêchées pour aider la clinique.",
+        "Un prestataire travaillant pour le CHU de Rouen a été piraté.",
+    ],
+)
+def test_the_cues_still_deny_otherwise(matcher: Matcher, text: str) -> None:
+    assert keys(matcher, "Attaque à Dieppe", text) == set()
