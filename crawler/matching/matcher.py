@@ -901,11 +901,17 @@ class Matcher:
         # Haguenau affirme n'avoir subi aucune cyberattaque"), is not named as a victim by its
         # other mentions either: a press record's victim line, a title.
         entities = self.watchlist.entities
-        denied = {
-            entities[c.entity].parent_key or entities[c.entity].key
-            for c in raw
-            if c.score < THRESHOLD and self_denied(c)
-        }
+        # (Candidates of one span share it: each span is read once.)
+        spans: dict[tuple[str, int, int], bool] = {}
+        denied = set()
+        for c in raw:
+            if c.score >= THRESHOLD:
+                continue
+            span = (c.field.name, c.start, c.end)
+            if span not in spans:
+                spans[span] = self_denied(c)
+            if spans[span]:
+                denied.add(entities[c.entity].parent_key or entities[c.entity].key)
         if not denied:
             return
         for candidate in raw:
