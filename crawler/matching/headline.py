@@ -42,10 +42,18 @@ _HEALTH = frozenset(HEALTH_WORDS)
 _ALSO = frozenset(ALSO_WORDS)
 _DRILL = frozenset(DRILL_WORDS)
 _TAKEN = frozenset(TAKEN_WORDS)
-#: The longest phrase of the lists, in words.
+#: The longest phrase of the lists, in words (every list a headline or sentence is read for).
 _LONGEST = max(
-    len(p.split())
-    for p in (*BREACH_WORDS, *OTHER_SUBJECTS, *HEALTH_WORDS, *ALSO_WORDS, *DRILL_WORDS)
+    len(phrase.split())
+    for phrases in (
+        BREACH_WORDS,
+        OTHER_SUBJECTS,
+        HEALTH_WORDS,
+        ALSO_WORDS,
+        DRILL_WORDS,
+        TAKEN_WORDS,
+    )
+    for phrase in phrases
 )
 
 
