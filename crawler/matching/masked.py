@@ -12,7 +12,7 @@ and is left as written.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
@@ -35,12 +35,15 @@ _FEWEST_SHOWN = 3
 
 
 def unmasked(
-    title: str, automata: Sequence[Any], typed: Callable[[str, str], bool] | None = None
+    title: str,
+    names: Any,
+    types: Any = None,
+    typed: Callable[[str, str], bool] | None = None,
 ) -> list[tuple[int, int, str]]:
-    """Edits ``(start, end, letters)`` that fill the masked words of ``title`` from the keys of
-    ``automata`` (pyahocorasick automata whose keys are folded phrases padded with spaces: the
-    watchlist's names first, the type words last, their values the types), sorted; none when
-    no masked word has one reading. ``typed(key, kind)`` says whether a name key is read with
+    """Edits ``(start, end, letters)`` that fill the masked words of ``title``, sorted; none
+    when no masked word has one reading. ``names`` and ``types`` are pyahocorasick automata
+    whose keys are folded phrases padded with spaces: the watchlist's names, and the type
+    words (their values the types). ``typed(key, kind)`` says whether a name key is read with
     a type word of that kind: a masked name right after a type word is read among those."""
     if "*" not in title and "?" not in title:
         return []
@@ -54,7 +57,7 @@ def unmasked(
     ]
     edits = []
     for position in masked:
-        fill = _fill(folded, position, automata, typed)
+        fill = _fill(folded, position, names, types, typed)
         if fill is not None:
             start, end, word = words[position]
             edits.append((start, end, _written_like(word, fill)))
@@ -77,7 +80,8 @@ def _pattern(word: str) -> str:
 def _fill(
     folded: list[str],
     position: int,
-    automata: Sequence[Any],
+    names: Any,
+    types: Any,
     typed: Callable[[str, str], bool] | None,
 ) -> str | None:
     # The one reading of folded[position] over the longest run of words around it that some
@@ -94,13 +98,15 @@ def _fill(
             if sum(ch.isalpha() for ch in joined) < _FEWEST_SHOWN:
                 continue
             before = len(" ".join(["", *run[: position - first]])) + 1
-            for automaton in automata:
+            for automaton in (names, types) if types is not None else (names,):
                 keys = automaton.keys(f" {joined} ", _ANY, ahocorasick.MATCH_EXACT_LENGTH)
                 for key in islice(keys, _KEYS_READ):
                     readings.add(key[before : before + len(folded[position])])
         if readings:
             return readings.pop() if len(readings) == 1 else None
-    return None if typed is None else _fill_after_type(folded, position, automata, typed)
+    if types is None or typed is None:
+        return None
+    return _fill_after_type(folded, position, names, types, typed)
 
 
 #: Articles between a type word and a name ("Centre Hospitalier d'Arc*****").
@@ -108,20 +114,19 @@ _ARTICLES = frozenset({"d", "de", "du", "des", "l", "la", "le", "les"})
 
 
 def _fill_after_type(
-    folded: list[str], position: int, automata: Sequence[Any], typed: Callable[[str, str], bool]
+    folded: list[str], position: int, names: Any, types: Any, typed: Callable[[str, str], bool]
 ) -> str | None:
     # One masked word right after a type word and an article ("Centre Hospitalier d'Arc*****"):
     # the one name key it fits alone that is read with that type ("arcachon", not the
     # "archipel" of a nursing home), with its article as written.
     *article, masked = folded[position].split(" ")
-    if len(article) > 1 or (article and article[0] not in _ARTICLES) or len(automata) < 2:
+    if len(article) > 1 or (article and article[0] not in _ARTICLES):
         return None
     if sum(ch.isalpha() for ch in masked) < _FEWEST_SHOWN:
         return None
     before = " ".join(folded[:position]).split()
     while before and before[-1] in _ARTICLES and not article:
         before.pop()
-    names, types = automata[0], automata[-1]
     kinds = {types.get(f" {' '.join(before[-n:])} ", None) for n in (1, 2, 3) if before[-n:]}
     kinds.discard(None)
     if len(kinds) != 1:

@@ -291,7 +291,7 @@ class Matcher:
         self._departments: dict[str, str] | None = None
         self._department_words: frozenset[str] | None = None
         self._family_words: dict[str, frozenset[str]] = {}
-        self._type_words: Any = None  # an automaton of the type words, for masked titles
+        self._types: Any = None  # built by _type_words, for masked titles
 
     def _context(self, entity: int) -> EntityContext:
         # Computed for candidates only: most entities never appear in a post.
@@ -397,7 +397,7 @@ class Matcher:
             # "G****e Hospitalier du Havre": masked words the watchlist reads one way only.
             fixed_title, title_map = replace_spans(
                 fixed_title,
-                unmasked(fixed_title, self._mask_lexicons(), self._typed_key),
+                unmasked(fixed_title, self.index.automaton, self._type_words(), self._typed_key),
                 title_map,
             )
         first = self._match(fixed_title, fixed_text, french)
@@ -444,14 +444,14 @@ class Matcher:
             return result
         return result._replace(matches=[*result.matches, *added])
 
-    def _mask_lexicons(self) -> tuple[Any, Any]:
-        # The keys a masked title's words are read from: the index's, and the type words'.
-        if self._type_words is None:
-            self._type_words = ahocorasick.Automaton()
+    def _type_words(self) -> Any:
+        # An automaton of the type words (each one's type as value), for masked titles.
+        if self._types is None:
+            self._types = ahocorasick.Automaton()
             for surface, kind in _SURFACE_TYPE.items():
-                self._type_words.add_word(f" {surface} ", kind)
-            self._type_words.make_automaton()
-        return self.index.automaton, self._type_words
+                self._types.add_word(f" {surface} ", kind)
+            self._types.make_automaton()
+        return self._types
 
     def _typed_key(self, key: str, kind: str) -> bool:
         # The index key is an establishment's name read with a type word ``kind`` accepts.

@@ -61,10 +61,10 @@ def test_the_match_points_into_the_title_as_written(matcher: Matcher) -> None:
 
 
 def test_the_fill_keeps_the_masked_word_case_and_punctuation(matcher: Matcher) -> None:
-    automata = (matcher.index.automaton,)
-    assert unmasked("Centre Hospitalier Yves Le F**L", automata) == [(27, 31, "FOLL")]
-    assert unmasked("Clinique de la Font***", automata) == []
-    assert unmasked("No mask here", automata) == []
+    names = matcher.index.automaton
+    assert unmasked("Centre Hospitalier Yves Le F**L", names) == [(27, 31, "FOLL")]
+    assert unmasked("Clinique de la Font***", names) == []
+    assert unmasked("No mask here", names) == []
 
 
 ARCACHON = legal_entity("330781204", "Centre Hospitalier d'Arcachon", "Arcachon", "33")
