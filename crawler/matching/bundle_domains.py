@@ -242,22 +242,23 @@ def wikidata_domains(
             continue
         fits: dict[str, list[str]] = defaultdict(list)
         lat, lon = item.point
+        near = []  # (key, entity, km) of the sites within reach
         for key, entity, point in placed:
             if abs(point[0] - lat) > 0.1 or abs(point[1] - lon) > 0.15:
                 continue  # cheap bound before the distance itself
-            if distance_km(point, item.point) > WIKIDATA_REACH_KM:
-                continue
+            km = distance_km(point, item.point)
+            if km <= WIKIDATA_REACH_KM:
+                near.append((key, entity, km))
+        for key, entity, _ in near:
             if _label_fits(item.label, [entity["name"], *entity["aliases"]]):
                 fits[entity.get("parent_key") or key].append(key)
         if not fits:
             # A label in another language ("Saint Joseph's Hospital"): a site close by whose
             # name the domain spells, by its initials (hpsj.fr) or its words (bellan.fr).
-            for key, entity, point in placed:
-                if abs(point[0] - lat) > 0.05 or abs(point[1] - lon) > 0.07:
-                    continue
-                if distance_km(point, item.point) > DOMAIN_REACH_KM:
-                    continue
-                if _domain_spells(host, [entity["name"], *entity["aliases"]]):
+            for key, entity, km in near:
+                if km <= DOMAIN_REACH_KM and _domain_spells(
+                    host, [entity["name"], *entity["aliases"]]
+                ):
                     fits[entity.get("parent_key") or key].append(key)
         if len(fits) != 1:
             continue
