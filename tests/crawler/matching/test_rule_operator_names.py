@@ -13,7 +13,7 @@ import pytest
 from crawler.core.records import EntityRecord
 from crawler.matching.matcher import Matcher
 from crawler.matching.watchlist import Watchlist
-from tests.crawler.matching.support import keys, legal_entity
+from tests.crawler.matching.support import establishment, keys, legal_entity
 
 LEAK_SITE = "Group: lockbit3"
 # The legal entity of disabled people's homes (category 182, "Service d'éducation spéciale…").
@@ -118,27 +118,19 @@ def test_a_category_label_several_operators_sites_share_is_no_operator_s_name() 
         tags=["category:246", "ej-name:known", "legal-entity"],
     )
     homes = [
-        EntityRecord(
-            key=f"finess:55000{n}137",
-            kind="establishment",
-            name="Institut Médico-Éducatif",
-            finess_et=f"55000{n}137",
+        establishment(
+            f"55000{n}137",
+            "Institut Médico-Éducatif",
+            city,
+            "55",
             finess_ej="550005003",
             parent_key=adapei.key,
-            city=city,
-            department="55",
             tags=["category:183"],
         )
         for n, city in enumerate(("Thierville sur Meuse", "Commercy"))
     ]
-    elsewhere = EntityRecord(
-        key="finess:120780218",
-        kind="establishment",
-        name="Institut Médico-Éducatif",
-        finess_et="120780218",
-        city="Severac d Aveyron",
-        department="12",
-        tags=["category:183"],
+    elsewhere = establishment(
+        "120780218", "Institut Médico-Éducatif", "Severac d Aveyron", "12", tags=["category:183"]
     )
     matcher = Matcher(Watchlist((adapei, *homes, elsewhere), {}))
     text = "Institut médico-éducatif for children with intellectual disabilities, France."

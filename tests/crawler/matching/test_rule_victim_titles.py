@@ -14,7 +14,7 @@ import pytest
 from crawler.core.records import EntityRecord
 from crawler.matching.matcher import Matcher
 from crawler.matching.watchlist import Watchlist
-from tests.crawler.matching.support import keys
+from tests.crawler.matching.support import establishment, keys
 
 EMEIS = EntityRecord(key="group:emeis", kind="group", name="emeis", aliases=["Orpea", "ORPEA"])
 MACIF = EntityRecord(key="insurer:macif", kind="insurer", name="Macif", aliases=["MACIF"])
@@ -197,23 +197,11 @@ def test_initials_with_a_department_number_that_are_the_whole_title_are_read() -
     assert keys(matcher, "AST 67 rapport annuel", "") == set()
 
 
-POLE = EntityRecord(
-    key="finess:630780211",
-    kind="establishment",
-    name="Pôle Santé Republique",
-    finess_et="630780211",
-    city="Clermont Ferrand",
-    department="63",
-    tags=["category:365"],
+POLE = establishment(
+    "630780211", "Pôle Santé Republique", "Clermont Ferrand", "63", tags=["category:365"]
 )
-TILLEULS = EntityRecord(
-    key="finess:630000001",
-    kind="establishment",
-    name="Résidence Santé les Tilleuls",
-    finess_et="630000001",
-    city="Riom",
-    department="63",
-    tags=["category:500"],
+TILLEULS = establishment(
+    "630000001", "Résidence Santé les Tilleuls", "Riom", "63", tags=["category:500"]
 )
 
 
