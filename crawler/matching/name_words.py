@@ -830,7 +830,11 @@ STRUCTURAL_WORDS = frozenset({"site", "sites", "annexe", "antenne", "pole", "uni
 #: Words that make any establishment named with them a unit of its host, wherever they are
 #: written ("CH Carcassonne SMUR Antenne Quillan" is the emergency unit, not a hospital; an
 #: "Hôpital Annexe pour Enfants" is a hospital).
-UNIT_WORDS = frozenset({"smur", "antenne"})
+UNIT_WORDS = frozenset(
+    # ... and the health units of prisons ("Usmp Maison Centrale CH Joseph Imbert" is the unit
+    # of the CH of Arles at the prison, not the hospital): USMP, UCSA, SMPR, UHSA, UHSI.
+    {"smur", "antenne", "usmp", "ucsa", "smpr", "uhsa", "uhsi"}
+)
 #: Given names and titles written between a type word and a surname that the watchlist names
 #: without them ("Hôpital Armand-Trousseau" is the "… Site Trousseau", "Institut Jean Godinot"
 #: the "Institut Godinot", "Centre hospitalier Docteur Récamier"): French given names of the

@@ -169,6 +169,62 @@ def test_a_lab_named_after_the_hospital_it_sits_in_is_not_that_hospital() -> Non
     assert keys(matcher, "LBM Labio Site CH du Pays d'Aix", "Group: lockbit3") == {lab.key}
 
 
+def test_a_dialysis_unit_named_after_the_hospital_it_sits_in_is_not_that_hospital() -> None:
+    # Real shapes: Calydial's unit at the CH of Vienne (another legal entity) is named
+    # "Calydial - CH de Vienne"; the CH is "Centre Hospitalier Lucien Hussel de Vienne".
+    unit = establishment(
+        "380000828",
+        "Calydial - CH de Vienne",
+        "Vienne",
+        "38",
+        aliases=["Calydial"],
+        finess_ej="690002225",
+        parent_key="finess-ej:690002225",
+        tags=["category:141"],
+    )
+    hospital = establishment(
+        "380000174",
+        "Centre Hospitalier Lucien Hussel de Vienne",
+        "Vienne",
+        "38",
+        finess_ej="380781435",
+        tags=["category:355"],
+    )
+    matcher = Matcher(Watchlist((unit, hospital), {}))
+    assert keys(matcher, "Centre hospitalier de Vienne", "Group: lockbit3") == {hospital.key}
+    assert keys(matcher, "Calydial", "Group: lockbit3") == {unit.key}
+    alone = Matcher(Watchlist((unit,), {}))
+    assert keys(alone, "CH de Vienne", "Group: lockbit3") == set()
+
+
+def test_a_prison_health_unit_named_after_its_hospital_is_a_unit() -> None:
+    # The USMP of the CH of Arles at the prison carries the hospital's name as an alias: a
+    # mention of that name is the hospital, not its unit at the prison.
+    usmp = establishment(
+        "130796972",
+        "Usmp Maison Centrale CH Joseph Imbert",
+        "Arles",
+        "13",
+        aliases=["Usmp Maison Centrale", "CH Joseph Imbert"],
+        finess_ej="130789274",
+        parent_key="finess-ej:130789274",
+        tags=["category:355"],
+    )
+    hospital = establishment(
+        "130002827",
+        "Centre Hospitalier Joseph Imbert d'Arles",
+        "Arles",
+        "13",
+        aliases=["CH Joseph Imbert d'Arles"],
+        finess_ej="130789274",
+        parent_key="finess-ej:130789274",
+        tags=["category:355"],
+    )
+    matcher = Matcher(Watchlist((usmp, hospital), {}))
+    assert keys(matcher, "CH Joseph Imbert", "Group: vicesociety") == {hospital.key}
+    assert keys(matcher, "Usmp Maison Centrale CH Joseph Imbert", "") == {usmp.key}
+
+
 def test_a_home_hospital_service_named_after_its_host_is_not_that_hospital() -> None:
     had = establishment(
         "310031091",
