@@ -108,12 +108,22 @@ _LOWER = frozenset(
     ]
 )
 _CEDEX = re.compile(r"\s+CED(?:EX)?(\s+\d+)?$", re.IGNORECASE)  # FINESS cuts it to "CED"
+#: An acronym FINESS writes with a dot after each letter ("I.M.E.", "E.H.P.A.D", "C.H.").
+_DOTTED = re.compile(r"(?<![\w.])((?:[^\W\d_]\.){1,}[^\W\d_])\.?(?![\w.])")
+
+
+def _undotted(match: re.Match[str]) -> str:
+    # "I.M.E." is the "IME" posts write, when it is a known type's acronym ("C.H.", "E.H.P.A.D");
+    # not a person's initials ("J.P. Falret") nor a body's own acronym ("C.A.F", a family
+    # allowance fund, would become a name read alone).
+    letters = match.group(1).replace(".", "")
+    return letters if letters.lower() in _UPPER else match.group(0)
 
 
 def display_name(raw: str) -> str:
     """An official upper-case name in readable case, with its common words' accents
     (:mod:`crawler.matching.accents`), legal forms dropped."""
-    words = [w for w in re.split(r"\s+", raw.strip()) if w]
+    words = [w for w in re.split(r"\s+", _DOTTED.sub(_undotted, raw.strip())) if w]
     while words and words[0].lower() in LEGAL_FORMS:
         words = words[1:]
     while words and words[-1].lower() in LEGAL_FORMS:

@@ -17,6 +17,13 @@ from crawler.matching.display_names import display_name
         ("CENTRE MEDICO-SOCIAL SAINT-ETIENNE", "Centre Médico-Social Saint-Étienne"),
         ("MAISON DE SANTE DU COEUR", "Maison de Santé du Cœur"),
         ("POLE SANTE SUD SAS", "Pôle Santé Sud"),
+        # FINESS dots its acronyms; posts do not ("IME Château de Milan")
+        ("I.M.E. CHATEAU DE MILAN", "IME Château de Milan"),
+        ("E.H.P.A.D LES LILAS", "EHPAD les Lilas"),
+        ("FOYER A.P.F.", "Foyer APF"),
+        ("C.H. DE VIENNE", "CH de Vienne"),
+        ("CH J.P. FALRET", "CH J.p. Falret"),  # a person's initials stay as written
+        ("C.A.F", "C.a.f"),  # and so does an acronym that is no type's
     ],
 )
 def test_official_names_read_with_accents_and_sensible_case(raw: str, shown: str) -> None:
