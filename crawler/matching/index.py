@@ -426,15 +426,18 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         continue
                     if is_structural_core(form.core) or member_named or is_noise_name(form.core):
                         continue  # "Imagerie … - Site CH", "EHPAD Résidence Autonomie": no name
-                    if form.type in _HOST_TYPES and sector in _HOSTED_SECTORS:
-                        if (
+                    if (
+                        form.type in _HOST_TYPES
+                        and sector in _HOSTED_SECTORS
+                        and (
                             form.secondary
                             or leading_type(normalise_phrase(text).split())[0] != form.type
-                        ):
-                            # "LBM Labio Site CH du Pays d'Aix", "Calydial - CH de Vienne"
-                            # name the hospital they sit in: a lab's, a dialysis or an
-                            # imaging unit's name never makes it that hospital.
-                            continue
+                        )
+                    ):
+                        # "LBM Labio Site CH du Pays d'Aix", "Calydial - CH de Vienne" name the
+                        # hospital they sit in: a lab's, a dialysis or an imaging unit's name
+                        # never makes it that hospital.
+                        continue
                     named = [w for w in form.core.split(" ") if w not in ARTICLE_WORDS]
                     generic = is_generic_core(form.core) or " ".join(named) in region_cores
                     strength = GENERIC if generic or placed_sector else STRONG

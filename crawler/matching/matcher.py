@@ -36,6 +36,7 @@ from crawler.matching.candidates import (
     self_denied,
 )
 from crawler.matching.claims import extract_claims, sale_assessment
+from crawler.matching.coordination import coordinated_towns
 from crawler.matching.countries import state_country, victim_country
 from crawler.matching.display_names import REGION_OF
 from crawler.matching.finess import find_finess
@@ -400,6 +401,13 @@ class Matcher:
                 unmasked(fixed_title, self.index.automaton, self._type_words(), self._typed_key),
                 title_map,
             )
+        # "les hôpitaux de Guingamp et Lannion": each coordinated town read with the type word.
+        fixed_title, title_map = replace_spans(
+            fixed_title, coordinated_towns(fixed_title, self._is_town), title_map
+        )
+        fixed_text, text_map = replace_spans(
+            fixed_text, coordinated_towns(fixed_text, self._is_town), text_map
+        )
         first = self._match(fixed_title, fixed_text, french)
         result = first.result
         if title_map is not None or text_map is not None:  # else the spans are the original's
@@ -443,6 +451,10 @@ class Matcher:
         if not added:
             return result
         return result._replace(matches=[*result.matches, *added])
+
+    def _is_town(self, folded: str) -> bool:
+        # A town of the watchlist, however its saints are written ("Saint-Brieuc", "St Brieuc").
+        return any(variant in self.index.cities for variant in core_variants(folded))
 
     def _type_words(self) -> Any:
         # An automaton of the type words (each one's type as value), for masked titles.
