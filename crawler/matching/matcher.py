@@ -921,7 +921,7 @@ class Matcher:
                 continue
             span = (c.field.name, c.start, c.end)
             if span not in spans:
-                spans[span] = self_denied(c)
+                spans[span] = self_denied(c) and not _another_body(c, raw)
             if spans[span]:
                 denied.add(entities[c.entity].parent_key or entities[c.entity].key)
         if not denied:
@@ -1207,6 +1207,27 @@ def _deny_listed(raw: list[Candidate]) -> None:
     for candidate in sorted(raw, key=lambda c: c.start):
         if candidate.end not in candidate.field.listed and denied_before(candidate):
             candidate.field.listed.append(candidate.end)
+
+
+def _another_body(denied: Candidate, raw: list[Candidate]) -> bool:
+    # The denied mention is a shorter name of the entity followed by a capitalised word that
+    # is none of its names' ("Le réseau Laborizon Bretagne … n'est pas concerné", while the
+    # post's victim is "Laborizon Maine-Anjou"): another body that shares the name's start.
+    longer = any(
+        other.entity == denied.entity
+        and other.score >= THRESHOLD
+        and other.end - other.start > denied.end - denied.start
+        for other in raw
+    )
+    if not longer:
+        return False
+    folded = denied.field.folded
+    after = folded.text[denied.end :].split(" ", 2)
+    if len(after) < 2 or not after[1].isalpha():
+        return False
+    start = denied.end + 1
+    first, _ = folded.span(start, start + len(after[1]))
+    return folded.original[first : first + 1].isupper()
 
 
 def _cut_word(title: str) -> tuple[int, int] | None:

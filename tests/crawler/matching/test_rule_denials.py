@@ -8,6 +8,8 @@ entity named elsewhere in the post is still reported."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from crawler.matching.matcher import Matcher
@@ -393,6 +395,24 @@ def test_a_name_inside_another_s_relative_clause_is_not_its_subject(stories: Mat
         "que ses propres systèmes ne sont pas touchés."
     )
     assert keys(stories, "Dialyse : l'association Calydial touchée", text) == {CALYDIAL.key}
+
+
+def test_the_denial_of_another_body_sharing_the_name_s_start_keeps_the_victim() -> None:
+    # "Laborizon" is a name of the Maine-Anjou network; "Laborizon Bretagne" is another body.
+    maine = replace(
+        legal_entity("720018662", "Laborizon Maine Anjou", "Le Mans", "72"), aliases=("Laborizon",)
+    )
+    matcher = Matcher(Watchlist((maine,), {}))
+    title = "Laborizon Maine-Anjou : des résultats d'analyses publiés par des pirates"
+    text = (
+        "Laborizon Maine Anjou\ndomain: laborizon-maine-anjou.fr\nLe réseau de laboratoires "
+        "Laborizon Maine-Anjou a confirmé une intrusion. Le réseau Laborizon Bretagne, "
+        "juridiquement distinct, n'est pas concerné."
+    )
+    assert keys(matcher, title, text) == {maine.key}
+    # the same name denied with nothing after it is the victim's own denial
+    text = "Laborizon Maine Anjou\ndomain: \nLe réseau Laborizon n'est pas concerné."
+    assert keys(matcher, "Rumeur sur Laborizon Maine-Anjou", text) == set()
 
 
 PAU = legal_entity("640781290", "Centre hospitalier de Pau", "Pau", "64")
