@@ -96,7 +96,7 @@ _DISOWNED = (
     r"|not (?:touched|hit|affected|impacted|concerned|involved|ours)"
     r"|sans lien avec l affaire|sans rapport avec l affaire|(?:had|has) no link to"
     r"|unrelated to the (?:attack|incident|breach)"
-    r"|dement (?:toute?|avoir|etre|formellement)|denies (?:any|being|it was|the)"
+    r"|(?:dement|dementent|a dementi|ont dementi)\b|denies (?:any|being|it was|the)"
     r"|(?:etait|est|was|is) (?:une erreur|an error|a mistake|une fausse revendication)"
     r"|(?:found|finds|has found|had found) no (?:evidence|trace|sign)"
     r"|n a (?:constate|detecte|releve|trouve) aucune? (?:trace|preuve|intrusion|fuite|signe)"

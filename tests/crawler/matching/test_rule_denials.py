@@ -251,6 +251,8 @@ def test_another_establishment_denied_later_leaves_the_name(matcher: Matcher) ->
         "Lab results portal scrape. Not the 2021 CHU de Rouen thing, this is new.",
         # A denial by the body itself.
         "Fausse alerte : le CHU de Rouen dément toute fuite de données.",
+        "Rumeur de cyberattaque : le CHU de Rouen dément | Paris-Normandie",
+        "Le CHU de Rouen a démenti mardi les informations parues sur un forum.",
         "The CHU de Rouen denies any intrusion into its systems.",
         "The CHU de Rouen said it found no evidence of a breach after the forum post.",
         "Le CHU de Rouen n'a constaté aucune intrusion dans son système d'information.",
@@ -472,3 +474,8 @@ def test_a_cue_turned_around_by_the_word_before_it_keeps_the_victim(
 )
 def test_the_cues_still_deny_otherwise(matcher: Matcher, text: str) -> None:
     assert keys(matcher, "Attaque à Dieppe", text) == set()
+
+
+def test_a_word_that_starts_like_a_denial_denies_nothing(matcher: Matcher) -> None:
+    text = "The CHU de Rouen dementia unit was hit by ransomware; patient files were stolen."
+    assert keys(matcher, "Ransomware", text) == {ROUEN.key}
