@@ -493,14 +493,17 @@ class Matcher:
         last = normalise_phrase(title[start:end])
         if " " in last or not last:
             return []
-        # Two letters are completed only after two words of the name ("Sainte Foy la Gr...").
+        # Two letters are completed only after two words of the name ("Sainte Foy la Gr..."),
+        # or after one word and the type word before it, by the names read with that type
+        # ("Polyclinique Santa Ma...").
         fewest = 2 if len(last) < 3 else 0
-        for size in range(len(before), fewest - 1, -1):
+        kind = _type_before(before[:-1]) if fewest and len(before) >= 2 else None
+        for size in range(len(before), (1 if kind else fewest) - 1, -1):
             prefix = " " + " ".join([*before[len(before) - size :], last])
-            endings = {
-                key[len(prefix) :].split(" ", 1)[0]
-                for key in islice(self.index.automaton.keys(prefix), _COMPLETION_KEYS)
-            }
+            keys: Iterable[str] = islice(self.index.automaton.keys(prefix), _COMPLETION_KEYS)
+            if size < fewest and kind is not None:
+                keys = (key for key in keys if self._typed_key(key, kind))
+            endings = {key[len(prefix) :].split(" ", 1)[0] for key in keys}
             if endings:
                 if len(endings) == 1 and "" not in endings:
                     return [(start, end, last + endings.pop())]
@@ -1228,6 +1231,15 @@ def _another_body(denied: Candidate, raw: list[Candidate]) -> bool:
     start = denied.end + 1
     first, _ = folded.span(start, start + len(after[1]))
     return folded.original[first : first + 1].isupper()
+
+
+def _type_before(words: list[str]) -> str | None:
+    # The type a type word written at the end of ``words`` says ("polyclinique", "centre
+    # hospitalier"), or None.
+    for size in (3, 2, 1):
+        if len(words) >= size and (kind := _SURFACE_TYPE.get(" ".join(words[-size:]))):
+            return kind
+    return None
 
 
 def _cut_word(title: str) -> tuple[int, int] | None:

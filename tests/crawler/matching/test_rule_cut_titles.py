@@ -102,3 +102,14 @@ def test_two_letters_are_completed_after_two_words_of_the_name(bundled_matcher: 
 
 def test_two_letters_right_after_the_type_word_are_left_alone(bundled_matcher: Matcher) -> None:
     assert keys(bundled_matcher, "Centre Hospitalier de Sa...", "Group: ransomhub") == set()
+
+
+def test_two_letters_after_a_type_word_and_one_name_word_are_completed_by_that_type() -> None:
+    # "Polyclinique Santa Ma...": the type word counts as the name's first word, and only the
+    # names read with that type say how the cut word goes on (the Maria, not the Marta home).
+    maria = establishment("060780756", "Polyclinique Santa Maria", "Nice", "06")
+    marta = establishment("060000002", "EHPAD Santa Marta", "Menton", "06")
+    matcher = Matcher(Watchlist((maria, marta), {}))
+    for title in ("polyclinique-santa-ma...", "Polyclinique Santa Ma…"):
+        assert keys(matcher, title, "Group: lockbit3") == {maria.key}
+    assert keys(matcher, "Santa Ma...", "Group: lockbit3") == set()  # no type word: no guess
