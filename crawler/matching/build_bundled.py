@@ -34,6 +34,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import ahocorasick
+
 from crawler.core.records import EntityRecord
 from crawler.matching import bundle_domains, bundle_sources
 from crawler.matching.display_names import REGION_OF, city_of, display_name
@@ -523,6 +525,35 @@ class BundleBuilder:
                         site["parent_key"] = group
             entity["aliases"] = kept
 
+    def link_sites_named_after_groups(self) -> None:
+        """An establishment with no parent whose name holds the brand of one curated group or
+        lab network ("EHPAD Korian Pastoria", "LBM Synlab Auvergne", "EHPAD Résidence Orpea la
+        Clairière") is that group's: a post naming it names one of the group's sites. A brand
+        is a name or alias of five letters or more, not an ordinary word nor a town's or a
+        region's, that one organisation has."""
+        unnaming = self._unnaming()
+        owners: dict[str, set[str]] = defaultdict(set)
+        for key, entity in self.entities.items():
+            if entity["kind"] not in ("group", "lab"):
+                continue
+            for name in [entity["name"], *entity["aliases"]]:
+                brand = normalise_phrase(name)
+                if len(brand) >= 5 and not unnaming.issuperset(brand.split()):
+                    owners[brand].add(key)
+        brands = {brand: keys.pop() for brand, keys in owners.items() if len(keys) == 1}
+        automaton = ahocorasick.Automaton()
+        for brand, key in brands.items():
+            automaton.add_word(f" {brand} ", key)
+        if not brands:
+            return
+        automaton.make_automaton()
+        for entity in self.entities.values():
+            if entity["kind"] != "establishment" or entity.get("parent_key"):
+                continue
+            found = {key for _, key in automaton.iter(f" {normalise_phrase(entity['name'])} ")}
+            if len(found) == 1:
+                entity["parent_key"] = found.pop()
+
     def add_brand_aliases(self) -> None:
         """A name whose distinctive part is only coined words ("LBM Oriade Noviale", "GIP
         Cyceron", "Imagerie Calibrest") is also written without its type word: that part
@@ -768,6 +799,7 @@ def build(sources: list[Path], output: Path = OUTPUT) -> int:
     for et in builder.give_establishment_names():
         sys.stderr.write(f"warning: no establishment {et} to give its usual names\n")
     builder.drop_establishment_aliases_of_groups()
+    builder.link_sites_named_after_groups()
     builder.add_brand_aliases()
     builder.add_shared_site_words()
     builder.add_domains(by_kind["wikidata"][0] if by_kind["wikidata"] else None)

@@ -300,3 +300,26 @@ def test_a_coined_word_several_sites_of_a_legal_entity_carry_names_it(
     entities = built(tmp_path, [*sources, extra])
     assert "Ghrmsa" in entities["finess-ej:680020336"].aliases
     assert not {"Jardins", "Bron"} & set(entities["finess-ej:690000005"].aliases)
+
+
+def test_a_site_named_after_a_curated_group_s_brand_is_that_group_s(tmp_path: Path) -> None:
+    # Real shapes: the EHPAD "Korian Pastoria" has a legal entity of its own (one site), and
+    # "Résidence Korian" homes are the group's too; a home whose name holds no brand, or a
+    # word several organisations share, stays on its own.
+    records = [
+        organization("250017290", "100008325", "EHPAD KORIAN PASTORIA", "500", "10000", "TROYES"),
+        organization("690000005", "690000013", "EHPAD LES TILLEULS", "500", "69000", "LYON"),
+        organization("750000002", "750000010", "CLINIQUE AVENIR SANTE", "365", "75015", "PARIS"),
+    ]
+    rows = (
+        "Clariane,group,Korian|Groupe Korian,clariane.com,FR,,\n"
+        "Avenir Santé Mutuelle,insurer,Avenir Santé,,FR,,\n"
+        "Avenir Santé Group,group,Avenir Santé,,FR,,\n"
+    )
+    entities = built(
+        tmp_path,
+        [fhir_archive(tmp_path / "etab.tar.gz", records), curated_list(tmp_path, "g.csv", rows)],
+    )
+    assert entities["finess:100008325"].parent_key == "group:clariane"
+    assert entities["finess:690000013"].parent_key is None
+    assert entities["finess:750000010"].parent_key is None  # two organisations' brand
