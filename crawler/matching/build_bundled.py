@@ -547,12 +547,30 @@ class BundleBuilder:
         if not brands:
             return
         automaton.make_automaton()
-        for entity in self.entities.values():
+        branded: dict[str, str] = {}  # establishment key → the one brand's organisation
+        for key, entity in self.entities.items():
+            if entity["kind"] != "establishment":
+                continue
+            found = {owner for _, owner in automaton.iter(f" {normalise_phrase(entity['name'])} ")}
+            if len(found) == 1:
+                branded[key] = found.pop()
+        sites: dict[str, list[str]] = defaultdict(list)
+        for key, entity in self.entities.items():
+            if entity.get("parent_key"):
+                sites[entity["parent_key"]].append(key)
+        for key, entity in self.entities.items():
             if entity["kind"] != "establishment" or entity.get("parent_key"):
                 continue
-            found = {key for _, key in automaton.iter(f" {normalise_phrase(entity['name'])} ")}
-            if len(found) == 1:
-                entity["parent_key"] = found.pop()
+            if key in branded and not sites.get(key):
+                entity["parent_key"] = branded[key]
+                continue
+            # A legal entity whose sites carry one group's brand and no other, three of them
+            # or half ("EHPAD Orpea Soissons", "EHPAD Orpea Hirson"… of Orpea's 187 homes), is
+            # that group's.
+            carried = Counter(branded[site] for site in sites.get(key, ()) if site in branded)
+            count = sum(carried.values())
+            if len(carried) == 1 and (count >= 3 or 2 * count >= max(len(sites[key]), 2)):
+                entity["parent_key"] = next(iter(carried))
 
     def add_brand_aliases(self) -> None:
         """A name whose distinctive part is only coined words ("LBM Oriade Noviale", "GIP

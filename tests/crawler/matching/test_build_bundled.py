@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from crawler.matching.build_bundled import build, main
+from crawler.matching.finess import is_valid_finess
 from crawler.matching.finess_categories import categories
 from crawler.matching.watchlist import load_bundled
 
@@ -323,3 +324,24 @@ def test_a_site_named_after_a_curated_group_s_brand_is_that_group_s(tmp_path: Pa
     assert entities["finess:100008325"].parent_key == "group:clariane"
     assert entities["finess:690000013"].parent_key is None
     assert entities["finess:750000010"].parent_key is None  # two organisations' brand
+
+
+def test_a_legal_entity_whose_sites_carry_one_group_s_brand_is_that_group_s(
+    tmp_path: Path,
+) -> None:
+    # Real shapes: Orpea's legal entity runs 187 homes, 38 of them named "EHPAD Orpea <town>".
+    def number(prefix: str) -> str:
+        return next(f"{prefix}{d}" for d in range(10) if is_valid_finess(f"{prefix}{d}"))
+
+    ej = number("92003015")
+    names = ["LES LILAS", "EHPAD ORPEA SOISSONS", "EHPAD ORPEA HIRSON", "EHPAD ORPEA BRASLES"]
+    records = [
+        organization(ej, number(f"0200000{index}"), name, "500", "02200", "SOISSONS")
+        for index, name in enumerate(names)
+    ]
+    rows = "emeis,group,Orpea|Clinea,emeis.com,FR,,\n"
+    entities = built(
+        tmp_path,
+        [fhir_archive(tmp_path / "etab.tar.gz", records), curated_list(tmp_path, "g.csv", rows)],
+    )
+    assert entities[f"finess-ej:{ej}"].parent_key == "group:emeis"
