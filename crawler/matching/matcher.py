@@ -1499,9 +1499,17 @@ def _english_named_cores(watchlist: Watchlist) -> frozenset[str]:
 def _own_domain(raw: list[Candidate], title: list[str], tld: str) -> None:
     # A title that is only a French domain whose name is exactly one of an entity's names,
     # a distinctive one ("cyceron.fr" for the GIP Cyceron): the domain names it.
+    # An entity named so keeps its precedence over one that only has it as an alias ("ch-arras.fr"
+    # is the CH d'Arras's, not the "Hopale Rééducation-Centre Arras" read as "centre Arras").
     words = title[1:] if title[:1] == ["www"] else title
-    for candidate in raw:
-        if candidate.level in (STRONG, WEAK) and candidate.origin in (FROM_NAME, FROM_ALIAS):
-            name = candidate.field.folded.text[candidate.start : candidate.end].split()
-            if words == [*name, tld]:
-                candidate.origin = FROM_DOMAIN
+    spelled = [
+        candidate
+        for candidate in raw
+        if candidate.level in (STRONG, WEAK)
+        and candidate.origin in (FROM_NAME, FROM_ALIAS)
+        and words == [*candidate.field.folded.text[candidate.start : candidate.end].split(), tld]
+    ]
+    named = {(c.start, c.end) for c in spelled if c.origin == FROM_NAME}
+    for candidate in spelled:
+        if candidate.origin == FROM_NAME or (candidate.start, candidate.end) not in named:
+            candidate.origin = FROM_DOMAIN

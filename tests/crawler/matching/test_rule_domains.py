@@ -108,6 +108,14 @@ def test_the_name_a_matched_domain_spells_is_the_domain_s_entity() -> None:
     assert keys(matcher, "labosud.fr", text) == {network.key}
 
 
+def test_a_domain_spelling_a_name_is_the_entity_named_so_before_one_with_it_as_an_alias(
+    bundled_matcher: Matcher,
+) -> None:
+    # Real shapes: "ch-arras.fr" reads "CH Arras", the CH d'Arras's name and an alias of the
+    # "Hopale Rééducation-Centre Arras" (read as "centre Arras"): the CH is meant.
+    assert keys(bundled_matcher, "ch-arras.fr", "Group: lockbit3") == {"finess-ej:620100057"}
+
+
 @pytest.mark.parametrize("title", ["bergonie.fr", "www.bergonie.fr", "https://www.bergonie.fr/"])
 def test_a_french_domain_that_is_a_typed_name_s_word_names_it(
     bundled_matcher: Matcher, title: str
