@@ -77,7 +77,9 @@ class Speller:
             w: 1.0 for w in self.words if len(w) >= 3 and w.isalpha()
         }
         self.segmentable.update(dict.fromkeys(ARTICLE_WORDS | {"st", "ste"}, 0.5))
-        self.segmentable.update(dict.fromkeys(TYPE_WORDS | {"ch", "chu", "gh"}, 0.4))
+        # (Not the single letters of dotted acronyms: "duc" is no "du" and a "c".)
+        typed = {word for word in TYPE_WORDS if len(word) > 1} | {"ch", "chu", "gh"}
+        self.segmentable.update(dict.fromkeys(typed, 0.4))
         # English words near a name word ("belford", "vienna", "charity"): next to an English
         # type word they are English names ("Belford Hospital"), not misspelt French ones.
         self.english = frozenset(english)

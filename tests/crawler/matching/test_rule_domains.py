@@ -53,6 +53,8 @@ def test_segmentation_prefers_type_words_to_glued_name_words() -> None:
     speller = Speller(["Centrehospitalier Sud", "Cannes"])
     assert speller.segment("centrehospitalierdecannes") == ["centre", "hospitalier", "de", "cannes"]
     assert speller.segment("cannes") is None  # one word: nothing to cut
+    # a short name word is never cut into an article and a letter of a dotted acronym
+    assert Speller(["Bar le Duc"]).segment("duc") is None
 
 
 # A watched domain is read as it is, even when its label could be cut into name words
