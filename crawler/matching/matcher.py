@@ -221,6 +221,8 @@ _GANG_LABELS = (" group ", " gang ", " groupe ", " ransomware ")
 #: Words a leak site's victim title may hold besides the name (a domain is read by the domain
 #: rules: "cyceron.com" is no domain of the GIP Cyceron).
 _TITLE_EXTRAS = LEGAL_FORMS | {"group", "groupe"}
+#: The domains a title may be the victim's whole name as: French ones and generic ones.
+_TITLED_TLDS = FRENCH_TLDS | {"com", "org", "net", "info"}
 #: English type words that translate no French type: "<town> Hospital" names a hospital of
 #: any country's town of that name.
 _PLAIN_ENGLISH_TYPES = frozenset({"hospital", "clinic", "medical center", "medical centre"})
@@ -848,7 +850,15 @@ class Matcher:
             return False
         text = field.folded.text
         rest = f"{text[field.start : candidate.start]} {text[candidate.end : field.end]}".split()
-        if not all(word in _TITLE_EXTRAS for word in rest):
+        extras = _TITLE_EXTRAS
+        if candidate.level == GENERIC:
+            # "clinique-louis-pasteur.fr": a typed name written as the victim's domain, not a
+            # foreign one (a coined word alone is read from a French domain only: _own_domain)
+            first, last = field.folded.span(field.start, field.end)
+            domain = _BARE_DOMAIN.fullmatch(field.folded.original, first, last)
+            if domain is not None and domain.group(2).lower() in _TITLED_TLDS:
+                extras = extras | {"www", domain.group(2).lower()}
+        if not all(word in extras for word in rest):
             return False
         matched = text[candidate.start : candidate.end].strip()
         entity = self.watchlist.entities[candidate.entity]

@@ -153,3 +153,23 @@ def test_a_watched_domain_is_read_at_a_host_s_dot_not_after_a_hyphen(
     # "univ-antilles.fr" ends with "antilles.fr" as folded words, but is another host.
     matcher = Matcher(Watchlist((BIOPOLE,), {}))
     assert keys(matcher, title, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "found"),
+    [
+        ("clinique-mont-louis.fr", True),
+        ("www.clinique-du-mont-louis.com", True),
+        ("Clinique du Mont Louis", True),
+        ("clinique-mont-louis.be", False),  # a Belgian domain is a Belgian clinic's
+        ("clinique-mont-louis-lyon.fr", False),  # more than the name: not the whole title
+    ],
+)
+def test_a_domain_that_is_a_clinic_s_whole_name_names_it_as_the_name_would(
+    title: str, found: bool
+) -> None:
+    # A clinic's own name of two named words is the victim when it is the whole title, and
+    # so is the domain that spells it.
+    clinic = establishment("750301145", "Clinique du Mont Louis", "Paris", "75")
+    matcher = Matcher(Watchlist((clinic,), {}))
+    assert keys(matcher, title, "Group: lockbit3") == ({clinic.key} if found else set())
