@@ -127,7 +127,17 @@ TYPE_SURFACES: dict[str, tuple[str, ...]] = {
     "ehpad": ("ehpad", "maison de retraite"),
     "cmp": ("centre medico psychologique", "cmp"),
     "fondation": ("fondation", "foundation"),
-    "laboratoire": ("laboratoire", "laboratory", "labo"),
+    "laboratoire": (
+        "laboratoire de biologie medicale",
+        "laboratoire d analyses medicales",
+        "laboratoire d analyses",
+        "laboratoires",
+        "laboratoire",
+        "laboratory",
+        "labo",
+        "lbm",
+        "labm",
+    ),
     "hdj": ("hopital de jour", "hop de jour", "hop jour", "hj"),
     "maternite": ("maternite", "maternity", "maternity hospital"),
 }

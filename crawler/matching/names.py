@@ -236,12 +236,22 @@ def french_of_english(core: str) -> str | None:
     return french if french != core else None
 
 
+#: The words of a type's qualifiers: "Labm Départemental" names no lab by itself.
+_QUALIFIER_WORDS = frozenset(
+    word for phrase in TYPE_QUALIFIERS for word in phrase.split() if len(word) > 2
+) | {"municipal", "municipale", "departementale", "regionale", "communal", "communale"}
+
+
 def is_generic_core(core: str) -> bool:
-    """True when a core names no establishment by itself ("saint joseph", "parc", "sud")."""
+    """True when a core names no establishment by itself ("saint joseph", "parc", "sud",
+    "départemental")."""
     words = [w for w in core.split(" ") if w]
     if not words:
         return True
-    return all(w in GENERIC_WORDS or w in COMMON_PATRONS or len(w) <= 2 for w in words)
+    return all(
+        w in GENERIC_WORDS or w in COMMON_PATRONS or w in _QUALIFIER_WORDS or len(w) <= 2
+        for w in words
+    )
 
 
 def is_structural_core(core: str) -> bool:
