@@ -19,7 +19,8 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 import psycopg
@@ -132,6 +133,8 @@ _DROPPER = _Dropper()
 @pytest.hookimpl(trylast=True)  # after the session's fixtures are torn down
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Wait for the databases being dropped; a drop that failed fails the run."""
+    for template in list(_SPARES):
+        _drop_spare(template)
     _DROPPER.finish()
     if _DROPPER.errors:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
@@ -145,18 +148,51 @@ def _pg_url(name: str) -> str:
     return f"postgresql+psycopg://{base.split('://', 1)[1]}/{name}"
 
 
-@contextmanager
-def _pg_database(template: str | None = None) -> Iterator[str]:
-    """A new PostgreSQL database (a copy of ``template`` if given), dropped afterwards (in the
-    background: see ``_Dropper``)."""
+def _create_pg_database(template: str | None) -> str:
+    """Create a new PostgreSQL database (a copy of ``template`` if given); return its name."""
     name = f"leakwatch_test_{os.getpid()}_{next(_counter)}"
     copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"{copy}')
+    return name
+
+
+#: The next database of each template (None: empty), created in the background while a test
+#: runs (``CREATE DATABASE`` takes a few tenths of a second, more on a busy machine): the next
+#: test that needs one takes it instead of waiting for its creation. Never opened before.
+_SPARES: dict[str | None, Future[str]] = {}
+_CREATOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="create-databases")
+
+
+def _drop_spare(template: str | None) -> None:
+    """Drop the spare copy of ``template`` made ahead, if any (waiting for its creation)."""
+    spare = _SPARES.pop(template, None)
+    if spare is None:
+        return
+    try:
+        name = spare.result()
+    except psycopg.Error:
+        return  # never created
+    _DROPPER.drop(name)
+
+
+@contextmanager
+def _pg_database(template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database (a copy of ``template`` if given), dropped afterwards (in the
+    background: see ``_Dropper``). The copy is made ahead (``_SPARES``) when possible."""
+    spare = _SPARES.pop(template, None)
+    name = None
+    if spare is not None:
+        with suppress(psycopg.Error):
+            name = spare.result()
+    if name is None:
+        name = _create_pg_database(template)
+    _SPARES[template] = _CREATOR.submit(_create_pg_database, template)
     try:
         yield _pg_url(name)
     finally:
+        _drop_spare(name)  # a copy made ahead of this one goes first (it may be a template)
         _DROPPER.drop(name)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Annotated
 
@@ -104,4 +105,10 @@ app.command(name="web")(web.web)
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    finally:
+        # The process ends: hide what it holds from the collections the interpreter runs as it
+        # shuts down. A command that loaded the watchlist and its matcher index (a crawl, the
+        # daemon) would otherwise spend ~0.7 s of CPU walking millions of objects to exit.
+        gc.freeze()

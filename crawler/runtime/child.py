@@ -19,11 +19,13 @@ crawl's process group is gone (:func:`crawl_gone`).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import multiprocessing
 import os
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -229,6 +231,15 @@ class _CrawlServer:
 
     def close(self) -> None:
         """Close the pipe (the server then ends) and reap the server."""
+        # Shut the socket down before closing it: the answers thread is blocked reading it,
+        # and closing a descriptor another thread reads neither wakes that thread nor ends
+        # the connection, so the server would never see the end of its pipe (and be killed
+        # after KILL_WAIT_SECONDS instead of ending).
+        with (
+            contextlib.suppress(OSError),
+            socket.socket(fileno=os.dup(self._control.fileno())) as end,
+        ):
+            end.shutdown(socket.SHUT_RDWR)
         self._control.close()
         self._process.join(KILL_WAIT_SECONDS)
         if self._process.exitcode is None:

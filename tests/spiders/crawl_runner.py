@@ -12,6 +12,7 @@ items, the spider's new state, its health reports, the close reason and the craw
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -72,6 +73,7 @@ def main(job_path: str, result_path: str) -> None:
     stats = {key: value for key, value in crawler.stats.get_stats().items() if _plain(value)}
     result = {"items": items, "stats": stats, **outcome}
     Path(result_path).write_text(json.dumps(result, default=str))
+    gc.freeze()  # the process ends: its exit skips walking the matcher's objects (~0.7 s)
 
 
 def _plain(value: Any) -> bool:

@@ -114,6 +114,8 @@ from crawler.core.config import load_config
 from crawler.runtime.crawl import run_crawl
 summary = run_crawl(load_config(Path(sys.argv[1])), "scripted-onion")
 print(json.dumps(summary.__dict__))
+import gc
+gc.freeze()  # the process ends: exit without walking the matcher's objects (~0.7 s)
 """
 
 

@@ -50,6 +50,8 @@ summary = run_crawl(load_config(Path(sys.argv[1])), "fixture-forum",
                     scrapy_overrides={"SPIDER_MODULES": ["tests.crawler.runtime.sample_spiders"],
                                       "RETRY_BACKOFF_BASE": 0.05, "RETRY_BACKOFF_MAX": 0.5})
 print(json.dumps(summary.__dict__))
+import gc
+gc.freeze()  # the process ends: exit without walking the matcher's objects (~0.7 s)
 """
 
 

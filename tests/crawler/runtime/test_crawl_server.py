@@ -1,6 +1,7 @@
 """The crawl server under the real daemon: crawls use the matcher it keeps loaded, and the next
 crawl sees a changed watchlist without a reload; a crawl server killed mid-crawl takes its
-crawl with it and the next crawl gets a new server."""
+crawl with it and the next crawl gets a new server; the server ends when the daemon closes its
+pipe."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from crawler.runtime.child import ChildCrawls
 from db.engine import make_engine, make_session_factory
 from db.models import CrawlRun, Entity, Hit
+from tests.conftest import copy_sqlite
 from tests.crawler.runtime.test_daemon import (
     HANG_CONFIG,
     _HangingSite,
@@ -142,3 +145,21 @@ def test_a_crawl_server_killed_mid_crawl_takes_its_crawl_along_and_is_replaced(
     log = (tmp_path / "daemon.log").read_text(errors="replace")
     assert "the crawl server ended during the crawl of hanging" in log, log[-3000:]
     assert "the crawl server ended: starting a new one" in log
+
+
+def test_the_crawl_server_ends_on_its_own_when_the_daemon_closes_its_pipe(
+    tmp_path: Path, migrated_sqlite_template: Path
+) -> None:
+    url = copy_sqlite(migrated_sqlite_template, tmp_path / "leakwatch.db")
+    config = tmp_path / "leakwatch.toml"
+    config.write_text(
+        f'database_url = "{url}"\n[watchlist]\nbundled = false\n\n'
+        '[[watchlist.entries]]\nname = "Mediboard"\nkind = "vendor"\n'
+    )
+    crawls = ChildCrawls()
+    assert crawls.warm_up(config)
+    server = crawls._server
+    assert server is not None
+    crawls.close()
+    # It saw the end of its pipe and returned: not killed once the daemon stopped waiting.
+    assert server._process.exitcode == 0

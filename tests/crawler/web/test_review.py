@@ -206,6 +206,8 @@ from crawler.core.config import load_config
 from crawler.runtime.crawl import run_crawl
 run_crawl(load_config(Path(sys.argv[1])), "fixture-forum",
           scrapy_overrides={"SPIDER_MODULES": ["tests.crawler.runtime.sample_spiders"]})
+import gc
+gc.freeze()  # the process ends: exit without walking the matcher's objects (~0.7 s)
 """
 
 

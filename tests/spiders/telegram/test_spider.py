@@ -198,6 +198,8 @@ from pathlib import Path
 from crawler.core.config import load_config
 from crawler.runtime.crawl import run_crawl
 print(json.dumps(run_crawl(load_config(Path(sys.argv[1])), sys.argv[2]).__dict__))
+import gc
+gc.freeze()  # the process ends: exit without walking the matcher's objects (~0.7 s)
 """
 
 
