@@ -484,6 +484,8 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
             for form_type, core, level, source in readings + shorts:
                 if placed_sector and level == STRONG and form_type is not None:
                     level = GENERIC  # every typed reading of a nursing home needs its place
+                if _TYPE_WORDS.issuperset(core.split(" ")):
+                    continue  # "LBM Exalab - Blaye l'Hôpital": a type word names no one
                 if level == GENERIC and len(core) <= 3:
                     # "Clinique de l'Est": "est" is in every French sentence and the name
                     # would still need context; the other names of such entities remain.

@@ -38,3 +38,16 @@ def test_a_lab_is_named_with_any_lab_type_word(matcher: Matcher, title: str) -> 
 def test_a_lab_named_by_a_qualifier_only_names_no_lab(matcher: Matcher) -> None:
     title = "Laboratoire Départemental d'Analyses de la Somme"
     assert keys(matcher, title, "Public laboratory: water, food and veterinary analyses.") == set()
+
+
+def test_a_type_word_left_alone_by_a_name_s_parts_names_nothing() -> None:
+    # Real shape: "LBM Exalab - Blaye l'Hôpital" (a lab in Blaye-l'Hôpital): once "LBM" reads
+    # as a type word, the part after the town's article is "Hôpital", which names no one.
+    lab = establishment(
+        "330038068", "LBM Exalab - Blaye l'Hôpital", "Blaye", "33", tags=["category:611"]
+    )
+    matcher = Matcher(Watchlist((lab,), {}))
+    assert (
+        keys(matcher, "Urgent", "l'hôpital a été piraté hier soir, hôpital de jour fermé") == set()
+    )
+    assert matcher.index.automaton.get(" hopital ", 0) >= 0  # vocabulary only, no entity key
