@@ -128,6 +128,9 @@ _LEFT_TYPE = re.compile(
 #: Initials and a department number ("AST 67", "SIST24"): one body's name, not any body's
 #: initials.
 _NUMBERED_ACRONYM = re.compile(r"[A-Z]{3,6}[ -]?(?:\d{2,3}|2[AB])")
+#: An acronym written with inner hyphens ("AP-HP", "AP-HM"): a body's own spelling, not any
+#: body's initials ("CNAM").
+_HYPHENATED_ACRONYM = re.compile(r"[A-Z]{2,5}(?:-[A-Z]{2,5})+")
 #: What an insurer, an occupational-health service or a lab is, in words (folded).
 _KIND_WORDS = {
     "insurer": ("mutuelle", "mutuelles", "mutualiste", "complementaire sante", "prevoyance"),
@@ -911,8 +914,18 @@ class Matcher:
             )
         written = _named_words(matched)
         town = _named_words(normalise_phrase(entity.city or ""))
+        if any(
+            _HYPHENATED_ACRONYM.fullmatch(name) is not None
+            and [normalise_phrase(name.replace("-", ""))] == written
+            for name in (entity.name, *entity.aliases)
+        ):
+            return True  # "APHP": the body's own acronym without its hyphen
         return any(
-            (not name.isupper() or _NUMBERED_ACRONYM.fullmatch(name) is not None)
+            (
+                not name.isupper()
+                or _NUMBERED_ACRONYM.fullmatch(name) is not None
+                or _HYPHENATED_ACRONYM.fullmatch(name) is not None
+            )
             and (
                 (words := _named_words(normalise_phrase(name))) == written
                 # the name without its own town at its end ("EHPAD Résidence d'Olt Cahors")

@@ -27,12 +27,17 @@ HARMONIE = EntityRecord(
 CNAM = EntityRecord(
     key="insurer:cnam", kind="insurer", name="Assurance Maladie", aliases=["CNAM", "CPAM"]
 )
+APHP = EntityRecord(
+    key="group:ap-hp", kind="group", name="AP-HP", aliases=["APHP", "Assistance Publique"]
+)
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
     ordinary = frozenset({"dedalus", "france", "harmonie"})
-    return Matcher(Watchlist((EMEIS, MACIF, CNAM, DEDALUS, HARMONIE), {}, ordinary_words=ordinary))
+    return Matcher(
+        Watchlist((EMEIS, MACIF, CNAM, DEDALUS, HARMONIE, APHP), {}, ordinary_words=ordinary)
+    )
 
 
 @pytest.mark.parametrize(
@@ -43,6 +48,9 @@ def matcher() -> Matcher:
         ("Macif", MACIF.key),
         ("MACIF", MACIF.key),
         ("Dedalus France", DEDALUS.key),
+        # a body's own hyphenated acronym, with or without its hyphen
+        ("AP-HP", APHP.key),
+        ("APHP", APHP.key),
     ],
 )
 def test_a_short_name_that_is_the_whole_title_is_read(
