@@ -541,11 +541,11 @@ class BundleBuilder:
                 if len(brand) >= 5 and not unnaming.issuperset(brand.split()):
                     owners[brand].add(key)
         brands = {brand: keys.pop() for brand, keys in owners.items() if len(keys) == 1}
+        if not brands:
+            return
         automaton = ahocorasick.Automaton()
         for brand, key in brands.items():
             automaton.add_word(f" {brand} ", key)
-        if not brands:
-            return
         automaton.make_automaton()
         branded: dict[str, str] = {}  # establishment key → the one brand's organisation
         for key, entity in self.entities.items():
@@ -554,23 +554,30 @@ class BundleBuilder:
             found = {owner for _, owner in automaton.iter(f" {normalise_phrase(entity['name'])} ")}
             if len(found) == 1:
                 branded[key] = found.pop()
-        sites: dict[str, list[str]] = defaultdict(list)
-        for key, entity in self.entities.items():
-            if entity.get("parent_key"):
-                sites[entity["parent_key"]].append(key)
+        sites = self._sites_of_legal_entities()
         for key, entity in self.entities.items():
             if entity["kind"] != "establishment" or entity.get("parent_key"):
                 continue
-            if key in branded and not sites.get(key):
+            members = [site["key"] for site in sites.get(key, ())]
+            if key in branded and not members:
                 entity["parent_key"] = branded[key]
                 continue
             # A legal entity whose sites carry one group's brand and no other, three of them
             # or half ("EHPAD Orpea Soissons", "EHPAD Orpea Hirson"… of Orpea's 187 homes), is
             # that group's.
-            carried = Counter(branded[site] for site in sites.get(key, ()) if site in branded)
+            carried = Counter(branded[site] for site in members if site in branded)
             count = sum(carried.values())
-            if len(carried) == 1 and (count >= 3 or 2 * count >= max(len(sites[key]), 2)):
+            if len(carried) == 1 and (count >= 3 or 2 * count >= max(len(members), 2)):
                 entity["parent_key"] = next(iter(carried))
+
+    def _sites_of_legal_entities(self) -> dict[str, list[dict[str, Any]]]:
+        # Legal entity key → its sites (the entities whose parent it is).
+        sites: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for entity in self.entities.values():
+            parent = entity.get("parent_key") or ""
+            if parent.startswith("finess-ej:") and parent in self.entities:
+                sites[parent].append(entity)
+        return sites
 
     def add_brand_aliases(self) -> None:
         """A name whose distinctive part is only coined words ("LBM Oriade Noviale", "GIP
@@ -611,11 +618,7 @@ class BundleBuilder:
         least; five letters or more (as for brands: shorter acronyms are many bodies'); never a
         town's, an ordinary or a type word."""
         unnaming = self._unnaming() | TYPE_WORDS | CATEGORY_WORDS | _ORGANISATION_WORDS
-        sites: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for entity in self.entities.values():
-            parent = entity.get("parent_key") or ""
-            if parent.startswith("finess-ej:") and parent in self.entities:
-                sites[parent].append(entity)
+        sites = self._sites_of_legal_entities()
         holders: dict[str, set[str]] = defaultdict(set)
         counts: dict[str, Counter[str]] = {}
         for parent, members in sites.items():

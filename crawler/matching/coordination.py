@@ -32,13 +32,15 @@ PLURAL_TYPES: dict[str, str] = {
     "aux ch": "CH",
 }
 _OF = r"(?:de\s+la\s+|de\s+l['’]\s*|de\s+|d['’]\s*|du\s+|des\s+)?"
-#: A town as written: a capital, then up to three more words joined by hyphens or spaces
+#: A town as written: a letter, then up to two more words joined by hyphens or spaces
 #: (lower-case linking words allowed: "Bourg en Bresse", "Saint-Brieuc").
 _TOWN = r"[^\W\d_][\w'’-]*(?:\s+(?:sur|sous|en|le|la|les|lès|de|du|des)?\s*[^\W\d_][\w'’-]*){0,2}"
 _TYPES = "|".join(sorted((re.escape(t) for t in PLURAL_TYPES), key=len, reverse=True))
 _START = re.compile(rf"(?<!\w)({_TYPES})\s+{_OF}(?=[^\W\d_])", re.IGNORECASE)
 _JOIN = re.compile(rf"\s*(?:,\s*(?:et\s+)?|\s+et\s+){_OF}(?=[A-ZÀ-Ý])")
 _WORDS = re.compile(_TOWN)
+#: A word of a town as written ("Saint-Brieuc" is two), where a shorter town may end.
+_WORD_END = re.compile(r"[\w'’]+")
 
 
 def coordinated_towns(text: str, is_town: Callable[[str], bool]) -> list[tuple[int, int, str]]:
@@ -78,7 +80,7 @@ def _town_at(text: str, start: int, is_town: Callable[[str], bool]) -> int | Non
     if words is None:
         return None
     written = words.group()
-    ends = [m.end() for m in re.finditer(r"[\w'’]+", written)]
+    ends = [m.end() for m in _WORD_END.finditer(written)]
     for end in reversed(ends):
         if is_town(normalise_phrase(written[:end])):
             return start + end
