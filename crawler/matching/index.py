@@ -243,9 +243,23 @@ def _named_beside_town(core: str, own: tuple[str, ...]) -> list[str]:
             continue
         named = [word for word in rest if word not in ARTICLE_WORDS]
         text = " ".join(rest)
-        if len(named) >= 2 and not is_generic_core(text) and text not in rests:
+        # a saint's name before its town is one too ("Clinique Saint-Germain Brive"), read
+        # with its town only ("GH Paris Saint-Joseph" is written so, whole)
+        saint = not core.startswith(f"{town} ") and named[:1] in (["saint"], ["sainte"])
+        if len(named) >= 2 and (saint or not is_generic_core(text)) and text not in rests:
             rests.append(text)
     return rests
+
+
+def _short_towns(own: tuple[str, ...]) -> tuple[str, ...]:
+    # The first words of an entity's towns of several words ("brive" for "brive la
+    # gaillarde"), when long enough to be a town's and no saint's ("saint germain en laye").
+    shorts = []
+    for town in own:
+        first, _, rest = town.partition(" ")
+        if rest and len(first) >= 5 and first not in ("saint", "sainte") and first not in own:
+            shorts.append(first)
+    return tuple(dict.fromkeys(shorts))
 
 
 def _before_a_town(core: str, cities: set[str]) -> str | None:
@@ -328,6 +342,9 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
     for index, entity in enumerate(watchlist.entities):
         context = entity_context(entity, departments)
         own = context.cities
+        # The names' own town may be written short ("Clinique Saint-Germain Brive" in
+        # Brive-la-Gaillarde): its first word, when it can be no other part of a name.
+        ends = own + _short_towns(own)
         # A nursing home, a health centre or a home-care service is known by an ordinary
         # phrase ("Résidence les Tilleuls", "Foyer Arc-en-Ciel"): its name needs its place.
         sector = sector_of(entity)
@@ -457,7 +474,7 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         ordinary_tail = _ordinary(tail, ordinary)  # "le National", "les Lilas"
                         level = GENERIC if is_generic_core(tail) or ordinary_tail else STRONG
                         readings.append((form.type, tail, level, FROM_PART))
-                    for rest in _named_beside_town(form.core, own):
+                    for rest in _named_beside_town(form.core, ends):
                         # "CH de Cannes Simone Veil" is also "CH Simone Veil" when Cannes is
                         # written anywhere in the post (the memorial name alone is shared);
                         # a name no other family has is enough alone (see below).
@@ -470,11 +487,14 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         # address is: the name before "à <town>".
                         level = GENERIC if is_generic_core(placed_at) else STRONG
                         readings.append((form.type, placed_at, level, FROM_PART))
-                    area = _area_beside_town(form.core, own)
-                    if area and area not in cities and not _ordinary(area, ordinary):
+                    area = _area_beside_town(form.core, ends)
+                    if area and area not in cities:
                         # "Centre Hospitalier Intercommunal de Cornouaille Quimper" is the
-                        # "CH de Cornouaille": one distinctive word (an area) beside its town.
-                        readings.append((form.type, area, STRONG, FROM_PART))
+                        # "CH de Cornouaille": one distinctive word (an area) beside its town;
+                        # an ordinary one ("Clinique Mathilde Rouen") needs the town or its
+                        # whole name as a title.
+                        level = GENERIC if _ordinary(area, ordinary) else STRONG
+                        readings.append((form.type, area, level, FROM_PART))
                     for part in _city_parts(form.core, cities, own):
                         if part in cities:
                             level = GENERIC if part not in own else STRONG

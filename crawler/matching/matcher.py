@@ -710,6 +710,7 @@ class Matcher:
             if _number_across_punctuation(normalised, start, end):
                 continue  # ".pst, 38 Go" is no "PST 38"
             in_path: bool | None = None  # the hit is part of a file's path or name
+            first = len(raw)
             for entity, kind, level, origin in candidates:
                 if self.watchlist.entities[entity].kind == "vendor":
                     if in_path is None:
@@ -748,6 +749,14 @@ class Matcher:
                             shared_abroad=span[1] > end and bool(abroad),
                         )
                     )
+            if abroad:
+                # "Henry Dunant Hospital Center" names a hospital of that name, abroad as
+                # likely as here: so are the hit's entities without a type ("Henry Dunant"),
+                # whose name is read with that type word (no health word "near" it then).
+                widest = max(candidate.end for candidate in raw[first:])
+                for candidate in raw[first:]:
+                    candidate.shared_abroad = True
+                    candidate.end = widest
 
     def _typed_span(
         self, normalised: Normalised, start: int, end: int, kind: str | None
@@ -891,8 +900,10 @@ class Matcher:
             # "Résidence les Tilleuls").
             typed = _TYPE_FIRST.match(matched)
             named = [] if typed is None else _named_words(matched[typed.end() :])
-            if len(named) < 2 or not _SAINTS.isdisjoint(named):
+            if not named or not _SAINTS.isdisjoint(named):
                 return False
+            if len(named) == 1 and not self._own_name_but_town(entity, matched):
+                return False  # one word: only its whole name but its town ("Clinique Mathilde")
             if all(w in DESCRIPTIVE_WORDS or w in _CARE_WORDS for w in named):
                 return False  # "Centre de Long Séjour" says what it does, not which it is
             if sector_of(entity) in PLACED_SECTORS and not matched.startswith("ehpad "):
@@ -913,7 +924,8 @@ class Matcher:
                 for name in (entity.name, *entity.aliases)
             )
         written = _named_words(matched)
-        town = _named_words(normalise_phrase(entity.city or ""))
+        if self._own_name_but_town(entity, matched):
+            return True  # the name without its own town at its end ("EHPAD Résidence d'Olt")
         if any(
             _HYPHENATED_ACRONYM.fullmatch(name) is not None
             and [normalise_phrase(name.replace("-", ""))] == written
@@ -926,13 +938,25 @@ class Matcher:
                 or _NUMBERED_ACRONYM.fullmatch(name) is not None
                 or _HYPHENATED_ACRONYM.fullmatch(name) is not None
             )
-            and (
-                (words := _named_words(normalise_phrase(name))) == written
-                # the name without its own town at its end ("EHPAD Résidence d'Olt Cahors")
-                or (bool(town) and words[-len(town) :] == town and words[: -len(town)] == written)
-            )
+            and _named_words(normalise_phrase(name)) == written
             for name in (entity.name, *entity.aliases)
         )
+
+    @staticmethod
+    def _own_name_but_town(entity: EntityRecord, matched: str) -> bool:
+        # ``matched`` (folded) is one of the entity's names without its own town at its end
+        # ("EHPAD Résidence d'Olt Cahors", "Clinique Mathilde Rouen"), written as a word.
+        written = _named_words(matched)
+        town = _named_words(normalise_phrase(entity.city or ""))
+        if not town:
+            return False
+        for name in (entity.name, *entity.aliases):
+            words = _named_words(normalise_phrase(name))
+            if name.isupper() or words[-len(town) :] != town:
+                continue
+            if words[: -len(town)] == written:
+                return True
+        return False
 
     def _self_denied(self, raw: list[Candidate]) -> None:
         # An entity that the post says was not hit, or ran a drill ("le centre hospitalier de

@@ -225,7 +225,7 @@ ACCEPTS: dict[str, frozenset[str]] = {
     "institut": frozenset({"institut", "centre", "hopital"}),
     "centre": frozenset({"centre", "institut", "readaptation"}),
     "readaptation": frozenset({"readaptation", "centre", "clinique", "institut"}),
-    "hdj": frozenset({"hdj", "hopital"}),
+    "hdj": frozenset({"hdj"}),
     "hia": frozenset({"hia", "hopital"}),
 }
 

@@ -75,3 +75,27 @@ def test_the_learned_half_is_the_foreign_set_s_tune_split() -> None:
     spec.loader.exec_module(builder)
     for item in (f"Q{n}" for n in range(1, 2000)):
         assert learned(item) == (builder.split_of(item) == "tune"), item
+
+
+# Real shapes: an establishment named only by a person (no type word in its FINESS name) and
+# a hospital named after the same person abroad ("Henry Dunant Hospital Center", Athens).
+DUNANT = establishment("140028036", "Henry Dunant", "Bayeux", "14")
+DUNANT_HOSPITAL = establishment("750150377", "Hôpital Henry Dunant", "Paris", "75")
+
+
+@pytest.fixture(scope="module")
+def dunant() -> Matcher:
+    return Matcher(
+        Watchlist((DUNANT, DUNANT_HOSPITAL), {}, shared_abroad=frozenset({"henry dunant"}))
+    )
+
+
+def test_a_typeless_name_read_with_an_english_type_is_any_country_s(dunant: Matcher) -> None:
+    # The English type word after the name makes it a hospital's name: the typeless entity of
+    # that name needs France or its place as the typed one does.
+    assert keys(dunant, "Henry Dunant Hospital Center", "Group: lockbit3") == set()
+    assert keys(dunant, "Henry Dunant Hospital Center, Bayeux", "Group: lockbit3") == {DUNANT.key}
+
+
+def test_the_typeless_name_alone_is_still_read(dunant: Matcher) -> None:
+    assert keys(dunant, "Henry Dunant", "Group: lockbit3") == {DUNANT.key}

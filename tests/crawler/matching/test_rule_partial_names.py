@@ -113,3 +113,21 @@ def test_a_name_that_is_only_a_region_is_read_as_a_place_phrase(bundled_matcher:
     assert keys(bundled_matcher, "Clinique des Hauts-de-France", "Group: lockbit3") == {
         "finess:590816427"
     }
+
+
+def test_a_day_hospital_is_no_hospital_of_its_name() -> None:
+    # Real shapes: a psychiatric day hospital named by one word, and a Macau hospital as a
+    # leak-site title ("Hospital Conde S. Januário"): "hôpital X" names no "hôpital de jour X".
+    day = EntityRecord(
+        key="finess:140017989",
+        kind="establishment",
+        name="Hôpital de Jour Conde (14g04) - EPSM Caen",
+        finess_et="140017989",
+        city="Caen",
+        department="14",
+    )
+    matcher = Matcher(Watchlist((day,), {}))
+    assert not matcher.match("Hospital Conde S. Januário", "Group: lockbit3").matches
+    assert not matcher.match("Hôpital Conde", "Group: lockbit3").matches
+    found = matcher.match("Hôpital de jour Conde, Caen", "Group: lockbit3").matches
+    assert {match.entity.key for match in found} == {day.key}

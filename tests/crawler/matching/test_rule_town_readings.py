@@ -332,3 +332,49 @@ def test_without_its_town_written_the_shortened_name_names_nothing(
     untyped: Matcher, title: str, text: str
 ) -> None:
     assert keys(untyped, title, text) == set()
+
+
+# Real shapes: FINESS names ending with their own town, written whole or short
+# ("Brive" for Brive-la-Gaillarde), with a core that is an ordinary word or a saint's name.
+MATHILDE = establishment("760025312", "Clinique Mathilde Rouen", "Rouen", "76")
+SAINT_GERMAIN = establishment(
+    "190000257", "Clinique Saint-Germain Brive", "Brive la Gaillarde", "19"
+)
+OTHER_SAINT_GERMAIN = establishment("780018727", "Clinique Saint Germain", "Le Vesinet", "78")
+
+
+@pytest.fixture(scope="module")
+def own_towns() -> Matcher:
+    return Matcher(
+        Watchlist(
+            (MATHILDE, SAINT_GERMAIN, OTHER_SAINT_GERMAIN),
+            {},
+            ordinary_words=frozenset({"mathilde"}),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Clinique Mathilde", "Group: lockbit3"),  # its whole name but its town, as a title
+        ("clinique-mathilde.fr", "Group: blackbasta"),
+        ("Clinique Mathilde, Rouen", "Group: lockbit3"),
+        ("", "La clinique Mathilde de Rouen a été victime d'une cyberattaque."),
+    ],
+)
+def test_a_name_without_its_own_town_at_its_end(own_towns: Matcher, title: str, text: str) -> None:
+    assert keys(own_towns, title, text) == {MATHILDE.key}
+
+
+def test_an_ordinary_word_alone_in_a_text_needs_the_town(own_towns: Matcher) -> None:
+    text = "Ils ont recruté une infirmière à la clinique Mathilde, dit-on."
+    assert keys(own_towns, "Offre d'emploi", text) == set()
+
+
+def test_a_town_written_short_ends_a_saint_s_name(own_towns: Matcher) -> None:
+    text = "La clinique Saint-Germain de Brive-la-Gaillarde (Corrèze) est sur un site de fuite."
+    assert keys(own_towns, "Clinique Saint-Germain", text) == {SAINT_GERMAIN.key}
+    assert keys(own_towns, "Clinique Saint-Germain, Brive", "Group: akira") == {SAINT_GERMAIN.key}
+    # the saint's name alone is either clinic's
+    assert keys(own_towns, "Clinique Saint-Germain", "Group: akira") == set()
