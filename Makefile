@@ -62,11 +62,12 @@ eval: setup ## matcher precision / recall / F1 on the labelled sets (main set la
 		tests/data/match_eval_blind20.jsonl tests/data/match_eval_blind23.jsonl \
 		tests/data/match_eval_blind24.jsonl tests/data/match_eval_blind27.jsonl \
 		tests/data/match_eval_blind28.jsonl tests/data/match_eval_blind31.jsonl \
-		tests/data/match_eval_blind32.jsonl tests/data/match_eval_blind14.jsonl \
+		tests/data/match_eval_blind32.jsonl tests/data/match_eval_blind34.jsonl \
+		tests/data/match_eval_blind14.jsonl \
 		tests/data/match_eval_blind18.jsonl tests/data/match_eval_blind21.jsonl \
 		tests/data/match_eval_blind22.jsonl tests/data/match_eval_blind25.jsonl \
 		tests/data/match_eval_blind26.jsonl tests/data/match_eval_blind29.jsonl \
-		tests/data/match_eval_blind30.jsonl \
+		tests/data/match_eval_blind30.jsonl tests/data/match_eval_blind33.jsonl \
 		tests/data/real/real_eval.jsonl.gz tests/data/wikidata/foreign_hospitals.jsonl.gz
 
 SHARED_DATA ?= ../shared/data
