@@ -42,6 +42,7 @@ from crawler.matching.name_cleaning import is_noise_name
 from crawler.matching.name_words import (
     ARTICLE_WORDS,
     CATEGORY_WORDS,
+    COMMON_PATRONS,
     DESCRIPTIVE_WORDS,
     FIRST_NAMES,
     GENERIC_WORDS,
@@ -468,6 +469,17 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         # host hospital needs the host's place ("Hôpital Montfort" is Ottawa's).
                         strength = GENERIC
                     readings.append((form.type, form.core, strength, source))
+                    if (
+                        strength == GENERIC
+                        and memorial_alone
+                        and not form.secondary
+                        and _patron_name(named)
+                        and _names_alone(form.core, ordinary)
+                    ):
+                        # "Clcc Institut Curie": a famous person's name that many bodies bear
+                        # names a hospital or cancer centre alone, with its type word, when no
+                        # other family has it (see _own_beside_names).
+                        beside.update((v, index) for v in core_variants(form.core))
                     tail = _usual_name(form.core, cities) if origin == FROM_NAME else None
                     if tail and entity.kind == "establishment":
                         # "Hôpital Pierre Rouquès les Bluets" is "Maternité des Bluets".
@@ -747,10 +759,20 @@ def _own_beside_names(
             continue
         keyed[key][:] = [
             (entity, kind, STRONG, origin)
-            if (key, entity) in beside and level == GENERIC and origin == FROM_PART
+            if (key, entity) in beside and level == GENERIC and origin in _BESIDE_ORIGINS
             else (entity, kind, level, origin)
             for entity, kind, level, origin in candidates
         ]
+
+
+#: The readings a name beside its town or a patron's name come from (see _own_beside_names).
+_BESIDE_ORIGINS = frozenset({FROM_PART, FROM_NAME, FROM_ALIAS})
+
+
+def _patron_name(named: list[str]) -> bool:
+    # A core that is generic only for being a famous person's name ("curie", "pasteur"), not
+    # a saint's ("Hôpital Saint-Joseph" is Beirut's too) nor a generic word's ("du parc").
+    return bool(named) and all(w in COMMON_PATRONS and w not in GENERIC_WORDS for w in named)
 
 
 def _generic_words_name(core: str) -> bool:

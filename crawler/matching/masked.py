@@ -106,6 +106,13 @@ def _fill(
             return readings.pop() if len(readings) == 1 else None
     if types is None or typed is None:
         return None
+    word = folded[position]
+    if " " not in word and sum(ch.isalpha() for ch in word) >= _FEWEST_SHOWN:
+        # A masked type word ("Cl***que Fr***ois Ch***eux"): the one type word it fits.
+        keys = types.keys(f" {word} ", _ANY, ahocorasick.MATCH_EXACT_LENGTH)
+        kinds: set[str] = {str(key).strip() for key in islice(keys, _KEYS_READ)}
+        if len(kinds) == 1:
+            return kinds.pop()
     return _fill_after_type(folded, position, names, types, typed)
 
 

@@ -85,7 +85,12 @@ from crawler.matching.name_words import (
     qualified_type,
     strict_type,
 )
-from crawler.matching.names import core_variants, french_of_english, whole_core
+from crawler.matching.names import (
+    core_variants,
+    french_of_english,
+    is_generic_core,
+    whole_core,
+)
 from crawler.matching.normalise import FIELD_JOIN, Normalised, normalise_fields, normalise_phrase
 from crawler.matching.resolve import Resolver
 from crawler.matching.results import AmbiguousMatch, MatchResult
@@ -226,6 +231,8 @@ _GANG_LABELS = (" group ", " gang ", " groupe ", " ransomware ")
 _TITLE_EXTRAS = LEGAL_FORMS | {"group", "groupe"}
 #: The domains a title may be the victim's whole name as: French ones and generic ones.
 _TITLED_TLDS = FRENCH_TLDS | {"com", "org", "net", "info"}
+#: A domain label that glues a name to a department's number or an area's ("adapei25").
+_NUMBERED_LABEL = re.compile(r"([a-z]{3,})(\d{2,3})")
 #: English type words that translate no French type: "<town> Hospital" names a hospital of
 #: any country's town of that name.
 _PLAIN_ENGLISH_TYPES = frozenset({"hospital", "clinic", "medical center", "medical centre"})
@@ -544,7 +551,14 @@ class Matcher:
                 start -= 4  # "www.bergonie.fr": no host part before the name
             return [(start, domain.end(1), f"{typed} {label}")]
         for part in re.finditer(r"[^-]+", label):
-            words = self.speller().segment(part.group().lower())
+            numbered = _NUMBERED_LABEL.fullmatch(part.group().lower())
+            words: list[str] | None
+            if numbered is not None:
+                # "adapei25.fr", "bio17.fr": a name and its department glued together
+                letters, digits = numbered.groups()
+                words = [*(self.speller().segment(letters) or [letters]), digits]
+            else:
+                words = self.speller().segment(part.group().lower())
             if words is not None:
                 start = domain.start(1) + part.start()
                 edits.append((start, start + len(part.group()), "-".join(words)))
@@ -863,13 +877,12 @@ class Matcher:
         text = field.folded.text
         rest = f"{text[field.start : candidate.start]} {text[candidate.end : field.end]}".split()
         extras = _TITLE_EXTRAS
-        if candidate.level == GENERIC:
-            # "clinique-louis-pasteur.fr": a typed name written as the victim's domain, not a
-            # foreign one (a coined word alone is read from a French domain only: _own_domain)
-            first, last = field.folded.span(field.start, field.end)
-            domain = _BARE_DOMAIN.fullmatch(field.folded.original, first, last)
-            if domain is not None and domain.group(2).lower() in _TITLED_TLDS:
-                extras = extras | {"www", domain.group(2).lower()}
+        first, last = field.folded.span(field.start, field.end)
+        domain = _BARE_DOMAIN.fullmatch(field.folded.original, first, last)
+        if domain is not None and domain.group(2).lower() in _TITLED_TLDS:
+            # "clinique-louis-pasteur.fr", "calydial.org": the name written as the victim's
+            # domain, a French or a generic one, as the name alone is ("calydial.it" is not)
+            extras = extras | {"www", domain.group(2).lower()}
         if not all(word in extras for word in rest):
             return False
         matched = text[candidate.start : candidate.end].strip()
@@ -902,8 +915,12 @@ class Matcher:
             named = [] if typed is None else _named_words(matched[typed.end() :])
             if not named or not _SAINTS.isdisjoint(named):
                 return False
-            if len(named) == 1 and not self._own_name_but_town(entity, matched):
-                return False  # one word: only its whole name but its town ("Clinique Mathilde")
+            if len(named) == 1 and (
+                is_generic_core(named[0]) or not self._own_name_but_town(entity, matched)
+            ):
+                # one word: only its whole name but its town ("Clinique Mathilde"), not a
+                # generic word ("Polyclinique du Parc - Caen": Cholet has one too)
+                return False
             if all(w in DESCRIPTIVE_WORDS or w in _CARE_WORDS for w in named):
                 return False  # "Centre de Long Séjour" says what it does, not which it is
             if sector_of(entity) in PLACED_SECTORS and not matched.startswith("ehpad "):

@@ -113,7 +113,7 @@ def _resembles(title: str, domain: str) -> bool:
     # ("Untitled" over "chu-rouen.fr") designates no victim.
     label = re.sub(r"[^a-z0-9]", "", normalise_phrase(domain.rsplit(".", 1)[0]))
     words = [w for w in normalise_phrase(title).split() if w not in ARTICLE_WORDS]
-    initials = "".join(word[0] for word in words)
+    initials = _initials(title)
     # … or its initials ("Restauration Collective du Sud-Ouest", rcso.fr).
     return any(len(word) >= 4 and word in label for word in words) or (
         len(initials) >= 3 and label.startswith(initials)
@@ -158,7 +158,12 @@ def only_mentioned(
         if victim.domain is not None and victim.domain in entity.domains:
             return True
         names = " ".join([written, entity.name, *entity.aliases])
-        return not words.isdisjoint(_words(names, plain))
+        if not words.isdisjoint(_words(names, plain)):
+            return True
+        # … or the victim is written by the name's initials ("ghm-grenoble.fr" for the
+        # "Groupe Hospitalier Mutualiste de Grenoble" its description names)
+        initials = _initials(written)
+        return any(len(word) >= 3 and initials.startswith(word) for word in words)
 
     def kept(field: str, start: int, end: int) -> bool:
         # In the victim's field; or, once the victim is a watched entity, in the headline.
@@ -175,6 +180,10 @@ def only_mentioned(
             if kept(a.field, a.start, a.end) or any(victim_like(c, a.matched) for c in a.candidates)
         ],
     )
+
+
+def _initials(written: str) -> str:
+    return "".join(w[0] for w in normalise_phrase(written).split() if w not in ARTICLE_WORDS)
 
 
 def _inside(victim: VictimField, field: str, start: int, end: int) -> bool:

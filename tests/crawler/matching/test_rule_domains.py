@@ -64,7 +64,8 @@ REGAUD = replace(
     domains=("claudiusregaud.fr",),
 )
 # A coined name (a distinctive word of no language) alone is a weak alias: written as a whole
-# French domain it names its entity ("cyceron.fr"), not under .com, and never an ordinary word.
+# French or generic domain it names its entity ("cyceron.fr", "cyceron.com", as the bare
+# title "Cyceron" does), not under another country's code, and never an ordinary word.
 CYCERON = establishment(
     "140017534", "Groupement d'Interet Public Cyceron", "Caen", "14", aliases=("Cyceron",)
 )
@@ -83,7 +84,8 @@ def domains() -> Matcher:
         ("https://www.claudiusregaud.fr/", {REGAUD.key}),
         ("cyceron.fr", {CYCERON.key}),
         ("www.cyceron.fr", {CYCERON.key}),
-        ("cyceron.com", set()),
+        ("cyceron.com", {CYCERON.key}),
+        ("cyceron.de", set()),
         ("cyceron-voyages.fr", set()),  # more than the name: not its domain
         ("horizon.fr", set()),
     ],
@@ -173,3 +175,30 @@ def test_a_domain_that_is_a_clinic_s_whole_name_names_it_as_the_name_would(
     clinic = establishment("750301145", "Clinique du Mont Louis", "Paris", "75")
     matcher = Matcher(Watchlist((clinic,), {}))
     assert keys(matcher, title, "Group: lockbit3") == ({clinic.key} if found else set())
+
+
+# Real shapes: an association known by a coined word, whose domain is a .org; an association
+# known by its acronym and department number, glued in its domain.
+CALYDIAL = legal_entity("690002225", "Calydial", "Vienne", "69")
+ADAPEI = replace(
+    legal_entity("250006111", "Adapei du Doubs", "Besancon", "25"), aliases=["Adapei 25"]
+)
+
+
+@pytest.fixture(scope="module")
+def associations() -> Matcher:
+    return Matcher(Watchlist((CALYDIAL, ADAPEI), {}))
+
+
+@pytest.mark.parametrize("title", ["calydial.org", "www.calydial.com", "Calydial"])
+def test_a_name_s_generic_domain_is_the_name_as_a_title(associations: Matcher, title: str) -> None:
+    assert keys(associations, title, "Group: lockbit3") == {CALYDIAL.key}
+
+
+def test_another_country_s_domain_is_not(associations: Matcher) -> None:
+    assert keys(associations, "calydial.it", "Group: lockbit3") == set()
+
+
+@pytest.mark.parametrize("title", ["adapei25.fr", "www.adapei25.fr", "adapei-25.fr"])
+def test_a_name_glued_to_its_number_in_a_domain(associations: Matcher, title: str) -> None:
+    assert keys(associations, title, "Group: lockbit3") == {ADAPEI.key}

@@ -76,3 +76,11 @@ def test_a_masked_name_after_a_type_word_is_read_among_that_type_s_names() -> No
     assert keys(matcher, "Centre Hospitalier d'Arc*****", "Group: everest") == {ARCACHON.key}
     assert keys(matcher, "CH d'Arc*****", "Group: everest") == {ARCACHON.key}
     assert keys(matcher, "Clinique d'Arc*****", "Group: everest") == set()  # no such clinic
+
+
+def test_a_masked_type_word_alone_is_the_one_type_it_fits() -> None:
+    # Real shape: every word masked ("Cl***que Fr***ois Ch***eux"); the name's words fit one
+    # key together, the type word fits one type word alone.
+    chenieux = establishment("870000288", "Clinique François Chenieux", "Limoges", "87")
+    matcher = Matcher(Watchlist((chenieux,), {}))
+    assert keys(matcher, "Cl***que Fr***ois Ch***eux", "Group: incransom") == {chenieux.key}

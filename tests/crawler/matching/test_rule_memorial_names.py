@@ -93,3 +93,16 @@ def test_a_name_no_other_family_has_names_the_hospital(
 
 def test_a_shared_memorial_name_still_needs_its_town(sabran: Matcher) -> None:
     assert keys(sabran, "CH Simone Veil", "Group: lockbit3") == set()
+
+
+def test_a_famous_person_s_name_with_its_type_names_the_one_cancer_centre() -> None:
+    # Real shapes: "Curie" names many bodies, but "Institut Curie" is one cancer centre
+    # (CLCC, FINESS category 131); a person's name two hospitals share stays ambiguous.
+    curie = establishment("750160012", "Clcc Institut Curie", "Paris", "75", tags=["category:131"])
+    dole = establishment("390000123", "CH Pasteur", "Dole", "39", tags=["category:355"])
+    bollene = establishment("840000376", "CH Pasteur", "Bollene", "84", tags=["category:355"])
+    matcher = Matcher(Watchlist((curie, dole, bollene), {}))
+    assert keys(matcher, "Institut Curie", "Group: lockbit3") == {curie.key}
+    assert keys(matcher, "", "L'Institut Curie a été victime d'une cyberattaque.") == {curie.key}
+    assert keys(matcher, "Hôpital Pasteur", "Group: lockbit3") == set()
+    assert keys(matcher, "Hôpital Pasteur, Dole", "Group: lockbit3") == {dole.key}

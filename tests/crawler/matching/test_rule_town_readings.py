@@ -378,3 +378,12 @@ def test_a_town_written_short_ends_a_saint_s_name(own_towns: Matcher) -> None:
     assert keys(own_towns, "Clinique Saint-Germain, Brive", "Group: akira") == {SAINT_GERMAIN.key}
     # the saint's name alone is either clinic's
     assert keys(own_towns, "Clinique Saint-Germain", "Group: akira") == set()
+
+
+def test_a_generic_word_but_its_town_is_no_title_of_its_own() -> None:
+    # "Polyclinique du Parc - Caen" without Caen is Cholet's "Polyclinique du Parc" too.
+    caen = establishment("140016759", "Polyclinique du Parc - Caen", "Caen", "14")
+    cholet = establishment("490000890", "Polyclinique du Parc", "Cholet", "49")
+    matcher = Matcher(Watchlist((caen, cholet), {}))
+    assert keys(matcher, "Polyclinique du Parc", "Group: lockbit3") == set()
+    assert keys(matcher, "Polyclinique du Parc, Caen", "Group: lockbit3") == {caen.key}

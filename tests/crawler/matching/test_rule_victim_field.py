@@ -178,3 +178,21 @@ def test_the_initials_of_the_title_make_the_website_its_own() -> None:
     found = victim_field("Restauration Collective du Sud-Ouest", "Caterer.\nwebsite: rcso.fr")
     assert found is not None
     assert found.domain == "rcso.fr"
+
+
+def test_a_victim_written_by_the_initials_of_the_name_described() -> None:
+    # Real shape: a leak-site post whose title is the victim's domain, its initials and town
+    # ("ghm-grenoble.fr"), and whose description names it in full.
+    from crawler.matching.watchlist import Watchlist
+    from tests.crawler.matching.support import establishment
+
+    ghm = establishment("380012658", "Groupe Hospitalier Mutualiste de Grenoble", "Grenoble", "38")
+    matcher = Matcher(Watchlist((ghm,), {}))
+    text = (
+        "Groupe Hospitalier Mutualiste de Grenoble - private non-profit hospital. We have "
+        "downloaded 85 GB of data.\nwebsite: ghm-grenoble.fr"
+    )
+    assert keys(matcher, "ghm-grenoble.fr", text) == {ghm.key}
+    # initials that are not the name's leave it a name in passing
+    other = text.replace("ghm-grenoble.fr", "xylocorp.fr")
+    assert keys(matcher, "xylocorp.fr", other) == set()
