@@ -672,6 +672,8 @@ class Matcher:
             if candidate.level in (WEAK, COMMON, GENERIC, SUPPORT):
                 candidate.titled = self._titled(candidate)
             candidate.score = score_of(candidate, health, bool(sale), french)
+            if candidate.level == COMMON and _lowercase_in_cased_text(candidate):
+                candidate.score = 0.0  # "il faut aider santé et social": words, no name
         self._away_from_dateline(raw)
         self._self_denied(raw)
         for candidate in raw:
@@ -1323,6 +1325,20 @@ def _cut_word(title: str) -> tuple[int, int] | None:
     while start and title[start - 1].isalnum() and not title[start - 1].isdecimal():
         start -= 1  # a letter: a word character that is no digit, as ``[^\W\d_]``
     return (start, end) if end - start >= 2 else None
+
+
+def _lowercase_in_cased_text(candidate: Candidate) -> bool:
+    # A name of ordinary words written in lower case in a field that capitalises ("Je vais
+    # aider santé publique France"): the words, not the organisation ("AIDER Santé"). A post
+    # written all in lower case, or a host ("aidersante.com"), says nothing by its case.
+    field = candidate.field
+    original = field.folded.original
+    first, last = field.folded.span(candidate.start, candidate.end)
+    written = original[first:last]
+    if not written.islower() or "." in original[max(0, first - 1) : last + 1]:
+        return False
+    whole_first, whole_last = field.folded.span(field.start, field.end)
+    return any(ch.isupper() for ch in original[whole_first:whole_last])
 
 
 def _in_file_path(normalised: Normalised, start: int, end: int) -> bool:

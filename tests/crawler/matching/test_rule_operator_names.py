@@ -136,3 +136,35 @@ def test_a_category_label_several_operators_sites_share_is_no_operator_s_name() 
     text = "Institut médico-éducatif for children with intellectual disabilities, France."
     assert keys(matcher, "IME Château de la Roquette", text) == set()
     assert keys(matcher, "Institut Médico-Éducatif", "Group: lockbit3") == set()
+
+
+# Real shape: a dialysis foundation known by a verb and "Santé" (the EJ FINESS names after a
+# unit, "Aider Santé Uad Narbonne"; the curated list gives its own name).
+AIDER = replace(
+    legal_entity("340000264", "AIDER Santé", "Grabels", "34"),
+    domains=["aidersante.com"],
+    tags=["category:146", "ej-name:known", "legal-entity"],
+)
+
+
+@pytest.fixture(scope="module")
+def aider() -> Matcher:
+    return Matcher(Watchlist((AIDER,), {}, ordinary_words=frozenset({"aider"})))
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("AIDER SANTE", LEAK_SITE),
+        ("AIDER Santé", "Association for dialysis at home and in units in Languedoc."),
+        ("aidersante.com", LEAK_SITE),
+        ("vends base", "vends base aider santé 20k lignes dialyse"),  # a post all in lower case
+    ],
+)
+def test_an_operator_named_by_ordinary_words(aider: Matcher, title: str, text: str) -> None:
+    assert keys(aider, title, text) == {AIDER.key}
+
+
+def test_ordinary_words_in_lower_case_in_a_cased_text_are_words(aider: Matcher) -> None:
+    text = "Je vais aider santé publique France à recenser les patients en dialyse."
+    assert keys(aider, "Offre de bénévolat", text) == set()
