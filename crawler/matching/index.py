@@ -412,8 +412,12 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         strength = COMMON if organisation else SUPPORT
                     if placed_sector and strength != SUPPORT:
                         strength = SUPPORT
-                    if entity.kind == "establishment" and form.core in cities:
-                        continue  # a name that is only a town ("Fort-de-France") names the town
+                    if entity.kind == "establishment" and not cities.isdisjoint(
+                        core_variants(form.core)
+                    ):
+                        # a name that is only a town ("Fort-de-France", "Saint Pierre" of
+                        # St Pierre) names the town
+                        continue
                     if form.secondary and context.unit:
                         continue  # "Chum - USLD Trinité": the first part names the host
                     readings.append((None, form.core, strength, origin))

@@ -101,6 +101,7 @@ from crawler.matching.vocabulary import (
     FRENCH_TERRITORIES,
     FRENCH_TLDS,
     HEALTH_WORDS,
+    PROPER_DEPARTMENT_NAMES,
     demonym_forms,
     known_phrases,
 )
@@ -1124,8 +1125,9 @@ class Matcher:
             for demonym in DEMONYMS.get(city, ())
             for form in demonym_forms(demonym)
         ]
-        if entity.department_name and entity.department_name not in self.watchlist.ordinary_words:
-            places.append(entity.department_name)  # not "Nord" in "CH Nord-Ouest"
+        name = entity.department_name
+        if name and (name not in self.watchlist.ordinary_words or name in PROPER_DEPARTMENT_NAMES):
+            places.append(name)  # not "Nord" in "CH Nord-Ouest"
         if any(f" {place} " in context for place in places if place):
             return True, True
         # Another name confirms only if it is more than the matched name's core ("CH de Dax"

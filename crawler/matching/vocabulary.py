@@ -70,6 +70,35 @@ FOREIGN_WORDS = _phrases(
 )
 #: Top-level domains of France and its overseas territories (and .eu): a bare domain under one
 #: is a French victim's.
+#: Departments whose names are frequent words in French text only as those departments' names
+#: (the word lists count them ordinary for their frequency): they place a name as any
+#: department does, where "Nord", "Lot", "Manche", "Somme" or "Paris" (bets) are words too,
+#: and "Jura", "Meuse", "Moselle", "Ardennes" or "Vienne" other countries' places.
+PROPER_DEPARTMENT_NAMES = frozenset(
+    {
+        "aisne",
+        "ardeche",
+        "charente",
+        "dordogne",
+        "essonne",
+        "finistere",
+        "gironde",
+        "guadeloupe",
+        "guyane",
+        "herault",
+        "isere",
+        "martinique",
+        "mayenne",
+        "mayotte",
+        "morbihan",
+        "sarthe",
+        "savoie",
+        "vaucluse",
+        "vendee",
+        "vosges",
+        "yvelines",
+    }
+)
 FRENCH_TLDS = frozenset(
     ["fr", "re", "gp", "mq", "gf", "yt", "pm", "nc", "pf", "wf", "tf", "bl", "mf", "eu"]
 )

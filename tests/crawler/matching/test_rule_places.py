@@ -116,3 +116,35 @@ def test_the_entity_s_own_long_town_after_its_name_is_no_other_town() -> None:
     title = "Clinique la Lironde St Clement de Riviere"
     assert keys(matcher, title, "Group: lockbit3") == {lironde.key}
     assert keys(matcher, "Clinique la Lironde St Clement (03)", "Group: lockbit3") == set()
+
+
+# Real shapes: the hospital of Mayotte known by its initials ("CHM"), and a psychiatric unit
+# whose FINESS alias is only its town ("Saint Pierre" for St Pierre, Martinique).
+MAYOTTE = establishment(
+    "980500011", "Centre Hospitalier de Mayotte", "Mamoudzou", "976", aliases=["Chm"]
+)
+CMP = establishment(
+    "970213468",
+    "Centre Médico Psychologique Adultes Saint Pierre",
+    "St Pierre",
+    "972",
+    aliases=["Saint Pierre"],
+)
+
+
+@pytest.fixture(scope="module")
+def overseas() -> Matcher:
+    departments = {"976": "Mayotte", "972": "Martinique", "59": "Nord"}
+    ordinary = frozenset({"mayotte", "martinique", "nord"})  # frequent words, as in the bundle
+    return Matcher(Watchlist((MAYOTTE, CMP), departments, ordinary_words=ordinary))
+
+
+@pytest.mark.parametrize("title", ["chm-mayotte.fr", "CHM Mayotte", "CHM (Mayotte)"])
+def test_a_department_known_only_by_its_name_places_a_name(overseas: Matcher, title: str) -> None:
+    # Mayotte is a frequent word only as the department's name (PROPER_DEPARTMENT_NAMES).
+    assert keys(overseas, title, "Group: noescape") == {MAYOTTE.key}
+
+
+def test_an_alias_that_is_only_its_town_names_the_town(overseas: Matcher) -> None:
+    text = "Public hospital in Martinique (Le Carbet, Saint-Pierre)."
+    assert keys(overseas, "Centre Hospitalier Nord Caraibe", text) == set()
