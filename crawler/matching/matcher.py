@@ -66,6 +66,7 @@ from crawler.matching.name_words import (
     ACCEPTS,
     ARTICLE_WORDS,
     ARTICLES,
+    COINED_COMMON_WORDS,
     DESCRIPTIVE_WORDS,
     ENGLISH_OWN_TYPES,
     ENGLISH_PLACE_WORDS,
@@ -891,6 +892,8 @@ class Matcher:
         matched = text[candidate.start : candidate.end].strip()
         entity = self.watchlist.entities[candidate.entity]
         if candidate.level == COMMON:
+            if matched in COINED_COMMON_WORDS and "country:FR" in entity.tags:
+                return True  # a French organisation's coined name ("INOVIE"), not "Synlab"
             # Ordinary words: only a vendor's, group's or insurer's whole name of two words or
             # more ("Dedalus France", "Carte Blanche Partenaires"), never one word ("Harmonie"),
             # nor an establishment's ("Le Moulin Vert" is a restaurant's name too).

@@ -255,3 +255,29 @@ def test_initials_and_a_number_in_two_pieces_of_a_sentence_name_nothing() -> Non
     assert keys(matcher, "Export; PST. 38 fichiers", "santé au travail") == set()
     assert keys(matcher, "PST 38", "Group: play") == {pst.key}
     assert keys(matcher, "Le PST 38 (santé au travail) est touché", "") == {pst.key}
+
+
+def test_a_french_organisation_s_coined_common_name_is_the_whole_title() -> None:
+    # Real shapes: a French lab network listed as "INOVIE"; the German lab group's French arm
+    # listed as "Synlab" may be any country's.
+    inovie = EntityRecord(
+        key="lab:inovie", kind="lab", name="Inovie", aliases=["INOVIE"], tags=["country:FR"]
+    )
+    synlab = EntityRecord(
+        key="lab:synlab-france",
+        kind="lab",
+        name="Synlab France",
+        aliases=["Synlab"],
+        tags=["country:DE"],
+    )
+    matcher = Matcher(Watchlist((inovie, synlab), {}))
+    assert keys(matcher, "INOVIE", "Group: blackbasta") == {inovie.key}
+    assert keys(matcher, "Synlab", "Group: blackbasta") == set()
+    assert keys(matcher, "Inovie, un cabinet de conseil", "") == set()
+
+
+def test_the_coined_common_words_are_the_common_words_no_language_has() -> None:
+    from crawler.matching.name_words import COINED_COMMON_WORDS, COMMON_WORDS
+    from crawler.matching.ordinary_words import coined_words
+
+    assert coined_words(COMMON_WORDS) == COINED_COMMON_WORDS
