@@ -922,10 +922,18 @@ class Matcher:
             if not named or not _SAINTS.isdisjoint(named):
                 return False
             if len(named) == 1 and (
-                is_generic_core(named[0]) or not self._own_name_but_town(entity, matched)
+                is_generic_core(named[0])
+                or not (
+                    self._own_name_but_town(entity, matched)
+                    or (
+                        matched.startswith("ehpad ")
+                        and named[0] not in self.watchlist.ordinary_words
+                    )
+                )
             ):
-                # one word: only its whole name but its town ("Clinique Mathilde"), not a
-                # generic word ("Polyclinique du Parc - Caen": Cholet has one too)
+                # one word: only its whole name but its town ("Clinique Mathilde") or a
+                # distinctive word after France's "EHPAD" ("EHPAD Monconseil"), not a generic
+                # word ("Polyclinique du Parc - Caen": Cholet has one too)
                 return False
             if all(w in DESCRIPTIVE_WORDS or w in _CARE_WORDS for w in named):
                 return False  # "Centre de Long Séjour" says what it does, not which it is

@@ -281,3 +281,19 @@ def test_the_coined_common_words_are_the_common_words_no_language_has() -> None:
     from crawler.matching.ordinary_words import coined_words
 
     assert coined_words(COMMON_WORDS) == COINED_COMMON_WORDS
+
+
+def test_one_distinctive_word_after_ehpad_is_the_whole_title() -> None:
+    # Real shapes: FINESS nursing homes named "EHPAD <one word>"; "EHPAD" is France's word, so
+    # a distinctive word after it as the whole title is that home, an ordinary or generic one
+    # is any home's ("EHPAD les Tilleuls") and still needs its place.
+    monconseil = establishment(
+        "370008419", "EHPAD Monconseil", "Tours", "37", tags=["category:500"]
+    )
+    tilleuls = establishment(
+        "010000001", "EHPAD les Tilleuls", "Bourg", "01", tags=["category:500"]
+    )
+    matcher = Matcher(Watchlist((monconseil, tilleuls), {}, ordinary_words=frozenset({"tilleuls"})))
+    assert keys(matcher, "EHPAD Monconseil", "Group: qilin") == {monconseil.key}
+    assert keys(matcher, "EHPAD les Tilleuls", "Group: qilin") == set()
+    assert keys(matcher, "Résidence Monconseil", "Group: qilin") == set()
