@@ -339,6 +339,7 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
         if len(codes) > 1
     }
     beside: set[tuple[str, int]] = set()  # (key, entity) of names read beside their town
+    patron_types: dict[tuple[str, int], str] = {}  # ... and the one type a patron's name needs
     town_hospitals: list[tuple[int, str, tuple[str, ...]]] = []  # (entity, type, towns)
     for index, entity in enumerate(watchlist.entities):
         context = entity_context(entity, departments)
@@ -477,13 +478,19 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         strength == GENERIC
                         and memorial_alone
                         and not form.secondary
+                        and form.type is not None
                         and _patron_name(named)
                         and _names_alone(form.core, ordinary)
                     ):
                         # "Clcc Institut Curie": a famous person's name that many bodies bear
-                        # names a hospital or cancer centre alone, with its type word, when no
-                        # other family has it (see _own_beside_names).
-                        beside.update((v, index) for v in core_variants(form.core))
+                        # names a hospital or cancer centre alone with its own type word ("Institut
+                        # Curie", not "Hôpital … Curie") when no other family has it (see
+                        # _own_beside_names).
+                        own_type = strict_type(form.type)
+                        readings.append((own_type, form.core, GENERIC, source))
+                        for variant in core_variants(form.core):
+                            beside.add((variant, index))
+                            patron_types[(variant, index)] = own_type
                     tail = _usual_name(form.core, cities) if origin == FROM_NAME else None
                     if tail and entity.kind == "establishment":
                         # "Hôpital Pierre Rouquès les Bluets" is "Maternité des Bluets".
@@ -558,7 +565,7 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
             folded = normalise_phrase(domain)
             if folded and folded not in excluded:
                 keyed[folded].append((index, None, STRONG, FROM_DOMAIN))
-    _own_beside_names(keyed, beside, watchlist)
+    _own_beside_names(keyed, beside, watchlist, patron_types)
     _hospitals_of_towns(keyed, town_hospitals, watchlist, excluded)
     for word in FOREIGN_WORDS:
         tags[word].append(("foreign", ""))
@@ -749,7 +756,10 @@ def _without_town_article(town: str) -> str | None:
 
 
 def _own_beside_names(
-    keyed: Mapping[str, list[Candidate]], beside: set[tuple[str, int]], watchlist: Watchlist
+    keyed: Mapping[str, list[Candidate]],
+    beside: set[tuple[str, int]],
+    watchlist: Watchlist,
+    only_types: Mapping[tuple[str, int], str],
 ) -> None:
     # "Hôpital Renée Sabran Hyères" is the "Hôpital Renée Sabran" without Hyères written: a
     # name read beside its entity's town names it alone when no other family has that key.
@@ -763,7 +773,10 @@ def _own_beside_names(
             continue
         keyed[key][:] = [
             (entity, kind, STRONG, origin)
-            if (key, entity) in beside and level == GENERIC and origin in _BESIDE_ORIGINS
+            if (key, entity) in beside
+            and level == GENERIC
+            and origin in _BESIDE_ORIGINS
+            and only_types.get((key, entity), kind) == kind
             else (entity, kind, level, origin)
             for entity, kind, level, origin in candidates
         ]

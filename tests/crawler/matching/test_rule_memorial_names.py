@@ -103,6 +103,8 @@ def test_a_famous_person_s_name_with_its_type_names_the_one_cancer_centre() -> N
     bollene = establishment("840000376", "CH Pasteur", "Bollene", "84", tags=["category:355"])
     matcher = Matcher(Watchlist((curie, dole, bollene), {}))
     assert keys(matcher, "Institut Curie", "Group: lockbit3") == {curie.key}
+    # only with its own type word: "Hôpital civil Marie Curie" is Charleroi's
+    assert keys(matcher, "Hôpital civil Marie Curie", "Group: lockbit3") == set()
     assert keys(matcher, "", "L'Institut Curie a été victime d'une cyberattaque.") == {curie.key}
     assert keys(matcher, "Hôpital Pasteur", "Group: lockbit3") == set()
     assert keys(matcher, "Hôpital Pasteur, Dole", "Group: lockbit3") == {dole.key}
