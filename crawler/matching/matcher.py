@@ -590,13 +590,16 @@ class Matcher:
             # their place anyway; 40,000 of them would make the index five times larger), but
             # their words, as every key of the automaton, are known words, never corrected.
             names: list[str] = []
+            towns: set[str] = set()
             for entity in self.watchlist.entities:
                 if sector_of(entity) in PLACED_SECTORS:
                     continue
                 names += [entity.name, *entity.aliases, *([entity.city] if entity.city else [])]
+                if entity.city and entity.kind == "establishment":
+                    towns.add(entity.city)
             keys = [key.strip() for key, value in self.index.automaton.items() if value < 0]
             self._speller = Speller(
-                names, [*known_phrases(), *keys], self.watchlist.english_near_names
+                names, [*known_phrases(), *keys], self.watchlist.english_near_names, towns
             )
         return self._speller
 

@@ -58,7 +58,11 @@ class Speller:
     """Corrects misspelt name words of one watchlist (see the module docstring)."""
 
     def __init__(
-        self, names: Iterable[str], known: Iterable[str] = (), english: Iterable[str] = ()
+        self,
+        names: Iterable[str],
+        known: Iterable[str] = (),
+        english: Iterable[str] = (),
+        towns: Iterable[str] = (),
     ) -> None:
         stop = GENERIC_WORDS | COMMON_WORDS | ARTICLE_WORDS | STRUCTURAL_WORDS
         # Names are folded a thousand at a time: the same as folding each (folding is per
@@ -84,6 +88,14 @@ class Speller:
         # type word they are English names ("Belford Hospital"), not misspelt French ones.
         self.english = frozenset(english)
         self._answers: dict[str, str | None] = {}
+        # Towns' words: a word one letter short of one is corrected from one letter fewer
+        # ("CHU de Nante"), where other names need MIN_LENGTH letters.
+        self.towns = frozenset(
+            word
+            for town in towns
+            for word in normalise(town).text.split()
+            if len(word) >= MIN_LENGTH and word.isalpha()
+        )
         self._deletions: dict[str, set[str]] = {}
         for word in self.words:
             if len(word) < MIN_LENGTH or word in stop or not word.isalpha():
@@ -94,7 +106,7 @@ class Speller:
     def correction(self, word: str) -> str | None:
         """The name word ``word`` (folded) misspells, or None (answers are remembered: the
         same unknown words come back post after post)."""
-        if len(word) < MIN_LENGTH or word in self.known or not word.isalpha():
+        if len(word) < MIN_LENGTH - 1 or word in self.known or not word.isalpha():
             return None
         if word in self._answers:
             return self._answers[word]
@@ -104,6 +116,14 @@ class Speller:
         return answer
 
     def _correct_word(self, word: str) -> str | None:
+        if len(word) < MIN_LENGTH:
+            # one letter short of a town's word only ("nante" for "nantes")
+            towns = {
+                town
+                for town in self._deletions.get(word, ())
+                if town in self.towns and town[0] == word[0]
+            }
+            return towns.pop() if len(towns) == 1 else None
         found = {
             candidate
             for variant in deletions(word)
@@ -134,7 +154,7 @@ class Speller:
                     if word not in ARTICLE_WORDS:
                         taken += 1
                         if (
-                            len(word) >= MIN_LENGTH
+                            len(word) >= MIN_LENGTH - 1
                             and word not in known
                             and not (surface in _ENGLISH_TYPES and word in self.english)
                             and answers.get(word, word) is not None

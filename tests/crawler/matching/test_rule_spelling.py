@@ -91,3 +91,24 @@ def test_a_corrected_word_alone_names_no_typeless_alias_nor_a_brand() -> None:
     assert keys(matcher, "Hasiya Bayero Pediatric Hospital", text) == set()
     assert keys(matcher, "Hospital Laboral Solimat", text) == set()
     assert keys(matcher, "Fuite au CHU de Bordeux", text) == {BORDEAUX.key}
+
+
+def test_a_town_one_letter_short_after_a_type_word_is_completed() -> None:
+    # Real shape: "Centre Hospitalier Universitaire de Nante" (five letters: shorter than any
+    # other correction); only a town's word, and only by the letter left out.
+    nantes = establishment("440000289", "CHU de Nantes", "Nantes", "44")
+    rouen = establishment("760780239", "CHU de Rouen", "Rouen", "76")
+    nantua = establishment("010000123", "Clinique Lagosta", "Nantua", "01")
+    matcher = Matcher(Watchlist((nantes, rouen, nantua), {}))
+    title = "Centre Hospitalier Universitaire de Nante"
+    assert keys(matcher, title, "dossiers patients en vente") == {nantes.key}
+    # a substitution in five letters is no correction ("Rouan"), nor a name's word ("Lagost")
+    assert keys(matcher, "Centre Hospitalier de Rouan", "dossiers patients") == set()
+    assert keys(matcher, "Clinique Lagos", "dossiers patients") == set()
+
+
+def test_the_speller_completes_only_towns_from_five_letters() -> None:
+    speller = Speller(["CHU de Nantes", "Clinique Lagosta"], towns=["Nantes"])
+    assert speller.correction("nante") == "nantes"
+    assert speller.correction("lagost") == "lagosta"
+    assert speller.correction("lagos") is None
