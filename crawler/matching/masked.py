@@ -104,6 +104,9 @@ def _fill(
                     readings.add(key[before : before + len(folded[position])])
         if readings:
             return readings.pop() if len(readings) == 1 else None
+    ending = _fill_ending(folded, position, names)
+    if ending is not None:
+        return ending
     if types is None or typed is None:
         return None
     word = folded[position]
@@ -114,6 +117,33 @@ def _fill(
         if len(kinds) == 1:
             return kinds.pop()
     return _fill_after_type(folded, position, names, types, typed)
+
+
+def _fill_ending(folded: list[str], position: int, names: Any) -> str | None:
+    # A word whose last letters are masked with more or fewer mask characters than it has
+    # letters ("Clinique Tivoli-Du****" for Tivoli-Ducos): tried only when no key fits it
+    # letter for letter, over the words before it, the mask read as any ending of the word.
+    word = folded[position]
+    shown = word.rstrip(_ANY)
+    if shown == word or not shown or shown.endswith(" "):
+        return None
+    for first in range(position + 1):
+        run = [*folded[first:position], shown]
+        joined = " ".join(run)
+        if any(not part for part in run) or " " not in joined:
+            continue  # a word that folds to nothing in the run, or one word only
+        if sum(ch.isalpha() for ch in joined) < _FEWEST_SHOWN:
+            continue
+        readings: set[str] = set()
+        before = len(" ".join(["", *run[:-1]])) + 1
+        keys = names.keys(f" {joined}", _ANY, ahocorasick.MATCH_AT_LEAST_PREFIX)
+        for key in islice(keys, _KEYS_READ):
+            end = key.find(" ", len(joined) + 1)
+            if end == len(key) - 1 and end > len(joined) + 1:  # the key ends with that word
+                readings.add(key[before:end])
+        if readings:
+            return readings.pop() if len(readings) == 1 else None
+    return None
 
 
 #: Articles between a type word and a name ("Centre Hospitalier d'Arc*****").
@@ -141,6 +171,16 @@ def _fill_after_type(
     kind = kinds.pop()
     keys = names.keys(f" {masked} ", _ANY, ahocorasick.MATCH_EXACT_LENGTH)
     readings = {key.strip() for key in islice(keys, _KEYS_READ) if typed(key, kind)}
+    shown = masked.rstrip(_ANY)
+    if not readings and shown != masked and sum(ch.isalpha() for ch in shown) >= _FEWEST_SHOWN:
+        # "Centre Hospitalier de Cann***": its last letters masked with more or fewer mask
+        # characters, read as any ending of one word
+        keys = names.keys(f" {shown}", _ANY, ahocorasick.MATCH_AT_LEAST_PREFIX)
+        readings = {
+            key.strip()
+            for key in islice(keys, _KEYS_READ)
+            if key.find(" ", len(shown) + 1) == len(key) - 1 and typed(key, kind)
+        }
     if len(readings) != 1:
         return None
     return " ".join([*article, readings.pop()])

@@ -84,3 +84,17 @@ def test_a_masked_type_word_alone_is_the_one_type_it_fits() -> None:
     chenieux = establishment("870000288", "Clinique François Chenieux", "Limoges", "87")
     matcher = Matcher(Watchlist((chenieux,), {}))
     assert keys(matcher, "Cl***que Fr***ois Ch***eux", "Group: incransom") == {chenieux.key}
+
+
+def test_a_masked_ending_not_as_long_as_the_word_is_any_ending() -> None:
+    # Real shapes: "Clinique Tivoli-Du****" (Tivoli-Ducos, Bordeaux: six masks for three
+    # letters) must not read as the "Clinique Tivoli" of Metz; "Centre Hospitalier de Cann***".
+    ducos = establishment("330780115", "Clinique Tivoli-Ducos", "Bordeaux", "33")
+    metz = establishment("570004176", "Clinique Tivoli de Metz", "Metz", "57")
+    cannes = legal_entity("060780988", "Centre hospitalier de Cannes", "Cannes", "06")
+    matcher = Matcher(Watchlist((ducos, metz, cannes), {}))
+    assert keys(matcher, "Clinique Tivoli-Du****", "Group: hunters") == {ducos.key}
+    assert keys(matcher, "Clinique Tivoli D***", "Group: hunters") == {ducos.key}
+    assert keys(matcher, "Centre Hospitalier de Cann***", "Group: hunters") == {cannes.key}
+    # two letters shown are too few
+    assert keys(matcher, "Centre Hospitalier de Ca*", "Group: hunters") == set()
