@@ -63,6 +63,7 @@ eval: setup ## matcher precision / recall / F1 on the labelled sets (main set la
 		tests/data/match_eval_blind24.jsonl tests/data/match_eval_blind27.jsonl \
 		tests/data/match_eval_blind28.jsonl tests/data/match_eval_blind31.jsonl \
 		tests/data/match_eval_blind32.jsonl tests/data/match_eval_blind34.jsonl \
+		tests/data/match_eval_blind35.jsonl tests/data/match_eval_blind36.jsonl \
 		tests/data/match_eval_blind14.jsonl \
 		tests/data/match_eval_blind18.jsonl tests/data/match_eval_blind21.jsonl \
 		tests/data/match_eval_blind22.jsonl tests/data/match_eval_blind25.jsonl \

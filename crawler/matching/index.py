@@ -252,6 +252,21 @@ def _named_beside_town(core: str, own: tuple[str, ...]) -> list[str]:
     return rests
 
 
+#: Titles before a person's name in a name ("Clinique du Docteur Calmette").
+_HONORIFICS = frozenset({"dr", "docteur", "pr", "professeur"})
+
+
+def _without_honorific(core: str) -> str | None:
+    # The person's name after a title that ends the first words of a core ("dr jean causse",
+    # "otologie du docteur jean causse" → "jean causse"), two words or more; None otherwise.
+    words = core.split(" ")
+    for index, word in enumerate(words[:3]):
+        if word in _HONORIFICS:
+            rest = words[index + 1 :]
+            return " ".join(rest) if len(rest) >= 2 else None
+    return None
+
+
 def _short_towns(own: tuple[str, ...]) -> tuple[str, ...]:
     # The first words of an entity's towns of several words ("brive" for "brive la
     # gaillarde"), when long enough to be a town's and no saint's ("saint germain en laye").
@@ -491,6 +506,11 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         for variant in core_variants(form.core):
                             beside.add((variant, index))
                             patron_types[(variant, index)] = own_type
+                    person = _without_honorific(form.core)
+                    if person is not None and not is_generic_core(person):
+                        # "Cl du Dr Jean Causse" is the "Clinique Jean Causse": a person's name
+                        # without "docteur" or "professeur" before it
+                        readings.append((form.type, person, strength, FROM_PART))
                     tail = _usual_name(form.core, cities) if origin == FROM_NAME else None
                     if tail and entity.kind == "establishment":
                         # "Hôpital Pierre Rouquès les Bluets" is "Maternité des Bluets".

@@ -719,7 +719,11 @@ class Matcher:
             length, candidates, tags = entries[~value]
             start = end - length + 2
             item = fields[start > barrier]
-            if tags and not normalised.text.endswith(_GANG_LABELS, 0, start):
+            if (
+                tags
+                and not normalised.text.endswith(_GANG_LABELS, 0, start)
+                and not _at_border(normalised.text, start, end)
+            ):
                 item.foreign.append(start)  # ("Group: cuba" names a gang, not Cuba)
             # Candidates of one entry share its span: confirm each entity type once.
             spans: dict[str | None, _Span | None] = {}
@@ -1341,6 +1345,21 @@ def _cut_word(title: str) -> tuple[int, int] | None:
     while start and title[start - 1].isalnum() and not title[start - 1].isdecimal():
         start -= 1  # a letter: a word character that is no digit, as ``[^\W\d_]``
     return (start, end) if end - start >= 2 else None
+
+
+#: "near the Swiss border", "à la frontière belge": a country named as a border is no place
+#: of the victim's (Gex, Thionville and Lille hospitals are described so).
+_BORDER_AFTER = re.compile(r" (?:border|borders|frontier|frontiere|frontieres)\b")
+_BORDER_BEFORE = re.compile(r"\b(?:frontiere|frontieres|border|borders|frontier) (?:\w+ )?$")
+
+
+def _at_border(folded: str, start: int, end: int) -> bool:
+    # The foreign place of ``folded[start:end]`` names a border ("swiss border", "frontière
+    # suisse", "border with Belgium").
+    return (
+        _BORDER_AFTER.match(folded, end) is not None
+        or _BORDER_BEFORE.search(folded, max(0, start - 25), start) is not None
+    )
 
 
 def _lowercase_in_cased_text(candidate: Candidate) -> bool:

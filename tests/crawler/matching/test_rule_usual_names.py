@@ -264,3 +264,12 @@ def test_a_hospital_s_type_word_names_a_hospital_not_an_institute() -> None:
     matcher = Matcher(Watchlist((institute, hospital), {}))
     assert keys(matcher, "Hôpital Robert Debré", "Group: lockbit3") == {hospital.key}
     assert keys(matcher, "Institut Robert Debré", "Group: lockbit3") == {institute.key}
+
+
+def test_a_person_s_name_without_docteur_or_professeur() -> None:
+    # Real shape: FINESS's "Cl du Dr Jean Causse" is listed "Clinique Jean Causse SAS".
+    causse = establishment("340780139", "Cl du Dr Jean Causse", "Colombiers", "34")
+    matcher = Matcher(Watchlist((causse,), {}))
+    for title in ("Clinique Jean Causse SAS", "Clinique du Docteur Jean Causse"):
+        assert keys(matcher, title, "Group: bianlian") == {causse.key}
+    assert keys(matcher, "Jean Causse", "Group: bianlian") == set()  # a person, typeless

@@ -116,3 +116,17 @@ def test_a_town_with_a_state_code_is_the_american_town(towns: Matcher, title: st
 def test_the_french_town_s_hospital_is_still_read(towns: Matcher) -> None:
     assert keys(towns, "Centre Hospitalier de Calais", "Group: noname") == {CALAIS.key}
     assert keys(towns, "Centre hospitalier de Versailles, 78", "Group: x") == {VERSAILLES.key}
+
+
+def test_a_country_named_as_a_border_is_no_place_of_the_victim() -> None:
+    # Real shape: "Public hospital in Gex, near the Swiss border" (the Pays de Gex hospital).
+    from tests.crawler.matching.support import establishment, keys
+
+    gex = establishment("010000081", "Centre Hospitalier du Pays de Gex", "Gex", "01")
+    matcher = Matcher(Watchlist((gex,), {}))
+    near = "Public hospital in Gex, near the Swiss border. Patients data"
+    assert keys(matcher, "Hospital Center of Pays de Gex", near) == {gex.key}
+    assert keys(matcher, "CH du Pays de Gex", "Hôpital proche de la frontière suisse") == {gex.key}
+    assert (
+        keys(matcher, "CH du Pays de Gex", "Un hôpital situé en Suisse, canton de Genève") == set()
+    )
