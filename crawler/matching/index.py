@@ -490,6 +490,27 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         strength = GENERIC
                     readings.append((form.type, form.core, strength, source))
                     if (
+                        placed_sector
+                        and sector == "elderly"
+                        and entity.finess_et  # a site's own name, not one its legal entity borrows
+                        and form.type not in TOWN_TYPES  # "EHPAD CH Morlaix …": the host's
+                        and form.core not in cities
+                        and not generic
+                        and _TYPE_WORDS.isdisjoint(named)  # "EHPAD CH Caussade": the host's
+                        and STRUCTURAL_WORDS.isdisjoint(named)
+                        and not form.secondary
+                        and (len(named) >= 2 or len(named[0]) >= 6)
+                        and not _ordinary(form.core, ordinary)
+                        and named[0] not in FIRST_NAMES
+                        and named[0] not in ("saint", "sainte")
+                        and COMMON_PATRONS.isdisjoint(named)
+                    ):
+                        # "EHPAD le Logis de Valric": a nursing home is written without its
+                        # type word too ("Le Logis de Valric … nursing home in Saint-Vaury"),
+                        # a name of its own that then needs its place; not a person's or a
+                        # saint's that schools and streets bear too ("Ambroise Paré").
+                        readings.append((None, form.core, SUPPORT, FROM_PART))
+                    if (
                         strength == GENERIC
                         and memorial_alone
                         and not form.secondary

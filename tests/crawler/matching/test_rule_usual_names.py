@@ -273,3 +273,55 @@ def test_a_person_s_name_without_docteur_or_professeur() -> None:
     for title in ("Clinique Jean Causse SAS", "Clinique du Docteur Jean Causse"):
         assert keys(matcher, title, "Group: bianlian") == {causse.key}
     assert keys(matcher, "Jean Causse", "Group: bianlian") == set()  # a person, typeless
+
+
+# Real shapes: nursing homes FINESS names "EHPAD <name>", listed without the type word.
+VALRIC = establishment(
+    "230782898", "EHPAD le Logis de Valric", "St Vaury", "23", tags=["category:500"]
+)
+BERTHOMIERE = establishment(
+    "850022385", "EHPAD la Berthomiere", "Longeville sur Mer", "85", tags=["category:500"]
+)
+PARE = establishment(
+    "530002336", "EHPAD Ambroise Pare", "Cosse le Vivien", "53", tags=["category:500"]
+)
+HOSTED = establishment(
+    "290033661", "EHPAD CH Morlaix Site de Plougonven", "Plougonven", "29", tags=["category:500"]
+)
+
+
+@pytest.fixture(scope="module")
+def homes() -> Matcher:
+    departments = {"23": "Creuse", "53": "Mayenne", "29": "Finistere", "85": "Vendee"}
+    return Matcher(Watchlist((VALRIC, BERTHOMIERE, PARE, HOSTED), departments))
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "key"),
+    [
+        (
+            "Logis de Valric - Saint-Vaury",
+            "Le Logis de Valric is a nursing home for elderly people in Saint-Vaury, Creuse.",
+            VALRIC.key,
+        ),
+        ("La Berthomiere Longeville-sur-Mer", "Group: akira", BERTHOMIERE.key),
+    ],
+)
+def test_a_nursing_home_s_own_name_with_its_place(
+    homes: Matcher, title: str, text: str, key: str
+) -> None:
+    assert keys(homes, title, text) == {key}
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Logis de Valric", "Group: akira"),  # no place
+        ("Lycee Ambroise Pare", "A public high school in Laval, Mayenne."),  # a person's name
+        ("Nouvelle victime", "Communauté de communes du Pays de Morlaix (29)"),  # the host's town
+    ],
+)
+def test_without_its_place_or_with_a_name_others_bear_it_is_none(
+    homes: Matcher, title: str, text: str
+) -> None:
+    assert keys(homes, title, text) == set()
