@@ -439,6 +439,21 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                     readings.append((None, form.core, strength, origin))
                     rest = _untyped_before_town(form.core, own, ordinary)
                     if rest is not None and entity.kind == "establishment":
+                        letters = rest.split(" ")
+                        if all(len(letter) == 1 for letter in letters):
+                            # "A.r.a.u.c.o. Vierzon": a dotted acronym before the town is the
+                            # operator's, read as its letters are ("A.R.A.U.C.O.", "ARAUCO")
+                            acronym = "".join(letters)
+                            level = {"strong": STRONG, "weak": WEAK}.get(
+                                alias_strength(acronym, acronym), SUPPORT
+                            )
+                            # (written as one word, it is any other's too, "Hospital San Vicente
+                            # de Arauco" in Chile: then it needs its place)
+                            readings += [
+                                (None, rest, level, origin),
+                                (None, acronym, SUPPORT, origin),
+                            ]
+                            continue
                         # "ESAT Prestige Jura Saint Claude" is the "ESAT Prestige Jura" of
                         # Saint-Claude: the name without its own town at its end, which then
                         # needs that place (or another of its names) in the post.

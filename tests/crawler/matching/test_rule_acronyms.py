@@ -58,3 +58,14 @@ def test_an_insurer_s_initials_with_what_it_is_written_close_by_are_read() -> No
     assert keys(matcher, "", "Dump MNH dispo, 20k lignes") == set()
     assert keys(matcher, "", "MNH health insurance data breach notice") == set()
     assert keys(matcher, "", "mnh et sa mutuelle") == set()  # not written as initials
+
+
+def test_a_dotted_acronym_before_its_town_is_the_operator_s() -> None:
+    # Real shapes: a dialysis association whose FINESS sites are "A.r.a.u.c.o. <town>",
+    # listed "A.R.A.U.C.O."; written as one word it is also a Chilean town's ("Hospital San
+    # Vicente de Arauco") and needs its place.
+    vierzon = establishment("180005662", "A.r.a.u.c.o. Vierzon", "Vierzon", "18")
+    matcher = Matcher(Watchlist((vierzon,), {}))
+    assert keys(matcher, "A.R.A.U.C.O.", "Group: play") == {vierzon.key}
+    assert keys(matcher, "Hospital San Vicente de Arauco", "Group: lockbit3") == set()
+    assert keys(matcher, "ARAUCO Vierzon", "Group: play") == {vierzon.key}
