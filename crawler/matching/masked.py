@@ -32,6 +32,8 @@ _KEYS_READ = 50
 _MOST_MASKED = 3
 #: Letters a run of words must show for its masked words to be read from it.
 _FEWEST_SHOWN = 3
+#: ... and a masked word read alone.
+_SHOWN_ALONE = 6
 
 
 def unmasked(
@@ -107,6 +109,13 @@ def _fill(
     ending = _fill_ending(folded, position, names)
     if ending is not None:
         return ending
+    word = folded[position]
+    if sum(ch.isalpha() for ch in word) >= _SHOWN_ALONE:
+        # one word with most of its letters shown ("Thi***ille"): the one key it fits alone
+        keys = names.keys(f" {word} ", _ANY, ahocorasick.MATCH_EXACT_LENGTH)
+        alone = {str(key).strip() for key in islice(keys, _KEYS_READ)}
+        if len(alone) == 1:
+            return alone.pop()
     if types is None or typed is None:
         return None
     word = folded[position]

@@ -98,3 +98,13 @@ def test_a_masked_ending_not_as_long_as_the_word_is_any_ending() -> None:
     assert keys(matcher, "Centre Hospitalier de Cann***", "Group: hunters") == {cannes.key}
     # two letters shown are too few
     assert keys(matcher, "Centre Hospitalier de Ca*", "Group: hunters") == set()
+
+
+def test_a_word_with_most_letters_shown_is_the_one_key_it_fits_alone() -> None:
+    # Real shape: "Clin**ue Ambr***e Pare Thi***ille": the town is read alone (seven letters
+    # shown), the name with its neighbour; a word with fewer letters shown is left as written.
+    pare = establishment("570000356", "Clinique Ambroise Pare de Thionville", "Thionville", "57")
+    other = establishment("310780382", "Clinique Ambroise Pare", "Toulouse", "31")
+    matcher = Matcher(Watchlist((pare, other), {}))
+    assert keys(matcher, "Clin**ue Ambr***e Pare Thi***ille", "Group: lockbit3") == {pare.key}
+    assert unmasked("Th*****lle", matcher.index.automaton) == []  # five letters shown
