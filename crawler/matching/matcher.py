@@ -796,6 +796,12 @@ class Matcher:
         left = _LEFT_TYPE.search(folded, max(0, start - 60), start)
         if left is not None and _is_top_level_domain(normalised, left.start(1), left.end(1)):
             left = None  # "rhonefm.ch La radio": the ".ch" of a host is no "CH"
+        if (
+            left is not None
+            and left.group(1) == "centre"
+            and folded.endswith(" du", 0, left.start(1) - 1)
+        ):
+            left = None  # "Pharmacie du Centre Lourdes": the town centre, no "Centre"
         if left is not None:
             written = qualified_type(_SURFACE_TYPE[left.group(1)], left.group(2))
             if written is not None and left.group(2) is None and left.group(1) in ENGLISH_SURFACES:

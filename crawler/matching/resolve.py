@@ -66,7 +66,8 @@ class Resolver:
                 map(foreign_near, group)
             ):
                 unclear.append(group)  # "Hôpital Saint-Luc, Bruxelles" is no French candidate
-        chosen = self._without_sibling_parts(self._without_unit_aliases(outermost(chosen)))
+        chosen = _without_parts_of_unclear(outermost(chosen), unclear)
+        chosen = self._without_sibling_parts(self._without_unit_aliases(chosen))
         chosen = self._without_towns_of_named(chosen)
         chosen = _without_initials_of_named(chosen)
         chosen = self._without_names_of_domains(chosen)
@@ -427,6 +428,31 @@ def outermost(chosen: list[Candidate]) -> list[Candidate]:
                 and _article_before(candidate, other)
             )
             for other in kept
+        )
+    ]
+
+
+def _without_parts_of_unclear(
+    chosen: list[Candidate], unclear: list[list[Candidate]]
+) -> list[Candidate]:
+    # A part of a name ("Institut Helio", from FINESS's "Institut Hélio- Marin Labenne") inside
+    # a longer name the post writes that several entities have ("Institut Helio Marin …", the
+    # Centres Hélio-Marins) is part of that longer name: it names nobody by itself.
+    spans = [
+        (group[0].field, group[0].start, group[0].end)
+        for group in unclear
+        if any(c.level == STRONG and not foreign_near(c) for c in group)
+    ]
+    return [
+        candidate
+        for candidate in chosen
+        if candidate.origin != FROM_PART
+        or not any(
+            field is candidate.field
+            and start <= candidate.start
+            and candidate.end <= end
+            and end - start > candidate.end - candidate.start
+            for field, start, end in spans
         )
     ]
 

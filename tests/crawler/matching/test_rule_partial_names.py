@@ -131,3 +131,38 @@ def test_a_day_hospital_is_no_hospital_of_its_name() -> None:
     assert not matcher.match("Hôpital Conde", "Group: lockbit3").matches
     found = matcher.match("Hôpital de jour Conde, Caen", "Group: lockbit3").matches
     assert {match.entity.key for match in found} == {day.key}
+
+
+def test_a_part_inside_a_longer_name_several_bodies_have_names_nobody() -> None:
+    # Real shapes: FINESS writes "Institut Hélio- Marin Labenne" (a hyphen broken off, so
+    # "Institut Hélio" is a part of the name); "Institut Helio Marin Les Embruns" (Bidart)
+    # names a Hélio-Marin, which several centres are: not Labenne's institute.
+    def site(finess: str, name: str, city: str) -> EntityRecord:
+        return EntityRecord(
+            key=f"finess:{finess}", kind="establishment", name=name, finess_et=finess, city=city
+        )
+
+    labenne = site("400000261", "Institut Hélio- Marin Labenne", "Labenne")
+    hyeres = site("830000001", "Centre Helio Marin", "Hyeres")
+    plerin = site("220000590", "Centre Helio Marin", "Plerin")
+    matcher = Matcher(Watchlist((labenne, hyeres, plerin), {}))
+    title = "Institut Helio Marin Les Embruns"
+    assert not matcher.match(title, "Rehabilitation center in Bidart.").matches
+    found = matcher.match("Institut Helio Marin Labenne", "Group: akira").matches
+    assert {match.entity.key for match in found} == {labenne.key}
+
+
+def test_du_centre_is_the_town_centre() -> None:
+    # Real shapes: pharmacies "du Centre" of a town ("Pharmacie du Centre Lourdes",
+    # pharmacie-du-centre-cholet.fr) are no "Centre <town>" establishment.
+    lourdes = EntityRecord(
+        key="finess:650788409",
+        kind="establishment",
+        name="Centre Sweet Home Lourdes Hôpitaux Lannemezan",
+        finess_et="650788409",
+        city="Lourdes",
+    )
+    matcher = Matcher(Watchlist((lourdes,), {}))
+    assert not matcher.match("Pharmacie du Centre Lourdes", "Group: qilin").matches
+    found = matcher.match("Centre Lourdes", "Group: qilin").matches
+    assert {match.entity.key for match in found} == {lourdes.key}
