@@ -799,6 +799,13 @@ DESCRIPTIVE_WORDS = frozenset(
         "autisme",
         "addictologie",
         "alcoologie",
+        # psychiatry's sectors and units ("Psychiatrie Infanto-Juvénile - Hospitalisation de
+        # Jour" is any sector's unit)
+        "psychiatrie",
+        "pedopsychiatrie",
+        "infanto",
+        "juvenile",
+        "hospitalisation",
         "nutrition",
         "rehabilitation",
         # Professions: "Radiologues" (an imaging group's sites' shared word) names no one.

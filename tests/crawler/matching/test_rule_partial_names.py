@@ -166,3 +166,20 @@ def test_du_centre_is_the_town_centre() -> None:
     assert not matcher.match("Pharmacie du Centre Lourdes", "Group: qilin").matches
     found = matcher.match("Centre Lourdes", "Group: qilin").matches
     assert {match.entity.key for match in found} == {lourdes.key}
+
+
+def test_psychiatry_s_sector_words_name_no_unit() -> None:
+    # Real shape: FINESS's "Psychiatrie Infanto-Juvénile - Hospitalisation de Jour" (a sector's
+    # day unit in Issoudun) matched "psychiatrie infanto-juvénile" in an association's post.
+    assert is_generic_core("psychiatrie infanto juvenile")
+    assert is_generic_core("hospitalisation de jour")
+    unit = EntityRecord(
+        key="finess:360006399",
+        kind="establishment",
+        name="Psychiatrie Infanto-Juvénile - Hospitalisation de Jour",
+        finess_et="360006399",
+        city="Issoudun",
+    )
+    matcher = Matcher(Watchlist((unit,), {}))
+    text = "Nous avons les dossiers des usagers, éducateurs, psychiatrie infanto-juvénile."
+    assert not matcher.match("ARSEAA", text).matches
