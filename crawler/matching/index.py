@@ -53,6 +53,7 @@ from crawler.matching.name_words import (
     strict_type,
 )
 from crawler.matching.names import (
+    NameForm,
     alias_strength,
     core_variants,
     english_variants,
@@ -265,6 +266,31 @@ def _without_honorific(core: str) -> str | None:
             rest = words[index + 1 :]
             return " ".join(rest) if len(rest) >= 2 else None
     return None
+
+
+def _home_name(form: NameForm, entity: Any, home: bool, own: tuple[str, ...]) -> str | None:
+    # The own name of a nursing home (``home``) a post may write without its type word,
+    # without its own town at its end ("cantou des saphirs septmoncel" → "cantou des
+    # saphirs"); None for a name others bear: generic words, a person's or a saint's that
+    # schools and streets bear too ("Ambroise Paré"), the host hospital's ("EHPAD CH Morlaix"),
+    # a site's word, one short word, a legal entity's name borrowed from a home.
+    if not home or not entity.finess_et or form.secondary or form.type in TOWN_TYPES:
+        return None
+    core = form.core
+    for town in own:
+        if core.endswith(f" {town}"):
+            core = " ".join(_before_town(core, town))
+            break
+    named = [w for w in core.split(" ") if w not in ARTICLE_WORDS]
+    if not named or is_generic_core(core):
+        return None
+    if not (_TYPE_WORDS.isdisjoint(named) and STRUCTURAL_WORDS.isdisjoint(named)):
+        return None
+    if len(named) < 2 and len(named[0]) < 6:
+        return None
+    if named[0] in FIRST_NAMES or named[0] in ("saint", "sainte"):
+        return None
+    return core if COMMON_PATRONS.isdisjoint(named) else None
 
 
 def _short_towns(own: tuple[str, ...]) -> tuple[str, ...]:
@@ -504,27 +530,12 @@ def build_index(watchlist: Watchlist) -> MatcherIndex:
                         # host hospital needs the host's place ("Hôpital Montfort" is Ottawa's).
                         strength = GENERIC
                     readings.append((form.type, form.core, strength, source))
-                    if (
-                        placed_sector
-                        and sector == "elderly"
-                        and entity.finess_et  # a site's own name, not one its legal entity borrows
-                        and form.type not in TOWN_TYPES  # "EHPAD CH Morlaix …": the host's
-                        and form.core not in cities
-                        and not generic
-                        and _TYPE_WORDS.isdisjoint(named)  # "EHPAD CH Caussade": the host's
-                        and STRUCTURAL_WORDS.isdisjoint(named)
-                        and not form.secondary
-                        and (len(named) >= 2 or len(named[0]) >= 6)
-                        and not _ordinary(form.core, ordinary)
-                        and named[0] not in FIRST_NAMES
-                        and named[0] not in ("saint", "sainte")
-                        and COMMON_PATRONS.isdisjoint(named)
-                    ):
+                    home = _home_name(form, entity, placed_sector and sector == "elderly", ends)
+                    if home is not None and home not in cities and not _ordinary(home, ordinary):
                         # "EHPAD le Logis de Valric": a nursing home is written without its
                         # type word too ("Le Logis de Valric … nursing home in Saint-Vaury"),
-                        # a name of its own that then needs its place; not a person's or a
-                        # saint's that schools and streets bear too ("Ambroise Paré").
-                        readings.append((None, form.core, SUPPORT, FROM_PART))
+                        # a name of its own that then needs its place.
+                        readings.append((None, home, SUPPORT, FROM_PART))
                     if (
                         strength == GENERIC
                         and memorial_alone

@@ -301,6 +301,7 @@ class Matcher:
         self._places: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._towns: frozenset[str] | None = None
         self._towns_written: frozenset[str] | None = None
+        self._short_towns: dict[str, str] | None = None
         self._english_named: frozenset[str] | None = None
         self._speller: Speller | None = None
         self._departments: dict[str, str] | None = None
@@ -1078,6 +1079,25 @@ class Matcher:
             and folded[start:end] in self._town_forms()
         )
 
+    def _town_shorts(self) -> dict[str, str]:
+        # A town of several words → its first word, when no other town starts so and it is
+        # no town itself ("septmoncel les molunes" → "septmoncel", "brive la gaillarde" →
+        # "brive"; not "villeneuve", "boulogne" nor "saint"): a town written short, or by its
+        # name before it merged with another commune, places a name too.
+        if self._short_towns is None:
+            cities = self.index.cities
+            firsts: dict[str, list[str]] = defaultdict(list)
+            for town in cities:
+                first, _, rest = town.partition(" ")
+                if rest and len(first) >= 5 and first not in _SAINTS:
+                    firsts[first].append(town)
+            self._short_towns = {
+                towns[0]: first
+                for first, towns in firsts.items()
+                if len(towns) == 1 and first not in cities
+            }
+        return self._short_towns
+
     def _town_forms(self) -> frozenset[str]:
         # The watchlist's towns as English names them too: without their article ("Trinité"
         # for La Trinité), and the head of a compound name ("Beaufort" for Beaufort-en-Anjou).
@@ -1143,6 +1163,8 @@ class Matcher:
         context = rest
         places = [*entity.domains]
         places += [city for city in entity.cities if f" {city} " not in f" {matched} "]
+        shorts = self._town_shorts()
+        places += [shorts[city] for city in entity.cities if city in shorts]
         places += [  # "l'association lyonnaise Aural"
             form
             for city in entity.cities

@@ -148,3 +148,16 @@ def test_a_department_known_only_by_its_name_places_a_name(overseas: Matcher, ti
 def test_an_alias_that_is_only_its_town_names_the_town(overseas: Matcher) -> None:
     text = "Public hospital in Martinique (Le Carbet, Saint-Pierre)."
     assert keys(overseas, "Centre Hospitalier Nord Caraibe", text) == set()
+
+
+def test_a_town_of_several_words_written_by_its_first_word_places_a_name() -> None:
+    # "Brive" for Brive-la-Gaillarde places its clinic; "Villeneuve" is many towns' first word.
+    brive = establishment(
+        "190000999", "Clinique des Cèdres", "Brive la Gaillarde", "19", region="NA"
+    )
+    lot = establishment("470000001", "Clinique du Parc", "Villeneuve sur Lot", "47", region="NA")
+    ascq = establishment("590000009", "Mairie annexe", "Villeneuve d Ascq", "59", region="HdF")
+    matcher = Matcher(Watchlist((brive, lot, ascq), {}))
+    assert keys(matcher, "Clinique des Cèdres", "Une clinique de Brive touchée.") == {brive.key}
+    assert keys(matcher, "Clinique du Parc", "Une clinique de Villeneuve.") == set()
+    assert keys(matcher, "Clinique du Parc", "Une clinique de Villeneuve-sur-Lot.") == {lot.key}

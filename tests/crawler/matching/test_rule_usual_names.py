@@ -325,3 +325,20 @@ def test_without_its_place_or_with_a_name_others_bear_it_is_none(
     homes: Matcher, title: str, text: str
 ) -> None:
     assert keys(homes, title, text) == set()
+
+
+def test_a_nursing_home_s_name_without_its_town_written_by_its_old_commune() -> None:
+    # Real shape: "EHPAD Cantou des Saphirs Septmoncel" in Septmoncel-les-Molunes (the
+    # communes merged in 2017), listed "Cantou des Saphirs … located in Septmoncel, Jura".
+    saphirs = establishment(
+        "390004471",
+        "EHPAD Cantou des Saphirs Septmoncel",
+        "Septmoncel les Molunes",
+        "39",
+        tags=["category:500"],
+        region="Bourgogne-Franche-Comté",
+    )
+    matcher = Matcher(Watchlist((saphirs,), {}))
+    text = "Retirement home located in Septmoncel, Jura (France)."
+    assert keys(matcher, "Cantou des Saphirs", text) == {saphirs.key}
+    assert keys(matcher, "Cantou des Saphirs", "Group: akira") == set()
