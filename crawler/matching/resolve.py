@@ -291,11 +291,23 @@ class Resolver:
         # A name written with its given names before one read past them ("Hôpital Georges
         # Clemenceau" before the "Site Clemenceau" of another hospital).
         pool = [c for c in pool if not c.given] or pool
-        # Confirmed by a place, then by another of its names.
+        # Confirmed by a place, then by another of its names; a legal entity whose own name
+        # is written stays beside its site placed by a town ("CHU de Brest … GHT Brest-Carhaix"
+        # is the CHU, not its Carhaix site read from "Brest").
+        confirmed = [c for c in pool if c.placed] or [c for c in pool if c.supported]
+        families = {self.context(c.entity).family for c in confirmed}
+        named = [
+            c
+            for c in pool
+            if c not in confirmed
+            and c.origin == FROM_NAME
+            and self.watchlist.entities[c.entity].key in families
+        ]
         pool = [c for c in pool if c.placed] or pool
         supported = [c for c in pool if c.supported]
         if not _town_read_of_other_type(supported, pool):
             pool = supported or pool
+        pool += [c for c in named if c not in pool]
         # Between families, the full establishment one of whose names has all its words in the
         # matched text, the most words ("Hôpital Simone Veil de Cannes").
         if len({self.context(c.entity).family for c in pool}) > 1:

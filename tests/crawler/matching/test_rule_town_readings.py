@@ -387,3 +387,21 @@ def test_a_generic_word_but_its_town_is_no_title_of_its_own() -> None:
     matcher = Matcher(Watchlist((caen, cholet), {}))
     assert keys(matcher, "Polyclinique du Parc", "Group: lockbit3") == set()
     assert keys(matcher, "Polyclinique du Parc, Caen", "Group: lockbit3") == {caen.key}
+
+
+def test_a_legal_entity_written_whole_stays_beside_its_site_placed_by_a_town() -> None:
+    # Real shape: "Le CHU de Brest … GHT Brest-Carhaix": "Carhaix" places the CHU's Carhaix
+    # site (read from "Brest"), but the CHU's own name is written: the CHU is meant.
+    chu = legal_entity("290000017", "CHU de Brest", "Brest", "29")
+    carhaix = establishment(
+        "290000256",
+        "CHRU Brest Site Hôpital de Carhaix",
+        "Carhaix Plouguer",
+        "29",
+        parent_key=chu.key,
+        finess_ej="290000017",
+        region="Bretagne",
+    )
+    matcher = Matcher(Watchlist((replace(chu, region="Bretagne"), carhaix), {}))
+    text = "GHT Brest-Carhaix\nLe CHU de Brest a été visé par une attaque."
+    assert keys(matcher, "Le CHU de Brest victime d'une cyberattaque", text) == {chu.key}
