@@ -951,7 +951,11 @@ class Matcher:
                 return False
             if all(w in DESCRIPTIVE_WORDS or w in _CARE_WORDS for w in named):
                 return False  # "Centre de Long Séjour" says what it does, not which it is
-            if sector_of(entity) in PLACED_SECTORS and not matched.startswith("ehpad "):
+            if (
+                sector_of(entity) in PLACED_SECTORS
+                and not matched.startswith("ehpad ")
+                and not has_known_name(entity)  # a legal entity's own name, whatever its sites
+            ):
                 # "Résidence les Tilleuls" is any country's, an EHPAD only France's: one
                 # whose whole name is the title is that EHPAD when no other has the name.
                 return False

@@ -168,3 +168,14 @@ def test_an_operator_named_by_ordinary_words(aider: Matcher, title: str, text: s
 def test_ordinary_words_in_lower_case_in_a_cased_text_are_words(aider: Matcher) -> None:
     text = "Je vais aider santé publique France à recenser les patients en dialyse."
     assert keys(aider, "Offre de bénévolat", text) == set()
+
+
+def test_a_known_name_of_generic_words_is_the_whole_title_whatever_its_sites() -> None:
+    # Real shape: the GH Sud Île-de-France (Melun), whose sites are mostly psychiatric units
+    # (its category tag is theirs): its own name as a whole title is that legal entity.
+    ghsif = replace(
+        legal_entity("770110054", "Groupe hospitalier Sud Île-de-France", "Melun", "77"),
+        tags=["category:156", "ej-name:known", "legal-entity"],
+    )
+    matcher = Matcher(Watchlist((ghsif,), {}))
+    assert keys(matcher, "Groupe Hospitalier Sud Ile-de-France", LEAK_SITE) == {ghsif.key}
