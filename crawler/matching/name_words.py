@@ -269,6 +269,13 @@ SAINT_VARIANTS.update(
     {"sainte": ("sainte", "ste", "saint", "st"), "ste": ("sainte", "ste", "saint", "st")}
 )
 
+#: A name's roman numeral is written in figures too ("Hôpital Privé de Parly II" is listed
+#: "Parly 2"), and the other way round.
+NUMERAL_VARIANTS: dict[str, tuple[str, ...]] = {
+    "ii": ("ii", "2"),
+    "iii": ("iii", "3"),
+    "iv": ("iv", "4"),
+}
 #: English writes the directions in a name in English ("South Francilien Hospital Center",
 #: "North-West Hospital"): a core with one is also read so.
 DIRECTION_VARIANTS: dict[str, tuple[str, ...]] = {

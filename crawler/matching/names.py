@@ -31,6 +31,7 @@ from crawler.matching.name_words import (
     GENERIC_WORDS,
     LEGAL_FORMS,
     MEDICAL_SPECIALTIES,
+    NUMERAL_VARIANTS,
     QUALIFIED_TYPES,
     SAINT_VARIANTS,
     STRUCTURAL_WORDS,
@@ -195,11 +196,15 @@ def whole_core(name: str) -> str:
 
 
 def core_variants(core: str) -> list[str]:
-    """``core`` with Saint/St and Sainte/Ste written both ways, and its directions in English
-    (at most 4 variants)."""
+    """``core`` with Saint/St and Sainte/Ste written both ways, its directions in English and a
+    roman numeral after its first word in figures (at most 4 variants)."""
     variants = [""]
     for word in core.split(" "):
-        choices = SAINT_VARIANTS.get(word) or DIRECTION_VARIANTS.get(word, (word,))
+        choices = (
+            SAINT_VARIANTS.get(word)
+            or DIRECTION_VARIANTS.get(word)
+            or (NUMERAL_VARIANTS.get(word, (word,)) if variants != [""] else (word,))
+        )
         variants = [f"{prefix} {choice}".strip() for prefix in variants for choice in choices]
         variants = variants[:4]
     return variants

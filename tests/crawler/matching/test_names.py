@@ -72,3 +72,18 @@ def test_generic_cores(core: str, generic: bool) -> None:
 )
 def test_alias_strength(alias: str, strength: str) -> None:
     assert alias_strength(alias) == strength
+
+
+def test_a_roman_numeral_after_a_name_is_also_written_in_figures() -> None:
+    assert core_variants("parly ii") == ["parly ii", "parly 2"]
+    assert core_variants("ii") == ["ii"]  # alone it is no numeral of a name
+
+
+def test_parly_2_is_the_private_hospital_of_parly_ii() -> None:
+    from crawler.matching.matcher import Matcher
+    from crawler.matching.watchlist import Watchlist
+    from tests.crawler.matching.support import establishment, keys
+
+    parly = establishment("780300406", "Hôpital Privé de Parly Ii", "Le Chesnay", "78")
+    matcher = Matcher(Watchlist((parly,), {}))
+    assert keys(matcher, "Hôpital Privé de Parly 2", "Group: lockbit3") == {parly.key}
