@@ -233,6 +233,8 @@ _GANG_LABELS = (" group ", " gang ", " groupe ", " ransomware ")
 _TITLE_EXTRAS = LEGAL_FORMS | {"group", "groupe"}
 #: The domains a title may be the victim's whole name as: French ones and generic ones.
 _TITLED_TLDS = FRENCH_TLDS | {"com", "org", "net", "info"}
+#: A two-word name that is a brand's French arm ("Unilabs France", "Synlab France").
+_FRANCE_ARM = re.compile(r"^\S+ France$", re.IGNORECASE)
 #: A domain label that glues a name to a department's number or an area's ("adapei25").
 _NUMBERED_LABEL = re.compile(r"([a-z]{3,})(\d{2,3})")
 #: English type words that translate no French type: "<town> Hospital" names a hospital of
@@ -923,7 +925,8 @@ class Matcher:
                 and any(
                     normalise_phrase(name) == matched
                     for name in (entity.name, *entity.aliases)
-                    if name == entity.name or name.count(" ") >= 2
+                    # (or "<brand> France", the French arm's name: "Unilabs France")
+                    if name == entity.name or name.count(" ") >= 2 or _FRANCE_ARM.search(name)
                 )
             )
         if candidate.level == GENERIC:

@@ -297,3 +297,17 @@ def test_one_distinctive_word_after_ehpad_is_the_whole_title() -> None:
     assert keys(matcher, "EHPAD Monconseil", "Group: qilin") == {monconseil.key}
     assert keys(matcher, "EHPAD les Tilleuls", "Group: qilin") == set()
     assert keys(matcher, "Résidence Monconseil", "Group: qilin") == set()
+
+
+def test_a_brand_s_french_arm_is_the_whole_title() -> None:
+    # Real shape: the Swiss lab group's "Unilabs France" alias as a leak-site title.
+    unilabs = EntityRecord(
+        key="lab:unilabs",
+        kind="lab",
+        name="Unilabs",
+        aliases=["Unilabs France"],
+        tags=["country:CH"],
+    )
+    matcher = Matcher(Watchlist((unilabs,), {}))
+    assert keys(matcher, "Unilabs France", "Group: lockbit3") == {unilabs.key}
+    assert keys(matcher, "Unilabs", "Group: lockbit3") == set()  # any country's
