@@ -557,6 +557,8 @@ class Matcher:
             return [(start, domain.end(1), f"{typed} {label}")]
         for part in re.finditer(r"[^-]+", label):
             numbered = _NUMBERED_LABEL.fullmatch(part.group().lower())
+            if numbered is not None and part.group().lower() in self.speller().words:
+                numbered = None  # a name's own word ("LBM Cbm25"): read as it is
             words: list[str] | None
             if numbered is not None:
                 # "adapei25.fr", "bio17.fr": a name and its department glued together

@@ -331,6 +331,15 @@ class Resolver:
         entities = {c.entity for c in pool}
         if len(entities) == 1:
             return max(pool, key=lambda c: c.score)
+        # A legal entity and its own sites (the legal entity's family is its group's):
+        # the legal entity ("LBM Eurofins Interlab Bessières", a site's name it borrows).
+        records = self.watchlist.entities
+        for candidate in pool:
+            key = records[candidate.entity].key
+            if all(
+                records[o.entity].key == key or records[o.entity].parent_key == key for o in pool
+            ):
+                return max((c for c in pool if c.entity == candidate.entity), key=lambda c: c.score)
         families = {self.context(c.entity).family for c in pool}
         if len(families) != 1:
             # "CH Béziers" is also the alias of the CH's home-care service and imaging unit:

@@ -202,3 +202,11 @@ def test_another_country_s_domain_is_not(associations: Matcher) -> None:
 @pytest.mark.parametrize("title", ["adapei25.fr", "www.adapei25.fr", "adapei-25.fr"])
 def test_a_name_glued_to_its_number_in_a_domain(associations: Matcher, title: str) -> None:
     assert keys(associations, title, "Group: lockbit3") == {ADAPEI.key}
+
+
+def test_a_name_s_own_numbered_word_is_read_as_it_is() -> None:
+    # Real shape: the lab "LBM Cbm25 des Tilleroyes" (Besançon): "cbm25" is its own word.
+    tilleroyes = establishment("250017605", "LBM Cbm25 des Tilleroyes", "Besancon", "25")
+    toulouse = legal_entity("310023130", "LBM Cbm", "Toulouse", "31")
+    matcher = Matcher(Watchlist((tilleroyes, toulouse), {}))
+    assert keys(matcher, "lbm-cbm25-des-tilleroyes.fr", "Group: lockbit3") == {tilleroyes.key}

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from crawler.core.records import EntityRecord
 from crawler.matching.matcher import Matcher
 from crawler.matching.watchlist import Watchlist
 from tests.crawler.matching.support import establishment, keys, legal_entity
@@ -405,3 +406,23 @@ def test_a_legal_entity_written_whole_stays_beside_its_site_placed_by_a_town() -
     matcher = Matcher(Watchlist((replace(chu, region="Bretagne"), carhaix), {}))
     text = "GHT Brest-Carhaix\nLe CHU de Brest a été visé par une attaque."
     assert keys(matcher, "Le CHU de Brest victime d'une cyberattaque", text) == {chu.key}
+
+
+def test_a_legal_entity_named_after_its_site_in_a_group_is_that_legal_entity() -> None:
+    # Real shape: "LBM Eurofins Interlab Bessières" names both a site and its legal entity
+    # (which FINESS names after it), the legal entity belonging to a lab group.
+    group = EntityRecord(key="lab:eurofins-biomnis", kind="lab", name="Eurofins Biomnis")
+    ej = replace(
+        legal_entity("810009589", "LBM Eurofins Interlab Bessières", "Albi", "81"),
+        parent_key=group.key,
+    )
+    site = establishment(
+        "310025143",
+        "LBM Eurofins Interlab Bessières",
+        "Bessieres",
+        "31",
+        parent_key=ej.key,
+        finess_ej="810009589",
+    )
+    matcher = Matcher(Watchlist((group, ej, site), {}))
+    assert keys(matcher, "LBM Eurofins Interlab Bessières", "Group: lockbit3") == {ej.key}
