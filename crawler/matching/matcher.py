@@ -42,6 +42,7 @@ from crawler.matching.display_names import REGION_OF
 from crawler.matching.finess import find_finess
 from crawler.matching.finess_categories import PLACED_SECTORS, category_of, sector_of
 from crawler.matching.first_pass import FirstPass
+from crawler.matching.hashtags import hashtag_words
 from crawler.matching.headline import drill, only_hit_too, other_subject
 from crawler.matching.index import (
     COMMON,
@@ -418,6 +419,9 @@ class Matcher:
                 unmasked(fixed_title, self.index.automaton, self._type_words(), self._typed_key),
                 title_map,
             )
+        # "#CHUdeRennes": a hashtag's glued words read apart.
+        fixed_title, title_map = replace_spans(fixed_title, hashtag_words(fixed_title), title_map)
+        fixed_text, text_map = replace_spans(fixed_text, hashtag_words(fixed_text), text_map)
         # "les hôpitaux de Guingamp et Lannion": each coordinated town read with the type word.
         fixed_title, title_map = replace_spans(
             fixed_title, coordinated_towns(fixed_title, self._is_town), title_map
@@ -684,6 +688,8 @@ class Matcher:
             candidate.score = score_of(candidate, health, bool(sale), french)
             if candidate.level == COMMON and _lowercase_in_cased_text(candidate):
                 candidate.score = 0.0  # "il faut aider santé et social": words, no name
+            elif _across_hashtags(candidate):
+                candidate.score = 0.0  # "#CH #Orne": two tags, no "CH de l'Orne"
         self._away_from_dateline(raw)
         self._self_denied(raw)
         for candidate in raw:
@@ -1397,6 +1403,14 @@ def _at_border(folded: str, start: int, end: int) -> bool:
         _BORDER_AFTER.match(folded, end) is not None
         or _BORDER_BEFORE.search(folded, max(0, start - 25), start) is not None
     )
+
+
+def _across_hashtags(candidate: Candidate) -> bool:
+    # The name as written runs over several hashtags ("#CH #Orne"): each tag is a topic of
+    # its own, not a word of one name.
+    field = candidate.field
+    first, last = field.folded.span(candidate.start, candidate.end)
+    return "#" in field.folded.original[first + 1 : last]
 
 
 def _lowercase_in_cased_text(candidate: Candidate) -> bool:
