@@ -1409,6 +1409,8 @@ def _across_hashtags(candidate: Candidate) -> bool:
     # The name as written runs over several hashtags ("#CH #Orne"): each tag is a topic of
     # its own, not a word of one name.
     field = candidate.field
+    if "#" not in field.folded.original:
+        return False  # most posts
     first, last = field.folded.span(candidate.start, candidate.end)
     return "#" in field.folded.original[first + 1 : last]
 
