@@ -44,12 +44,9 @@ def _words(body: str) -> list[str] | None:
         if run.isdigit() or not run[0].islower() or not words:
             words.append(run)
             continue
-        previous = words[-1]
-        if run in _PARTICLES or not previous.isupper() or previous.isdigit():
-            if not previous.isupper() and not previous.isdigit():
-                words[-1] = previous + run  # "chu" after a lower-case run cannot happen
-            else:
-                words.append(run)
+        previous = words[-1]  # capitals or figures: runs are as long as they go
+        if run in _PARTICLES or not previous.isupper():
+            words.append(run)
             continue
         # capitals then lower case: the last capital starts the word ("CHSud" → "CH" "Sud")
         head, last = previous[:-1], previous[-1]

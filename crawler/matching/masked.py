@@ -110,22 +110,39 @@ def _fill(
     if ending is not None:
         return ending
     word = folded[position]
-    if sum(ch.isalpha() for ch in word) >= _SHOWN_ALONE:
+    shown = sum(ch.isalpha() for ch in word)
+    if shown >= _SHOWN_ALONE:
         # one word with most of its letters shown ("Thi***ille"): the one key it fits alone
-        keys = names.keys(f" {word} ", _ANY, ahocorasick.MATCH_EXACT_LENGTH)
-        alone = {str(key).strip() for key in islice(keys, _KEYS_READ)}
-        if len(alone) == 1:
-            return alone.pop()
+        alone = _one_key(names, word)
+        if alone is not None:
+            return alone
     if types is None or typed is None:
         return None
-    word = folded[position]
-    if " " not in word and sum(ch.isalpha() for ch in word) >= _FEWEST_SHOWN:
+    if " " not in word and shown >= _FEWEST_SHOWN:
         # A masked type word ("Cl***que Fr***ois Ch***eux"): the one type word it fits.
-        keys = types.keys(f" {word} ", _ANY, ahocorasick.MATCH_EXACT_LENGTH)
-        kinds: set[str] = {str(key).strip() for key in islice(keys, _KEYS_READ)}
-        if len(kinds) == 1:
-            return kinds.pop()
+        kind = _one_key(types, word)
+        if kind is not None:
+            return kind
     return _fill_after_type(folded, position, names, types, typed)
+
+
+def _one_key(automaton: Any, pattern: str) -> str | None:
+    # The one key of ``automaton`` that ``pattern`` fits letter for letter, or None.
+    keys = automaton.keys(f" {pattern} ", _ANY, ahocorasick.MATCH_EXACT_LENGTH)
+    found: set[str] = {str(key).strip() for key in islice(keys, _KEYS_READ)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _word_endings(names: Any, prefix: str) -> list[tuple[str, int]]:
+    # The keys that start with ``prefix`` (folded, wildcards allowed) and end with the word it
+    # ends with: ``(key, end)``, ``end`` the position of the key's closing space.
+    keys = names.keys(f" {prefix}", _ANY, ahocorasick.MATCH_AT_LEAST_PREFIX)
+    found = []
+    for key in islice(keys, _KEYS_READ):
+        end = key.find(" ", len(prefix) + 1)
+        if end == len(key) - 1:
+            found.append((key, end))
+    return found
 
 
 def _fill_ending(folded: list[str], position: int, names: Any) -> str | None:
@@ -143,13 +160,12 @@ def _fill_ending(folded: list[str], position: int, names: Any) -> str | None:
             continue  # a word that folds to nothing in the run, or one word only
         if sum(ch.isalpha() for ch in joined) < _FEWEST_SHOWN:
             continue
-        readings: set[str] = set()
         before = len(" ".join(["", *run[:-1]])) + 1
-        keys = names.keys(f" {joined}", _ANY, ahocorasick.MATCH_AT_LEAST_PREFIX)
-        for key in islice(keys, _KEYS_READ):
-            end = key.find(" ", len(joined) + 1)
-            if end == len(key) - 1 and end > len(joined) + 1:  # the key ends with that word
-                readings.add(key[before:end])
+        readings = {
+            key[before:end]
+            for key, end in _word_endings(names, joined)
+            if end > len(joined) + 1  # a letter at least behind the mask
+        }
         if readings:
             return readings.pop() if len(readings) == 1 else None
     return None
@@ -184,12 +200,7 @@ def _fill_after_type(
     if not readings and shown != masked and sum(ch.isalpha() for ch in shown) >= _FEWEST_SHOWN:
         # "Centre Hospitalier de Cann***": its last letters masked with more or fewer mask
         # characters, read as any ending of one word
-        keys = names.keys(f" {shown}", _ANY, ahocorasick.MATCH_AT_LEAST_PREFIX)
-        readings = {
-            key.strip()
-            for key in islice(keys, _KEYS_READ)
-            if key.find(" ", len(shown) + 1) == len(key) - 1 and typed(key, kind)
-        }
+        readings = {key.strip() for key, _ in _word_endings(names, shown) if typed(key, kind)}
     if len(readings) != 1:
         return None
     return " ".join([*article, readings.pop()])
